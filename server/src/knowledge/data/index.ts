@@ -1,0 +1,16 @@
+/** The built-in mapping files, bundled into the server and CLI (esbuild inlines the JSON). */
+import runtime from './runtime.json';
+import runtimeExec from './runtime-exec.json';
+import kernel from './kernel.json';
+import blasDnn from './blas-dnn.json';
+import libs from './libs.json';
+import ncclHeaders from './nccl-headers.json';
+
+export const builtinFiles: Record<string, unknown> = {
+  'runtime.json': runtime,
+  'runtime-exec.json': runtimeExec,
+  'kernel.json': kernel,
+  'blas-dnn.json': blasDnn,
+  'libs.json': libs,
+  'nccl-headers.json': ncclHeaders,
+};

@@ -1,0 +1,94 @@
+/**
+ * The knowledge base: built-in mapping data plus optional user rules, indexed by CUDA name.
+ * Every consumer (scanner, hover, fixer, report, docs) reads mappings through this module.
+ */
+import Ajv, { type ErrorObject } from 'ajv';
+import { mappingFileSchema, type MappingEntry, type MappingFile } from './schema';
+import { builtinFiles } from './data';
+
+export type { MappingEntry, MappingFile, FixRecipe, MappingKind, SymbolKind } from './schema';
+
+export class KnowledgeError extends Error {}
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+const validateFile = ajv.compile<MappingFile>(mappingFileSchema);
+
+function describeError(file: MappingFile | unknown, source: string, err: ErrorObject): string {
+  // instancePath looks like /entries/12/fix/call: name the entry by its first CUDA symbol.
+  const m = /^\/entries\/(\d+)(.*)$/.exec(err.instancePath);
+  if (m) {
+    const entry = (file as MappingFile).entries?.[Number(m[1])];
+    const name = entry?.cuda?.[0] ? `"${entry.cuda[0]}"` : `#${m[1]}`;
+    const field = m[2] ? m[2].slice(1).replace(/\//g, '.') : '(entry)';
+    return `${source}: entry ${name}, field ${field}: ${err.message}`;
+  }
+  return `${source}: ${err.instancePath || '(file)'} ${err.message}`;
+}
+
+/** Validates one knowledge file; returns human-readable errors naming the entry and the field. */
+export function validateMappingFile(data: unknown, source: string): string[] {
+  const schemaErrors = validateFile(data) ? [] : (validateFile.errors ?? []).map((e) => describeError(data, source, e));
+  const entries = (data as MappingFile | undefined)?.entries;
+  return Array.isArray(entries) ? [...schemaErrors, ...semanticErrors(entries, source)] : schemaErrors;
+}
+
+/** Rules JSON Schema cannot say: mechanical kinds need a recipe, `none` must not name an equivalent. */
+function semanticErrors(entries: MappingEntry[], source: string): string[] {
+  const errors: string[] = [];
+  entries.forEach((e, i) => {
+    if (!e || typeof e !== 'object') return;
+    const name = Array.isArray(e.cuda) && e.cuda[0] ? `"${e.cuda[0]}"` : `#${i}`;
+    if (e.mapping === 'none' && e.ascend !== null) errors.push(`${source}: entry ${name}, field ascend: must be null when mapping is "none"`);
+    if (e.mapping !== 'none' && e.ascend === null && e.mapping !== 'manual')
+      errors.push(`${source}: entry ${name}, field ascend: a ${e.mapping} mapping needs an equivalent`);
+    if (e.fix?.call && e.fix.arity === undefined) errors.push(`${source}: entry ${name}, field fix.arity: required with fix.call`);
+    if (e.fix && (e.mapping === 'manual' || e.mapping === 'none')) errors.push(`${source}: entry ${name}, field fix: only rename/rewrite mappings have fixes`);
+  });
+  return errors;
+}
+
+export class KnowledgeBase {
+  readonly entries: readonly MappingEntry[];
+  private readonly bySymbol = new Map<string, MappingEntry>();
+
+  constructor(entries: MappingEntry[]) {
+    this.entries = entries;
+    // Later entries win, so user rules loaded after the built-ins override them.
+    for (const entry of entries) for (const name of entry.cuda) this.bySymbol.set(name, entry);
+  }
+
+  lookup(symbol: string): MappingEntry | undefined {
+    return this.bySymbol.get(symbol);
+  }
+
+  has(symbol: string): boolean {
+    return this.bySymbol.has(symbol);
+  }
+
+  /** Every CUDA name with an explicit entry. */
+  symbols(): IterableIterator<string> {
+    return this.bySymbol.keys();
+  }
+
+  /** A new knowledge base with user entries added on top (same names override). */
+  withRules(extra: MappingEntry[]): KnowledgeBase {
+    return new KnowledgeBase([...this.entries, ...extra]);
+  }
+
+  private static builtinInstance: KnowledgeBase | undefined;
+
+  /** The built-in data, validated once per process. Throws KnowledgeError on a broken data file. */
+  static builtin(): KnowledgeBase {
+    if (!this.builtinInstance) {
+      const all: MappingEntry[] = [];
+      const errors: string[] = [];
+      for (const [name, file] of Object.entries(builtinFiles)) {
+        errors.push(...validateMappingFile(file, name));
+        all.push(...(file as MappingFile).entries);
+      }
+      if (errors.length) throw new KnowledgeError(`built-in knowledge base is invalid:\n${errors.join('\n')}`);
+      this.builtinInstance = new KnowledgeBase(all);
+    }
+    return this.builtinInstance;
+  }
+}
