@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Bundles the CLI, the language server and the VS Code client with esbuild (CommonJS, Node 20), and
+// copies the two .wasm files (tree-sitter runtime and CUDA grammar) beside the bundles.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const dist = path.join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+fs.mkdirSync(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // web-tree-sitter's ESM build needs import.meta.url, which CommonJS bundles lack: use its CJS build.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+};
+
+const entries = [
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js'},
+];
+for (const [entry, outfile, extra] of [
+  ['server/src/server.ts', 'dist/server.js', {}],
+  ['server/src/worker.ts', 'dist/worker.js', {}],
+  ['client/src/extension.ts', 'dist/extension.js', { external: ['vscode'] }],
+]) {
+  if (fs.existsSync(path.join(root, entry))) entries.push({ entryPoints: [entry], outfile, ...extra });
+}
+
+for (const file of [require.resolve('web-tree-sitter/tree-sitter.wasm'), require.resolve('tree-sitter-cuda/tree-sitter-cuda.wasm')]) {
+  fs.copyFileSync(file, path.join(dist, path.basename(file)));
+}
+
+if (watch) {
+  for (const e of entries) await (await esbuild.context({ ...common, ...e })).watch();
+} else {
+  await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+}

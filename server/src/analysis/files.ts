@@ -1,0 +1,91 @@
+/**
+ * Finding the CUDA/C++ files to scan under the paths a user gives: extension filter, `--exclude` globs
+ * (fast-glob) and `.gitignore` files (the `ignore` package, which implements git's matching rules).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fg from 'fast-glob';
+import ignore, { type Ignore } from 'ignore';
+
+export const DEFAULT_EXTENSIONS = ['.cu', '.cuh', '.cpp', '.cc', '.cxx', '.c', '.h', '.hpp', '.hxx', '.inl'];
+
+export interface FileListOptions {
+  extensions?: string[];
+  exclude?: string[];
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+}
+
+export interface ListedFile {
+  /** Absolute path. */
+  absolute: string;
+  /** Path as reported: relative to the scan root for directories, as given for files. */
+  display: string;
+}
+
+export interface FileList {
+  files: ListedFile[];
+  /** Paths given that do not exist or cannot be read. */
+  missing: string[];
+}
+
+export async function listSourceFiles(paths: string[], options: FileListOptions = {}): Promise<FileList> {
+  const extensions = (options.extensions ?? DEFAULT_EXTENSIONS).map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
+  const excludes = options.exclude ?? [];
+  const files: ListedFile[] = [];
+  const missing: string[] = [];
+  const seen = new Set<string>();
+  for (const given of paths) {
+    const absolute = path.resolve(given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(absolute);
+    } catch {
+      missing.push(given);
+      continue;
+    }
+    if (stat.isFile()) {
+      if (!seen.has(absolute)) files.push({ absolute, display: given });
+      seen.add(absolute);
+      continue;
+    }
+    const entries = await fg(extensions.map((e) => `**/*${e}`), {
+      cwd: absolute,
+      ignore: ['**/node_modules/**', '**/.git/**', ...excludes],
+      caseSensitiveMatch: false,
+      followSymbolicLinks: false,
+      dot: false,
+      onlyFiles: true,
+      suppressErrors: true,
+    });
+    const ignored = options.gitignore === false ? () => false : gitignoreMatcher(absolute);
+    for (const rel of entries.sort()) {
+      if (ignored(rel)) continue;
+      const abs = path.join(absolute, rel);
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+      files.push({ absolute: abs, display: rel });
+    }
+  }
+  return { files, missing };
+}
+
+/** Loads every .gitignore under `root` (each applies to its own folder), returning a matcher for root-relative paths. */
+function gitignoreMatcher(root: string): (rel: string) => boolean {
+  const ignoreFiles = fg.sync('**/.gitignore', {
+    cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true, followSymbolicLinks: false, suppressErrors: true,
+  });
+  const matchers: Array<{ dir: string; ig: Ignore }> = [];
+  for (const f of ignoreFiles) {
+    try {
+      matchers.push({ dir: path.posix.dirname(f) === '.' ? '' : path.posix.dirname(f), ig: ignore().add(fs.readFileSync(path.join(root, f), 'utf8')) });
+    } catch {
+      // An unreadable .gitignore is treated as absent.
+    }
+  }
+  return (rel) =>
+    matchers.some(({ dir, ig }) => {
+      if (dir && !rel.startsWith(`${dir}/`)) return false;
+      return ig.ignores(dir ? rel.slice(dir.length + 1) : rel);
+    });
+}

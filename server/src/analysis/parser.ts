@@ -1,0 +1,88 @@
+/**
+ * The CUDA parser: web-tree-sitter with the tree-sitter-cuda grammar (see DESIGN.md for why).
+ * Initialised once per process (per worker thread) and reused; trees can be re-parsed incrementally.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Parser, Language, type Tree, type Edit } from 'web-tree-sitter';
+
+export type { Tree, Node, Edit } from 'web-tree-sitter';
+
+const GRAMMAR_FILE = 'tree-sitter-cuda.wasm';
+const RUNTIME_FILE = 'tree-sitter.wasm';
+
+/**
+ * Finds a file shipped beside the bundle (dist/), or in node_modules when running from source
+ * (tests, ts sources). Bundles copy both .wasm files next to themselves.
+ */
+function locate(file: string, packageName: string): string {
+  const candidates = [
+    path.join(__dirname, file),
+    path.join(__dirname, '..', file),
+  ];
+  for (const c of candidates) if (fs.existsSync(c)) return c;
+  return require.resolve(`${packageName}/${file}`);
+}
+
+let loading: Promise<Language> | undefined;
+
+/** Loads the WASM runtime and the CUDA grammar once. */
+export function loadLanguage(): Promise<Language> {
+  loading ??= (async () => {
+    const runtimePath = locate(RUNTIME_FILE, 'web-tree-sitter');
+    await Parser.init({ locateFile: () => runtimePath });
+    return Language.load(fs.readFileSync(locate(GRAMMAR_FILE, 'tree-sitter-cuda')));
+  })();
+  return loading;
+}
+
+/** A parser bound to the CUDA grammar. Create with `createParser()` after `loadLanguage()`. */
+export class CudaParser {
+  private readonly parser: Parser;
+
+  constructor(language: Language) {
+    this.parser = new Parser();
+    this.parser.setLanguage(language);
+  }
+
+  /** Parses `text`; pass the previous tree (already `edit()`ed) to re-parse incrementally. */
+  parse(text: string, previous?: Tree): Tree {
+    const tree = this.parser.parse(text, previous ?? null);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+  }
+}
+
+let shared: CudaParser | undefined;
+
+/** The process-wide parser (parsing is synchronous, so one instance serves every caller). */
+export async function getParser(): Promise<CudaParser> {
+  if (!shared) shared = new CudaParser(await loadLanguage());
+  return shared;
+}
+
+/**
+ * Describes a text change for `tree.edit()` from the old text, the replaced range (UTF-16 offsets,
+ * which is what web-tree-sitter uses for JS strings) and the inserted text.
+ */
+export function editFor(oldText: string, start: number, oldEnd: number, insertedText: string): Edit {
+  const position = (text: string, offset: number) => {
+    let row = 0;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+      row++;
+      lineStart = i + 1;
+    }
+    return { row, column: offset - lineStart };
+  };
+  const newEnd = start + insertedText.length;
+  const newText = oldText.slice(0, start) + insertedText + oldText.slice(oldEnd);
+  return {
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: position(oldText, start),
+    oldEndPosition: position(oldText, oldEnd),
+    newEndPosition: position(newText, newEnd),
+  } as Edit;
+}

@@ -1,0 +1,151 @@
+/**
+ * Resolution: occurrences + knowledge base + porting target -> findings with mapping, rule id and message.
+ */
+import type { FixRecipe, KnowledgeBase, MappingEntry, MappingKind, SymbolKind } from '../knowledge';
+import type { Occurrence } from './scan';
+
+/** Atlas A2/A3 (Ascend C SIMD kernels) or Ascend 950 (Ascend C SIMT kernels available). */
+export type PortingTarget = 'a2a3' | '950';
+
+export type FindingKind = MappingKind | 'unmapped';
+
+/** The entry's answer for one target: the top-level fields, or the SIMT override on Ascend 950. */
+export interface ResolvedMapping {
+  ascend: string | null;
+  ascendHeader?: string;
+  signature?: string;
+  mapping: MappingKind;
+  notes: string;
+  docUrl: string;
+  fix?: FixRecipe;
+}
+
+export interface Finding {
+  symbol: string;
+  ruleId: string;
+  library: string;
+  category: string;
+  construct: SymbolKind | 'identifier';
+  kind: FindingKind;
+  ascend: string | null;
+  message: string;
+  /** UTF-16 offsets. */
+  start: number;
+  end: number;
+  /** 1-based, columns in UTF-16 code units (LSP's default). */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  isCall: boolean;
+  inMacro: boolean;
+  /** The knowledge entry, when there is one. */
+  entry?: MappingEntry;
+  resolved?: ResolvedMapping;
+  /** A fix exists and is marked safe for "fix all". */
+  safeFix: boolean;
+}
+
+/** Stable rule id: `<library>/<first CUDA name>` for knowledge entries, `unmapped/<library>` otherwise. */
+export function ruleIdFor(entry: MappingEntry | undefined, library: string): string {
+  return entry ? `${entry.library}/${entry.cuda[0]}` : `unmapped/${library}`;
+}
+
+export function resolveEntry(entry: MappingEntry, target: PortingTarget): ResolvedMapping {
+  const base: ResolvedMapping = {
+    ascend: entry.ascend, ascendHeader: entry.ascendHeader, signature: entry.signature, mapping: entry.mapping,
+    notes: entry.notes, docUrl: entry.docUrl, fix: entry.fix,
+  };
+  if (target === '950' && entry.simt) {
+    const s = entry.simt;
+    return {
+      ascend: s.ascend, ascendHeader: s.ascendHeader ?? base.ascendHeader, signature: s.signature, mapping: s.mapping,
+      notes: s.notes ?? base.notes, docUrl: s.docUrl ?? base.docUrl, fix: s.fix,
+    };
+  }
+  return base;
+}
+
+const LIBRARY_NAMES: Record<string, string> = {
+  runtime: 'CUDA runtime', driver: 'CUDA driver', kernel: 'CUDA kernel', nvrtc: 'NVRTC', cublas: 'cuBLAS',
+  cublaslt: 'cuBLASLt', cudnn: 'cuDNN', cufft: 'cuFFT', curand: 'cuRAND', cusparse: 'cuSPARSE', cusolver: 'cuSOLVER',
+  nccl: 'NCCL', thrust: 'Thrust', cub: 'CUB', nvtx: 'NVTX', cooperative_groups: 'cooperative groups', wmma: 'WMMA',
+  libcudacxx: 'libcu++', cutlass: 'CUTLASS', compiler: 'nvcc', nvml: 'NVML', cupti: 'CUPTI', samples: 'CUDA samples',
+  profiler: 'CUDA profiler',
+};
+
+export function libraryName(library: string): string {
+  return LIBRARY_NAMES[library] ?? library;
+}
+
+export function messageFor(symbol: string, library: string, r: ResolvedMapping | undefined): string {
+  if (!r) return `'${symbol}' is ${libraryName(library)} API with no CANN mapping on record yet: port it by hand.`;
+  switch (r.mapping) {
+    case 'rename':
+      return `'${symbol}' → '${r.ascend}' (${r.ascendHeader ?? 'CANN'}): same arguments.`;
+    case 'rewrite':
+      return `'${symbol}' → '${r.ascend}': arguments or values change.`;
+    case 'manual':
+      return r.ascend
+        ? `'${symbol}' needs manual porting; closest CANN equivalent: '${r.ascend}'.`
+        : `'${symbol}' needs manual porting: no direct CANN equivalent.`;
+    case 'none':
+      return `'${symbol}' has no CANN equivalent: redesign this part.`;
+  }
+}
+
+/** Turns a file's occurrences into findings. `lineStarts` comes from `lineStartsOf(text)`. */
+export function resolveOccurrences(
+  occurrences: Occurrence[],
+  kb: KnowledgeBase,
+  target: PortingTarget,
+  lineStarts: number[],
+): Finding[] {
+  return occurrences.map((o) => {
+    const entry = kb.lookup(o.symbol);
+    const library = entry?.library ?? o.family?.library ?? 'kernel'; // qualifiers, <<<>>> and asm are kernel-side syntax
+    const resolved = entry ? resolveEntry(entry, target) : undefined;
+    const startPos = positionOf(lineStarts, o.start);
+    const endPos = positionOf(lineStarts, o.end);
+    return {
+      symbol: o.symbol,
+      ruleId: ruleIdFor(entry, library),
+      library,
+      category: entry?.category ?? o.construct,
+      construct: entry?.kind ?? o.construct,
+      kind: resolved?.mapping ?? 'unmapped',
+      ascend: resolved?.ascend ?? null,
+      message: messageFor(o.symbol, library, resolved),
+      start: o.start,
+      end: o.end,
+      line: startPos.line + 1,
+      column: startPos.character + 1,
+      endLine: endPos.line + 1,
+      endColumn: endPos.character + 1,
+      isCall: o.isCall,
+      inMacro: o.inMacro,
+      entry,
+      resolved,
+      safeFix: !!resolved?.fix && resolved.fix.safe !== false,
+    };
+  });
+}
+
+/** Offsets at which each line starts (one pass over the text). */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 0-based line and UTF-16 character of an offset. */
+export function positionOf(lineStarts: number[], offset: number): { line: number; character: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - lineStarts[lo] };
+}

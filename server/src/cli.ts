@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/**
+ * The `ascendify` command line: thin wiring from arguments (commander) to the analysis core and writers.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import pkg from '../../package.json';
+import { KnowledgeError } from './knowledge';
+import { findRuleFile, knowledgeWithRules } from './knowledge/rules';
+import { listSourceFiles, DEFAULT_EXTENSIONS } from './analysis/files';
+import { analyzeFiles } from './analysis/project';
+import { buildJsonReport } from './report/json';
+import { renderTextSummary } from './report/text';
+import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
+import type { PortingTarget } from './analysis/analyze';
+
+export const VERSION: string = pkg.version;
+
+/** Exit codes: 0 success, 1 a --fail-on gate tripped, 2 usage or input errors. */
+export class UsageError extends Error {}
+
+function parseTarget(value: string): PortingTarget {
+  const v = value.toLowerCase().replace(/[\s/_-]/g, '');
+  if (v === 'a2a3' || v === 'a2' || v === 'a3' || v === 'atlas') return 'a2a3';
+  if (v === '950' || v === 'ascend950' || v === 'simt') return '950';
+  throw new UsageError(`unknown target "${value}": use a2a3 (Atlas A2/A3) or 950 (Ascend 950)`);
+}
+
+function writeOutput(text: string, output: string | undefined): void {
+  if (!output) {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    return;
+  }
+  const target = path.resolve(output);
+  const dir = path.dirname(target);
+  if (!fs.existsSync(dir)) throw new UsageError(`output folder does not exist: ${dir}`);
+  // Write to a temporary file then rename, so a reader never sees half a report.
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, target);
+}
+
+function rulesFor(option: string | undefined): string | undefined {
+  if (option) {
+    if (!fs.existsSync(option)) throw new UsageError(`rule file not found: ${option}`);
+    return option;
+  }
+  return findRuleFile(process.cwd());
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('ascendify')
+    .description('Find NVIDIA CUDA dependencies in C++/CUDA code and plan the port to Huawei Ascend (CANN).')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('report')
+    .description('scan files and folders and report every NVIDIA-specific construct with its CANN equivalent')
+    .argument('<paths...>', 'files or folders to scan')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-e, --exclude <glob...>', 'glob(s) of files to skip, relative to each scanned folder')
+    .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
+    .option('--no-gitignore', 'also scan files that .gitignore excludes')
+    .option('-t, --target <target>', 'porting target: a2a3 (Atlas A2/A3) or 950 (Ascend 950)', 'a2a3')
+    .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)')
+    .option('--max-file-size <MB>', 'skip files larger than this many megabytes', '10')
+    .action(async (paths: string[], opts) => {
+      const target = parseTarget(opts.target);
+      const maxMb = Number(opts.maxFileSize);
+      if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError(`--max-file-size must be a positive number, got "${opts.maxFileSize}"`);
+      const kb = knowledgeWithRules(rulesFor(opts.rules));
+      const listed = await listSourceFiles(paths, {
+        exclude: opts.exclude,
+        gitignore: opts.gitignore,
+        extensions: opts.ext ? String(opts.ext).split(',').map((s: string) => s.trim()).filter(Boolean) : undefined,
+      });
+      if (listed.missing.length) throw new UsageError(`no such file or folder: ${listed.missing.join(', ')}`);
+      const project = await analyzeFiles(listed.files, { kb, target, maxFileBytes: maxMb * 1024 * 1024 });
+      const report = buildJsonReport(project, VERSION);
+      const text = opts.format === 'json' ? JSON.stringify(report, null, 2) : renderTextSummary(report);
+      writeOutput(text, opts.output);
+      for (const s of report.skipped) process.stderr.write(`ascendify: skipped ${s.path}: ${s.reason}\n`);
+    });
+
+  program
+    .command('explain')
+    .description('print the CANN equivalent of a CUDA symbol: signature, differences, documentation link')
+    .argument('<symbol>', 'CUDA name, e.g. cudaMemcpy')
+    .option('-t, --target <target>', 'porting target: a2a3 or 950', 'a2a3')
+    .option('-r, --rules <file>', 'user rule file')
+    .option('--json', 'print the entry as JSON')
+    .action((symbol: string, opts) => {
+      const kb = knowledgeWithRules(rulesFor(opts.rules));
+      const text = explainSymbol(kb, symbol, parseTarget(opts.target), !!opts.json);
+      if (text === undefined) throw new UsageError(`no mapping entry for "${symbol}" (try: ascendify mappings | grep -i ${symbol})`);
+      writeOutput(text, undefined);
+    });
+
+  program
+    .command('mappings')
+    .description('list the whole CUDA to CANN mapping database')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-r, --rules <file>', 'user rule file')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action((opts) => {
+      const kb = knowledgeWithRules(rulesFor(opts.rules));
+      writeOutput(opts.format === 'json' ? mappingsJson(kb, VERSION) : mappingsTable(kb), opts.output);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UsageError || e instanceof KnowledgeError) {
+      process.stderr.write(`ascendify: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`ascendify: internal error: ${(e as Error).stack ?? e}\n`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}
