@@ -20,8 +20,10 @@ function availabilityText(entry: MappingEntry): string | undefined {
 
 /** Enum entries that map the values of a CANN type named in the signature (e.g. aclrtMemcpyKind). */
 export function relatedValues(kb: KnowledgeBase, r: ResolvedMapping): MappingEntry[] {
-  if (!r.signature) return [];
-  const words = new Set(r.signature.match(/\w+/g) ?? []);
+  // Only parameter types count: the return type (aclError) would drag in every error code.
+  const params = r.signature?.slice(r.signature.indexOf('(') + 1);
+  if (!params || !r.signature!.includes('(')) return [];
+  const words = new Set(params.match(/\w+/g) ?? []);
   const types = kb.entries.filter((e) => e.kind === 'type' && e.ascend && words.has(e.ascend));
   const out: MappingEntry[] = [];
   for (const t of types) {
