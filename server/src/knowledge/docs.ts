@@ -1,0 +1,121 @@
+/**
+ * The per-rule reference pages (docs/rules/), generated from the knowledge base so the documentation
+ * never drifts from the data. `npm run docs` writes them; a test regenerates and compares.
+ */
+import type { KnowledgeBase, MappingEntry } from './index';
+import { libraryName, resolveEntry, ruleIdFor } from '../analysis/resolve';
+
+/** File name (relative to docs/rules/) of an entry's page. */
+export function rulePagePath(entry: MappingEntry): string {
+  return `${entry.library}/${slug(entry.cuda[0])}.md`;
+}
+
+function slug(name: string): string {
+  if (name === '<<<>>>') return 'kernel-launch';
+  return name.replace(/::/g, '--').replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+/** Escapes text for Markdown prose (names such as `__shared__` would otherwise turn bold). */
+function md(text: string): string {
+  return text.replace(/([\\`*_{}[\]<>|])/g, '\\$1');
+}
+
+function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${text}${fence}`;
+}
+
+/** A before/after example built from the fix recipe with placeholder arguments. */
+function example(entry: MappingEntry, fix: NonNullable<MappingEntry['fix']>): { before: string; after: string } | undefined {
+  const name = entry.cuda[0];
+  if (fix.call && fix.arity !== undefined) {
+    const args = Array.from({ length: fix.arity }, (_, i) => `arg${i + 1}`);
+    const after = fix.call.replace(/\$\*/g, args.join(', ')).replace(/\$(\d)/g, (_, n) => args[Number(n) - 1] ?? `$${n}`);
+    return { before: `${name}(${args.join(', ')});`, after: `${after};` };
+  }
+  if (fix.rename) {
+    return entry.kind === 'function' || entry.kind === 'intrinsic'
+      ? { before: `${name}(...);`, after: `${fix.rename}(...);` }
+      : { before: name, after: fix.rename };
+  }
+  if (fix.include) return { before: `#include <${name}>`, after: `#include <${fix.include}>` };
+  return undefined;
+}
+
+export function renderRulePage(entry: MappingEntry): string {
+  const a2 = resolveEntry(entry, 'a2a3');
+  const out: string[] = [];
+  out.push(`# ${md(entry.cuda.join(', '))}`);
+  out.push('');
+  out.push(`Rule \`${ruleIdFor(entry, entry.library)}\` · ${libraryName(entry.library)} · ${entry.category} · ${entry.kind}`);
+  out.push('');
+  const targets: Array<[string, ReturnType<typeof resolveEntry>]> = [['Atlas A2/A3', a2]];
+  if (entry.simt) targets.push(['Ascend 950 (Ascend C SIMT)', resolveEntry(entry, '950')]);
+  for (const [label, r] of targets) {
+    if (targets.length > 1) out.push(`## ${label}`, '');
+    out.push(`**CANN equivalent:** ${r.ascend ? code(r.ascend) : 'none'} (${r.mapping})${r.ascendHeader ? `, header ${code(r.ascendHeader)}` : ''}`);
+    out.push('');
+    if (r.signature) out.push('```c', r.signature, '```', '');
+    if (r.notes) out.push(`**What differs.** ${md(r.notes)}`, '');
+    if (r.fix) {
+      const ex = example(entry, r.fix);
+      out.push(`**How to fix.** ${r.fix.safe === false ? 'Ascendify offers a fix that needs review (not applied by "fix all").' : 'Ascendify fixes this automatically ("fix all" and `ascendify fix`).'}${r.fix.header ? ` The fix adds \`#include <${r.fix.header}>\`.` : ''}`);
+      out.push('');
+      if (ex) out.push('```cpp', `// before`, ex.before, `// after`, ex.after, '```', '');
+    } else {
+      out.push(`**How to fix.** ${r.mapping === 'none' ? 'No CANN equivalent: redesign this part (see the notes).' : 'By hand, following the notes above.'}`, '');
+    }
+    out.push(`Documentation: <${r.docUrl}>`, '');
+  }
+  const avail = entry.availability;
+  if (avail || entry.cannVersion) {
+    const word = (v: unknown) => (v === undefined ? 'not stated' : v === 'unconfirmed' ? 'unconfirmed' : v ? 'yes' : 'no');
+    out.push(`**Availability:** Atlas A2/A3 ${word(avail?.a2a3)}, Ascend 950 ${word(avail?.a950)}${entry.cannVersion ? `; CANN ${md(entry.cannVersion)}` : ''}`, '');
+  }
+  if (entry.unconfirmed?.length) out.push(`**Not confirmed by the documentation:** ${md(entry.unconfirmed.join('; '))}`, '');
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** Pages for the "no mapping on record" rules, one per library family. */
+export function renderUnmappedPage(library: string): string {
+  return [
+    `# Unmapped ${md(libraryName(library))} symbols`,
+    '',
+    `Rule \`unmapped/${library}\``,
+    '',
+    `The symbol belongs to ${md(libraryName(library))} (recognised from the CUDA toolkit's headers or the library's documented`,
+    'name prefix) but the knowledge base has no CANN mapping for it yet. Nothing is dropped: the finding counts',
+    'as manual work in the effort estimate. Look for the closest CANN API in the documentation, or add an',
+    'entry for it to your project\'s `.ascendify.json` rule file.',
+    '',
+  ].join('\n');
+}
+
+export const UNMAPPED_LIBRARIES = [
+  'runtime', 'driver', 'kernel', 'cublas', 'cudnn', 'cufft', 'curand', 'cusparse', 'cusolver', 'nccl', 'nvrtc', 'nvtx',
+  'nvml', 'cupti', 'thrust', 'cub', 'cooperative_groups', 'wmma', 'libcudacxx', 'cutlass', 'compiler', 'samples',
+];
+
+/** Every generated file, keyed by path relative to docs/rules/. */
+export function renderRuleDocs(kb: KnowledgeBase): Map<string, string> {
+  const files = new Map<string, string>();
+  const byLibrary = new Map<string, MappingEntry[]>();
+  for (const e of kb.entries) {
+    files.set(rulePagePath(e), renderRulePage(e));
+    byLibrary.set(e.library, [...(byLibrary.get(e.library) ?? []), e]);
+  }
+  for (const lib of UNMAPPED_LIBRARIES) files.set(`unmapped/${lib}.md`, renderUnmappedPage(lib));
+  const index: string[] = ['# Ascendify rules', '', 'Generated from the knowledge base by `npm run docs`; do not edit.', ''];
+  for (const [lib, entries] of [...byLibrary.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    index.push(`## ${md(libraryName(lib))}`, '', '| CUDA | CANN | kind |', '|---|---|---|');
+    for (const e of entries) {
+      const cuda = e.cuda.map((c) => code(c)).join(', ').replace(/\|/g, '\\|');
+      index.push(`| [${cuda}](${rulePagePath(e)}) | ${e.ascend ? code(e.ascend).replace(/\|/g, '\\|') : '—'} | ${e.mapping} |`);
+    }
+    index.push('');
+  }
+  index.push('## Unmapped symbols', '');
+  for (const lib of UNMAPPED_LIBRARIES) index.push(`- [${md(libraryName(lib))}](unmapped/${lib}.md)`);
+  files.set('README.md', `${index.join('\n')}\n`);
+  return files;
+}
