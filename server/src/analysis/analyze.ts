@@ -34,6 +34,9 @@ export interface KernelInfo extends KernelSite {
   /** Findings inside the kernel (indexes into FileAnalysis.findings). */
   findingCount: number;
   lineCount: number;
+  /** 1-based lines of the definition's first and last character (qualifiers and body included). */
+  startLine: number;
+  endLine: number;
 }
 
 export interface FileAnalysis {
@@ -89,6 +92,8 @@ function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[]): K
     line,
     findingCount: inside.length,
     lineCount: lineIndex(lineStarts, k.end) - lineIndex(lineStarts, k.start) + 1,
+    startLine: lineIndex(lineStarts, k.start) + 1,
+    endLine: lineIndex(lineStarts, k.end) + 1,
     features: {
       sharedMemory: has((f) => f.symbol === '__shared__'),
       warpIntrinsics: has((f) => WARP.test(f.symbol) || f.category === 'warp'),

@@ -10,6 +10,8 @@ export interface FileResult {
   path: string;
   analysis: FileAnalysis;
   warning?: string;
+  /** Text of each line that has a finding (1-based line -> text), for reports that show the source. */
+  sourceLines?: Record<number, string>;
 }
 
 export interface SkippedFile {
@@ -29,24 +31,54 @@ export interface ProjectOptions extends AnalysisOptions {
 }
 
 export async function analyzeFiles(files: ListedFile[], options: ProjectOptions): Promise<ProjectAnalysis> {
-  const results: FileResult[] = [];
-  const skipped: SkippedFile[] = [];
+  const outcomes: FileOutcome[] = [];
   let done = 0;
   for (const file of files) {
-    const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-    if (!read.ok) {
-      skipped.push({ path: file.display, reason: read.reason });
-    } else {
-      try {
-        results.push({ path: file.display, analysis: await analyzeText(read.text, options), warning: read.warning });
-      } catch (e) {
-        // One file's failure must not stop the scan: report it as skipped with the reason.
-        skipped.push({ path: file.display, reason: `analysis failed: ${(e as Error).message}` });
-      }
-    }
+    outcomes.push(await analyzeSourceFile(file, options));
     options.onFile?.(++done, files.length, file.display);
   }
-  return { files: dropProjectDeclared(results), skipped, target: options.target };
+  return assembleProject(outcomes, options.target);
+}
+
+/** One file's outcome: analysed, or skipped with the reason. */
+export type FileOutcome = { result: FileResult } | { skipped: SkippedFile };
+
+/** Reads and analyses one file (also what each `--jobs` worker thread runs). Never throws. */
+export async function analyzeSourceFile(file: ListedFile, options: AnalysisOptions & { maxFileBytes?: number }): Promise<FileOutcome> {
+  const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  if (!read.ok) return { skipped: { path: file.display, reason: read.reason } };
+  try {
+    const analysis = await analyzeText(read.text, options);
+    return { result: { path: file.display, analysis, warning: read.warning, sourceLines: linesWithFindings(read.text, analysis) } };
+  } catch (e) {
+    // One file's failure must not stop the scan: report it as skipped with the reason.
+    return { skipped: { path: file.display, reason: `analysis failed: ${(e as Error).message}` } };
+  }
+}
+
+/** The project from per-file outcomes in file order (the same for sequential and parallel runs). */
+export function assembleProject(outcomes: FileOutcome[], target: AnalysisOptions['target']): ProjectAnalysis {
+  const results: FileResult[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const o of outcomes) {
+    if ('result' in o) results.push(o.result);
+    else skipped.push(o.skipped);
+  }
+  return { files: dropProjectDeclared(results), skipped, target };
+}
+
+const MAX_SOURCE_LINE = 400;
+
+function linesWithFindings(text: string, analysis: FileAnalysis): Record<number, string> {
+  const wanted = new Set(analysis.findings.map((f) => f.line));
+  const out: Record<number, string> = {};
+  if (wanted.size === 0) return out;
+  const lines = text.split('\n');
+  for (const n of [...wanted].sort((a, b) => a - b)) {
+    const line = (lines[n - 1] ?? '').replace(/\r$/, '');
+    out[n] = line.length > MAX_SOURCE_LINE ? `${line.slice(0, MAX_SOURCE_LINE)}…` : line;
+  }
+  return out;
 }
 
 /** Drops prefix-only findings for names some file of the project declares (a user's `cudaCheck` helper). */
@@ -81,8 +113,24 @@ export interface Summary {
 const KINDS = ['rename', 'rewrite', 'manual', 'none', 'unmapped'];
 
 export function summarize(project: ProjectAnalysis): Summary {
-  const all: Finding[] = project.files.flatMap((f) => f.analysis.findings);
-  const count = (key: (f: Finding) => string, seed: string[] = []) => {
+  return summarizeParts(
+    project.target,
+    project.files.map((f) => ({ findings: f.analysis.findings, kernels: f.analysis.kernels.length })),
+    project.skipped.length,
+  );
+}
+
+/** The fields of a finding the summary counts (a core Finding, or one read back from a JSON report). */
+export type SummaryFinding = Pick<Finding, 'symbol' | 'kind' | 'library' | 'category' | 'safeFix'>;
+
+/** The summary from per-file findings and kernel counts (`ascendify merge` rebuilds it from JSON reports). */
+export function summarizeParts(
+  target: AnalysisOptions['target'],
+  files: Array<{ findings: SummaryFinding[]; kernels: number }>,
+  skipped: number,
+): Summary {
+  const all: SummaryFinding[] = files.flatMap((f) => f.findings);
+  const count = (key: (f: SummaryFinding) => string, seed: string[] = []) => {
     const out: Record<string, number> = Object.fromEntries(seed.map((k) => [k, 0]));
     for (const f of all) out[key(f)] = (out[key(f)] ?? 0) + 1;
     return sortRecord(out, seed.length > 0);
@@ -95,10 +143,10 @@ export function summarize(project: ProjectAnalysis): Summary {
   }
   const ranked = [...bySymbol.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   return {
-    target: project.target,
-    filesScanned: project.files.length,
-    filesWithFindings: project.files.filter((f) => f.analysis.findings.length > 0).length,
-    filesSkipped: project.skipped.length,
+    target,
+    filesScanned: files.length,
+    filesWithFindings: files.filter((f) => f.findings.length > 0).length,
+    filesSkipped: skipped,
     findings: all.length,
     byKind: count((f) => f.kind, KINDS),
     byLibrary: count((f) => f.library),
@@ -106,7 +154,7 @@ export function summarize(project: ProjectAnalysis): Summary {
     topSymbols: ranked.slice(0, 20).map(([symbol, s]) => ({ symbol, count: s.count, kind: s.kind })),
     topUnmapped: ranked.filter(([, s]) => s.kind === 'unmapped').slice(0, 20)
       .map(([symbol, s]) => ({ symbol, count: s.count, library: s.library })),
-    kernels: project.files.reduce((n, f) => n + f.analysis.kernels.length, 0),
+    kernels: files.reduce((n, f) => n + f.kernels, 0),
     safeFixes: all.filter((f) => f.safeFix).length,
   };
 }

@@ -194,9 +194,13 @@ function visit(cursor: TreeCursor, stack: Frame[], state: WalkState, shift: numb
     case 'type_identifier':
       visitName(cursor, stack, state, start, end, inMacro, type === 'type_identifier');
       return false;
-    case 'field_identifier':
     case 'namespace_identifier':
-      // Members (`prop.cudaCores`) and bare namespace names are not NVIDIA symbols by themselves.
+      // Usually a scope (`thrust::`), handled with its qualified name; but error recovery also turns
+      // macros such as `void CUDART_CB f()` into a scope with a missing `::`, so check the name itself.
+      if (!(state.text.slice(start, end) in nvidiaNamespaces)) visitName(cursor, stack, state, start, end, inMacro, false);
+      return false;
+    case 'field_identifier':
+      // Members (`prop.cudaCores`) are not NVIDIA symbols by themselves.
       return false;
   }
 
