@@ -55,7 +55,10 @@ export function buildProgram(): Command {
     .name('ascendify')
     .description('Find NVIDIA CUDA dependencies in C++/CUDA code and plan the port to Huawei Ascend (CANN).')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Set before the commands are added so subcommands inherit them: usage errors exit 2, not 1.
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   program
     .command('report')
@@ -117,8 +120,6 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv);
     return 0;

@@ -1,0 +1,472 @@
+/**
+ * The rewrite engine: turns findings and their knowledge-base fix recipes into text edits, working on
+ * the syntax tree. The language server's quick fixes and `ascendify fix` both call these functions, so
+ * the editor and the CLI produce the same text.
+ *
+ * Recipes (knowledge/schema.ts, FixRecipe):
+ * - rename: the finding's range is replaced by the new name.
+ * - call: the whole call expression is replaced by the template; `$1..$n` are the argument source texts
+ *   (verbatim, comments included), `$*` all arguments. Only when the call has exactly `arity` arguments.
+ *   Findings inside the arguments are fixed inside the rewritten text, never as overlapping edits.
+ * - include: the `#include` path becomes the CANN header (`<...>`: CANN headers are system headers); when
+ *   that header is already included the line is removed instead.
+ * - header: the CANN header the result needs, added once per file after the last `#include`.
+ */
+import type { Node, Tree } from '../analysis/parser';
+import type { FileAnalysis, Finding } from '../analysis/analyze';
+import type { FixRecipe } from '../knowledge';
+import { lineStartsOf } from '../analysis/resolve';
+import { applyEdits, type TextEdit } from './edits';
+import { eolOf, includeFacts } from './headers';
+
+/** A fix for one finding: the edits (the rewrite, plus the header when the file lacks it). */
+export interface QuickFix {
+  edits: TextEdit[];
+  title: string;
+  /** The recipe is safe for "fix all" (false: mechanical, but needs review). */
+  safe: boolean;
+  /** CANN headers this fix adds to the file. */
+  headers: string[];
+}
+
+/** Why a finding gets no automatic fix, and what to do instead. */
+export interface NoFix {
+  reason: string;
+}
+
+export type FixForFindingResult = QuickFix | NoFix;
+
+export interface FixAllOptions {
+  /** Apply only fixes marked safe (default true); false also applies fixes that need review. */
+  safeOnly?: boolean;
+}
+
+export interface SkippedFinding {
+  finding: Finding;
+  reason: string;
+}
+
+export interface FixAllResult {
+  /** The fixed text. */
+  text: string;
+  /** Non-overlapping edits that turn the input into `text`. */
+  edits: TextEdit[];
+  /** Findings fixed (or removed with an enclosing call that dropped their argument). */
+  applied: Finding[];
+  /** Findings left to port by hand, with the reason and what to do. */
+  skipped: SkippedFinding[];
+  /** CANN headers added. */
+  headersAdded: string[];
+}
+
+export function isQuickFix(r: FixForFindingResult): r is QuickFix {
+  return 'edits' in r;
+}
+
+/** The fix the editor offers for one finding (also for recipes that need review: see `safe`). */
+export function fixForFinding(text: string, tree: Tree, analysis: FileAnalysis, finding: Finding): FixForFindingResult {
+  const ctx = new Context(text, tree, analysis);
+  const plan = ctx.plan(finding, false);
+  if (typeof plan === 'string') return { reason: plan };
+  // Findings inside the call's arguments are fixed within the rewritten text when they are safe.
+  const inner = plan.args.length
+    ? analysis.findings.filter((f) => f !== finding && plan.args.some((a) => within(f, a)))
+    : [];
+  const plans = [plan];
+  for (const f of inner) {
+    const p = ctx.plan(f, true);
+    if (typeof p !== 'string') plans.push(p);
+  }
+  const [top] = nest(plans, []);
+  const edits = [ctx.renderTop(top)];
+  const headers = ctx.missingHeaders();
+  if (headers.length) edits.push(ctx.headerEdit(headers));
+  return { edits, title: titleFor(plan, ctx), safe: plan.recipe.safe !== false, headers };
+}
+
+/** Every applicable fix of a file as one non-overlapping edit set, required headers added once. */
+export function fixAll(text: string, tree: Tree, analysis: FileAnalysis, options: FixAllOptions = {}): FixAllResult {
+  const safeOnly = options.safeOnly !== false;
+  const ctx = new Context(text, tree, analysis);
+  const reasons = new Map<Finding, string>();
+  const plans: Plan[] = [];
+  for (const f of analysis.findings) {
+    const p = ctx.plan(f, safeOnly);
+    if (typeof p === 'string') reasons.set(f, p);
+    else plans.push(p);
+  }
+  const overlapped: Array<{ plan: Plan; by: Plan }> = [];
+  const edits = nest(plans, overlapped).map((p) => ctx.renderTop(p));
+  for (const { plan, by } of overlapped) {
+    reasons.set(plan.finding, `overlaps the fix of '${by.finding.symbol}' on line ${by.finding.line}: fix it by hand or fix that one first`);
+  }
+  const headersAdded = ctx.missingHeaders();
+  if (headersAdded.length) edits.push(ctx.headerEdit(headersAdded));
+  const applied = analysis.findings.filter((f) => ctx.done.has(f));
+  const skipped = analysis.findings
+    .filter((f) => !ctx.done.has(f))
+    .map((finding) => ({ finding, reason: reasons.get(finding) ?? 'not fixed' }));
+  return { text: applyEdits(text, edits), edits, applied, skipped, headersAdded };
+}
+
+interface ArgSpan {
+  /** Source range of the argument, comments next to it included. */
+  start: number;
+  end: number;
+  /** The line break after a trailing `//` comment (kept so the comment does not swallow what follows). */
+  suffix: string;
+  /** The argument expression. */
+  expr: Node;
+}
+
+interface Plan {
+  finding: Finding;
+  recipe: FixRecipe;
+  kind: 'rename' | 'call' | 'include';
+  /** The range the fix replaces: the name, the whole call, or the include path. */
+  start: number;
+  end: number;
+  /** Call arguments (call recipes only). */
+  args: ArgSpan[];
+  /** The `#include` directive (include recipes only). */
+  include?: Node;
+}
+
+interface Placed {
+  plan: Plan;
+  /** Fixes inside each argument. */
+  args: Placed[][];
+}
+
+const PLACEHOLDER = /\$(\d+|\*)/g;
+
+/** Argument expressions that need no parentheses next to an operator. */
+const PRIMARY = new Set([
+  'identifier', 'qualified_identifier', 'field_expression', 'call_expression', 'subscript_expression',
+  'parenthesized_expression', 'number_literal', 'string_literal', 'concatenated_string', 'raw_string_literal',
+  'char_literal', 'true', 'false', 'null', 'nullptr', 'this', 'template_function', 'user_defined_literal',
+]);
+/** Unary-level expressions that can follow a C cast `(T)` unparenthesised. */
+const CAST_OPERAND = new Set([...PRIMARY, 'pointer_expression', 'unary_expression', 'cast_expression', 'sizeof_expression', 'alignof_expression']);
+
+function within(f: { start: number; end: number }, span: { start: number; end: number }): boolean {
+  return f.start >= span.start && f.end <= span.end;
+}
+
+/** Orders plans and puts each one inside the call argument that contains it; the rest are overlaps. */
+function nest(plans: Plan[], overlapped: Array<{ plan: Plan; by: Plan }>): Placed[] {
+  const sorted = [...plans].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Placed[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    const plan = sorted[i];
+    let j = i + 1;
+    while (j < sorted.length && sorted[j].start < plan.end) j++;
+    const inner = sorted.slice(i + 1, j);
+    for (const q of inner) if (!plan.args.some((a) => within(q, a))) overlapped.push({ plan: q, by: plan });
+    out.push({ plan, args: plan.args.map((a) => nest(inner.filter((q) => within(q, a)), overlapped)) });
+    i = j;
+  }
+  return out;
+}
+
+function titleFor(plan: Plan, ctx: Context): string {
+  const f = plan.finding;
+  switch (plan.kind) {
+    case 'rename':
+      return `Replace '${f.symbol}' with '${plan.recipe.rename}'`;
+    case 'include': {
+      const target = plan.recipe.include!;
+      return ctx.initiallyPresent.has(target)
+        ? `Remove #include <${f.symbol}> (<${target}> is already included)`
+        : `Replace #include <${f.symbol}> with <${target}>`;
+    }
+    case 'call':
+      return `Rewrite '${f.symbol}(...)' as '${calleeOf(plan.recipe.call!)}(...)'`;
+  }
+}
+
+function calleeOf(template: string): string {
+  return /^\s*([\w:]+)/.exec(template)?.[1] ?? template;
+}
+
+/** Per-file state: the text, tree facts, headers needed, findings done. */
+class Context {
+  readonly root: Node;
+  readonly lineStarts: number[];
+  readonly eol: string;
+  /** Include paths in the file before fixing. */
+  readonly initiallyPresent: Set<string>;
+  /** Include paths after the include fixes rendered so far. */
+  private readonly present: Set<string>;
+  private readonly insertAt: number;
+  private readonly insertPrefix: string;
+  private errorRanges?: Array<[number, number]>;
+  /** Headers the rendered fixes need, in order of first need. */
+  private readonly needed: string[] = [];
+  /** Findings fixed or removed by the rendered fixes. */
+  readonly done = new Set<Finding>();
+
+  constructor(readonly text: string, readonly tree: Tree, readonly analysis: FileAnalysis) {
+    this.root = tree.rootNode;
+    this.lineStarts = lineStartsOf(text);
+    this.eol = eolOf(text);
+    const facts = includeFacts(this.root, text);
+    this.initiallyPresent = facts.present;
+    this.present = new Set(facts.present);
+    this.insertAt = facts.insertAt;
+    this.insertPrefix = facts.insertPrefix;
+  }
+
+  /** The plan for a finding, or why there is none. */
+  plan(f: Finding, safeOnly: boolean): Plan | string {
+    const r = f.resolved;
+    if (!r) return `no CANN mapping on record for '${f.symbol}': port it by hand`;
+    const recipe = r.fix;
+    const notes = r.notes ? ` ${r.notes}` : '';
+    if (!recipe) {
+      if (r.mapping === 'none') return `no CANN equivalent: redesign this part.${notes}`;
+      if (r.mapping === 'manual') return `needs manual porting${r.ascend ? ` (closest: '${r.ascend}')` : ''}.${notes}`;
+      return `no automatic fix${r.ascend ? `: rewrite as '${r.ascend}' by hand` : ''}.${notes}`;
+    }
+    if (f.inMacro) {
+      return `inside a #define body: edit the macro by hand${r.ascend ? ` ('${f.symbol}' → '${r.ascend}')` : ''}.${notes}`;
+    }
+    if (safeOnly && recipe.safe === false) {
+      return `the fix needs review, so fix-all does not apply it (use the quick fix or --unsafe).${notes}`;
+    }
+    const near = this.syntaxErrorNear(f.start, f.end);
+    if (near) return near;
+    if (f.construct === 'header') {
+      if (!recipe.include) return `no include replacement on record.${notes}`;
+      const include = this.root.descendantForIndex(f.start, f.end)?.parent;
+      if (!include || include.type !== 'preproc_include') return 'unusual #include syntax: replace it by hand';
+      return { finding: f, recipe, kind: 'include', start: f.start, end: f.end, args: [], include };
+    }
+    if (recipe.call !== undefined) {
+      if (!f.isCall) {
+        if (recipe.rename) return { finding: f, recipe, kind: 'rename', start: f.start, end: f.end, args: [] };
+        return `'${f.symbol}' is not called here (its address is taken or it is passed as a value): replace it by hand with '${calleeOf(recipe.call)}'.${notes}`;
+      }
+      return this.planCall(f, recipe, notes);
+    }
+    if (recipe.rename !== undefined) return { finding: f, recipe, kind: 'rename', start: f.start, end: f.end, args: [] };
+    return `no fix for this use of '${f.symbol}'.${notes}`;
+  }
+
+  private planCall(f: Finding, recipe: FixRecipe, notes: string): Plan | string {
+    const call = this.callOf(f);
+    if (!call) return `could not find the call of '${f.symbol}' in the syntax tree: rewrite it by hand.${notes}`;
+    const args = this.argumentsOf(call);
+    if (typeof args === 'string') return `${args}.${notes}`;
+    const arity = recipe.arity ?? 0;
+    if (args.length !== arity) {
+      return `called with ${args.length} argument${args.length === 1 ? '' : 's'}; the rewrite to '${calleeOf(recipe.call!)}' expects ${arity}: port this call by hand.${notes}`;
+    }
+    for (const m of recipe.call!.matchAll(PLACEHOLDER)) {
+      if (m[1] !== '*' && (Number(m[1]) < 1 || Number(m[1]) > args.length)) {
+        return `the recipe refers to ${m[0]} but the call has ${args.length} arguments (knowledge-base error): port by hand`;
+      }
+    }
+    const near = this.syntaxErrorNear(call.startIndex, call.endIndex);
+    if (near) return near;
+    return { finding: f, recipe, kind: 'call', start: call.startIndex, end: call.endIndex, args };
+  }
+
+  /** The call_expression whose function is the finding (through `ns::f` and `f<T>`). */
+  private callOf(f: Finding): Node | undefined {
+    let n = this.root.descendantForIndex(f.start, f.end);
+    while (n?.parent && (n.parent.type === 'qualified_identifier' || n.parent.type === 'template_function')) n = n.parent;
+    const call = n?.parent;
+    if (!n || !call || call.type !== 'call_expression') return undefined;
+    return call.childForFieldName('function')?.equals(n) ? call : undefined;
+  }
+
+  /** Argument spans, comments attached to their argument; or why the list cannot be rewritten. */
+  private argumentsOf(call: Node): ArgSpan[] | string {
+    const list = call.childForFieldName('arguments');
+    if (!list || list.type !== 'argument_list') return 'unusual call syntax: rewrite it by hand';
+    const children = list.children.filter((c): c is Node => c !== null);
+    const groups: Node[][] = [[]];
+    const separators: Node[] = [];
+    for (const c of children.slice(1)) {
+      if (c.type === ',' || c.type === ')') {
+        separators.push(c);
+        if (c.type === ')') break;
+        groups.push([]);
+      } else if (c.type === 'ERROR' || c.isMissing || c.type.startsWith('preproc')) {
+        return 'the arguments contain preprocessor lines or syntax errors: rewrite it by hand';
+      } else {
+        groups[groups.length - 1].push(c);
+      }
+    }
+    if (groups.length === 1 && groups[0].every((n) => n.type === 'comment')) return [];
+    const spans: ArgSpan[] = [];
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      const expr = g.find((n) => n.type !== 'comment');
+      if (!expr || !separators[i]) return 'an argument is empty: rewrite it by hand';
+      const last = g[g.length - 1];
+      const lineComment = last.type === 'comment' && this.text.startsWith('//', last.startIndex);
+      spans.push({
+        start: g[0].startIndex,
+        end: last.endIndex,
+        suffix: lineComment ? this.text.slice(last.endIndex, separators[i].startIndex) || this.eol : '',
+        expr,
+      });
+    }
+    return spans;
+  }
+
+  /** A reason when the tree has ERROR or MISSING nodes on the lines of [start, end). */
+  private syntaxErrorNear(start: number, end: number): string | undefined {
+    if (!this.root.hasError) return undefined;
+    this.errorRanges ??= collectErrors(this.root);
+    const from = this.lineStarts[lineIndex(this.lineStarts, start)];
+    const endLine = lineIndex(this.lineStarts, end);
+    const to = endLine + 1 < this.lineStarts.length ? this.lineStarts[endLine + 1] : this.text.length;
+    const hit = this.errorRanges.find(([s, e]) => s < to && e >= from);
+    if (!hit) return undefined;
+    return `the code around line ${lineIndex(this.lineStarts, start) + 1} does not parse cleanly: not rewritten automatically; fix it by hand`;
+  }
+
+  /** The edit for a top-level fix. */
+  renderTop(placed: Placed): TextEdit {
+    const { plan } = placed;
+    if (plan.kind === 'include') {
+      const target = plan.recipe.include!;
+      this.done.add(plan.finding);
+      if (this.present.has(target)) {
+        // Already included: drop this line (with its indentation) rather than include the header twice.
+        const inc = plan.include!;
+        const lineStart = this.lineStarts[lineIndex(this.lineStarts, inc.startIndex)];
+        const start = /^[ \t]*$/.test(this.text.slice(lineStart, inc.startIndex)) ? lineStart : inc.startIndex;
+        return { start, end: inc.endIndex, newText: '' };
+      }
+      this.present.add(target);
+      return { start: plan.start, end: plan.end, newText: `<${target}>` };
+    }
+    return { start: plan.start, end: plan.end, newText: this.render(placed) };
+  }
+
+  private render(placed: Placed): string {
+    const { plan } = placed;
+    this.done.add(plan.finding);
+    if (plan.recipe.header) this.need(plan.recipe.header);
+    if (plan.kind === 'rename') return plan.recipe.rename!;
+    const template = plan.recipe.call!;
+    const used = new Set<number>();
+    let out = '';
+    let last = 0;
+    for (const m of template.matchAll(PLACEHOLDER)) {
+      let literal = template.slice(last, m.index);
+      const after = template.slice(m.index + m[0].length);
+      last = m.index + m[0].length;
+      if (m[1] === '*') {
+        plan.args.forEach((_, k) => used.add(k));
+        out += literal + this.renderAll(placed);
+        continue;
+      }
+      const k = Number(m[1]) - 1;
+      used.add(k);
+      const arg = plan.args[k];
+      let argText = this.renderArg(placed, k);
+      const context = placeholderContext(template.slice(0, m.index), after);
+      if (context === 'cast') {
+        const cast = /\(\s*([A-Za-z_][\w\s]*?\*+)\s*\)\s*$/.exec(literal);
+        const argType = arg.expr.type === 'cast_expression' ? arg.expr.childForFieldName('type')?.text : undefined;
+        if (cast && argType && squash(argType) === squash(cast[1])) literal = literal.slice(0, cast.index); // (void**)(void**)&p
+        else if (!CAST_OPERAND.has(arg.expr.type)) argText = `(${argText})`;
+      } else if (context === 'operator' && !PRIMARY.has(arg.expr.type)) {
+        argText = `(${argText})`;
+      }
+      out += literal + argText;
+    }
+    // Arguments the template drops take their findings with them.
+    plan.args.forEach((a, k) => {
+      if (!used.has(k)) for (const f of this.analysis.findings) if (within(f, a)) this.done.add(f);
+    });
+    return out + template.slice(last);
+  }
+
+  private renderArg(placed: Placed, k: number): string {
+    const a = placed.plan.args[k];
+    return this.renderSpan(a.start, a.end, placed.args[k]) + a.suffix;
+  }
+
+  /** `$*`: all arguments with the separators between them as written. */
+  private renderAll(placed: Placed): string {
+    const args = placed.plan.args;
+    let out = '';
+    args.forEach((a, k) => {
+      out += this.renderSpan(a.start, a.end, placed.args[k]);
+      out += k + 1 < args.length ? this.text.slice(a.end, args[k + 1].start) : a.suffix;
+    });
+    return out;
+  }
+
+  private renderSpan(start: number, end: number, inner: Placed[]): string {
+    let out = '';
+    let pos = start;
+    for (const p of inner) {
+      out += this.text.slice(pos, p.plan.start) + this.render(p);
+      pos = p.plan.end;
+    }
+    return out + this.text.slice(pos, end);
+  }
+
+  private need(header: string): void {
+    if (!this.needed.includes(header)) this.needed.push(header);
+  }
+
+  /** Headers the rendered fixes need that the file (after its include fixes) does not include. */
+  missingHeaders(): string[] {
+    return this.needed.filter((h) => !this.present.has(h));
+  }
+
+  headerEdit(headers: string[]): TextEdit {
+    const lines = headers.map((h) => `#include <${h}>${this.eol}`).join('');
+    return { start: this.insertAt, end: this.insertAt, newText: this.insertPrefix + lines };
+  }
+}
+
+/** How a placeholder sits in its template: alone between `(`/`,` and `,`/`)`, after a C cast, or next to an operator. */
+function placeholderContext(before: string, after: string): 'bare' | 'cast' | 'operator' {
+  const b = before.trimEnd().slice(-1);
+  const a = after.trimStart().charAt(0);
+  const closesAfter = a === '' || a === ',' || a === ')';
+  if ((b === '' || b === '(' || b === ',') && closesAfter) return 'bare';
+  if (b === ')' && closesAfter) return 'cast';
+  return 'operator';
+}
+
+function squash(s: string): string {
+  return s.replace(/\s+/g, '');
+}
+
+function lineIndex(lineStarts: number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function collectErrors(root: Node): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const node = cursor.currentNode;
+      if (node.type === 'ERROR' || node.isMissing) out.push([node.startIndex, node.endIndex]);
+      if (node.hasError && cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return out;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Open documents: their text (incremental sync), their syntax tree (edited with `tree.edit()` on every
+ * change and re-parsed incrementally) and their latest analysis. Trees live only while a document is
+ * open; `close()` frees them.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { editFor, type CudaParser, type Tree } from '../analysis/parser';
+import type { FileAnalysis } from '../analysis/analyze';
+
+export class OpenDocument {
+  doc: TextDocument;
+  /** The tree of the last parse, already `edit()`ed for every change since (so parse(text, tree) is incremental). */
+  private tree: Tree | undefined;
+  private treeVersion = -1;
+  /** The analysis of `analysisVersion` under options generation `analysisGeneration`. */
+  analysis: FileAnalysis | undefined;
+  analysisVersion = -1;
+  analysisGeneration = -1;
+  /** Highest version whose diagnostics were published (stale results never overwrite newer ones). */
+  publishedVersion = -1;
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(uri: string, languageId: string, version: number, text: string) {
+    this.doc = TextDocument.create(uri, languageId, version, text);
+  }
+
+  get uri(): string {
+    return this.doc.uri;
+  }
+
+  get version(): number {
+    return this.doc.version;
+  }
+
+  /** Applies LSP content changes in order, editing the tree alongside so the next parse is incremental. */
+  applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
+    for (const change of changes) {
+      if ('range' in change && change.range) {
+        const text = this.doc.getText();
+        const start = this.doc.offsetAt(change.range.start);
+        const end = this.doc.offsetAt(change.range.end);
+        this.tree?.edit(editFor(text, start, end, change.text));
+      } else {
+        // A full-text change: nothing to reuse.
+        this.dropTree();
+      }
+      this.doc = TextDocument.update(this.doc, [change], version);
+    }
+    this.doc = TextDocument.update(this.doc, [], version);
+  }
+
+  /** The tree for the current text, re-parsed incrementally when the text changed since the last parse. */
+  treeFor(parser: CudaParser): Tree {
+    if (this.tree && this.treeVersion === this.version) return this.tree;
+    let next: Tree;
+    try {
+      next = parser.parse(this.doc.getText(), this.tree);
+    } catch (e) {
+      this.dropTree();
+      throw e;
+    }
+    this.tree?.delete();
+    this.tree = next;
+    this.treeVersion = this.version;
+    return next;
+  }
+
+  /** True when `analysis` describes the current text under options generation `generation`. */
+  isAnalysed(generation: number): boolean {
+    return !!this.analysis && this.analysisVersion === this.version && this.analysisGeneration === generation;
+  }
+
+  dropTree(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+    this.treeVersion = -1;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dropTree();
+    this.analysis = undefined;
+  }
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, OpenDocument>();
+
+  open(uri: string, languageId: string, version: number, text: string): OpenDocument {
+    this.docs.get(uri)?.dispose();
+    const d = new OpenDocument(uri, languageId, version, text);
+    this.docs.set(uri, d);
+    return d;
+  }
+
+  get(uri: string): OpenDocument | undefined {
+    return this.docs.get(uri);
+  }
+
+  close(uri: string): void {
+    this.docs.get(uri)?.dispose();
+    this.docs.delete(uri);
+  }
+
+  all(): OpenDocument[] {
+    return [...this.docs.values()];
+  }
+
+  dispose(): void {
+    for (const d of this.docs.values()) d.dispose();
+    this.docs.clear();
+  }
+}

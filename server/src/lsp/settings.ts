@@ -1,0 +1,95 @@
+/**
+ * The `ascendify` settings as the server uses them: defaults, and a tolerant reader for what the client
+ * sends (a wrong type falls back to the default instead of breaking the server).
+ * package.json's `contributes.configuration` documents the same keys for users.
+ */
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import { DEFAULT_EXTENSIONS } from '../analysis/files';
+import type { FindingKind, PortingTarget } from '../analysis/analyze';
+
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+export interface Settings {
+  enable: boolean;
+  /** Globs (matched against workspace-relative paths) of the files to analyse. */
+  include: string[];
+  exclude: string[];
+  target: PortingTarget;
+  severity: Record<FindingKind, SeverityName>;
+  /** Rule file path ('' = `.ascendify.json`/`.yaml` at the workspace root). */
+  rulesFile: string;
+  /** Passed to the effort model as it is. */
+  effortWeights: Record<string, unknown>;
+  scanOnStartup: boolean;
+  maxFileSizeMB: number;
+  /** Delay between the last keystroke and the analysis of a changed document. */
+  debounceMs: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  enable: true,
+  include: DEFAULT_EXTENSIONS.map((e) => `**/*${e}`),
+  exclude: [],
+  target: 'a2a3',
+  severity: { unmapped: 'warning', none: 'warning', manual: 'warning', rewrite: 'information', rename: 'information' },
+  rulesFile: '',
+  effortWeights: {},
+  scanOnStartup: true,
+  maxFileSizeMB: 10,
+  debounceMs: 150,
+};
+
+const SEVERITIES: Record<Exclude<SeverityName, 'off'>, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** The diagnostic severity for a finding kind, or undefined when that kind is switched off. */
+export function severityFor(settings: Settings, kind: FindingKind): DiagnosticSeverity | undefined {
+  const name = settings.severity[kind];
+  return name === 'off' ? undefined : SEVERITIES[name];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const stringList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string') ? v.filter((s) => s.trim() !== '') : undefined;
+const positive = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+
+function readTarget(v: unknown): PortingTarget | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = v.toLowerCase().replace(/[\s/_-]/g, '');
+  if (t === 'a2a3') return 'a2a3';
+  if (t === '950' || t === 'ascend950') return '950';
+  return undefined;
+}
+
+function readSeverity(v: unknown): Settings['severity'] {
+  const out = { ...DEFAULT_SETTINGS.severity };
+  if (!isObject(v)) return out;
+  for (const kind of Object.keys(out) as FindingKind[]) {
+    const s = typeof v[kind] === 'string' ? (v[kind] as string).toLowerCase() : undefined;
+    if (s === 'off' || (s !== undefined && s in SEVERITIES)) out[kind] = s as SeverityName;
+    else if (s === 'info') out[kind] = 'information';
+  }
+  return out;
+}
+
+/** Settings from the client's `ascendify` section (null/undefined when the client has none). */
+export function readSettings(raw: unknown): Settings {
+  const r = isObject(raw) ? raw : {};
+  const d = DEFAULT_SETTINGS;
+  return {
+    enable: typeof r.enable === 'boolean' ? r.enable : d.enable,
+    include: stringList(r.include) ?? d.include,
+    exclude: stringList(r.exclude) ?? d.exclude,
+    target: readTarget(r.target) ?? d.target,
+    severity: readSeverity(r.severity),
+    rulesFile: typeof r.rulesFile === 'string' ? r.rulesFile.trim() : d.rulesFile,
+    effortWeights: isObject(r.effortWeights) ? r.effortWeights : d.effortWeights,
+    scanOnStartup: typeof r.scanOnStartup === 'boolean' ? r.scanOnStartup : d.scanOnStartup,
+    maxFileSizeMB: positive(r.maxFileSizeMB) ?? d.maxFileSizeMB,
+    debounceMs: typeof r.debounceMs === 'number' && r.debounceMs >= 0 ? r.debounceMs : d.debounceMs,
+  };
+}

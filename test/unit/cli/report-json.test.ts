@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/cli';
+
+function tempProject(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-cli-'));
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+describe('ascendify report --format json', () => {
+  const dir = tempProject({
+    'src/a.cu': '#include <cuda_runtime.h>\nvoid f(float **p) {\n  cudaMalloc((void **)p, 64);\n}\n',
+    'src/b.cpp': 'int main() { return 0; }\n',
+    'build/gen.cu': 'void g() { cudaFree(0); }\n',
+    'third_party/x.cu': 'void h() { cudaDeviceReset(); }\n',
+    'notes.txt': 'cudaMalloc\n',
+    '.gitignore': 'build/\n',
+  });
+
+  it('writes the documented contract', () => {
+    const r = runCli(['report', dir, '--format', 'json', '--exclude', 'third_party/**']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.tool.name).toBe('ascendify');
+    expect(report.tool.version).toMatch(/^\d+\.\d+\.\d+/);
+    // build/ is gitignored, third_party/ excluded, notes.txt has no CUDA/C++ extension.
+    expect(report.files.map((f: { path: string }) => f.path)).toEqual(['src/a.cu', 'src/b.cpp']);
+    const [header, call] = report.files[0].findings;
+    expect(header).toMatchObject({ symbol: 'cuda_runtime.h', line: 1, column: 10, endLine: 1, endColumn: 26 });
+    expect(call).toMatchObject({
+      symbol: 'cudaMalloc', line: 3, column: 3, endLine: 3, endColumn: 13, ruleId: 'runtime/cudaMalloc',
+      kind: 'rewrite', ascend: 'aclrtMalloc',
+    });
+    expect(typeof call.message).toBe('string');
+    expect(typeof call.category).toBe('string');
+    expect(report.summary.findings).toBe(2);
+    expect(report.summary.filesScanned).toBe(2);
+  });
+
+  it('writes to --output atomically and prints nothing on stdout', () => {
+    const out = path.join(dir, 'report.json');
+    const r = runCli(['report', dir, '-f', 'json', '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).files.length).toBeGreaterThan(0);
+  });
+
+  it('--no-gitignore scans ignored files too', () => {
+    const report = JSON.parse(runCli(['report', dir, '-f', 'json', '--no-gitignore']).stdout);
+    expect(report.files.map((f: { path: string }) => f.path)).toContain('build/gen.cu');
+  });
+
+  it('prints a readable summary by default', () => {
+    const r = runCli(['report', path.join(dir, 'src', 'a.cu')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Scanned 1 file(s)');
+    expect(r.stdout).toContain('cudaMalloc');
+  });
+
+  it('exits 2 with a clear message on usage errors', () => {
+    const missing = runCli(['report', path.join(dir, 'nope')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file or folder');
+    const target = runCli(['report', dir, '--target', 'h100']);
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain('unknown target');
+    expect(runCli(['report']).code).toBe(2);
+    expect(runCli(['frobnicate']).code).toBe(2);
+  });
+
+  it('skips binary files with a message and keeps going', () => {
+    const d = tempProject({ 'ok.cu': 'void f() { cudaDeviceSynchronize(); }\n' });
+    fs.writeFileSync(path.join(d, 'blob.cu'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
+    const r = runCli(['report', d, '-f', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.skipped).toEqual([{ path: 'blob.cu', reason: 'binary file (contains NUL bytes)' }]);
+    expect(report.files[0].findings[0].symbol).toBe('cudaDeviceSynchronize');
+    expect(r.stderr).toContain('skipped blob.cu');
+  });
+
+  it('a user helper declared in one file is not reported as NVIDIA API in another', () => {
+    const d = tempProject({
+      'helpers.h': 'int cudaCheckStatus(int code);\n',
+      'main.cu': '#include "helpers.h"\nint main() { return cudaCheckStatus(0); }\n',
+    });
+    const report = JSON.parse(runCli(['report', d, '-f', 'json']).stdout);
+    expect(report.summary.findings).toBe(0);
+  });
+});
+
+describe('ascendify explain and mappings', () => {
+  it('explain prints the entry', () => {
+    const r = runCli(['explain', 'cudaMemcpy']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('size_t destMax');
+    expect(r.stdout).toContain('ACL_MEMCPY_HOST_TO_DEVICE');
+  });
+
+  it('explain of an unknown symbol exits 2', () => {
+    const r = runCli(['explain', 'definitelyNotCuda']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no mapping entry');
+  });
+
+  it('mappings --format json lists 400+ entries with docUrl', () => {
+    const r = runCli(['mappings', '--format', 'json']);
+    const dump = JSON.parse(r.stdout);
+    expect(dump.entries.length).toBeGreaterThanOrEqual(400);
+    expect(dump.entries.every((e: { docUrl: string }) => e.docUrl.startsWith('https://'))).toBe(true);
+  });
+
+  it('a bad --rules file is a usage error naming the problem', () => {
+    const r = runCli(['report', 'examples/cuda-app', '--rules', 'test/fixtures/rules/bad.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('entry "gpuFree", field mapping');
+  });
+});
