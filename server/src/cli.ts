@@ -14,6 +14,7 @@ import { buildJsonReport } from './report/json';
 import { renderTextSummary } from './report/text';
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
 import type { PortingTarget } from './analysis/analyze';
+import { runFixCommand } from './fix/command';
 
 export const VERSION: string = pkg.version;
 
@@ -113,6 +114,32 @@ export function buildProgram(): Command {
     .action((opts) => {
       const kb = knowledgeWithRules(rulesFor(opts.rules));
       writeOutput(opts.format === 'json' ? mappingsJson(kb, VERSION) : mappingsTable(kb), opts.output);
+    });
+
+  program
+    .command('fix')
+    .description('apply the mechanical CUDA to CANN rewrites (the same fixes as the editor) to files and folders')
+    .argument('<paths...>', 'files or folders to fix')
+    .option('-n, --dry-run', 'print a unified diff of the changes and write nothing')
+    .option('--unsafe', 'also apply fixes that are mechanical but need review')
+    .option('-e, --exclude <glob...>', 'glob(s) of files to skip, relative to each folder')
+    .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
+    .option('--no-gitignore', 'also fix files that .gitignore excludes')
+    .option('-t, --target <target>', 'porting target: a2a3 (Atlas A2/A3) or 950 (Ascend 950)', 'a2a3')
+    .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)')
+    .action(async (paths: string[], opts) => {
+      const target = parseTarget(opts.target);
+      const kb = knowledgeWithRules(rulesFor(opts.rules));
+      const listed = await listSourceFiles(paths, {
+        exclude: opts.exclude,
+        gitignore: opts.gitignore,
+        extensions: opts.ext ? String(opts.ext).split(',').map((s: string) => s.trim()).filter(Boolean) : undefined,
+      });
+      if (listed.missing.length) throw new UsageError(`no such file or folder: ${listed.missing.join(', ')}`);
+      await runFixCommand(listed.files, {
+        kb, target, dryRun: !!opts.dryRun, safeOnly: !opts.unsafe,
+        out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t),
+      });
     });
 
   return program;

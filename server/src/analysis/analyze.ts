@@ -84,7 +84,16 @@ const WARP = /^__(shfl|ballot|any|all|activemask|reduce_\w+_sync|match_\w+|syncw
 const BARRIER = /^__(syncthreads|threadfence)/;
 
 function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[]): KernelInfo {
-  const inside = findings.filter((f) => f.start >= k.start && f.end <= k.end);
+  // Findings are sorted by start: binary-search the kernel's slice instead of filtering them all.
+  let lo = 0;
+  let hi = findings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (findings[mid].start < k.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const inside: Finding[] = [];
+  for (let i = lo; i < findings.length && findings[i].start < k.end; i++) if (findings[i].end <= k.end) inside.push(findings[i]);
   const has = (test: (f: Finding) => boolean) => inside.some(test);
   const line = lineIndex(lineStarts, k.nameStart) + 1;
   return {

@@ -86,12 +86,19 @@ export function dropProjectDeclared(results: FileResult[]): FileResult[] {
   const declared = new Set<string>();
   for (const r of results) for (const d of r.analysis.declared) declared.add(d);
   return results.map((r) => {
-    const drop = r.analysis.prefixOnly.filter((s) => declared.has(s));
-    if (drop.length === 0) return r;
-    const dropSet = new Set(drop);
-    const findings = r.analysis.findings.filter((f) => !(dropSet.has(f.symbol) && !f.entry));
-    return { ...r, analysis: { ...r.analysis, findings, prefixOnly: r.analysis.prefixOnly.filter((s) => !dropSet.has(s)) } };
+    const analysis = withoutDeclared(r.analysis, declared);
+    return analysis === r.analysis ? r : { ...r, analysis };
   });
+}
+
+/** One file's analysis without the prefix-only findings of names declared elsewhere (the language server
+ *  applies the workspace's declarations to an open document this way). Returns `analysis` when unchanged. */
+export function withoutDeclared(analysis: FileAnalysis, declared: ReadonlySet<string>): FileAnalysis {
+  const drop = analysis.prefixOnly.filter((s) => declared.has(s));
+  if (drop.length === 0) return analysis;
+  const dropSet = new Set(drop);
+  const findings = analysis.findings.filter((f) => !(dropSet.has(f.symbol) && !f.entry));
+  return { ...analysis, findings, prefixOnly: analysis.prefixOnly.filter((s) => !dropSet.has(s)) };
 }
 
 export interface Summary {

@@ -1,12 +1,18 @@
 /**
- * The scanner: one pass over the syntax tree that records every NVIDIA-specific construct as an
- * occurrence (name, offsets, syntactic role). Resolution against the knowledge base happens in
- * resolve.ts, so the same occurrences serve every porting target.
+ * The scanner: finds every NVIDIA-specific construct in a parsed file and records it as an occurrence
+ * (name, offsets, syntactic role). Resolution against the knowledge base happens in resolve.ts.
+ *
+ * Why candidate-first: walking every node of a web-tree-sitter tree from JavaScript costs more than the
+ * parse itself (each step crosses into WebAssembly). Instead one regular-expression pass over the text
+ * finds the few tokens that could be NVIDIA's (known names, library prefixes, qualifiers, `<<<`, NVIDIA
+ * namespaces), and the tree is asked about those positions only: is this an identifier (not a comment or
+ * a string), is it called, does it declare a user name, is it inside a `#define` body. Everything the
+ * tree knows is still used; only the questions are fewer.
  */
-import type { Tree, TreeCursor } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
-import { kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, type Family } from '../knowledge/families';
+import { isNvidiaCandidate, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, type Family } from '../knowledge/families';
 
 export interface Occurrence {
   /** The NVIDIA name as written (qualified names use their canonical namespace, e.g. `cooperative_groups::sync`). */
@@ -36,56 +42,50 @@ export interface KernelSite {
 export interface ScanResult {
   occurrences: Occurrence[];
   kernels: KernelSite[];
-  /** Names the file itself declares (functions, variables, macros, types); used to drop prefix-only matches. */
+  /** Names the file itself declares (functions, variables, macros, types), among the candidate names. */
   declared: Set<string>;
   /** Lines (0-based) on which findings are suppressed by an `ascendify-ignore` comment. */
   suppressedLines: Set<number>;
-  /** Number of ERROR/MISSING nodes: a measure of how well the file parsed. */
+  /** Number of ERROR nodes: a measure of how well the file parsed. */
   errorNodes: number;
 }
 
 /** Keywords the CUDA compiler adds; the grammar gives most of them their own node type. */
-const QUALIFIERS = new Set([
+export const QUALIFIERS = new Set([
   '__global__', '__device__', '__host__', '__shared__', '__constant__', '__managed__', '__launch_bounds__',
   '__restrict__', '__forceinline__', '__noinline__', '__grid_constant__',
 ]);
 
-/** Subtrees that never hold findings (comments are visited only for suppression markers). */
-const OPAQUE = new Set(['string_literal', 'raw_string_literal', 'char_literal', 'concatenated_string', 'system_lib_string']);
-
-/** Parents whose `declarator`/`name` child introduces a user name. */
+/** Parents whose `name` child introduces a user name (their `declarator` child always does). */
 const DECLARING_NAME_PARENTS = new Set([
   'preproc_def', 'preproc_function_def', 'struct_specifier', 'class_specifier', 'union_specifier', 'enum_specifier',
   'enumerator', 'namespace_definition', 'namespace_alias_definition', 'alias_declaration', 'concept_definition',
 ]);
 
-const IGNORE_MARK = /ascendify-ignore(-next-line)?\b/;
+const NAME_NODES = new Set(['identifier', 'type_identifier', 'namespace_identifier']);
 
 // Prefix wrapping a #define body so it parses as statements; its length is subtracted from offsets.
 const MACRO_PREFIX = 'void __ascendify_macro__(){';
 const MACRO_SUFFIX = '\n}';
 
-interface Frame {
-  type: string;
-  start: number;
-  field: string | null;
-}
+const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|<<</g;
+const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"][^>"\n]*[>"])/gm;
+const IGNORE_MARK = /ascendify-ignore(-next-line)?\b/g;
+const ALIAS = /\bnamespace[ \t\n]+([A-Za-z_]\w*)[ \t\n]*=[ \t\n]*(?:::)?([A-Za-z_][\w:]*)/g;
+const USING_NAMESPACE = /\busing[ \t\n]+namespace[ \t\n]+(?:::)?([A-Za-z_][\w:]*)/g;
 
-export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase): ScanResult {
-  const result: ScanResult = {
-    occurrences: [],
-    kernels: [],
-    declared: new Set(),
-    suppressedLines: new Set(),
-    errorNodes: 0,
-  };
-  const state: WalkState = { text, kb, parser, result, aliases: new Map(), usedNamespaces: [], skipQualified: new Set(), minIndex: 0 };
-  walk(tree.walk(), state, 0, false);
-  return result;
-}
-
-interface WalkState {
+/** One stretch of text scanned against one tree: the file itself, or a `#define` body re-parsed. */
+interface Segment {
+  tree: Tree;
   text: string;
+  /** Where segment offset 0 lies in the file, and in the segment's tree. */
+  fileOffset: number;
+  treeOffset: number;
+  inMacro: boolean;
+}
+
+interface ScanState {
+  fileText: string;
   kb: KnowledgeBase;
   parser: CudaParser;
   result: ScanResult;
@@ -93,187 +93,166 @@ interface WalkState {
   aliases: Map<string, string>;
   /** `using namespace nvcuda;` */
   usedNamespaces: string[];
-  /** Start offsets of qualified_identifier nodes already reported as part of an outer name. */
-  skipQualified: Set<number>;
-  /** Tree offsets below this belong to the macro-body wrapper, not to the file. */
-  minIndex: number;
+  /** Start offsets (in the file) of #define bodies already re-parsed. */
+  macroBodies: Set<number>;
+  /** Start offsets of qualified names already reported (a name is reported once). */
+  qualifiedSeen: Set<number>;
 }
 
-/** Iterative pre-order walk with a stack of ancestor frames (cheaper than materialising every node). */
-function walk(cursor: TreeCursor, state: WalkState, shift: number, inMacro: boolean): void {
-  const stack: Frame[] = [];
-  for (;;) {
-    const descend = visit(cursor, stack, state, shift, inMacro);
-    if (descend) {
-      stack.push({ type: cursor.nodeType, start: cursor.startIndex, field: cursor.currentFieldName });
-      if (cursor.gotoFirstChild()) continue;
-      stack.pop();
-    }
-    if (cursor.gotoNextSibling()) continue;
-    for (;;) {
-      if (!cursor.gotoParent()) {
-        cursor.delete();
-        return;
-      }
-      stack.pop();
-      if (cursor.gotoNextSibling()) break;
-    }
+export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase): ScanResult {
+  const result: ScanResult = { occurrences: [], kernels: [], declared: new Set(), suppressedLines: new Set(), errorNodes: 0 };
+  const state: ScanState = {
+    fileText: text, kb, parser, result, aliases: new Map(), usedNamespaces: [], macroBodies: new Set(), qualifiedSeen: new Set(),
+  };
+  const root = tree.rootNode;
+  if (root.hasError) result.errorNodes = countErrors(root);
+  collectNamespaces(root, text, state);
+  scanSegment({ tree, text, fileOffset: 0, treeOffset: 0, inMacro: false }, state);
+  scanIncludes(root, text, state);
+  scanSuppressions(root, text, state);
+  return result;
+}
+
+function countErrors(node: Node): number {
+  let n = node.type === 'ERROR' ? 1 : 0;
+  for (const child of node.children) if (child && child.hasError) n += countErrors(child);
+  return n;
+}
+
+/** Namespace aliases and using-directives, confirmed by the tree (not in a comment or string). */
+function collectNamespaces(root: Node, text: string, state: ScanState): void {
+  for (const m of text.matchAll(ALIAS)) {
+    if (root.descendantForIndex(m.index!)?.parent?.type === 'namespace_alias_definition') state.aliases.set(m[1], m[2]);
+  }
+  for (const m of text.matchAll(USING_NAMESPACE)) {
+    if (root.descendantForIndex(m.index!)?.parent?.type === 'using_declaration') state.usedNamespaces.push(m[1]);
   }
 }
 
-/** Handles one node; returns whether to walk into its children. */
-function visit(cursor: TreeCursor, stack: Frame[], state: WalkState, shift: number, inMacro: boolean): boolean {
-  const type = cursor.nodeType;
-  const { text, result } = state;
-  const start = cursor.startIndex + shift;
-  const end = cursor.endIndex + shift;
-  const parent = stack[stack.length - 1];
-
-  // Nodes of the wrapper around a #define body are not in the file: skip them, walk into containers.
-  if (cursor.startIndex < state.minIndex) return cursor.endIndex > state.minIndex;
-  if (type === 'ERROR') result.errorNodes++;
-
-  switch (type) {
-    case 'comment': {
-      const m = IGNORE_MARK.exec(text.slice(start, end));
-      if (m) {
-        const line = lineOf(text, start);
-        result.suppressedLines.add(m[1] ? line + 1 : line);
-      }
-      return false;
-    }
-    case 'preproc_include': {
-      const pathNode = cursor.currentNode.childForFieldName('path');
-      if (pathNode) {
-        const raw = pathNode.text;
-        const includePath = raw.replace(/^[<"]|[>"]$/g, '').trim();
-        const inKb = state.kb.lookup(includePath);
-        const library = nvidiaHeader(includePath);
-        if (inKb || library) {
-          add(state, {
-            symbol: includePath, construct: 'header', start: pathNode.startIndex + shift, end: pathNode.endIndex + shift,
-            isCall: false, inMacro, family: inKb ? undefined : { library: library!, source: 'headers' },
-          });
-        }
-      }
-      return false;
-    }
-    case 'preproc_arg': {
-      if (parent && (parent.type === 'preproc_def' || parent.type === 'preproc_function_def') && !inMacro) {
-        scanMacroBody(text.slice(start, end), start, state);
-      }
-      return false;
-    }
-    case 'kernel_call_syntax':
-      add(state, { symbol: '<<<>>>', construct: 'syntax', start, end, isCall: false, inMacro });
-      return true;
-    case 'gnu_asm_expression': {
-      // Report the `asm` keyword; the operands are strings and C expressions (visit those).
-      const kw = cursor.currentNode.child(0);
-      const kwEnd = kw ? kw.endIndex + shift : start + 3;
-      add(state, { symbol: 'asm', construct: 'syntax', start, end: kwEnd, isCall: false, inMacro });
-      return true;
-    }
-    case 'namespace_alias_definition': {
-      const node = cursor.currentNode;
-      const name = node.childForFieldName('name')?.text;
-      const target = node.namedChildren.filter((c) => c !== null).at(-1)?.text.replace(/\s+/g, '').replace(/^::/, '');
-      if (name && target) state.aliases.set(name, target);
-      return true;
-    }
-    case 'using_declaration': {
-      const m = /^using\s+namespace\s+([\w:]+)\s*;?$/.exec(text.slice(start, end).trim());
-      if (m) state.usedNamespaces.push(m[1].replace(/^::/, ''));
-      return true;
-    }
-    case 'qualified_identifier':
-      if (state.skipQualified.has(start)) return true;
-      visitQualified(cursor, stack, state, shift, inMacro);
-      return true;
-    case 'identifier':
-    case 'type_identifier':
-      visitName(cursor, stack, state, start, end, inMacro, type === 'type_identifier');
-      return false;
-    case 'namespace_identifier':
-      // Usually a scope (`thrust::`), handled with its qualified name; but error recovery also turns
-      // macros such as `void CUDART_CB f()` into a scope with a missing `::`, so check the name itself.
-      if (!(state.text.slice(start, end) in nvidiaNamespaces)) visitName(cursor, stack, state, start, end, inMacro, false);
-      return false;
-    case 'field_identifier':
-      // Members (`prop.cudaCores`) are not NVIDIA symbols by themselves.
-      return false;
-  }
-
-  if (OPAQUE.has(type)) return false;
-  if (QUALIFIERS.has(type)) {
-    add(state, { symbol: type, construct: 'qualifier', start, end, isCall: false, inMacro });
-    if (type === '__global__' && parent && parent.type === 'function_definition' && !inMacro) recordKernel(cursor, state);
-  }
-  return true;
+function isCandidate(name: string, state: ScanState): boolean {
+  return isNvidiaCandidate(name) || state.kb.has(name) || QUALIFIERS.has(name) || name in nvidiaNamespaces || name === 'asm' || name === '__asm__'
+    || state.aliases.has(name) || (state.usedNamespaces.length > 0 && isUsedNamespaceChild(name, state));
 }
 
-function visitName(
-  cursor: TreeCursor, stack: Frame[], state: WalkState, start: number, end: number, inMacro: boolean, isType: boolean,
-): void {
-  const name = state.text.slice(start, end);
-  const parent = stack[stack.length - 1];
-  const field = cursor.currentFieldName;
-  if (parent && (field === 'declarator' || (field === 'name' && DECLARING_NAME_PARENTS.has(parent.type)))) {
-    state.result.declared.add(name);
+/** `wmma` after `using namespace nvcuda;` */
+function isUsedNamespaceChild(name: string, state: ScanState): boolean {
+  return state.usedNamespaces.some((ns) => ns.split('::')[0] in nvidiaNamespaces && ns !== 'cuda' && name.length > 1);
+}
+
+function scanSegment(seg: Segment, state: ScanState): void {
+  const root = seg.tree.rootNode;
+  for (const m of seg.text.matchAll(TOKEN)) {
+    const token = m[0];
+    const at = m.index!;
+    if (token === '<<<') {
+      visitLaunch(root.descendantForIndex(at + seg.treeOffset, at + seg.treeOffset + 3), seg, state);
+      continue;
+    }
+    if (!isCandidate(token, state)) continue;
+    const node = root.descendantForIndex(at + seg.treeOffset, at + seg.treeOffset + token.length);
+    if (!node) continue;
+    visitToken(node, token, seg, state);
   }
-  const isCall = parent?.type === 'call_expression' && field === 'function';
-  if (QUALIFIERS.has(name)) {
-    add(state, { symbol: name, construct: 'qualifier', start, end, isCall: false, inMacro });
+}
+
+function visitToken(node: Node, token: string, seg: Segment, state: ScanState): void {
+  const type = node.type;
+  const start = node.startIndex - seg.treeOffset + seg.fileOffset;
+  const end = node.endIndex - seg.treeOffset + seg.fileOffset;
+  if (type === 'preproc_arg') {
+    const parent = node.parent;
+    if (!seg.inMacro && parent && (parent.type === 'preproc_def' || parent.type === 'preproc_function_def')) scanMacroBody(node, seg, state);
     return;
   }
-  const construct = isCall ? 'function' : isType ? 'type' : kernelBuiltins.has(name) ? 'builtin' : 'identifier';
+  if (QUALIFIERS.has(type)) {
+    add(state, { symbol: type, construct: 'qualifier', start, end, isCall: false, inMacro: seg.inMacro });
+    const parent = node.parent;
+    if (type === '__global__' && parent?.type === 'function_definition' && !seg.inMacro) recordKernel(parent, state);
+    return;
+  }
+  if (type === 'asm' || type === '__asm__') {
+    if (node.parent?.type === 'gnu_asm_expression') add(state, { symbol: 'asm', construct: 'syntax', start, end, isCall: false, inMacro: seg.inMacro });
+    return;
+  }
+  if (!NAME_NODES.has(type) || node.startIndex !== node.endIndex - token.length) return;
+  if (type === 'namespace_identifier' || state.aliases.has(token) || (token in nvidiaNamespaces)) {
+    const parent = node.parent;
+    if (parent?.type === 'qualified_identifier' && visitQualified(parent, seg, state)) return;
+    if (token in nvidiaNamespaces || state.aliases.has(token)) return;
+  }
+  visitName(node, token, start, end, seg, state);
+}
+
+function visitName(node: Node, name: string, start: number, end: number, seg: Segment, state: ScanState): void {
+  const parent = node.parent;
+  if (parent && isDeclaringPosition(node, parent)) state.result.declared.add(name);
+  const isCall = parent?.type === 'call_expression' && sameNode(parent.childForFieldName('function'), node);
+  if (QUALIFIERS.has(name)) {
+    add(state, { symbol: name, construct: 'qualifier', start, end, isCall: false, inMacro: seg.inMacro });
+    return;
+  }
+  const construct = isCall ? 'function' : node.type === 'type_identifier' ? 'type' : kernelBuiltins.has(name) ? 'builtin' : 'identifier';
   if (state.kb.has(name)) {
-    add(state, { symbol: name, construct, start, end, isCall, inMacro });
+    add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro });
     return;
   }
   const family = nvidiaFamily(name);
   if (!family) return;
   // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
   if (family.source === 'prefix' && isCall && /^[A-Z0-9_]+$/.test(name)) return;
-  add(state, { symbol: name, construct, start, end, isCall, inMacro, family });
+  add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family });
 }
 
-/** `thrust::sort`, `cg::this_thread_block`, `nvcuda::wmma::fragment<...>`, `wmma::mma_sync` after `using namespace nvcuda`. */
-function visitQualified(cursor: TreeCursor, stack: Frame[], state: WalkState, shift: number, inMacro: boolean): void {
-  const node = cursor.currentNode;
+function isDeclaringPosition(node: Node, parent: Node): boolean {
+  if (sameNode(parent.childForFieldName('declarator'), node)) return true;
+  return DECLARING_NAME_PARENTS.has(parent.type) && sameNode(parent.childForFieldName('name'), node);
+}
+
+function sameNode(a: Node | null, b: Node): boolean {
+  return !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex;
+}
+
+/**
+ * `thrust::sort`, `cg::this_thread_block`, `nvcuda::wmma::fragment<...>`, `wmma::mma_sync` after
+ * `using namespace nvcuda`. Returns true when the qualified name was handled (reported or not NVIDIA's).
+ */
+function visitQualified(q: Node, seg: Segment, state: ScanState): boolean {
+  // Only the outermost qualified name is reported; inner ones are parts of it.
+  const outer = q.parent;
+  if (outer?.type === 'qualified_identifier' && outer.childForFieldName('scope') && sameNode(outer.childForFieldName('name'), q)) return true;
   const parts: string[] = [];
-  let n: typeof node | null = node;
+  let n: Node | null = q;
   while (n && n.type === 'qualified_identifier') {
-    if (n !== node) state.skipQualified.add(n.startIndex + shift);
     const scope = n.childForFieldName('scope');
     parts.push(scope ? (scope.type === 'template_type' ? scope.childForFieldName('name')?.text ?? scope.text : scope.text) : '');
     n = n.childForFieldName('name');
   }
-  if (!n) return;
+  if (!n) return false;
   const last = n.type === 'template_type' || n.type === 'template_function' ? n.childForFieldName('name') : n;
-  if (!last) return;
+  if (!last) return false;
   parts.push(last.text);
   if (parts[0] === '') parts.shift(); // leading `::`
   const canonical = canonicalName(parts, state);
-  if (!canonical) return;
-  const parent = stack[stack.length - 1];
-  const isCall = parent?.type === 'call_expression' && cursor.currentFieldName === 'function';
+  if (!canonical) return false;
+  const start = q.startIndex - seg.treeOffset + seg.fileOffset;
+  if (state.qualifiedSeen.has(start)) return true;
+  state.qualifiedSeen.add(start);
+  const parent = q.parent;
+  const isCall = parent?.type === 'call_expression' && sameNode(parent.childForFieldName('function'), q);
   const inKb = state.kb.has(canonical);
   add(state, {
     symbol: canonical, construct: isCall ? 'function' : 'identifier',
-    start: node.startIndex + shift, end: last.endIndex + shift, isCall, inMacro,
+    start, end: last.endIndex - seg.treeOffset + seg.fileOffset, isCall, inMacro: seg.inMacro,
     family: inKb ? undefined : { library: nvidiaNamespaces[canonical.split('::')[0]], source: 'headers' },
   });
+  return true;
 }
 
 /** The name with aliases expanded and `using namespace` applied, or undefined when not NVIDIA's. */
-function canonicalName(parts: string[], state: WalkState): string | undefined {
+function canonicalName(parts: string[], state: ScanState): string | undefined {
   const first = state.aliases.get(parts[0]);
   const expanded = first ? [...first.split('::'), ...parts.slice(1)] : parts;
-  if (expanded[0] in nvidiaNamespaces) {
-    // Names in `cuda::` are libcu++ only when more than one part (`cuda::std::atomic`, `cuda::barrier`).
-    return expanded.join('::');
-  }
+  if (expanded[0] in nvidiaNamespaces) return expanded.join('::');
   for (const ns of state.usedNamespaces) {
     const candidate = `${ns}::${expanded.join('::')}`;
     if (state.kb.has(candidate) || (ns.split('::')[0] in nvidiaNamespaces && ns !== 'cuda')) return candidate;
@@ -281,9 +260,16 @@ function canonicalName(parts: string[], state: WalkState): string | undefined {
   return undefined;
 }
 
-function recordKernel(cursor: TreeCursor, state: WalkState): void {
-  const fn = cursor.currentNode.parent;
-  if (!fn) return;
+function visitLaunch(node: Node | null, seg: Segment, state: ScanState): void {
+  const launch = node?.parent;
+  if (!node || node.type !== '<<<' || launch?.type !== 'kernel_call_syntax') return;
+  add(state, {
+    symbol: '<<<>>>', construct: 'syntax', isCall: false, inMacro: seg.inMacro,
+    start: launch.startIndex - seg.treeOffset + seg.fileOffset, end: launch.endIndex - seg.treeOffset + seg.fileOffset,
+  });
+}
+
+function recordKernel(fn: Node, state: ScanState): void {
   let d = fn.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
   const nameNode = d?.childForFieldName('declarator');
@@ -291,21 +277,50 @@ function recordKernel(cursor: TreeCursor, state: WalkState): void {
   state.result.kernels.push({ name: nameNode.text, start: fn.startIndex, end: fn.endIndex, nameStart: nameNode.startIndex });
 }
 
-/** Re-parses a `#define` body as statements and scans it with offsets shifted back into the file. */
-function scanMacroBody(body: string, bodyStart: number, state: WalkState): void {
-  if (!/[A-Za-z_]/.test(body)) return;
+/** `#include <cuda_runtime.h>`: NVIDIA headers by knowledge entry or by header family. */
+function scanIncludes(root: Node, text: string, state: ScanState): void {
+  for (const m of text.matchAll(INCLUDE)) {
+    const pathStart = m.index! + m[0].length - m[1].length;
+    const node = root.descendantForIndex(pathStart, pathStart + m[1].length);
+    if (!node || (node.type !== 'system_lib_string' && node.type !== 'string_literal' && node.parent?.type !== 'string_literal')) continue;
+    const pathNode = node.type === 'system_lib_string' || node.type === 'string_literal' ? node : node.parent!;
+    if (pathNode.parent?.type !== 'preproc_include') continue;
+    const includePath = m[1].slice(1, -1).trim();
+    const inKb = state.kb.has(includePath);
+    const library = nvidiaHeader(includePath);
+    if (!inKb && !library) continue;
+    add(state, {
+      symbol: includePath, construct: 'header', start: pathNode.startIndex, end: pathNode.endIndex, isCall: false, inMacro: false,
+      family: inKb ? undefined : { library: library!, source: 'headers' },
+    });
+  }
+}
+
+/** `// ascendify-ignore` (this line) and `// ascendify-ignore-next-line`, only inside comments. */
+function scanSuppressions(root: Node, text: string, state: ScanState): void {
+  for (const m of text.matchAll(IGNORE_MARK)) {
+    if (root.descendantForIndex(m.index!)?.type !== 'comment') continue;
+    const line = lineOf(text, m.index!);
+    state.result.suppressedLines.add(m[1] ? line + 1 : line);
+  }
+}
+
+/** Re-parses a `#define` body as statements and scans it with offsets mapped back into the file. */
+function scanMacroBody(arg: Node, seg: Segment, state: ScanState): void {
+  const fileStart = arg.startIndex - seg.treeOffset + seg.fileOffset;
+  if (state.macroBodies.has(fileStart)) return;
+  state.macroBodies.add(fileStart);
+  const body = state.fileText.slice(fileStart, arg.endIndex - seg.treeOffset + seg.fileOffset);
   const tree = state.parser.parse(MACRO_PREFIX + body + MACRO_SUFFIX);
   try {
-    const errorsBefore = state.result.errorNodes;
-    walk(tree.walk(), { ...state, skipQualified: new Set(), minIndex: MACRO_PREFIX.length }, bodyStart - MACRO_PREFIX.length, true);
     // Syntax errors inside macro bodies are expected (fragments), so they do not count against the file.
-    state.result.errorNodes = errorsBefore;
+    scanSegment({ tree, text: body, fileOffset: fileStart, treeOffset: MACRO_PREFIX.length, inMacro: true }, state);
   } finally {
     tree.delete();
   }
 }
 
-function add(state: WalkState, occ: Occurrence): void {
+function add(state: ScanState, occ: Occurrence): void {
   state.result.occurrences.push(occ);
 }
 

@@ -15,7 +15,7 @@
 import type { Node, Tree } from '../analysis/parser';
 import type { FileAnalysis, Finding } from '../analysis/analyze';
 import type { FixRecipe } from '../knowledge';
-import { lineStartsOf } from '../analysis/resolve';
+import { lineStartsOf, positionOf } from '../analysis/resolve';
 import { applyEdits, type TextEdit } from './edits';
 import { eolOf, includeFacts } from './headers';
 
@@ -444,14 +444,7 @@ function squash(s: string): string {
 }
 
 function lineIndex(lineStarts: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return positionOf(lineStarts, offset).line;
 }
 
 function collectErrors(root: Node): Array<[number, number]> {

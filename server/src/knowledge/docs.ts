@@ -2,8 +2,9 @@
  * The per-rule reference pages (docs/rules/), generated from the knowledge base so the documentation
  * never drifts from the data. `npm run docs` writes them; a test regenerates and compares.
  */
-import type { KnowledgeBase, MappingEntry } from './index';
+import { KnowledgeBase, type MappingEntry } from './index';
 import { libraryName, resolveEntry, ruleIdFor } from '../analysis/resolve';
+import pkg from '../../../package.json';
 
 /** File name (relative to docs/rules/) of an entry's page. */
 export function rulePagePath(entry: MappingEntry): string {
@@ -95,6 +96,25 @@ export const UNMAPPED_LIBRARIES = [
   'runtime', 'driver', 'kernel', 'cublas', 'cudnn', 'cufft', 'curand', 'cusparse', 'cusolver', 'nccl', 'nvrtc', 'nvtx',
   'nvml', 'cupti', 'thrust', 'cub', 'cooperative_groups', 'wmma', 'libcudacxx', 'cutlass', 'compiler', 'samples',
 ];
+
+/** Where docs/rules/ is published: the repository named in package.json. */
+export const RULE_DOCS_BASE = `${pkg.repository.url.replace(/\.git$/, '')}/blob/main/docs/rules/`;
+
+/**
+ * The one place that decides a finding's documentation link (diagnostics' codeDescription, hovers,
+ * reports): the rule's generated reference page when there is one (built-in entries and the unmapped
+ * families), else the entry's own documentation URL (user rule entries), else undefined.
+ */
+let builtinEntries: Set<MappingEntry> | undefined;
+
+export function ruleDocUrl(finding: { library: string; entry?: MappingEntry; resolved?: { docUrl: string } }): string | undefined {
+  const { entry } = finding;
+  if (entry) {
+    builtinEntries ??= new Set(KnowledgeBase.builtin().entries);
+    return builtinEntries.has(entry) ? RULE_DOCS_BASE + rulePagePath(entry) : finding.resolved?.docUrl ?? entry.docUrl;
+  }
+  return UNMAPPED_LIBRARIES.includes(finding.library) ? `${RULE_DOCS_BASE}unmapped/${finding.library}.md` : undefined;
+}
 
 /** Every generated file, keyed by path relative to docs/rules/. */
 export function renderRuleDocs(kb: KnowledgeBase): Map<string, string> {

@@ -64,6 +64,14 @@ export const nvidiaNamespaces: Record<string, string> = {
 /** Kernel built-ins and keywords the compiler provides (no header declares them). */
 export const kernelBuiltins = new Set(['threadIdx', 'blockIdx', 'blockDim', 'gridDim', 'warpSize']);
 
+/** One test for every prefix rule: the scanner's cheap first filter over all tokens of a file. */
+const anyPrefix = new RegExp(prefixRules.map(([re]) => `(?:${re.source.slice(1, -1)})`).join('|').replace(/^/, '^(?:').concat(')$'));
+
+/** Could `name` be NVIDIA's? (Header catalogue, kernel built-ins or a library prefix.) */
+export function isNvidiaCandidate(name: string): boolean {
+  return declared.has(name) || kernelBuiltins.has(name) || anyPrefix.test(name);
+}
+
 /** Classifies an identifier that has no mapping entry; undefined when it is not an NVIDIA name. */
 export function nvidiaFamily(name: string): Family | undefined {
   const fromHeaders = declared.get(name);

@@ -32,35 +32,125 @@ export function relatedValues(kb: KnowledgeBase, r: ResolvedMapping): MappingEnt
   return out;
 }
 
+/** What the explain view and the hover say about one symbol, gathered once from its entry. */
+export interface Explanation {
+  symbol: string;
+  entry: MappingEntry;
+  ruleId: string;
+  target: PortingTarget;
+  resolved: ResolvedMapping;
+  /** The entry's other CUDA names. */
+  alsoCovers: string[];
+  values: MappingEntry[];
+  /** The answer on the other target, when the entry has a SIMT override. */
+  otherTarget?: { label: string; ascend: string | null; mapping: string };
+  availability?: string;
+  fix?: { how: string; review: boolean };
+}
+
+export function explanation(entry: MappingEntry, target: PortingTarget, symbol = entry.cuda[0], kb?: KnowledgeBase): Explanation {
+  const r = resolveEntry(entry, target);
+  const avail = availabilityText(entry);
+  const otherTarget = !entry.simt
+    ? undefined
+    : target === 'a2a3'
+      ? { label: 'On Ascend 950 (SIMT)', ascend: entry.simt.ascend, mapping: entry.simt.mapping }
+      : { label: 'On Atlas A2/A3 (SIMD)', ascend: entry.ascend, mapping: entry.mapping };
+  return {
+    symbol,
+    entry,
+    ruleId: ruleIdFor(entry, entry.library),
+    target,
+    resolved: r,
+    alsoCovers: entry.cuda.filter((c) => c !== symbol),
+    values: kb ? relatedValues(kb, r) : [],
+    otherTarget,
+    availability: avail || entry.cannVersion ? [avail, entry.cannVersion && `CANN ${entry.cannVersion}`].filter(Boolean).join('   ') : undefined,
+    fix: r.fix && {
+      how: r.fix.call ?? (r.fix.rename ? `rename to ${r.fix.rename}` : `#include <${r.fix.include}>`),
+      review: r.fix.safe === false,
+    },
+  };
+}
+
 /** Plain-text explanation of one symbol, or undefined when the knowledge base has no entry. */
 export function explainSymbol(kb: KnowledgeBase, symbol: string, target: PortingTarget, asJson: boolean): string | undefined {
   const entry = kb.lookup(symbol);
   if (!entry) return undefined;
   if (asJson) return JSON.stringify({ ruleId: ruleIdFor(entry, entry.library), ...entry }, null, 2);
-  const r = resolveEntry(entry, target);
+  const x = explanation(entry, target, symbol, kb);
+  const r = x.resolved;
   const lines: string[] = [];
-  lines.push(`${symbol}  (${libraryName(entry.library)} · ${entry.category} · ${entry.kind})   rule ${ruleIdFor(entry, entry.library)}`);
-  if (entry.cuda.length > 1) lines.push(`Also covers: ${entry.cuda.filter((c) => c !== symbol).join(', ')}`);
+  lines.push(`${symbol}  (${libraryName(entry.library)} · ${entry.category} · ${entry.kind})   rule ${x.ruleId}`);
+  if (entry.cuda.length > 1) lines.push(`Also covers: ${x.alsoCovers.join(', ')}`);
   lines.push(`Target: ${TARGET_NAMES[target]}`);
   lines.push(`CANN equivalent: ${r.ascend ?? '(none)'}   [${r.mapping}]${r.ascendHeader ? `   header: ${r.ascendHeader}` : ''}`);
   if (r.signature) lines.push(`Signature: ${r.signature}`);
   if (r.notes) lines.push(`What differs: ${r.notes}`);
-  const values = relatedValues(kb, r);
-  if (values.length) {
+  if (x.values.length) {
     lines.push('Value mapping:');
-    for (const v of values) lines.push(`  ${v.cuda.join(' / ')} -> ${v.ascend ?? '(none)'}`);
+    for (const v of x.values) lines.push(`  ${v.cuda.join(' / ')} -> ${v.ascend ?? '(none)'}`);
   }
-  if (entry.simt && target === 'a2a3') lines.push(`On Ascend 950 (SIMT): ${entry.simt.ascend ?? '(none)'} [${entry.simt.mapping}]`);
-  if (target === '950' && entry.simt) lines.push(`On Atlas A2/A3 (SIMD): ${entry.ascend ?? '(none)'} [${entry.mapping}]`);
-  const avail = availabilityText(entry);
-  if (avail || entry.cannVersion) lines.push(`Availability: ${[avail, entry.cannVersion && `CANN ${entry.cannVersion}`].filter(Boolean).join('   ')}`);
-  if (r.fix) {
-    const how = r.fix.call ?? (r.fix.rename ? `rename to ${r.fix.rename}` : `#include <${r.fix.include}>`);
-    lines.push(`Fix${r.fix.safe === false ? ' (needs review)' : ''}: ${how}`);
-  }
+  if (x.otherTarget) lines.push(`${x.otherTarget.label}: ${x.otherTarget.ascend ?? '(none)'} [${x.otherTarget.mapping}]`);
+  if (x.availability) lines.push(`Availability: ${x.availability}`);
+  if (x.fix) lines.push(`Fix${x.fix.review ? ' (needs review)' : ''}: ${x.fix.how}`);
   if (entry.unconfirmed?.length) lines.push(`Not confirmed by the docs: ${entry.unconfirmed.join('; ')}`);
   lines.push(`Documentation: ${r.docUrl}`);
   return lines.join('\n');
+}
+
+/** Escapes text for Markdown prose (hover text comes partly from user rule files). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_{}[\]()<>#+!|~])/g, '\\$1');
+}
+
+/** Inline code whose fence is longer than any backtick run inside. */
+function inlineCode(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  return longest ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
+}
+
+function codeBlock(text: string, lang: string): string {
+  const longest = Math.max(0, ...(text.match(/`{3,}/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${lang}\n${text}\n${fence}`;
+}
+
+/** A link whose text and target cannot break out of the Markdown link syntax. */
+function link(label: string, url: string): string {
+  return /^https?:\/\/[^\s()<>]+$/.test(url) ? `[${escapeMarkdown(label)}](${url})` : escapeMarkdown(url);
+}
+
+export interface HoverOptions {
+  /** The CUDA name under the cursor (default: the entry's first name). */
+  symbol?: string;
+  /** For the value mapping of enum arguments (e.g. cudaMemcpyKind -> aclrtMemcpyKind). */
+  kb?: KnowledgeBase;
+  /** The rule's reference page (knowledge/docs.ts ruleDocUrl). */
+  ruleUrl?: string;
+}
+
+/** The hover text (Markdown) for a finding of `entry`: the same facts as `explainSymbol`. */
+export function hoverMarkdown(entry: MappingEntry, target: PortingTarget, options: HoverOptions = {}): string {
+  const x = explanation(entry, target, options.symbol, options.kb);
+  const r = x.resolved;
+  const out: string[] = [];
+  const cann = r.ascend ? `**${inlineCode(r.ascend)}**` : '*no CANN equivalent*';
+  out.push(`${inlineCode(x.symbol)} → ${cann} (${r.mapping}${r.ascendHeader ? `, ${inlineCode(r.ascendHeader)}` : ''}) · ${escapeMarkdown(TARGET_NAMES[target])}`);
+  if (r.signature) out.push(codeBlock(r.signature, 'c'));
+  if (r.notes) out.push(`**What differs:** ${escapeMarkdown(r.notes)}`);
+  if (x.values.length) {
+    out.push(['**Value mapping:**', ...x.values.map((v) => `- ${v.cuda.map(inlineCode).join(' / ')} → ${v.ascend ? inlineCode(v.ascend) : '(none)'}`)].join('\n'));
+  }
+  if (x.otherTarget) out.push(`${escapeMarkdown(x.otherTarget.label)}: ${x.otherTarget.ascend ? inlineCode(x.otherTarget.ascend) : '(none)'} (${x.otherTarget.mapping})`);
+  if (x.availability) out.push(`Availability: ${escapeMarkdown(x.availability)}`);
+  if (x.fix) out.push(`Quick fix${x.fix.review ? ' (needs review)' : ''}: ${inlineCode(x.fix.how)}`);
+  if (entry.unconfirmed?.length) out.push(`*Not confirmed by the docs:* ${escapeMarkdown(entry.unconfirmed.join('; '))}`);
+  const links = [link('CANN documentation', r.docUrl)];
+  if (options.ruleUrl) links.push(link(`Rule ${x.ruleId}`, options.ruleUrl));
+  out.push(links.join(' · '));
+  return out.join('\n\n');
 }
 
 /** The whole database as JSON: one object per entry with its rule id. */

@@ -1,0 +1,164 @@
+/**
+ * The Ascendify VS Code extension: a thin client. It starts the language server (dist/server.js, over
+ * IPC) for CUDA/C++/C documents and shows what the server computes: a status bar item with the
+ * project's findings and effort estimate, the porting report in a webview, the "Ascend Porting" tree,
+ * and the "Fix All in File" command. All analysis happens in the server.
+ *
+ * Workspace trust: the server only reads files and never runs workspace code, so the extension also
+ * works in untrusted workspaces, with one limit: a rule file from the workspace (`.ascendify.json`/
+ * `.yaml` or `ascendify.rulesFile`) is ignored there. The client tells the server through the
+ * `workspaceTrusted` flag (initialization options and every `ascendify` configuration answer).
+ */
+import * as vscode from 'vscode';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  TransportKind,
+  DidChangeConfigurationNotification,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { plural, statusView } from './format';
+import { FindingsTree } from './findingsTree';
+import { ReportPanel } from './reportPanel';
+import {
+  Notifications,
+  Requests,
+  SERVER_FIX_ALL_COMMAND,
+  type FixAllResult,
+  type ProjectSummaryResult,
+  type ReportResult,
+} from './protocol';
+
+export const LANGUAGES = ['cuda-cpp', 'cpp', 'c'];
+const UNTRUSTED_NOTE = 'This workspace is not trusted: Ascendify ignores its rule file (.ascendify.json/.yaml, '
+  + 'ascendify.rulesFile) and uses the built-in CUDA to CANN mappings only. Trust the workspace to use it.';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Ascendify');
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    synchronize: { configurationSection: 'ascendify' },
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
+    outputChannel: output,
+    middleware: {
+      workspace: {
+        // Every `ascendify` section the server pulls says whether the workspace is trusted.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((value, i) => params.items[i]?.section === 'ascendify' && value && typeof value === 'object'
+            ? { ...value, workspaceTrusted: vscode.workspace.isTrusted }
+            : value);
+        },
+      },
+    },
+  };
+  const lc = new LanguageClient('ascendify', 'Ascendify', serverOptions, clientOptions);
+  client = lc;
+
+  let last: ProjectSummaryResult | undefined;
+  const status = vscode.window.createStatusBarItem('status', vscode.StatusBarAlignment.Left, 50);
+  status.name = 'Ascendify';
+  status.command = 'ascendify.showReport';
+  const showStatus = () => {
+    const view = statusView(last);
+    status.text = view.text;
+    status.tooltip = vscode.workspace.isTrusted ? view.tooltip : `${view.tooltip}\n\n${UNTRUSTED_NOTE}`;
+    status.show();
+  };
+  showStatus();
+
+  const request = async <T>(method: string, params?: unknown): Promise<T> => {
+    if (!lc.isRunning()) await lc.start();
+    return lc.sendRequest<T>(method, params);
+  };
+  const tree = new FindingsTree('ascendify.findings', async () => {
+    try {
+      const result = await request<ProjectSummaryResult>(Requests.projectSummary, { includeFiles: true });
+      return result.files;
+    } catch (e) {
+      output.appendLine(`[client] project summary failed: ${(e as Error).message}`);
+      return undefined;
+    }
+  });
+  const report = new ReportPanel(async () => (await request<ReportResult>(Requests.report, { format: 'html' })).html);
+  const onSummary = (result: ProjectSummaryResult) => {
+    last = result;
+    showStatus();
+    tree.invalidate();
+    report.invalidate();
+  };
+
+  context.subscriptions.push(
+    output,
+    status,
+    tree,
+    report,
+    vscode.commands.registerCommand('ascendify.scanWorkspace', async () => {
+      const result = await request<ProjectSummaryResult>(Requests.scanWorkspace);
+      onSummary(result);
+      const s = result.summary;
+      if (s) {
+        void vscode.window.showInformationMessage(`Ascendify: ${plural(s.findings, 'finding')} in ${s.filesWithFindings} of `
+          + `${plural(s.filesScanned, 'file')}${result.effort ? `, estimated effort ${result.effort.text}` : ''}.`);
+      }
+    }),
+    vscode.commands.registerCommand('ascendify.showReport', () => report.show()),
+    vscode.commands.registerCommand('ascendify.fixAllInFile', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !LANGUAGES.includes(editor.document.languageId)) {
+        void vscode.window.showInformationMessage('Ascendify: open a CUDA, C++ or C file to fix.');
+        return;
+      }
+      const uri = lc.code2ProtocolConverter.asUri(editor.document.uri);
+      if (!lc.isRunning()) await lc.start();
+      const result = (await lc.sendRequest(ExecuteCommandRequest.type, { command: SERVER_FIX_ALL_COMMAND, arguments: [uri] })) as FixAllResult | null;
+      const fixes = result?.fixes ?? 0;
+      void vscode.window.showInformationMessage(fixes > 0 && result?.applied
+        ? `Ascendify: applied ${fixes} safe ${fixes === 1 ? 'fix' : 'fixes'}.`
+        : 'Ascendify: no safe fixes in this file.');
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      output.appendLine('[client] workspace trusted: the server reloads its settings and the workspace rule file');
+      showStatus();
+      if (lc.isRunning()) void lc.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    }),
+  );
+
+  if (!vscode.workspace.isTrusted) void noteUntrusted(output);
+
+  try {
+    await lc.start();
+  } catch (e) {
+    output.appendLine(`[client] the language server did not start: ${(e as Error).message}`);
+    status.text = '$(error) Ascendify';
+    status.tooltip = `The Ascendify language server did not start: ${(e as Error).message}`;
+    return;
+  }
+  context.subscriptions.push(lc.onNotification(Notifications.summaryChanged, onSummary));
+  try {
+    onSummary(await lc.sendRequest<ProjectSummaryResult>(Requests.projectSummary, {}));
+  } catch (e) {
+    output.appendLine(`[client] project summary failed: ${(e as Error).message}`);
+  }
+}
+
+/** Says once, where the user sees it, that the workspace rule file is ignored (only when there is one). */
+async function noteUntrusted(output: vscode.OutputChannel): Promise<void> {
+  output.appendLine(`[client] ${UNTRUSTED_NOTE}`);
+  const configured = vscode.workspace.getConfiguration('ascendify').get<string>('rulesFile', '');
+  const found = await vscode.workspace.findFiles('.ascendify.{json,yaml,yml}', undefined, 1);
+  if (configured || found.length > 0) void vscode.window.showWarningMessage(`Ascendify: ${UNTRUSTED_NOTE}`);
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}

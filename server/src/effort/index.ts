@@ -1,0 +1,3 @@
+/** The effort model: default weights (weights.ts) and the estimate (estimate.ts). */
+export * from './weights';
+export * from './estimate';

@@ -1,0 +1,131 @@
+/**
+ * `ascendify fix`: runs fix-all over files, prints a unified diff (--dry-run) or writes each changed file
+ * atomically (same folder temp file + rename, file mode, line endings, BOM and encoding kept), and says
+ * per file what it changed and what is left to port by hand.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { KnowledgeBase } from '../knowledge';
+import type { PortingTarget } from '../analysis/analyze';
+import type { ListedFile } from '../analysis/files';
+import { readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
+import { fixText } from './index';
+import type { FixAllResult } from './engine';
+
+export interface FixCommandOptions {
+  kb: KnowledgeBase;
+  target: PortingTarget;
+  dryRun: boolean;
+  /** false with --unsafe: also apply fixes that need review. */
+  safeOnly: boolean;
+  maxFileBytes?: number;
+  /** Diff (dry run) and the per-file summary go here... */
+  out: (text: string) => void;
+  /** ...except in a dry run, where the summary goes here so that `out` stays a clean patch. */
+  err: (text: string) => void;
+}
+
+export interface FileFixOutcome {
+  path: string;
+  /** Not read or not written, and why. */
+  skipped?: string;
+  changed: boolean;
+  applied: number;
+  manual: number;
+}
+
+/** Fixes every listed file; returns one outcome per file. */
+export async function runFixCommand(files: ListedFile[], options: FixCommandOptions): Promise<FileFixOutcome[]> {
+  const report = options.dryRun ? options.err : options.out;
+  const outcomes: FileFixOutcome[] = [];
+  for (const file of files) {
+    const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    if (!read.ok || read.warning) {
+      const reason = read.ok ? `${read.warning}; not rewritten (writing it back would change its bytes)` : read.reason;
+      report(`${file.display}: skipped: ${reason}\n`);
+      outcomes.push({ path: file.display, skipped: reason, changed: false, applied: 0, manual: 0 });
+      continue;
+    }
+    const result = await fixText(read.text, { kb: options.kb, target: options.target, safeOnly: options.safeOnly });
+    const changed = result.text !== read.text;
+    if (changed) {
+      if (options.dryRun) {
+        options.out(createTwoFilesPatch(`a/${toPosix(file.display)}`, `b/${toPosix(file.display)}`, read.text, result.text, '', '', { context: 3 }));
+      } else {
+        try {
+          writeAtomically(file.absolute, result.text, read);
+        } catch (e) {
+          const reason = `could not write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+          report(`${file.display}: skipped: ${reason}\n`);
+          outcomes.push({ path: file.display, skipped: reason, changed: false, applied: 0, manual: result.applied.length + result.skipped.length });
+          continue;
+        }
+      }
+    }
+    report(describe(file.display, result, changed, options.dryRun));
+    outcomes.push({ path: file.display, changed, applied: result.applied.length, manual: result.skipped.length });
+  }
+  const changedCount = outcomes.filter((o) => o.changed).length;
+  const applied = outcomes.reduce((n, o) => n + o.applied, 0);
+  const manual = outcomes.reduce((n, o) => n + o.manual, 0);
+  report(
+    `${options.dryRun ? 'would change' : 'changed'} ${changedCount} of ${outcomes.length} file${outcomes.length === 1 ? '' : 's'}: ` +
+      `${applied} fix${applied === 1 ? '' : 'es'} applied, ${manual} finding${manual === 1 ? '' : 's'} left to port by hand` +
+      `${options.safeOnly ? ' (fixes that need review were not applied: --unsafe applies them)' : ''}\n`,
+  );
+  return outcomes;
+}
+
+/** The per-file summary: counts, then what is left, grouped by symbol and reason. */
+function describe(display: string, result: FixAllResult & { errorNodes: number }, changed: boolean, dryRun: boolean): string {
+  const lines: string[] = [];
+  const n = result.applied.length;
+  const added = result.headersAdded.length ? `, added #include ${result.headersAdded.map((h) => `<${h}>`).join(' ')}` : '';
+  const did = changed ? `${dryRun ? 'would apply' : 'applied'} ${n} fix${n === 1 ? '' : 'es'}${added}` : 'nothing to fix automatically';
+  const errors = result.errorNodes ? ` (${result.errorNodes} syntax error${result.errorNodes === 1 ? '' : 's'} in the file: fixes near them were skipped)` : '';
+  lines.push(`${display}: ${did}; ${result.skipped.length} left to port by hand${errors}`);
+  const groups = new Map<string, { symbol: string; reason: string; lines: number[] }>();
+  for (const s of result.skipped) {
+    const key = `${s.finding.symbol}\u0000${s.reason}`;
+    const g = groups.get(key) ?? { symbol: s.finding.symbol, reason: s.reason, lines: [] };
+    g.lines.push(s.finding.line);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    const at = g.lines.length === 1 ? `line ${g.lines[0]}` : `lines ${[...new Set(g.lines)].join(', ')}`;
+    lines.push(`  ${g.symbol} (${at}): ${g.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** Encodes text as it was read: UTF-8 (BOM kept) or UTF-16 LE/BE with BOM. */
+export function encodeSource(text: string, read: Extract<SourceRead, { ok: true }>): Buffer {
+  switch (read.encoding) {
+    case 'utf16le':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    case 'utf16be':
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+    default:
+      return read.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]) : Buffer.from(text, 'utf8');
+  }
+}
+
+/** Writes a temp file beside the target (same file system), keeps the mode, then renames over it. */
+export function writeAtomically(file: string, text: string, read: Extract<SourceRead, { ok: true }>): void {
+  const target = fs.realpathSync(file); // replace the file a symlink points to, not the link
+  const mode = fs.statSync(target).mode & 0o7777;
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.ascendify-${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, encodeSource(text, read), { mode });
+    fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Code actions: one quick fix per fixable finding and "fix all safe issues" from the fix engine (the same
+ * one `ascendify fix` uses, so both give the same text), and "ignore this line".
+ */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Tree } from '../analysis/parser';
+import type { FileAnalysis, Finding } from '../analysis/analyze';
+import { fixAll, fixForFinding, isQuickFix } from '../fix';
+import { SOURCE, findingRange, rangesTouch, toLspEdits } from './convert';
+import { FIX_ALL_KIND } from './protocol';
+
+export const FIX_ALL_TITLE = 'Fix all safe Ascendify issues in this file';
+export const IGNORE_MARK = 'ascendify-ignore';
+
+export interface ActionContext {
+  doc: TextDocument;
+  tree: Tree;
+  analysis: FileAnalysis;
+  /** Use versioned documentChanges (the client rejects them if the document changed meanwhile). */
+  documentChanges: boolean;
+}
+
+function workspaceEdit(ctx: ActionContext, edits: LspTextEdit[]): WorkspaceEdit {
+  return ctx.documentChanges
+    ? { documentChanges: [{ textDocument: { uri: ctx.doc.uri, version: ctx.doc.version }, edits }] }
+    : { changes: { [ctx.doc.uri]: edits } };
+}
+
+/** `kind` is requested by `only` when it equals one of them or is a sub-kind (`source.fixAll.ascendify` of `source`). */
+function wanted(only: string[] | undefined, kind: string): boolean {
+  return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+/** The diagnostics of the request that belong to `finding` (same rule, same range). */
+function diagnosticsOf(finding: Finding, diagnostics: Diagnostic[]): Diagnostic[] {
+  const r = findingRange(finding);
+  return diagnostics.filter(
+    (d) => d.source === SOURCE && d.code === finding.ruleId && d.range.start.line === r.start.line && d.range.start.character === r.start.character,
+  );
+}
+
+/** All safe fixes of the document as one edit, or undefined when there are none. */
+export function fixAllEdit(ctx: ActionContext): { edit: WorkspaceEdit; fixes: number } | undefined {
+  const text = ctx.doc.getText();
+  const result = fixAll(text, ctx.tree, ctx.analysis, { safeOnly: true });
+  if (!result.edits.length) return undefined;
+  return { edit: workspaceEdit(ctx, toLspEdits(ctx.doc, result.edits)), fixes: result.applied.length };
+}
+
+/** The edit that puts a suppression comment at the end of a finding's line. */
+export function ignoreLineEdit(doc: TextDocument, line: number): LspTextEdit | undefined {
+  const lineText = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  if (lineText.includes(IGNORE_MARK)) return undefined;
+  const trimmed = lineText.replace(/\s+$/, '');
+  // A line continued with a backslash (a macro body) keeps the backslash last: use a block comment before it.
+  if (trimmed.endsWith('\\')) {
+    const at = { line, character: trimmed.length - 1 };
+    return { range: { start: at, end: at }, newText: `/* ${IGNORE_MARK} */ ` };
+  }
+  const at = { line, character: trimmed.length };
+  return { range: { start: at, end: { line, character: lineText.length } }, newText: ` // ${IGNORE_MARK}` };
+}
+
+export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeAction[] {
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+  const touched = ctx.analysis.findings.filter((f) => rangesTouch(findingRange(f), params.range));
+  const text = ctx.doc.getText();
+  if (wanted(only, CodeActionKind.QuickFix)) {
+    for (const f of touched) {
+      if (!f.resolved?.fix) continue;
+      const fix = fixForFinding(text, ctx.tree, ctx.analysis, f);
+      if (!isQuickFix(fix)) continue;
+      actions.push({
+        title: fix.safe ? fix.title : `${fix.title} (review the result)`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: diagnosticsOf(f, params.context.diagnostics),
+        isPreferred: fix.safe,
+        edit: workspaceEdit(ctx, toLspEdits(ctx.doc, fix.edits)),
+      });
+    }
+  }
+  const all = touched.length || (only && wanted(only, FIX_ALL_KIND)) ? fixAllEdit(ctx) : undefined;
+  if (all && touched.length && wanted(only, CodeActionKind.QuickFix)) {
+    actions.push({ title: `${FIX_ALL_TITLE} (${all.fixes})`, kind: CodeActionKind.QuickFix, edit: all.edit });
+  }
+  if (all && wanted(only, FIX_ALL_KIND)) {
+    actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit: all.edit });
+  }
+  if (wanted(only, CodeActionKind.QuickFix)) {
+    const lines = [...new Set(touched.map((f) => f.line - 1))];
+    for (const line of lines) {
+      const edit = ignoreLineEdit(ctx.doc, line);
+      if (!edit) continue;
+      const diagnostics = touched.filter((f) => f.line - 1 === line).flatMap((f) => diagnosticsOf(f, params.context.diagnostics));
+      actions.push({ title: 'Ignore Ascendify findings on this line', kind: CodeActionKind.QuickFix, diagnostics, edit: workspaceEdit(ctx, [edit]) });
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,25 @@
+/**
+ * Code lenses over `__global__` kernels: what the kernel uses, the effort model's estimate and route.
+ */
+import type { CodeLens } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FileAnalysis, PortingTarget } from '../analysis/analyze';
+import { estimateKernel, type EffortWeights } from '../effort';
+import { effortRange } from '../report/format';
+
+export function kernelLenses(doc: TextDocument, path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights): CodeLens[] {
+  const lenses: CodeLens[] = [];
+  for (const kernel of analysis.kernels) {
+    const at = doc.positionAt(kernel.nameStart);
+    const range = { start: at, end: at };
+    const est = estimateKernel(path, analysis, kernel, target, weights);
+    const route = est.route === 'aclnn' && est.aclnnOps?.length ? `${est.routeLabel} (${est.aclnnOps.join(' / ')})` : est.routeLabel;
+    // An empty command id makes a lens plain text (nothing to run on click).
+    lenses.push({ range, command: { title: `Ascend port: ${effortRange(est)} · route: ${route}`, command: '' } });
+    lenses.push({
+      range,
+      command: { title: est.constructs.length ? `uses: ${est.constructs.join(', ')}` : 'uses: plain CUDA threads (no shared memory, warp intrinsics, atomics, PTX...)', command: '' },
+    });
+  }
+  return lenses;
+}

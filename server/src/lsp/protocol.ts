@@ -1,0 +1,87 @@
+/**
+ * Ascendify's custom LSP messages, shared by the server and the VS Code client (import the types from
+ * here; this module has no runtime dependency on either side).
+ */
+import type { Range } from 'vscode-languageserver';
+import type { Summary } from '../analysis/project';
+import type { PortingTarget } from '../analysis/analyze';
+
+/** Request `ascendify/projectSummary` (params: ProjectSummaryParams | null) -> ProjectSummaryResult. */
+export const PROJECT_SUMMARY = 'ascendify/projectSummary';
+/** Request `ascendify/scanWorkspace` (no params) -> ProjectSummaryResult once the rescan is done. */
+export const SCAN_WORKSPACE = 'ascendify/scanWorkspace';
+/** Request `ascendify/report` (params: ReportParams | null) -> ReportResult. */
+export const REPORT = 'ascendify/report';
+/** Notification server -> client `ascendify/summaryChanged`: ProjectSummaryResult without `files`. */
+export const SUMMARY_CHANGED = 'ascendify/summaryChanged';
+/** workspace/executeCommand: arguments [uri]; applies the document's safe fixes with workspace/applyEdit. */
+export const FIX_ALL_COMMAND = 'ascendify.server.fixAllInFile';
+/** The code action kind of "fix all safe issues" (`editor.codeActionsOnSave: { "source.fixAll.ascendify": "explicit" }`). */
+export const FIX_ALL_KIND = 'source.fixAll.ascendify';
+
+export interface ProjectSummaryParams {
+  /** Also return every finding per file (for a tree view). */
+  includeFiles?: boolean;
+}
+
+export interface EffortView {
+  /** Person-hours. */
+  low: number;
+  expected: number;
+  high: number;
+  unit: 'hours';
+  /** e.g. "25.8–117.7 h (expected 49.1 h)" (report/format.ts effortRange). */
+  text: string;
+}
+
+export interface FindingView {
+  ruleId: string;
+  symbol: string;
+  kind: string;
+  category: string;
+  library: string;
+  ascend: string | null;
+  message: string;
+  range: Range;
+}
+
+export interface FileFindings {
+  uri: string;
+  /** Workspace-relative path (prefixed with the folder name when there are several folders). */
+  path: string;
+  findings: FindingView[];
+}
+
+export interface ProjectSummaryResult {
+  /** empty: no workspace folder, or not scanned yet (scanOnStartup off). */
+  state: 'scanning' | 'ready' | 'disabled' | 'empty';
+  target: PortingTarget;
+  /** ISO time of the last completed scan. */
+  scannedAt: string | null;
+  summary: Summary | null;
+  effort: EffortView | null;
+  files?: FileFindings[];
+}
+
+export interface ReportParams {
+  format?: 'html';
+}
+
+export interface ReportResult {
+  html: string;
+}
+
+export interface FixAllResult {
+  applied: boolean;
+  fixes: number;
+}
+
+/** What a diagnostic's `data` carries, so code actions find their finding again. */
+export interface DiagnosticData {
+  ruleId: string;
+  symbol: string;
+  kind: string;
+  /** A fix recipe exists (a quick fix is offered). */
+  fixable: boolean;
+  safeFix: boolean;
+}

@@ -1,0 +1,207 @@
+/**
+ * The workspace index: every CUDA/C++ file of the workspace folders analysed from disk (no trees kept),
+ * the project summary and effort estimate built from them, kept current file by file.
+ */
+import * as path from 'node:path';
+import micromatch from 'micromatch';
+import { pathToFileURL } from 'node:url';
+import { listSourceFiles } from '../analysis/files';
+import { analyzeFiles, dropProjectDeclared, summarize, type FileResult, type ProjectAnalysis } from '../analysis/project';
+import type { AnalysisOptions } from '../analysis/analyze';
+import { effortInputFromAnalysis, estimateProject, type EffortEstimate, type EffortWeights } from '../effort';
+import { effortRange } from '../report/format';
+import { findingView } from './convert';
+import type { EffortView, FileFindings, ProjectSummaryResult } from './protocol';
+
+export interface IndexOptions extends AnalysisOptions {
+  include: string[];
+  exclude: string[];
+  maxFileBytes: number;
+  weights: EffortWeights;
+}
+
+interface Entry {
+  display: string;
+  result?: FileResult;
+  skipped?: string;
+}
+
+export type ScanProgress = (done: number, total: number, file: string) => void;
+
+/** Extensions named by include globs ending in `*.ext`, for the file lister; undefined when some glob names none. */
+function extensionsOf(include: string[]): string[] | undefined {
+  const exts = include.map((g) => /\*(\.[A-Za-z0-9_+-]+)$/.exec(g)?.[1]);
+  return exts.every((e): e is string => !!e) ? [...new Set(exts.map((e) => e.toLowerCase()))] : undefined;
+}
+
+export class WorkspaceIndex {
+  private entries = new Map<string, Entry>();
+  private folders: string[] = [];
+  private generation = 0;
+  state: ProjectSummaryResult['state'] = 'empty';
+  scannedAt: string | null = null;
+  private cache: { project: ProjectAnalysis; effort: EffortEstimate; weights: EffortWeights } | undefined;
+
+  setFolders(folders: string[]): void {
+    this.folders = folders.map((f) => path.resolve(f));
+  }
+
+  getFolders(): readonly string[] {
+    return this.folders;
+  }
+
+  /** The folder holding `file` and the path relative to it, with the folder's name when there are several. */
+  private locate(file: string): { folder?: string; rel: string; display: string } {
+    const folder = this.folders
+      .filter((f) => file === f || file.startsWith(f + path.sep))
+      .sort((a, b) => b.length - a.length)[0];
+    if (!folder) return { rel: file.split(path.sep).join('/'), display: file };
+    const rel = path.relative(folder, file).split(path.sep).join('/');
+    return { folder, rel, display: this.folders.length > 1 ? `${path.basename(folder)}/${rel}` : rel };
+  }
+
+  /** Whether the include/exclude globs select `file` (matched against its workspace-relative path). */
+  includes(file: string, options: Pick<IndexOptions, 'include' | 'exclude'>): boolean {
+    const { rel } = this.locate(path.resolve(file));
+    const opts = { nocase: true, dot: true };
+    return micromatch.isMatch(rel, options.include, opts) && !(options.exclude.length && micromatch.isMatch(rel, options.exclude, opts));
+  }
+
+  /** Lists and analyses every selected file. Returns false when a newer scan or `cancelled()` stopped it. */
+  async scan(options: IndexOptions, progress?: ScanProgress, cancelled?: () => boolean): Promise<boolean> {
+    const generation = ++this.generation;
+    const stale = () => {
+      if (generation !== this.generation) return true; // a newer scan took over
+      if (!cancelled?.()) return false;
+      this.state = this.scannedAt ? 'ready' : 'empty';
+      return true;
+    };
+    this.state = this.folders.length ? 'scanning' : 'empty';
+    this.cache = undefined;
+    const files = await this.list(options);
+    if (stale()) return false;
+    const next = new Map<string, Entry>();
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      next.set(file, await this.analyze(file, options));
+      progress?.(i + 1, files.length, next.get(file)!.display);
+      // Let requests (and cancellations) in between files.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stale()) return false;
+    }
+    this.entries = next;
+    this.cache = undefined;
+    this.state = this.folders.length ? 'ready' : 'empty';
+    this.scannedAt = new Date().toISOString();
+    return true;
+  }
+
+  /** Files on disk that the settings select (gitignored files left out, like the CLI). */
+  private async list(options: IndexOptions): Promise<string[]> {
+    if (!this.folders.length) return [];
+    const listed = await listSourceFiles(this.folders, { exclude: options.exclude, extensions: extensionsOf(options.include) });
+    return listed.files.map((f) => f.absolute).filter((f) => this.includes(f, options));
+  }
+
+  private async analyze(file: string, options: IndexOptions): Promise<Entry> {
+    const { display } = this.locate(file);
+    const project = await analyzeFiles([{ absolute: file, display }], { ...options, maxFileBytes: options.maxFileBytes });
+    return project.files.length ? { display, result: project.files[0] } : { display, skipped: project.skipped[0]?.reason ?? 'not analysed' };
+  }
+
+  /**
+   * Applies file events: `changed` files already indexed are re-analysed, `created` ones are added when the
+   * settings (and .gitignore) select them, `deleted` ones removed. Returns true when the index changed.
+   */
+  async update(changes: { created: string[]; changed: string[]; deleted: string[] }, options: IndexOptions): Promise<boolean> {
+    if (this.state === 'empty' && !this.scannedAt) return false; // never scanned: nothing to keep current
+    let changedAny = false;
+    for (const file of changes.deleted.map((f) => path.resolve(f))) {
+      // A deleted folder removes every file under it.
+      for (const key of [...this.entries.keys()]) {
+        if (key === file || key.startsWith(file + path.sep)) {
+          this.entries.delete(key);
+          changedAny = true;
+        }
+      }
+    }
+    const toAnalyse = new Set(changes.changed.map((f) => path.resolve(f)).filter((f) => this.entries.has(f)));
+    if (changes.created.length) {
+      const selected = new Set(await this.list(options));
+      for (const f of changes.created.map((c) => path.resolve(c))) {
+        if (selected.has(f)) toAnalyse.add(f);
+        else for (const s of selected) if (s.startsWith(f + path.sep) && !this.entries.has(s)) toAnalyse.add(s); // a created folder
+      }
+    }
+    for (const file of toAnalyse) {
+      this.entries.set(file, await this.analyze(file, options));
+      changedAny = true;
+    }
+    if (changedAny) this.cache = undefined;
+    return changedAny;
+  }
+
+  clear(state: ProjectSummaryResult['state']): void {
+    this.generation++;
+    this.entries.clear();
+    this.cache = undefined;
+    this.state = state;
+    this.scannedAt = null;
+  }
+
+  /** The project as the report sees it (project-level declarations applied), and its estimate. */
+  private computed(options: Pick<IndexOptions, 'target' | 'weights'>): { project: ProjectAnalysis; effort: EffortEstimate } {
+    if (!this.cache || this.cache.project.target !== options.target || this.cache.weights !== options.weights) {
+      const results: FileResult[] = [];
+      const skipped: ProjectAnalysis['skipped'] = [];
+      for (const e of [...this.entries.values()].sort((a, b) => a.display.localeCompare(b.display))) {
+        if (e.result) results.push(e.result);
+        else skipped.push({ path: e.display, reason: e.skipped ?? 'not analysed' });
+      }
+      const project: ProjectAnalysis = { files: dropProjectDeclared(results), skipped, target: options.target };
+      const effort = estimateProject(project.files.map((f) => effortInputFromAnalysis(f.path, f.analysis)), options.target, options.weights);
+      this.cache = { project, effort, weights: options.weights };
+    }
+    return this.cache;
+  }
+
+  project(options: Pick<IndexOptions, 'target' | 'weights'>): ProjectAnalysis {
+    return this.computed(options).project;
+  }
+
+  effort(options: Pick<IndexOptions, 'target' | 'weights'>): EffortEstimate {
+    return this.computed(options).effort;
+  }
+
+  /** Names some workspace file declares: prefix-only findings of these names are dropped in open documents too. */
+  declared(): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.entries.values()) for (const d of e.result?.analysis.declared ?? []) out.add(d);
+    return out;
+  }
+
+  summary(options: Pick<IndexOptions, 'target' | 'weights'>, includeFiles: boolean): ProjectSummaryResult {
+    if (this.state === 'empty' || this.state === 'disabled' || (this.state === 'scanning' && !this.scannedAt)) {
+      return { state: this.state, target: options.target, scannedAt: this.scannedAt, summary: null, effort: null, ...(includeFiles ? { files: [] } : {}) };
+    }
+    const { project, effort } = this.computed(options);
+    const view: EffortView = { low: effort.low, expected: effort.expected, high: effort.high, unit: 'hours', text: effortRange(effort) };
+    const result: ProjectSummaryResult = {
+      state: this.state, target: options.target, scannedAt: this.scannedAt, summary: summarize(project), effort: view,
+    };
+    if (includeFiles) result.files = this.fileFindings(project);
+    return result;
+  }
+
+  private fileFindings(project: ProjectAnalysis): FileFindings[] {
+    const byDisplay = new Map<string, string>();
+    for (const [abs, e] of this.entries) byDisplay.set(e.display, abs);
+    return project.files
+      .filter((f) => f.analysis.findings.length)
+      .map((f) => ({
+        uri: pathToFileURL(byDisplay.get(f.path) ?? f.path).toString(),
+        path: f.path,
+        findings: f.analysis.findings.map(findingView),
+      }));
+  }
+}

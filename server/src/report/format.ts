@@ -1,0 +1,86 @@
+/** Small pieces every report writer shares: names, number formats, kind order, the --fail-on gate. */
+import type { FindingKind, PortingTarget } from '../analysis/analyze';
+import type { JsonReport } from './json';
+import { WEIGHT_DOCS } from '../effort';
+
+export const TARGET_LABELS: Record<PortingTarget, string> = {
+  a2a3: 'Atlas A2/A3 (Ascend C SIMD kernels)',
+  '950': 'Ascend 950 (Ascend C SIMT kernels)',
+};
+
+/** Mapping kinds from the most mechanical to the hardest; `--fail-on K` trips on K or anything after it. */
+export const KIND_ORDER: readonly FindingKind[] = ['rename', 'rewrite', 'manual', 'unmapped', 'none'];
+
+export const KIND_LABELS: Record<FindingKind, string> = {
+  rename: 'rename (same arguments)',
+  rewrite: 'rewrite (mechanical change)',
+  manual: 'manual (needs a person)',
+  unmapped: 'unmapped (no mapping on record)',
+  none: 'none (no CANN equivalent)',
+};
+
+/** True when the report has a finding of `kind` or of a harder kind. */
+export function gateTripped(report: JsonReport, kind: FindingKind): boolean {
+  const from = KIND_ORDER.indexOf(kind);
+  return KIND_ORDER.slice(from).some((k) => (report.summary.byKind[k] ?? 0) > 0);
+}
+
+export function hours(x: number): string {
+  return `${Number.isInteger(x) ? x : x.toFixed(1)} h`;
+}
+
+export function percent(share: number): string {
+  return `${(share * 100).toFixed(1)} %`;
+}
+
+/** "25.8–117.7 h (expected 49.1 h)". */
+export function effortRange(e: { low: number; expected: number; high: number }, unit = 'h'): string {
+  return `${e.low}–${e.high} ${unit} (expected ${e.expected} ${unit})`;
+}
+
+/** All findings of a report with their file path, in report order (files by path, findings by position). */
+export function allFindings(report: JsonReport): Array<JsonReport['files'][number]['findings'][number] & { file: string }> {
+  return report.files.flatMap((f) => f.findings.map((x) => ({ ...x, file: f.path })));
+}
+
+/** Per-symbol statistics: count, kind, library, mapped or not, CANN name and number of files. */
+export interface SymbolStat {
+  symbol: string;
+  count: number;
+  kind: FindingKind;
+  library: string;
+  category: string;
+  mapped: boolean;
+  ascend: string | null;
+  ruleId: string;
+  files: number;
+}
+
+export function symbolStats(report: JsonReport): SymbolStat[] {
+  const by = new Map<string, SymbolStat & { paths: Set<string> }>();
+  for (const f of allFindings(report)) {
+    let s = by.get(f.symbol);
+    if (!s) {
+      s = {
+        symbol: f.symbol, count: 0, kind: f.kind, library: f.library, category: f.category, mapped: f.kind !== 'unmapped',
+        ascend: f.ascend, ruleId: f.ruleId, files: 0, paths: new Set(),
+      };
+      by.set(f.symbol, s);
+    }
+    s.count++;
+    s.paths.add(f.file);
+  }
+  return [...by.values()]
+    .map(({ paths, ...s }) => ({ ...s, files: paths.size }))
+    .sort((a, b) => b.count - a.count || a.symbol.localeCompare(b.symbol));
+}
+
+/** The weight table for display: documented defaults with the values used, then user-only keys. */
+export function weightRows(weights: Record<string, number>, overridden: string[]): Array<{ key: string; value: number; unit: string; meaning: string; source: string; overridden: boolean }> {
+  const known = new Set(WEIGHT_DOCS.map((d) => d.key));
+  const rows = WEIGHT_DOCS.map((d) => ({ ...d, value: weights[d.key] ?? d.value, overridden: overridden.includes(d.key) }));
+  for (const key of Object.keys(weights).sort()) {
+    if (!known.has(key)) rows.push({ key, value: weights[key], unit: 'factor', meaning: 'category factor set by the user', source: 'user override', overridden: true });
+  }
+  return rows;
+}

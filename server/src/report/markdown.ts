@@ -1,0 +1,98 @@
+/**
+ * The Markdown report: the HTML report's summary for a pull request comment or a wiki page. Every symbol,
+ * path and message is escaped, so source text can neither inject HTML nor break the tables.
+ */
+import { libraryName } from '../analysis/resolve';
+import type { JsonReport } from './json';
+import { effortRange, KIND_LABELS, KIND_ORDER, percent, TARGET_LABELS, weightRows } from './format';
+
+/** Escapes text for Markdown (inline and in table cells): HTML-significant characters become entities,
+ *  Markdown punctuation is backslash-escaped, line breaks become spaces. */
+export function mdEscape(text: string): string {
+  return text
+    .replace(/\r\n|\r|\n/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/[\\`*_{}[\]()#+!|~:]/g, (c) => `\\${c}`);
+}
+
+function table(header: string[], rows: Array<Array<string | number>>, align?: string[]): string[] {
+  const out = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => align?.[i] ?? '---').join(' | ')} |`];
+  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
+  return out;
+}
+
+export function renderMarkdown(report: JsonReport): string {
+  const s = report.summary;
+  const e = s.effort;
+  const a = e.automatic;
+  const out: string[] = [];
+  out.push('# Ascendify porting report', '');
+  out.push(`Target: **${TARGET_LABELS[s.target]}** · ascendify ${mdEscape(report.tool.version)}`, '');
+  out.push('## Summary', '');
+  out.push(...table(['', ''], [
+    ['Files scanned', `${s.filesScanned} (${s.filesWithFindings} with findings${s.filesSkipped ? `, ${s.filesSkipped} skipped` : ''})`],
+    ['NVIDIA-specific findings', s.findings],
+    ['By mapping kind', KIND_ORDER.map((k) => `${k} ${s.byKind[k] ?? 0}`).join(' · ')],
+    ['Automatic (safe fixes)', `${a.safeFixFindings} of ${a.findings} findings (${percent(a.findingShare)}); ${a.safeFixLines} of ${a.affectedLines} affected lines (${percent(a.lineShare)})`],
+    ['Kernels', s.kernels],
+    ['Estimated effort', `**${effortRange(e, 'person-hours')}**; ${effortRange(e.days, 'person-days')}`],
+  ]));
+  out.push('');
+
+  if (e.contributors.length) {
+    out.push('## Why this number', '');
+    out.push(...table(['Hours', 'What', 'Why'], e.contributors.map((c) => [c.hours, mdEscape(c.label), mdEscape(c.why)]), ['---:', '---', '---']));
+    out.push('');
+  }
+
+  if (e.kernels.length) {
+    out.push('## Kernels', '');
+    out.push(...table(
+      ['Kernel', 'Location', 'Lines', 'Uses', 'Suggested route', 'Estimate (h)'],
+      e.kernels.map((k) => [
+        mdEscape(k.name), `${mdEscape(k.file)}:${k.line}`, k.lines, k.constructs.length ? mdEscape(k.constructs.join(', ')) : '—',
+        mdEscape(k.aclnnOps ? `${k.routeLabel} (${k.aclnnOps.join(', ')})` : k.routeLabel), `${k.low}–${k.high} (${k.expected})`,
+      ]),
+      ['---', '---', '---:', '---', '---', '---:'],
+    ));
+    out.push('');
+  }
+
+  if (s.findings) {
+    out.push('## Findings', '');
+    out.push(...table(['Mapping kind', 'Findings'], KIND_ORDER.map((k) => [KIND_LABELS[k], s.byKind[k] ?? 0]), ['---', '---:']));
+    out.push('');
+    out.push(...table(['Library', 'Findings'], Object.entries(s.byLibrary).map(([k, n]) => [mdEscape(libraryName(k)), n]), ['---', '---:']));
+    out.push('');
+    out.push(...table(['Category', 'Findings'], Object.entries(s.byCategory).map(([k, n]) => [mdEscape(k), n]), ['---', '---:']));
+    out.push('');
+    out.push('### Top unmapped symbols', '');
+    if (s.topUnmapped.length === 0) out.push('Every finding has a mapping on record.');
+    else out.push(...table(['Symbol', 'Library', 'Count'], s.topUnmapped.map((t) => [mdEscape(t.symbol), mdEscape(libraryName(t.library)), t.count]), ['---', '---', '---:']));
+    out.push('');
+  }
+
+  out.push('## Effort by file', '');
+  out.push(...table(['File', 'Findings', 'Kernels', 'Low (h)', 'Expected (h)', 'High (h)'],
+    e.files.map((f) => [mdEscape(f.path), f.findings, f.kernels, f.low, f.expected, f.high]), ['---', '---:', '---:', '---:', '---:', '---:']));
+  out.push('');
+
+  if (report.skipped.length) {
+    out.push('## Skipped files', '');
+    for (const k of report.skipped) out.push(`- ${mdEscape(k.path)}: ${mdEscape(k.reason)}`);
+    out.push('');
+  }
+
+  out.push('## Assumptions', '');
+  for (const line of e.assumptions) out.push(`- ${mdEscape(line)}`);
+  out.push('');
+  out.push('<details><summary>Effort weights used</summary>', '');
+  out.push(...table(['Weight', 'Value', 'Meaning', 'Source'], weightRows(e.weights, e.overridden).map((w) => [
+    `${mdEscape(w.key)}${w.overridden ? ' (overridden)' : ''}`, w.value, mdEscape(w.meaning), mdEscape(w.source),
+  ])));
+  out.push('', '</details>', '');
+  return out.join('\n');
+}
