@@ -21,18 +21,19 @@ import {
 import { plural, statusView } from './format';
 import { FindingsTree } from './findingsTree';
 import { ReportPanel } from './reportPanel';
+import { UNTRUSTED_NOTE, withTrust } from './trust';
 import {
-  Notifications,
-  Requests,
-  SERVER_FIX_ALL_COMMAND,
+  FIX_ALL_COMMAND,
+  PROJECT_SUMMARY,
+  REPORT,
+  SCAN_WORKSPACE,
+  SUMMARY_CHANGED,
   type FixAllResult,
   type ProjectSummaryResult,
   type ReportResult,
 } from './protocol';
 
 export const LANGUAGES = ['cuda-cpp', 'cpp', 'c'];
-const UNTRUSTED_NOTE = 'This workspace is not trusted: Ascendify ignores its rule file (.ascendify.json/.yaml, '
-  + 'ascendify.rulesFile) and uses the built-in CUDA to CANN mappings only. Trust the workspace to use it.';
 
 let client: LanguageClient | undefined;
 
@@ -53,10 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         // Every `ascendify` section the server pulls says whether the workspace is trusted.
         configuration: async (params, token, next) => {
           const result = await next(params, token);
-          if (!Array.isArray(result)) return result;
-          return result.map((value, i) => params.items[i]?.section === 'ascendify' && value && typeof value === 'object'
-            ? { ...value, workspaceTrusted: vscode.workspace.isTrusted }
-            : value);
+          return Array.isArray(result) ? withTrust(params.items, result, vscode.workspace.isTrusted) : result;
         },
       },
     },
@@ -82,14 +80,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const tree = new FindingsTree('ascendify.findings', async () => {
     try {
-      const result = await request<ProjectSummaryResult>(Requests.projectSummary, { includeFiles: true });
+      const result = await request<ProjectSummaryResult>(PROJECT_SUMMARY, { includeFiles: true });
       return result.files;
     } catch (e) {
       output.appendLine(`[client] project summary failed: ${(e as Error).message}`);
       return undefined;
     }
   });
-  const report = new ReportPanel(async () => (await request<ReportResult>(Requests.report, { format: 'html' })).html);
+  const report = new ReportPanel(async () => (await request<ReportResult>(REPORT, { format: 'html' })).html);
   const onSummary = (result: ProjectSummaryResult) => {
     last = result;
     showStatus();
@@ -103,7 +101,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tree,
     report,
     vscode.commands.registerCommand('ascendify.scanWorkspace', async () => {
-      const result = await request<ProjectSummaryResult>(Requests.scanWorkspace);
+      const result = await request<ProjectSummaryResult>(SCAN_WORKSPACE);
       onSummary(result);
       const s = result.summary;
       if (s) {
@@ -119,12 +117,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       const uri = lc.code2ProtocolConverter.asUri(editor.document.uri);
-      if (!lc.isRunning()) await lc.start();
-      const result = (await lc.sendRequest(ExecuteCommandRequest.type, { command: SERVER_FIX_ALL_COMMAND, arguments: [uri] })) as FixAllResult | null;
+      const result = await request<FixAllResult | null>(ExecuteCommandRequest.method, { command: FIX_ALL_COMMAND, arguments: [uri] });
       const fixes = result?.fixes ?? 0;
-      void vscode.window.showInformationMessage(fixes > 0 && result?.applied
-        ? `Ascendify: applied ${fixes} safe ${fixes === 1 ? 'fix' : 'fixes'}.`
-        : 'Ascendify: no safe fixes in this file.');
+      void vscode.window.showInformationMessage(fixes === 0 ? 'Ascendify: no safe fixes in this file.'
+        : result?.applied ? `Ascendify: applied ${fixes} safe ${fixes === 1 ? 'fix' : 'fixes'}.`
+          : 'Ascendify: the fixes were not applied (the file changed meanwhile?): try again.');
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       output.appendLine('[client] workspace trusted: the server reloads its settings and the workspace rule file');
@@ -135,6 +132,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   if (!vscode.workspace.isTrusted) void noteUntrusted(output);
 
+  // Registered before start so no summary sent during start-up is missed.
+  context.subscriptions.push(lc.onNotification(SUMMARY_CHANGED, onSummary));
   try {
     await lc.start();
   } catch (e) {
@@ -143,9 +142,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.tooltip = `The Ascendify language server did not start: ${(e as Error).message}`;
     return;
   }
-  context.subscriptions.push(lc.onNotification(Notifications.summaryChanged, onSummary));
   try {
-    onSummary(await lc.sendRequest<ProjectSummaryResult>(Requests.projectSummary, {}));
+    onSummary(await lc.sendRequest<ProjectSummaryResult>(PROJECT_SUMMARY, {}));
   } catch (e) {
     output.appendLine(`[client] project summary failed: ${(e as Error).message}`);
   }

@@ -13,6 +13,11 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Person-hours for the status bar: whole hours from 10 up, one decimal below. */
+export function hours(n: number): string {
+  return String(n >= 10 ? Math.round(n) : Math.round(n * 10) / 10);
+}
+
 export interface StatusView {
   /** Status bar text (may hold `$(icon)` references). */
   text: string;
@@ -33,7 +38,7 @@ export function statusView(result: ProjectSummaryResult | undefined): StatusView
   if (!s) {
     return { text: '$(search) Ascendify', tooltip: 'Ascendify: no workspace scan yet. Click to scan and open the porting report.' };
   }
-  const effort = result.effort?.text;
+  const effort = result.effort && `${hours(result.effort.low)}–${hours(result.effort.high)} h`;
   const icon = result.state === 'scanning' ? '$(sync~spin)' : s.findings === 0 ? '$(check)' : '$(warning)';
   const text = s.findings === 0
     ? `${icon} Ascendify: no CUDA findings`

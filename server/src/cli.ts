@@ -9,9 +9,14 @@ import pkg from '../../package.json';
 import { KnowledgeError } from './knowledge';
 import { findRuleFile, knowledgeWithRules } from './knowledge/rules';
 import { listSourceFiles, DEFAULT_EXTENSIONS } from './analysis/files';
-import { analyzeFiles } from './analysis/project';
+import { analyzeFilesParallel } from './analysis/parallel';
 import { buildJsonReport } from './report/json';
-import { renderTextSummary } from './report/text';
+import { renderReport } from './report/render';
+import { progressBar } from './report/progress';
+import { readJsonReport, mergeReports } from './report/merge';
+import {
+  addReportOutputOptions, checkGate, DEFAULT_JOBS, effortWeightsFrom, GateTripped, isReportInputError, parseFailOn, parseJobs,
+} from './report/options';
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
 import type { PortingTarget } from './analysis/analyze';
 import { runFixCommand } from './fix/command';
@@ -61,22 +66,26 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  program
+  const report = program
     .command('report')
     .description('scan files and folders and report every NVIDIA-specific construct with its CANN equivalent')
-    .argument('<paths...>', 'files or folders to scan')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .argument('<paths...>', 'files or folders to scan');
+  addReportOutputOptions(report, 'text')
+    .addOption(new Option('-j, --jobs <n>', 'worker threads that analyse files').default(String(DEFAULT_JOBS), `${DEFAULT_JOBS} (the core count), fewer for small inputs`))
+    .option('-q, --quiet', 'no progress bar')
     .option('-e, --exclude <glob...>', 'glob(s) of files to skip, relative to each scanned folder')
     .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
     .option('--no-gitignore', 'also scan files that .gitignore excludes')
     .option('-t, --target <target>', 'porting target: a2a3 (Atlas A2/A3) or 950 (Ascend 950)', 'a2a3')
     .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)')
     .option('--max-file-size <MB>', 'skip files larger than this many megabytes', '10')
-    .action(async (paths: string[], opts) => {
+    .action(async (paths: string[], opts, command: Command) => {
       const target = parseTarget(opts.target);
       const maxMb = Number(opts.maxFileSize);
       if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError(`--max-file-size must be a positive number, got "${opts.maxFileSize}"`);
+      const jobs = parseJobs(opts.jobs);
+      const failOn = parseFailOn(opts.failOn);
+      const weights = effortWeightsFrom(opts);
       const kb = knowledgeWithRules(rulesFor(opts.rules));
       const listed = await listSourceFiles(paths, {
         exclude: opts.exclude,
@@ -84,11 +93,30 @@ export function buildProgram(): Command {
         extensions: opts.ext ? String(opts.ext).split(',').map((s: string) => s.trim()).filter(Boolean) : undefined,
       });
       if (listed.missing.length) throw new UsageError(`no such file or folder: ${listed.missing.join(', ')}`);
-      const project = await analyzeFiles(listed.files, { kb, target, maxFileBytes: maxMb * 1024 * 1024 });
-      const report = buildJsonReport(project, VERSION);
-      const text = opts.format === 'json' ? JSON.stringify(report, null, 2) : renderTextSummary(report);
-      writeOutput(text, opts.output);
+      const progress = progressBar(!!opts.quiet);
+      const project = await analyzeFilesParallel(listed.files, {
+        kb, target, maxFileBytes: maxMb * 1024 * 1024, jobs, auto: command.getOptionValueSource('jobs') === 'default',
+        onFile: (done, total, file) => progress.update(done, total, file),
+      }).finally(() => progress.stop());
+      const report = buildJsonReport(project, VERSION, { weights });
+      writeOutput(renderReport(report, opts.format, { kb, csvMode: opts.csvMode }), opts.output);
       for (const s of report.skipped) process.stderr.write(`ascendify: skipped ${s.path}: ${s.reason}\n`);
+      checkGate(report, failOn);
+    });
+
+  const merge = program
+    .command('merge')
+    .description('combine JSON reports from sharded runs (e.g. CI jobs) into one report')
+    .argument('<reports...>', 'JSON reports written by `ascendify report --format json`');
+  addReportOutputOptions(merge, 'json')
+    .option('-r, --rules <file>', 'user rule file (SARIF rule help for user entries)')
+    .action((files: string[], opts) => {
+      const failOn = parseFailOn(opts.failOn);
+      const weights = effortWeightsFrom(opts);
+      const report = mergeReports(files.map((f) => ({ source: f, report: readJsonReport(f) })), VERSION, weights);
+      const kb = knowledgeWithRules(rulesFor(opts.rules));
+      writeOutput(renderReport(report, opts.format, { kb, csvMode: opts.csvMode }), opts.output);
+      checkGate(report, failOn);
     });
 
   program
@@ -142,6 +170,20 @@ export function buildProgram(): Command {
       });
     });
 
+  program
+    .command('lsp')
+    .description('run the language server for any LSP editor (Neovim, Emacs, Helix...): JSON-RPC over stdin/stdout')
+    .option('--stdio', 'talk over stdin/stdout (the default)')
+    .option('--node-ipc', 'talk over Node IPC (when started by a Node parent with an IPC channel)')
+    .action((opts) => {
+      // The same server code the extension starts: dist/server.js beside this bundle. It reads the
+      // transport from the command line, so make the default explicit.
+      const bundle = path.join(__dirname, 'server.js');
+      if (!fs.existsSync(bundle)) throw new UsageError(`language server bundle not found at ${bundle} (run npm run build)`);
+      if (!opts.nodeIpc && !process.argv.includes('--stdio')) process.argv.push('--stdio');
+      (require(bundle) as typeof import('./server')).startServer();
+    });
+
   return program;
 }
 
@@ -155,7 +197,11 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError || e instanceof KnowledgeError) {
+    if (e instanceof GateTripped) {
+      process.stderr.write(`ascendify: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof UsageError || e instanceof KnowledgeError || isReportInputError(e)) {
       process.stderr.write(`ascendify: ${e.message}\n`);
       return 2;
     }

@@ -1,14 +1,15 @@
 /**
  * An analysis worker thread for `ascendify report --jobs N` (bundled to dist/worker.js). It loads the
- * knowledge base and the parser once, then analyses each file the main thread sends.
+ * knowledge base (sent by the main thread) and the parser once, then analyses each file it is sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeSourceFile } from './analysis/project';
-import { knowledgeWithRules } from './knowledge/rules';
+import { KnowledgeBase } from './knowledge';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './analysis/parallel';
 
 const init = workerData as WorkerInit;
-const kb = knowledgeWithRules(init.ruleFile);
+// The main thread validated these entries (built-in data and user rules): the same knowledge, no re-check.
+const kb = new KnowledgeBase(init.entries);
 const port = parentPort!;
 
 port.on('message', async (request: WorkerRequest) => {

@@ -131,7 +131,9 @@ export function generateCorpus(dir: string, spec: CorpusSpec): { files: number; 
     const parts = [HEADER(i)];
     let count = parts[0].split('\n').length;
     for (let n = 0; count < target; n++) {
-      const block = BLOCKS[Math.floor(rand() * BLOCKS.length)](n, i);
+      // Half the blocks are plain C++ (as in real code bases, most lines do not touch CUDA APIs).
+      const pick = rand() < 0.5 ? 2 : Math.floor(rand() * BLOCKS.length);
+      const block = BLOCKS[pick](n, i);
       parts.push(block);
       count += block.split('\n').length - 1;
     }

@@ -126,7 +126,8 @@ export function resolveOccurrences(
       inMacro: o.inMacro,
       entry,
       resolved,
-      safeFix: !!resolved?.fix && resolved.fix.safe !== false,
+      // Fix-all never edits #define bodies, so those do not count as automatic.
+      safeFix: !!resolved?.fix && resolved.fix.safe !== false && !o.inMacro,
     };
   });
 }

@@ -134,7 +134,8 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const share = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 10000) / 10000);
 const fmt = (x: number) => `${round1(x)} h`;
 
-function rangeOf(items: Item[], w: EffortWeights): EffortRange {
+/** The range of some items; `scale` divides first (hours per day for days). */
+function rangeOf(items: Item[], w: EffortWeights, scale = 1): EffortRange {
   let low = 0;
   let expected = 0;
   let high = 0;
@@ -143,7 +144,7 @@ function rangeOf(items: Item[], w: EffortWeights): EffortRange {
     low += it.hours * w[`range.${it.cls}.low`];
     high += it.hours * w[`range.${it.cls}.high`];
   }
-  return { low: round1(low), expected: round1(expected), high: round1(high) };
+  return { low: round1(low / scale), expected: round1(expected / scale), high: round1(high / scale) };
 }
 
 /** Hours of one finding outside a kernel (or inside one on the SIMT route), with the reason. */
@@ -206,7 +207,11 @@ const ROUTE_ORDER: KernelRoute[] = ['aclnn', 'simt', 'simd'];
 
 /** One kernel: its suggested route and estimate. `inside` are the findings within its lines. */
 export function estimateKernelInput(file: string, k: EffortKernelInput, inside: EffortFindingInput[], target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): KernelEstimate {
-  const w = weights;
+  return kernelEstimate(file, k, inside, target, weights).estimate;
+}
+
+/** The estimate (rounded for display) and the unrounded hours the project total adds up. */
+function kernelEstimate(file: string, k: EffortKernelInput, inside: EffortFindingInput[], target: PortingTarget, w: EffortWeights): { estimate: KernelEstimate; hours: number } {
   const simd = routeHours('simd', k, inside, w);
   const simt = target === '950' ? routeHours('simt', k, inside, w) : undefined;
   const pattern = detectPattern(k, w);
@@ -217,10 +222,10 @@ export function estimateKernelInput(file: string, k: EffortKernelInput, inside: 
   const best = options[0];
   const others = options.slice(1).map((o) => `${o.route} ${fmt(o.hours)}`).join(', ');
   const lead = best.route === 'aclnn'
-    ? `obvious ${pattern!.pattern} pattern: call ${pattern!.ops.join(' / ')} instead of porting the kernel (${best.parts.join(' + ')})`
+    ? `obvious ${pattern!.pattern} pattern: call ${pattern!.pattern === 'elementwise' ? `an elementwise aclnn operator (e.g. ${pattern!.ops.join(', ')})` : pattern!.ops.join(' or ')} instead of porting the kernel (${best.parts.join(' + ')})`
     : `${ROUTE_LABELS[best.route]}: ${best.parts.join(' + ')}`;
   const range = rangeOf([{ hours: best.hours, cls: 'redesign', part: 'kernels', group: '' }], w);
-  return {
+  const estimate: KernelEstimate = {
     file,
     name: k.name,
     line: k.line,
@@ -235,6 +240,7 @@ export function estimateKernelInput(file: string, k: EffortKernelInput, inside: 
     why: others ? `${lead}; other routes: ${others}` : lead,
     ...range,
   };
+  return { estimate, hours: best.hours };
 }
 
 /** Findings of a file split into those inside each kernel (by lines) and those outside any kernel. */
@@ -277,10 +283,10 @@ export function estimateProject(files: EffortFileInput[], target: PortingTarget,
     }
     const { inside, outside } = splitByKernel(file);
     file.kernels.forEach((k, i) => {
-      const est = estimateKernelInput(file.path, k, inside[i], target, w);
+      const { estimate: est, hours } = kernelEstimate(file.path, k, inside[i], target, w);
       kernels.push(est);
       const group = `kernel:${file.path}:${k.line}:${k.name}`;
-      items.push({ hours: est.expected, cls: 'redesign', file: file.path, part: 'kernels', group });
+      items.push({ hours, cls: 'redesign', file: file.path, part: 'kernels', group });
       groups.set(group, { label: `kernel ${k.name} (${file.path}:${k.line})`, why: est.why });
     });
     for (const f of outside) {
@@ -307,7 +313,7 @@ export function estimateProject(files: EffortFileInput[], target: PortingTarget,
   const byGroup = new Map<string, number>();
   for (const it of items) byGroup.set(it.group, (byGroup.get(it.group) ?? 0) + it.hours);
   const contributors = [...byGroup.entries()]
-    .filter(([, h]) => h > 0)
+    .filter(([, h]) => round1(h) > 0)
     .map(([g, h]) => ({ label: groups.get(g)!.label, hours: round1(h), why: groups.get(g)!.why }))
     .sort((a, b) => b.hours - a.hours || a.label.localeCompare(b.label))
     .slice(0, 10);
@@ -320,7 +326,7 @@ export function estimateProject(files: EffortFileInput[], target: PortingTarget,
     unit: 'person-hours',
     ...total,
     hoursPerDay: perDay,
-    days: { low: round1(total.low / perDay), expected: round1(total.expected / perDay), high: round1(total.high / perDay) },
+    days: rangeOf(items, w, perDay),
     automatic: automaticShare(files),
     breakdown: { setup: part('setup'), files: part('files'), findings: part('findings'), kernels: part('kernels') },
     contributors,

@@ -148,15 +148,16 @@ export function loadEffortConfig(file: string): EffortWeights {
     throw new EffortConfigError(code ? `cannot read effort config ${file}: ${code}` : `effort config ${file} is not valid JSON: ${(e as Error).message}`);
   }
   const errors: string[] = [];
-  if (!validateConfig(data)) {
-    for (const err of validateConfig.errors ?? []) {
-      const at = err.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : '(file)';
-      const extra = err.keyword === 'additionalProperties' ? ` "${(err.params as { additionalProperty: string }).additionalProperty}"` : '';
-      errors.push(`${file}: ${at} ${err.message}${extra}`);
-    }
-  } else {
-    for (const key of Object.keys(data.weights)) {
-      const bad = checkKey(key, file) ?? checkValue(key, data.weights[key], file);
+  const valid = validateConfig(data);
+  for (const err of valid ? [] : validateConfig.errors ?? []) {
+    const at = err.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : '(file)';
+    const extra = err.keyword === 'additionalProperties' ? ` "${(err.params as { additionalProperty: string }).additionalProperty}"` : '';
+    errors.push(`${file}: ${at} ${err.message}${extra}`);
+  }
+  const weights = (data as { weights?: unknown } | null)?.weights;
+  if (weights && typeof weights === 'object' && !Array.isArray(weights)) {
+    for (const [key, value] of Object.entries(weights)) {
+      const bad = checkKey(key, file) ?? (valid ? checkValue(key, value as number, file) : undefined);
       if (bad) errors.push(bad);
     }
   }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { KnowledgeBase } from '../knowledge';
 import type { PortingTarget } from '../analysis/analyze';
 import type { ListedFile } from '../analysis/files';
@@ -51,7 +51,10 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
     const changed = result.text !== read.text;
     if (changed) {
       if (options.dryRun) {
-        options.out(createTwoFilesPatch(`a/${toPosix(file.display)}`, `b/${toPosix(file.display)}`, read.text, result.text, '', '', { context: 3 }));
+        // git-style names relative to the current folder, so that `git apply` / `patch -p1` take the output.
+        const relative = path.relative(process.cwd(), file.absolute);
+        const name = toPosix(relative.startsWith('..') || path.isAbsolute(relative) ? file.absolute.replace(/^[/\\]+/, '') : relative);
+        options.out(createTwoFilesPatch(`a/${name}`, `b/${name}`, read.text, result.text, '', '', { context: 3, headerOptions: FILE_HEADERS_ONLY }));
       } else {
         try {
           writeAtomically(file.absolute, result.text, read);
@@ -85,6 +88,14 @@ function describe(display: string, result: FixAllResult & { errorNodes: number }
   const did = changed ? `${dryRun ? 'would apply' : 'applied'} ${n} fix${n === 1 ? '' : 'es'}${added}` : 'nothing to fix automatically';
   const errors = result.errorNodes ? ` (${result.errorNodes} syntax error${result.errorNodes === 1 ? '' : 's'} in the file: fixes near them were skipped)` : '';
   lines.push(`${display}: ${did}; ${result.skipped.length} left to port by hand${errors}`);
+  if (changed && n) {
+    const counts = new Map<string, number>();
+    for (const f of result.applied) {
+      const key = f.ascend ? `${f.symbol} → ${f.ascend}` : f.symbol;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    lines.push(`  fixed: ${[...counts].map(([k, c]) => (c > 1 ? `${k} ×${c}` : k)).join(', ')}`);
+  }
   const groups = new Map<string, { symbol: string; reason: string; lines: number[] }>();
   for (const s of result.skipped) {
     const key = `${s.finding.symbol}\u0000${s.reason}`;

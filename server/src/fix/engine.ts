@@ -17,7 +17,7 @@ import type { FileAnalysis, Finding } from '../analysis/analyze';
 import type { FixRecipe } from '../knowledge';
 import { lineStartsOf, positionOf } from '../analysis/resolve';
 import { applyEdits, type TextEdit } from './edits';
-import { eolOf, includeFacts } from './headers';
+import { eolOf, includeFacts, insertionPoint, type IncludeFacts } from './headers';
 
 /** A fix for one finding: the edits (the rewrite, plus the header when the file lacks it). */
 export interface QuickFix {
@@ -185,6 +185,10 @@ function titleFor(plan: Plan, ctx: Context): string {
   }
 }
 
+function arityReason(count: number, target: string, arity: number, notes: string): string {
+  return `called with ${count} argument${count === 1 ? '' : 's'}; the rewrite to '${target}' expects ${arity}: port this call by hand.${notes}`;
+}
+
 function calleeOf(template: string): string {
   return /^\s*([\w:]+)/.exec(template)?.[1] ?? template;
 }
@@ -198,8 +202,9 @@ class Context {
   readonly initiallyPresent: Set<string>;
   /** Include paths after the include fixes rendered so far. */
   private readonly present: Set<string>;
-  private readonly insertAt: number;
-  private readonly insertPrefix: string;
+  private readonly includes: IncludeFacts;
+  /** Start of the first rendered fix that is not an include (new headers must come before it). */
+  private firstUse = Number.POSITIVE_INFINITY;
   private errorRanges?: Array<[number, number]>;
   /** Headers the rendered fixes need, in order of first need. */
   private readonly needed: string[] = [];
@@ -210,11 +215,9 @@ class Context {
     this.root = tree.rootNode;
     this.lineStarts = lineStartsOf(text);
     this.eol = eolOf(text);
-    const facts = includeFacts(this.root, text);
-    this.initiallyPresent = facts.present;
-    this.present = new Set(facts.present);
-    this.insertAt = facts.insertAt;
-    this.insertPrefix = facts.insertPrefix;
+    this.includes = includeFacts(this.root, text);
+    this.initiallyPresent = this.includes.present;
+    this.present = new Set(this.includes.present);
   }
 
   /** The plan for a finding, or why there is none. */
@@ -249,7 +252,16 @@ class Context {
       }
       return this.planCall(f, recipe, notes);
     }
-    if (recipe.rename !== undefined) return { finding: f, recipe, kind: 'rename', start: f.start, end: f.end, args: [] };
+    if (recipe.rename !== undefined) {
+      // A rename with an arity applies to calls with that many arguments only (CUDA default arguments).
+      if (recipe.arity !== undefined && f.isCall) {
+        const call = this.callOf(f);
+        const args = call ? this.argumentsOf(call) : 'could not find the call in the syntax tree';
+        if (typeof args === 'string') return `${args}.${notes}`;
+        if (args.length !== recipe.arity) return arityReason(args.length, recipe.rename, recipe.arity, notes);
+      }
+      return { finding: f, recipe, kind: 'rename', start: f.start, end: f.end, args: [] };
+    }
     return `no fix for this use of '${f.symbol}'.${notes}`;
   }
 
@@ -259,9 +271,7 @@ class Context {
     const args = this.argumentsOf(call);
     if (typeof args === 'string') return `${args}.${notes}`;
     const arity = recipe.arity ?? 0;
-    if (args.length !== arity) {
-      return `called with ${args.length} argument${args.length === 1 ? '' : 's'}; the rewrite to '${calleeOf(recipe.call!)}' expects ${arity}: port this call by hand.${notes}`;
-    }
+    if (args.length !== arity) return arityReason(args.length, calleeOf(recipe.call!), arity, notes);
     for (const m of recipe.call!.matchAll(PLACEHOLDER)) {
       if (m[1] !== '*' && (Number(m[1]) < 1 || Number(m[1]) > args.length)) {
         return `the recipe refers to ${m[0]} but the call has ${args.length} arguments (knowledge-base error): port by hand`;
@@ -345,6 +355,7 @@ class Context {
       this.present.add(target);
       return { start: plan.start, end: plan.end, newText: `<${target}>` };
     }
+    this.firstUse = Math.min(this.firstUse, plan.start);
     return { start: plan.start, end: plan.end, newText: this.render(placed) };
   }
 
@@ -425,7 +436,8 @@ class Context {
 
   headerEdit(headers: string[]): TextEdit {
     const lines = headers.map((h) => `#include <${h}>${this.eol}`).join('');
-    return { start: this.insertAt, end: this.insertAt, newText: this.insertPrefix + lines };
+    const { insertAt, insertPrefix } = insertionPoint(this.includes, this.firstUse);
+    return { start: insertAt, end: insertAt, newText: insertPrefix + lines };
   }
 }
 

@@ -1,17 +1,29 @@
 /**
  * What a file already includes and where a new `#include` line goes: after the last unconditional
- * `#include` (inside a header guard counts), else after `#pragma once` or the guard's `#define`, else
- * after the file's leading comment block.
+ * `#include` (inside a header guard counts) that comes before the code needing it, else after
+ * `#pragma once` or the guard's `#define`, else after the file's leading comment block.
  */
 import type { Node } from '../analysis/parser';
 
-export interface IncludeFacts {
-  /** Every `#include` path in the file, without its delimiters. */
-  present: Set<string>;
+export interface InsertionPoint {
   /** Offset at which new `#include` lines are inserted. */
   insertAt: number;
   /** Text to put before the new lines (a line break when `insertAt` ends a last line that has none). */
   insertPrefix: string;
+}
+
+export interface IncludeFacts {
+  /** Every `#include` path in the file, without its delimiters. */
+  present: Set<string>;
+  /** After each unconditional `#include` (inside a header guard counts), in file order. */
+  afterIncludes: InsertionPoint[];
+  /** Where new lines go when no `#include` comes before the code that needs them. */
+  top: InsertionPoint;
+}
+
+/** After the last `#include` that ends at or before `firstUse` (the first fixed code), else the top. */
+export function insertionPoint(facts: IncludeFacts, firstUse: number): InsertionPoint {
+  return facts.afterIncludes.filter((p) => p.insertAt <= firstUse).at(-1) ?? facts.top;
 }
 
 /** The file's line-ending style, from its first line break. */
@@ -32,7 +44,7 @@ export function includeFacts(root: Node, text: string): IncludeFacts {
     if (p) present.add(includePath(p.text));
   }
   const eol = eolOf(text);
-  const after = (node: Node) => ({
+  const after = (node: Node): InsertionPoint => ({
     insertAt: node.endIndex,
     insertPrefix: node.endIndex > 0 && text[node.endIndex - 1] === '\n' ? '' : eol,
   });
@@ -40,26 +52,25 @@ export function includeFacts(root: Node, text: string): IncludeFacts {
   const containers = [root];
   const guard = headerGuard(root);
   if (guard) containers.push(guard.node);
-  let lastInclude: Node | undefined;
-  for (const c of containers) {
-    for (const child of c.namedChildren) {
-      if (child?.type === 'preproc_include' && (!lastInclude || child.startIndex > lastInclude.startIndex)) lastInclude = child;
-    }
-  }
-  if (lastInclude) return { present, ...after(lastInclude) };
+  const includes = containers
+    .flatMap((c) => c.namedChildren.filter((n): n is Node => n?.type === 'preproc_include'))
+    .sort((a, b) => a.startIndex - b.startIndex);
+  const afterIncludes = includes.map(after);
 
   const pragmaOnce = root.namedChildren.find((c) => c?.type === 'preproc_call' && /^#\s*pragma\s+once\b/.test(c.text));
-  if (pragmaOnce) return { present, ...after(pragmaOnce) };
-  if (guard) return { present, ...after(guard.define) };
+  if (pragmaOnce) return { present, afterIncludes, top: after(pragmaOnce) };
+  if (guard) return { present, afterIncludes, top: after(guard.define) };
 
-  // After the leading comments (a licence header), at the start of the next line.
+  // After the leading comments (a licence header) that end their line, at the start of the next line.
   let insertAt = 0;
   for (const child of root.children) {
     if (child?.type !== 'comment') break;
     const nl = text.indexOf('\n', child.endIndex);
+    const lineEnd = nl === -1 ? text.length : nl;
+    if (text.slice(child.endIndex, lineEnd).trim()) break;
     insertAt = nl === -1 ? text.length : nl + 1;
   }
-  return { present, insertAt, insertPrefix: insertAt > 0 && text[insertAt - 1] !== '\n' ? eol : '' };
+  return { present, afterIncludes, top: { insertAt, insertPrefix: insertAt > 0 && text[insertAt - 1] !== '\n' ? eol : '' } };
 }
 
 /** `#ifndef X` / `#define X` wrapping the file. */

@@ -24,6 +24,7 @@ export type Availability = boolean | 'unconfirmed';
 export interface FixRecipe {
   rename?: string;
   call?: string;
+  /** Argument count a `call` recipe needs; with `rename`, the rename applies only to calls with this count. */
   arity?: number;
   include?: string;
   header?: string;

@@ -101,7 +101,7 @@ export function explainSymbol(kb: KnowledgeBase, symbol: string, target: Porting
 
 /** Escapes text for Markdown prose (hover text comes partly from user rule files). */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_{}[\]()<>#+!|~])/g, '\\$1');
+  return text.replace(/([\\`*_{}[\]<>|~])/g, '\\$1');
 }
 
 /** Inline code whose fence is longer than any backtick run inside. */

@@ -65,6 +65,8 @@ export interface ProjectSummaryResult {
 
 export interface ReportParams {
   format?: 'html';
+  /** CSP nonce for the report's one <style> and <script> (default: derived from the content). */
+  nonce?: string;
 }
 
 export interface ReportResult {

@@ -13,9 +13,6 @@ import { allFindings, effortRange, KIND_LABELS, KIND_ORDER, percent, TARGET_LABE
 /** Markup that is already safe (built by the `html` tag). */
 class Html {
   constructor(readonly text: string) {}
-  toString(): string {
-    return this.text;
-  }
 }
 
 type Part = Html | string | number | boolean | null | undefined | Part[];
@@ -38,6 +35,11 @@ function html(strings: TemplateStringsArray, ...values: Part[]): Html {
     out += part(v) + strings[i + 1];
   });
   return new Html(out);
+}
+
+/** Joins markup pieces (never use + on Html: it would turn markup into a string that gets escaped). */
+function cat(...parts: Part[]): Html {
+  return new Html(parts.map(part).join(''));
 }
 
 /** Only http(s) links are ever emitted (a report read back by `merge` could carry anything). */
@@ -82,14 +84,14 @@ function barChart(id: string, title: string, bars: Bar[], unit: string, cls: str
       ? html`<line class="whisker" x1="${x(b.low).toFixed(1)}" x2="${x(b.high).toFixed(1)}" y1="${y + 9}" y2="${y + 9}"></line>`
       : '';
     const end = Math.max(x(b.value), b.high !== undefined ? x(b.high) : 0);
-    return html`<g><title>${b.label}: ${fmtNum(b.value)}${unit}${b.low !== undefined ? ` (${fmtNum(b.low)}–${fmtNum(b.high ?? b.value)}${unit})` : ''}</title>`
-      + html`<text class="label" x="${LABEL_WIDTH - 6}" y="${y + 13}">${truncate(b.label, 30)}</text>`
-      + html`<rect class="bar ${cls}" x="${LABEL_WIDTH}" y="${y + 2}" width="${Math.max(1, x(b.value) - LABEL_WIDTH).toFixed(1)}" height="${ROW - 6}"></rect>`
-      + html`${whisker}<text class="value" x="${(end + 4).toFixed(1)}" y="${y + 13}">${fmtNum(b.value)}${unit}</text></g>`;
+    return cat(html`<g><title>${b.label}: ${fmtNum(b.value)}${unit}${b.low !== undefined ? ` (${fmtNum(b.low)}–${fmtNum(b.high ?? b.value)}${unit})` : ''}</title>`,
+      html`<text class="label" x="${LABEL_WIDTH - 6}" y="${y + 13}">${truncate(b.label, 30)}</text>`,
+      html`<rect class="bar ${cls}" x="${LABEL_WIDTH}" y="${y + 2}" width="${Math.max(1, x(b.value) - LABEL_WIDTH).toFixed(1)}" height="${ROW - 6}"></rect>`,
+      html`${whisker}<text class="value" x="${(end + 4).toFixed(1)}" y="${y + 13}">${fmtNum(b.value)}${unit}</text></g>`);
   });
-  return html`<figure class="chart" id="${id}"><figcaption>${title}</figcaption>`
-    + html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART_WIDTH} ${height}" width="${CHART_WIDTH}" height="${height}" role="img" aria-label="${title}">`
-    + html`${rows.map((r) => new Html(String(r)))}</svg></figure>`;
+  return cat(html`<figure class="chart" id="${id}"><figcaption>${title}</figcaption>`,
+    html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART_WIDTH} ${height}" width="${CHART_WIDTH}" height="${height}" role="img" aria-label="${title}">`,
+    html`${rows}</svg></figure>`);
 }
 
 function top(record: Record<string, number>, n: number, label: (k: string) => string = (k) => k): Bar[] {
@@ -104,14 +106,14 @@ function kernelCard(k: KernelEstimate): Html {
   const uses = k.constructs.length
     ? k.constructs.map((c) => html`<span class="chip">${c}</span>`)
     : html`<span class="muted">no shared memory, warp, atomic or other special constructs</span>`;
-  const ops = k.aclnnOps ? html` <span class="ops">(${k.aclnnOps.join(', ')})</span>` : '';
-  return html`<article class="kernel" data-route="${k.route}"><h3>${k.name} <span class="loc">${k.file}:${k.line}</span></h3>`
-    + html`<p class="route route-${k.route}">${k.routeLabel}${ops}</p><dl>`
-    + html`<dt>Estimate</dt><dd class="kernel-estimate">${effortRange(k)}</dd>`
-    + html`<dt>Uses</dt><dd>${uses}</dd>`
-    + html`<dt>Size</dt><dd>${k.lines} line(s), ${k.findings} finding(s)${k.pattern ? `, ${k.pattern} pattern` : ''}</dd>`
-    + html`<dt>Routes</dt><dd>${k.alternatives.map((a) => `${a.route} ${fmtNum(a.hours)} h`).join(' · ')}</dd></dl>`
-    + html`<p class="why">${k.why}</p></article>`;
+  const ops = k.aclnnOps ? html` <span class="ops">(candidates: ${k.aclnnOps.join(', ')})</span>` : '';
+  return cat(html`<article class="kernel" data-route="${k.route}"><h3>${k.name} <span class="loc">${k.file}:${k.line}</span></h3>`,
+    html`<p class="route route-${k.route}">${k.routeLabel}${ops}</p><dl>`,
+    html`<dt>Estimate</dt><dd class="kernel-estimate">${effortRange(k)}</dd>`,
+    html`<dt>Uses</dt><dd>${uses}</dd>`,
+    html`<dt>Size</dt><dd>${k.lines} line(s), ${k.findings} finding(s)${k.pattern ? `, ${k.pattern} pattern` : ''}</dd>`,
+    html`<dt>Routes</dt><dd>${k.alternatives.map((a) => `${a.route} ${fmtNum(a.hours)} h`).join(' · ')}</dd></dl>`,
+    html`<p class="why">${k.why}</p></article>`);
 }
 
 function findingsTable(report: JsonReport): Html {
@@ -120,22 +122,22 @@ function findingsTable(report: JsonReport): Html {
   const rows = findings.map((f) => {
     const url = safeUrl(f.docUrl);
     const symbol = url ? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${f.symbol}</a>` : f.symbol;
-    return html`<tr data-kind="${f.kind}" data-library="${f.library}" data-fix="${f.fixable ? 1 : 0}">`
-      + html`<td class="path">${f.file}</td><td class="num" data-v="${f.line * 100000 + f.column}">${f.line}:${f.column}</td>`
-      + html`<td class="sym">${symbol}</td><td><span class="kind k-${f.kind}">${f.kind}</span>${f.fixable ? html` <span class="fix" title="safe automatic fix">fix</span>` : ''}</td>`
-      + html`<td>${libraryName(f.library)}</td><td>${f.category}</td><td class="sym">${f.ascend ?? '—'}</td>`
-      + html`<td class="src"><code>${f.source ?? ''}</code></td><td class="msg">${f.message}</td></tr>`;
+    return cat(html`<tr data-kind="${f.kind}" data-library="${f.library}" data-fix="${f.fixable ? 1 : 0}">`,
+      html`<td class="path">${f.file}</td><td class="num" data-v="${f.line * 100000 + f.column}">${f.line}:${f.column}</td>`,
+      html`<td class="sym">${symbol}</td><td class="nowrap"><span class="kind k-${f.kind}">${f.kind}</span>${f.fixable ? html` <span class="fix" title="safe automatic fix">fix</span>` : ''}</td>`,
+      html`<td class="sym">${f.ascend ?? '—'}</td><td class="src" title="${f.source ?? ''}"><code>${(f.source ?? '').trim()}</code></td>`,
+      html`<td class="nowrap">${libraryName(f.library)}</td><td>${f.category}</td><td class="msg">${f.message}</td></tr>`);
   });
   const th = (label: string, type = 'text') => html`<th data-type="${type}"><button type="button">${label}</button></th>`;
-  return html`<div class="filters">`
-    + html`<label>Search <input type="search" id="filter-text" placeholder="symbol, file, source…"></label>`
-    + html`<label>Kind <select id="filter-kind"><option value="">all</option>${KIND_ORDER.map((k) => html`<option value="${k}">${k}</option>`)}</select></label>`
-    + html`<label>Library <select id="filter-library"><option value="">all</option>${libraries.map((l) => html`<option value="${l}">${libraryName(l)}</option>`)}</select></label>`
-    + html`<label><input type="checkbox" id="filter-nofix"> only without a safe fix</label>`
-    + html`<span class="count"><span id="filter-count">${findings.length}</span> of ${findings.length} shown</span></div>`
-    + html`<div class="table-wrap"><table id="findings-table"><thead><tr>`
-    + html`${th('File')}${th('Line', 'number')}${th('Symbol')}${th('Kind')}${th('Library')}${th('Category')}${th('CANN equivalent')}${th('Source line')}${th('Note')}`
-    + html`</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return cat(html`<div class="filters">`,
+    html`<label>Search <input type="search" id="filter-text" placeholder="symbol, file, source…"></label>`,
+    html`<label>Kind <select id="filter-kind"><option value="">all</option>${KIND_ORDER.map((k) => html`<option value="${k}">${k}</option>`)}</select></label>`,
+    html`<label>Library <select id="filter-library"><option value="">all</option>${libraries.map((l) => html`<option value="${l}">${libraryName(l)}</option>`)}</select></label>`,
+    html`<label><input type="checkbox" id="filter-nofix"> only without a safe fix</label>`,
+    html`<span class="count"><span id="filter-count">${findings.length}</span> of ${findings.length} shown</span></div>`,
+    html`<div class="table-wrap"><table id="findings-table"><thead><tr>`,
+    html`${th('File')}${th('Line', 'number')}${th('Symbol')}${th('Kind')}${th('CANN equivalent')}${th('Source line')}${th('Library')}${th('Category')}${th('Note')}`,
+    html`</tr></thead><tbody>${rows}</tbody></table></div>`);
 }
 
 const STYLE = `
@@ -183,8 +185,9 @@ th { background: #eef1f6; position: sticky; top: 0; }
 th button { all: unset; cursor: pointer; font-weight: 600; }
 th[aria-sort="ascending"] button::after { content: " ▲"; } th[aria-sort="descending"] button::after { content: " ▼"; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.path, td.sym { white-space: nowrap; }
-td.src code { white-space: pre; font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+td.path, td.sym, td.nowrap { white-space: nowrap; }
+td.src { max-width: 460px; overflow: hidden; text-overflow: ellipsis; white-space: pre; }
+td.src code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 td.msg { color: var(--muted); min-width: 260px; }
 .table-wrap { max-height: 640px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
 .filters { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; margin-bottom: 8px; }
@@ -247,36 +250,37 @@ const SCRIPT = `
 
 export function renderHtml(report: JsonReport, options: HtmlOptions = {}): string {
   const nonce = options.nonce ?? createHash('sha256').update(JSON.stringify(report)).digest('base64').slice(0, 24);
+  if (!/^[A-Za-z0-9+/_-]+=*$/.test(nonce)) throw new Error(`invalid CSP nonce: ${JSON.stringify(nonce)}`);
   const s = report.summary;
   const e = s.effort;
   const a = e.automatic;
   const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action 'none'`;
 
-  const summary = html`<section id="summary"><h2>Summary</h2><div class="cards">`
-    + card('sum-files', 'Files scanned', s.filesScanned, `${s.filesWithFindings} with findings · ${s.filesSkipped} skipped`)
-    + card('sum-findings', 'NVIDIA-specific findings', s.findings, `${s.kernels} kernel(s)`)
-    + card('sum-auto', 'Automatic (safe fixes)', percent(a.findingShare), html`<span id="sum-auto-detail">${a.safeFixFindings} of ${a.findings} findings; ${a.safeFixLines} of ${a.affectedLines} affected lines (${percent(a.lineShare)})</span>`)
-    + card('sum-effort', 'Estimated effort', `${e.low}–${e.high} h`, html`expected <span id="sum-effort-expected">${e.expected}</span> person-hours · ${e.days.low}–${e.days.high} person-days`)
-    + card('sum-kernels', 'Kernels', s.kernels, e.kernels.length ? `routes: ${['aclnn', 'simt', 'simd'].map((r) => `${r} ${e.kernels.filter((k) => k.route === r).length}`).join(' · ')}` : 'none')
-    + html`</div><ul class="kinds">${KIND_ORDER.map((k) => html`<li><span class="kind k-${k}" title="${KIND_LABELS[k]}">${k} <b id="sum-kind-${k}">${s.byKind[k] ?? 0}</b></span></li>`)}</ul></section>`;
+  const summary = cat(html`<section id="summary"><h2>Summary</h2><div class="cards">`,
+    card('sum-files', 'Files scanned', s.filesScanned, `${s.filesWithFindings} with findings · ${s.filesSkipped} skipped`),
+    card('sum-findings', 'NVIDIA-specific findings', s.findings, `${s.kernels} kernel(s)`),
+    card('sum-auto', 'Automatic (safe fixes)', percent(a.findingShare), html`<span id="sum-auto-detail">${a.safeFixFindings} of ${a.findings} findings; ${a.safeFixLines} of ${a.affectedLines} affected lines (${percent(a.lineShare)})</span>`),
+    card('sum-effort', 'Estimated effort', `${e.low}–${e.high} h`, html`expected <span id="sum-effort-expected">${e.expected}</span> person-hours · ${e.days.low}–${e.days.high} person-days`),
+    card('sum-kernels', 'Kernels', s.kernels, e.kernels.length ? `routes: ${['aclnn', 'simt', 'simd'].map((r) => `${r} ${e.kernels.filter((k) => k.route === r).length}`).join(' · ')}` : 'none'),
+    html`</div><ul class="kinds">${KIND_ORDER.map((k) => html`<li><span class="kind k-${k}" title="${KIND_LABELS[k]}">${k} <b id="sum-kind-${k}">${s.byKind[k] ?? 0}</b></span></li>`)}</ul></section>`);
 
-  const why = html`<section id="why"><h2>Why this number</h2>`
-    + (e.contributors.length
+  const why = cat(html`<section id="why"><h2>Why this number</h2>`,
+    (e.contributors.length
       ? html`<table class="contributors"><thead><tr><th>Hours</th><th>What</th><th>Why</th></tr></thead><tbody>${e.contributors.map((c) => html`<tr><td class="num">${fmtNum(c.hours)}</td><td>${c.label}</td><td>${c.why}</td></tr>`)}</tbody></table>`
-      : html`<p class="empty">Nothing to port.</p>`)
-    + html`</section>`;
+      : html`<p class="empty">Nothing to port.</p>`),
+    html`</section>`);
 
-  const charts = html`<section id="charts"><h2>Where the work is</h2><div class="charts">`
-    + barChart('chart-category', 'Findings by category', top(s.byCategory, 15), '', '')
-    + barChart('chart-library', 'Findings by library', top(s.byLibrary, 15, libraryName), '', 'lib')
-    + barChart('chart-effort', 'Effort by file (expected, low–high)', [...e.files].filter((f) => f.expected > 0).sort((x, y) => y.expected - x.expected || x.path.localeCompare(y.path)).slice(0, 15)
-      .map((f) => ({ label: f.path, value: f.expected, low: f.low, high: f.high })), ' h', 'effort')
-    + barChart('chart-unmapped', 'Top unmapped symbols', s.topUnmapped.slice(0, 15).map((t) => ({ label: t.symbol, value: t.count })), '', 'unmapped')
-    + html`</div></section>`;
+  const charts = cat(html`<section id="charts"><h2>Where the work is</h2><div class="charts">`,
+    barChart('chart-category', 'Findings by category', top(s.byCategory, 15), '', ''),
+    barChart('chart-library', 'Findings by library', top(s.byLibrary, 15, libraryName), '', 'lib'),
+    barChart('chart-effort', 'Effort by file (expected, low–high)', [...e.files].filter((f) => f.expected > 0).sort((x, y) => y.expected - x.expected || x.path.localeCompare(y.path)).slice(0, 15)
+      .map((f) => ({ label: f.path, value: f.expected, low: f.low, high: f.high })), ' h', 'effort'),
+    barChart('chart-unmapped', 'Top unmapped symbols', s.topUnmapped.slice(0, 15).map((t) => ({ label: t.symbol, value: t.count })), '', 'unmapped'),
+    html`</div></section>`);
 
-  const kernels = html`<section id="kernels"><h2>Kernels</h2>`
-    + (e.kernels.length ? html`<div class="kernels">${e.kernels.map(kernelCard)}</div>` : html`<p class="empty">No __global__ kernels found.</p>`)
-    + html`</section>`;
+  const kernels = cat(html`<section id="kernels"><h2>Kernels</h2>`,
+    (e.kernels.length ? html`<div class="kernels">${e.kernels.map(kernelCard)}</div>` : html`<p class="empty">No __global__ kernels found.</p>`),
+    html`</section>`);
 
   const findings = html`<section id="findings"><h2>Findings</h2>${findingsTable(report)}</section>`;
 
@@ -284,16 +288,16 @@ export function renderHtml(report: JsonReport, options: HtmlOptions = {}): strin
     ? html`<section id="skipped"><h2>Skipped files</h2><ul>${report.skipped.map((k) => html`<li><span class="path">${k.path}</span>: ${k.reason}</li>`)}</ul></section>`
     : '';
 
-  const model = html`<section id="model"><h2>Effort model: assumptions and weights</h2><ul>${e.assumptions.map((t) => html`<li>${t}</li>`)}</ul>`
-    + html`<table class="weights"><thead><tr><th>Weight</th><th>Value</th><th>Unit</th><th>Meaning</th><th>Source</th></tr></thead><tbody>`
-    + html`${weightRows(e.weights, e.overridden).map((w) => html`<tr class="${w.overridden ? 'overridden' : ''}"><td><code>${w.key}</code>${w.overridden ? ' (overridden)' : ''}</td><td>${w.value}</td><td>${w.unit}</td><td>${w.meaning}</td><td>${w.source}</td></tr>`)}`
-    + html`</tbody></table></section>`;
+  const model = cat(html`<section id="model"><h2>Effort model: assumptions and weights</h2><ul>${e.assumptions.map((t) => html`<li>${t}</li>`)}</ul>`,
+    html`<table class="weights"><thead><tr><th>Weight</th><th>Value</th><th>Unit</th><th>Meaning</th><th>Source</th></tr></thead><tbody>`,
+    html`${weightRows(e.weights, e.overridden).map((w) => html`<tr class="${w.overridden ? 'overridden' : ''}"><td><code>${w.key}</code>${w.overridden ? ' (overridden)' : ''}</td><td>${w.value}</td><td>${w.unit}</td><td>${w.meaning}</td><td>${w.source}</td></tr>`)}`,
+    html`</tbody></table></section>`);
 
   const page = html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${new Html(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Ascendify porting report</title>
 <style nonce="${nonce}">${new Html(STYLE)}</style>

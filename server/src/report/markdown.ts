@@ -6,16 +6,16 @@ import { libraryName } from '../analysis/resolve';
 import type { JsonReport } from './json';
 import { effortRange, KIND_LABELS, KIND_ORDER, percent, TARGET_LABELS, weightRows } from './format';
 
-/** Escapes text for Markdown (inline and in table cells): HTML-significant characters become entities,
- *  Markdown punctuation is backslash-escaped, line breaks become spaces. */
+/** Escapes text for Markdown (inline and in table cells): `&`, `<` and `>` become entities (no raw HTML),
+ *  the characters that start emphasis, code, links or strike-through, or end a table cell, are
+ *  backslash-escaped, and line breaks become spaces. */
 export function mdEscape(text: string): string {
   return text
     .replace(/\r\n|\r|\n/g, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/[\\`*_{}[\]()#+!|~:]/g, (c) => `\\${c}`);
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
 }
 
 function table(header: string[], rows: Array<Array<string | number>>, align?: string[]): string[] {
@@ -54,7 +54,7 @@ export function renderMarkdown(report: JsonReport): string {
       ['Kernel', 'Location', 'Lines', 'Uses', 'Suggested route', 'Estimate (h)'],
       e.kernels.map((k) => [
         mdEscape(k.name), `${mdEscape(k.file)}:${k.line}`, k.lines, k.constructs.length ? mdEscape(k.constructs.join(', ')) : '—',
-        mdEscape(k.aclnnOps ? `${k.routeLabel} (${k.aclnnOps.join(', ')})` : k.routeLabel), `${k.low}–${k.high} (${k.expected})`,
+        mdEscape(k.aclnnOps ? `${k.routeLabel} (candidates: ${k.aclnnOps.join(', ')})` : k.routeLabel), `${k.low}–${k.high} (${k.expected})`,
       ]),
       ['---', '---', '---:', '---', '---', '---:'],
     ));

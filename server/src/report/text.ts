@@ -1,8 +1,7 @@
 /** The readable summary `ascendify report` prints on a terminal. */
 import type { JsonReport } from './json';
 import { libraryName } from '../analysis/resolve';
-
-const TARGET_NAMES = { a2a3: 'Atlas A2/A3 (Ascend C SIMD kernels)', '950': 'Ascend 950 (Ascend C SIMT kernels)' };
+import { effortRange, percent, TARGET_LABELS as TARGET_NAMES } from './format';
 
 export function renderTextSummary(report: JsonReport): string {
   const s = report.summary;
@@ -13,6 +12,11 @@ export function renderTextSummary(report: JsonReport): string {
   out.push('');
   out.push(`By mapping kind: ${Object.entries(s.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}   (${s.safeFixes} with a safe automatic fix)`);
   out.push(`By library:      ${Object.entries(s.byLibrary).map(([k, n]) => `${libraryName(k)} ${n}`).join(', ')}`);
+  const e = s.effort;
+  out.push('');
+  out.push(`Estimated effort: ${effortRange(e, 'person-hours')}, ${effortRange(e.days, 'person-days')}`);
+  out.push(`Automatic: ${percent(e.automatic.findingShare)} of findings and ${percent(e.automatic.lineShare)} of affected lines have a safe fix.`);
+  for (const c of e.contributors.slice(0, 5)) out.push(`  ${String(c.hours).padStart(6)} h  ${c.label}: ${c.why}`);
   out.push('');
   out.push('Most frequent:');
   for (const t of s.topSymbols.slice(0, 10)) out.push(`  ${String(t.count).padStart(5)}  ${t.symbol}  [${t.kind}]`);

@@ -1,0 +1,518 @@
+/**
+ * The language server's state and behaviour behind the protocol handlers of server.ts: settings, the
+ * knowledge base, open documents (incremental trees, debounced diagnostics) and the workspace index.
+ * Every analysis goes through the core (analysis/, knowledge/, fix/, effort/); nothing is analysed here.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CodeLensRefreshRequest, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, DidChangeWatchedFilesNotification, FileChangeType, LSPErrorCodes, ResponseError,
+  type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type CodeLens,
+  type Connection, type Diagnostic, type DidChangeWatchedFilesParams, type Disposable, type Hover,
+  type TextDocumentContentChangeEvent, type TextDocumentPositionParams, type WorkspaceFolder,
+} from 'vscode-languageserver';
+import pkg from '../../../package.json';
+import { getParser, type CudaParser } from '../analysis/parser';
+import { analyzeTree, type FileAnalysis } from '../analysis/analyze';
+import { withoutDeclared } from '../analysis/project';
+import { KnowledgeBase } from '../knowledge';
+import { findRuleFile, knowledgeWithRules, RULE_FILE_NAMES } from '../knowledge/rules';
+import { DEFAULT_WEIGHTS, parseWeightFlags, resolveWeights, type EffortWeights } from '../effort';
+import { buildJsonReport } from '../report/json';
+import { renderHtml } from '../report/html';
+import { DocumentStore, type OpenDocument } from './documents';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { findingDiagnostic } from './convert';
+import { hoverFor } from './hover';
+import { kernelLenses } from './lens';
+import { codeActions, fixAllEdit, type ActionContext } from './actions';
+import { WorkspaceIndex, type IndexOptions } from './workspace';
+import {
+  SUMMARY_CHANGED, type FixAllResult, type ProjectSummaryParams, type ProjectSummaryResult, type ReportParams, type ReportResult,
+} from './protocol';
+
+export const VERSION: string = pkg.version;
+
+/** Settings whose change alters what the workspace scan finds. */
+const SCAN_KEYS: Array<keyof Settings> = ['enable', 'include', 'exclude', 'target', 'maxFileSizeMB', 'rulesFile'];
+const WATCH_DEBOUNCE_MS = 200;
+
+function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+}
+
+export class Session {
+  settings: Settings = DEFAULT_SETTINGS;
+  private kb: KnowledgeBase | undefined;
+  private weights: EffortWeights = DEFAULT_WEIGHTS;
+  private parser: CudaParser | undefined;
+  /** Bumped when settings, rules or workspace declarations change: every open document is re-analysed. */
+  private generation = 0;
+  private declared = new Set<string>();
+  readonly docs = new DocumentStore();
+  readonly index = new WorkspaceIndex();
+  private caps: ClientCapabilities = {};
+  private readyResolve!: () => void;
+  /** Resolves once settings and the knowledge base are loaded; analyses wait for it. */
+  readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
+  private watcher: Promise<Disposable | undefined> | undefined;
+  private shownErrors = new Set<string>();
+  private pendingEvents = { created: new Set<string>(), changed: new Set<string>(), deleted: new Set<string>() };
+  private eventTimer: NodeJS.Timeout | undefined;
+  private scanning: Promise<boolean> | undefined;
+  private weightsKey = '{}';
+  /** Open documents over maxFileSizeMB (logged once each). */
+  private tooLarge = new Set<string>();
+
+  constructor(private readonly connection: Connection) {}
+
+  // ----- lifecycle -----
+
+  initialize(capabilities: ClientCapabilities, folders: WorkspaceFolder[] | null | undefined, rootUri: string | null | undefined): void {
+    this.caps = capabilities;
+    const paths = (folders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+    if (!paths.length && rootUri) {
+      const root = uriToPath(rootUri);
+      if (root) paths.push(root);
+    }
+    this.index.setFolders(paths);
+  }
+
+  get supportsFolderChanges(): boolean {
+    return !!this.caps.workspace?.workspaceFolders;
+  }
+
+  async initialized(): Promise<void> {
+    try {
+      this.parser = await getParser();
+      if (this.caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
+        await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'ascendify' });
+      }
+      await this.applySettings(await this.pullSettings(), true);
+    } catch (e) {
+      this.logError('start-up failed', e);
+    } finally {
+      this.readyResolve();
+    }
+    if (this.settings.enable && this.settings.scanOnStartup) void this.scan();
+  }
+
+  dispose(): void {
+    if (this.eventTimer) clearTimeout(this.eventTimer);
+    this.docs.dispose();
+  }
+
+  setFolders(added: WorkspaceFolder[], removed: WorkspaceFolder[]): void {
+    const gone = new Set(removed.map((f) => uriToPath(f.uri)));
+    const next = this.index.getFolders().filter((f) => !gone.has(f));
+    for (const f of added) {
+      const p = uriToPath(f.uri);
+      if (p) next.push(p);
+    }
+    this.index.setFolders(next);
+    if (this.settings.enable && (this.settings.scanOnStartup || this.index.scannedAt)) void this.scan();
+  }
+
+  // ----- settings and knowledge -----
+
+  private async pullSettings(): Promise<Settings> {
+    if (!this.caps.workspace?.configuration) return DEFAULT_SETTINGS;
+    return readSettings(await this.connection.workspace.getConfiguration('ascendify'));
+  }
+
+  async configurationChanged(): Promise<void> {
+    await this.ready;
+    try {
+      await this.applySettings(await this.pullSettings(), false);
+    } catch (e) {
+      this.logError('applying the settings failed', e);
+    }
+  }
+
+  private async applySettings(next: Settings, initial: boolean): Promise<void> {
+    const prev = this.settings;
+    this.settings = next;
+    const changed = (k: keyof Settings) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]);
+    const weightsKey = JSON.stringify(next.effortWeights);
+    if (initial || weightsKey !== this.weightsKey) {
+      this.weightsKey = weightsKey;
+      this.weights = this.loadWeights(next.effortWeights);
+    }
+    if (initial || changed('rulesFile')) this.loadKnowledge();
+    if (initial || changed('include')) this.registerWatcher();
+    this.generation++;
+    // At start-up the documents opened so far are waiting for `ready` and analyse with these settings.
+    if (initial) return;
+    this.reanalyseOpenDocuments();
+    if (!next.enable) {
+      this.index.clear('disabled');
+      this.notifySummary();
+    } else if (SCAN_KEYS.some(changed) && (next.scanOnStartup || this.index.scannedAt || prev.enable === false)) {
+      void this.scan();
+    } else {
+      this.notifySummary();
+    }
+    this.refreshLenses();
+  }
+
+  private loadWeights(raw: Record<string, unknown>): EffortWeights {
+    try {
+      return resolveWeights(parseWeightFlags(Object.entries(raw).map(([k, v]) => `${k}=${v}`)));
+    } catch (e) {
+      this.showError(`Ascendify: ascendify.effortWeights: ${message(e)} — using the default weights.`);
+      return DEFAULT_WEIGHTS;
+    }
+  }
+
+  /** The rule file in use: the setting (relative to the first workspace folder), else one at the folder's root. */
+  private ruleFile(): string | undefined {
+    const root = this.index.getFolders()[0];
+    if (this.settings.rulesFile) return path.resolve(root ?? process.cwd(), this.settings.rulesFile);
+    return root ? findRuleFile(root) : undefined;
+  }
+
+  /** Built-in rules plus the rule file; a bad rule file is reported and the built-in rules keep working. */
+  private loadKnowledge(): void {
+    let builtin: KnowledgeBase;
+    try {
+      builtin = KnowledgeBase.builtin();
+    } catch (e) {
+      this.kb = undefined;
+      this.showError(`Ascendify: the built-in knowledge base failed to load: ${message(e)}`);
+      return;
+    }
+    const file = this.ruleFile();
+    try {
+      this.kb = file ? knowledgeWithRules(file) : builtin;
+    } catch (e) {
+      this.kb = builtin;
+      this.showError(`Ascendify: ${message(e)} — using the built-in rules only.`);
+    }
+  }
+
+  private registerWatcher(): void {
+    if (!this.caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) return;
+    const previous = this.watcher;
+    const rules = this.settings.rulesFile ? [this.ruleFile()!] : [];
+    const globs = [...this.settings.include, ...RULE_FILE_NAMES.map((n) => `**/${n}`), ...rules];
+    this.watcher = this.connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: globs.map((globPattern) => ({ globPattern })) })
+      .catch((e) => {
+        this.logError('registering the file watcher failed', e);
+        return undefined;
+      });
+    void previous?.then((d) => d?.dispose());
+  }
+
+  private indexOptions(): IndexOptions {
+    return {
+      kb: this.kb ?? KnowledgeBase.builtin(),
+      target: this.settings.target,
+      include: this.settings.include,
+      exclude: this.settings.exclude,
+      maxFileBytes: this.settings.maxFileSizeMB * 1024 * 1024,
+      weights: this.weights,
+    };
+  }
+
+  // ----- documents -----
+
+  didOpen(uri: string, languageId: string, version: number, text: string): void {
+    this.schedule(this.docs.open(uri, languageId, version, text), 0);
+  }
+
+  didChange(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void {
+    const d = this.docs.get(uri);
+    if (!d) return;
+    try {
+      d.applyChanges(changes, version);
+    } catch (e) {
+      this.logError(`applying a change to ${uri} failed`, e);
+      d.dropTree();
+    }
+    this.schedule(d, this.settings.debounceMs);
+  }
+
+  didClose(uri: string): void {
+    this.docs.close(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private schedule(d: OpenDocument, delay: number): void {
+    if (d.timer) clearTimeout(d.timer);
+    d.timer = setTimeout(() => {
+      d.timer = undefined;
+      void this.publish(d);
+    }, delay);
+  }
+
+  private reanalyseOpenDocuments(): void {
+    for (const d of this.docs.all()) this.schedule(d, 0);
+  }
+
+  /** Whether the settings select this document (documents that are not files, e.g. untitled, always are). */
+  private selected(d: OpenDocument): boolean {
+    const file = uriToPath(d.uri);
+    return !file || this.index.includes(file, this.settings);
+  }
+
+  /**
+   * The analysis of the document's current text (cached per version and settings), or null when the
+   * document is not analysed (disabled, not selected, too large). Throws when the analysis crashes.
+   */
+  private analysisOf(d: OpenDocument): FileAnalysis | null {
+    if (!this.settings.enable || !this.kb || !this.parser || !this.selected(d)) return null;
+    if (d.isAnalysed(this.generation)) return d.analysis!;
+    const text = d.doc.getText();
+    if (Buffer.byteLength(text) > this.settings.maxFileSizeMB * 1024 * 1024) {
+      if (!this.tooLarge.has(d.uri)) this.connection.console.log(`${d.uri}: over ascendify.maxFileSizeMB (${this.settings.maxFileSizeMB} MB), not analysed`);
+      this.tooLarge.add(d.uri);
+      return null;
+    }
+    this.tooLarge.delete(d.uri);
+    const tree = d.treeFor(this.parser);
+    const analysis = withoutDeclared(analyzeTree(tree, text, this.parser, { kb: this.kb, target: this.settings.target }), this.declared);
+    d.analysis = analysis;
+    d.analysisVersion = d.version;
+    d.analysisGeneration = this.generation;
+    return analysis;
+  }
+
+  private async publish(d: OpenDocument): Promise<void> {
+    await this.ready;
+    if (this.docs.get(d.uri) !== d) return; // closed meanwhile
+    const version = d.version;
+    let diagnostics: Diagnostic[];
+    try {
+      const analysis = this.analysisOf(d);
+      diagnostics = (analysis?.findings ?? []).map((f) => findingDiagnostic(f, this.settings)).filter((x): x is Diagnostic => !!x);
+    } catch (e) {
+      // One document's failure is logged and leaves its previous diagnostics; the server carries on.
+      this.logError(`analysis of ${d.uri} failed`, e);
+      return;
+    }
+    // Never let an older version's result replace a newer one.
+    if (this.docs.get(d.uri) !== d || d.version !== version || version < d.publishedVersion) return;
+    d.publishedVersion = version;
+    void this.connection.sendDiagnostics({ uri: d.uri, version, diagnostics });
+  }
+
+  /** The open document with its current analysis, for requests; undefined when there is nothing to answer. */
+  private async current(uri: string, token: CancellationToken): Promise<{ d: OpenDocument; analysis: FileAnalysis } | undefined> {
+    await this.ready;
+    const d = this.docs.get(uri);
+    if (!d || token.isCancellationRequested) return undefined;
+    try {
+      const analysis = this.analysisOf(d);
+      return analysis ? { d, analysis } : undefined;
+    } catch (e) {
+      this.logError(`analysis of ${uri} failed`, e);
+      return undefined;
+    }
+  }
+
+  private actionContext(d: OpenDocument, analysis: FileAnalysis): ActionContext {
+    return {
+      doc: d.doc, tree: d.treeFor(this.parser!), analysis,
+      documentChanges: !!this.caps.workspace?.workspaceEdit?.documentChanges,
+    };
+  }
+
+  // ----- requests on documents -----
+
+  async hover(params: TextDocumentPositionParams, token: CancellationToken): Promise<Hover | null> {
+    const c = await this.current(params.textDocument.uri, token);
+    if (!c) return null;
+    return hoverFor(c.analysis, c.d.doc.offsetAt(params.position), this.kb!, this.settings.target);
+  }
+
+  async codeLenses(uri: string, token: CancellationToken): Promise<CodeLens[]> {
+    const c = await this.current(uri, token);
+    if (!c) return [];
+    try {
+      return kernelLenses(c.d.doc, uriToPath(uri) ?? uri, c.analysis, this.settings.target, this.weights);
+    } catch (e) {
+      this.logError(`code lenses of ${uri} failed`, e);
+      return [];
+    }
+  }
+
+  async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
+    const c = await this.current(params.textDocument.uri, token);
+    if (!c) return [];
+    try {
+      return codeActions(this.actionContext(c.d, c.analysis), params);
+    } catch (e) {
+      this.logError(`code actions of ${params.textDocument.uri} failed`, e);
+      return [];
+    }
+  }
+
+  /** `ascendify.server.fixAllInFile [uri]`: applies the document's safe fixes through the client. */
+  async fixAllInFile(uri: unknown, token: CancellationToken): Promise<FixAllResult> {
+    if (typeof uri !== 'string') throw new ResponseError(LSPErrorCodes.RequestFailed, 'expected the document URI as the argument');
+    const c = await this.current(uri, token);
+    if (!c) return { applied: false, fixes: 0 };
+    const all = fixAllEdit(this.actionContext(c.d, c.analysis));
+    if (!all) return { applied: false, fixes: 0 };
+    const r = await this.connection.workspace.applyEdit({ label: 'Ascendify: fix all safe issues', edit: all.edit });
+    return { applied: r.applied, fixes: r.applied ? all.fixes : 0 };
+  }
+
+  // ----- workspace -----
+
+  /** Scans the workspace with work-done progress; resolves false when cancelled or superseded. */
+  scan(token?: CancellationToken): Promise<boolean> {
+    const run = this.runScan(token);
+    this.scanning = run;
+    return run.finally(() => {
+      if (this.scanning === run) this.scanning = undefined;
+    });
+  }
+
+  private async runScan(token?: CancellationToken): Promise<boolean> {
+    await this.ready;
+    if (!this.settings.enable) {
+      this.index.clear('disabled');
+      this.notifySummary();
+      return true;
+    }
+    const reporter = this.caps.window?.workDoneProgress
+      ? await this.connection.window.createWorkDoneProgress().catch((e) => void this.logError('creating the scan progress failed', e))
+      : undefined;
+    reporter?.begin('Ascendify: scanning workspace', 0, 'listing files', true);
+    let lastPercent = -1;
+    const scan = this.index.scan(
+      this.indexOptions(),
+      (done, total, file) => {
+        const percent = Math.floor((done * 100) / total);
+        if (percent !== lastPercent || done === total) reporter?.report(percent, `${done}/${total} ${file}`);
+        lastPercent = percent;
+      },
+      () => !!token?.isCancellationRequested || !!reporter?.token.isCancellationRequested,
+    );
+    this.notifySummary(); // state: scanning
+    let ok = false;
+    try {
+      ok = await scan;
+    } catch (e) {
+      this.logError('workspace scan failed', e);
+    } finally {
+      reporter?.done();
+    }
+    if (ok) this.workspaceChanged();
+    return ok;
+  }
+
+  /** After the index changed: new declarations re-analyse open documents; the client hears of the new totals. */
+  private workspaceChanged(): void {
+    const declared = this.index.declared();
+    if (declared.size !== this.declared.size || [...declared].some((d) => !this.declared.has(d))) {
+      this.declared = declared;
+      this.generation++;
+      this.reanalyseOpenDocuments();
+    }
+    this.notifySummary();
+    this.refreshLenses();
+  }
+
+  summary(params: ProjectSummaryParams | null | undefined): ProjectSummaryResult {
+    const opts = this.indexOptions();
+    return this.index.summary(opts, !!params?.includeFiles);
+  }
+
+  async scanRequest(token: CancellationToken): Promise<ProjectSummaryResult | ResponseError<void>> {
+    const ok = await this.scan(token);
+    if (!ok && token.isCancellationRequested) return cancelled();
+    return this.summary(null);
+  }
+
+  async report(params: ReportParams | null | undefined, token: CancellationToken): Promise<ReportResult | ResponseError<void>> {
+    await this.ready;
+    if (!this.index.getFolders().length) return new ResponseError(LSPErrorCodes.RequestFailed, 'no workspace folder to report on');
+    if (!this.index.scannedAt) {
+      await (this.scanning ?? this.scan(token));
+      if (token.isCancellationRequested) return cancelled();
+    }
+    const opts = this.indexOptions();
+    const report = buildJsonReport(this.index.project(opts), VERSION, { weights: this.weights });
+    return { html: renderHtml(report, params?.nonce ? { nonce: params.nonce } : {}) };
+  }
+
+  watchedFilesChanged(params: DidChangeWatchedFilesParams): void {
+    let rules = false;
+    const ruleFile = this.ruleFile();
+    for (const change of params.changes) {
+      const file = uriToPath(change.uri);
+      if (!file) continue;
+      if (RULE_FILE_NAMES.includes(path.basename(file)) || file === ruleFile) {
+        rules = true;
+        continue;
+      }
+      const bucket = change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed';
+      this.pendingEvents[bucket].add(file);
+    }
+    if (rules) {
+      this.shownErrors.clear();
+      this.loadKnowledge();
+      this.generation++;
+      this.reanalyseOpenDocuments();
+      if (this.index.scannedAt || this.settings.scanOnStartup) void this.scan();
+      return;
+    }
+    if (this.eventTimer) clearTimeout(this.eventTimer);
+    this.eventTimer = setTimeout(() => void this.flushFileEvents(), WATCH_DEBOUNCE_MS);
+  }
+
+  private async flushFileEvents(): Promise<void> {
+    this.eventTimer = undefined;
+    const ev = this.pendingEvents;
+    this.pendingEvents = { created: new Set(), changed: new Set(), deleted: new Set() };
+    await this.ready;
+    if (this.scanning) await this.scanning;
+    try {
+      const changed = await this.index.update({ created: [...ev.created], changed: [...ev.changed], deleted: [...ev.deleted] }, this.indexOptions());
+      if (changed) this.workspaceChanged();
+    } catch (e) {
+      this.logError('updating the workspace index failed', e);
+    }
+  }
+
+  private notifySummary(): void {
+    try {
+      void this.connection.sendNotification(SUMMARY_CHANGED, this.summary(null));
+    } catch (e) {
+      this.logError('computing the project summary failed', e);
+    }
+  }
+
+  private refreshLenses(): void {
+    if (this.caps.workspace?.codeLens?.refreshSupport) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+
+  // ----- messages -----
+
+  /** window/showMessage (error) once per distinct text, plus the log. */
+  private showError(text: string): void {
+    this.connection.console.error(text);
+    if (this.shownErrors.has(text)) return;
+    this.shownErrors.add(text);
+    // A notification (window/showMessage): nothing to answer, nothing to wait for.
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: text }).catch(() => undefined);
+  }
+
+  logError(what: string, e: unknown): void {
+    this.connection.console.error(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
+}

@@ -1,0 +1,36 @@
+/** The progress bar `ascendify report` shows on a terminal (cli-progress, on stderr). */
+import { SingleBar } from 'cli-progress';
+
+export interface Progress {
+  update(done: number, total: number, file: string): void;
+  stop(): void;
+}
+
+const SILENT: Progress = { update() {}, stop() {} };
+
+/** A bar on stderr when it is a terminal and not --quiet; otherwise nothing at all. */
+export function progressBar(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (quiet || !stream.isTTY) return SILENT;
+  const bar = new SingleBar({
+    stream,
+    format: 'ascendify |{bar}| {value}/{total} files  {file}',
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+    hideCursor: true,
+    clearOnComplete: true,
+    etaBuffer: 50,
+  });
+  let started = false;
+  return {
+    update(done, total, file) {
+      if (!started) {
+        bar.start(total, 0, { file: '' });
+        started = true;
+      }
+      bar.update(done, { file: file.length > 40 ? `…${file.slice(-39)}` : file });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/** One entry point for every report format (the CLI's `report` and `merge` both write through it). */
+import type { KnowledgeBase } from '../knowledge';
+import { renderCsv, type CsvMode } from './csv';
+import { renderHtml } from './html';
+import type { JsonReport } from './json';
+import { renderMarkdown } from './markdown';
+import { renderSarif } from './sarif';
+import { renderTextSummary } from './text';
+
+export const REPORT_FORMATS = ['text', 'json', 'html', 'md', 'sarif', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface RenderOptions {
+  /** For SARIF rule help (the knowledge base the findings came from). */
+  kb?: KnowledgeBase;
+  csvMode?: CsvMode;
+}
+
+export function renderReport(report: JsonReport, format: ReportFormat, options: RenderOptions = {}): string {
+  switch (format) {
+    case 'text':
+      return renderTextSummary(report);
+    case 'json':
+      return JSON.stringify(report, null, 2);
+    case 'html':
+      return renderHtml(report);
+    case 'md':
+      return renderMarkdown(report);
+    case 'sarif':
+      return renderSarif(report, options.kb);
+    case 'csv':
+      return renderCsv(report, options.csvMode);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The Ascendify language server: protocol wiring only. The behaviour lives in lsp/session.ts and the
+ * analysis in the core. Started by the VS Code extension over IPC (`--node-ipc`) and by other editors
+ * with `ascendify lsp --stdio` (or `node dist/server.js --stdio`).
+ */
+import {
+  CodeActionKind, ProposedFeatures, TextDocumentSyncKind, createConnection, type Connection, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { Session, VERSION } from './lsp/session';
+import {
+  FIX_ALL_COMMAND, FIX_ALL_KIND, PROJECT_SUMMARY, REPORT, SCAN_WORKSPACE, type ProjectSummaryParams, type ReportParams,
+} from './lsp/protocol';
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Session {
+  const session = new Session(connection);
+  // A handler that throws must not take the server down: log it and answer with nothing.
+  const guard = <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        session.logError(name, e);
+        return fallback;
+      }
+    };
+
+  connection.onInitialize((params): InitializeResult => {
+    session.initialize(params.capabilities, params.workspaceFolders, params.rootUri);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'ascendify', version: VERSION },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (session.supportsFolderChanges) connection.workspace.onDidChangeWorkspaceFolders((e) => session.setFolders(e.added, e.removed));
+    void session.initialized();
+  });
+
+  connection.onDidOpenTextDocument((p) => session.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
+  connection.onDidChangeTextDocument((p) => session.didChange(p.textDocument.uri, p.textDocument.version, p.contentChanges));
+  connection.onDidCloseTextDocument((p) => session.didClose(p.textDocument.uri));
+  connection.onDidChangeConfiguration(() => void session.configurationChanged());
+  connection.onDidChangeWatchedFiles((p) => session.watchedFilesChanged(p));
+
+  connection.onHover(guard('hover', null, (p, token) => session.hover(p, token)));
+  connection.onCodeLens(guard('code lens', [], (p, token) => session.codeLenses(p.textDocument.uri, token)));
+  connection.onCodeAction(guard('code actions', [], (p, token) => session.codeActions(p, token)));
+  connection.onExecuteCommand(async (p, token) => {
+    if (p.command === FIX_ALL_COMMAND) return session.fixAllInFile(p.arguments?.[0], token);
+    return null;
+  });
+
+  connection.onRequest(PROJECT_SUMMARY, (p: ProjectSummaryParams | null) => session.summary(p));
+  connection.onRequest(SCAN_WORKSPACE, (_p: unknown, token) => session.scanRequest(token));
+  connection.onRequest(REPORT, (p: ReportParams | null, token) => session.report(p, token));
+
+  // A stray rejected promise (a client that does not answer a request, say) is logged, never fatal.
+  process.on('unhandledRejection', (e) => session.logError('unhandled rejection', e));
+  connection.onShutdown(() => session.dispose());
+  connection.listen();
+  return session;
+}
+
+// Run directly (dist/server.js): the transport comes from the command line (--node-ipc, --stdio, --socket=).
+if (require.main === module) startServer();

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the end-to-end test's own dependencies (code-server 4.100.3 = VS Code 1.100, playwright-core)
+# into test/e2e/node_modules, apart from the root dependency tree. Needs Debian's ripgrep (and, for
+# code-server's native modules, libkrb5-dev); .ci/run installs both.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# @vscode/ripgrep's postinstall downloads rg from GitHub, which is not reachable: seed its download cache
+# with Debian's rg so it finds the archive it wants and downloads nothing.
+cache="$(node -p "require('os').tmpdir()")/vscode-ripgrep-cache-1.15.11"
+archive="$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
+if [ ! -s "$archive" ]; then
+  rg_bin="$(command -v rg)" || { echo "install.sh: ripgrep (rg) is missing: apt-get install ripgrep" >&2; exit 1; }
+  staging="$(mktemp -d)"
+  cp "$rg_bin" "$staging/rg"
+  mkdir -p "$cache"
+  tar -czf "$archive" -C "$staging" rg
+  rm -rf "$staging"
+fi
+
+# .npmrc here: unsafe-perm (code-server's postinstall refuses to run as root without it) and yes
+# (node-pty's postinstall runs `npx node-gyp`); package.json's allowScripts lets the install scripts of
+# code-server and argon2 run (code-server loads argon2 at start; its prebuilt download fails offline and
+# it builds from source with node-gyp).
+npm ci --no-audit --no-fund

@@ -1,0 +1,392 @@
+#!/usr/bin/env node
+// End-to-end test of the Ascendify extension in a real VS Code: code-server (VS Code 1.100) with the
+// packaged VSIX installed, driven by Debian's chromium through playwright-core (recipe: shared E2E.md).
+// Everything stays on loopback: code-server binds 127.0.0.1, chromium resolves no other host and every
+// request that is not for 127.0.0.1 is aborted. HOME/XDG dirs, user data and extensions live in a temp
+// folder. One screenshot per step goes to test-artifacts/e2e/. Last line: "N passed, M failed".
+//
+// Usage (from the repository root, after `npm ci --prefix test/e2e` and `npm run package`):
+//   node test/e2e/run.mjs [path/to/ascendify-<version>.vsix]
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const artifacts = path.join(root, 'test-artifacts', 'e2e');
+const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+const vsix = path.resolve(process.argv[2] ?? path.join(root, `ascendify-${version}.vsix`));
+const codeServer = path.join(here, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const STEP_TIMEOUT = 30_000;
+
+fs.rmSync(artifacts, { recursive: true, force: true });
+fs.mkdirSync(artifacts, { recursive: true });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-e2e-'));
+const home = path.join(tmp, 'home');
+const userData = path.join(tmp, 'user-data');
+const extensions = path.join(tmp, 'extensions');
+const workspace = path.join(tmp, 'cuda-app');
+const config = path.join(tmp, 'code-server.yaml');
+
+// ---- tiny test harness -------------------------------------------------------------------------
+const results = [];
+let page;
+let shot = 0;
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false, error: e });
+    console.log(`  ✗ ${name} (${Date.now() - started} ms)\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+  }
+  if (page) {
+    const file = path.join(artifacts, `${String(++shot).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.png`);
+    await page.screenshot({ path: file }).catch(() => {});
+  }
+}
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+async function until(what, fn, timeout = STEP_TIMEOUT) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+// ---- helpers ------------------------------------------------------------------------------------
+/** Names of the entries of a zip file (its central directory). */
+function zipEntries(file) {
+  const b = fs.readFileSync(file);
+  let eocd = b.length - 22;
+  while (eocd >= 0 && b.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  assert(eocd >= 0, `${file} is not a zip file`);
+  const names = [];
+  for (let i = 0, p = b.readUInt32LE(eocd + 16); i < b.readUInt16LE(eocd + 10); i++) {
+    const [n, m, k] = [b.readUInt16LE(p + 28), b.readUInt16LE(p + 30), b.readUInt16LE(p + 32)];
+    names.push(b.toString('utf8', p + 46, p + 46 + n));
+    p += 46 + n + m + k;
+  }
+  return names;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VSCODE_')));
+Object.assign(env, {
+  HOME: home,
+  XDG_CONFIG_HOME: path.join(home, '.config'),
+  XDG_DATA_HOME: path.join(home, '.local', 'share'),
+  XDG_CACHE_HOME: path.join(home, '.cache'),
+  XDG_STATE_HOME: path.join(home, '.local', 'state'),
+});
+const common = ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+
+function setUp() {
+  for (const d of [home, path.join(userData, 'User'), extensions]) fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(config, 'auth: none\n');
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.ignoreRecommendations': true,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'git.enabled': false,
+    'chat.commandCenter.enabled': false,
+    'editor.hover.delay': 150,
+    'editor.minimap.enabled': false,
+    'files.autoSave': 'off',
+    'window.restoreWindows': 'none',
+  }, null, 2));
+  fs.cpSync(path.join(root, 'examples', 'cuda-app'), workspace, { recursive: true });
+}
+
+let server;
+async function startCodeServer(port) {
+  const log = fs.openSync(path.join(artifacts, 'code-server.log'), 'w');
+  // detached: its own process group, so the whole group (file watcher included) can be stopped.
+  server = spawn(process.execPath, [codeServer, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--ignore-last-opened', workspace], { env, cwd: tmp, detached: true, stdio: ['ignore', log, log] });
+  await until('code-server /healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 20_000);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopCodeServer();
+    process.exit(130);
+  });
+}
+
+function stopCodeServer() {
+  if (!server || server.exitCode !== null) return;
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch { /* already gone */ }
+}
+
+function editorText() {
+  return page.locator('.monaco-editor .view-lines').first().evaluate((el) => el.textContent.replace(/\u00a0/g, ' '));
+}
+
+/** Moves the mouse onto the first editor token `word` and waits for a hover that contains `expected`. */
+async function hoverToken(word, expected, timeout = STEP_TIMEOUT) {
+  const token = page.locator('.monaco-editor .view-lines span', { hasText: new RegExp(`^${word}$`) }).first();
+  await token.scrollIntoViewIfNeeded();
+  const box = await token.boundingBox();
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const hover = page.locator('.monaco-hover:visible').first();
+  await until(`a hover with "${expected}"`, async () => (await hover.textContent()).includes(expected), timeout);
+}
+
+/** Opens a workspace file with Quick Open (Ctrl+P). */
+async function openFile(name) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+}
+
+/** Puts the cursor at 1-based line/column with "Go to Line" (Ctrl+G accepts `line:column`). */
+async function goTo(line, column) {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await until(`cursor at ${line}:${column}`, async () =>
+    (await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent()).includes(`Ln ${line}, Col ${column}`));
+}
+
+function positionOf(text, needle) {
+  const i = text.indexOf(needle);
+  assert(i >= 0, `"${needle}" not in the file`);
+  const before = text.slice(0, i).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+// ---- the test ------------------------------------------------------------------------------------
+const started = Date.now();
+let browser;
+try {
+  console.log(`Ascendify VS Code end-to-end test (code-server, chromium), VSIX ${path.relative(root, vsix)}`);
+
+  await step('the VSIX holds the bundles, the .wasm files, package.json, README and LICENSE only', () => {
+    assert(fs.existsSync(vsix), `${vsix} not found: run \`npm run package\` first`);
+    const entries = zipEntries(vsix).sort();
+    const expected = ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/LICENSE.txt', 'extension/dist/extension.js',
+      'extension/dist/server.js', 'extension/dist/tree-sitter-cuda.wasm', 'extension/dist/tree-sitter.wasm',
+      'extension/dist/worker.js', 'extension/package.json', 'extension/readme.md'];
+    assert(JSON.stringify(entries) === JSON.stringify(expected), `VSIX entries: ${entries.join(', ')}`);
+  });
+
+  setUp();
+  await step('code-server installs the VSIX', () => {
+    const r = spawnSync(process.execPath, [codeServer, ...common, '--install-extension', vsix], { env, cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+    assert(r.status === 0, `install failed (${r.status}): ${r.stdout}${r.stderr}`);
+    assert(fs.readdirSync(extensions).some((d) => d.startsWith(`ascendify.ascendify-${version}`)), `not in ${extensions}`);
+  });
+
+  const port = await freePort();
+  await startCodeServer(port);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const blocked = [];
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1') return route.continue();
+    blocked.push(url.href);
+    return route.abort();
+  });
+  page = await context.newPage();
+  const consoleLog = fs.createWriteStream(path.join(artifacts, 'browser-console.log'));
+  page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+  page.setDefaultTimeout(STEP_TIMEOUT);
+
+  const cuFile = path.join(workspace, 'src', 'main.cu');
+  const original = fs.readFileSync(cuFile, 'utf8');
+
+  await step('VS Code opens the workspace', async () => {
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'src' }).first().waitFor();
+  });
+
+  await step('a .cu file opens as CUDA C++', async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    await openFile('main.cu');
+    await page.locator('.statusbar-item', { hasText: 'CUDA C++' }).first().waitFor();
+  });
+
+  await step('CUDA calls are underlined (squiggles)', async () => {
+    const squiggles = page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-info, .monaco-editor .squiggly-error');
+    await until('squiggles in the editor', async () => (await squiggles.count()) >= 5);
+  });
+
+  await step('the Problems panel lists the findings with their CANN equivalents', async () => {
+    await page.keyboard.press('Control+Shift+M');
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    await until('Problems rows', async () => (await rows.count()) >= 5);
+    const texts = await rows.allTextContents();
+    assert(texts.some((t) => t.includes('cudaSetDevice') && t.includes('aclrtSetDevice')), `rows: ${texts.slice(0, 8).join(' | ')}`);
+    assert(texts.some((t) => t.includes('ascendify')), 'no row names the source "ascendify"');
+  });
+
+  await step('hover on a CUDA call shows the CANN equivalent and its signature', async () => {
+    await page.keyboard.press('Escape');
+    await hoverToken('cudaSetDevice', 'aclError aclrtSetDevice(int32_t deviceId)');
+  });
+
+  await step('a quick fix rewrites cudaSetDevice and the saved file has the new text', async () => {
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    const where = positionOf(original, 'cudaSetDevice(0)');
+    await goTo(where.line, where.column + 2);
+    await page.keyboard.press('Control+.');
+    const rows = page.locator('.action-widget .monaco-list-row');
+    await rows.first().waitFor();
+    const labels = await rows.allTextContents();
+    assert(labels.some((t) => t.includes('aclrtSetDevice')), `quick fixes: ${labels.join(' | ')}`);
+    // Clicks are intercepted by a pointer block: walk with the arrow keys to the fix, then Enter.
+    await until('the aclrtSetDevice fix focused', async () => {
+      const focused = await page.locator('.action-widget .monaco-list-row.focused').textContent().catch(() => '');
+      if (focused.includes('aclrtSetDevice')) return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    }, 10_000);
+    await page.keyboard.press('Enter');
+    await until('the rewritten call in the editor', async () => (await editorText()).includes('aclrtSetDevice(0)'));
+    await page.keyboard.press('Control+S');
+    await until('the rewritten call on disk', () => {
+      const disk = fs.readFileSync(cuFile, 'utf8');
+      return disk.includes('CUDA_CHECK(aclrtSetDevice(0));') && !disk.includes('cudaSetDevice(');
+    });
+  });
+
+  const status = page.locator('[id="ascendify.ascendify.status"]');
+  await step('the status bar shows the findings and the effort estimate', async () => {
+    await until('the status bar estimate', async () => /Ascendify: \d+ findings? · .*\d.*h/.test(await status.textContent()));
+  });
+
+  await step('the porting report opens in a webview with a strict CSP (status bar click)', async () => {
+    await status.click();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await until('the report content', async () => {
+      const body = await frame.locator('body').textContent({ timeout: 2000 });
+      return body.includes('cudaMalloc') && body.includes('main.cu');
+    });
+    const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').first().getAttribute('content');
+    assert(/^default-src 'none'; script-src 'nonce-[A-Za-z0-9]+'; style-src 'nonce-[A-Za-z0-9]+'; img-src data:/.test(csp), `CSP: ${csp}`);
+    // The report's own script runs under the webview's nonce: its findings filter works.
+    const total = await frame.locator('#findings-table tbody tr').count();
+    await frame.locator('#filter-text').fill('cudaMalloc');
+    await until('the findings filter of the report', async () => {
+      const shown = Number(await frame.locator('#filter-count').textContent());
+      return shown > 0 && shown < total && shown === await frame.locator('#findings-table tbody tr:not([hidden])').count();
+    });
+  });
+
+  await step('the Ascend Porting tree lists findings by category and symbol, and a click opens the location', async () => {
+    await page.keyboard.press('Control+Shift+E');
+    // Room for the tree: close the panel and collapse the folder view above it.
+    if (await page.locator('.part.panel').isVisible()) await page.keyboard.press('Control+J');
+    const folders = page.locator('.pane-header', { hasText: /cuda-app/i });
+    if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+    const header = page.locator('.pane-header', { hasText: 'Ascend Porting' });
+    await header.waitFor();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const pane = page.locator('.pane', { has: header });
+    const rows = pane.locator('.monaco-list-row');
+    await until('category rows', async () => (await rows.count()) >= 2);
+    const memory = rows.filter({ hasText: /^memory/ }).first();
+    await memory.click();
+    const malloc = rows.filter({ hasText: 'cudaMalloc' }).first();
+    await malloc.waitFor();
+    await malloc.click();
+    const loc = rows.filter({ hasText: /main\.cu:\d+/ }).first();
+    await loc.waitFor();
+    const line = Number((await loc.textContent()).match(/main\.cu:(\d+)/)[1]);
+    await loc.click();
+    await until(`the cursor on line ${line} of main.cu`, async () =>
+      (await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent()).includes(`Ln ${line},`));
+  });
+
+  await step('a code lens over each kernel gives its estimate, route and what it uses', async () => {
+    await openFile('kernels.cu');
+    const lenses = page.locator('.monaco-editor .codelens-decoration');
+    await until('three kernel lenses', async () => {
+      const texts = await lenses.allTextContents();
+      return texts.filter((t) => /Ascend port: .*h.* · route: /.test(t)).length === 3 && texts.some((t) => /uses: .*shared memory/.test(t));
+    });
+    // Not an assertion: the picture of the extension at work (lenses, squiggles, hover, tree, status bar).
+    await hoverToken('__shfl_down_sync', 'What differs', 5000).catch(() => {});
+    await page.screenshot({ path: path.join(artifacts, 'extension-at-work.png') });
+    await page.mouse.move(5, 5);
+  });
+
+  await step('"Ascendify: Fix All in File" applies the safe fixes of kernels.cu', async () => {
+    const kernels = path.join(workspace, 'src', 'kernels.cu');
+    await openFile('kernels.cu');
+    const before = await editorText();
+    await page.keyboard.press('Control+Shift+P');
+    await page.locator('.quick-input-widget input').fill('>Ascendify: Fix All in File');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Fix All in File' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.notifications-toasts', { hasText: /Ascendify: applied \d+ safe fix/ }).waitFor();
+    await until('edited text', async () => (await editorText()) !== before);
+    await page.keyboard.press('Control+S');
+    await until('the fixes on disk', () => fs.readFileSync(kernels, 'utf8').includes('acl'));
+  });
+
+  fs.writeFileSync(path.join(artifacts, 'blocked-requests.txt'), blocked.join('\n'));
+  consoleLog.end();
+} catch (e) {
+  results.push({ name: 'e2e setup', ok: false, error: e });
+  console.log(`  ✗ e2e setup: ${e?.stack ?? e}`);
+} finally {
+  await browser?.close().catch(() => {});
+  stopCodeServer();
+  // Keep the logs of code-server's VS Code (extension host, the Ascendify output channel) with the artifacts.
+  const logs = path.join(userData, 'logs');
+  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(artifacts, 'vscode-logs'), { recursive: true });
+  await new Promise((r) => setTimeout(r, 300));
+  try {
+    if (server) process.kill(-server.pid, 'SIGKILL');
+  } catch { /* stopped */ }
+  fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+}
+
+const failed = results.filter((r) => !r.ok).length;
+console.log(`e2e run took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${path.relative(root, artifacts)}/`);
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,174 @@
+/**
+ * Protocol tests on the workspace: scan with work-done progress, the project summary, file events,
+ * settings changes without restart, and a bad rule file. Each test builds its own temporary workspace.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Diagnostic, DidChangeWatchedFilesRegistrationOptions } from 'vscode-languageserver-protocol';
+import { TestClient, fileUri } from '../helpers/lsp';
+import type { ProjectSummaryResult, ReportResult } from '../../server/src/lsp/protocol';
+
+const clients: TestClient[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.stop();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-ws-'));
+  dirs.push(dir);
+  for (const [rel, text] of Object.entries(files)) write(dir, rel, text);
+  return dir;
+}
+
+function write(dir: string, rel: string, text: string): string {
+  const file = path.join(dir, rel);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+async function start(folder: string, settings: Record<string, unknown> = {}): Promise<TestClient> {
+  const client = new TestClient({ folder, settings });
+  clients.push(client);
+  await client.initialize();
+  return client;
+}
+
+/** The n-th (1-based) summaryChanged notification in state "ready". */
+function readySummary(client: TestClient, n = 1): Promise<ProjectSummaryResult> {
+  return client.waitFor(`summaryChanged #${n} (ready)`, () =>
+    client.notifications
+      .filter((x) => x.method === 'ascendify/summaryChanged' && (x.params as ProjectSummaryResult).state === 'ready')
+      .map((x) => x.params as ProjectSummaryResult)[n - 1]);
+}
+
+const FILES = {
+  // runtime/cuda_runtime.h (rename) + runtime/cudaFree (rename)
+  'a.cu': '#include <cuda_runtime.h>\nvoid release(float *p) { cudaFree(p); }\n',
+  // runtime/cudaStream_t (rename)
+  'sub/b.cpp': 'cudaStream_t stream;\n',
+  // excluded by the settings below
+  'vendor/c.cu': 'void g() { cudaDeviceSynchronize(); }\n',
+  // not a C/C++/CUDA file
+  'notes.txt': 'cudaMalloc everywhere\n',
+};
+
+describe('workspace scan', () => {
+  it('scans on start with work-done progress and answers the project summary', async () => {
+    const dir = workspace(FILES);
+    const client = await start(dir, { exclude: ['vendor/**'] });
+    const first = await readySummary(client);
+    expect(first.summary).toMatchObject({ filesScanned: 2, findings: 3, kernels: 0, byKind: { rename: 3, rewrite: 0, manual: 0 } });
+    expect(first.effort).toMatchObject({ unit: 'hours' });
+    expect(first.effort!.low).toBeLessThanOrEqual(first.effort!.expected);
+    expect(first.effort!.expected).toBeLessThanOrEqual(first.effort!.high);
+    expect(first.files).toBeUndefined();
+
+    // Progress: a token created by the server, then begin, reports, end on it.
+    expect(client.progressCreated).toHaveLength(1);
+    const token = client.progressCreated[0];
+    const kinds = client.progress.filter((p) => p.token === token).map((p) => p.value.kind);
+    expect(kinds[0]).toBe('begin');
+    expect(kinds.at(-1)).toBe('end');
+    expect(kinds.filter((k) => k === 'report').length).toBeGreaterThanOrEqual(1);
+    const last = client.progress.filter((p) => p.token === token && p.value.kind === 'report').at(-1)!.value as { percentage: number; message: string };
+    expect(last.percentage).toBe(100);
+    expect(last.message).toMatch(/^2\/2 /);
+
+    const withFiles = await client.request<ProjectSummaryResult>('ascendify/projectSummary', { includeFiles: true });
+    expect(withFiles.files!.map((f) => [f.path, f.uri, f.findings.map((x) => x.symbol)])).toEqual([
+      ['a.cu', fileUri(path.join(dir, 'a.cu')), ['cuda_runtime.h', 'cudaFree']],
+      ['sub/b.cpp', fileUri(path.join(dir, 'sub/b.cpp')), ['cudaStream_t']],
+    ]);
+    expect(withFiles.files![1].findings[0].range).toEqual({ start: { line: 0, character: 0 }, end: { line: 0, character: 12 } });
+
+    // The server watches the configured extensions itself.
+    const watch = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')!;
+    const globs = (watch.registerOptions as DidChangeWatchedFilesRegistrationOptions).watchers.map((w) => w.globPattern);
+    expect(globs).toEqual(expect.arrayContaining(['**/*.cu', '**/*.cpp', '**/.ascendify.json']));
+
+    const report = await client.request<ReportResult>('ascendify/report', {});
+    expect(report.html).toMatch(/^<!DOCTYPE html>/i);
+    expect(report.html).toContain('cudaStream_t');
+  });
+
+  it('keeps the summary current on file creation, change and deletion', async () => {
+    const dir = workspace(FILES);
+    const client = await start(dir, { exclude: ['vendor/**'] });
+    await readySummary(client, 1);
+
+    const created = write(dir, 'sub/kernel.cu', '__global__ void k(float *x) { x[0] = 1.0f; }\n');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(created), type: 1 }] });
+    // + kernel/__global__ (rewrite) and one kernel
+    expect((await readySummary(client, 2)).summary).toMatchObject({ filesScanned: 3, findings: 4, kernels: 1 });
+
+    fs.writeFileSync(path.join(dir, 'sub/b.cpp'), 'int plain;\n');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(dir, 'sub/b.cpp')), type: 2 }] });
+    expect((await readySummary(client, 3)).summary).toMatchObject({ filesScanned: 3, findings: 3, filesWithFindings: 2 });
+
+    fs.rmSync(path.join(dir, 'a.cu'));
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(dir, 'a.cu')), type: 3 }] });
+    expect((await readySummary(client, 4)).summary).toMatchObject({ filesScanned: 2, findings: 1, kernels: 1 });
+
+    // A created file the settings exclude changes nothing (no new notification): a later rescan tells.
+    const excluded = write(dir, 'vendor/d.cu', 'void h() { cudaDeviceReset(); }\n');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(excluded), type: 1 }] });
+    const rescanned = await client.request<ProjectSummaryResult>('ascendify/scanWorkspace');
+    expect(rescanned.summary).toMatchObject({ filesScanned: 2, findings: 1 });
+  });
+});
+
+describe('settings and rules', () => {
+  it('target 950 changes a kernel finding\'s message without a restart; severities follow the settings', async () => {
+    const dir = workspace({});
+    const client = await start(dir, { scanOnStartup: false });
+    const uri = fileUri(path.join(dir, 'k.cu'));
+    await client.open(uri, '__global__ void k(float *x) {\n  __syncthreads();\n}\n');
+    const sync = (ds: Diagnostic[]) => ds.find((d) => d.code === 'kernel/__syncthreads')!;
+    const before = await client.diagnosticsFor(uri, 1);
+    expect(sync(before.diagnostics).message).toContain('AscendC::PipeBarrier');
+    expect(sync(before.diagnostics).severity).toBe(2); // manual -> Warning
+
+    const count = client.published.length;
+    client.settings = { scanOnStartup: false, target: '950', severity: { rename: 'hint' } };
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    const after = await client.waitFor('diagnostics after the settings change', () => client.published.slice(count).find((p) => p.uri === uri));
+    // On Ascend 950 (SIMT) __syncthreads is a rename to asc_syncthreads.
+    expect(sync(after.diagnostics).message).toContain('asc_syncthreads');
+    expect(sync(after.diagnostics).severity).toBe(4); // rename -> Hint, as configured
+  });
+
+  it('a bad rule file gives an error message and the built-in rules keep working; fixing it applies the user rules', async () => {
+    const dir = workspace({ '.ascendify.json': '{ "entries": [ { "cuda": ["gpuAlloc"], "kind": "function" } ] }\n' });
+    const client = await start(dir, { scanOnStartup: false });
+    const shown = await client.waitFor('showMessage', () => client.messages[0]);
+    expect(shown.type).toBe(1); // Error
+    expect(shown.message).toContain('.ascendify.json');
+    expect(shown.message).toContain('built-in rules');
+
+    const uri = fileUri(path.join(dir, 'main.cu'));
+    await client.open(uri, 'void f(void **p) { gpuAlloc(p, 16); cudaFree(*p); }\n');
+    const d1 = await client.diagnosticsFor(uri, 1);
+    expect(d1.diagnostics.map((d) => d.code)).toEqual(['runtime/cudaFree']);
+
+    fs.writeFileSync(path.join(dir, '.ascendify.json'), JSON.stringify({
+      entries: [{
+        cuda: ['gpuAlloc'], kind: 'function', library: 'inhouse', category: 'memory', ascend: 'npuAlloc', mapping: 'rename',
+        notes: 'In-house allocator.', docUrl: 'https://example.com/npuAlloc',
+      }],
+    }));
+    const count = client.published.length;
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(dir, '.ascendify.json')), type: 2 }] });
+    const d2 = await client.waitFor('diagnostics with the user rule', () => client.published.slice(count).find((p) => p.uri === uri));
+    expect(d2.diagnostics.map((d) => [d.code, d.codeDescription?.href])).toEqual([
+      ['inhouse/gpuAlloc', 'https://example.com/npuAlloc'], // a user rule links its own page
+      ['runtime/cudaFree', 'https://example.invalid/ascendify/blob/main/docs/rules/runtime/cudaFree.md'],
+    ]);
+    expect(client.messages).toHaveLength(1);
+  });
+});

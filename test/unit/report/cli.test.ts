@@ -1,0 +1,245 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { autoJobs, BYTES_PER_WORKER } from '../../../server/src/analysis/parallel';
+import { progressBar } from '../../../server/src/report/progress';
+import { REPO, runCli } from '../../helpers/cli';
+import { rawReport, sampleFiles } from '../../helpers/report';
+
+const EXAMPLE = path.join(REPO, 'examples', 'cuda-app');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-report-cli-'));
+
+function writeFiles(dir: string, files: Record<string, string>): string {
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+/** The example project copied several times, so that worker threads get many files each. */
+function bigProject(): string {
+  const dir = path.join(tmp, 'big');
+  for (let copy = 0; copy < 6; copy++) fs.cpSync(EXAMPLE, path.join(dir, `part${copy}`), { recursive: true });
+  return dir;
+}
+
+describe('ascendify report --jobs', () => {
+  const big = bigProject();
+
+  for (const format of ['json', 'html', 'sarif', 'csv']) {
+    it(`--jobs 1 and --jobs 2 and --jobs 4 write the same ${format}`, () => {
+      const one = runCli(['report', big, '--format', format, '--jobs', '1']);
+      const two = runCli(['report', big, '--format', format, '--jobs', '2']);
+      const four = runCli(['report', big, '--format', format, '--jobs', '4']);
+      expect(one.code).toBe(0);
+      expect(two.code).toBe(0);
+      expect(one.stdout.length).toBeGreaterThan(1000);
+      expect(two.stdout).toBe(one.stdout);
+      expect(four.stdout).toBe(one.stdout);
+    });
+  }
+
+  it('keeps files in path order and counts every file', () => {
+    const report = JSON.parse(runCli(['report', big, '-f', 'json', '-j', '3']).stdout);
+    const paths = report.files.map((f: { path: string }) => f.path);
+    expect(paths).toHaveLength(30);
+    expect(paths).toEqual([...paths].sort((a: string, b: string) => a.localeCompare(b)));
+  });
+
+  it('without --jobs, starts only as many workers as the amount of source pays for', () => {
+    const example = ['src/main.cu', 'src/kernels.cu'].map((rel) => ({ absolute: path.join(EXAMPLE, rel), display: rel }));
+    expect(autoJobs(example, 8)).toBe(1);
+    const dir = path.join(tmp, 'sized');
+    fs.mkdirSync(dir, { recursive: true });
+    const sized = [0, 1, 2].map((i) => {
+      const absolute = path.join(dir, `f${i}.cu`);
+      fs.writeFileSync(absolute, Buffer.alloc(Math.ceil(BYTES_PER_WORKER * 1.2), 0x20));
+      return { absolute, display: `f${i}.cu` };
+    });
+    expect(autoJobs(sized, 8)).toBe(3);
+    expect(autoJobs(sized, 2)).toBe(2);
+  });
+
+  it('refuses a bad --jobs value', () => {
+    const r = runCli(['report', EXAMPLE, '--jobs', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--jobs must be a whole number >= 1');
+  });
+});
+
+describe('ascendify report --fail-on', () => {
+  const renameOnly = writeFiles(path.join(tmp, 'rename-only'), { 'a.cu': 'void f(cudaStream_t s) { cudaStreamSynchronize(s); }\n' });
+
+  it('exits 1 when a finding of that kind or a harder one exists, and still writes the report', () => {
+    // The example project has 2 findings of kind none (the hardest) and no unmapped ones.
+    const none = runCli(['report', EXAMPLE, '--fail-on', 'none', '-f', 'json', '-q']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('--fail-on none: none 2 finding(s)');
+    expect(JSON.parse(none.stdout).summary.byKind.none).toBe(2);
+    expect(runCli(['report', EXAMPLE, '--fail-on', 'unmapped', '-q']).code).toBe(1);
+    expect(runCli(['report', EXAMPLE, '--fail-on', 'manual', '-q']).code).toBe(1);
+  });
+
+  it('exits 0 when nothing that hard is there', () => {
+    expect(runCli(['report', renameOnly, '--fail-on', 'manual', '-q']).code).toBe(0);
+    expect(runCli(['report', renameOnly, '--fail-on', 'rewrite', '-q']).code).toBe(0);
+    expect(runCli(['report', renameOnly, '--fail-on', 'rename', '-q']).code).toBe(1);
+    expect(runCli(['report', renameOnly, '-q']).code).toBe(0);
+  });
+
+  it('exits 2 for an unknown kind', () => {
+    const r = runCli(['report', renameOnly, '--fail-on', 'severe']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--fail-on must be one of rename, rewrite, manual, unmapped, none');
+  });
+});
+
+describe('ascendify report: formats, target and effort weights', () => {
+  it('writes Markdown, CSV (both modes) and SARIF', () => {
+    const md = runCli(['report', EXAMPLE, '-f', 'md']);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^# Ascendify porting report/);
+    const csv = runCli(['report', EXAMPLE, '-f', 'csv']);
+    expect(csv.stdout.split('\r\n')[0]).toBe('file,line,column,end_line,end_column,symbol,kind,library,category,rule_id,cann_equivalent,safe_fix,message,source,doc_url');
+    const symbols = runCli(['report', EXAMPLE, '-f', 'csv', '--csv-mode', 'symbols']);
+    expect(symbols.stdout).toMatch(/^symbol,count,files,kind,library,category,mapped,cann_equivalent,rule_id\r\ncudaStream_t,8,/);
+    const out = path.join(tmp, 'r.sarif');
+    expect(runCli(['report', EXAMPLE, '-f', 'sarif', '-o', out]).stdout).toBe('');
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).version).toBe('2.1.0');
+  });
+
+  it('--target 950 routes kernels to SIMT or an operator, never to a SIMD redesign', () => {
+    const a2 = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json', '--target', 'a2a3']).stdout).summary.effort;
+    const a950 = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json', '--target', '950']).stdout).summary.effort;
+    expect(a950.target).toBe('950');
+    expect(a950.kernels.map((k: { route: string }) => k.route)).not.toContain('simd');
+    expect(a950.kernels.some((k: { route: string }) => k.route === 'simt')).toBe(true);
+    expect(a950.expected).toBeLessThan(a2.expected);
+  });
+
+  it('--weight and --effort-config override weights; the report shows which', () => {
+    const base = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json']).stdout).summary.effort;
+    const flag = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json', '--weight', 'project.setup=18']).stdout).summary.effort;
+    expect(flag.expected).toBeCloseTo(base.expected + 10, 5);
+    expect(flag.overridden).toEqual(['project.setup']);
+    const config = path.join(tmp, 'effort.json');
+    fs.writeFileSync(config, JSON.stringify({ weights: { 'project.setup': 0, 'category.nccl': 1 } }));
+    const both = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json', '--effort-config', config, '-w', 'project.setup=4']).stdout).summary.effort;
+    expect(both.weights['project.setup']).toBe(4);
+    expect(both.weights['category.nccl']).toBe(1);
+    expect(both.overridden).toEqual(['category.nccl', 'project.setup']);
+  });
+
+  it('refuses bad effort configs and flags with exit code 2 and a clear message', () => {
+    const bad = path.join(tmp, 'bad-effort.json');
+    fs.writeFileSync(bad, JSON.stringify({ weights: { 'kernel.simd.bsae': 3 } }));
+    const r = runCli(['report', EXAMPLE, '--effort-config', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown weight "kernel.simd.bsae" (did you mean "kernel.simd.base"?)');
+    const f = runCli(['report', EXAMPLE, '--weight', 'finding.manual']);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toContain('expected key=value');
+  });
+});
+
+describe('ascendify merge', () => {
+  // Shards scanned from the same root folder, by file, as CI jobs of a monorepo would.
+  const files = ['include/cuda_check.cuh', 'src/allreduce.cu', 'src/gemm.cu', 'src/kernels.cu', 'src/main.cu'];
+  const shardA = path.join(tmp, 'a.json');
+  const shardB = path.join(tmp, 'b.json');
+  const runIn = (args: string[]) => runCli(args, EXAMPLE);
+  runIn(['report', ...files.slice(0, 2), '-f', 'json', '-o', shardA]);
+  runIn(['report', ...files.slice(2), '-f', 'json', '-o', shardB]);
+  const whole = runIn(['report', ...files, '-f', 'json']).stdout;
+
+  it('gives the same JSON report as one run over every file', () => {
+    const merged = runCli(['merge', shardA, shardB]);
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toBe(whole);
+    // Order of the inputs does not matter.
+    expect(runCli(['merge', shardB, shardA]).stdout).toBe(whole);
+  });
+
+  it('writes every format from the merged report', () => {
+    const direct = runIn(['report', ...files, '-f', 'md']).stdout;
+    expect(runCli(['merge', shardA, shardB, '-f', 'md']).stdout).toBe(direct);
+    const html = path.join(tmp, 'merged.html');
+    expect(runCli(['merge', shardA, shardB, '-f', 'html', '-o', html]).code).toBe(0);
+    expect(fs.readFileSync(html, 'utf8')).toContain('<title>Ascendify porting report</title>');
+    expect(JSON.parse(runCli(['merge', shardA, shardB, '-f', 'sarif']).stdout).runs[0].results).toHaveLength(JSON.parse(whole).summary.findings);
+    expect(runCli(['merge', shardA, shardB, '-f', 'csv', '--csv-mode', 'symbols']).stdout).toBe(runIn(['report', ...files, '-f', 'csv', '--csv-mode', 'symbols']).stdout);
+  });
+
+  it('applies --fail-on to the merged report', () => {
+    expect(runCli(['merge', shardA, shardB, '--fail-on', 'none']).code).toBe(1);
+    expect(runCli(['merge', shardA, '--fail-on', 'none']).code).toBe(0); // shard A has no kernel files
+  });
+
+  it('refuses inputs that are not ascendify JSON reports', () => {
+    const notJson = path.join(tmp, 'not.json');
+    fs.writeFileSync(notJson, '<html>');
+    let r = runCli(['merge', shardA, notJson]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${notJson} is not JSON`);
+    r = runCli(['merge', shardA, path.join(REPO, 'package.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/package\.json is not an ascendify JSON report \(schema version 1\): .*must have required property/);
+    const sarif = path.join(tmp, 'x.sarif');
+    fs.writeFileSync(sarif, runCli(['report', EXAMPLE, '-f', 'sarif']).stdout);
+    expect(runCli(['merge', sarif]).stderr).toContain('is not an ascendify JSON report');
+    expect(runCli(['merge', path.join(tmp, 'missing.json')]).stderr).toContain('cannot read');
+  });
+
+  it('refuses reports for different targets, conflicting files and different weights', () => {
+    const other = path.join(tmp, 'c950.json');
+    runIn(['report', files[0], '-f', 'json', '--target', '950', '-o', other]);
+    let r = runCli(['merge', shardA, other]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('different targets');
+    const conflict = path.join(tmp, 'conflict.json');
+    const changed = rawReport(sampleFiles());
+    changed.files[0].path = files[0];
+    fs.writeFileSync(conflict, JSON.stringify(changed));
+    r = runCli(['merge', shardA, conflict]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${files[0]} appears in both`);
+    const weighted = path.join(tmp, 'weighted.json');
+    runIn(['report', files[4], '-f', 'json', '-w', 'finding.manual=3', '-o', weighted]);
+    r = runCli(['merge', shardA, weighted]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('different effort weights');
+    // Naming the weights settles it.
+    expect(runCli(['merge', shardA, weighted, '-w', 'finding.manual=3']).code).toBe(0);
+  });
+});
+
+describe('progress bar', () => {
+  it('is silent when not a terminal or with --quiet, and draws on a terminal', () => {
+    const written: string[] = [];
+    const fake = Object.assign(Object.create(process.stderr), {
+      isTTY: true, columns: 100, write: (s: string) => { written.push(s); return true; },
+      cursorTo: () => true, clearLine: () => true, moveCursor: () => true, clearScreenDown: () => true,
+    }) as NodeJS.WriteStream;
+    const quiet = progressBar(true, fake);
+    quiet.update(1, 2, 'a.cu');
+    quiet.stop();
+    expect(written).toEqual([]);
+    const notTty = progressBar(false, Object.assign(Object.create(fake), { isTTY: false }));
+    notTty.update(1, 2, 'a.cu');
+    notTty.stop();
+    expect(written).toEqual([]);
+    const bar = progressBar(false, fake);
+    bar.update(1, 2, 'src/a.cu');
+    bar.update(2, 2, 'src/b.cu');
+    bar.stop();
+    expect(written.join('')).toContain('/2 files');
+  });
+
+  it('the CLI prints nothing on stderr when stderr is not a terminal', () => {
+    const r = runCli(['report', EXAMPLE, '-f', 'json', '-o', path.join(tmp, 'quiet.json')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+});
