@@ -28,14 +28,15 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js'},
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/worker.ts'], outfile: 'dist/worker.js' },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ];
-for (const [entry, outfile, extra] of [
-  ['server/src/server.ts', 'dist/server.js', {}],
-  ['server/src/worker.ts', 'dist/worker.js', {}],
-  ['client/src/extension.ts', 'dist/extension.js', { external: ['vscode'] }],
-]) {
-  if (fs.existsSync(path.join(root, entry))) entries.push({ entryPoints: [entry], outfile, ...extra });
+// `npm run bench` also bundles the benchmark runner and its parse-only baseline.
+if (process.argv.includes('--bench')) {
+  entries.push({ entryPoints: ['test/bench/run.ts'], outfile: 'dist/bench.js' });
+  entries.push({ entryPoints: ['test/bench/parse-only.ts'], outfile: 'dist/bench-parse-only.js' });
 }
 
 for (const file of [require.resolve('web-tree-sitter/tree-sitter.wasm'), require.resolve('tree-sitter-cuda/tree-sitter-cuda.wasm')]) {

@@ -2,6 +2,7 @@
 /**
  * The `ascendify` command line: thin wiring from arguments (commander) to the analysis core and writers.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -41,10 +42,17 @@ function writeOutput(text: string, output: string | undefined): void {
   const target = path.resolve(output);
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) throw new UsageError(`output folder does not exist: ${dir}`);
-  // Write to a temporary file then rename, so a reader never sees half a report.
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, target);
+  // Write to a temporary file then rename, so a reader never sees half a report. The temp name is
+  // unpredictable and created exclusively ('wx'), and rename replaces a link at `target` rather than
+  // writing through it: files in the scanned tree cannot redirect where the report goes.
+  const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    fs.writeFileSync(tmp, text, { flag: 'wx' });
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 function rulesFor(option: string | undefined): string | undefined {

@@ -14,7 +14,8 @@ import { CLI, REPO, TestClient, applyTextEdits, fileUri } from '../helpers/lsp';
 const FIXTURE = path.join(REPO, 'test', 'fixtures', 'lsp', 'saxpy.cu');
 const TEXT = fs.readFileSync(FIXTURE, 'utf8');
 const URI = fileUri(FIXTURE);
-const RULES = 'https://example.invalid/ascendify/blob/main/docs/rules/';
+// The server links the reference pages shipped beside its bundle (docs/rules/ above dist/).
+const RULES = `${fileUri(path.join(REPO, 'docs', 'rules'))}/`;
 
 // Severities: 2 = Warning (manual, none, unmapped), 3 = Information (rewrite, rename).
 // [line, start character, end character, severity, code], LSP's 0-based lines and UTF-16 characters.

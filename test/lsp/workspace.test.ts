@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Diagnostic, DidChangeWatchedFilesRegistrationOptions } from 'vscode-languageserver-protocol';
-import { TestClient, fileUri } from '../helpers/lsp';
+import { REPO, TestClient, fileUri } from '../helpers/lsp';
 import type { ProjectSummaryResult, ReportResult } from '../../server/src/lsp/protocol';
 
 const clients: TestClient[] = [];
@@ -167,7 +167,7 @@ describe('settings and rules', () => {
     const d2 = await client.waitFor('diagnostics with the user rule', () => client.published.slice(count).find((p) => p.uri === uri));
     expect(d2.diagnostics.map((d) => [d.code, d.codeDescription?.href])).toEqual([
       ['inhouse/gpuAlloc', 'https://example.com/npuAlloc'], // a user rule links its own page
-      ['runtime/cudaFree', 'https://example.invalid/ascendify/blob/main/docs/rules/runtime/cudaFree.md'],
+      ['runtime/cudaFree', `${fileUri(path.join(REPO, 'docs', 'rules'))}/runtime/cudaFree.md`],
     ]);
     expect(client.messages).toHaveLength(1);
   });

@@ -21,6 +21,12 @@ export interface ListedFile {
   absolute: string;
   /** Path as reported: relative to the scan root for directories, as given for files. */
   display: string;
+  /**
+   * Why this entry is listed but not read: a symbolic link, FIFO, socket or device found in a scanned
+   * folder (links are not followed there, so a scan or a fix never reaches outside the folder). Such
+   * entries end up in the report's skipped list instead of vanishing without a word.
+   */
+  skip?: string;
 }
 
 export interface FileList {
@@ -44,6 +50,11 @@ export async function listSourceFiles(paths: string[], options: FileListOptions 
       missing.push(given);
       continue;
     }
+    if (!stat.isFile() && !stat.isDirectory()) {
+      // A FIFO, socket or device named on the command line: reading it could block forever.
+      files.push({ absolute, display: given, skip: 'not a regular file (a FIFO, socket or device)' });
+      continue;
+    }
     if (stat.isFile()) {
       if (!seen.has(absolute)) files.push({ absolute, display: given });
       seen.add(absolute);
@@ -55,19 +66,38 @@ export async function listSourceFiles(paths: string[], options: FileListOptions 
       caseSensitiveMatch: false,
       followSymbolicLinks: false,
       dot: false,
-      onlyFiles: true,
+      onlyFiles: false,
+      objectMode: true,
       suppressErrors: true,
     });
     const ignored = options.gitignore === false ? () => false : gitignoreMatcher(absolute);
-    for (const rel of entries.sort()) {
-      if (ignored(rel)) continue;
+    for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+      const rel = entry.path;
+      if (entry.dirent.isDirectory() || ignored(rel)) continue;
       const abs = path.join(absolute, rel);
       if (seen.has(abs)) continue;
+      const skip = entry.dirent.isFile() ? undefined : specialEntry(abs, entry.dirent);
+      if (skip === null) continue;
       seen.add(abs);
-      files.push({ absolute: abs, display: rel });
+      files.push({ absolute: abs, display: rel, ...(skip ? { skip } : {}) });
     }
   }
   return { files, missing };
+}
+
+/**
+ * Why a folder entry that is not a regular file is not read; null for links to folders (never followed,
+ * which is also what keeps symbolic link loops from being walked).
+ */
+function specialEntry(abs: string, dirent: Pick<fs.Dirent, 'isSymbolicLink'>): string | null {
+  if (!dirent.isSymbolicLink()) return 'not a regular file (a FIFO, socket or device)';
+  try {
+    if (fs.statSync(abs).isDirectory()) return null;
+    return 'symbolic link: not followed inside a scanned folder (name the file itself to scan it)';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ELOOP' ? 'symbolic link loop' : code === 'ENOENT' ? 'broken symbolic link' : `symbolic link: cannot read its target (${code})`;
+  }
 }
 
 /** Loads every .gitignore under `root` (each applies to its own folder), returning a matcher for root-relative paths. */

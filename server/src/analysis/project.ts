@@ -45,6 +45,7 @@ export type FileOutcome = { result: FileResult } | { skipped: SkippedFile };
 
 /** Reads and analyses one file (also what each `--jobs` worker thread runs). Never throws. */
 export async function analyzeSourceFile(file: ListedFile, options: AnalysisOptions & { maxFileBytes?: number }): Promise<FileOutcome> {
+  if (file.skip) return { skipped: { path: file.display, reason: file.skip } };
   const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) return { skipped: { path: file.display, reason: read.reason } };
   try {
@@ -73,9 +74,9 @@ function linesWithFindings(text: string, analysis: FileAnalysis): Record<number,
   const wanted = new Set(analysis.findings.map((f) => f.line));
   const out: Record<number, string> = {};
   if (wanted.size === 0) return out;
-  const lines = text.split('\n');
+  const lines = text.split(/\r\n|\r|\n/); // the line breaks findings count (resolve.ts lineStartsOf)
   for (const n of [...wanted].sort((a, b) => a - b)) {
-    const line = (lines[n - 1] ?? '').replace(/\r$/, '');
+    const line = lines[n - 1] ?? '';
     out[n] = line.length > MAX_SOURCE_LINE ? `${line.slice(0, MAX_SOURCE_LINE)}…` : line;
   }
   return out;

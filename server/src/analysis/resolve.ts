@@ -132,12 +132,22 @@ export function resolveOccurrences(
   });
 }
 
-/** Offsets at which each line starts (one pass over the text). */
+/**
+ * Offsets at which each line starts (one pass over the text). Line breaks are `\n`, `\r\n` and a lone
+ * `\r`, as in LSP and in editors, so findings' lines and columns match what the editor shows in files
+ * with old Mac or mixed line endings.
+ */
 export function lineStartsOf(text: string): number[] {
   const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
+  for (const m of text.matchAll(LINE_BREAK)) starts.push(m.index! + m[0].length);
   return starts;
 }
+
+const LINE_BREAK = /\r\n?|\n/g;
 
 /** 0-based line and UTF-16 character of an offset. */
 export function positionOf(lineStarts: number[], offset: number): { line: number; character: number } {

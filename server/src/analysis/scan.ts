@@ -12,6 +12,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
+import { lineStartsOf, positionOf } from './resolve';
 import { isNvidiaCandidate, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, type Family } from '../knowledge/families';
 
 export interface Occurrence {
@@ -42,7 +43,7 @@ export interface KernelSite {
 export interface ScanResult {
   occurrences: Occurrence[];
   kernels: KernelSite[];
-  /** Names the file itself declares (functions, variables, macros, types), among the candidate names. */
+  /** Names the file itself declares (functions, variables, macros, types), among the prefix-only candidates. */
   declared: Set<string>;
   /** Lines (0-based) on which findings are suppressed by an `ascendify-ignore` comment. */
   suppressedLines: Set<number>;
@@ -151,14 +152,14 @@ function scanSegment(seg: Segment, state: ScanState): void {
     if (!isCandidate(token, state)) continue;
     const node = root.descendantForIndex(at + seg.treeOffset, at + seg.treeOffset + token.length);
     if (!node) continue;
-    visitToken(node, token, seg, state);
+    visitToken(node, token, at + seg.fileOffset, seg, state);
   }
 }
 
-function visitToken(node: Node, token: string, seg: Segment, state: ScanState): void {
+function visitToken(node: Node, token: string, start: number, seg: Segment, state: ScanState): void {
   const type = node.type;
-  const start = node.startIndex - seg.treeOffset + seg.fileOffset;
-  const end = node.endIndex - seg.treeOffset + seg.fileOffset;
+  // The token is the whole node for every type handled below (identifiers and keywords are single tokens).
+  const end = start + token.length;
   if (type === 'preproc_arg') {
     const parent = node.parent;
     if (!seg.inMacro && parent && (parent.type === 'preproc_def' || parent.type === 'preproc_function_def')) scanMacroBody(node, seg, state);
@@ -174,7 +175,7 @@ function visitToken(node: Node, token: string, seg: Segment, state: ScanState): 
     if (node.parent?.type === 'gnu_asm_expression') add(state, { symbol: 'asm', construct: 'syntax', start, end, isCall: false, inMacro: seg.inMacro });
     return;
   }
-  if (!NAME_NODES.has(type) || node.startIndex !== node.endIndex - token.length) return;
+  if (!NAME_NODES.has(type)) return;
   if (type === 'namespace_identifier' || state.aliases.has(token) || (token in nvidiaNamespaces)) {
     const parent = node.parent;
     if (parent?.type === 'qualified_identifier' && visitQualified(parent, seg, state)) return;
@@ -184,13 +185,13 @@ function visitToken(node: Node, token: string, seg: Segment, state: ScanState): 
 }
 
 function visitName(node: Node, name: string, start: number, end: number, seg: Segment, state: ScanState): void {
-  const parent = node.parent;
-  if (parent && isDeclaringPosition(node, parent)) state.result.declared.add(name);
-  const isCall = parent?.type === 'call_expression' && sameNode(parent.childForFieldName('function'), node);
   if (QUALIFIERS.has(name)) {
     add(state, { symbol: name, construct: 'qualifier', start, end, isCall: false, inMacro: seg.inMacro });
     return;
   }
+  // Each question to the tree crosses into WebAssembly, so ask only what this name needs: a call is an
+  // identifier followed by `(` (the parser agrees: the callee is the call_expression's only direct name).
+  const isCall = node.type === 'identifier' && nextNonSpace(seg.text, end - seg.fileOffset) === 40; // '('
   const construct = isCall ? 'function' : node.type === 'type_identifier' ? 'type' : kernelBuiltins.has(name) ? 'builtin' : 'identifier';
   if (state.kb.has(name)) {
     add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro });
@@ -198,14 +199,19 @@ function visitName(node: Node, name: string, start: number, end: number, seg: Se
   }
   const family = nvidiaFamily(name);
   if (!family) return;
-  // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
-  if (family.source === 'prefix' && isCall && /^[A-Z0-9_]+$/.test(name)) return;
+  if (family.source === 'prefix') {
+    // Prefix-only names are dropped when the code declares them, so record declarations of those.
+    const parent = node.parent;
+    if (parent && isDeclaringPosition(node, parent, parent.type)) state.result.declared.add(name);
+    // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
+    if (isCall && /^[A-Z0-9_]+$/.test(name)) return;
+  }
   add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family });
 }
 
-function isDeclaringPosition(node: Node, parent: Node): boolean {
+function isDeclaringPosition(node: Node, parent: Node, parentType: string): boolean {
   if (sameNode(parent.childForFieldName('declarator'), node)) return true;
-  return DECLARING_NAME_PARENTS.has(parent.type) && sameNode(parent.childForFieldName('name'), node);
+  return DECLARING_NAME_PARENTS.has(parentType) && sameNode(parent.childForFieldName('name'), node);
 }
 
 function sameNode(a: Node | null, b: Node): boolean {
@@ -324,8 +330,16 @@ function add(state: ScanState, occ: Occurrence): void {
   state.result.occurrences.push(occ);
 }
 
+/** 0-based line of an offset, counting line breaks as findings do (resolve.ts lineStartsOf). */
+/** Char code of the first non-blank character at or after `i` (0 at the end). */
+function nextNonSpace(text: string, i: number): number {
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return c;
+  }
+  return 0;
+}
+
 function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return positionOf(lineStartsOf(text.slice(0, offset)), offset).line;
 }

@@ -319,6 +319,14 @@ export function estimateProject(files: EffortFileInput[], target: PortingTarget,
     .slice(0, 10);
 
   const total = rangeOf(items, w);
+  // Grouped once: filtering all items per file would be quadratic on large code bases.
+  const itemsByFile = new Map<string, Item[]>();
+  for (const it of items) {
+    if (it.file === undefined) continue;
+    const list = itemsByFile.get(it.file);
+    if (list) list.push(it);
+    else itemsByFile.set(it.file, [it]);
+  }
   const part = (p: Item['part']) => round1(items.filter((i) => i.part === p).reduce((n, i) => n + i.hours, 0));
   const perDay = w.hoursPerDay;
   return {
@@ -331,7 +339,7 @@ export function estimateProject(files: EffortFileInput[], target: PortingTarget,
     breakdown: { setup: part('setup'), files: part('files'), findings: part('findings'), kernels: part('kernels') },
     contributors,
     files: files
-      .map((f) => ({ path: f.path, findings: f.findings.length, kernels: f.kernels.length, ...rangeOf(items.filter((i) => i.file === f.path), w) }))
+      .map((f) => ({ path: f.path, findings: f.findings.length, kernels: f.kernels.length, ...rangeOf(itemsByFile.get(f.path) ?? [], w) }))
       .sort((a, b) => a.path.localeCompare(b.path)),
     kernels,
     weights: { ...w },

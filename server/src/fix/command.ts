@@ -39,10 +39,12 @@ export interface FileFixOutcome {
 export async function runFixCommand(files: ListedFile[], options: FixCommandOptions): Promise<FileFixOutcome[]> {
   const report = options.dryRun ? options.err : options.out;
   const outcomes: FileFixOutcome[] = [];
+  if (!options.dryRun) for (const stale of removeStaleTempFiles(files)) report(`${stale}: removed (temporary file of an interrupted \`ascendify fix\`)\n`);
   for (const file of files) {
-    const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-    if (!read.ok || read.warning) {
-      const reason = read.ok ? `${read.warning}; not rewritten (writing it back would change its bytes)` : read.reason;
+    const read: SourceRead = file.skip ? { ok: false, reason: file.skip } : readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    if (!read.ok || read.warning || !roundTrips(read)) {
+      const reason = !read.ok ? read.reason
+        : `${read.warning ?? 'its bytes do not survive decoding and encoding again'}; not rewritten (writing it back would change its bytes)`;
       report(`${file.display}: skipped: ${reason}\n`);
       outcomes.push({ path: file.display, skipped: reason, changed: false, applied: 0, manual: 0 });
       continue;
@@ -126,14 +128,80 @@ export function encodeSource(text: string, read: Extract<SourceRead, { ok: true 
   }
 }
 
-/** Writes a temp file beside the target (same file system), keeps the mode, then renames over it. */
+/** True when encoding the decoded text again gives the file's bytes (so only the fixes change bytes). */
+function roundTrips(read: Extract<SourceRead, { ok: true }> | { ok: false }): boolean {
+  return !read.ok || !read.bytes || Buffer.from(read.bytes).equals(encodeSource(read.text, read));
+}
+
+/** Temp files are `.<name>.ascendify-<pid>.tmp` beside the file: hidden, and never a source extension. */
+const TEMP_FILE = /^\.(.+)\.ascendify-(\d+)\.tmp$/;
+
+function tempFileFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.ascendify-${process.pid}.tmp`);
+}
+
+/**
+ * A run killed between writing a temp file and renaming it (SIGKILL, power loss) leaves the temp file
+ * behind; the next run over the same folders removes those whose process is gone. Returns their paths.
+ */
+export function removeStaleTempFiles(files: ListedFile[]): string[] {
+  const removed: string[] = [];
+  const dirs = new Set(files.filter((f) => !f.skip).map((f) => path.dirname(f.absolute)));
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = TEMP_FILE.exec(name);
+      if (!m || isAlive(Number(m[2]))) continue;
+      try {
+        fs.unlinkSync(path.join(dir, name));
+        removed.push(path.join(dir, name));
+      } catch {
+        // Gone already, or not ours to remove: leave it.
+      }
+    }
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return false; // a leftover of an earlier process that had our pid
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Replaces a file all at once: the new bytes go to a temp file beside it (same file system; created
+ * exclusively, so a planted file or link of that name is never written through), flushed to disk, given
+ * the file's mode (and owner, when we may), then renamed over it. A reader, a crash or a SIGKILL sees the
+ * old file or the new one, never half of one. When the file changed since it was read (`read.bytes`),
+ * nothing is written and this throws.
+ */
 export function writeAtomically(file: string, text: string, read: Extract<SourceRead, { ok: true }>): void {
   const target = fs.realpathSync(file); // replace the file a symlink points to, not the link
-  const mode = fs.statSync(target).mode & 0o7777;
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.ascendify-${process.pid}.tmp`);
+  const stat = fs.statSync(target);
+  if (!stat.isFile()) throw new Error('not a regular file');
+  const mode = stat.mode & 0o7777;
+  const tmp = tempFileFor(target);
+  const fd = fs.openSync(tmp, 'wx', mode);
   try {
-    fs.writeFileSync(tmp, encodeSource(text, read), { mode });
+    try {
+      fs.writeFileSync(fd, encodeSource(text, read));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.chmodSync(tmp, mode);
+    if (typeof process.getuid === 'function' && process.getuid() === 0 && (stat.uid !== 0 || stat.gid !== 0)) fs.chownSync(tmp, stat.uid, stat.gid);
+    if (read.bytes && !fs.readFileSync(target).equals(Buffer.from(read.bytes))) throw new Error('the file changed on disk while it was being fixed');
     fs.renameSync(tmp, target);
   } catch (e) {
     fs.rmSync(tmp, { force: true });

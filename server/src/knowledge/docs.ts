@@ -4,7 +4,9 @@
  */
 import { KnowledgeBase, type MappingEntry } from './index';
 import { libraryName, resolveEntry, ruleIdFor } from '../analysis/resolve';
-import pkg from '../../../package.json';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** File name (relative to docs/rules/) of an entry's page. */
 export function rulePagePath(entry: MappingEntry): string {
@@ -97,23 +99,33 @@ export const UNMAPPED_LIBRARIES = [
   'nvml', 'cupti', 'thrust', 'cub', 'cooperative_groups', 'wmma', 'libcudacxx', 'cutlass', 'compiler', 'samples',
 ];
 
-/** Where docs/rules/ is published: the repository named in package.json. */
-export const RULE_DOCS_BASE = `${pkg.repository.url.replace(/\.git$/, '')}/blob/main/docs/rules/`;
-
 /**
- * The one place that decides a finding's documentation link (diagnostics' codeDescription, hovers,
- * reports): the rule's generated reference page when there is one (built-in entries and the unmapped
- * families), else the entry's own documentation URL (user rule entries), else undefined.
+ * Where the reference pages are: the docs/rules/ folder shipped beside the bundles (the VSIX and the
+ * repository both have it one level above dist/), as a file URL editors open directly. Undefined when
+ * the folder is absent (e.g. running from sources in tests), in which case links go to CANN's docs.
  */
+function localRuleDocsBase(): string | undefined {
+  const dir = path.join(__dirname, '..', 'docs', 'rules');
+  return fs.existsSync(path.join(dir, 'README.md')) ? `${pathToFileURL(dir).toString()}/` : undefined;
+}
+
+let ruleDocsBase: string | null | undefined;
 let builtinEntries: Set<MappingEntry> | undefined;
 
+/**
+ * The one place that decides a finding's documentation link (diagnostics' codeDescription, hovers):
+ * the rule's generated reference page when it is shipped (built-in entries and the unmapped families),
+ * else the CANN documentation URL of the entry, else undefined.
+ */
 export function ruleDocUrl(finding: { library: string; entry?: MappingEntry; resolved?: { docUrl: string } }): string | undefined {
+  if (ruleDocsBase === undefined) ruleDocsBase = localRuleDocsBase() ?? null;
   const { entry } = finding;
   if (entry) {
     builtinEntries ??= new Set(KnowledgeBase.builtin().entries);
-    return builtinEntries.has(entry) ? RULE_DOCS_BASE + rulePagePath(entry) : finding.resolved?.docUrl ?? entry.docUrl;
+    const page = ruleDocsBase && builtinEntries.has(entry) ? ruleDocsBase + rulePagePath(entry) : undefined;
+    return page ?? finding.resolved?.docUrl ?? entry.docUrl;
   }
-  return UNMAPPED_LIBRARIES.includes(finding.library) ? `${RULE_DOCS_BASE}unmapped/${finding.library}.md` : undefined;
+  return ruleDocsBase && UNMAPPED_LIBRARIES.includes(finding.library) ? `${ruleDocsBase}unmapped/${finding.library}.md` : undefined;
 }
 
 /** Every generated file, keyed by path relative to docs/rules/. */

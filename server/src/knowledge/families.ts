@@ -50,8 +50,11 @@ const prefixRules: Array<[RegExp, string]> = [
   [/^__(CUDA|CUDACC|NVCC)\w*__$/, 'compiler'],
 ];
 
-/** C++ namespaces that belong to NVIDIA libraries (qualified names under them are NVIDIA symbols). */
-export const nvidiaNamespaces: Record<string, string> = {
+/**
+ * C++ namespaces that belong to NVIDIA libraries (qualified names under them are NVIDIA symbols). No
+ * prototype: the scanner asks `name in nvidiaNamespaces` for source identifiers such as `constructor`.
+ */
+export const nvidiaNamespaces: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   thrust: 'thrust',
   cub: 'cub',
   cooperative_groups: 'cooperative_groups',
@@ -59,7 +62,7 @@ export const nvidiaNamespaces: Record<string, string> = {
   cuda: 'libcudacxx',
   cutlass: 'cutlass',
   cute: 'cutlass',
-};
+});
 
 /** Kernel built-ins and keywords the compiler provides (no header declares them). */
 export const kernelBuiltins = new Set(['threadIdx', 'blockIdx', 'blockDim', 'gridDim', 'warpSize']);
@@ -69,7 +72,10 @@ const anyPrefix = new RegExp(prefixRules.map(([re]) => `(?:${re.source.slice(1, 
 
 /** Could `name` be NVIDIA's? (Header catalogue, kernel built-ins or a library prefix.) */
 export function isNvidiaCandidate(name: string): boolean {
-  return declared.has(name) || kernelBuiltins.has(name) || anyPrefix.test(name);
+  if (declared.has(name) || kernelBuiltins.has(name)) return true;
+  // Every prefix rule starts with c, C, n, N or _: skip the regex for all other tokens.
+  const c = name.charCodeAt(0);
+  return (c === 99 || c === 67 || c === 110 || c === 78 || c === 95) && anyPrefix.test(name);
 }
 
 /** Classifies an identifier that has no mapping entry; undefined when it is not an NVIDIA name. */

@@ -2,7 +2,7 @@
  * The knowledge base: built-in mapping data plus optional user rules, indexed by CUDA name.
  * Every consumer (scanner, hover, fixer, report, docs) reads mappings through this module.
  */
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { mappingFileSchema, type MappingEntry, type MappingFile } from './schema';
 import { builtinFiles } from './data';
 
@@ -10,8 +10,12 @@ export type { MappingEntry, MappingFile, FixRecipe, MappingKind, SymbolKind } fr
 
 export class KnowledgeError extends Error {}
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
-const validateFile = ajv.compile<MappingFile>(mappingFileSchema);
+// Compiled on first use: only user rule files (and the tests) need validation at run time.
+let validateFile: ValidateFunction<MappingFile> | undefined;
+function validator(): ValidateFunction<MappingFile> {
+  validateFile ??= new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile<MappingFile>(mappingFileSchema);
+  return validateFile;
+}
 
 function describeError(file: MappingFile | unknown, source: string, err: ErrorObject): string {
   // instancePath looks like /entries/12/fix/call: name the entry by its first CUDA symbol.
@@ -27,7 +31,8 @@ function describeError(file: MappingFile | unknown, source: string, err: ErrorOb
 
 /** Validates one knowledge file; returns human-readable errors naming the entry and the field. */
 export function validateMappingFile(data: unknown, source: string): string[] {
-  const schemaErrors = validateFile(data) ? [] : (validateFile.errors ?? []).map((e) => describeError(data, source, e));
+  const validate = validator();
+  const schemaErrors = validate(data) ? [] : (validate.errors ?? []).map((e) => describeError(data, source, e));
   const entries = (data as MappingFile | undefined)?.entries;
   return Array.isArray(entries) ? [...schemaErrors, ...semanticErrors(entries, source)] : schemaErrors;
 }
@@ -77,18 +82,12 @@ export class KnowledgeBase {
 
   private static builtinInstance: KnowledgeBase | undefined;
 
-  /** The built-in data, validated once per process. Throws KnowledgeError on a broken data file. */
+  /**
+   * The built-in data. It is validated by the test suite (test/unit/knowledge/schema.test.ts), not at
+   * every start: validation costs ~0.1 s, paid again by each worker thread and server start.
+   */
   static builtin(): KnowledgeBase {
-    if (!this.builtinInstance) {
-      const all: MappingEntry[] = [];
-      const errors: string[] = [];
-      for (const [name, file] of Object.entries(builtinFiles)) {
-        errors.push(...validateMappingFile(file, name));
-        all.push(...(file as MappingFile).entries);
-      }
-      if (errors.length) throw new KnowledgeError(`built-in knowledge base is invalid:\n${errors.join('\n')}`);
-      this.builtinInstance = new KnowledgeBase(all);
-    }
+    this.builtinInstance ??= new KnowledgeBase(Object.values(builtinFiles).flatMap((file) => (file as MappingFile).entries));
     return this.builtinInstance;
   }
 }

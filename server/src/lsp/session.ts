@@ -72,6 +72,8 @@ export class Session {
   private eventTimer: NodeJS.Timeout | undefined;
   private scanning: Promise<boolean> | undefined;
   private weightsKey = '{}';
+  /** Skipped-file lines already logged. */
+  private loggedSkips = new Set<string>();
   /** Open documents over maxFileSizeMB (logged once each). */
   private tooLarge = new Set<string>();
 
@@ -417,6 +419,7 @@ export class Session {
 
   /** After the index changed: new declarations re-analyse open documents; the client hears of the new totals. */
   private workspaceChanged(): void {
+    this.logSkipped();
     const declared = this.index.declared();
     if (declared.size !== this.declared.size || [...declared].some((d) => !this.declared.has(d))) {
       this.declared = declared;
@@ -425,6 +428,20 @@ export class Session {
     }
     this.notifySummary();
     this.refreshLenses();
+  }
+
+  /** Names every file the workspace scan skipped (too large, binary, unreadable, crashed) in the log, once. */
+  private logSkipped(): void {
+    try {
+      for (const s of this.index.project(this.indexOptions()).skipped) {
+        const line = `${s.path}: skipped: ${s.reason}`;
+        if (this.loggedSkips.has(line)) continue;
+        this.loggedSkips.add(line);
+        this.connection.console.warn(line);
+      }
+    } catch (e) {
+      this.logError('listing the skipped files failed', e);
+    }
   }
 
   summary(params: ProjectSummaryParams | null | undefined): ProjectSummaryResult {

@@ -36,7 +36,7 @@ export const DEFAULT_SETTINGS: Settings = {
   effortWeights: {},
   scanOnStartup: true,
   maxFileSizeMB: 10,
-  debounceMs: 150,
+  debounceMs: 0,
 };
 
 const SEVERITIES: Record<Exclude<SeverityName, 'off'>, DiagnosticSeverity> = {

@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import micromatch from 'micromatch';
 import { pathToFileURL } from 'node:url';
-import { listSourceFiles } from '../analysis/files';
+import * as fs from 'node:fs';
+import { listSourceFiles, type ListedFile } from '../analysis/files';
 import { analyzeFiles, dropProjectDeclared, summarize, type FileResult, type ProjectAnalysis } from '../analysis/project';
 import type { AnalysisOptions } from '../analysis/analyze';
 import { effortInputFromAnalysis, estimateProject, type EffortEstimate, type EffortWeights } from '../effort';
@@ -82,9 +83,11 @@ export class WorkspaceIndex {
     if (stale()) return false;
     const next = new Map<string, Entry>();
     for (let i = 0; i < files.length; i++) {
-      const file = files[i];
-      next.set(file, await this.analyze(file, options));
-      progress?.(i + 1, files.length, next.get(file)!.display);
+      const file = files[i].absolute;
+      const entry = await this.analyze(files[i], options);
+      // A file deleted since the listing is gone, not "skipped" (its watcher event may never come).
+      if (entry.result || fs.existsSync(file) || files[i].skip) next.set(file, entry);
+      progress?.(i + 1, files.length, entry.display);
       // Let requests (and cancellations) in between files.
       await new Promise((resolve) => setImmediate(resolve));
       if (stale()) return false;
@@ -97,15 +100,16 @@ export class WorkspaceIndex {
   }
 
   /** Files on disk that the settings select (gitignored files left out, like the CLI). */
-  private async list(options: IndexOptions): Promise<string[]> {
+  private async list(options: IndexOptions): Promise<ListedFile[]> {
     if (!this.folders.length) return [];
     const listed = await listSourceFiles(this.folders, { exclude: options.exclude, extensions: extensionsOf(options.include) });
-    return listed.files.map((f) => f.absolute).filter((f) => this.includes(f, options));
+    return listed.files.filter((f) => this.includes(f.absolute, options));
   }
 
-  private async analyze(file: string, options: IndexOptions): Promise<Entry> {
-    const { display } = this.locate(file);
-    const project = await analyzeFiles([{ absolute: file, display }], { ...options, maxFileBytes: options.maxFileBytes });
+  private async analyze(file: ListedFile | string, options: IndexOptions): Promise<Entry> {
+    const listed = typeof file === 'string' ? { absolute: file } : file;
+    const { display } = this.locate(listed.absolute);
+    const project = await analyzeFiles([{ ...listed, display }], { ...options, maxFileBytes: options.maxFileBytes });
     return project.files.length ? { display, result: project.files[0] } : { display, skipped: project.skipped[0]?.reason ?? 'not analysed' };
   }
 
@@ -126,15 +130,16 @@ export class WorkspaceIndex {
       }
     }
     const toAnalyse = new Set(changes.changed.map((f) => path.resolve(f)).filter((f) => this.entries.has(f)));
+    const listed = new Map<string, ListedFile>();
     if (changes.created.length) {
-      const selected = new Set(await this.list(options));
+      for (const l of await this.list(options)) listed.set(l.absolute, l);
       for (const f of changes.created.map((c) => path.resolve(c))) {
-        if (selected.has(f)) toAnalyse.add(f);
-        else for (const s of selected) if (s.startsWith(f + path.sep) && !this.entries.has(s)) toAnalyse.add(s); // a created folder
+        if (listed.has(f)) toAnalyse.add(f);
+        else for (const s of listed.keys()) if (s.startsWith(f + path.sep) && !this.entries.has(s)) toAnalyse.add(s); // a created folder
       }
     }
     for (const file of toAnalyse) {
-      this.entries.set(file, await this.analyze(file, options));
+      this.entries.set(file, await this.analyze(listed.get(file) ?? file, options));
       changedAny = true;
     }
     if (changedAny) this.cache = undefined;

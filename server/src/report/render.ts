@@ -21,7 +21,8 @@ export function renderReport(report: JsonReport, format: ReportFormat, options: 
     case 'text':
       return renderTextSummary(report);
     case 'json':
-      return JSON.stringify(report, null, 2);
+      // Compact: reports of large code bases run to hundreds of MB pretty-printed (pipe to `jq` to read).
+      return JSON.stringify(report);
     case 'html':
       return renderHtml(report);
     case 'md':

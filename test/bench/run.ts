@@ -1,0 +1,248 @@
+/**
+ * `npm run bench`: the performance benchmarks of issue 7, each against a baseline measured in the same
+ * run (these machines are noisy, so ratios matter more than absolute times).
+ *   1. analysis vs parse: `ascendify report --format json --jobs 1` against parsing the same files alone;
+ *   2. scaling: report wall time with --jobs 1 against --jobs <cores>;
+ *   3. editor latency over LSP on a 5,000-line file: first diagnostics on open, and one-character edits
+ *      to the matching publishDiagnostics (p50, p95 over 200 edits);
+ *   4. memory: peak RSS of the server after a workspace scan of the corpus, and of the CLI.
+ * Options: --files N (default 2000), --mb M (default 20), --runs R (default 3), --edits E (default 200).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { generateCorpus } from './corpus';
+
+const REPO = path.resolve(__dirname, '..');
+const DIST = path.join(REPO, 'dist');
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const FILES = arg('files', 2000);
+const MB = arg('mb', 20);
+const RUNS = arg('runs', 3);
+const EDITS = arg('edits', 200);
+const CORES = os.availableParallelism();
+/** --only analysis|scaling|editor|memory runs one benchmark (all by default). */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const wanted = (name: string) => !ONLY || ONLY === name;
+
+interface RunResult {
+  ms: number;
+  peakRssMb: number;
+  stdout: string;
+}
+
+/** Runs `node <args>`, timing it and sampling its peak RSS (VmHWM) until it exits. */
+function runNode(args: string[]): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    const sample = () => {
+      peak = Math.max(peak, vmHwmMb(child.pid!));
+    };
+    const timer = setInterval(sample, 20);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const ms = performance.now() - started;
+      if (code !== 0) reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr}`));
+      else resolve({ ms, peakRssMb: peak, stdout });
+    });
+  });
+}
+
+function vmHwmMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+
+/** Alternates the two commands so drifting machine load hits both alike; returns the median times. */
+async function compare(a: string[], b: string[]): Promise<[RunResult, RunResult]> {
+  const ra: RunResult[] = [];
+  const rb: RunResult[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    ra.push(await runNode(a));
+    rb.push(await runNode(b));
+  }
+  const pick = (rs: RunResult[]) => rs.find((r) => r.ms === median(rs.map((x) => x.ms)))!;
+  return [pick(ra), pick(rb)];
+}
+
+async function editorLatency(file: string): Promise<{ openMs: number; p50: number; p95: number; max: number }> {
+  const child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const waiters = new Map<number, (t: number) => void>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: { version?: number }) => {
+    const w = waiters.get(p.version ?? -1);
+    if (w) w(performance.now());
+  });
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ scanOnStartup: false })));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: null, workspaceFolders: null,
+    capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+  });
+  await conn.sendNotification('initialized', {});
+  const uri = pathToFileURL(file).toString();
+  let text = fs.readFileSync(file, 'utf8');
+  const published = (version: number) => new Promise<number>((resolve) => waiters.set(version, resolve));
+
+  // Warm-up document so grammar loading is not counted as "time to first diagnostics".
+  const warm = published(1);
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: `${uri}.warm.cu`, languageId: 'cuda-cpp', version: 1, text: 'void f() {}\n' } });
+  await warm;
+  waiters.clear();
+
+  let t0 = performance.now();
+  const first = published(1);
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cuda-cpp', version: 1, text } });
+  const openMs = (await first) - t0;
+
+  const lines = text.split('\n');
+  const latencies: number[] = [];
+  for (let v = 2; v < EDITS + 2; v++) {
+    // Type one character at the end of a line spread over the file (a space: valid C++, same findings).
+    const line = Math.floor(((v * 7919) % lines.length));
+    const character = lines[line].length;
+    lines[line] += ' ';
+    const done = published(v);
+    t0 = performance.now();
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: v },
+      contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: ' ' }],
+    });
+    latencies.push((await done) - t0);
+    waiters.delete(v);
+  }
+  text = lines.join('\n');
+  await conn.sendRequest('shutdown');
+  await conn.sendNotification('exit');
+  child.kill();
+  return { openMs, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) };
+}
+
+async function serverScanRss(folder: string): Promise<{ ms: number; peakRssMb: number; files: number }> {
+  const child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ scanOnStartup: true })));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification('$/progress', () => undefined);
+  conn.listen();
+  const started = performance.now();
+  const uri = pathToFileURL(folder).toString();
+  await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'corpus' }],
+    capabilities: { workspace: { configuration: true, workspaceFolders: true }, window: { workDoneProgress: true } },
+  });
+  await conn.sendNotification('initialized', {});
+  let summary: { state: string; summary?: { filesScanned: number } } = { state: 'scanning' };
+  while (summary.state !== 'ready') {
+    await new Promise((r) => setTimeout(r, 200));
+    summary = await conn.sendRequest('ascendify/projectSummary', {});
+  }
+  const ms = performance.now() - started;
+  const peakRssMb = vmHwmMb(child.pid!);
+  await conn.sendRequest('shutdown');
+  await conn.sendNotification('exit');
+  child.kill();
+  return { ms, peakRssMb, files: summary.summary?.filesScanned ?? 0 };
+}
+
+function fiveThousandLineFile(dir: string): string {
+  const file = path.join(dir, 'editor', 'big5000.cu');
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Concatenate corpus files until 5,000 lines: realistic content, deterministic.
+  const out: string[] = [];
+  for (const f of (fs.readdirSync(path.join(dir, 'corpus', 'module1')) as string[]).sort()) {
+    for (const line of fs.readFileSync(path.join(dir, 'corpus', 'module1', f), 'utf8').split('\n')) {
+      if (out.length < 5000 && !line.startsWith('#define CHECK_')) out.push(line.replace(/CHECK_\d+/g, 'CHECK'));
+    }
+  }
+  fs.writeFileSync(file, `#define CHECK(x) (x)\n${out.slice(0, 4999).join('\n')}\n`);
+  return file;
+}
+
+(async () => {
+  const base = path.join(os.tmpdir(), `ascendify-bench-${FILES}-${MB}`);
+  const corpus = path.join(base, 'corpus');
+  if (!fs.existsSync(path.join(base, 'done'))) {
+    const g = generateCorpus(corpus, { files: FILES, totalBytes: MB * 1e6, seed: 20261129 });
+    fs.writeFileSync(path.join(base, 'done'), JSON.stringify(g));
+  }
+  const { bytes } = JSON.parse(fs.readFileSync(path.join(base, 'done'), 'utf8'));
+  const sizeMb = bytes / 1e6;
+  const out = path.join(base, 'report.json');
+  const cli = path.join(DIST, 'cli.js');
+  const rows: string[][] = [];
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+
+  log(`corpus: ${FILES} files, ${sizeMb.toFixed(1)} MB in ${corpus}`);
+  if (wanted('analysis')) {
+  const [parse, full] = await compare(
+    [path.join(DIST, 'bench-parse-only.js'), corpus],
+    [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', '1', '--quiet'],
+  );
+  const parseMbs = sizeMb / (parse.ms / 1000);
+  const fullMbs = sizeMb / (full.ms / 1000);
+  rows.push(['analysis vs parse (1 thread)', `parse ${parseMbs.toFixed(2)} MB/s, report ${fullMbs.toFixed(2)} MB/s`, `${(fullMbs / parseMbs).toFixed(2)} (target >= 0.75)`]);
+  log(rows.at(-1)!.join(' | '));
+  }
+
+  let cliRss = '';
+  if (wanted('scaling')) {
+  const [one, many] = await compare(
+    [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', '1', '--quiet'],
+    [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', String(CORES), '--quiet'],
+  );
+  rows.push([`scaling --jobs 1 vs --jobs ${CORES}`, `${(one.ms / 1000).toFixed(2)} s vs ${(many.ms / 1000).toFixed(2)} s`, `${(one.ms / many.ms).toFixed(2)}x (target >= 1.7x on 2 cores)`]);
+  log(rows.at(-1)!.join(' | '));
+  cliRss = `${one.peakRssMb.toFixed(0)} MB / ${many.peakRssMb.toFixed(0)} MB`;
+  }
+
+  if (wanted('editor')) {
+  const editor = await editorLatency(fiveThousandLineFile(base));
+  rows.push(['editor: first diagnostics on open (5,000 lines)', `${editor.openMs.toFixed(1)} ms`, 'target < 100 ms']);
+  rows.push([`editor: edit to diagnostics (${EDITS} edits)`, `p50 ${editor.p50.toFixed(1)} ms, p95 ${editor.p95.toFixed(1)} ms, max ${editor.max.toFixed(1)} ms`, 'target p95 < 20 ms']);
+  log(rows.at(-2)!.join(' | '));
+  log(rows.at(-1)!.join(' | '));
+  }
+
+  if (wanted('memory')) {
+  const scan = await serverScanRss(corpus);
+  rows.push(['server: workspace scan of the corpus', `${scan.files} files in ${(scan.ms / 1000).toFixed(1)} s, peak RSS ${scan.peakRssMb.toFixed(0)} MB`, 'target < 400 MB']);
+  log(rows.at(-1)!.join(' | '));
+  }
+  if (cliRss) rows.push(['CLI: report --jobs 1 / --jobs N peak RSS', cliRss, '']);
+
+  const header = `Ascendify benchmarks ${new Date().toISOString()} · ${CORES} cores · Node ${process.version} · ${os.cpus()[0]?.model ?? ''} · corpus ${FILES} files, ${sizeMb.toFixed(1)} MB · median of ${RUNS} runs`;
+  const table = ['| benchmark | measured | ratio / target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const results = path.join(REPO, 'test-artifacts', 'bench-results.md');
+  fs.mkdirSync(path.dirname(results), { recursive: true });
+  fs.writeFileSync(results, `${header}\n\n${table}\n`);
+  console.log(`${header}\n\n${table}\n\nwritten to ${path.relative(process.cwd(), results)}`);
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
