@@ -86,8 +86,11 @@ async function compare(a: string[], b: string[]): Promise<[RunResult, RunResult]
   return [pick(ra), pick(rb)];
 }
 
+/** Node flags for the spawned server, e.g. BENCH_SERVER_NODE_FLAGS="--cpu-prof" to profile it. */
+const SERVER_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
 async function editorLatency(file: string): Promise<{ openMs: number; p50: number; p95: number; max: number }> {
-  const child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiters = new Map<number, (t: number) => void>();
   conn.onNotification('textDocument/publishDiagnostics', (p: { version?: number }) => {
@@ -135,10 +138,19 @@ async function editorLatency(file: string): Promise<{ openMs: number; p50: numbe
     waiters.delete(v);
   }
   text = lines.join('\n');
+  await stopServer(conn, child);
+  return { openMs, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) };
+}
+
+/** Shuts the server down politely (so profilers and exit hooks run), killing it only if it hangs. */
+async function stopServer(conn: ReturnType<typeof createMessageConnection>, child: ReturnType<typeof spawn>): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
-  child.kill();
-  return { openMs, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) };
+  const timer = setTimeout(() => child.kill(), 5000);
+  await exited;
+  clearTimeout(timer);
+  conn.dispose();
 }
 
 async function serverScanRss(folder: string): Promise<{ ms: number; peakRssMb: number; files: number }> {
@@ -163,9 +175,7 @@ async function serverScanRss(folder: string): Promise<{ ms: number; peakRssMb: n
   }
   const ms = performance.now() - started;
   const peakRssMb = vmHwmMb(child.pid!);
-  await conn.sendRequest('shutdown');
-  await conn.sendNotification('exit');
-  child.kill();
+  await stopServer(conn, child);
   return { ms, peakRssMb, files: summary.summary?.filesScanned ?? 0 };
 }
 

@@ -171,4 +171,25 @@ describe('settings and rules', () => {
     ]);
     expect(client.messages).toHaveLength(1);
   });
+
+  it('in an untrusted workspace the workspace rule file is not loaded; granting trust loads it', async () => {
+    const rules = {
+      entries: [{
+        cuda: ['gpuAlloc'], kind: 'function', library: 'inhouse', category: 'memory', ascend: 'npuAlloc', mapping: 'rename',
+        notes: 'In-house allocator.', docUrl: 'https://example.com/npuAlloc',
+      }],
+    };
+    const dir = workspace({ '.ascendify.json': JSON.stringify(rules) });
+    const client = await start(dir, { scanOnStartup: false, workspaceTrusted: false });
+    const uri = fileUri(path.join(dir, 'main.cu'));
+    await client.open(uri, 'void f(void **p) { gpuAlloc(p, 16); cudaFree(*p); }\n');
+    const d1 = await client.diagnosticsFor(uri, 1);
+    expect(d1.diagnostics.map((d) => d.code)).toEqual(['runtime/cudaFree']);
+
+    const count = client.published.length;
+    client.settings = { scanOnStartup: false, workspaceTrusted: true };
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    const d2 = await client.waitFor('diagnostics once trusted', () => client.published.slice(count).find((p) => p.uri === uri));
+    expect(d2.diagnostics.map((d) => d.code)).toEqual(['inhouse/gpuAlloc', 'runtime/cudaFree']);
+  });
 });

@@ -4,7 +4,9 @@
  */
 import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
-import { scanTree, type KernelSite } from './scan';
+import { scanTree, type KernelSite, type Rescan, type ScanResult } from './scan';
+
+export type { Rescan, ScanResult } from './scan';
 import { lineStartsOf, positionOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
 
 export type { Finding, PortingTarget, FindingKind, ResolvedMapping } from './resolve';
@@ -52,16 +54,31 @@ export interface FileAnalysis {
 
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */
 export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions): FileAnalysis {
-  const scan = scanTree(tree, text, parser, options.kb);
+  return fromScan(scanTree(tree, text, parser, options.kb), text, options);
+}
+
+/**
+ * Re-analyses after edits, scanning only the changed span (`rescan`: the previous scan of the same
+ * document under the same options, and where the text changed). Returns the scan to pass next time.
+ * Without `rescan` it is a full analysis. Results equal a full analysis of the new text.
+ */
+export function reanalyzeTree(
+  tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions, rescan?: Rescan,
+): { analysis: FileAnalysis; scan: ScanResult } {
+  const scan = scanTree(tree, text, parser, options.kb, rescan);
+  return { analysis: fromScan(scan, text, options), scan };
+}
+
+function fromScan(scan: ScanResult, text: string, options: AnalysisOptions): FileAnalysis {
   const lineStarts = lineStartsOf(text);
-  const kept = scan.occurrences.filter((o) => !(o.family?.source === 'prefix' && scan.declared.has(o.symbol)));
-  kept.sort((a, b) => a.start - b.start || a.end - b.end);
+  const end = scan.openCommentAt ?? Infinity; // an unterminated comment runs to the end of the file
+  const kept = scan.occurrences.filter((o) => o.start < end && !(o.family?.source === 'prefix' && scan.declared.has(o.symbol)));
   const findings = resolveOccurrences(kept, options.kb, options.target, lineStarts)
     .filter((f) => !scan.suppressedLines.has(f.line - 1));
   const prefixOnly = [...new Set(kept.filter((o) => o.family?.source === 'prefix').map((o) => o.symbol))];
   return {
     findings,
-    kernels: scan.kernels.map((k) => kernelInfo(k, findings, lineStarts)),
+    kernels: scan.kernels.filter((k) => k.start < end).map((k) => kernelInfo(k, findings, lineStarts)),
     declared: [...scan.declared],
     prefixOnly,
     errorNodes: scan.errorNodes,

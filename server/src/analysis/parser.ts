@@ -45,13 +45,20 @@ export class CudaParser {
     this.parser.setLanguage(language);
   }
 
-  /** Parses `text`; pass the previous tree (already `edit()`ed) to re-parse incrementally. */
+  /**
+   * Parses `text`; pass the previous tree (already `edit()`ed) to re-parse incrementally. A lone `\r`
+   * (old Mac or mixed line endings) is a line break for editors and compilers but not for the grammar
+   * (a `//` comment would run on over it), so the parser sees `\n` there: same length, same offsets.
+   */
   parse(text: string, previous?: Tree): Tree {
-    const tree = this.parser.parse(text, previous ?? null);
+    const tree = this.parser.parse(text.includes('\r') ? text.replace(LONE_CR, '\n') : text, previous ?? null);
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
   }
 }
+
+const LONE_CR = /\r(?!\n)/g;
+const LINE_BREAK = /\r\n?|\n/g;
 
 let shared: CudaParser | undefined;
 
@@ -66,12 +73,20 @@ export async function getParser(): Promise<CudaParser> {
  * which is what web-tree-sitter uses for JS strings) and the inserted text.
  */
 export function editFor(oldText: string, start: number, oldEnd: number, insertedText: string): Edit {
+  // Rows as the parser counts them: a lone `\r` is a line break too (see `parse`).
   const position = (text: string, offset: number) => {
     let row = 0;
     let lineStart = 0;
-    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-      row++;
-      lineStart = i + 1;
+    if (!text.includes('\r')) {
+      for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+        row++;
+        lineStart = i + 1;
+      }
+    } else {
+      for (const m of text.slice(0, offset).matchAll(LINE_BREAK)) {
+        row++;
+        lineStart = m.index + m[0].length;
+      }
     }
     return { row, column: offset - lineStart };
   };

@@ -51,7 +51,19 @@ export function ruleIdFor(entry: MappingEntry | undefined, library: string): str
   return entry ? `${entry.library}/${entry.cuda[0]}` : `unmapped/${library}`;
 }
 
+const resolvedCache: Record<PortingTarget, WeakMap<MappingEntry, ResolvedMapping>> = { a2a3: new WeakMap(), '950': new WeakMap() };
+
+/** The entry's answer for a target (shared, read-only objects: one per entry and target). */
 export function resolveEntry(entry: MappingEntry, target: PortingTarget): ResolvedMapping {
+  let r = resolvedCache[target].get(entry);
+  if (!r) {
+    r = computeResolved(entry, target);
+    resolvedCache[target].set(entry, r);
+  }
+  return r;
+}
+
+function computeResolved(entry: MappingEntry, target: PortingTarget): ResolvedMapping {
   const base: ResolvedMapping = {
     ascend: entry.ascend, ascendHeader: entry.ascendHeader, signature: entry.signature, mapping: entry.mapping,
     notes: entry.notes, docUrl: entry.docUrl, fix: entry.fix,

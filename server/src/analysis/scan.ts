@@ -41,14 +41,24 @@ export interface KernelSite {
 }
 
 export interface ScanResult {
+  /** Sorted by start offset. */
   occurrences: Occurrence[];
   kernels: KernelSite[];
   /** Names the file itself declares (functions, variables, macros, types), among the prefix-only candidates. */
   declared: Set<string>;
+  /** Where those declarations are (kept so an incremental re-scan can shift or drop them). */
+  declarations: Array<{ name: string; start: number }>;
   /** Lines (0-based) on which findings are suppressed by an `ascendify-ignore` comment. */
   suppressedLines: Set<number>;
   /** Number of ERROR nodes: a measure of how well the file parsed. */
   errorNodes: number;
+  /**
+   * Start of a block comment that is never closed, if any: in C it runs to the end of the file, so
+   * nothing after it is code (the analysis drops occurrences from there; the scan keeps them for re-scans).
+   */
+  openCommentAt?: number;
+  /** The namespace aliases and using-directives in force (a re-scan is partial only while they stay the same). */
+  namespaces: string;
 }
 
 /** Keywords the CUDA compiler adds; the grammar gives most of them their own node type. */
@@ -72,6 +82,7 @@ const MACRO_SUFFIX = '\n}';
 const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|<<</g;
 const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"][^>"\n]*[>"])/gm;
 const IGNORE_MARK = /ascendify-ignore(-next-line)?\b/g;
+const GLOBAL = /\b__global__\b/g;
 const ALIAS = /\bnamespace[ \t\n]+([A-Za-z_]\w*)[ \t\n]*=[ \t\n]*(?:::)?([A-Za-z_][\w:]*)/g;
 const USING_NAMESPACE = /\busing[ \t\n]+namespace[ \t\n]+(?:::)?([A-Za-z_][\w:]*)/g;
 
@@ -100,18 +111,102 @@ interface ScanState {
   qualifiedSeen: Set<number>;
 }
 
-export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase): ScanResult {
-  const result: ScanResult = { occurrences: [], kernels: [], declared: new Set(), suppressedLines: new Set(), errorNodes: 0 };
+/**
+ * A re-scan after edits: the previous result (for the text before the edits) and the span of the new
+ * text that changed, `[start, end)`, with `delta` = new length - old length. Everything outside the span
+ * is the old text (after it, shifted by delta), so its occurrences are reused.
+ */
+export interface Rescan {
+  previous: ScanResult;
+  start: number;
+  end: number;
+  delta: number;
+}
+
+export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase, rescan?: Rescan): ScanResult {
+  const result: ScanResult = {
+    occurrences: [], kernels: [], declared: new Set(), declarations: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '',
+  };
   const state: ScanState = {
     fileText: text, kb, parser, result, aliases: new Map(), usedNamespaces: [], macroBodies: new Set(), qualifiedSeen: new Set(),
   };
   const root = tree.rootNode;
-  if (root.hasError) result.errorNodes = countErrors(root);
+  if (root.hasError) {
+    result.errorNodes = countErrors(root);
+    result.openCommentAt = openComment(root, text);
+  }
   collectNamespaces(root, text, state);
-  scanSegment({ tree, text, fileOffset: 0, treeOffset: 0, inMacro: false }, state);
+  // Whole-file passes that look at few places (includes, kernels, suppressions) always run in full.
   scanIncludes(root, text, state);
+  scanKernels(root, text, state);
   scanSuppressions(root, text, state);
+  result.namespaces = JSON.stringify([[...state.aliases], state.usedNamespaces]);
+  // A change to namespace aliases or using-directives can change names anywhere: scan it all again.
+  const span = rescan && rescan.previous.namespaces === result.namespaces ? rescanSpan(root, text, rescan) : undefined;
+  if (!span) {
+    scanSegment({ tree, text, fileOffset: 0, treeOffset: 0, inMacro: false }, state);
+  } else {
+    reuseOutside(rescan!, span, result);
+    scanSegment({ tree, text: text.slice(span.start, span.end), fileOffset: span.start, treeOffset: span.start, inMacro: false }, state);
+  }
+  result.occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
+  for (const d of result.declarations) result.declared.add(d.name);
   return result;
+}
+
+/**
+ * The span to re-scan: the changed span widened to whole lines (a token's role can depend on what
+ * follows it on the line) and to any `#define` it touches (macro bodies are scanned as a whole).
+ */
+function rescanSpan(root: Node, text: string, r: Rescan): { start: number; end: number } {
+  let start = text.lastIndexOf('\n', Math.max(0, r.start - 1)) + 1;
+  let end = text.indexOf('\n', r.end);
+  end = end === -1 ? text.length : end;
+  for (const at of [start, Math.max(start, end - 1)]) {
+    for (let n: Node | null = root.descendantForIndex(at); n; n = n.parent) {
+      if (n.type === 'preproc_def' || n.type === 'preproc_function_def') {
+        start = Math.min(start, n.startIndex);
+        end = Math.max(end, n.endIndex);
+        break;
+      }
+    }
+  }
+  // An occurrence that straddles the span edge (a launch `<<<...>>>` over two lines) is re-scanned whole.
+  for (const o of r.previous.occurrences) {
+    if (o.start < start && o.end > start) start = o.start;
+    if (o.start < end - r.delta && o.end + r.delta > end) end = o.end + r.delta;
+  }
+  return { start, end };
+}
+
+/** Keeps the previous occurrences and declarations outside the re-scanned span (shifted after it). */
+function reuseOutside(r: Rescan, span: { start: number; end: number }, result: ScanResult): void {
+  // In old-text coordinates the span ends `delta` earlier.
+  const oldEnd = span.end - r.delta;
+  for (const o of r.previous.occurrences) {
+    if (o.construct === 'header') continue; // scanIncludes redoes every #include
+    if (o.end <= span.start && o.start < span.start) result.occurrences.push(o);
+    else if (o.start >= oldEnd) {
+      // The previous scan is discarded after a re-scan, so its occurrences are moved, not copied.
+      o.start += r.delta;
+      o.end += r.delta;
+      result.occurrences.push(o);
+    }
+  }
+  for (const d of r.previous.declarations) {
+    if (d.start < span.start) result.declarations.push(d);
+    else if (d.start >= oldEnd) result.declarations.push({ name: d.name, start: d.start + r.delta });
+  }
+}
+
+/** A `/*` after the file's last `*\/` that is code (not inside a comment, string or character literal). */
+function openComment(root: Node, text: string): number | undefined {
+  const lastClose = text.lastIndexOf('*/');
+  for (let i = text.indexOf('/*', lastClose === -1 ? 0 : lastClose + 2); i !== -1; i = text.indexOf('/*', i + 2)) {
+    const type = root.descendantForIndex(i)?.type ?? '';
+    if (type !== 'comment' && !/string|char_literal|raw_string|system_lib/.test(type)) return i;
+  }
+  return undefined;
 }
 
 function countErrors(node: Node): number {
@@ -167,8 +262,6 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
   }
   if (QUALIFIERS.has(type)) {
     add(state, { symbol: type, construct: 'qualifier', start, end, isCall: false, inMacro: seg.inMacro });
-    const parent = node.parent;
-    if (type === '__global__' && parent?.type === 'function_definition' && !seg.inMacro) recordKernel(parent, state);
     return;
   }
   if (type === 'asm' || type === '__asm__') {
@@ -202,7 +295,7 @@ function visitName(node: Node, name: string, start: number, end: number, seg: Se
   if (family.source === 'prefix') {
     // Prefix-only names are dropped when the code declares them, so record declarations of those.
     const parent = node.parent;
-    if (parent && isDeclaringPosition(node, parent, parent.type)) state.result.declared.add(name);
+    if (parent && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
     // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
     if (isCall && /^[A-Z0-9_]+$/.test(name)) return;
   }
@@ -273,6 +366,14 @@ function visitLaunch(node: Node | null, seg: Segment, state: ScanState): void {
     symbol: '<<<>>>', construct: 'syntax', isCall: false, inMacro: seg.inMacro,
     start: launch.startIndex - seg.treeOffset + seg.fileOffset, end: launch.endIndex - seg.treeOffset + seg.fileOffset,
   });
+}
+
+/** Every `__global__` function definition of the file. */
+function scanKernels(root: Node, text: string, state: ScanState): void {
+  for (const m of text.matchAll(GLOBAL)) {
+    const node = root.descendantForIndex(m.index!, m.index! + m[0].length);
+    if (node?.type === '__global__' && node.parent?.type === 'function_definition') recordKernel(node.parent, state);
+  }
 }
 
 function recordKernel(fn: Node, state: ScanState): void {

@@ -199,8 +199,9 @@ export function writeAtomically(file: string, text: string, read: Extract<Source
     } finally {
       fs.closeSync(fd);
     }
-    fs.chmodSync(tmp, mode);
+    // Owner first: chown clears the setuid and setgid bits that chmod then puts back.
     if (typeof process.getuid === 'function' && process.getuid() === 0 && (stat.uid !== 0 || stat.gid !== 0)) fs.chownSync(tmp, stat.uid, stat.gid);
+    fs.chmodSync(tmp, mode);
     if (read.bytes && !fs.readFileSync(target).equals(Buffer.from(read.bytes))) throw new Error('the file changed on disk while it was being fixed');
     fs.renameSync(tmp, target);
   } catch (e) {

@@ -119,7 +119,8 @@ function codeBlock(text: string, lang: string): string {
 
 /** A link whose text and target cannot break out of the Markdown link syntax. */
 function link(label: string, url: string): string {
-  return /^https?:\/\/[^\s()<>]+$/.test(url) ? `[${escapeMarkdown(label)}](${url})` : escapeMarkdown(url);
+  // Only web and local-file links become clickable; anything else is shown as text.
+  return /^(https?:\/\/|file:\/\/\/)[^\s()<>]+$/.test(url) ? `[${escapeMarkdown(label)}](${url})` : escapeMarkdown(url);
 }
 
 export interface HoverOptions {

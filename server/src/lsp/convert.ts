@@ -28,7 +28,7 @@ export function findingDiagnostic(f: Finding, settings: Settings): Diagnostic | 
   const severity = severityFor(settings, f.kind);
   if (severity === undefined) return undefined;
   const href = ruleDocUrl(f);
-  const data: DiagnosticData = { ruleId: f.ruleId, symbol: f.symbol, kind: f.kind, fixable: !!f.resolved?.fix, safeFix: f.safeFix };
+  const data: DiagnosticData = { kind: f.kind, fixable: !!f.resolved?.fix, safeFix: f.safeFix };
   return {
     range: findingRange(f),
     severity,

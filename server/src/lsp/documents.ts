@@ -6,7 +6,8 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { editFor, type CudaParser, type Tree } from '../analysis/parser';
-import type { FileAnalysis } from '../analysis/analyze';
+import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
+import { ChangedSpan } from '../analysis/incremental';
 
 export class OpenDocument {
   doc: TextDocument;
@@ -17,6 +18,10 @@ export class OpenDocument {
   analysis: FileAnalysis | undefined;
   analysisVersion = -1;
   analysisGeneration = -1;
+  /** The scan behind `analysis`, and where the text changed since: the next analysis re-scans only that. */
+  private scan: ScanResult | undefined;
+  private scanGeneration = -1;
+  private readonly changed = new ChangedSpan();
   /** Highest version whose diagnostics were published (stale results never overwrite newer ones). */
   publishedVersion = -1;
   timer: NodeJS.Timeout | undefined;
@@ -41,9 +46,11 @@ export class OpenDocument {
         const start = this.doc.offsetAt(change.range.start);
         const end = this.doc.offsetAt(change.range.end);
         this.tree?.edit(editFor(text, start, end, change.text));
+        this.changed.addEdit(start, end, start + change.text.length);
       } else {
         // A full-text change: nothing to reuse.
         this.dropTree();
+        this.scan = undefined;
       }
       this.doc = TextDocument.update(this.doc, [change], version);
     }
@@ -60,10 +67,31 @@ export class OpenDocument {
       this.dropTree();
       throw e;
     }
+    if (this.tree) this.changed.addRanges(next.getChangedRanges(this.tree));
     this.tree?.delete();
     this.tree = next;
     this.treeVersion = this.version;
     return next;
+  }
+
+  /**
+   * Analyses the current text: only the changed span when the previous scan was made under the same
+   * options generation (same knowledge base), else the whole file. Caches the result for this version.
+   */
+  analyse(parser: CudaParser, options: AnalysisOptions, generation: number): FileAnalysis {
+    const tree = this.treeFor(parser); // first: re-parsing adds the parser's changed ranges
+    const sameOptions = !!this.scan && this.scanGeneration === generation;
+    if (!(sameOptions && this.changed.isEmpty() && this.analysis)) {
+      const rescan = sameOptions && !this.changed.isEmpty() ? this.changed.rescan(this.scan!) : undefined;
+      const { analysis, scan } = reanalyzeTree(tree, this.doc.getText(), parser, options, rescan);
+      this.scan = scan;
+      this.scanGeneration = generation;
+      this.analysis = analysis;
+    }
+    this.changed.reset();
+    this.analysisVersion = this.version;
+    this.analysisGeneration = generation;
+    return this.analysis!;
   }
 
   /** True when `analysis` describes the current text under options generation `generation`. */
@@ -75,6 +103,9 @@ export class OpenDocument {
     this.tree?.delete();
     this.tree = undefined;
     this.treeVersion = -1;
+    // Without the old tree the changed span is unknown: the next analysis scans the whole file.
+    this.scan = undefined;
+    this.changed.reset();
   }
 
   dispose(): void {

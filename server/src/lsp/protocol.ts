@@ -78,10 +78,8 @@ export interface FixAllResult {
   fixes: number;
 }
 
-/** What a diagnostic's `data` carries, so code actions find their finding again. */
+/** What a diagnostic's `data` carries beyond its code (the rule id) and range: for clients that filter. */
 export interface DiagnosticData {
-  ruleId: string;
-  symbol: string;
   kind: string;
   /** A fix recipe exists (a quick fix is offered). */
   fixable: boolean;

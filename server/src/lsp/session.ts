@@ -34,7 +34,7 @@ import {
 export const VERSION: string = pkg.version;
 
 /** Settings whose change alters what the workspace scan finds. */
-const SCAN_KEYS: Array<keyof Settings> = ['enable', 'include', 'exclude', 'target', 'maxFileSizeMB', 'rulesFile'];
+const SCAN_KEYS: Array<keyof Settings> = ['enable', 'include', 'exclude', 'target', 'maxFileSizeMB', 'rulesFile', 'workspaceTrusted'];
 const WATCH_DEBOUNCE_MS = 200;
 
 function uriToPath(uri: string): string | undefined {
@@ -151,7 +151,7 @@ export class Session {
       this.weightsKey = weightsKey;
       this.weights = this.loadWeights(next.effortWeights);
     }
-    if (initial || changed('rulesFile')) this.loadKnowledge();
+    if (initial || changed('rulesFile') || changed('workspaceTrusted')) this.loadKnowledge();
     if (initial || changed('include')) this.registerWatcher();
     this.generation++;
     // At start-up the documents opened so far are waiting for `ready` and analyse with these settings.
@@ -177,8 +177,12 @@ export class Session {
     }
   }
 
-  /** The rule file in use: the setting (relative to the first workspace folder), else one at the folder's root. */
+  /**
+   * The rule file in use: the setting (relative to the first workspace folder), else one at the folder's
+   * root; none in an untrusted workspace (its content would come from the workspace).
+   */
   private ruleFile(): string | undefined {
+    if (!this.settings.workspaceTrusted) return undefined;
     const root = this.index.getFolders()[0];
     if (this.settings.rulesFile) return path.resolve(root ?? process.cwd(), this.settings.rulesFile);
     return root ? findRuleFile(root) : undefined;
@@ -195,6 +199,11 @@ export class Session {
       return;
     }
     const file = this.ruleFile();
+    if (!this.settings.workspaceTrusted) {
+      const root = this.index.getFolders()[0];
+      const ignored = root && findRuleFile(root);
+      if (ignored) this.connection.console.info(`${ignored}: not loaded, the workspace is not trusted (built-in rules only)`);
+    }
     try {
       this.kb = file ? knowledgeWithRules(file) : builtin;
     } catch (e) {
@@ -275,7 +284,8 @@ export class Session {
    */
   private analysisOf(d: OpenDocument): FileAnalysis | null {
     if (!this.settings.enable || !this.kb || !this.parser || !this.selected(d)) return null;
-    if (d.isAnalysed(this.generation)) return d.analysis!;
+    // The document keeps its own analysis; names declared elsewhere in the workspace are applied on top.
+    if (d.isAnalysed(this.generation)) return withoutDeclared(d.analysis!, this.declared);
     const text = d.doc.getText();
     if (Buffer.byteLength(text) > this.settings.maxFileSizeMB * 1024 * 1024) {
       if (!this.tooLarge.has(d.uri)) this.connection.console.log(`${d.uri}: over ascendify.maxFileSizeMB (${this.settings.maxFileSizeMB} MB), not analysed`);
@@ -283,12 +293,7 @@ export class Session {
       return null;
     }
     this.tooLarge.delete(d.uri);
-    const tree = d.treeFor(this.parser);
-    const analysis = withoutDeclared(analyzeTree(tree, text, this.parser, { kb: this.kb, target: this.settings.target }), this.declared);
-    d.analysis = analysis;
-    d.analysisVersion = d.version;
-    d.analysisGeneration = this.generation;
-    return analysis;
+    return withoutDeclared(d.analyse(this.parser, { kb: this.kb, target: this.settings.target }, this.generation), this.declared);
   }
 
   private async publish(d: OpenDocument): Promise<void> {

@@ -24,6 +24,11 @@ export interface Settings {
   maxFileSizeMB: number;
   /** Delay between the last keystroke and the analysis of a changed document. */
   debounceMs: number;
+  /**
+   * VS Code's workspace trust, sent by the extension (absent from other editors: trusted). In an
+   * untrusted workspace no rule file from the workspace is loaded: only the built-in knowledge is used.
+   */
+  workspaceTrusted: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -37,6 +42,7 @@ export const DEFAULT_SETTINGS: Settings = {
   scanOnStartup: true,
   maxFileSizeMB: 10,
   debounceMs: 0,
+  workspaceTrusted: true,
 };
 
 const SEVERITIES: Record<Exclude<SeverityName, 'off'>, DiagnosticSeverity> = {
@@ -91,5 +97,6 @@ export function readSettings(raw: unknown): Settings {
     scanOnStartup: typeof r.scanOnStartup === 'boolean' ? r.scanOnStartup : d.scanOnStartup,
     maxFileSizeMB: positive(r.maxFileSizeMB) ?? d.maxFileSizeMB,
     debounceMs: typeof r.debounceMs === 'number' && r.debounceMs >= 0 ? r.debounceMs : d.debounceMs,
+    workspaceTrusted: r.workspaceTrusted !== false,
   };
 }

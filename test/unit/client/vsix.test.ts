@@ -7,11 +7,17 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../../..');
 
 describe('VSIX contents', () => {
-  it('are the three bundles, the two .wasm files, package.json, README and LICENSE, nothing else', () => {
+  it('are the three bundles, the two .wasm files, the rule pages, package.json, README and LICENSE, nothing else', () => {
     const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], {
       cwd: root, encoding: 'utf8',
     });
-    expect(out.split('\n').filter(Boolean).sort()).toEqual([
+    const files = out.split('\n').filter(Boolean).sort();
+    // Diagnostics link the generated reference pages as local files (knowledge/docs.ts ruleDocUrl).
+    const pages = files.filter((f) => f.startsWith('docs/rules/'));
+    expect(pages).toContain('docs/rules/README.md');
+    expect(pages).toContain('docs/rules/runtime/cudaMalloc.md');
+    expect(pages.every((f) => f.endsWith('.md'))).toBe(true);
+    expect(files.filter((f) => !f.startsWith('docs/rules/'))).toEqual([
       'LICENSE',
       'README.md',
       'dist/extension.js',

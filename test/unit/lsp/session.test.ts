@@ -10,9 +10,10 @@ vi.mock('../../../server/src/analysis/analyze', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../server/src/analysis/analyze')>();
   return {
     ...real,
-    analyzeTree: (...args: Parameters<typeof real.analyzeTree>) => {
+    // The server analyses open documents through reanalyzeTree (incremental).
+    reanalyzeTree: (...args: Parameters<typeof real.reanalyzeTree>) => {
       if (args[1].includes('CRASH')) throw new Error('simulated analysis crash');
-      return real.analyzeTree(...args);
+      return real.reanalyzeTree(...args);
     },
   };
 });

@@ -1,0 +1,52 @@
+/**
+ * Tracks where a document changed since its last analysis, so the next analysis re-scans only that
+ * span (see `reanalyzeTree`). Offsets are UTF-16 code units in the current text.
+ */
+import type { Range as TsRange } from 'web-tree-sitter';
+import type { Rescan, ScanResult } from './scan';
+
+export class ChangedSpan {
+  private start = Number.POSITIVE_INFINITY;
+  private end = Number.NEGATIVE_INFINITY;
+  /** New length minus old length, over all edits since the last analysis. */
+  private delta = 0;
+
+  /** An edit replaced old text [start, oldEnd) by new text ending at newEnd (current coordinates before it). */
+  addEdit(start: number, oldEnd: number, newEnd: number): void {
+    const d = newEnd - oldEnd;
+    if (this.isEmpty()) {
+      this.start = start;
+      this.end = newEnd;
+    } else {
+      // Map the span recorded so far through this edit, then widen it to cover the edit.
+      const map = (x: number) => (x <= start ? x : x >= oldEnd ? x + d : newEnd);
+      this.start = Math.min(map(this.start), start);
+      this.end = Math.max(map(this.end), newEnd);
+    }
+    this.delta += d;
+  }
+
+  /** Syntax changes the parser reports beyond the edited text (e.g. opening a comment). */
+  addRanges(ranges: TsRange[]): void {
+    if (this.isEmpty() || ranges.length === 0) return;
+    for (const r of ranges) {
+      this.start = Math.min(this.start, r.startIndex);
+      this.end = Math.max(this.end, r.endIndex);
+    }
+  }
+
+  isEmpty(): boolean {
+    return this.start > this.end;
+  }
+
+  /** The re-scan request for `reanalyzeTree`, given the previous scan of the old text. */
+  rescan(previous: ScanResult): Rescan {
+    return { previous, start: this.start, end: this.end, delta: this.delta };
+  }
+
+  reset(): void {
+    this.start = Number.POSITIVE_INFINITY;
+    this.end = Number.NEGATIVE_INFINITY;
+    this.delta = 0;
+  }
+}

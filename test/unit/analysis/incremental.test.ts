@@ -1,0 +1,80 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyzeTree, reanalyzeTree, type FileAnalysis } from '../../../server/src/analysis/analyze';
+import { ChangedSpan } from '../../../server/src/analysis/incremental';
+import { editFor, getParser } from '../../../server/src/analysis/parser';
+import { KnowledgeBase } from '../../../server/src/knowledge';
+import { FIXTURES } from '../../helpers/analyze';
+
+const kb = KnowledgeBase.builtin();
+const options = { kb, target: 'a2a3' as const };
+
+/** What must be identical between an incremental and a full analysis. */
+function essence(a: FileAnalysis) {
+  return {
+    findings: a.findings.map((f) => [f.symbol, f.start, f.end, f.line, f.column, f.kind, f.isCall, f.inMacro, f.ruleId].join('|')),
+    kernels: a.kernels.map((k) => [k.name, k.start, k.end, k.findingCount, JSON.stringify(k.features)].join('|')),
+    declared: [...a.declared].sort(),
+    prefixOnly: [...a.prefixOnly].sort(),
+    errorNodes: a.errorNodes,
+  };
+}
+
+// Snippets a user might type: CUDA names, calls, launches, macros, comments, strings, aliases.
+const SNIPPETS = [
+  'cudaMalloc(&p, 4);', 'cudaFree', '(', ')', ';', '\n', ' ', '/*', '*/', '//', '"', '<<<1, 1>>>', '__global__ void k() {}\n',
+  '#define M(x) cudaMemset(x, 0, 4)\n', 'namespace cg = cooperative_groups;\n', 'cg::this_thread_block()', '__syncthreads();',
+  'int cudaHelperX(int);\n', 'cudaHelperX(1);', 'thrust::sort(a, b);', '{', '}', '// ascendify-ignore\n', 'x', 'cuda',
+];
+
+const files = ['corpus/kernels.cu', 'corpus/host_runtime.cu', 'scan/constructs.cu'].map((f) => fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
+
+describe('incremental re-analysis equals a full analysis', () => {
+  it('after random sequences of edits', async () => {
+    const parser = await getParser();
+    await fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: files.length - 1 }),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 12 }), fc.constantFrom(...SNIPPETS)), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        (fileIndex, edits, batch) => {
+          let text = files[fileIndex];
+          let tree = parser.parse(text);
+          let { scan } = reanalyzeTree(tree, text, parser, options);
+          const span = new ChangedSpan();
+          edits.forEach(([where, removeLen, insert], i) => {
+            const start = Math.floor(where * text.length);
+            const oldEnd = Math.min(text.length, start + removeLen);
+            tree.edit(editFor(text, start, oldEnd, insert));
+            span.addEdit(start, oldEnd, start + insert.length);
+            text = text.slice(0, start) + insert + text.slice(oldEnd);
+            // Analyse after every `batch` edits (the server may see several edits before analysing).
+            if ((i + 1) % batch === 0 || i === edits.length - 1) {
+              const next = parser.parse(text, tree);
+              span.addRanges(next.getChangedRanges(tree));
+              tree.delete();
+              tree = next;
+              const incremental = reanalyzeTree(tree, text, parser, options, span.rescan(scan));
+              span.reset();
+              scan = incremental.scan;
+              const full = analyzeTree(parser.parse(text), text, parser, options);
+              expect(essence(incremental.analysis)).toEqual(essence(full));
+            }
+          });
+          tree.delete();
+        },
+      ),
+      { numRuns: 150, seed: 20261129 },
+    );
+  });
+
+  it('the changed span maps earlier edits through later ones', () => {
+    const span = new ChangedSpan();
+    span.addEdit(100, 100, 105); // insert 5 at 100 -> [100, 105)
+    span.addEdit(10, 20, 10); // delete 10 before it -> [90, 95)
+    const r = span.rescan({} as never);
+    expect([r.start, r.end, r.delta]).toEqual([10, 95, -5]);
+  });
+});
