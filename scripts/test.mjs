@@ -1,21 +1,61 @@
 #!/usr/bin/env node
-// Runs the whole test suite (vitest) and ends with a plain "N passed, N failed" line that CI reads.
+// The whole test suite: vitest (unit, CLI, protocol and headless-Chromium tests), then the end-to-end
+// test in a real VS Code (test/e2e: its own dependencies, the packaged VSIX, code-server + Chromium).
+// Ends with one plain "N passed, N failed" line for all of it, which CI reads.
+// `node scripts/test.mjs --no-e2e [vitest args]` runs only the vitest part.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const args = process.argv.slice(2);
+const e2e = !args.includes('--no-e2e');
+const vitestArgs = args.filter((a) => a !== '--no-e2e');
 const results = path.join(root, 'test-artifacts', 'vitest-results.json');
 fs.mkdirSync(path.dirname(results), { recursive: true });
 fs.rmSync(results, { force: true });
 
-const run = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2)], {
+let passed = 0;
+let failed = 0;
+let ok = true;
+
+const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...vitestArgs], {
   cwd: root, stdio: 'inherit',
 });
-let summary = '';
 if (fs.existsSync(results)) {
   const r = JSON.parse(fs.readFileSync(results, 'utf8'));
-  summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`;
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+} else {
+  console.error('vitest produced no results');
 }
-console.log(summary || 'vitest produced no results');
-process.exit(run.status ?? 1);
+ok &&= vitest.status === 0;
+
+if (e2e) {
+  const run = (cmd, cmdArgs) => spawnSync(cmd, cmdArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const steps = [['bash', ['test/e2e/install.sh']], ['npm', ['run', 'package']], ['node', ['test/e2e/run.mjs']]];
+  for (const [cmd, cmdArgs] of steps) {
+    const r = run(cmd, cmdArgs);
+    process.stdout.write(r.stdout ?? '');
+    if (cmdArgs.includes('test/e2e/run.mjs')) {
+      const m = /(\d+) passed, (\d+) failed\s*$/.exec((r.stdout ?? '').trim());
+      if (m) {
+        passed += Number(m[1]);
+        failed += Number(m[2]);
+      }
+    }
+    if (r.status !== 0) {
+      console.error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status})`);
+      ok = false;
+      if (!isE2eRun(cmdArgs)) failed += 1; // a set-up step failed: count it, the e2e tests did not run
+      break;
+    }
+  }
+}
+
+function isE2eRun(cmdArgs) {
+  return cmdArgs.includes('test/e2e/run.mjs');
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(ok && failed === 0 ? 0 : 1);

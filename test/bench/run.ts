@@ -115,6 +115,8 @@ async function editorLatency(file: string): Promise<{ openMs: number; p50: numbe
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: `${uri}.warm.cu`, languageId: 'cuda-cpp', version: 1, text: 'void f() {}\n' } });
   await warm;
   waiters.clear();
+  // A user opens a file some time after the server started: give it a second of idle time, as then.
+  await new Promise((r) => setTimeout(r, 1000));
 
   let t0 = performance.now();
   const first = published(1);

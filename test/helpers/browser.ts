@@ -23,10 +23,16 @@ export interface OpenedPage {
   requests: string[];
 }
 
-/** Opens a local HTML file in a fresh context; network requests are aborted and recorded. */
-export async function openFile(browser: Browser, file: string, viewport = { width: 1280, height: 900 }): Promise<OpenedPage> {
+/**
+ * Opens a local HTML file in a fresh context; network requests are aborted and recorded. `prepare` runs
+ * before the page loads (init scripts, dialog listeners).
+ */
+export async function openFile(
+  browser: Browser, file: string, viewport = { width: 1280, height: 900 }, prepare?: (page: Page) => Promise<void>,
+): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
+  await prepare?.(page);
   const problems: string[] = [];
   const requests: string[] = [];
   const url = `file://${file}`;

@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver';
 import pkg from '../../../package.json';
 import { getParser, type CudaParser } from '../analysis/parser';
+import { warmUp } from '../analysis/warmup';
 import { analyzeTree, type FileAnalysis } from '../analysis/analyze';
 import { withoutDeclared } from '../analysis/project';
 import { KnowledgeBase } from '../knowledge';
@@ -108,6 +109,8 @@ export class Session {
       this.readyResolve();
     }
     if (this.settings.enable && this.settings.scanOnStartup) void this.scan();
+    // After start-up work is queued: get the parser's WebAssembly optimised before the first file opens.
+    else if (this.parser && this.kb) setImmediate(() => this.parser && this.kb && this.docs.all().length === 0 && warmUp(this.parser, this.kb));
   }
 
   dispose(): void {
