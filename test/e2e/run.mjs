@@ -197,9 +197,13 @@ let browser;
 try {
   console.log(`Ascendify VS Code end-to-end test (code-server, chromium), VSIX ${path.relative(root, vsix)}`);
 
-  await step('the VSIX holds the bundles, the .wasm files, package.json, README and LICENSE only', () => {
+  await step('the VSIX holds the bundles, the .wasm files, the rule pages, package.json, README and LICENSE only', () => {
     assert(fs.existsSync(vsix), `${vsix} not found: run \`npm run package\` first`);
-    const entries = zipEntries(vsix).sort();
+    const all = zipEntries(vsix).sort();
+    // The generated rule reference pages, linked from diagnostics as local files.
+    const pages = all.filter((e) => e.startsWith('extension/docs/rules/'));
+    assert(pages.includes('extension/docs/rules/runtime/cudaMalloc.md') && pages.every((e) => e.endsWith('.md')), `rule pages: ${pages.slice(0, 5).join(', ')}`);
+    const entries = all.filter((e) => !e.startsWith('extension/docs/rules/'));
     const expected = ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/LICENSE.txt', 'extension/dist/extension.js',
       'extension/dist/server.js', 'extension/dist/tree-sitter-cuda.wasm', 'extension/dist/tree-sitter.wasm',
       'extension/dist/worker.js', 'extension/package.json', 'extension/readme.md'];

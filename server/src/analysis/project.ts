@@ -139,7 +139,8 @@ export function summarizeParts(
 ): Summary {
   const all: SummaryFinding[] = files.flatMap((f) => f.findings);
   const count = (key: (f: SummaryFinding) => string, seed: string[] = []) => {
-    const out: Record<string, number> = Object.fromEntries(seed.map((k) => [k, 0]));
+    // No prototype: a library or category named "constructor" or "__proto__" is counted like any other.
+    const out: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(seed.map((k) => [k, 0])));
     for (const f of all) out[key(f)] = (out[key(f)] ?? 0) + 1;
     return sortRecord(out, seed.length > 0);
   };
@@ -169,7 +170,7 @@ export function summarizeParts(
 
 /** Keys by count (descending, then name) unless the order is fixed by a seed list. */
 function sortRecord(r: Record<string, number>, keepOrder: boolean): Record<string, number> {
-  if (keepOrder) return r;
+  if (keepOrder) return Object.fromEntries(Object.entries(r));
   return Object.fromEntries(Object.entries(r).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
 }
 

@@ -87,7 +87,7 @@ const LIBRARY_NAMES: Record<string, string> = {
 };
 
 export function libraryName(library: string): string {
-  return LIBRARY_NAMES[library] ?? library;
+  return Object.hasOwn(LIBRARY_NAMES, library) ? LIBRARY_NAMES[library] : library; // "constructor" is a name, not Object's
 }
 
 export function messageFor(symbol: string, library: string, r: ResolvedMapping | undefined): string {

@@ -27,15 +27,19 @@ export function insertionPoint(facts: IncludeFacts, firstUse: number): Insertion
 }
 
 /** The file's line-ending style, from its first line break. */
-export function eolOf(text: string): '\r\n' | '\n' {
-  const i = text.indexOf('\n');
-  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
+export function eolOf(text: string): '\r\n' | '\n' | '\r' {
+  return (/\r\n?|\n/.exec(text)?.[0] as '\r\n' | '\n' | '\r' | undefined) ?? '\n';
 }
+
+/** True when offset `i` starts a line (a lone `\r` ends a line too, as in editors). */
+const atLineStart = (text: string, i: number) => i > 0 && (text[i - 1] === '\n' || text[i - 1] === '\r');
 
 /** `<acl/acl.h>` or `"acl/acl.h"` -> `acl/acl.h`. */
 export function includePath(raw: string): string {
   return raw.replace(/^[<"]|[>"]$/g, '').trim();
 }
+
+const LINE_BREAK = /\r\n?|\n/g;
 
 export function includeFacts(root: Node, text: string): IncludeFacts {
   const present = new Set<string>();
@@ -46,7 +50,7 @@ export function includeFacts(root: Node, text: string): IncludeFacts {
   const eol = eolOf(text);
   const after = (node: Node): InsertionPoint => ({
     insertAt: node.endIndex,
-    insertPrefix: node.endIndex > 0 && text[node.endIndex - 1] === '\n' ? '' : eol,
+    insertPrefix: atLineStart(text, node.endIndex) ? '' : eol,
   });
 
   const containers = [root];
@@ -65,12 +69,13 @@ export function includeFacts(root: Node, text: string): IncludeFacts {
   let insertAt = 0;
   for (const child of root.children) {
     if (child?.type !== 'comment') break;
-    const nl = text.indexOf('\n', child.endIndex);
-    const lineEnd = nl === -1 ? text.length : nl;
+    LINE_BREAK.lastIndex = child.endIndex;
+    const nl = LINE_BREAK.exec(text);
+    const lineEnd = nl ? nl.index : text.length;
     if (text.slice(child.endIndex, lineEnd).trim()) break;
-    insertAt = nl === -1 ? text.length : nl + 1;
+    insertAt = nl ? nl.index + nl[0].length : text.length;
   }
-  return { present, afterIncludes, top: { insertAt, insertPrefix: insertAt > 0 && text[insertAt - 1] !== '\n' ? eol : '' } };
+  return { present, afterIncludes, top: { insertAt, insertPrefix: insertAt > 0 && !atLineStart(text, insertAt) ? eol : '' } };
 }
 
 /** `#ifndef X` / `#define X` wrapping the file. */

@@ -9,13 +9,20 @@ import { parse as parseYaml } from 'yaml';
 import { KnowledgeBase, KnowledgeError, validateMappingFile, type MappingFile } from './index';
 
 export const RULE_FILE_NAMES = ['.ascendify.json', '.ascendify.yaml', '.ascendify.yml'];
+const MAX_RULE_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Reads and validates a rule file; throws KnowledgeError with every problem listed. */
 export function loadRuleFile(file: string): MappingFile {
   let raw: string;
   try {
+    // A FIFO or device would block the read forever (a hostile repository could ship one); a rule file
+    // is small, so anything huge is a mistake, not rules.
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new KnowledgeError(`rule file ${file} is not a regular file`);
+    if (stat.size > MAX_RULE_FILE_BYTES) throw new KnowledgeError(`rule file ${file} is ${(stat.size / 1048576).toFixed(1)} MB: over the ${MAX_RULE_FILE_BYTES / 1048576} MB a rule file may have`);
     raw = fs.readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof KnowledgeError) throw e;
     throw new KnowledgeError(`cannot read rule file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   let data: unknown;

@@ -458,7 +458,9 @@ export class Session {
   }
 
   async scanRequest(token: CancellationToken): Promise<ProjectSummaryResult | ResponseError<void>> {
-    const ok = await this.scan(token);
+    let ok = await this.scan(token);
+    // Superseded by a newer scan (the start-up scan, a settings change): answer with that one's result.
+    while (!ok && !token.isCancellationRequested && this.scanning) ok = await this.scanning;
     if (!ok && token.isCancellationRequested) return cancelled();
     return this.summary(null);
   }

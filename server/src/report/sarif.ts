@@ -25,7 +25,8 @@ const httpUrl = (u: string | null | undefined) => (u && /^https?:\/\//i.test(u) 
 /** A relative, percent-encoded URI reference for a report path (file URL for absolute paths). */
 export function sarifUri(p: string): string {
   if (path.isAbsolute(p)) return pathToFileURL(p).href;
-  return p.split(/[\\/]/).map(encodeURIComponent).join('/');
+  // Only Windows separates folders with `\`; elsewhere it is a character of the name (encoded as %5C).
+  return p.split(path.sep === '\\' ? /[\\/]/ : '/').map(encodeURIComponent).join('/');
 }
 
 function rule(ruleId: string, sample: JsonFinding, kb: KnowledgeBase | undefined, target: JsonReport['summary']['target']): Record<string, unknown> {

@@ -141,6 +141,24 @@ describe('a tree full of bad input: ascendify report', () => {
   });
 });
 
+describe('file names with line breaks, %, #, ?, spaces and backslashes', () => {
+  const dir = path.join(work, 'names');
+  const NAMES = ['new\nline.cu', 'per%cent.cu', 'hash#.cu', 'q?.cu', 'sp ace.cu', '\\back.cu'];
+  fs.mkdirSync(dir);
+  for (const n of NAMES) fs.writeFileSync(path.join(dir, n), 'cudaFree(p);\n');
+
+  it('every format is written, and the SARIF URIs are percent-encoded relative references', () => {
+    for (const format of ['text', 'json', 'html', 'md', 'sarif', 'csv']) {
+      const r = runCli(['report', dir, '-q', '-f', format]);
+      expect({ format, code: r.code, stderr: r.stderr }).toEqual({ format, code: 0, stderr: '' });
+    }
+    const sarif = JSON.parse(runCli(['report', dir, '-q', '-f', 'sarif']).stdout);
+    const uris = sarif.runs[0].results.map((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0].physicalLocation.artifactLocation.uri);
+    expect(uris.sort()).toEqual(['%5Cback.cu', 'hash%23.cu', 'new%0Aline.cu', 'per%25cent.cu', 'q%3F.cu', 'sp%20ace.cu']);
+    expect(reportJson([dir]).report.files.map((f) => f.path).sort()).toEqual([...NAMES].sort());
+  });
+});
+
 describe('file size limit and huge lines', () => {
   it('--max-file-size is the limit: a 1.5 MB file is analysed by default and skipped under 1 MB, with its name', () => {
     const dir = path.join(work, 'limit');

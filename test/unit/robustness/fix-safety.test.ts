@@ -46,6 +46,18 @@ describe('what ascendify fix keeps', () => {
     expect(fs.readFileSync(path.join(dir, 'm.cu'), 'utf8')).toBe(`// a\r\n${HEADER}\r\n${FIXED}\rint x;\n${FIXED}\r\n`);
   });
 
+  it('old Mac line endings (a lone \\r): the added #include line ends the same way, after a leading comment or an #include', () => {
+    const dir = folder({
+      'a.cu': `// licence\r${SOURCE}\r`,
+      'b.cu': `#include <stdio.h>\r${SOURCE}\r`,
+      'c.cu': `#include <cuda_runtime.h>\r${SOURCE}\r`,
+    });
+    expect(fix(dir).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'a.cu'), 'utf8')).toBe(`// licence\r${HEADER}\r${FIXED}\r`);
+    expect(fs.readFileSync(path.join(dir, 'b.cu'), 'utf8')).toBe(`#include <stdio.h>\r${HEADER}\r${FIXED}\r`);
+    expect(fs.readFileSync(path.join(dir, 'c.cu'), 'utf8')).toBe(`${HEADER}\r${FIXED}\r`);
+  });
+
   it('UTF-16 BE with its BOM, and a UTF-8 file with two BOMs keeps both', () => {
     const text = `#include <cuda_runtime.h>\r\n${SOURCE}\r\n`;
     const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
