@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeSourceFile } from './analysis/project';
 import { KnowledgeBase } from './knowledge';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './analysis/parallel';
+import { detachKnowledge, type WorkerInit, type WorkerReply, type WorkerRequest } from './analysis/parallel';
 
 const init = workerData as WorkerInit;
 // The main thread validated these entries (built-in data and user rules): the same knowledge, no re-check.
@@ -14,6 +14,6 @@ const port = parentPort!;
 
 port.on('message', async (request: WorkerRequest) => {
   const outcome = await analyzeSourceFile(request.file, { kb, target: init.target, maxFileBytes: init.maxFileBytes });
-  const reply: WorkerReply = { index: request.index, outcome };
+  const reply: WorkerReply = { index: request.index, outcome: detachKnowledge(outcome) };
   port.postMessage(reply);
 });

@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { MappingEntry } from '../knowledge';
+import type { KnowledgeBase, MappingEntry } from '../knowledge';
+import type { Finding } from './analyze';
+import { resolveEntry, type PortingTarget } from './resolve';
 import { analyzeFiles, assembleProject, type FileOutcome, type ProjectAnalysis, type ProjectOptions } from './project';
 import type { ListedFile } from './files';
 
@@ -57,6 +59,31 @@ export interface WorkerReply {
   outcome: FileOutcome;
 }
 
+/**
+ * Findings refer to their knowledge entry; posting them as they are would copy the whole entry (notes,
+ * signature, links) once per finding through the structured clone. Workers send findings without it and
+ * the main thread puts its own entry back (same knowledge base, same lookup by symbol).
+ */
+export function detachKnowledge(outcome: FileOutcome): FileOutcome {
+  if (!('result' in outcome)) return outcome;
+  const analysis = outcome.result.analysis;
+  const findings = analysis.findings.map(({ entry: _entry, resolved: _resolved, ...rest }) => rest as Finding);
+  return { result: { ...outcome.result, analysis: { ...analysis, findings } } };
+}
+
+function attachKnowledge(outcome: FileOutcome, kb: KnowledgeBase, target: PortingTarget): FileOutcome {
+  if ('result' in outcome) {
+    for (const f of outcome.result.analysis.findings) {
+      const entry = kb.lookup(f.symbol);
+      if (entry) {
+        f.entry = entry;
+        f.resolved = resolveEntry(entry, target);
+      }
+    }
+  }
+  return outcome;
+}
+
 export async function analyzeFilesParallel(files: ListedFile[], options: ParallelOptions): Promise<ProjectAnalysis> {
   const ceiling = Math.max(1, Math.floor(options.jobs));
   const jobs = Math.min(options.auto ? autoJobs(files, ceiling) : ceiling, files.length);
@@ -80,7 +107,7 @@ export async function analyzeFilesParallel(files: ListedFile[], options: Paralle
         const w = new Worker(script, { workerData: init });
         workers.push(w);
         w.on('message', (reply: WorkerReply) => {
-          outcomes[reply.index] = reply.outcome;
+          outcomes[reply.index] = attachKnowledge(reply.outcome, options.kb, options.target);
           options.onFile?.(++done, files.length, files[reply.index].display);
           if (done === files.length) resolve();
           else feed(w);

@@ -13,7 +13,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
 import { lineStartsOf, positionOf } from './resolve';
-import { isNvidiaCandidate, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, type Family } from '../knowledge/families';
+import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, type Family } from '../knowledge/families';
 
 export interface Occurrence {
   /** The NVIDIA name as written (qualified names use their canonical namespace, e.g. `cooperative_groups::sync`). */
@@ -99,6 +99,8 @@ interface Segment {
 interface ScanState {
   fileText: string;
   kb: KnowledgeBase;
+  /** knownNamesOf(kb) */
+  known: Set<string>;
   parser: CudaParser;
   result: ScanResult;
   /** `namespace cg = cooperative_groups;` */
@@ -128,7 +130,7 @@ export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: Knowl
     occurrences: [], kernels: [], declared: new Set(), declarations: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '',
   };
   const state: ScanState = {
-    fileText: text, kb, parser, result, aliases: new Map(), usedNamespaces: [], macroBodies: new Set(), qualifiedSeen: new Set(),
+    fileText: text, kb, known: knownNamesOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], macroBodies: new Set(), qualifiedSeen: new Set(),
   };
   const root = tree.rootNode;
   if (root.hasError) {
@@ -225,8 +227,23 @@ function collectNamespaces(root: Node, text: string, state: ScanState): void {
   }
 }
 
+/**
+ * Every fixed name worth a look, per knowledge base: mapping entries, the header catalogue, kernel
+ * built-ins, qualifiers, NVIDIA namespaces and `asm`. One hash lookup per token of the file, the hot path.
+ */
+const knownNames = new WeakMap<KnowledgeBase, Set<string>>();
+
+function knownNamesOf(kb: KnowledgeBase): Set<string> {
+  let names = knownNames.get(kb);
+  if (!names) {
+    names = new Set([...kb.symbols(), ...catalogueNames(), ...QUALIFIERS, ...Object.keys(nvidiaNamespaces), 'asm', '__asm__']);
+    knownNames.set(kb, names);
+  }
+  return names;
+}
+
 function isCandidate(name: string, state: ScanState): boolean {
-  return isNvidiaCandidate(name) || state.kb.has(name) || QUALIFIERS.has(name) || name in nvidiaNamespaces || name === 'asm' || name === '__asm__'
+  return state.known.has(name) || hasNvidiaPrefix(name)
     || state.aliases.has(name) || (state.usedNamespaces.length > 0 && isUsedNamespaceChild(name, state));
 }
 
@@ -237,9 +254,10 @@ function isUsedNamespaceChild(name: string, state: ScanState): boolean {
 
 function scanSegment(seg: Segment, state: ScanState): void {
   const root = seg.tree.rootNode;
-  for (const m of seg.text.matchAll(TOKEN)) {
+  const tokens = new RegExp(TOKEN.source, 'g');
+  for (let m = tokens.exec(seg.text); m; m = tokens.exec(seg.text)) {
     const token = m[0];
-    const at = m.index!;
+    const at = m.index;
     if (token === '<<<') {
       visitLaunch(root.descendantForIndex(at + seg.treeOffset, at + seg.treeOffset + 3), seg, state);
       continue;

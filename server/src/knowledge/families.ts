@@ -70,12 +70,16 @@ export const kernelBuiltins = new Set(['threadIdx', 'blockIdx', 'blockDim', 'gri
 /** One test for every prefix rule: the scanner's cheap first filter over all tokens of a file. */
 const anyPrefix = new RegExp(prefixRules.map(([re]) => `(?:${re.source.slice(1, -1)})`).join('|').replace(/^/, '^(?:').concat(')$'));
 
-/** Could `name` be NVIDIA's? (Header catalogue, kernel built-ins or a library prefix.) */
-export function isNvidiaCandidate(name: string): boolean {
-  if (declared.has(name) || kernelBuiltins.has(name)) return true;
+/** Does `name` match a library prefix rule? */
+export function hasNvidiaPrefix(name: string): boolean {
   // Every prefix rule starts with c, C, n, N or _: skip the regex for all other tokens.
   const c = name.charCodeAt(0);
   return (c === 99 || c === 67 || c === 110 || c === 78 || c === 95) && anyPrefix.test(name);
+}
+
+/** Every name the header catalogue declares, plus the kernel built-ins. */
+export function catalogueNames(): IterableIterator<string> {
+  return [...declared.keys(), ...kernelBuiltins][Symbol.iterator]();
 }
 
 /** Classifies an identifier that has no mapping entry; undefined when it is not an NVIDIA name. */
