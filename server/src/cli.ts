@@ -9,7 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json';
 import { KnowledgeError } from './knowledge';
 import { findRuleFile, knowledgeWithRules } from './knowledge/rules';
-import { listSourceFiles, DEFAULT_EXTENSIONS } from './analysis/files';
+import { listSourceFiles, DEFAULT_EXTENSIONS, type ListedFile } from './analysis/files';
 import { analyzeFilesParallel } from './analysis/parallel';
 import { buildJsonReport } from './report/json';
 import { renderReport } from './report/render';
@@ -55,6 +55,17 @@ function writeOutput(text: string, output: string | undefined): void {
   }
 }
 
+/** The files `report` and `fix` work on, from their shared options (--exclude, --ext, --no-gitignore). */
+async function listFiles(paths: string[], opts: { exclude?: string[]; gitignore?: boolean; ext?: string }): Promise<ListedFile[]> {
+  const listed = await listSourceFiles(paths, {
+    exclude: opts.exclude,
+    gitignore: opts.gitignore,
+    extensions: opts.ext ? String(opts.ext).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+  });
+  if (listed.missing.length) throw new UsageError(`no such file or folder: ${listed.missing.join(', ')}`);
+  return listed.files;
+}
+
 function rulesFor(option: string | undefined): string | undefined {
   if (option) {
     if (!fs.existsSync(option)) throw new UsageError(`rule file not found: ${option}`);
@@ -95,14 +106,9 @@ export function buildProgram(): Command {
       const failOn = parseFailOn(opts.failOn);
       const weights = effortWeightsFrom(opts);
       const kb = knowledgeWithRules(rulesFor(opts.rules));
-      const listed = await listSourceFiles(paths, {
-        exclude: opts.exclude,
-        gitignore: opts.gitignore,
-        extensions: opts.ext ? String(opts.ext).split(',').map((s: string) => s.trim()).filter(Boolean) : undefined,
-      });
-      if (listed.missing.length) throw new UsageError(`no such file or folder: ${listed.missing.join(', ')}`);
+      const listed = await listFiles(paths, opts);
       const progress = progressBar(!!opts.quiet);
-      const project = await analyzeFilesParallel(listed.files, {
+      const project = await analyzeFilesParallel(listed, {
         kb, target, maxFileBytes: maxMb * 1024 * 1024, jobs, auto: command.getOptionValueSource('jobs') === 'default',
         onFile: (done, total, file) => progress.update(done, total, file),
       }).finally(() => progress.stop());
@@ -166,13 +172,8 @@ export function buildProgram(): Command {
     .action(async (paths: string[], opts) => {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules));
-      const listed = await listSourceFiles(paths, {
-        exclude: opts.exclude,
-        gitignore: opts.gitignore,
-        extensions: opts.ext ? String(opts.ext).split(',').map((s: string) => s.trim()).filter(Boolean) : undefined,
-      });
-      if (listed.missing.length) throw new UsageError(`no such file or folder: ${listed.missing.join(', ')}`);
-      await runFixCommand(listed.files, {
+      const listed = await listFiles(paths, opts);
+      await runFixCommand(listed, {
         kb, target, dryRun: !!opts.dryRun, safeOnly: !opts.unsafe,
         out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t),
       });
