@@ -110,7 +110,8 @@ export class Session {
     }
     if (this.settings.enable && this.settings.scanOnStartup) void this.scan();
     // After start-up work is queued: get the parser's WebAssembly optimised before the first file opens.
-    else if (this.parser && this.kb) setImmediate(() => this.parser && this.kb && this.docs.all().length === 0 && warmUp(this.parser, this.kb));
+    // (The workspace scan does that too, so this runs only without one.)
+    else if (this.parser && this.kb) setImmediate(() => this.parser && this.kb && warmUp(this.parser, this.kb));
   }
 
   dispose(): void {
