@@ -106,6 +106,22 @@ export function messageFor(symbol: string, library: string, r: ResolvedMapping |
   }
 }
 
+// Messages depend only on the symbol, its library and the resolved mapping (one object per entry and
+// target): build each once, not once per finding on every edit.
+const messages = new WeakMap<ResolvedMapping, Map<string, string>>();
+const unmappedMessages = new Map<string, string>();
+
+function cachedMessage(symbol: string, library: string, r: ResolvedMapping | undefined): string {
+  const cache = r ? (messages.get(r) ?? messages.set(r, new Map()).get(r)!) : unmappedMessages;
+  const key = r ? symbol : `${library}\u0000${symbol}`;
+  let m = cache.get(key);
+  if (m === undefined) {
+    m = messageFor(symbol, library, r);
+    cache.set(key, m);
+  }
+  return m;
+}
+
 /** Turns a file's occurrences into findings. `lineStarts` comes from `lineStartsOf(text)`. */
 export function resolveOccurrences(
   occurrences: Occurrence[],
@@ -127,7 +143,7 @@ export function resolveOccurrences(
       construct: entry?.kind ?? o.construct,
       kind: resolved?.mapping ?? 'unmapped',
       ascend: resolved?.ascend ?? null,
-      message: messageFor(o.symbol, library, resolved),
+      message: cachedMessage(o.symbol, library, resolved),
       start: o.start,
       end: o.end,
       line: startPos.line + 1,

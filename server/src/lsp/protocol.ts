@@ -78,10 +78,3 @@ export interface FixAllResult {
   fixes: number;
 }
 
-/** What a diagnostic's `data` carries beyond its code (the rule id) and range: for clients that filter. */
-export interface DiagnosticData {
-  kind: string;
-  /** A fix recipe exists (a quick fix is offered). */
-  fixable: boolean;
-  safeFix: boolean;
-}
