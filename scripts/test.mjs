@@ -33,28 +33,38 @@ ok &&= vitest.status === 0;
 
 if (e2e) {
   const run = (cmd, cmdArgs) => spawnSync(cmd, cmdArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  const steps = [['bash', ['test/e2e/install.sh']], ['npm', ['run', 'package']], ['node', ['test/e2e/run.mjs']]];
-  for (const [cmd, cmdArgs] of steps) {
+  const setup = [['bash', ['test/e2e/install.sh']], ['npm', ['run', 'package']]];
+  let ready = true;
+  for (const [cmd, cmdArgs] of setup) {
     const r = run(cmd, cmdArgs);
     process.stdout.write(r.stdout ?? '');
-    if (cmdArgs.includes('test/e2e/run.mjs')) {
-      const m = /(\d+) passed, (\d+) failed\s*$/.exec((r.stdout ?? '').trim());
-      if (m) {
-        passed += Number(m[1]);
-        failed += Number(m[2]);
-      }
-    }
     if (r.status !== 0) {
-      console.error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status})`);
+      console.error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status}): the end-to-end test did not run`);
       ok = false;
-      if (!isE2eRun(cmdArgs)) failed += 1; // a set-up step failed: count it, the e2e tests did not run
+      failed += 1;
+      ready = false;
       break;
     }
   }
-}
-
-function isE2eRun(cmdArgs) {
-  return cmdArgs.includes('test/e2e/run.mjs');
+  // A browser driving a real VS Code can trip over timing on a loaded machine: one failed run is
+  // repeated once from scratch (new code-server, new browser); only the last run's results count.
+  for (let attempt = 1; ready && attempt <= 2; attempt++) {
+    const r = run('node', ['test/e2e/run.mjs']);
+    process.stdout.write(r.stdout ?? '');
+    const m = /(\d+) passed, (\d+) failed\s*$/.exec((r.stdout ?? '').trim());
+    if (r.status === 0 && m) {
+      passed += Number(m[1]);
+      failed += Number(m[2]);
+      break;
+    }
+    if (attempt === 2) {
+      ok = false;
+      if (m) {
+        passed += Number(m[1]);
+        failed += Number(m[2]);
+      } else failed += 1;
+    } else console.error('end-to-end run failed; running it once more');
+  }
 }
 
 console.log(`${passed} passed, ${failed} failed`);
