@@ -107,6 +107,8 @@ interface ScanState {
   aliases: Map<string, string>;
   /** `using namespace nvcuda;` */
   usedNamespaces: string[];
+  /** A using-directive names an NVIDIA namespace (other than libcu++'s `cuda`). */
+  usingNvidia: boolean;
   /** Start offsets (in the file) of #define bodies already re-parsed. */
   macroBodies: Set<number>;
   /** Start offsets of qualified names already reported (a name is reported once). */
@@ -130,7 +132,7 @@ export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: Knowl
     occurrences: [], kernels: [], declared: new Set(), declarations: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '',
   };
   const state: ScanState = {
-    fileText: text, kb, known: knownNamesOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], macroBodies: new Set(), qualifiedSeen: new Set(),
+    fileText: text, kb, known: knownNamesOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], usingNvidia: false, macroBodies: new Set(), qualifiedSeen: new Set(),
   };
   const root = tree.rootNode;
   if (root.hasError) {
@@ -225,6 +227,7 @@ function collectNamespaces(root: Node, text: string, state: ScanState): void {
   for (const m of text.matchAll(USING_NAMESPACE)) {
     if (root.descendantForIndex(m.index!)?.parent?.type === 'using_declaration') state.usedNamespaces.push(m[1]);
   }
+  state.usingNvidia = state.usedNamespaces.some((ns) => ns.split('::')[0] in nvidiaNamespaces && ns !== 'cuda');
 }
 
 /**
@@ -242,14 +245,19 @@ function knownNamesOf(kb: KnowledgeBase): Set<string> {
   return names;
 }
 
-function isCandidate(name: string, state: ScanState): boolean {
-  return state.known.has(name) || hasNvidiaPrefix(name)
-    || state.aliases.has(name) || (state.usedNamespaces.length > 0 && isUsedNamespaceChild(name, state));
+/**
+ * `text` continues with `::` at `end` (spaces allowed): the token is the scope of a qualified name.
+ * After `using namespace nvcuda;` such scopes (`wmma::`) may name NVIDIA symbols; other tokens cannot.
+ */
+function isScope(text: string, end: number): boolean {
+  let i = end;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  return text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 58;
 }
 
-/** `wmma` after `using namespace nvcuda;` */
-function isUsedNamespaceChild(name: string, state: ScanState): boolean {
-  return state.usedNamespaces.some((ns) => ns.split('::')[0] in nvidiaNamespaces && ns !== 'cuda' && name.length > 1);
+function isCandidate(name: string, state: ScanState, text: string, end: number): boolean {
+  return state.known.has(name) || hasNvidiaPrefix(name) || state.aliases.has(name)
+    || (state.usingNvidia && isScope(text, end));
 }
 
 function scanSegment(seg: Segment, state: ScanState): void {
@@ -262,7 +270,7 @@ function scanSegment(seg: Segment, state: ScanState): void {
       visitLaunch(root.descendantForIndex(at + seg.treeOffset, at + seg.treeOffset + 3), seg, state);
       continue;
     }
-    if (!isCandidate(token, state)) continue;
+    if (!isCandidate(token, state, seg.text, at + token.length)) continue;
     const node = root.descendantForIndex(at + seg.treeOffset, at + seg.treeOffset + token.length);
     if (!node) continue;
     visitToken(node, token, at + seg.fileOffset, seg, state);
