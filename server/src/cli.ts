@@ -21,6 +21,7 @@ import {
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
 import type { PortingTarget } from './analysis/analyze';
 import { runFixCommand } from './fix/command';
+import { replaceViaTemp } from './atomic';
 
 export const VERSION: string = pkg.version;
 
@@ -47,12 +48,20 @@ function writeOutput(text: string, output: string | undefined): void {
   // writing through it: files in the scanned tree cannot redirect where the report goes.
   const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    fs.writeFileSync(tmp, text, { flag: 'wx' });
-    fs.renameSync(tmp, target);
+    replaceViaTemp(tmp, target, text);
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
     throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/** The options `report` and `fix` share: which files, which target, which rules. */
+function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
+  return command
+    .option('-e, --exclude <glob...>', 'glob(s) of files to skip, relative to each folder')
+    .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
+    .option('--no-gitignore', `also ${verb} files that .gitignore excludes`)
+    .option('-t, --target <target>', 'porting target: a2a3 (Atlas A2/A3) or 950 (Ascend 950)', 'a2a3')
+    .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)');
 }
 
 /** The files `report` and `fix` work on, from their shared options (--exclude, --ext, --no-gitignore). */
@@ -91,12 +100,8 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'files or folders to scan');
   addReportOutputOptions(report, 'text')
     .addOption(new Option('-j, --jobs <n>', 'worker threads that analyse files').default(String(DEFAULT_JOBS), `${DEFAULT_JOBS} (the core count), fewer for small inputs`))
-    .option('-q, --quiet', 'no progress bar')
-    .option('-e, --exclude <glob...>', 'glob(s) of files to skip, relative to each scanned folder')
-    .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
-    .option('--no-gitignore', 'also scan files that .gitignore excludes')
-    .option('-t, --target <target>', 'porting target: a2a3 (Atlas A2/A3) or 950 (Ascend 950)', 'a2a3')
-    .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)')
+    .option('-q, --quiet', 'no progress bar');
+  addFileOptions(report, 'scan')
     .option('--max-file-size <MB>', 'skip files larger than this many megabytes', '10')
     .action(async (paths: string[], opts, command: Command) => {
       const target = parseTarget(opts.target);
@@ -158,17 +163,13 @@ export function buildProgram(): Command {
       writeOutput(opts.format === 'json' ? mappingsJson(kb, VERSION) : mappingsTable(kb), opts.output);
     });
 
-  program
+  const fix = program
     .command('fix')
     .description('apply the mechanical CUDA to CANN rewrites (the same fixes as the editor) to files and folders')
     .argument('<paths...>', 'files or folders to fix')
     .option('-n, --dry-run', 'print a unified diff of the changes and write nothing')
-    .option('--unsafe', 'also apply fixes that are mechanical but need review')
-    .option('-e, --exclude <glob...>', 'glob(s) of files to skip, relative to each folder')
-    .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
-    .option('--no-gitignore', 'also fix files that .gitignore excludes')
-    .option('-t, --target <target>', 'porting target: a2a3 (Atlas A2/A3) or 950 (Ascend 950)', 'a2a3')
-    .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)')
+    .option('--unsafe', 'also apply fixes that are mechanical but need review');
+  addFileOptions(fix, 'fix')
     .action(async (paths: string[], opts) => {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules));

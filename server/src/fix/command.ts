@@ -12,6 +12,7 @@ import type { ListedFile } from '../analysis/files';
 import { readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
 import { fixText } from './index';
 import type { FixAllResult } from './engine';
+import { replaceViaTemp } from '../atomic';
 
 export interface FixCommandOptions {
   kb: KnowledgeBase;
@@ -179,11 +180,8 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * Replaces a file all at once: the new bytes go to a temp file beside it (same file system; created
- * exclusively, so a planted file or link of that name is never written through), flushed to disk, given
- * the file's mode (and owner, when we may), then renamed over it. A reader, a crash or a SIGKILL sees the
- * old file or the new one, never half of one. When the file changed since it was read (`read.bytes`),
- * nothing is written and this throws.
+ * Replaces a file all at once (replaceViaTemp), keeping its mode and, when we may, its owner. When the
+ * file changed since it was read (`read.bytes`), nothing is written and this throws.
  */
 export function writeAtomically(file: string, text: string, read: Extract<SourceRead, { ok: true }>): void {
   const target = fs.realpathSync(file); // replace the file a symlink points to, not the link
@@ -191,21 +189,13 @@ export function writeAtomically(file: string, text: string, read: Extract<Source
   if (!stat.isFile()) throw new Error('not a regular file');
   const mode = stat.mode & 0o7777;
   const tmp = tempFileFor(target);
-  const fd = fs.openSync(tmp, 'wx', mode);
-  try {
-    try {
-      fs.writeFileSync(fd, encodeSource(text, read));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    // Owner first: chown clears the setuid and setgid bits that chmod then puts back.
-    if (typeof process.getuid === 'function' && process.getuid() === 0 && (stat.uid !== 0 || stat.gid !== 0)) fs.chownSync(tmp, stat.uid, stat.gid);
-    fs.chmodSync(tmp, mode);
-    if (read.bytes && !fs.readFileSync(target).equals(Buffer.from(read.bytes))) throw new Error('the file changed on disk while it was being fixed');
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  replaceViaTemp(tmp, target, encodeSource(text, read), {
+    mode,
+    beforeRename: () => {
+      // Owner first: chown clears the setuid and setgid bits that chmod then puts back.
+      if (typeof process.getuid === 'function' && process.getuid() === 0 && (stat.uid !== 0 || stat.gid !== 0)) fs.chownSync(tmp, stat.uid, stat.gid);
+      fs.chmodSync(tmp, mode);
+      if (read.bytes && !fs.readFileSync(target).equals(Buffer.from(read.bytes))) throw new Error('the file changed on disk while it was being fixed');
+    },
+  });
 }
