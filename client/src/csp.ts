@@ -5,6 +5,7 @@
  * functions (no `vscode` import) so unit tests can check them.
  */
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../../server/src/report/escape';
 
 export function makeNonce(): string {
   return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
@@ -44,9 +45,6 @@ export function prepareReportHtml(html: string, nonce: string): string {
   return out;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** A small page (loading, error) under the same policy. */
 export function messagePage(title: string, text: string, nonce: string): string {

@@ -4,6 +4,7 @@
  */
 import { KnowledgeBase, type MappingEntry } from './index';
 import { libraryName, resolveEntry, ruleIdFor } from '../analysis/resolve';
+import { escapeMarkdown, inlineCode } from './views';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,15 +19,9 @@ function slug(name: string): string {
   return name.replace(/::/g, '--').replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
-/** Escapes text for Markdown prose (names such as `__shared__` would otherwise turn bold). */
-function md(text: string): string {
-  return text.replace(/([\\`*_{}[\]<>|])/g, '\\$1');
-}
-
-function code(text: string): string {
-  const fence = text.includes('`') ? '``' : '`';
-  return `${fence}${text}${fence}`;
-}
+// Markdown escaping is the hover's (views.ts): names such as `__shared__` would otherwise turn bold.
+const md = escapeMarkdown;
+const code = inlineCode;
 
 /** A before/after example built from the fix recipe with placeholder arguments. */
 function example(entry: MappingEntry, fix: NonNullable<MappingEntry['fix']>): { before: string; after: string } | undefined {

@@ -105,7 +105,7 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** Inline code whose fence is longer than any backtick run inside. */
-function inlineCode(text: string): string {
+export function inlineCode(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
   const fence = '`'.repeat(longest + 1);
   return longest ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;

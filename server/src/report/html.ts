@@ -9,6 +9,7 @@ import { libraryName } from '../analysis/resolve';
 import type { KernelEstimate } from '../effort';
 import type { JsonReport } from './json';
 import { allFindings, effortRange, KIND_LABELS, KIND_ORDER, percent, TARGET_LABELS, weightRows } from './format';
+import { escapeHtml } from './escape';
 
 /** Markup that is already safe (built by the `html` tag). */
 class Html {
@@ -17,9 +18,6 @@ class Html {
 
 type Part = Html | string | number | boolean | null | undefined | Part[];
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function part(v: Part): string {
   if (v instanceof Html) return v.text;
