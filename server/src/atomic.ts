@@ -8,12 +8,13 @@
 import * as fs from 'node:fs';
 
 export function replaceViaTemp(
-  tmp: string, target: string, data: string | Uint8Array, options: { mode?: number; beforeRename?: () => void } = {},
+  tmp: string, target: string, data: string | Uint8Array | Array<string | Uint8Array>, options: { mode?: number; beforeRename?: () => void } = {},
 ): void {
   try {
     const fd = fs.openSync(tmp, 'wx', options.mode ?? 0o666);
     try {
-      fs.writeFileSync(fd, data);
+      // An array is written piece by piece (a large report need not be joined into one string first).
+      for (const piece of Array.isArray(data) ? data : [data]) fs.writeFileSync(fd, piece);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

@@ -10,8 +10,7 @@ import pkg from '../../package.json';
 import { KnowledgeError } from './knowledge';
 import { findRuleFile, knowledgeWithRules } from './knowledge/rules';
 import { listSourceFiles, DEFAULT_EXTENSIONS, type ListedFile } from './analysis/files';
-import { analyzeFilesParallel } from './analysis/parallel';
-import { buildJsonReport } from './report/json';
+import { reportProject } from './report/project-report';
 import { renderReport } from './report/render';
 import { progressBar } from './report/progress';
 import { readJsonReport, mergeReports } from './report/merge';
@@ -35,9 +34,13 @@ function parseTarget(value: string): PortingTarget {
   throw new UsageError(`unknown target "${value}": use a2a3 (Atlas A2/A3) or 950 (Ascend 950)`);
 }
 
-function writeOutput(text: string, output: string | undefined): void {
+/** Writes a report (text, or consecutive pieces of it) to stdout or atomically to `output`. */
+function writeOutput(text: string | Array<string | Uint8Array>, output: string | undefined): void {
   if (!output) {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    const chunks = typeof text === 'string' ? [text] : text;
+    for (const c of chunks) process.stdout.write(c);
+    const last = chunks.at(-1);
+    if (!(typeof last === 'string' && last.endsWith('\n'))) process.stdout.write('\n');
     return;
   }
   const target = path.resolve(output);
@@ -113,14 +116,14 @@ export function buildProgram(): Command {
       const kb = knowledgeWithRules(rulesFor(opts.rules));
       const listed = await listFiles(paths, opts);
       const progress = progressBar(!!opts.quiet);
-      const project = await analyzeFilesParallel(listed, {
+      const assembled = await reportProject(listed, {
         kb, target, maxFileBytes: maxMb * 1024 * 1024, jobs, auto: command.getOptionValueSource('jobs') === 'default',
-        onFile: (done, total, file) => progress.update(done, total, file),
+        weights, version: VERSION, onFile: (done, total, file) => progress.update(done, total, file),
       }).finally(() => progress.stop());
-      const report = buildJsonReport(project, VERSION, { weights });
-      writeOutput(renderReport(report, opts.format, { kb, csvMode: opts.csvMode }), opts.output);
-      for (const s of report.skipped) process.stderr.write(`ascendify: skipped ${s.path}: ${s.reason}\n`);
-      checkGate(report, failOn);
+      // JSON goes out as the pieces the files' parts already are; other formats render the report object.
+      writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode }), opts.output);
+      for (const s of assembled.skipped) process.stderr.write(`ascendify: skipped ${s.path}: ${s.reason}\n`);
+      checkGate(assembled, failOn);
     });
 
   const merge = program

@@ -1,19 +1,22 @@
 /**
  * An analysis worker thread for `ascendify report --jobs N` (bundled to dist/worker.js). It loads the
- * knowledge base (sent by the main thread) and the parser once, then analyses each file it is sent.
+ * knowledge base (sent by the main thread) and the parser once, then analyses each file it is sent and
+ * replies with the file's share of the report (report/project-report.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeSourceFile } from './analysis/project';
 import { KnowledgeBase } from './knowledge';
-import { detachKnowledge, type WorkerInit, type WorkerReply, type WorkerRequest } from './analysis/parallel';
+import { useCompiledGrammar } from './analysis/parser';
+import { reportSourceFile, type WorkerInit, type WorkerReply, type WorkerRequest } from './report/project-report';
 
 const init = workerData as WorkerInit;
 // The main thread validated these entries (built-in data and user rules): the same knowledge, no re-check.
 const kb = new KnowledgeBase(init.entries);
+useCompiledGrammar(init.grammar);
 const port = parentPort!;
 
 port.on('message', async (request: WorkerRequest) => {
-  const outcome = await analyzeSourceFile(request.file, { kb, target: init.target, maxFileBytes: init.maxFileBytes });
-  const reply: WorkerReply = { index: request.index, outcome: detachKnowledge(outcome) };
-  port.postMessage(reply);
+  const options = { kb, target: init.target, maxFileBytes: init.maxFileBytes, weights: init.weights };
+  const reply: WorkerReply = { index: request.index, outcome: await reportSourceFile(request.file, options, request.declaredElsewhere) };
+  // The JSON bytes are moved to the main thread, not copied (TextEncoder output owns its buffer).
+  port.postMessage(reply, 'part' in reply.outcome ? [reply.outcome.part.json.buffer as ArrayBuffer] : []);
 });

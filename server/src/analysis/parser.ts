@@ -25,15 +25,52 @@ function locate(file: string, packageName: string): string {
 }
 
 let loading: Promise<Language> | undefined;
+/** The compiled grammar a worker thread can be given (a WebAssembly.Module). */
+export type CompiledGrammar = WebAssembly.Module;
+
+let sharedGrammar: CompiledGrammar | undefined;
+
+/**
+ * The grammar compiled to a WebAssembly.Module, for `--jobs` workers: a module posted to a worker thread
+ * shares its machine code, so the 4 MB grammar is compiled (and tiered up while parsing) once per process
+ * instead of once per thread.
+ */
+export function compiledGrammar(): CompiledGrammar {
+  return new WebAssembly.Module(fs.readFileSync(locate(GRAMMAR_FILE, 'tree-sitter-cuda')));
+}
+
+/** In a worker: load the grammar from the module the main thread compiled (call before the first parse). */
+export function useCompiledGrammar(module: CompiledGrammar): void {
+  sharedGrammar = module;
+}
 
 /** Loads the WASM runtime and the CUDA grammar once. */
 export function loadLanguage(): Promise<Language> {
   loading ??= (async () => {
     const runtimePath = locate(RUNTIME_FILE, 'web-tree-sitter');
     await Parser.init({ locateFile: () => runtimePath });
-    return Language.load(fs.readFileSync(locate(GRAMMAR_FILE, 'tree-sitter-cuda')));
+    const bytes = fs.readFileSync(locate(GRAMMAR_FILE, 'tree-sitter-cuda'));
+    return sharedGrammar ? loadFromModule(bytes, sharedGrammar) : Language.load(bytes);
   })();
   return loading;
+}
+
+/**
+ * web-tree-sitter loads a grammar only from its bytes (it reads the dynamic-linking section from them,
+ * then calls WebAssembly.instantiate). While it does, instantiate those bytes from the compiled module.
+ */
+async function loadFromModule(bytes: Uint8Array, module: WebAssembly.Module): Promise<Language> {
+  const instantiate = WebAssembly.instantiate;
+  const fromModule = async (source: unknown, imports?: WebAssembly.Imports) => {
+    if (source !== bytes) return instantiate(source as Uint8Array, imports);
+    return { module, instance: await instantiate(module, imports) };
+  };
+  WebAssembly.instantiate = fromModule as typeof WebAssembly.instantiate;
+  try {
+    return await Language.load(bytes);
+  } finally {
+    WebAssembly.instantiate = instantiate;
+  }
 }
 
 /** A parser bound to the CUDA grammar. Create with `createParser()` after `loadLanguage()`. */

@@ -71,14 +71,20 @@ export function assembleProject(outcomes: FileOutcome[], target: AnalysisOptions
 const MAX_SOURCE_LINE = 400;
 
 function linesWithFindings(text: string, analysis: FileAnalysis): Record<number, string> {
-  const wanted = new Set(analysis.findings.map((f) => f.line));
   const out: Record<number, string> = {};
-  if (wanted.size === 0) return out;
-  const lines = text.split(/\r\n|\r|\n/); // the line breaks findings count (resolve.ts lineStartsOf)
-  for (const n of [...wanted].sort((a, b) => a - b)) {
-    const line = lines[n - 1] ?? '';
-    out[n] = line.length > MAX_SOURCE_LINE ? `${line.slice(0, MAX_SOURCE_LINE)}…` : line;
+  if (analysis.findings.length === 0) return out;
+  const clip = (line: string) => (line.length > MAX_SOURCE_LINE ? `${line.slice(0, MAX_SOURCE_LINE)}…` : line);
+  if (!text.includes('\r')) {
+    // Only `\n` breaks lines: cut each line around its first finding instead of splitting the whole text.
+    for (const f of analysis.findings) {
+      if (out[f.line] !== undefined) continue;
+      const end = text.indexOf('\n', f.start);
+      out[f.line] = clip(text.slice(text.lastIndexOf('\n', f.start - 1) + 1, end === -1 ? text.length : end));
+    }
+    return out;
   }
+  const lines = text.split(/\r\n|\r|\n/); // the line breaks findings count (resolve.ts lineStartsOf)
+  for (const f of analysis.findings) out[f.line] ??= clip(lines[f.line - 1] ?? '');
   return out;
 }
 
@@ -137,34 +143,74 @@ export function summarizeParts(
   files: Array<{ findings: SummaryFinding[]; kernels: number }>,
   skipped: number,
 ): Summary {
-  const all: SummaryFinding[] = files.flatMap((f) => f.findings);
-  const count = (key: (f: SummaryFinding) => string, seed: string[] = []) => {
+  return combineSummaries(files.map((f) => summaryPart(f.findings, f.kernels)), target, skipped);
+}
+
+/** One file's counts for the summary (a `--jobs` worker sends these instead of its findings). */
+export interface SummaryPart {
+  findings: number;
+  kernels: number;
+  safeFixes: number;
+  byKind: Array<[string, number]>;
+  byLibrary: Array<[string, number]>;
+  byCategory: Array<[string, number]>;
+  /** Symbol, count, kind and library of its first finding, in first-seen order. */
+  bySymbol: Array<[string, number, string, string]>;
+}
+
+export function summaryPart(findings: SummaryFinding[], kernels: number): SummaryPart {
+  const byKind = new Map<string, number>();
+  const byLibrary = new Map<string, number>();
+  const byCategory = new Map<string, number>();
+  const bySymbol = new Map<string, [string, number, string, string]>();
+  let safeFixes = 0;
+  for (const f of findings) {
+    byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
+    byLibrary.set(f.library, (byLibrary.get(f.library) ?? 0) + 1);
+    byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
+    const s = bySymbol.get(f.symbol);
+    if (s) s[1]++;
+    else bySymbol.set(f.symbol, [f.symbol, 1, f.kind, f.library]);
+    if (f.safeFix) safeFixes++;
+  }
+  return {
+    findings: findings.length, kernels, safeFixes,
+    byKind: [...byKind], byLibrary: [...byLibrary], byCategory: [...byCategory], bySymbol: [...bySymbol.values()],
+  };
+}
+
+/** The summary from the files' parts, in file order. */
+export function combineSummaries(parts: SummaryPart[], target: AnalysisOptions['target'], skipped: number): Summary {
+  const count = (key: 'byKind' | 'byLibrary' | 'byCategory', seed: string[] = []) => {
     // No prototype: a library or category named "constructor" or "__proto__" is counted like any other.
     const out: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(seed.map((k) => [k, 0])));
-    for (const f of all) out[key(f)] = (out[key(f)] ?? 0) + 1;
+    for (const p of parts) for (const [k, n] of p[key]) out[k] = (out[k] ?? 0) + n;
     return sortRecord(out, seed.length > 0);
   };
   const bySymbol = new Map<string, { count: number; kind: string; library: string }>();
-  for (const f of all) {
-    const s = bySymbol.get(f.symbol) ?? { count: 0, kind: f.kind, library: f.library };
-    s.count++;
-    bySymbol.set(f.symbol, s);
+  for (const p of parts) {
+    for (const [symbol, n, kind, library] of p.bySymbol) {
+      const s = bySymbol.get(symbol);
+      if (s) s.count += n;
+      else bySymbol.set(symbol, { count: n, kind, library });
+    }
   }
   const ranked = [...bySymbol.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+  const sum = (key: 'findings' | 'kernels' | 'safeFixes') => parts.reduce((n, p) => n + p[key], 0);
   return {
     target,
-    filesScanned: files.length,
-    filesWithFindings: files.filter((f) => f.findings.length > 0).length,
+    filesScanned: parts.length,
+    filesWithFindings: parts.filter((p) => p.findings > 0).length,
     filesSkipped: skipped,
-    findings: all.length,
-    byKind: count((f) => f.kind, KINDS),
-    byLibrary: count((f) => f.library),
-    byCategory: count((f) => f.category),
+    findings: sum('findings'),
+    byKind: count('byKind', KINDS),
+    byLibrary: count('byLibrary'),
+    byCategory: count('byCategory'),
     topSymbols: ranked.slice(0, 20).map(([symbol, s]) => ({ symbol, count: s.count, kind: s.kind })),
     topUnmapped: ranked.filter(([, s]) => s.kind === 'unmapped').slice(0, 20)
       .map(([symbol, s]) => ({ symbol, count: s.count, library: s.library })),
-    kernels: files.reduce((n, f) => n + f.kernels, 0),
-    safeFixes: all.filter((f) => f.safeFix).length,
+    kernels: sum('kernels'),
+    safeFixes: sum('safeFixes'),
   };
 }
 

@@ -122,29 +122,28 @@ export const ASSUMPTIONS: readonly string[] = [
   'Not included: performance tuning beyond a first working port, and hardware availability of the target.',
 ];
 
-interface Item {
-  hours: number;
-  cls: UncertaintyClass;
-  file?: string;
-  part: keyof EffortEstimate['breakdown'];
-  group: string;
-}
-
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const share = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 10000) / 10000);
 const fmt = (x: number) => `${round1(x)} h`;
 
-/** The range of some items; `scale` divides first (hours per day for days). */
-function rangeOf(items: Item[], w: EffortWeights, scale = 1): EffortRange {
-  let low = 0;
-  let expected = 0;
-  let high = 0;
-  for (const it of items) {
-    expected += it.hours;
-    low += it.hours * w[`range.${it.cls}.low`];
-    high += it.hours * w[`range.${it.cls}.high`];
-  }
-  return { low: round1(low / scale), expected: round1(expected / scale), high: round1(high / scale) };
+/** Unrounded hour sums of some work: expected, and its low and high ends (range.<class>.low/high). */
+interface HourSums {
+  low: number;
+  expected: number;
+  high: number;
+}
+
+const noHours = (): HourSums => ({ low: 0, expected: 0, high: 0 });
+
+function addHours(sums: HourSums, hours: number, cls: UncertaintyClass, w: EffortWeights): void {
+  sums.expected += hours;
+  sums.low += hours * w[`range.${cls}.low`];
+  sums.high += hours * w[`range.${cls}.high`];
+}
+
+/** Rounded for display; `scale` divides first (hours per day for days). */
+function rounded(sums: HourSums, scale = 1): EffortRange {
+  return { low: round1(sums.low / scale), expected: round1(sums.expected / scale), high: round1(sums.high / scale) };
 }
 
 /** Hours of one finding outside a kernel (or inside one on the SIMT route), with the reason. */
@@ -224,7 +223,9 @@ function kernelEstimate(file: string, k: EffortKernelInput, inside: EffortFindin
   const lead = best.route === 'aclnn'
     ? `obvious ${pattern!.pattern} pattern: call ${pattern!.pattern === 'elementwise' ? `an elementwise aclnn operator (e.g. ${pattern!.ops.join(', ')})` : pattern!.ops.join(' or ')} instead of porting the kernel (${best.parts.join(' + ')})`
     : `${ROUTE_LABELS[best.route]}: ${best.parts.join(' + ')}`;
-  const range = rangeOf([{ hours: best.hours, cls: 'redesign', part: 'kernels', group: '' }], w);
+  const sums = noHours();
+  addHours(sums, best.hours, 'redesign', w);
+  const range = rounded(sums);
   const estimate: KernelEstimate = {
     file,
     name: k.name,
@@ -260,46 +261,115 @@ interface Group {
   why: string;
 }
 
+/** How often a symbol occurs outside kernels, and what its findings weigh (for the contributors list). */
+interface SymbolStats {
+  n: number;
+  fixable: number;
+  kind: string;
+  factorKey?: string;
+  factor: number;
+}
+
+/**
+ * One file's share of a project estimate: everything the project total needs from the file, summed where
+ * the file was analysed (a `--jobs` worker sends this instead of every finding). Parts add up in file order.
+ */
+export interface EffortPart {
+  path: string;
+  findings: number;
+  kernels: number;
+  /** The file's own work (overhead, kernels, findings), unrounded. */
+  hours: HourSums;
+  /** Expected hours by part of the model. */
+  byPart: { files: number; findings: number; kernels: number };
+  /** Expected hours by contributor group (`file-overhead`, `kernel:…`, `symbol:…`), in first-seen order. */
+  byGroup: Array<[string, number]>;
+  kernelGroups: Array<[string, Group]>;
+  symbols: Array<[string, SymbolStats]>;
+  kernelEstimates: KernelEstimate[];
+  automatic: Omit<AutomaticShare, 'findingShare' | 'lineShare'>;
+}
+
+/** One file's share of the estimate (see EffortPart). */
+export function effortPart(file: EffortFileInput, target: PortingTarget, w: EffortWeights = DEFAULT_WEIGHTS): EffortPart {
+  const hours = noHours();
+  const byPart = { files: 0, findings: 0, kernels: 0 };
+  const byGroup = new Map<string, number>();
+  const add = (h: number, cls: UncertaintyClass, part: keyof typeof byPart, group: string) => {
+    addHours(hours, h, cls, w);
+    byPart[part] += h;
+    byGroup.set(group, (byGroup.get(group) ?? 0) + h);
+  };
+  if (file.findings.length) add(w['file.overhead'], 'mechanical', 'files', 'file-overhead');
+  if (file.kernels.length) add(w['file.kernelBuild'], 'redesign', 'files', 'kernel-build');
+  const { inside, outside } = splitByKernel(file);
+  const kernelEstimates: KernelEstimate[] = [];
+  const kernelGroups: Array<[string, Group]> = [];
+  file.kernels.forEach((k, i) => {
+    const { estimate: est, hours: h } = kernelEstimate(file.path, k, inside[i], target, w);
+    kernelEstimates.push(est);
+    const group = `kernel:${file.path}:${k.line}:${k.name}`;
+    add(h, 'redesign', 'kernels', group);
+    kernelGroups.push([group, { label: `kernel ${k.name} (${file.path}:${k.line})`, why: est.why }]);
+  });
+  const symbols = new Map<string, SymbolStats & { group: string }>();
+  for (const f of outside) {
+    const h = findingHours(f, w);
+    let s = symbols.get(f.symbol);
+    if (!s) symbols.set(f.symbol, (s = { n: 0, fixable: 0, kind: f.kind, factorKey: h.factorKey, factor: h.factor, group: `symbol:${f.symbol}` }));
+    add(h.hours, f.kind === 'rename' || f.kind === 'rewrite' ? 'mechanical' : 'redesign', 'findings', s.group);
+    s.n++;
+    if (f.fixable) s.fixable++;
+  }
+  const { findingShare: _f, lineShare: _l, ...automatic } = automaticShare([file]);
+  return {
+    path: file.path, findings: file.findings.length, kernels: file.kernels.length, hours, byPart,
+    byGroup: [...byGroup], kernelGroups, symbols: [...symbols].map(([symbol, { group: _g, ...stats }]) => [symbol, stats]), kernelEstimates, automatic,
+  };
+}
+
 /** The whole estimate for a set of files (a project, a merged set of reports, or one file). */
 export function estimateProject(files: EffortFileInput[], target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): EffortEstimate {
+  return combineEffort(files.map((f) => effortPart(f, target, weights)), target, weights);
+}
+
+/** The project estimate from its files' parts (in file order) plus the project set-up. */
+export function combineEffort(parts: EffortPart[], target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): EffortEstimate {
   const w = weights;
-  const items: Item[] = [];
+  const total = noHours();
+  const byPart = { setup: 0, files: 0, findings: 0, kernels: 0 };
+  const byGroup = new Map<string, number>();
   const groups = new Map<string, Group>();
-  const kernels: KernelEstimate[] = [];
-  const symbolStats = new Map<string, { n: number; fixable: number; kind: string; factorKey?: string; factor: number }>();
+  const symbolStats = new Map<string, SymbolStats>();
+  const automatic = { findings: 0, safeFixFindings: 0, affectedLines: 0, safeFixLines: 0 };
   let filesWithFindings = 0;
   let filesWithKernels = 0;
-  let totalFindings = 0;
-
-  for (const file of files) {
-    totalFindings += file.findings.length;
-    if (file.findings.length) {
-      filesWithFindings++;
-      items.push({ hours: w['file.overhead'], cls: 'mechanical', file: file.path, part: 'files', group: 'file-overhead' });
+  for (const part of parts) {
+    total.low += part.hours.low;
+    total.expected += part.hours.expected;
+    total.high += part.hours.high;
+    byPart.files += part.byPart.files;
+    byPart.findings += part.byPart.findings;
+    byPart.kernels += part.byPart.kernels;
+    for (const [g, h] of part.byGroup) byGroup.set(g, (byGroup.get(g) ?? 0) + h);
+    for (const [g, group] of part.kernelGroups) groups.set(g, group);
+    for (const [symbol, s] of part.symbols) {
+      const seen = symbolStats.get(symbol);
+      if (!seen) symbolStats.set(symbol, { ...s });
+      else {
+        seen.n += s.n;
+        seen.fixable += s.fixable;
+      }
     }
-    if (file.kernels.length) {
-      filesWithKernels++;
-      items.push({ hours: w['file.kernelBuild'], cls: 'redesign', file: file.path, part: 'files', group: 'kernel-build' });
-    }
-    const { inside, outside } = splitByKernel(file);
-    file.kernels.forEach((k, i) => {
-      const { estimate: est, hours } = kernelEstimate(file.path, k, inside[i], target, w);
-      kernels.push(est);
-      const group = `kernel:${file.path}:${k.line}:${k.name}`;
-      items.push({ hours, cls: 'redesign', file: file.path, part: 'kernels', group });
-      groups.set(group, { label: `kernel ${k.name} (${file.path}:${k.line})`, why: est.why });
-    });
-    for (const f of outside) {
-      const h = findingHours(f, w);
-      const cls: UncertaintyClass = f.kind === 'rename' || f.kind === 'rewrite' ? 'mechanical' : 'redesign';
-      items.push({ hours: h.hours, cls, file: file.path, part: 'findings', group: `symbol:${f.symbol}` });
-      const s = symbolStats.get(f.symbol) ?? { n: 0, fixable: 0, kind: f.kind, factorKey: h.factorKey, factor: h.factor };
-      s.n++;
-      if (f.fixable) s.fixable++;
-      symbolStats.set(f.symbol, s);
-    }
+    for (const key of Object.keys(automatic) as Array<keyof typeof automatic>) automatic[key] += part.automatic[key];
+    if (part.findings) filesWithFindings++;
+    if (part.kernels) filesWithKernels++;
   }
-  if (totalFindings > 0) items.push({ hours: w['project.setup'], cls: 'redesign', part: 'setup', group: 'setup' });
+  if (automatic.findings > 0) {
+    addHours(total, w['project.setup'], 'redesign', w);
+    byPart.setup += w['project.setup'];
+    byGroup.set('setup', w['project.setup']);
+  }
 
   for (const [symbol, s] of symbolStats) {
     const factor = s.factorKey ? ` × ${s.factorKey} ${s.factor}` : '';
@@ -310,38 +380,29 @@ export function estimateProject(files: EffortFileInput[], target: PortingTarget,
   groups.set('kernel-build', { label: `kernel build set-up (${filesWithKernels} file(s))`, why: `${filesWithKernels} file(s) with kernels × file.kernelBuild ${w['file.kernelBuild']} h: bisheng/.asc compilation and --npu-arch build rules` });
   groups.set('setup', { label: 'project set-up', why: `project.setup ${w['project.setup']} h: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review` });
 
-  const byGroup = new Map<string, number>();
-  for (const it of items) byGroup.set(it.group, (byGroup.get(it.group) ?? 0) + it.hours);
   const contributors = [...byGroup.entries()]
     .filter(([, h]) => round1(h) > 0)
     .map(([g, h]) => ({ label: groups.get(g)!.label, hours: round1(h), why: groups.get(g)!.why }))
     .sort((a, b) => b.hours - a.hours || a.label.localeCompare(b.label))
     .slice(0, 10);
 
-  const total = rangeOf(items, w);
-  // Grouped once: filtering all items per file would be quadratic on large code bases.
-  const itemsByFile = new Map<string, Item[]>();
-  for (const it of items) {
-    if (it.file === undefined) continue;
-    const list = itemsByFile.get(it.file);
-    if (list) list.push(it);
-    else itemsByFile.set(it.file, [it]);
-  }
-  const part = (p: Item['part']) => round1(items.filter((i) => i.part === p).reduce((n, i) => n + i.hours, 0));
   const perDay = w.hoursPerDay;
   return {
     target,
     unit: 'person-hours',
-    ...total,
+    ...rounded(total),
     hoursPerDay: perDay,
-    days: rangeOf(items, w, perDay),
-    automatic: automaticShare(files),
-    breakdown: { setup: part('setup'), files: part('files'), findings: part('findings'), kernels: part('kernels') },
+    days: rounded(total, perDay),
+    automatic: {
+      findings: automatic.findings, safeFixFindings: automatic.safeFixFindings, findingShare: share(automatic.safeFixFindings, automatic.findings),
+      affectedLines: automatic.affectedLines, safeFixLines: automatic.safeFixLines, lineShare: share(automatic.safeFixLines, automatic.affectedLines),
+    },
+    breakdown: { setup: round1(byPart.setup), files: round1(byPart.files), findings: round1(byPart.findings), kernels: round1(byPart.kernels) },
     contributors,
-    files: files
-      .map((f) => ({ path: f.path, findings: f.findings.length, kernels: f.kernels.length, ...rangeOf(itemsByFile.get(f.path) ?? [], w) }))
+    files: parts
+      .map((p) => ({ path: p.path, findings: p.findings, kernels: p.kernels, ...rounded(p.hours) }))
       .sort((a, b) => a.path.localeCompare(b.path)),
-    kernels,
+    kernels: parts.flatMap((p) => p.kernelEstimates),
     weights: { ...w },
     overridden: overriddenKeys(w),
     assumptions: [...ASSUMPTIONS],

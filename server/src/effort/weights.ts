@@ -191,11 +191,21 @@ export function overriddenKeys(weights: EffortWeights): string[] {
 
 /** The category factor for a finding: library/category, then library, then * /category; 1 when none. */
 export function categoryFactor(weights: EffortWeights, library: string, category: string): { factor: number; key?: string } {
-  for (const key of [`category.${library}/${category}`, `category.${library}`, `category.*/${category}`]) {
-    if (key in weights) return { factor: weights[key], key };
+  // Asked once per finding: remember the answer per weight table, library and category.
+  let byLibrary = factorCache.get(weights);
+  if (!byLibrary) factorCache.set(weights, (byLibrary = new Map()));
+  let byCategory = byLibrary.get(library);
+  if (!byCategory) byLibrary.set(library, (byCategory = new Map()));
+  let found = byCategory.get(category);
+  if (!found) {
+    const key = [`category.${library}/${category}`, `category.${library}`, `category.*/${category}`].find((k) => k in weights);
+    found = key ? { factor: weights[key], key } : { factor: 1 };
+    byCategory.set(category, found);
   }
-  return { factor: 1 };
+  return found;
 }
+
+const factorCache = new WeakMap<EffortWeights, Map<string, Map<string, { factor: number; key?: string }>>>();
 
 function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;

@@ -20,7 +20,7 @@ export const KIND_LABELS: Record<FindingKind, string> = {
 };
 
 /** True when the report has a finding of `kind` or of a harder kind. */
-export function gateTripped(report: JsonReport, kind: FindingKind): boolean {
+export function gateTripped(report: Pick<JsonReport, 'summary'>, kind: FindingKind): boolean {
   const from = KIND_ORDER.indexOf(kind);
   return KIND_ORDER.slice(from).some((k) => (report.summary.byKind[k] ?? 0) > 0);
 }

@@ -57,7 +57,7 @@ export function effortWeightsFrom(opts: { effortConfig?: string; weight?: string
 }
 
 /** Throws GateTripped when the --fail-on gate is set and the report has such a finding. */
-export function checkGate(report: JsonReport, failOn: FindingKind | undefined): void {
+export function checkGate(report: Pick<JsonReport, 'summary'>, failOn: FindingKind | undefined): void {
   if (!failOn || !gateTripped(report, failOn)) return;
   const from = KIND_ORDER.indexOf(failOn);
   const counts = KIND_ORDER.slice(from).filter((k) => report.summary.byKind[k]).map((k) => `${k} ${report.summary.byKind[k]}`);

@@ -33,12 +33,15 @@ describe('ascendify report --format json', () => {
     expect(report.files.map((f: { path: string }) => f.path)).toEqual(['src/a.cu', 'src/b.cpp']);
     const [header, call] = report.files[0].findings;
     expect(header).toMatchObject({ symbol: 'cuda_runtime.h', line: 1, column: 10, endLine: 1, endColumn: 26 });
-    expect(call).toMatchObject({
+    // Every field, in the documented order (the entry in knowledge/data/runtime.json: a rewrite with a
+    // safe call template, so fixable).
+    expect(Object.entries(call)).toEqual(Object.entries({
       symbol: 'cudaMalloc', line: 3, column: 3, endLine: 3, endColumn: 13, ruleId: 'runtime/cudaMalloc',
-      kind: 'rewrite', ascend: 'aclrtMalloc',
-    });
-    expect(typeof call.message).toBe('string');
-    expect(typeof call.category).toBe('string');
+      category: 'memory', library: 'runtime', kind: 'rewrite', ascend: 'aclrtMalloc',
+      message: "'cudaMalloc' → 'aclrtMalloc': arguments or values change.", fixable: true,
+      docUrl: 'https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-01_device_memory_malloc_and_free.md#aclrtMalloc',
+      source: '  cudaMalloc((void **)p, 64);',
+    }));
     expect(report.summary.findings).toBe(2);
     expect(report.summary.filesScanned).toBe(2);
   });
@@ -85,13 +88,20 @@ describe('ascendify report --format json', () => {
     expect(r.stderr).toContain('skipped blob.cu');
   });
 
-  it('a user helper declared in one file is not reported as NVIDIA API in another', () => {
+  it.each(['1', '2'])('a user helper declared in one file is not reported as NVIDIA API in another (--jobs %s)', (jobs) => {
     const d = tempProject({
       'helpers.h': 'int cudaCheckStatus(int code);\n',
-      'main.cu': '#include "helpers.h"\nint main() { return cudaCheckStatus(0); }\n',
+      'main.cu': '#include "helpers.h"\nint main() { void *p; cudaMalloc(&p, 4); return cudaCheckStatus(0); }\n',
+      'other.cu': 'int g() { return cudaCheckStatus(1); }\n',
     });
-    const report = JSON.parse(runCli(['report', d, '-f', 'json']).stdout);
-    expect(report.summary.findings).toBe(0);
+    const report = JSON.parse(runCli(['report', d, '-f', 'json', '--jobs', jobs]).stdout);
+    // Only cudaMalloc is left: the summary and the estimate count it alone.
+    expect(report.files.map((f: { path: string; findings: Array<{ symbol: string; line: number; column: number }> }) => [f.path, f.findings.map((x) => [x.symbol, x.line, x.column])]))
+      .toEqual([['helpers.h', []], ['main.cu', [['cudaMalloc', 2, 23]]], ['other.cu', []]]);
+    expect(report.summary.findings).toBe(1);
+    expect(report.summary.topUnmapped).toEqual([]);
+    expect(report.summary.effort.automatic.findings).toBe(1);
+    expect(report.summary.effort.files.map((f: { path: string; findings: number }) => [f.path, f.findings])).toEqual([['helpers.h', 0], ['main.cu', 1], ['other.cu', 0]]);
   });
 });
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { autoJobs, BYTES_PER_WORKER } from '../../../server/src/analysis/parallel';
+import { autoJobs, BYTES_PER_WORKER, fileSizes } from '../../../server/src/report/project-report';
 import { progressBar } from '../../../server/src/report/progress';
 import { REPO, runCli } from '../../helpers/cli';
 import { rawReport, sampleFiles } from '../../helpers/report';
@@ -50,7 +50,7 @@ describe('ascendify report --jobs', () => {
 
   it('without --jobs, starts only as many workers as the amount of source pays for', () => {
     const example = ['src/main.cu', 'src/kernels.cu'].map((rel) => ({ absolute: path.join(EXAMPLE, rel), display: rel }));
-    expect(autoJobs(example, 8)).toBe(1);
+    expect(autoJobs(fileSizes(example), 8)).toBe(1);
     const dir = path.join(tmp, 'sized');
     fs.mkdirSync(dir, { recursive: true });
     const sized = [0, 1, 2].map((i) => {
@@ -58,8 +58,8 @@ describe('ascendify report --jobs', () => {
       fs.writeFileSync(absolute, Buffer.alloc(Math.ceil(BYTES_PER_WORKER * 1.2), 0x20));
       return { absolute, display: `f${i}.cu` };
     });
-    expect(autoJobs(sized, 8)).toBe(3);
-    expect(autoJobs(sized, 2)).toBe(2);
+    expect(autoJobs(fileSizes(sized), 8)).toBe(3);
+    expect(autoJobs(fileSizes(sized), 2)).toBe(2);
   });
 
   it('refuses a bad --jobs value', () => {

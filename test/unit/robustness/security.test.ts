@@ -47,9 +47,9 @@ const DANGEROUS: Array<[string, RegExp]> = [
 const ALLOWED: Record<string, string> = {
   'server/src/cli.ts dynamic require':
     '`ascendify lsp` loads dist/server.js, the bundle beside dist/cli.js (path from __dirname), never a workspace path',
-  'server/src/analysis/parallel.ts worker_threads':
+  'server/src/report/project-report.ts worker_threads':
     '`--jobs N` runs this package\'s own dist/worker.js in worker threads (same process, no shell, no workspace code)',
-  'server/src/analysis/parallel.ts worker': 'the script is dist/worker.js beside the bundle (path from __dirname)',
+  'server/src/report/project-report.ts worker': 'the script is dist/worker.js beside the bundle (path from __dirname)',
   'server/src/worker.ts worker_threads': 'the worker side of --jobs: receives file paths, reads them as text',
   'server/src/analysis/parser.ts WebAssembly':
     'loads tree-sitter-cuda.wasm shipped beside the bundle (or from node_modules in tests), never from the workspace',
