@@ -1,9 +1,9 @@
 /**
  * From the core's findings and offset-based edits to LSP shapes (ranges, diagnostics, text edits).
  */
-import { type Diagnostic, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import { type CodeDescription, type Diagnostic, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding } from '../analysis/analyze';
+import type { Finding, ResolvedMapping } from '../analysis/analyze';
 import type { TextEdit } from '../fix/edits';
 import { ruleDocUrl } from '../knowledge/docs';
 import { severityFor, type Settings } from './settings';
@@ -23,21 +23,49 @@ export function toLspEdits(doc: TextDocument, edits: readonly TextEdit[]): LspTe
   return edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText }));
 }
 
+/** The diagnostics of a document's findings (those whose kind's severity is not "off"). */
+export function diagnosticsOf(findings: readonly Finding[], settings: Settings): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const f of findings) {
+    const d = findingDiagnostic(f, settings);
+    if (d) out.push(d);
+  }
+  return out;
+}
+
 /** The diagnostic of one finding, or undefined when its kind's severity is "off". */
 export function findingDiagnostic(f: Finding, settings: Settings): Diagnostic | undefined {
   const severity = severityFor(settings, f.kind);
   if (severity === undefined) return undefined;
+  const codeDescription = codeDescriptionOf(f);
+  const range = findingRange(f);
+  // No `data`: code actions are computed from the document's current analysis, and every byte here is
+  // sent again for each finding on every edit (1,800 diagnostics on a dense 5,000-line file).
+  // Two literals, not a spread of an optional field: V8 builds those objects several times slower.
+  return codeDescription
+    ? { range, severity, code: f.ruleId, codeDescription, source: SOURCE, message: f.message }
+    : { range, severity, code: f.ruleId, source: SOURCE, message: f.message };
+}
+
+// The link depends only on the resolved mapping (one object per entry and target) or, without an entry,
+// on the library: build it once, not for each of the file's diagnostics on every edit.
+const linkByMapping = new WeakMap<ResolvedMapping, CodeDescription | null>();
+const linkByLibrary = new Map<string, CodeDescription | null>();
+
+function codeDescriptionOf(f: Finding): CodeDescription | undefined {
+  if (f.entry && !f.resolved) return link(f) ?? undefined;
+  let d = f.resolved ? linkByMapping.get(f.resolved) : linkByLibrary.get(f.library);
+  if (d === undefined) {
+    d = link(f);
+    if (f.resolved) linkByMapping.set(f.resolved, d);
+    else linkByLibrary.set(f.library, d);
+  }
+  return d ?? undefined;
+}
+
+function link(f: Finding): CodeDescription | null {
   const href = ruleDocUrl(f);
-  return {
-    range: findingRange(f),
-    severity,
-    code: f.ruleId,
-    ...(href ? { codeDescription: { href } } : {}),
-    source: SOURCE,
-    message: f.message,
-    // No `data`: code actions are computed from the document's current analysis, and every byte here is
-    // sent again for each finding on every edit (1,800 diagnostics on a dense 5,000-line file).
-  };
+  return href ? { href } : null;
 }
 
 export function findingView(f: Finding): FindingView {

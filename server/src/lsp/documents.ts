@@ -5,7 +5,8 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { editFor, type CudaParser, type Tree } from '../analysis/parser';
+import type { CudaParser, Edit, Tree } from '../analysis/parser';
+import type { Point } from 'web-tree-sitter';
 import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
 import { ChangedSpan } from '../analysis/incremental';
 
@@ -24,7 +25,8 @@ export class OpenDocument {
   private readonly changed = new ChangedSpan();
   /** Highest version whose diagnostics were published (stale results never overwrite newer ones). */
   publishedVersion = -1;
-  timer: NodeJS.Timeout | undefined;
+  /** Cancels the scheduled publication of diagnostics, if any. */
+  cancelPublish: (() => void) | undefined;
 
   constructor(uri: string, languageId: string, version: number, text: string) {
     this.doc = TextDocument.create(uri, languageId, version, text);
@@ -42,19 +44,32 @@ export class OpenDocument {
   applyChanges(changes: TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
       if ('range' in change && change.range) {
-        const text = this.doc.getText();
         const start = this.doc.offsetAt(change.range.start);
         const end = this.doc.offsetAt(change.range.end);
-        this.tree?.edit(editFor(text, start, end, change.text));
-        this.changed.addEdit(start, end, start + change.text.length);
+        const newEnd = start + change.text.length;
+        // Rows and columns from the document's line table (editFor would count lines from the file's start).
+        const startPosition = this.point(start);
+        const oldEndPosition = this.point(end);
+        this.doc = TextDocument.update(this.doc, [change], version);
+        this.tree?.edit({ startIndex: start, oldEndIndex: end, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition: this.point(newEnd) } as Edit);
+        this.changed.addEdit(start, end, newEnd);
       } else {
         // A full-text change: nothing to reuse.
         this.dropTree();
         this.scan = undefined;
+        this.doc = TextDocument.update(this.doc, [change], version);
       }
-      this.doc = TextDocument.update(this.doc, [change], version);
     }
     this.doc = TextDocument.update(this.doc, [], version);
+  }
+
+  /**
+   * The parser's point for an offset: the row as the document counts lines (`\r\n`, `\r`, `\n`, like
+   * the parser, which sees a lone `\r` as `\n`) and the column from the row's start, also inside a `\r\n`.
+   */
+  private point(offset: number): Point {
+    const row = this.doc.positionAt(offset).line;
+    return { row, column: offset - this.doc.offsetAt({ line: row, character: 0 }) };
   }
 
   /** The tree for the current text, re-parsed incrementally when the text changed since the last parse. */
@@ -109,8 +124,8 @@ export class OpenDocument {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelPublish?.();
+    this.cancelPublish = undefined;
     this.dropTree();
     this.analysis = undefined;
   }

@@ -13,7 +13,6 @@ import {
 } from 'vscode-languageserver';
 import pkg from '../../../package.json';
 import { getParser, type CudaParser } from '../analysis/parser';
-import { warmUp } from '../analysis/warmup';
 import { analyzeTree, type FileAnalysis } from '../analysis/analyze';
 import { withoutDeclared } from '../analysis/project';
 import { KnowledgeBase } from '../knowledge';
@@ -23,7 +22,8 @@ import { buildJsonReport } from '../report/json';
 import { renderHtml } from '../report/html';
 import { DocumentStore, type OpenDocument } from './documents';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
-import { findingDiagnostic } from './convert';
+import { diagnosticsOf } from './convert';
+import { warmUpServer } from './warmup';
 import { hoverFor } from './hover';
 import { kernelLenses } from './lens';
 import { codeActions, fixAllEdit, type ActionContext } from './actions';
@@ -109,9 +109,9 @@ export class Session {
       this.readyResolve();
     }
     if (this.settings.enable && this.settings.scanOnStartup) void this.scan();
-    // After start-up work is queued: get the parser's WebAssembly optimised before the first file opens.
-    // (The workspace scan does that too, so this runs only without one.)
-    else if (this.parser && this.kb) setImmediate(() => this.parser && this.kb && warmUp(this.parser, this.kb));
+    // After start-up work is queued: get the parser's WebAssembly and the document path optimised before
+    // the first file opens. (A workspace scan warms the parser and the analysis, not the editing path.)
+    if (this.parser && this.kb) warmUpServer(this.parser, this.kb, () => this.settings);
   }
 
   dispose(): void {
@@ -265,11 +265,22 @@ export class Session {
   }
 
   private schedule(d: OpenDocument, delay: number): void {
-    if (d.timer) clearTimeout(d.timer);
-    d.timer = setTimeout(() => {
-      d.timer = undefined;
+    d.cancelPublish?.();
+    const run = () => {
+      d.cancelPublish = undefined;
       void this.publish(d);
-    }, delay);
+    };
+    if (delay > 0) {
+      const timer = setTimeout(run, delay);
+      d.cancelPublish = () => clearTimeout(timer);
+      return;
+    }
+    // No debounce: setTimeout(0) would wait a millisecond; two event-loop turns suffice, and still let a
+    // change queued behind this one (the JSON-RPC layer handles one message per turn) cancel this publish.
+    let immediate = setImmediate(() => {
+      immediate = setImmediate(run);
+    });
+    d.cancelPublish = () => clearImmediate(immediate);
   }
 
   private reanalyseOpenDocuments(): void {
@@ -307,7 +318,7 @@ export class Session {
     let diagnostics: Diagnostic[];
     try {
       const analysis = this.analysisOf(d);
-      diagnostics = (analysis?.findings ?? []).map((f) => findingDiagnostic(f, this.settings)).filter((x): x is Diagnostic => !!x);
+      diagnostics = diagnosticsOf(analysis?.findings ?? [], this.settings);
     } catch (e) {
       // One document's failure is logged and leaves its previous diagnostics; the server carries on.
       this.logError(`analysis of ${d.uri} failed`, e);
