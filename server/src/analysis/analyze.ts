@@ -7,7 +7,7 @@ import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Rescan, type ScanResult } from './scan';
 
 export type { Rescan, ScanResult } from './scan';
-import { lineStartsOf, positionOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
+import { lineStartsAfterEdit, lineStartsOf, positionOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
 
 export type { Finding, PortingTarget, FindingKind, ResolvedMapping } from './resolve';
 
@@ -54,7 +54,7 @@ export interface FileAnalysis {
 
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */
 export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions): FileAnalysis {
-  return fromScan(scanTree(tree, text, parser, options.kb), text, options);
+  return fromScan(scanTree(tree, text, parser, options.kb, lineStartsOf(text)), options, false);
 }
 
 /**
@@ -65,15 +65,19 @@ export function analyzeTree(tree: Tree, text: string, parser: CudaParser, option
 export function reanalyzeTree(
   tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions, rescan?: Rescan,
 ): { analysis: FileAnalysis; scan: ScanResult } {
-  const scan = scanTree(tree, text, parser, options.kb, rescan);
-  return { analysis: fromScan(scan, text, options), scan };
+  // The line starts outside the changed span are the previous ones: patch them, no pass over the text.
+  const lineStarts = rescan
+    ? lineStartsAfterEdit(rescan.previous.lineStarts, text, rescan.start, rescan.end, rescan.delta)
+    : lineStartsOf(text);
+  const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan);
+  return { analysis: fromScan(scan, options, true), scan };
 }
 
-function fromScan(scan: ScanResult, text: string, options: AnalysisOptions): FileAnalysis {
-  const lineStarts = lineStartsOf(text);
+function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean): FileAnalysis {
+  const { lineStarts } = scan;
   const end = scan.openCommentAt ?? Infinity; // an unterminated comment runs to the end of the file
   const kept = scan.occurrences.filter((o) => o.start < end && !(o.family?.source === 'prefix' && scan.declared.has(o.symbol)));
-  const findings = resolveOccurrences(kept, options.kb, options.target, lineStarts)
+  const findings = resolveOccurrences(kept, options.kb, options.target, lineStarts, reuse)
     .filter((f) => !scan.suppressedLines.has(f.line - 1));
   const prefixOnly = [...new Set(kept.filter((o) => o.family?.source === 'prefix').map((o) => o.symbol))];
   return {
@@ -100,6 +104,30 @@ export async function analyzeText(text: string, options: AnalysisOptions): Promi
 const WARP = /^__(shfl|ballot|any|all|activemask|reduce_\w+_sync|match_\w+|syncwarp)/;
 const BARRIER = /^__(syncthreads|threadfence)/;
 
+// Kernel features as bits, so a kernel's are one OR over the findings inside it.
+const SHARED = 1, WARP_BIT = 2, ATOMICS = 4, TENSOR = 8, PTX = 16, TEXTURES = 32, LAUNCH = 64, COOP = 128, BARRIERS = 256, HALF = 512;
+
+// What a symbol's name tells (the regular expressions): computed once per symbol, not per finding per edit.
+const symbolBits = new Map<string, number>();
+
+function bitsOfSymbol(s: string): number {
+  let b = symbolBits.get(s);
+  if (b === undefined) {
+    b = (s === '__shared__' ? SHARED : 0) | (WARP.test(s) ? WARP_BIT : 0) | (/^atomic[A-Z]/.test(s) ? ATOMICS : 0)
+      | (s.startsWith('nvcuda::') ? TENSOR : 0) | (s === 'asm' ? PTX : 0) | (/^(tex|surf)(1D|2D|3D|Cubemap)/.test(s) ? TEXTURES : 0)
+      | (s === '<<<>>>' ? LAUNCH : 0) | (BARRIER.test(s) ? BARRIERS : 0) | (/half|bfloat16|^__h|^__float2half|^__nv_bfloat/.test(s) ? HALF : 0);
+    symbolBits.set(s, b);
+  }
+  return b;
+}
+
+function featureBits(f: Finding): number {
+  const c = f.category;
+  return bitsOfSymbol(f.symbol)
+    | (c === 'warp' ? WARP_BIT : c === 'atomic' ? ATOMICS : c === 'tensor-core' ? TENSOR : c === 'texture' ? TEXTURES : 0)
+    | (f.library === 'wmma' ? TENSOR : f.library === 'cooperative_groups' ? COOP : 0);
+}
+
 function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[]): KernelInfo {
   // Findings are sorted by start: binary-search the kernel's slice instead of filtering them all.
   let lo = 0;
@@ -109,28 +137,33 @@ function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[]): K
     if (findings[mid].start < k.start) lo = mid + 1;
     else hi = mid;
   }
-  const inside: Finding[] = [];
-  for (let i = lo; i < findings.length && findings[i].start < k.end; i++) if (findings[i].end <= k.end) inside.push(findings[i]);
-  const has = (test: (f: Finding) => boolean) => inside.some(test);
+  let count = 0;
+  let bits = 0;
+  for (let i = lo; i < findings.length && findings[i].start < k.end; i++) {
+    if (findings[i].end > k.end) continue;
+    count++;
+    bits |= featureBits(findings[i]);
+  }
+  const has = (bit: number) => (bits & bit) !== 0;
   const line = lineIndex(lineStarts, k.nameStart) + 1;
   return {
     ...k,
     line,
-    findingCount: inside.length,
+    findingCount: count,
     lineCount: lineIndex(lineStarts, k.end) - lineIndex(lineStarts, k.start) + 1,
     startLine: lineIndex(lineStarts, k.start) + 1,
     endLine: lineIndex(lineStarts, k.end) + 1,
     features: {
-      sharedMemory: has((f) => f.symbol === '__shared__'),
-      warpIntrinsics: has((f) => WARP.test(f.symbol) || f.category === 'warp'),
-      atomics: has((f) => /^atomic[A-Z]/.test(f.symbol) || f.category === 'atomic'),
-      tensorCores: has((f) => f.library === 'wmma' || f.symbol.startsWith('nvcuda::') || f.category === 'tensor-core'),
-      inlinePtx: has((f) => f.symbol === 'asm'),
-      textures: has((f) => /^(tex|surf)(1D|2D|3D|Cubemap)/.test(f.symbol) || f.category === 'texture'),
-      dynamicParallelism: has((f) => f.symbol === '<<<>>>'),
-      cooperativeGroups: has((f) => f.library === 'cooperative_groups'),
-      barriers: has((f) => BARRIER.test(f.symbol)),
-      halfPrecision: has((f) => /half|bfloat16|^__h|^__float2half|^__nv_bfloat/.test(f.symbol)),
+      sharedMemory: has(SHARED),
+      warpIntrinsics: has(WARP_BIT),
+      atomics: has(ATOMICS),
+      tensorCores: has(TENSOR),
+      inlinePtx: has(PTX),
+      textures: has(TEXTURES),
+      dynamicParallelism: has(LAUNCH),
+      cooperativeGroups: has(COOP),
+      barriers: has(BARRIERS),
+      halfPrecision: has(HALF),
     },
   };
 }

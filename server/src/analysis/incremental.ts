@@ -6,15 +6,20 @@ import type { Range as TsRange } from 'web-tree-sitter';
 import type { Rescan, ScanResult } from './scan';
 
 export class ChangedSpan {
-  private start = Number.POSITIVE_INFINITY;
-  private end = Number.NEGATIVE_INFINITY;
+  // Small integers only (no ±Infinity for "empty"): V8 would store these fields, and every offset computed
+  // from them (occurrences shifted after an edit, line starts), as heap numbers, and deoptimise the code
+  // that had only seen small integers.
+  private empty = true;
+  private start = 0;
+  private end = 0;
   /** New length minus old length, over all edits since the last analysis. */
   private delta = 0;
 
   /** An edit replaced old text [start, oldEnd) by new text ending at newEnd (current coordinates before it). */
   addEdit(start: number, oldEnd: number, newEnd: number): void {
     const d = newEnd - oldEnd;
-    if (this.isEmpty()) {
+    if (this.empty) {
+      this.empty = false;
       this.start = start;
       this.end = newEnd;
     } else {
@@ -28,7 +33,7 @@ export class ChangedSpan {
 
   /** Syntax changes the parser reports beyond the edited text (e.g. opening a comment). */
   addRanges(ranges: TsRange[]): void {
-    if (this.isEmpty() || ranges.length === 0) return;
+    if (this.empty || ranges.length === 0) return;
     for (const r of ranges) {
       this.start = Math.min(this.start, r.startIndex);
       this.end = Math.max(this.end, r.endIndex);
@@ -36,7 +41,7 @@ export class ChangedSpan {
   }
 
   isEmpty(): boolean {
-    return this.start > this.end;
+    return this.empty;
   }
 
   /** The re-scan request for `reanalyzeTree`, given the previous scan of the old text. */
@@ -45,8 +50,9 @@ export class ChangedSpan {
   }
 
   reset(): void {
-    this.start = Number.POSITIVE_INFINITY;
-    this.end = Number.NEGATIVE_INFINITY;
+    this.empty = true;
+    this.start = 0;
+    this.end = 0;
     this.delta = 0;
   }
 }

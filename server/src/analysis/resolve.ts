@@ -51,6 +51,19 @@ export function ruleIdFor(entry: MappingEntry | undefined, library: string): str
   return entry ? `${entry.library}/${entry.cuda[0]}` : `unmapped/${library}`;
 }
 
+// One string per rule, shared by its findings (not a new one per finding on every edit).
+const ruleIds = new WeakMap<MappingEntry, string>();
+const unmappedRuleIds = new Map<string, string>();
+
+function cachedRuleId(entry: MappingEntry | undefined, library: string): string {
+  const cached = entry ? ruleIds.get(entry) : unmappedRuleIds.get(library);
+  if (cached !== undefined) return cached;
+  const id = ruleIdFor(entry, library);
+  if (entry) ruleIds.set(entry, id);
+  else unmappedRuleIds.set(library, id);
+  return id;
+}
+
 const resolvedCache: Record<PortingTarget, WeakMap<MappingEntry, ResolvedMapping>> = { a2a3: new WeakMap(), '950': new WeakMap() };
 
 /** The entry's answer for a target (shared, read-only objects: one per entry and target). */
@@ -122,42 +135,83 @@ function cachedMessage(symbol: string, library: string, r: ResolvedMapping | und
   return m;
 }
 
-/** Turns a file's occurrences into findings. `lineStarts` comes from `lineStartsOf(text)`. */
+/**
+ * Findings made for occurrences, for a re-analysis: a re-scan keeps the occurrences outside the changed
+ * span (same objects, same knowledge base and target), and their findings are reused while their
+ * offsets, lines and columns are unchanged (findings are never modified, so sharing them is safe).
+ */
+const findingOf = new WeakMap<Occurrence, Finding>();
+
+/**
+ * Turns a file's occurrences into findings. `lineStarts` comes from `lineStartsOf(text)`. `reuse`: the
+ * occurrences come from a (re-)scan whose findings may be reused by the next re-analysis (the server's
+ * open documents; not worth remembering for a one-off analysis).
+ */
 export function resolveOccurrences(
   occurrences: Occurrence[],
   kb: KnowledgeBase,
   target: PortingTarget,
   lineStarts: number[],
+  reuse = false,
 ): Finding[] {
   return occurrences.map((o) => {
-    const entry = kb.lookup(o.symbol);
-    const library = entry?.library ?? o.family?.library ?? 'kernel'; // qualifiers, <<<>>> and asm are kernel-side syntax
-    const resolved = entry ? resolveEntry(entry, target) : undefined;
     const startPos = positionOf(lineStarts, o.start);
     const endPos = positionOf(lineStarts, o.end);
-    return {
-      symbol: o.symbol,
-      ruleId: ruleIdFor(entry, library),
-      library,
-      category: entry?.category ?? o.construct,
-      construct: entry?.kind ?? o.construct,
-      kind: resolved?.mapping ?? 'unmapped',
-      ascend: resolved?.ascend ?? null,
-      message: cachedMessage(o.symbol, library, resolved),
-      start: o.start,
-      end: o.end,
-      line: startPos.line + 1,
-      column: startPos.character + 1,
-      endLine: endPos.line + 1,
-      endColumn: endPos.character + 1,
-      isCall: o.isCall,
-      inMacro: o.inMacro,
-      entry,
-      resolved,
-      // Fix-all never edits #define bodies, so those do not count as automatic.
-      safeFix: !!resolved?.fix && resolved.fix.safe !== false && !o.inMacro,
-    };
+    const previous = reuse ? findingOf.get(o) : undefined;
+    const line = startPos.line + 1;
+    const column = startPos.character + 1;
+    const endLine = endPos.line + 1;
+    const endColumn = endPos.character + 1;
+    if (previous && previous.start === o.start && previous.end === o.end && previous.line === line && previous.column === column
+      && previous.endLine === endLine && previous.endColumn === endColumn) return previous;
+    // Moved by an edit before it: only the position differs (a copy costs a third of resolving again).
+    const f = previous ? moved(previous, o, line, column, endLine, endColumn) : resolveOccurrence(o, kb, target, line, column, endLine, endColumn);
+    if (reuse) findingOf.set(o, f);
+    return f;
   });
+}
+
+function resolveOccurrence(
+  o: Occurrence, kb: KnowledgeBase, target: PortingTarget, line: number, column: number, endLine: number, endColumn: number,
+): Finding {
+  const entry = kb.lookup(o.symbol);
+  const library = entry?.library ?? o.family?.library ?? 'kernel'; // qualifiers, <<<>>> and asm are kernel-side syntax
+  const resolved = entry ? resolveEntry(entry, target) : undefined;
+  return {
+    symbol: o.symbol,
+    ruleId: cachedRuleId(entry, library),
+    library,
+    category: entry?.category ?? o.construct,
+    construct: entry?.kind ?? o.construct,
+    kind: resolved?.mapping ?? 'unmapped',
+    ascend: resolved?.ascend ?? null,
+    message: cachedMessage(o.symbol, library, resolved),
+    start: o.start,
+    end: o.end,
+    line,
+    column,
+    endLine,
+    endColumn,
+    isCall: o.isCall,
+    inMacro: o.inMacro,
+    entry,
+    resolved,
+    // Fix-all never edits #define bodies, so those do not count as automatic.
+    safeFix: !!resolved?.fix && resolved.fix.safe !== false && !o.inMacro,
+  };
+}
+
+/**
+ * A finding at its occurrence's new position. Written out field by field in the order above (not `{...f}`,
+ * which V8 gives another hidden class), so all findings share one shape and the code reading them
+ * (diagnostics, kernels, JSON) stays fast.
+ */
+function moved(f: Finding, o: Occurrence, line: number, column: number, endLine: number, endColumn: number): Finding {
+  return {
+    symbol: f.symbol, ruleId: f.ruleId, library: f.library, category: f.category, construct: f.construct, kind: f.kind,
+    ascend: f.ascend, message: f.message, start: o.start, end: o.end, line, column, endLine, endColumn,
+    isCall: f.isCall, inMacro: f.inMacro, entry: f.entry, resolved: f.resolved, safeFix: f.safeFix,
+  };
 }
 
 /**
@@ -176,6 +230,26 @@ export function lineStartsOf(text: string): number[] {
 }
 
 const LINE_BREAK = /\r\n?|\n/g;
+
+/**
+ * The line starts of a text after an edit, from those before it: the text changed only in [start, end)
+ * (new coordinates; `delta` = new length - old length). Whether `p` starts a line depends on the
+ * characters at p - 1 and p, so only starts in [start, end] are looked for again; the others are kept,
+ * shifted after the edit. Equals `lineStartsOf(text)` without a pass over the whole text.
+ */
+export function lineStartsAfterEdit(previous: readonly number[], text: string, start: number, end: number, delta: number): number[] {
+  const out: number[] = [];
+  let i = 0;
+  for (; i < previous.length && previous[i] < start; i++) out.push(previous[i]);
+  const last = Math.min(end, text.length);
+  for (let p = start; p <= last; p++) {
+    const before = p === 0 ? -1 : text.charCodeAt(p - 1);
+    if (p === 0 || before === 10 || (before === 13 && text.charCodeAt(p) !== 10)) out.push(p);
+  }
+  for (; i < previous.length && previous[i] <= end - delta; i++);
+  for (; i < previous.length; i++) out.push(previous[i] + delta);
+  return out;
+}
 
 /** 0-based line and UTF-16 character of an offset. */
 export function positionOf(lineStarts: number[], offset: number): { line: number; character: number } {

@@ -144,6 +144,23 @@ describe('scanner on broken and unusual code', () => {
     expect(result.kernels[0].features.tensorCores).toBe(true);
   });
 
+  it('reads #include lines only where a line starts with blanks and `#` (any line break before it)', async () => {
+    const text = [
+      '#include <cuda_runtime.h>\n',
+      ' \t#  include "cublas_v2.h"\r', // blanks before and after `#`; a lone CR ends the line
+      '#include <nccl.h>\r\n',
+      'int x; #include <cufft.h>\n', // not at a line start
+      '// #include <curand.h>\n',
+      '#define H "#include <cusparse.h>"\n',
+    ].join('');
+    const result = await analyze(text);
+    expect(result.findings.filter((f) => f.construct === 'header').map((f) => [f.symbol, f.line, f.column])).toEqual([
+      ['cuda_runtime.h', 1, 10],
+      ['cublas_v2.h', 2, 14],
+      ['nccl.h', 3, 10],
+    ]);
+  });
+
   it('recognises NVIDIA names without a mapping entry as unmapped, by library', async () => {
     const text = 'void f() { cusparseXcsr2coo(h, a, n, b, c, d); cuCtxResetPersistingL2Cache(); }\n';
     const result = await analyze(text);

@@ -1,0 +1,92 @@
+/**
+ * An open document in the server (no transport): LSP content changes, the tree edited and re-parsed
+ * incrementally, the incremental re-analysis with the findings it reuses. After every didChange the
+ * analysis must equal a fresh full analysis of the same text, line breaks of every kind included.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeTree, type FileAnalysis } from '../../server/src/analysis/analyze';
+import { getParser } from '../../server/src/analysis/parser';
+import { KnowledgeBase } from '../../server/src/knowledge';
+import { OpenDocument } from '../../server/src/lsp/documents';
+import { fixture } from '../helpers/analyze';
+
+const options = { kb: KnowledgeBase.builtin(), target: 'a2a3' as const };
+
+function essence(a: FileAnalysis) {
+  return { ...a, declared: [...a.declared].sort(), prefixOnly: [...a.prefixOnly].sort() };
+}
+
+const SNIPPETS = [
+  'cudaMalloc(&p, 4);', 'cudaFree', '(', ')', ';', ' ', 'x', '{', '}', '/*', '*/', '"', '<<<1, 1>>>',
+  '\n', '\r\n', '\r', '__global__ void k(float *p) { p[threadIdx.x] = 0; }\n', '#include <cufft.h>\n',
+  '#define M(x) cudaMemset(x, 0, 4)\n', '// ascendify-ignore-next-line\n', 'namespace cg = cooperative_groups;\n',
+];
+
+const texts = ['corpus/kernels.cu', 'corpus/host_runtime.cu'].map(fixture);
+// The same code with Windows line ends, and with old Mac ones.
+texts.push(texts[0].replace(/\n/g, '\r\n'), texts[1].replace(/\n/g, '\r'));
+
+describe('an open document re-analysed after each change equals a full analysis', () => {
+  it('after random didChange notifications of one to three changes', async () => {
+    const parser = await getParser();
+    await fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: texts.length - 1 }),
+        fc.array(
+          fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 8 }), fc.constantFrom(...SNIPPETS)), { minLength: 1, maxLength: 3 }),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (textIndex, notifications) => {
+          const doc = new OpenDocument('file:///t.cu', 'cuda-cpp', 1, texts[textIndex]);
+          let mirror = TextDocument.create('file:///t.cu', 'cuda-cpp', 1, texts[textIndex]);
+          doc.analyse(parser, options, 1);
+          try {
+            notifications.forEach((changes, n) => {
+              // Each change's range is in the text left by the changes before it (as LSP sends them).
+              const lspChanges = changes.map(([where, removeLen, text]) => {
+                const length = mirror.getText().length;
+                const start = Math.floor(where * length);
+                const range = { start: mirror.positionAt(start), end: mirror.positionAt(Math.min(length, start + removeLen)) };
+                mirror = TextDocument.update(mirror, [{ range, text }], n + 2);
+                return { range, text };
+              });
+              doc.applyChanges(lspChanges, n + 2);
+              const text = mirror.getText();
+              expect(doc.doc.getText()).toBe(text);
+              const incremental = doc.analyse(parser, options, 1);
+              const tree = parser.parse(text);
+              const full = analyzeTree(tree, text, parser, options);
+              tree.delete();
+              expect(essence(incremental)).toEqual(essence(full));
+            });
+          } finally {
+            doc.dispose();
+          }
+        },
+      ),
+      { numRuns: 120, seed: 20261129 },
+    );
+  });
+
+  it('keeps the findings before an edit (the same objects) and moves those after it', async () => {
+    const parser = await getParser();
+    const text = fixture('corpus/host_runtime.cu');
+    const doc = new OpenDocument('file:///t.cu', 'cuda-cpp', 1, text);
+    try {
+      const before = doc.analyse(parser, options, 1).findings;
+      const middle = before[before.length >> 1];
+      const line = middle.line - 1;
+      doc.applyChanges([{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '\n' }], 2);
+      const after = doc.analyse(parser, options, 1).findings;
+      expect(after.length).toBe(before.length);
+      for (let i = 0; i < after.length; i++) {
+        if (before[i].line - 1 < line) expect(after[i]).toBe(before[i]);
+        else expect(after[i]).toEqual({ ...before[i], start: before[i].start + 1, end: before[i].end + 1, line: before[i].line + 1, endLine: before[i].endLine + 1 });
+      }
+    } finally {
+      doc.dispose();
+    }
+  });
+});
