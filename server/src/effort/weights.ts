@@ -6,7 +6,7 @@
  * `--effort-config <file>` (validated JSON) and `--weight key=value`.
  */
 import * as fs from 'node:fs';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 
 export type EffortWeights = Record<string, number>;
 
@@ -135,8 +135,8 @@ const configSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateConfig = ajv.compile<{ weights: EffortWeights }>(configSchema);
+// Compiled on first use: only --effort-config needs it.
+let validateConfig: ValidateFunction<{ weights: EffortWeights }> | undefined;
 
 /** Reads an effort config file: `{ "weights": { "finding.manual": 2, "category.cudnn": 6 } }`. */
 export function loadEffortConfig(file: string): EffortWeights {
@@ -148,6 +148,7 @@ export function loadEffortConfig(file: string): EffortWeights {
     throw new EffortConfigError(code ? `cannot read effort config ${file}: ${code}` : `effort config ${file} is not valid JSON: ${(e as Error).message}`);
   }
   const errors: string[] = [];
+  validateConfig ??= new Ajv({ allErrors: true, strict: true }).compile<{ weights: EffortWeights }>(configSchema);
   const valid = validateConfig(data);
   for (const err of valid ? [] : validateConfig.errors ?? []) {
     const at = err.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : '(file)';

@@ -68,8 +68,8 @@ export interface JsonReport {
 export interface FileReportPart {
   path: string;
   /**
-   * The file's entry of `files`: exactly the text JSON.stringify gives for its JsonFile, UTF-8 encoded
-   * (encoding is part of writing the report, and done here it runs in the workers, in parallel).
+   * The file's entry of `files` as JSON text (asciiJson: its JsonFile, non-ASCII characters escaped),
+   * encoded (encoding is part of writing the report, and done here it runs in the workers, in parallel).
    */
   json: Uint8Array;
   summary: SummaryPart;
@@ -104,15 +104,26 @@ function fileJson(file: FileResult, kernels: JsonKernel[]): string {
     let source = '';
     const text = file.sourceLines?.[f.line];
     if (text !== undefined) {
-      source = sources.get(f.line) ?? `,"source":${JSON.stringify(text)}`;
+      source = sources.get(f.line) ?? `,"source":${asciiJson(text)}`;
       sources.set(f.line, source);
     }
     return `${head}${f.line},"column":${f.column},"endLine":${f.endLine},"endColumn":${f.endColumn}${tail}${source}}`;
   });
-  const rest = JSON.stringify({ kernels, lines: a.lineCount, parseErrors: a.errorNodes, ...(file.warning ? { warning: file.warning } : {}) });
-  return `{"path":${JSON.stringify(file.path)},"findings":[${findings.join(',')}],${rest.slice(1)}`;
+  const rest = asciiJson({ kernels, lines: a.lineCount, parseErrors: a.errorNodes, ...(file.warning ? { warning: file.warning } : {}) });
+  return `{"path":${asciiJson(file.path)},"findings":[${findings.join(',')}],${rest.slice(1)}`;
 }
 
+/**
+ * JSON text with every non-ASCII character escaped (`→` as `\\u2192`): the same JSON value, and text that
+ * stays one byte per character in memory, which makes building and encoding large reports much cheaper.
+ */
+export function asciiJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_ALL = /[^\x00-\x7f]/g;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 
@@ -129,11 +140,11 @@ function findingTemplate(f: Finding): [string, string] {
   const key = `${f.symbol}\u0000${f.safeFix ? 1 : 0}${f.resolved ? '' : `\u0000${f.library}\u0000${f.category}`}`;
   let t = byKey.get(key);
   if (!t) {
-    const fields = JSON.stringify({
+    const fields = asciiJson({
       ruleId: f.ruleId, category: f.category, library: f.library, kind: f.kind, ascend: f.ascend, message: f.message,
       fixable: f.safeFix, docUrl: f.resolved?.docUrl ?? null,
     });
-    t = [`{"symbol":${JSON.stringify(f.symbol)},"line":`, `,${fields.slice(1, -1)}`];
+    t = [`{"symbol":${asciiJson(f.symbol)},"line":`, `,${fields.slice(1, -1)}`];
     byKey.set(key, t);
   }
   return t;
@@ -163,9 +174,9 @@ export function assembleReport(
     summary,
     skipped,
     jsonChunks: () => {
-      const chunks: Array<string | Uint8Array> = [`{"tool":${JSON.stringify(tool)},"schemaVersion":${JSON_SCHEMA_VERSION},"files":[`];
+      const chunks: Array<string | Uint8Array> = [`{"tool":${asciiJson(tool)},"schemaVersion":${JSON_SCHEMA_VERSION},"files":[`];
       parts.forEach((p, i) => (i ? chunks.push(',', p.json) : chunks.push(p.json)));
-      chunks.push(`],"skipped":${JSON.stringify(skipped)},"summary":${JSON.stringify(summary)}}`);
+      chunks.push(`],"skipped":${asciiJson(skipped)},"summary":${asciiJson(summary)}}`);
       return chunks;
     },
     report: () => ({ tool, schemaVersion: JSON_SCHEMA_VERSION, files: parts.map((p) => JSON.parse(fromUtf8.decode(p.json)) as JsonFile), skipped, summary }),

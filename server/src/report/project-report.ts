@@ -1,9 +1,9 @@
 /**
  * `ascendify report`: every file through the analysis core, each turned into its share of the report
  * (JSON text plus summary and effort counts, report/json.ts) where it was analysed, then assembled.
- * With `--jobs N` the files are spread over worker threads (dist/worker.js), handed out one at a time;
- * the main thread only splices text and adds numbers, so it never becomes the bottleneck. The result is
- * identical to a sequential run.
+ * With `--jobs N` the files are spread over N threads, this one and N-1 worker threads (dist/worker.js),
+ * largest first and a few at a time; workers send back their files' parts (bytes and counts), so putting
+ * the report together is splicing and adding. The result is identical to a sequential run.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { MappingEntry } from '../knowledge';
 import type { EffortWeights } from '../effort';
 import type { ListedFile } from '../analysis/files';
-import { compiledGrammar, type CompiledGrammar } from '../analysis/parser';
+import { compiledGrammar, useCompiledGrammar, type CompiledGrammar } from '../analysis/parser';
 import { analyzeSourceFile, withoutDeclared, type ProjectOptions, type SkippedFile } from '../analysis/project';
 import { assembleReport, fileReportPart, type AssembledReport, type FileReportPart } from './json';
 
@@ -92,14 +92,14 @@ export async function reportSourceFile(
   };
 }
 
-/** Runs `requests` through `jobs` workers (or this thread when 1), returning outcomes by request index. */
+/** Runs `requests` (in this thread, or spread over the pool), returning outcomes in request order. */
 type Runner = (requests: WorkerRequest[], onDone: (index: number) => void) => Promise<FileReportOutcome[]>;
 
 export async function reportProject(files: ListedFile[], options: ReportOptions): Promise<AssembledReport> {
   const ceiling = Math.max(1, Math.floor(options.jobs));
   const sizes = fileSizes(files);
   const jobs = Math.min(options.auto ? autoJobs(sizes, ceiling) : ceiling, files.length);
-  const pool = jobs > 1 ? startWorkers(jobs, options) : undefined;
+  const pool = jobs > 1 ? startPool(jobs, options) : undefined;
   const run: Runner = pool?.run ?? (async (requests, onDone) => {
     const out: FileReportOutcome[] = [];
     for (const r of requests) {
@@ -140,15 +140,17 @@ export async function reportProject(files: ListedFile[], options: ReportOptions)
   }
 }
 
-const IN_FLIGHT = 2;
+const IN_FLIGHT = 3;
 
-function startWorkers(jobs: number, options: ReportOptions): { run: Runner; stop: () => Promise<void> } {
+/** `jobs` analysing threads: this one and jobs-1 workers, all sharing one compiled grammar. */
+function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: () => Promise<void> } {
   const script = options.workerScript ?? path.join(__dirname, 'worker.js');
   if (!fs.existsSync(script)) throw new Error(`worker script not found: ${script} (run npm run build)`);
   const init: WorkerInit = {
     entries: [...options.kb.entries], target: options.target, maxFileBytes: options.maxFileBytes, weights: options.weights,
     grammar: compiledGrammar(),
   };
+  useCompiledGrammar(init.grammar);
   // The round in progress (the pool runs one at a time); a worker that fails ends it, and every later one.
   let round: { requests: WorkerRequest[]; outcomes: FileReportOutcome[]; next: number; done: number; onDone: (i: number) => void; resolve: (o: FileReportOutcome[]) => void; reject: (e: Error) => void } | undefined;
   let failure: Error | undefined;
@@ -162,16 +164,29 @@ function startWorkers(jobs: number, options: ReportOptions): { run: Runner; stop
     round?.reject(failure);
     round = undefined;
   };
-  const workers = Array.from({ length: jobs }, () => {
+  const complete = (index: number, outcome: FileReportOutcome) => {
+    if (!round) return;
+    round.outcomes[index] = outcome;
+    round.onDone(round.requests[index].index);
+    if (++round.done === round.requests.length) {
+      round.resolve(round.outcomes);
+      round = undefined;
+    }
+  };
+  // This thread analyses files too, between handling the workers' replies: `jobs` threads in all.
+  const local = async () => {
+    while (round && round.next < round.requests.length) {
+      const index = round.next++;
+      const r = round.requests[index];
+      complete(index, await reportSourceFile(r.file, options, r.declaredElsewhere));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const workers = Array.from({ length: jobs - 1 }, () => {
     const w = new Worker(script, { workerData: init });
     w.on('message', (reply: WorkerReply) => {
-      if (!round) return;
-      round.outcomes[reply.index] = reply.outcome;
-      round.onDone(round.requests[reply.index].index);
-      if (++round.done === round.requests.length) {
-        round.resolve(round.outcomes);
-        round = undefined;
-      } else feed(w);
+      complete(reply.index, reply.outcome);
+      feed(w);
     });
     w.on('error', fail);
     w.on('exit', (code) => fail(new Error(`analysis worker stopped early (exit code ${code})`)));
@@ -181,8 +196,9 @@ function startWorkers(jobs: number, options: ReportOptions): { run: Runner; stop
     if (failure) return reject(failure);
     if (requests.length === 0) return resolve([]);
     round = { requests, outcomes: new Array(requests.length), next: 0, done: 0, onDone, resolve, reject };
-    // Two files in flight per worker: the next one is already queued when a reply is on its way.
+    // A few files queued per worker: it never waits for this thread, which only hears it between files.
     for (let i = 0; i < IN_FLIGHT; i++) workers.forEach(feed);
+    void local().catch(fail);
   });
   const stop = async () => {
     stopping = true;

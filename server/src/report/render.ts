@@ -2,7 +2,7 @@
 import type { KnowledgeBase } from '../knowledge';
 import { renderCsv, type CsvMode } from './csv';
 import { renderHtml } from './html';
-import type { JsonReport } from './json';
+import { asciiJson, type JsonReport } from './json';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
 import { renderTextSummary } from './text';
@@ -22,7 +22,7 @@ export function renderReport(report: JsonReport, format: ReportFormat, options: 
       return renderTextSummary(report);
     case 'json':
       // Compact: reports of large code bases run to hundreds of MB pretty-printed (pipe to `jq` to read).
-      return JSON.stringify(report);
+      return asciiJson(report);
     case 'html':
       return renderHtml(report);
     case 'md':

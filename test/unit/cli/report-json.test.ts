@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli';
+import { asciiJson } from '../../../server/src/report/json';
 
 function tempProject(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-cli-'));
@@ -102,6 +103,24 @@ describe('ascendify report --format json', () => {
     expect(report.summary.topUnmapped).toEqual([]);
     expect(report.summary.effort.automatic.findings).toBe(1);
     expect(report.summary.effort.files.map((f: { path: string; findings: number }) => [f.path, f.findings])).toEqual([['helpers.h', 0], ['main.cu', 1], ['other.cu', 0]]);
+  });
+});
+
+describe('JSON reports are ASCII', () => {
+  it('asciiJson escapes every non-ASCII character and nothing else', () => {
+    expect(asciiJson({ m: "'a' → 'b'", c: '中', e: '😀', lit: '\\u2192', q: '"' })).toBe(
+      '{"m":"\'a\' \\u2192 \'b\'","c":"\\u4e2d","e":"\\ud83d\\ude00","lit":"\\\\u2192","q":"\\""}',
+    );
+  });
+
+  it('a report with non-ASCII source, paths and messages is ASCII text that parses back to the same strings', () => {
+    const d = tempProject({ 'src/数据.cu': 'void f(void **p) { cudaMalloc(p, 4); } // 分配 😀\n' });
+    const r = runCli(['report', d, '--format', 'json', '--jobs', '1']);
+    expect(/[^\x00-\x7f]/.test(r.stdout)).toBe(false);
+    const finding = JSON.parse(r.stdout).files[0].findings[0];
+    expect(JSON.parse(r.stdout).files[0].path).toBe('src/数据.cu');
+    expect(finding.source).toBe('void f(void **p) { cudaMalloc(p, 4); } // 分配 😀');
+    expect(finding.message).toBe("'cudaMalloc' → 'aclrtMalloc': arguments or values change.");
   });
 });
 

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { autoJobs, BYTES_PER_WORKER, fileSizes } from '../../../server/src/report/project-report';
+import { autoJobs, BYTES_PER_WORKER, fileSizes, reportProject } from '../../../server/src/report/project-report';
+import { knowledgeWithRules } from '../../../server/src/knowledge/rules';
 import { progressBar } from '../../../server/src/report/progress';
 import { REPO, runCli } from '../../helpers/cli';
 import { rawReport, sampleFiles } from '../../helpers/report';
@@ -60,6 +61,18 @@ describe('ascendify report --jobs', () => {
     });
     expect(autoJobs(fileSizes(sized), 8)).toBe(3);
     expect(autoJobs(fileSizes(sized), 2)).toBe(2);
+  });
+
+  it('a worker that dies or fails ends the report with an error naming it, never with a partial report', async () => {
+    const files = ['src/main.cu', 'src/kernels.cu', 'src/kernels.cu'].map((rel) => ({ absolute: path.join(EXAMPLE, rel), display: rel }));
+    const options = { kb: knowledgeWithRules(undefined), target: 'a2a3' as const, version: '0', jobs: 2 };
+    // Each worker is handed files before this thread starts on its own, so the report cannot finish without it.
+    const exits = writeFiles(path.join(tmp, 'bad-workers'), {
+      'exits.js': "require('node:worker_threads').parentPort.on('message', () => process.exit(3));\n",
+      'throws.js': "require('node:worker_threads').parentPort.on('message', () => { throw new Error('boom'); });\n",
+    });
+    await expect(reportProject(files, { ...options, workerScript: path.join(exits, 'exits.js') })).rejects.toThrow('analysis worker stopped early (exit code 3)');
+    await expect(reportProject(files, { ...options, workerScript: path.join(exits, 'throws.js') })).rejects.toThrow('boom');
   });
 
   it('refuses a bad --jobs value', () => {
