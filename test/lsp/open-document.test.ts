@@ -70,6 +70,31 @@ describe('an open document re-analysed after each change equals a full analysis'
     );
   });
 
+  it('closing a comment far from where it opens: the code between becomes comment, and code again', async () => {
+    const parser = await getParser();
+    const text = texts[0].repeat(3);
+    const doc = new OpenDocument('file:///t.cu', 'cuda-cpp', 1, text);
+    let mirror = TextDocument.create('file:///t.cu', 'cuda-cpp', 1, text);
+    doc.analyse(parser, options, 1);
+    // [where (fraction of the text), characters replaced, new text]: a comment opened that runs to the
+    // end, closed further on (the parser's changed ranges miss what lies between), then closed earlier.
+    const edits: Array<[number, number, string]> = [[0.45, 4, '/*'], [0.7, 0, '*/'], [0.55, 0, '*/'], [0.5, 0, ' x']];
+    try {
+      edits.forEach(([where, removed, text], n) => {
+        const start = Math.floor(mirror.getText().length * where);
+        const range = { start: mirror.positionAt(start), end: mirror.positionAt(start + removed) };
+        mirror = TextDocument.update(mirror, [{ range, text }], n + 2);
+        doc.applyChanges([{ range, text }], n + 2);
+        const tree = parser.parse(mirror.getText());
+        const full = analyzeTree(tree, mirror.getText(), parser, options);
+        tree.delete();
+        expect(essence(doc.analyse(parser, options, 1))).toEqual(essence(full));
+      });
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it('keeps the findings before an edit (the same objects) and moves those after it', async () => {
     const parser = await getParser();
     const text = fixture('corpus/host_runtime.cu');

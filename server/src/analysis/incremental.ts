@@ -33,11 +33,14 @@ export class ChangedSpan {
 
   /** Syntax changes the parser reports beyond the edited text (e.g. opening a comment). */
   addRanges(ranges: TsRange[]): void {
-    if (this.empty || ranges.length === 0) return;
-    for (const r of ranges) {
-      this.start = Math.min(this.start, r.startIndex);
-      this.end = Math.max(this.end, r.endIndex);
-    }
+    for (const r of ranges) this.widen(r.startIndex, r.endIndex);
+  }
+
+  /** Takes [start, end) (current coordinates) into the span, once there is one. */
+  widen(start: number, end: number): void {
+    if (this.empty) return;
+    this.start = Math.min(this.start, start);
+    this.end = Math.max(this.end, end);
   }
 
   isEmpty(): boolean {

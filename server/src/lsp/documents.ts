@@ -10,6 +10,8 @@ import type { Point } from 'web-tree-sitter';
 import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
 import { ChangedSpan } from '../analysis/incremental';
 
+const COMMENT_DELIMITER = /\/\*|\*\//;
+
 export class OpenDocument {
   doc: TextDocument;
   /** The tree of the last parse, already `edit()`ed for every change since (so parse(text, tree) is incremental). */
@@ -50,9 +52,17 @@ export class OpenDocument {
         // Rows and columns from the document's line table (editFor would count lines from the file's start).
         const startPosition = this.point(start);
         const oldEndPosition = this.point(end);
+        const oldAround = this.doc.getText().slice(Math.max(0, start - 1), end + 1);
         this.doc = TextDocument.update(this.doc, [change], version);
         this.tree?.edit({ startIndex: start, oldEndIndex: end, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition: this.point(newEnd) } as Edit);
         this.changed.addEdit(start, end, newEnd);
+        // Making or breaking a `/*` or `*/` can turn code far before or after the edit into comment or
+        // back, and the parser's changed ranges may not say so (typing `*/` far into a comment that ran to
+        // the end of the file reports none): re-scan everything.
+        const text = this.doc.getText();
+        if (COMMENT_DELIMITER.test(oldAround) || COMMENT_DELIMITER.test(text.slice(Math.max(0, start - 1), newEnd + 1))) {
+          this.changed.widen(0, text.length);
+        }
       } else {
         // A full-text change: nothing to reuse.
         this.dropTree();
