@@ -92,7 +92,6 @@ const NAME_NODES = new Set(['identifier', 'type_identifier', 'namespace_identifi
 const MACRO_PREFIX = 'void __ascendify_macro__(){';
 const MACRO_SUFFIX = '\n}';
 
-const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|<<</g;
 /** `#include` after the `#` of a line that starts with blanks and `#`. */
 const INCLUDE = /[ \t]*include[ \t]*([<"][^>"\n]*[>"])/;
 /** What ends a line for `^` in a multiline regular expression (where #include lines begin). */
@@ -354,20 +353,35 @@ function isCandidate(name: string, state: ScanState, text: string, end: number):
 
 function scanSegment(seg: Segment, state: ScanState): void {
   const root = seg.tree.rootNode;
-  const tokens = new RegExp(TOKEN.source, 'g');
-  for (let m = tokens.exec(seg.text); m; m = tokens.exec(seg.text)) {
-    const token = m[0];
-    const at = m.index;
-    if (token === '<<<') {
+  const text = seg.text;
+  // The tokens of TOKEN (/[A-Za-z_][A-Za-z0-9_]*|<<</g), read by hand: the regular expression's match
+  // objects made this loop over every token of a file its most costly part.
+  for (let at = 0; at < text.length; ) {
+    const c = text.charCodeAt(at);
+    if (c === 60 && text.charCodeAt(at + 1) === 60 && text.charCodeAt(at + 2) === 60) { // <<<
       visitLaunch(root.descendantForIndex(at + seg.treeOffset, at + seg.treeOffset + 3), seg, state);
+      at += 3;
       continue;
     }
-    if (!isCandidate(token, state, seg.text, at + token.length)) continue;
-    const node = root.descendantForIndex(at + seg.treeOffset, at + seg.treeOffset + token.length);
-    if (!node) continue;
-    visitToken(node, token, at + seg.fileOffset, seg, state);
+    if (!isNameStart(c)) {
+      at++;
+      continue;
+    }
+    let end = at + 1;
+    while (end < text.length && isNamePart(text.charCodeAt(end))) end++;
+    const token = text.slice(at, end);
+    if (isCandidate(token, state, text, end)) {
+      const node = root.descendantForIndex(at + seg.treeOffset, end + seg.treeOffset);
+      if (node) visitToken(node, token, at + seg.fileOffset, seg, state);
+    }
+    at = end;
   }
 }
+
+/** [A-Za-z_] */
+const isNameStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+/** [A-Za-z0-9_] */
+const isNamePart = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
 
 function visitToken(node: Node, token: string, start: number, seg: Segment, state: ScanState): void {
   const type = node.type;

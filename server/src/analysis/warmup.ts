@@ -90,5 +90,8 @@ namespace util { struct Range { int begin, end; }; inline int clamp(int v, int l
 template <typename T> T total(const std::vector<T> &xs) { T t{}; for (const auto &x : xs) t += x; return t; }
 `;
 
-/** About 30 KB: the parser's hot functions get optimised after one parse of it (V8 counts work done). */
-export const WARM_UP_TEXT = SAMPLE.repeat(8);
+/**
+ * About 30 KB: the parser's hot functions get optimised after one parse of it (V8 counts work done). It
+ * ends inside a function, as files being edited often do: the paths for syntax errors get warm too.
+ */
+export const WARM_UP_TEXT = `${SAMPLE.repeat(8)}static void unfinished(float *p, int n) {\n  for (int i = 0; i < n; ++i) {\n    p[i] = 0;\n`;

@@ -111,7 +111,7 @@ export class Session {
     if (this.settings.enable && this.settings.scanOnStartup) void this.scan();
     // After start-up work is queued: get the parser's WebAssembly and the document path optimised before
     // the first file opens. (A workspace scan warms the parser and the analysis, not the editing path.)
-    if (this.parser && this.kb) warmUpServer(this.parser, this.kb, () => this.settings);
+    if (this.settings.enable && this.parser && this.kb) warmUpServer(this.parser, this.kb, () => this.settings);
   }
 
   dispose(): void {
