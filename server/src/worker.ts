@@ -17,6 +17,6 @@ const port = parentPort!;
 port.on('message', async (request: WorkerRequest) => {
   const options = { kb, target: init.target, maxFileBytes: init.maxFileBytes, weights: init.weights };
   const reply: WorkerReply = { index: request.index, outcome: await reportSourceFile(request.file, options, request.declaredElsewhere) };
-  // The JSON bytes are moved to the main thread, not copied (TextEncoder output owns its buffer).
+  // The JSON bytes are moved to the main thread, not copied (they own their buffer: report/json.ts).
   port.postMessage(reply, 'part' in reply.outcome ? [reply.outcome.part.json.buffer as ArrayBuffer] : []);
 });

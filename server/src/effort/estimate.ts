@@ -137,9 +137,18 @@ const noHours = (): HourSums => ({ low: 0, expected: 0, high: 0 });
 
 function addHours(sums: HourSums, hours: number, cls: UncertaintyClass, w: EffortWeights): void {
   sums.expected += hours;
-  sums.low += hours * w[`range.${cls}.low`];
-  sums.high += hours * w[`range.${cls}.high`];
+  sums.low += hours * w[RANGE_KEYS[cls].low];
+  sums.high += hours * w[RANGE_KEYS[cls].high];
 }
+
+// Keys looked up once per finding: built once, not as template strings each time.
+const RANGE_KEYS: Record<UncertaintyClass, { low: string; high: string }> = {
+  mechanical: { low: 'range.mechanical.low', high: 'range.mechanical.high' },
+  redesign: { low: 'range.redesign.low', high: 'range.redesign.high' },
+};
+const FINDING_KEYS: Record<FindingKind, string> = {
+  rename: 'finding.rename', rewrite: 'finding.rewrite', manual: 'finding.manual', none: 'finding.none', unmapped: 'finding.unmapped',
+};
 
 /** Rounded for display; `scale` divides first (hours per day for days). */
 function rounded(sums: HourSums, scale = 1): EffortRange {
@@ -150,7 +159,7 @@ function rounded(sums: HourSums, scale = 1): EffortRange {
 function findingHours(f: EffortFindingInput, w: EffortWeights): { hours: number; factorKey?: string; factor: number } {
   const { factor, key } = categoryFactor(w, f.library, f.category);
   const fix = f.fixable ? w['finding.autoFixFactor'] : 1;
-  return { hours: (w[`finding.${f.kind}`] ?? w['finding.unmapped']) * factor * fix, factorKey: key, factor };
+  return { hours: (w[FINDING_KEYS[f.kind] ?? `finding.${f.kind}`] ?? w['finding.unmapped']) * factor * fix, factorKey: key, factor };
 }
 
 const FEATURES = Object.keys(FEATURE_LABELS) as FeatureName[];

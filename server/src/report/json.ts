@@ -85,21 +85,22 @@ export function fileReportPart(file: FileResult, target: PortingTarget, weights?
   const effortFindings = a.findings.map((f) => ({ symbol: f.symbol, kind: f.kind, library: f.library, category: f.category, line: f.line, fixable: f.safeFix }));
   return {
     path: file.path,
-    json: utf8.encode(fileJson(file, kernels)),
+    json: fileJson(file, kernels),
     summary: summaryPart(a.findings, kernels.length),
     effort: effortPart({ path: file.path, findings: effortFindings, kernels }, target, weights),
   };
 }
 
 /**
- * A file's JsonFile as JSON text, written without building a JsonFinding per finding: everything from
+ * A file's JsonFile as JSON bytes, written without building a JsonFinding per finding: everything from
  * `ruleId` to `docUrl` depends only on the finding's mapping, symbol and fixability, so that text is made
  * once per process and reused (large code bases have hundreds of thousands of findings of a few hundred rules).
  */
-function fileJson(file: FileResult, kernels: JsonKernel[]): string {
+function fileJson(file: FileResult, kernels: JsonKernel[]): Uint8Array {
   const a = file.analysis;
   const sources = new Map<number, string>();
-  const findings = a.findings.map((f) => {
+  const pieces = [`{"path":${asciiJson(file.path)},"findings":[`];
+  a.findings.forEach((f, i) => {
     const [head, tail] = findingTemplate(f);
     let source = '';
     const text = file.sourceLines?.[f.line];
@@ -107,10 +108,16 @@ function fileJson(file: FileResult, kernels: JsonKernel[]): string {
       source = sources.get(f.line) ?? `,"source":${asciiJson(text)}`;
       sources.set(f.line, source);
     }
-    return `${head}${f.line},"column":${f.column},"endLine":${f.endLine},"endColumn":${f.endColumn}${tail}${source}}`;
+    pieces.push(`${i ? ',' : ''}${head}${f.line},"column":${f.column},"endLine":${f.endLine},"endColumn":${f.endColumn}${tail}${source}}`);
   });
   const rest = asciiJson({ kernels, lines: a.lineCount, parseErrors: a.errorNodes, ...(file.warning ? { warning: file.warning } : {}) });
-  return `{"path":${asciiJson(file.path)},"findings":[${findings.join(',')}],${rest.slice(1)}`;
+  pieces.push(`],${rest.slice(1)}`);
+  // Every piece is ASCII (asciiJson), so Latin-1 bytes are the UTF-8 bytes: one flat copy, no encoding.
+  // An unpooled buffer, because a worker hands it over to the main thread.
+  const json = pieces.join('');
+  const bytes = Buffer.allocUnsafeSlow(json.length);
+  bytes.write(json, 0, 'latin1');
+  return bytes;
 }
 
 /**
@@ -124,7 +131,6 @@ export function asciiJson(value: unknown): string {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const NON_ASCII_ALL = /[^\x00-\x7f]/g;
-const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 
 /** Per resolved mapping (or UNMAPPED): `{"symbol":…,"line":` and `,"ruleId":…,"docUrl":…` by finding key. */
