@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Parser, Language, type Tree, type Edit } from 'web-tree-sitter';
+import { Parser, Language, type Tree } from 'web-tree-sitter';
 
 export type { Tree, Node, Edit } from 'web-tree-sitter';
 
@@ -95,7 +95,6 @@ export class CudaParser {
 }
 
 const LONE_CR = /\r(?!\n)/g;
-const LINE_BREAK = /\r\n?|\n/g;
 
 let shared: CudaParser | undefined;
 
@@ -103,38 +102,4 @@ let shared: CudaParser | undefined;
 export async function getParser(): Promise<CudaParser> {
   if (!shared) shared = new CudaParser(await loadLanguage());
   return shared;
-}
-
-/**
- * Describes a text change for `tree.edit()` from the old text, the replaced range (UTF-16 offsets,
- * which is what web-tree-sitter uses for JS strings) and the inserted text.
- */
-export function editFor(oldText: string, start: number, oldEnd: number, insertedText: string): Edit {
-  // Rows as the parser counts them: a lone `\r` is a line break too (see `parse`).
-  const position = (text: string, offset: number) => {
-    let row = 0;
-    let lineStart = 0;
-    if (!text.includes('\r')) {
-      for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-        row++;
-        lineStart = i + 1;
-      }
-    } else {
-      for (const m of text.slice(0, offset).matchAll(LINE_BREAK)) {
-        row++;
-        lineStart = m.index + m[0].length;
-      }
-    }
-    return { row, column: offset - lineStart };
-  };
-  const newEnd = start + insertedText.length;
-  const newText = oldText.slice(0, start) + insertedText + oldText.slice(oldEnd);
-  return {
-    startIndex: start,
-    oldEndIndex: oldEnd,
-    newEndIndex: newEnd,
-    startPosition: position(oldText, start),
-    oldEndPosition: position(oldText, oldEnd),
-    newEndPosition: position(newText, newEnd),
-  } as Edit;
 }

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reanalyzeTree, type FileAnalysis } from '../../../server/src/analysis/analyze';
 import { ChangedSpan } from '../../../server/src/analysis/incremental';
-import { editFor, getParser } from '../../../server/src/analysis/parser';
+import { getParser } from '../../../server/src/analysis/parser';
+import type { Edit } from 'web-tree-sitter';
 import { KnowledgeBase } from '../../../server/src/knowledge';
 import { FIXTURES } from '../../helpers/analyze';
 
@@ -80,3 +81,39 @@ describe('incremental re-analysis equals a full analysis', () => {
     expect([r.start, r.end, r.delta]).toEqual([10, 95, -5]);
   });
 });
+
+const LINE_BREAK = /\r\n?|\n/g;
+
+/**
+ * Describes a text change for `tree.edit()` from the old text, the replaced range (UTF-16 offsets,
+ * which is what web-tree-sitter uses for JS strings) and the inserted text.
+ */
+function editFor(oldText: string, start: number, oldEnd: number, insertedText: string): Edit {
+  // Rows as the parser counts them: a lone `\r` is a line break too (see `parse`).
+  const position = (text: string, offset: number) => {
+    let row = 0;
+    let lineStart = 0;
+    if (!text.includes('\r')) {
+      for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+        row++;
+        lineStart = i + 1;
+      }
+    } else {
+      for (const m of text.slice(0, offset).matchAll(LINE_BREAK)) {
+        row++;
+        lineStart = m.index + m[0].length;
+      }
+    }
+    return { row, column: offset - lineStart };
+  };
+  const newEnd = start + insertedText.length;
+  const newText = oldText.slice(0, start) + insertedText + oldText.slice(oldEnd);
+  return {
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: position(oldText, start),
+    oldEndPosition: position(oldText, oldEnd),
+    newEndPosition: position(newText, newEnd),
+  } as Edit;
+}
