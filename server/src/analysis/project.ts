@@ -30,20 +30,10 @@ export interface ProjectOptions extends AnalysisOptions {
   onFile?: (done: number, total: number, path: string) => void;
 }
 
-export async function analyzeFiles(files: ListedFile[], options: ProjectOptions): Promise<ProjectAnalysis> {
-  const outcomes: FileOutcome[] = [];
-  let done = 0;
-  for (const file of files) {
-    outcomes.push(await analyzeSourceFile(file, options));
-    options.onFile?.(++done, files.length, file.display);
-  }
-  return assembleProject(outcomes, options.target);
-}
-
 /** One file's outcome: analysed, or skipped with the reason. */
 export type FileOutcome = { result: FileResult } | { skipped: SkippedFile };
 
-/** Reads and analyses one file (also what each `--jobs` worker thread runs). Never throws. */
+/** Reads and analyses one file (the workspace index, and each file of `ascendify report`). Never throws. */
 export async function analyzeSourceFile(file: ListedFile, options: AnalysisOptions & { maxFileBytes?: number }): Promise<FileOutcome> {
   if (file.skip) return { skipped: { path: file.display, reason: file.skip } };
   const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -55,17 +45,6 @@ export async function analyzeSourceFile(file: ListedFile, options: AnalysisOptio
     // One file's failure must not stop the scan: report it as skipped with the reason.
     return { skipped: { path: file.display, reason: `analysis failed: ${(e as Error).message}` } };
   }
-}
-
-/** The project from per-file outcomes in file order (the same for sequential and parallel runs). */
-export function assembleProject(outcomes: FileOutcome[], target: AnalysisOptions['target']): ProjectAnalysis {
-  const results: FileResult[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const o of outcomes) {
-    if ('result' in o) results.push(o.result);
-    else skipped.push(o.skipped);
-  }
-  return { files: dropProjectDeclared(results), skipped, target };
 }
 
 const MAX_SOURCE_LINE = 400;

@@ -7,7 +7,7 @@ import micromatch from 'micromatch';
 import { pathToFileURL } from 'node:url';
 import * as fs from 'node:fs';
 import { listSourceFiles, type ListedFile } from '../analysis/files';
-import { analyzeFiles, dropProjectDeclared, summarize, type FileResult, type ProjectAnalysis } from '../analysis/project';
+import { analyzeSourceFile, dropProjectDeclared, summarize, type FileResult, type ProjectAnalysis } from '../analysis/project';
 import type { AnalysisOptions } from '../analysis/analyze';
 import { effortInputFromAnalysis, estimateProject, type EffortEstimate, type EffortWeights } from '../effort';
 import { effortRange } from '../report/format';
@@ -125,8 +125,8 @@ export class WorkspaceIndex {
   private async analyze(file: ListedFile | string, options: IndexOptions): Promise<Entry> {
     const listed = typeof file === 'string' ? { absolute: file } : file;
     const { display } = this.locate(listed.absolute);
-    const project = await analyzeFiles([{ ...listed, display }], { ...options, maxFileBytes: options.maxFileBytes });
-    return project.files.length ? { display, result: project.files[0] } : { display, skipped: project.skipped[0]?.reason ?? 'not analysed' };
+    const outcome = await analyzeSourceFile({ ...listed, display }, options);
+    return 'result' in outcome ? { display, result: outcome.result } : { display, skipped: outcome.skipped.reason };
   }
 
   /**

@@ -98,22 +98,14 @@ type Runner = (requests: WorkerRequest[], onDone: (index: number) => void) => Pr
 export async function reportProject(files: ListedFile[], options: ReportOptions): Promise<AssembledReport> {
   const ceiling = Math.max(1, Math.floor(options.jobs));
   const sizes = fileSizes(files);
-  const jobs = Math.min(options.auto ? autoJobs(sizes, ceiling) : ceiling, files.length);
-  const pool = jobs > 1 ? startPool(jobs, options) : undefined;
-  const run: Runner = pool?.run ?? (async (requests, onDone) => {
-    const out: FileReportOutcome[] = [];
-    for (const r of requests) {
-      out.push(await reportSourceFile(r.file, options, r.declaredElsewhere));
-      onDone(r.index);
-    }
-    return out;
-  });
+  const jobs = Math.max(1, Math.min(options.auto ? autoJobs(sizes, ceiling) : ceiling, files.length));
+  const pool = startPool(jobs, options);
   try {
     let done = 0;
     // Largest files first, so that no worker is left with a big file at the end while the others wait.
     const requests = files.map((file, index) => ({ index, file })).sort((a, b) => sizes[b.index] - sizes[a.index] || a.index - b.index);
     const outcomes: FileReportOutcome[] = new Array(files.length);
-    const results = await run(requests, (i) => options.onFile?.(++done, files.length, files[i].display));
+    const results = await pool.run(requests, (i) => options.onFile?.(++done, files.length, files[i].display));
     requests.forEach((r, i) => (outcomes[r.index] = results[i]));
     // The project-level pass: a name one file declares (`int cudaCheck(int)` in a header) is a user name in
     // every file. Only files with prefix-only findings of such names are analysed again, without them.
@@ -125,7 +117,7 @@ export async function reportProject(files: ListedFile[], options: ReportOptions)
       if (drop.length) again.push({ index, file: files[index], declaredElsewhere: drop });
     });
     if (again.length) {
-      const redone = await run(again, () => undefined);
+      const redone = await pool.run(again, () => undefined);
       again.forEach((r, i) => (outcomes[r.index] = redone[i]));
     }
     const parts: FileReportPart[] = [];
@@ -136,21 +128,23 @@ export async function reportProject(files: ListedFile[], options: ReportOptions)
     }
     return assembleReport(parts, skipped, options.target, options.version, { weights: options.weights });
   } finally {
-    await pool?.stop();
+    await pool.stop();
   }
 }
 
 const IN_FLIGHT = 3;
 
-/** `jobs` analysing threads: this one and jobs-1 workers, all sharing one compiled grammar. */
+/** `jobs` analysing threads: this one and jobs-1 workers (none for 1), all sharing one compiled grammar. */
 function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: () => Promise<void> } {
   const script = options.workerScript ?? path.join(__dirname, 'worker.js');
-  if (!fs.existsSync(script)) throw new Error(`worker script not found: ${script} (run npm run build)`);
-  const init: WorkerInit = {
-    entries: [...options.kb.entries], target: options.target, maxFileBytes: options.maxFileBytes, weights: options.weights,
-    grammar: compiledGrammar(),
-  };
-  useCompiledGrammar(init.grammar);
+  if (jobs > 1 && !fs.existsSync(script)) throw new Error(`worker script not found: ${script} (run npm run build)`);
+  const init: WorkerInit | undefined = jobs > 1
+    ? {
+      entries: [...options.kb.entries], target: options.target, maxFileBytes: options.maxFileBytes, weights: options.weights,
+      grammar: compiledGrammar(),
+    }
+    : undefined;
+  if (init) useCompiledGrammar(init.grammar);
   // The round in progress (the pool runs one at a time); a worker that fails ends it, and every later one.
   let round: { requests: WorkerRequest[]; outcomes: FileReportOutcome[]; next: number; done: number; onDone: (i: number) => void; resolve: (o: FileReportOutcome[]) => void; reject: (e: Error) => void } | undefined;
   let failure: Error | undefined;
@@ -183,7 +177,7 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: (
     }
   };
   const workers = Array.from({ length: jobs - 1 }, () => {
-    const w = new Worker(script, { workerData: init });
+    const w = new Worker(script, { workerData: init! });
     w.on('message', (reply: WorkerReply) => {
       complete(reply.index, reply.outcome);
       feed(w);
