@@ -104,7 +104,7 @@ export function buildProgram(): Command {
     .description('scan files and folders and report every NVIDIA-specific construct with its CANN equivalent')
     .argument('<paths...>', 'files or folders to scan');
   addReportOutputOptions(report, 'text')
-    .addOption(new Option('-j, --jobs <n>', 'worker threads that analyse files').default(String(DEFAULT_JOBS), `${DEFAULT_JOBS} (the core count), fewer for small inputs`))
+    .addOption(new Option('-j, --jobs <n>', 'threads that analyse files (this one and n-1 workers)').default(String(DEFAULT_JOBS), `${DEFAULT_JOBS} (the core count), fewer for small inputs`))
     .option('-q, --quiet', 'no progress bar');
   addFileOptions(report, 'scan')
     .option('--max-file-size <MB>', 'skip files larger than this many megabytes', '10')
