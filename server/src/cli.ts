@@ -37,10 +37,11 @@ function parseTarget(value: string): PortingTarget {
 /** Writes a report (text, or consecutive pieces of it) to stdout or atomically to `output`. */
 function writeOutput(text: string | Array<string | Uint8Array>, output: string | undefined): void {
   if (!output) {
-    const chunks = typeof text === 'string' ? [text] : text;
-    for (const c of chunks) process.stdout.write(c);
+    const chunks = typeof text === 'string' ? [text] : [...text];
     const last = chunks.at(-1);
-    if (!(typeof last === 'string' && last.endsWith('\n'))) process.stdout.write('\n');
+    if (typeof last === 'string') chunks[chunks.length - 1] = last.endsWith('\n') ? last : `${last}\n`;
+    else chunks.push('\n');
+    for (const c of chunks) process.stdout.write(c);
     return;
   }
   const target = path.resolve(output);
@@ -226,6 +227,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`ascendify report . | head`) closes the pipe: that ends the output, quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

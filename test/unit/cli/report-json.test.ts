@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli';
+import { spawnSync } from 'node:child_process';
+import { CLI, REPO, runCli } from '../../helpers/cli';
 import { asciiJson } from '../../../server/src/report/json';
 
 function tempProject(files: Record<string, string>): string {
@@ -103,6 +104,15 @@ describe('ascendify report --format json', () => {
     expect(report.summary.topUnmapped).toEqual([]);
     expect(report.summary.effort.automatic.findings).toBe(1);
     expect(report.summary.effort.files.map((f: { path: string; findings: number }) => [f.path, f.findings])).toEqual([['helpers.h', 0], ['main.cu', 1], ['other.cu', 0]]);
+  });
+});
+
+describe('a reader that stops early', () => {
+  it.each(['text', 'json'])('ends the %s output quietly with exit code 0 (`ascendify report . | head -c 10`)', (format) => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" report examples/cuda-app --format ${format} | head -c 10; exit \${PIPESTATUS[0]}`], { cwd: REPO, encoding: 'utf8' });
+    expect(r.stdout.length).toBe(10);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });
 
