@@ -14,8 +14,8 @@ export function replaceViaTemp(
   try {
     const fd = fs.openSync(tmp, 'wx', options.mode ?? 0o666);
     try {
-      // An array is written piece by piece (a large report need not be joined into one string first).
-      for (const piece of Array.isArray(data) ? data : [data]) fs.writeFileSync(fd, piece);
+      // An array is written as it is, without joining it first (a large report is thousands of pieces).
+      writePieces(fd, Array.isArray(data) ? data : [data]);
       if (options.durable !== false) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -25,5 +25,26 @@ export function replaceViaTemp(
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/** Most buffers one writev call takes (IOV_MAX on Linux). */
+const MAX_IOVECS = 1024;
+
+/** Writes the pieces in order, many per system call; a short write goes on from where it stopped. */
+function writePieces(fd: number, pieces: Array<string | Uint8Array>): void {
+  const buffers = pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+  for (let i = 0; i < buffers.length; i += MAX_IOVECS) {
+    const batch = buffers.slice(i, i + MAX_IOVECS);
+    let written = fs.writevSync(fd, batch);
+    for (const b of batch) {
+      if (written >= b.length) {
+        written -= b.length;
+        continue;
+      }
+      // The rest of this batch, from where the short write stopped.
+      for (let at = written; at < b.length; ) at += fs.writeSync(fd, b, at, b.length - at);
+      written = 0;
+    }
   }
 }

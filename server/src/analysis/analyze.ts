@@ -76,15 +76,23 @@ export function reanalyzeTree(
 function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean): FileAnalysis {
   const { lineStarts } = scan;
   const end = scan.openCommentAt ?? Infinity; // an unterminated comment runs to the end of the file
-  const kept = scan.occurrences.filter((o) => o.start < end && !(o.family?.source === 'prefix' && scan.declared.has(o.symbol)));
-  const findings = resolveOccurrences(kept, options.kb, options.target, lineStarts, reuse)
-    .filter((f) => !scan.suppressedLines.has(f.line - 1));
-  const prefixOnly = [...new Set(kept.filter((o) => o.family?.source === 'prefix').map((o) => o.symbol))];
+  const kept: typeof scan.occurrences = [];
+  const prefixOnly = new Set<string>();
+  for (const o of scan.occurrences) {
+    if (o.start >= end) break; // sorted by start
+    if (o.family?.source === 'prefix') {
+      if (scan.declared.has(o.symbol)) continue;
+      prefixOnly.add(o.symbol);
+    }
+    kept.push(o);
+  }
+  const resolved = resolveOccurrences(kept, options.kb, options.target, lineStarts, reuse);
+  const findings = scan.suppressedLines.size ? resolved.filter((f) => !scan.suppressedLines.has(f.line - 1)) : resolved;
   return {
     findings,
     kernels: scan.kernels.filter((k) => k.start < end).map((k) => kernelInfo(k, findings, lineStarts)),
     declared: [...scan.declared],
-    prefixOnly,
+    prefixOnly: [...prefixOnly],
     errorNodes: scan.errorNodes,
     lineCount: lineStarts.length,
   };

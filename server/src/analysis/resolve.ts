@@ -154,14 +154,15 @@ export function resolveOccurrences(
   lineStarts: number[],
   reuse = false,
 ): Finding[] {
+  let at = 0; // the line of the previous occurrence: they come sorted by start, so lines are found by walking on
   return occurrences.map((o) => {
-    const startPos = positionOf(lineStarts, o.start);
-    const endPos = positionOf(lineStarts, o.end);
+    at = lineOf(lineStarts, o.start, at);
+    const last = lineOf(lineStarts, o.end, at);
     const previous = reuse ? findingOf.get(o) : undefined;
-    const line = startPos.line + 1;
-    const column = startPos.character + 1;
-    const endLine = endPos.line + 1;
-    const endColumn = endPos.character + 1;
+    const line = at + 1;
+    const column = o.start - lineStarts[at] + 1;
+    const endLine = last + 1;
+    const endColumn = o.end - lineStarts[last] + 1;
     if (previous && previous.start === o.start && previous.end === o.end && previous.line === line && previous.column === column
       && previous.endLine === endLine && previous.endColumn === endColumn) return previous;
     // Moved by an edit before it: only the position differs (a copy costs a third of resolving again).
@@ -249,6 +250,14 @@ export function lineStartsAfterEdit(previous: readonly number[], text: string, s
   for (; i < previous.length && previous[i] <= end - delta; i++);
   for (; i < previous.length; i++) out.push(previous[i] + delta);
   return out;
+}
+
+/** The 0-based line holding `offset`, walking forward from line `from` (a binary search if it lies before). */
+function lineOf(lineStarts: number[], offset: number, from: number): number {
+  if (lineStarts[from] > offset) return positionOf(lineStarts, offset).line;
+  let line = from;
+  while (line + 1 < lineStarts.length && lineStarts[line + 1] <= offset) line++;
+  return line;
 }
 
 /** 0-based line and UTF-16 character of an offset. */

@@ -13,7 +13,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
 import { positionOf } from './resolve';
-import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, type Family } from '../knowledge/families';
+import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
 
 export interface Occurrence {
   /** The NVIDIA name as written (qualified names use their canonical namespace, e.g. `cooperative_groups::sync`). */
@@ -109,6 +109,8 @@ interface Segment {
   fileOffset: number;
   treeOffset: number;
   inMacro: boolean;
+  /** Start offsets (in the segment) of qualified names already reported (a name is reported once). */
+  qualifiedSeen: Set<number>;
 }
 
 interface ScanState {
@@ -116,6 +118,8 @@ interface ScanState {
   kb: KnowledgeBase;
   /** knownNamesOf(kb) */
   known: Set<string>;
+  /** leadsOf(kb) */
+  leads: Uint8Array;
   parser: CudaParser;
   result: ScanResult;
   /** `namespace cg = cooperative_groups;` */
@@ -126,8 +130,6 @@ interface ScanState {
   usingNvidia: boolean;
   /** Start offsets (in the file) of #define bodies already re-parsed. */
   macroBodies: Set<number>;
-  /** Start offsets of qualified names already reported (a name is reported once). */
-  qualifiedSeen: Set<number>;
 }
 
 /**
@@ -147,7 +149,7 @@ export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: Knowl
     occurrences: [], kernels: [], declared: new Set(), declarations: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '', lineStarts,
   };
   const state: ScanState = {
-    fileText: text, kb, known: knownNamesOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], usingNvidia: false, macroBodies: new Set(), qualifiedSeen: new Set(),
+    fileText: text, kb, known: knownNamesOf(kb), leads: leadsOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], usingNvidia: false, macroBodies: new Set(),
   };
   const root = tree.rootNode;
   // The top-level nodes a change touches: outside them the tree is the previous one, shifted.
@@ -167,10 +169,10 @@ export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: Knowl
   // A change to namespace aliases or using-directives can change names anywhere: scan it all again.
   const span = rescan && rescan.previous.namespaces === result.namespaces ? rescanSpan(root, text, rescan) : undefined;
   if (!span) {
-    scanSegment({ tree, text, fileOffset: 0, treeOffset: 0, inMacro: false }, state);
+    scanSegment({ tree, text, fileOffset: 0, treeOffset: 0, inMacro: false, qualifiedSeen: new Set() }, state);
   } else {
     reuseOutside(rescan!, span, result);
-    scanSegment({ tree, text: text.slice(span.start, span.end), fileOffset: span.start, treeOffset: span.start, inMacro: false }, state);
+    scanSegment({ tree, text: text.slice(span.start, span.end), fileOffset: span.start, treeOffset: span.start, inMacro: false, qualifiedSeen: new Set() }, state);
   }
   // After rescanSpan and reuseOutside, which read the previous occurrences where they were.
   scanIncludes(root, text, state, touched && linesAround(text, touched), rescan);
@@ -337,6 +339,30 @@ function knownNamesOf(kb: KnowledgeBase): Set<string> {
 }
 
 /**
+ * The first two characters of every candidate name, as a table indexed by `leadIndex`: most tokens of a
+ * file (`int`, `for`, `count`...) are ruled out by it without making a string of them.
+ */
+const leadTables = new WeakMap<KnowledgeBase, Uint8Array>();
+
+function leadsOf(kb: KnowledgeBase): Uint8Array {
+  let table = leadTables.get(kb);
+  if (!table) {
+    table = new Uint8Array(128 * 128);
+    for (const name of [...knownNamesOf(kb), ...prefixRuleLeads()]) {
+      const c0 = name.charCodeAt(0);
+      const c1 = name.length > 1 ? name.charCodeAt(1) : 0;
+      // Names outside ASCII cannot be tokens of the scan (isNameStart/isNamePart); `<<<` is found apart.
+      if (c0 < 128 && c1 < 128) table[leadIndex(c0, c1)] = 1;
+    }
+    leadTables.set(kb, table);
+  }
+  return table;
+}
+
+/** Index of a token's first two characters (`c1` = 0 for one-character tokens) in a lead table. */
+const leadIndex = (c0: number, c1: number) => (c0 << 7) | c1;
+
+/**
  * `text` continues with `::` at `end` (spaces allowed): the token is the scope of a qualified name.
  * After `using namespace nvcuda;` such scopes (`wmma::`) may name NVIDIA symbols; other tokens cannot.
  */
@@ -354,6 +380,8 @@ function isCandidate(name: string, state: ScanState, text: string, end: number):
 function scanSegment(seg: Segment, state: ScanState): void {
   const root = seg.tree.rootNode;
   const text = seg.text;
+  // Aliases and using-directives make other names candidates too (rare): then every token is looked at.
+  const leads = state.aliases.size === 0 && !state.usingNvidia ? state.leads : undefined;
   // The tokens of TOKEN (/[A-Za-z_][A-Za-z0-9_]*|<<</g), read by hand: the regular expression's match
   // objects made this loop over every token of a file its most costly part.
   for (let at = 0; at < text.length; ) {
@@ -369,6 +397,10 @@ function scanSegment(seg: Segment, state: ScanState): void {
     }
     let end = at + 1;
     while (end < text.length && isNamePart(text.charCodeAt(end))) end++;
+    if (leads && leads[leadIndex(c, end - at > 1 ? text.charCodeAt(at + 1) : 0)] === 0) {
+      at = end;
+      continue;
+    }
     const token = text.slice(at, end);
     if (isCandidate(token, state, text, end)) {
       const node = root.descendantForIndex(at + seg.treeOffset, end + seg.treeOffset);
@@ -406,18 +438,19 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
     if (parent?.type === 'qualified_identifier' && visitQualified(parent, seg, state)) return;
     if (token in nvidiaNamespaces || state.aliases.has(token)) return;
   }
-  visitName(node, token, start, end, seg, state);
+  visitName(node, type, token, start, end, seg, state);
 }
 
-function visitName(node: Node, name: string, start: number, end: number, seg: Segment, state: ScanState): void {
+/** `type` is `node.type` (each read of it is a call into WebAssembly). */
+function visitName(node: Node, type: string, name: string, start: number, end: number, seg: Segment, state: ScanState): void {
   if (QUALIFIERS.has(name)) {
     add(state, { symbol: name, construct: 'qualifier', start, end, isCall: false, inMacro: seg.inMacro });
     return;
   }
   // Each question to the tree crosses into WebAssembly, so ask only what this name needs: a call is an
   // identifier followed by `(` (the parser agrees: the callee is the call_expression's only direct name).
-  const isCall = node.type === 'identifier' && nextNonSpace(seg.text, end - seg.fileOffset) === 40; // '('
-  const construct = isCall ? 'function' : node.type === 'type_identifier' ? 'type' : kernelBuiltins.has(name) ? 'builtin' : 'identifier';
+  const isCall = type === 'identifier' && nextNonSpace(seg.text, end - seg.fileOffset) === 40; // '('
+  const construct = isCall ? 'function' : type === 'type_identifier' ? 'type' : kernelBuiltins.has(name) ? 'builtin' : 'identifier';
   if (state.kb.has(name)) {
     add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro });
     return;
@@ -466,8 +499,8 @@ function visitQualified(q: Node, seg: Segment, state: ScanState): boolean {
   const canonical = canonicalName(parts, state);
   if (!canonical) return false;
   const start = q.startIndex - seg.treeOffset + seg.fileOffset;
-  if (state.qualifiedSeen.has(start)) return true;
-  state.qualifiedSeen.add(start);
+  if (seg.qualifiedSeen.has(start)) return true;
+  seg.qualifiedSeen.add(start);
   const parent = q.parent;
   const isCall = parent?.type === 'call_expression' && sameNode(parent.childForFieldName('function'), q);
   const inKb = state.kb.has(canonical);
@@ -582,19 +615,58 @@ function scanSuppressions(root: Node, text: string, state: ScanState): void {
   }
 }
 
+/** What scanning one `#define` body found, with offsets from the start of the body. */
+interface MacroScan {
+  occurrences: Occurrence[];
+  declarations: Array<{ name: string; start: number }>;
+}
+
+/**
+ * Macro bodies already scanned, by knowledge base, then by namespaces in force and body text: the same
+ * `CHECK` macro is pasted into file after file, and each scan re-parses the body. Cleared when it holds
+ * MACRO_CACHE_CHARS of body text.
+ */
+const macroScans = new WeakMap<KnowledgeBase, Map<string, MacroScan>>();
+const MACRO_CACHE_CHARS = 4_000_000;
+let macroCacheChars = 0;
+
 /** Re-parses a `#define` body as statements and scans it with offsets mapped back into the file. */
 function scanMacroBody(arg: Node, seg: Segment, state: ScanState): void {
   const fileStart = arg.startIndex - seg.treeOffset + seg.fileOffset;
   if (state.macroBodies.has(fileStart)) return;
   state.macroBodies.add(fileStart);
   const body = state.fileText.slice(fileStart, arg.endIndex - seg.treeOffset + seg.fileOffset);
+  let cache = macroScans.get(state.kb);
+  if (!cache) macroScans.set(state.kb, (cache = new Map()));
+  const key = `${state.result.namespaces}\u0000${body}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = scanMacroText(body, state);
+    if (macroCacheChars + key.length > MACRO_CACHE_CHARS) {
+      cache.clear();
+      macroCacheChars = 0;
+    }
+    cache.set(key, found);
+    macroCacheChars += key.length;
+  }
+  // Copies: a re-scan moves occurrences by changing their offsets.
+  for (const o of found.occurrences) add(state, { ...o, start: o.start + fileStart, end: o.end + fileStart });
+  for (const d of found.declarations) state.result.declarations.push({ name: d.name, start: d.start + fileStart });
+}
+
+function scanMacroText(body: string, state: ScanState): MacroScan {
+  const { occurrences, declarations } = state.result;
+  const firstOccurrence = occurrences.length;
+  const firstDeclaration = declarations.length;
   const tree = state.parser.parse(MACRO_PREFIX + body + MACRO_SUFFIX);
   try {
     // Syntax errors inside macro bodies are expected (fragments), so they do not count against the file.
-    scanSegment({ tree, text: body, fileOffset: fileStart, treeOffset: MACRO_PREFIX.length, inMacro: true }, state);
+    scanSegment({ tree, text: body, fileOffset: 0, treeOffset: MACRO_PREFIX.length, inMacro: true, qualifiedSeen: new Set() }, state);
   } finally {
     tree.delete();
   }
+  // Taken back out of the file's results: scanMacroBody adds them at the body's place in the file.
+  return { occurrences: occurrences.splice(firstOccurrence), declarations: declarations.splice(firstDeclaration) };
 }
 
 function add(state: ScanState, occ: Occurrence): void {

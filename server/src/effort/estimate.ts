@@ -155,11 +155,10 @@ function rounded(sums: HourSums, scale = 1): EffortRange {
   return { low: round1(sums.low / scale), expected: round1(sums.expected / scale), high: round1(sums.high / scale) };
 }
 
-/** Hours of one finding outside a kernel (or inside one on the SIMT route), with the reason. */
-function findingHours(f: EffortFindingInput, w: EffortWeights): { hours: number; factorKey?: string; factor: number } {
-  const { factor, key } = categoryFactor(w, f.library, f.category);
+/** Hours of one finding outside a kernel (or inside one on the SIMT route); effortPart inlines this. */
+function findingHours(f: EffortFindingInput, w: EffortWeights): number {
   const fix = f.fixable ? w['finding.autoFixFactor'] : 1;
-  return { hours: (w[FINDING_KEYS[f.kind] ?? `finding.${f.kind}`] ?? w['finding.unmapped']) * factor * fix, factorKey: key, factor };
+  return (w[FINDING_KEYS[f.kind] ?? `finding.${f.kind}`] ?? w['finding.unmapped']) * categoryFactor(w, f.library, f.category).factor * fix;
 }
 
 const FEATURES = Object.keys(FEATURE_LABELS) as FeatureName[];
@@ -204,7 +203,7 @@ function routeHours(route: 'simd' | 'simt', k: EffortKernelInput, inside: Effort
     parts.push(`${FEATURE_LABELS[name]} ${fmt(h)}`);
   }
   if (route === 'simt' && inside.length) {
-    const own = inside.reduce((n, f) => n + findingHours(f, w).hours, 0);
+    const own = inside.reduce((n, f) => n + findingHours(f, w), 0);
     hours += own;
     parts.push(`${inside.length} finding(s) inside ${fmt(own)}`);
   }
@@ -255,14 +254,35 @@ function kernelEstimate(file: string, k: EffortKernelInput, inside: EffortFindin
 
 /** Findings of a file split into those inside each kernel (by lines) and those outside any kernel. */
 function splitByKernel(file: EffortFileInput): { inside: EffortFindingInput[][]; outside: EffortFindingInput[] } {
-  const inside: EffortFindingInput[][] = file.kernels.map(() => []);
+  const { kernels, findings } = file;
+  const inside: EffortFindingInput[][] = kernels.map(() => []);
   const outside: EffortFindingInput[] = [];
-  for (const f of file.findings) {
-    const k = file.kernels.findIndex((kn) => f.line >= kn.startLine && f.line <= kn.endLine);
-    if (k >= 0) inside[k].push(f);
+  if (!inFileOrder(file)) {
+    for (const f of findings) {
+      const k = kernels.findIndex((kn) => f.line >= kn.startLine && f.line <= kn.endLine);
+      if (k >= 0) inside[k].push(f);
+      else outside.push(f);
+    }
+    return { inside, outside };
+  }
+  // Kernels and findings both in line order (as the analysis gives them): one sweep, not findings × kernels.
+  let k = 0;
+  for (const f of findings) {
+    while (k < kernels.length && kernels[k].endLine < f.line) k++;
+    if (k < kernels.length && kernels[k].startLine <= f.line) inside[k].push(f);
     else outside.push(f);
   }
   return { inside, outside };
+}
+
+/** Findings by line, kernels by first and by last line (then the first kernel holding a line is the sweep's). */
+function inFileOrder(file: EffortFileInput): boolean {
+  for (let i = 1; i < file.findings.length; i++) if (file.findings[i].line < file.findings[i - 1].line) return false;
+  for (let i = 1; i < file.kernels.length; i++) {
+    const [a, b] = [file.kernels[i - 1], file.kernels[i]];
+    if (b.startLine < a.startLine || b.endLine < a.endLine) return false;
+  }
+  return true;
 }
 
 interface Group {
@@ -321,19 +341,25 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
     add(h, 'redesign', 'kernels', group);
     kernelGroups.push([group, { label: `kernel ${k.name} (${file.path}:${k.line})`, why: est.why }]);
   });
-  const symbols = new Map<string, SymbolStats & { group: string }>();
+  // Findings outside kernels, by symbol: the hot loop of a large report (one pass, no object per finding).
+  const symbols = new Map<string, SymbolStats & { hours: number }>();
   for (const f of outside) {
-    const h = findingHours(f, w);
+    const { factor, key } = categoryFactor(w, f.library, f.category);
+    const h = (w[FINDING_KEYS[f.kind] ?? `finding.${f.kind}`] ?? w['finding.unmapped']) * factor * (f.fixable ? w['finding.autoFixFactor'] : 1);
     let s = symbols.get(f.symbol);
-    if (!s) symbols.set(f.symbol, (s = { n: 0, fixable: 0, kind: f.kind, factorKey: h.factorKey, factor: h.factor, group: `symbol:${f.symbol}` }));
-    add(h.hours, f.kind === 'rename' || f.kind === 'rewrite' ? 'mechanical' : 'redesign', 'findings', s.group);
+    if (!s) symbols.set(f.symbol, (s = { n: 0, fixable: 0, kind: f.kind, factorKey: key, factor, hours: 0 }));
+    addHours(hours, h, f.kind === 'rename' || f.kind === 'rewrite' ? 'mechanical' : 'redesign', w);
+    byPart.findings += h;
+    s.hours += h;
     s.n++;
     if (f.fixable) s.fixable++;
   }
+  // Symbol groups come after the file's and kernels' groups, in first-seen order, as `add` would give.
+  for (const [symbol, s] of symbols) byGroup.set(`symbol:${symbol}`, s.hours);
   const { findingShare: _f, lineShare: _l, ...automatic } = automaticShare([file]);
   return {
     path: file.path, findings: file.findings.length, kernels: file.kernels.length, hours, byPart,
-    byGroup: [...byGroup], kernelGroups, symbols: [...symbols].map(([symbol, { group: _g, ...stats }]) => [symbol, stats]), kernelEstimates, automatic,
+    byGroup: [...byGroup], kernelGroups, symbols: [...symbols].map(([symbol, { hours: _h, ...stats }]) => [symbol, stats]), kernelEstimates, automatic,
   };
 }
 

@@ -70,6 +70,20 @@ export const kernelBuiltins = new Set(['threadIdx', 'blockIdx', 'blockDim', 'gri
 /** One test for every prefix rule: the scanner's cheap first filter over all tokens of a file. */
 const anyPrefix = new RegExp(prefixRules.map(([re]) => `(?:${re.source.slice(1, -1)})`).join('|').replace(/^/, '^(?:').concat(')$'));
 
+/**
+ * The first two characters a name must have to match any prefix rule ('cu', 'CU', 'nc', ...), read from
+ * the rules themselves (each starts with a literal, or with a group of literal alternatives).
+ */
+export function prefixRuleLeads(): string[] {
+  const leads = new Set<string>();
+  for (const [re] of prefixRules) {
+    const body = re.source.slice(1); // after ^
+    const group = /^\(([^)]*)\)/.exec(body);
+    for (const alternative of group ? group[1].split('|') : [body]) leads.add(alternative.slice(0, 2));
+  }
+  return [...leads];
+}
+
 /** Does `name` match a library prefix rule? */
 export function hasNvidiaPrefix(name: string): boolean {
   // Every prefix rule starts with c, C, n, N or _: skip the regex for all other tokens.

@@ -3,7 +3,7 @@
  * deterministic for the same input.
  */
 import type { FileResult, ProjectAnalysis, SkippedFile, Summary, SummaryPart } from '../analysis/project';
-import type { Finding, PortingTarget } from '../analysis/analyze';
+import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
 import { combineSummaries, summaryPart } from '../analysis/project';
 import { combineEffort, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
 
@@ -93,32 +93,128 @@ export function fileReportPart(file: FileResult, target: PortingTarget, weights?
 
 /**
  * A file's JsonFile as JSON bytes, written without building a JsonFinding per finding: everything from
- * `ruleId` to `docUrl` depends only on the finding's mapping, symbol and fixability, so that text is made
- * once per process and reused (large code bases have hundreds of thousands of findings of a few hundred rules).
+ * `ruleId` to `docUrl` depends only on the finding's mapping, symbol and fixability, so those bytes are
+ * made once per process and copied (large code bases have hundreds of thousands of findings of a few
+ * hundred rules). Every piece is ASCII (asciiJson), so its Latin-1 bytes are its UTF-8 bytes.
  */
 function fileJson(file: FileResult, kernels: JsonKernel[]): Uint8Array {
   const a = file.analysis;
-  const sources = new Map<number, string>();
-  const pieces = [`{"path":${asciiJson(file.path)},"findings":[`];
-  a.findings.forEach((f, i) => {
+  const out = jsonBytes;
+  out.reset();
+  out.ascii(`{"path":${asciiJson(file.path)},"findings":[`);
+  for (let i = 0; i < a.findings.length; i++) {
+    const f = a.findings[i];
     const [head, tail] = findingTemplate(f);
-    let source = '';
+    if (i) out.byte(COMMA);
+    out.bytes(head);
+    out.int(f.line);
+    out.bytes(COLUMN);
+    out.int(f.column);
+    out.bytes(END_LINE);
+    out.int(f.endLine);
+    out.bytes(END_COLUMN);
+    out.int(f.endColumn);
+    out.bytes(tail);
     const text = file.sourceLines?.[f.line];
     if (text !== undefined) {
-      source = sources.get(f.line) ?? `,"source":${asciiJson(text)}`;
-      sources.set(f.line, source);
+      out.bytes(SOURCE);
+      out.string(text);
     }
-    pieces.push(`${i ? ',' : ''}${head}${f.line},"column":${f.column},"endLine":${f.endLine},"endColumn":${f.endColumn}${tail}${source}}`);
-  });
+    out.byte(CLOSE_BRACE);
+  }
   const rest = asciiJson({ kernels, lines: a.lineCount, parseErrors: a.errorNodes, ...(file.warning ? { warning: file.warning } : {}) });
-  pieces.push(`],${rest.slice(1)}`);
-  // Every piece is ASCII (asciiJson), so Latin-1 bytes are the UTF-8 bytes: one flat copy, no encoding.
-  // An unpooled buffer, because a worker hands it over to the main thread.
-  const json = pieces.join('');
-  const bytes = Buffer.allocUnsafeSlow(json.length);
-  bytes.write(json, 0, 'latin1');
-  return bytes;
+  out.ascii(`],${rest.slice(1)}`);
+  return out.take();
 }
+
+const bytesOf = (ascii: string) => Buffer.from(ascii, 'latin1');
+const COLUMN = bytesOf(',"column":');
+const END_LINE = bytesOf(',"endLine":');
+const END_COLUMN = bytesOf(',"endColumn":');
+const SOURCE = bytesOf(',"source":');
+/** The escapes JSON.stringify writes as a backslash and one letter (\n, \", ...), by character code. */
+const SHORT_ESCAPES = new Uint8Array(128);
+for (const [c, letter] of [[8, 'b'], [9, 't'], [10, 'n'], [12, 'f'], [13, 'r'], [34, '"'], [92, '\\']] as const) SHORT_ESCAPES[c] = letter.charCodeAt(0);
+const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const COMMA = 44;
+const CLOSE_BRACE = 125;
+
+/** Appends ASCII JSON to a reused buffer; `take` copies the result out at its exact size. */
+class AsciiWriter {
+  private buf = Buffer.allocUnsafeSlow(1 << 20);
+  private pos = 0;
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.pos++] = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** `s` must be ASCII (asciiJson output). */
+  ascii(s: string): void {
+    this.room(s.length);
+    this.pos += this.buf.write(s, this.pos, s.length, 'latin1');
+  }
+
+  /** `s` as a JSON string, written as asciiJson(s) would be (the hot case: a finding's source line). */
+  string(s: string): void {
+    this.room(s.length * 6 + 2); // at most six bytes (\uXXXX) per UTF-16 code unit
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 34;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 32 && c < 128 && c !== 34 && c !== 92) {
+        buf[p++] = c;
+        continue;
+      }
+      buf[p++] = 92;
+      const short = c < 128 ? SHORT_ESCAPES[c] : 0;
+      if (short) {
+        buf[p++] = short;
+        continue;
+      }
+      buf[p++] = 117; // \uXXXX, lower-case hex as JSON.stringify and asciiJson write it
+      for (let shift = 12; shift >= 0; shift -= 4) buf[p++] = HEX[(c >> shift) & 15];
+    }
+    buf[p++] = 34;
+    this.pos = p;
+  }
+
+  /** A non-negative integer in decimal. */
+  int(n: number): void {
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    this.room(digits);
+    for (let i = this.pos + digits - 1, x = n; i >= this.pos; i--, x = Math.floor(x / 10)) this.buf[i] = 48 + (x % 10);
+    this.pos += digits;
+  }
+
+  /** An unpooled copy (a worker hands it over to the main thread). */
+  take(): Uint8Array {
+    const bytes = Buffer.allocUnsafeSlow(this.pos);
+    this.buf.copy(bytes, 0, 0, this.pos);
+    return bytes;
+  }
+}
+
+const jsonBytes = new AsciiWriter();
 
 /**
  * JSON text with every non-ASCII character escaped (`→` as `\\u2192`): the same JSON value, and text that
@@ -133,27 +229,32 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const NON_ASCII_ALL = /[^\x00-\x7f]/g;
 const fromUtf8 = new TextDecoder();
 
-/** Per resolved mapping (or UNMAPPED): `{"symbol":…,"line":` and `,"ruleId":…,"docUrl":…` by finding key. */
-const templates = new WeakMap<object, Map<string, [string, string]>>();
-const UNMAPPED = {};
+/**
+ * The bytes of `{"symbol":…,"line":` and `,"ruleId":…,"docUrl":…` per resolved mapping, then symbol
+ * (unmapped findings: per library, category and symbol), each as [not fixable, fixable].
+ */
+type Template = [Uint8Array, Uint8Array];
+const templates = new WeakMap<ResolvedMapping, Map<string, Array<Template | undefined>>>();
+const unmappedTemplates = new Map<string, Array<Template | undefined>>();
 
-function findingTemplate(f: Finding): [string, string] {
-  const owner = f.resolved ?? UNMAPPED;
-  let byKey = templates.get(owner);
-  if (!byKey) templates.set(owner, (byKey = new Map()));
+function findingTemplate(f: Finding): Template {
   // A mapped finding's rule, category, library, mapping and link come from its entry; an unmapped one's
   // from its library and construct.
-  const key = `${f.symbol}\u0000${f.safeFix ? 1 : 0}${f.resolved ? '' : `\u0000${f.library}\u0000${f.category}`}`;
-  let t = byKey.get(key);
-  if (!t) {
-    const fields = asciiJson({
-      ruleId: f.ruleId, category: f.category, library: f.library, kind: f.kind, ascend: f.ascend, message: f.message,
-      fixable: f.safeFix, docUrl: f.resolved?.docUrl ?? null,
-    });
-    t = [`{"symbol":${asciiJson(f.symbol)},"line":`, `,${fields.slice(1, -1)}`];
-    byKey.set(key, t);
-  }
-  return t;
+  let bySymbol = f.resolved ? templates.get(f.resolved) : unmappedTemplates;
+  if (!bySymbol) templates.set(f.resolved!, (bySymbol = new Map()));
+  const key = f.resolved ? f.symbol : `${f.library}\u0000${f.category}\u0000${f.symbol}`;
+  let pair = bySymbol.get(key);
+  if (!pair) bySymbol.set(key, (pair = [undefined, undefined]));
+  const fixable = f.safeFix ? 1 : 0;
+  return (pair[fixable] ??= makeTemplate(f));
+}
+
+function makeTemplate(f: Finding): Template {
+  const fields = asciiJson({
+    ruleId: f.ruleId, category: f.category, library: f.library, kind: f.kind, ascend: f.ascend, message: f.message,
+    fixable: f.safeFix, docUrl: f.resolved?.docUrl ?? null,
+  });
+  return [bytesOf(`{"symbol":${asciiJson(f.symbol)},"line":`), bytesOf(`,${fields.slice(1, -1)}`)];
 }
 
 /** A whole report assembled from its files' parts: JSON text in pieces, or the report object. */

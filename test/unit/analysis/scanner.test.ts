@@ -161,6 +161,32 @@ describe('scanner on broken and unusual code', () => {
     ]);
   });
 
+  it('scans a #define body pasted into several files at each file\'s place, under each file\'s namespaces', async () => {
+    // The same body in three files: the scan of a body is remembered, so these check that what is
+    // reused lands at the right offsets and does not carry one file's namespace alias into another.
+    const body = 'do { cudaError_t e = (x); if (e != cudaSuccess) g::sync(); } while (0)';
+    const first = `#define CHECK(x) ${body}\n`;
+    const second = `// header\nint y;\n  #define CHECK_2(x) ${body}\nvoid f() { CHECK_2(cudaFree(0)); }\n`;
+    const aliased = `namespace g = cooperative_groups;\n#define CHECK(x) ${body}\n`;
+    const symbols = (a: Awaited<ReturnType<typeof analyze>>) => a.findings.map((f) => [f.symbol, f.line, f.column, f.inMacro]);
+    const inFirst = [
+      ['cudaError_t', 1, columnOf(first, 1, 'cudaError_t'), true],
+      ['cudaSuccess', 1, columnOf(first, 1, 'cudaSuccess'), true],
+    ];
+    expect(symbols(await analyze(first))).toEqual(inFirst);
+    expect(symbols(await analyze(second))).toEqual([
+      ['cudaError_t', 3, columnOf(second, 3, 'cudaError_t'), true],
+      ['cudaSuccess', 3, columnOf(second, 3, 'cudaSuccess'), true],
+      ['cudaFree', 4, columnOf(second, 4, 'cudaFree'), false],
+    ]);
+    expect(symbols(await analyze(aliased))).toEqual([
+      ['cudaError_t', 2, columnOf(aliased, 2, 'cudaError_t'), true],
+      ['cudaSuccess', 2, columnOf(aliased, 2, 'cudaSuccess'), true],
+      ['cooperative_groups::sync', 2, columnOf(aliased, 2, 'g::sync'), true],
+    ]);
+    expect(symbols(await analyze(first))).toEqual(inFirst); // `g::` is no alias here
+  });
+
   it('recognises NVIDIA names without a mapping entry as unmapped, by library', async () => {
     const text = 'void f() { cusparseXcsr2coo(h, a, n, b, c, d); cuCtxResetPersistingL2Cache(); }\n';
     const result = await analyze(text);

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { CLI, REPO, runCli } from '../../helpers/cli';
-import { asciiJson } from '../../../server/src/report/json';
+import { asciiJson, fileReportPart } from '../../../server/src/report/json';
+import { analyze } from '../../helpers/analyze';
 
 function tempProject(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-cli-'));
@@ -131,6 +132,20 @@ describe('JSON reports are ASCII', () => {
     expect(JSON.parse(r.stdout).files[0].path).toBe('src/数据.cu');
     expect(finding.source).toBe('void f(void **p) { cudaMalloc(p, 4); } // 分配 😀');
     expect(finding.message).toBe("'cudaMalloc' → 'aclrtMalloc': arguments or values change.");
+  });
+});
+
+describe('source lines in the JSON report', () => {
+  it('are written with the escapes asciiJson gives: quotes, backslashes, control characters, DEL, non-ASCII', async () => {
+    // Written by hand: each special character of a source line and its escape in the report.
+    const line = 'cudaFree(p); /* "q" \\ \t \u0001 \u001b \u007f é → 😀 \ud800 */';
+    const escaped = '"cudaFree(p); /* \\"q\\" \\\\ \\t \\u0001 \\u001b \u007f \\u00e9 \\u2192 \\ud83d\\ude00 \\ud800 */"';
+    expect(asciiJson(line)).toBe(escaped);
+    const analysis = await analyze(`${line}\n`);
+    const part = fileReportPart({ path: 'a.cu', analysis, sourceLines: { 1: line } }, 'a2a3');
+    const json = Buffer.from(part.json).toString('latin1');
+    expect(json).toContain(`,"source":${escaped}}`);
+    expect(JSON.parse(json).findings[0].source).toBe(line);
   });
 });
 
