@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, columnOf, fixture } from '../../helpers/analyze';
+import { catalogueNames, hasNvidiaPrefix, prefixRuleLeads } from '../../../server/src/knowledge/families';
+import { KnowledgeBase } from '../../../server/src/knowledge';
 
 describe('scanner on constructs.cu', async () => {
   const text = fixture('scan/constructs.cu');
@@ -194,5 +196,20 @@ describe('scanner on broken and unusual code', () => {
       ['cusparseXcsr2coo', 'unmapped', 'cusparse'],
       ['cuCtxResetPersistingL2Cache', 'unmapped', 'driver'],
     ]);
+  });
+});
+
+describe('the first-two-characters filter of the scanner', () => {
+  it('knows the leads of every library prefix rule', () => {
+    // Read off the rules in families.ts by hand: cuda/CUDA/CU/cublas/.../nccl/NCCL/nvrtc/nvtx/nvml/__CUDA.
+    expect(new Set(prefixRuleLeads())).toEqual(new Set(['cu', 'CU', 'nc', 'NC', 'nv', 'NV', '__']));
+    const names = [...KnowledgeBase.builtin().symbols(), ...catalogueNames(), 'cudaFooBar', 'CUDNN_STATUS_X', 'nvmlInit_v2'];
+    for (const name of names.filter(hasNvidiaPrefix)) expect(prefixRuleLeads()).toContain(name.slice(0, 2));
+  });
+
+  it('still finds one- and two-letter-lead names next to non-ASCII text and at the end of the file', async () => {
+    const text = 'é__syncthreads(); int x = __ldg(p);\nvoid g() { __threadfence(); }\ncudaFree';
+    const result = await analyze(text);
+    expect(result.findings.map((f) => f.symbol)).toEqual(['__syncthreads', '__ldg', '__threadfence', 'cudaFree']);
   });
 });
