@@ -3,16 +3,16 @@
  * knowledge base (sent by the main thread) and the parser once, then analyses each file it is sent and
  * replies with the file's share of the report (report/project-report.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { KnowledgeBase } from './knowledge';
 import { useCompiledGrammar } from './analysis/parser';
-import { reportSourceFile, type WorkerInit, type WorkerReply, type WorkerRequest } from './report/project-report';
+import { reportSourceFile, type WorkerData, type WorkerReply, type WorkerRequest } from './report/project-report';
 
-const init = workerData as WorkerInit;
+const init = workerData as WorkerData;
 // The main thread validated these entries (built-in data and user rules): the same knowledge, no re-check.
 const kb = new KnowledgeBase(init.entries);
 useCompiledGrammar(init.grammar);
-const port = parentPort!;
+const port = init.port;
 
 port.on('message', async (request: WorkerRequest) => {
   const options = { kb, target: init.target, maxFileBytes: init.maxFileBytes, weights: init.weights };

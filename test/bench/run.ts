@@ -8,7 +8,7 @@
  *   4. memory: peak RSS of the server after a workspace scan of the corpus, and of the CLI.
  * Options: --files N (default 2000), --mb M (default 20), --runs R (default 3), --edits E (default 200).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -74,12 +74,24 @@ function vmHwmMb(pid: number): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
+/**
+ * Every timed run starts from the same state: the previous run's report deleted and written back to disk
+ * (untimed). Otherwise a run pays for the last one's 130 MB: the kernel frees the replaced file's blocks
+ * inside our rename and may still be writing it out, which is the benchmark's doing, not the tool's.
+ */
+function settle(output: string): void {
+  fs.rmSync(output, { force: true });
+  spawnSync('sync');
+}
+
 /** Alternates the two commands so drifting machine load hits both alike; returns the median times. */
-async function compare(a: string[], b: string[]): Promise<[RunResult, RunResult]> {
+async function compare(a: string[], b: string[], output: string): Promise<[RunResult, RunResult]> {
   const ra: RunResult[] = [];
   const rb: RunResult[] = [];
   for (let i = 0; i < RUNS; i++) {
+    settle(output);
     ra.push(await runNode(a));
+    settle(output);
     rb.push(await runNode(b));
   }
   const pick = (rs: RunResult[]) => rs.find((r) => r.ms === median(rs.map((x) => x.ms)))!;
@@ -215,6 +227,7 @@ function fiveThousandLineFile(dir: string): string {
   const [parse, full] = await compare(
     [path.join(DIST, 'bench-parse-only.js'), corpus],
     [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', '1', '--quiet'],
+    out,
   );
   const parseMbs = sizeMb / (parse.ms / 1000);
   const fullMbs = sizeMb / (full.ms / 1000);
@@ -227,6 +240,7 @@ function fiveThousandLineFile(dir: string): string {
   const [one, many] = await compare(
     [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', '1', '--quiet'],
     [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', String(CORES), '--quiet'],
+    out,
   );
   rows.push([`scaling --jobs 1 vs --jobs ${CORES}`, `${(one.ms / 1000).toFixed(2)} s vs ${(many.ms / 1000).toFixed(2)} s`, `${(one.ms / many.ms).toFixed(2)}x (target >= 1.7x on 2 cores)`]);
   log(rows.at(-1)!.join(' | '));

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { MappingEntry } from '../knowledge';
 import type { EffortWeights } from '../effort';
 import type { ListedFile } from '../analysis/files';
@@ -35,6 +35,11 @@ export interface WorkerInit {
   weights?: EffortWeights;
   /** The grammar compiled once by the main thread (parser.ts compiledGrammar). */
   grammar: CompiledGrammar;
+}
+
+/** workerData: the start-up data and the worker's end of its channel (requests in, replies out). */
+export interface WorkerData extends WorkerInit {
+  port: MessagePort;
 }
 
 export interface WorkerRequest {
@@ -133,6 +138,7 @@ export async function reportProject(files: ListedFile[], options: ReportOptions)
 }
 
 const IN_FLIGHT = 3;
+const EVENT_LOOP_EVERY_MS = 100;
 
 /** `jobs` analysing threads: this one and jobs-1 workers (none for 1), all sharing one compiled grammar. */
 function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: () => Promise<void> } {
@@ -149,8 +155,8 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: (
   let round: { requests: WorkerRequest[]; outcomes: FileReportOutcome[]; next: number; done: number; onDone: (i: number) => void; resolve: (o: FileReportOutcome[]) => void; reject: (e: Error) => void } | undefined;
   let failure: Error | undefined;
   let stopping = false;
-  const feed = (w: Worker) => {
-    if (round && round.next < round.requests.length) w.postMessage({ ...round.requests[round.next], index: round.next++ } satisfies WorkerRequest);
+  const feed = (port: MessagePort) => {
+    if (round && round.next < round.requests.length) port.postMessage({ ...round.requests[round.next], index: round.next++ } satisfies WorkerRequest);
   };
   const fail = (e: Error) => {
     if (stopping) return;
@@ -167,36 +173,52 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: (
       round = undefined;
     }
   };
-  // This thread analyses files too, between handling the workers' replies: `jobs` threads in all.
+  const receive = (port: MessagePort, reply: WorkerReply) => {
+    complete(reply.index, reply.outcome);
+    feed(port);
+  };
+  // Each worker talks over its own channel, so this thread can take the replies between two of its own
+  // files without a turn of the event loop (a turn per file cost ~0.15 ms, 0.3 s over 2,000 files).
+  const workers = Array.from({ length: jobs - 1 }, () => {
+    const { port1: port, port2 } = new MessageChannel();
+    const worker = new Worker(script, { workerData: { ...init!, port: port2 } satisfies WorkerData, transferList: [port2] });
+    port.on('message', (reply: WorkerReply) => receive(port, reply));
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`analysis worker stopped early (exit code ${code})`)));
+    return { worker, port };
+  });
+  const takeReplies = () => {
+    for (const { port } of workers) {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) receive(port, m.message as WorkerReply);
+    }
+  };
+  // This thread analyses files too, taking the workers' replies in between: `jobs` threads in all. It lets
+  // the event loop run now and then (a worker's error, signals); the progress bar draws as files finish.
   const local = async () => {
+    let lastTurn = performance.now();
     while (round && round.next < round.requests.length) {
       const index = round.next++;
       const r = round.requests[index];
       complete(index, await reportSourceFile(r.file, options, r.declaredElsewhere));
-      await new Promise((resolve) => setImmediate(resolve));
+      takeReplies();
+      if (performance.now() - lastTurn >= EVENT_LOOP_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastTurn = performance.now();
+      }
     }
   };
-  const workers = Array.from({ length: jobs - 1 }, () => {
-    const w = new Worker(script, { workerData: init! });
-    w.on('message', (reply: WorkerReply) => {
-      complete(reply.index, reply.outcome);
-      feed(w);
-    });
-    w.on('error', fail);
-    w.on('exit', (code) => fail(new Error(`analysis worker stopped early (exit code ${code})`)));
-    return w;
-  });
   const run: Runner = (requests, onDone) => new Promise((resolve, reject) => {
     if (failure) return reject(failure);
     if (requests.length === 0) return resolve([]);
     round = { requests, outcomes: new Array(requests.length), next: 0, done: 0, onDone, resolve, reject };
     // A few files queued per worker: it never waits for this thread, which only hears it between files.
-    for (let i = 0; i < IN_FLIGHT; i++) workers.forEach(feed);
+    for (let i = 0; i < IN_FLIGHT; i++) for (const { port } of workers) feed(port);
     void local().catch(fail);
   });
   const stop = async () => {
     stopping = true;
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const { port } of workers) port.close();
+    await Promise.all(workers.map(({ worker }) => worker.terminate()));
   };
   return { run, stop };
 }

@@ -68,8 +68,9 @@ describe('ascendify report --jobs', () => {
     const options = { kb: knowledgeWithRules(undefined), target: 'a2a3' as const, version: '0', jobs: 2 };
     // Each worker is handed files before this thread starts on its own, so the report cannot finish without it.
     const exits = writeFiles(path.join(tmp, 'bad-workers'), {
-      'exits.js': "require('node:worker_threads').parentPort.on('message', () => process.exit(3));\n",
-      'throws.js': "require('node:worker_threads').parentPort.on('message', () => { throw new Error('boom'); });\n",
+      // Workers take requests on the port they are given in workerData (report/project-report.ts).
+      'exits.js': "require('node:worker_threads').workerData.port.on('message', () => process.exit(3));\n",
+      'throws.js': "require('node:worker_threads').workerData.port.on('message', () => { throw new Error('boom'); });\n",
     });
     await expect(reportProject(files, { ...options, workerScript: path.join(exits, 'exits.js') })).rejects.toThrow('analysis worker stopped early (exit code 3)');
     await expect(reportProject(files, { ...options, workerScript: path.join(exits, 'throws.js') })).rejects.toThrow('boom');
