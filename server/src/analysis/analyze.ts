@@ -7,7 +7,7 @@ import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Rescan, type ScanResult } from './scan';
 
 export type { Rescan, ScanResult } from './scan';
-import { lineStartsAfterEdit, lineStartsOf, positionOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
+import { lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
 
 export type { Finding, PortingTarget, FindingKind, ResolvedMapping } from './resolve';
 
@@ -153,14 +153,18 @@ function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[]): K
     bits |= featureBits(findings[i]);
   }
   const has = (bit: number) => (bits & bit) !== 0;
-  const line = lineIndex(lineStarts, k.nameStart) + 1;
+  const first = lineIndexOf(lineStarts, k.start);
+  const last = lineIndexOf(lineStarts, k.end);
   return {
-    ...k,
-    line,
+    name: k.name,
+    start: k.start,
+    end: k.end,
+    nameStart: k.nameStart,
+    line: lineIndexOf(lineStarts, k.nameStart) + 1,
     findingCount: count,
-    lineCount: lineIndex(lineStarts, k.end) - lineIndex(lineStarts, k.start) + 1,
-    startLine: lineIndex(lineStarts, k.start) + 1,
-    endLine: lineIndex(lineStarts, k.end) + 1,
+    lineCount: last - first + 1,
+    startLine: first + 1,
+    endLine: last + 1,
     features: {
       sharedMemory: has(SHARED),
       warpIntrinsics: has(WARP_BIT),
@@ -176,6 +180,3 @@ function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[]): K
   };
 }
 
-function lineIndex(lineStarts: number[], offset: number): number {
-  return positionOf(lineStarts, offset).line;
-}

@@ -254,7 +254,7 @@ export function lineStartsAfterEdit(previous: readonly number[], text: string, s
 
 /** The 0-based line holding `offset`, walking forward from line `from` (a binary search if it lies before). */
 function lineOf(lineStarts: number[], offset: number, from: number): number {
-  if (lineStarts[from] > offset) return positionOf(lineStarts, offset).line;
+  if (lineStarts[from] > offset) return lineIndexOf(lineStarts, offset);
   let line = from;
   while (line + 1 < lineStarts.length && lineStarts[line + 1] <= offset) line++;
   return line;
@@ -262,6 +262,12 @@ function lineOf(lineStarts: number[], offset: number, from: number): number {
 
 /** 0-based line and UTF-16 character of an offset. */
 export function positionOf(lineStarts: number[], offset: number): { line: number; character: number } {
+  const line = lineIndexOf(lineStarts, offset);
+  return { line, character: offset - lineStarts[line] };
+}
+
+/** The 0-based line holding an offset (binary search). */
+export function lineIndexOf(lineStarts: number[], offset: number): number {
   let lo = 0;
   let hi = lineStarts.length - 1;
   while (lo < hi) {
@@ -269,5 +275,5 @@ export function positionOf(lineStarts: number[], offset: number): { line: number
     if (lineStarts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo, character: offset - lineStarts[lo] };
+  return lo;
 }

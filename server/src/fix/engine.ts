@@ -15,7 +15,7 @@
 import type { Node, Tree } from '../analysis/parser';
 import type { FileAnalysis, Finding } from '../analysis/analyze';
 import type { FixRecipe } from '../knowledge';
-import { lineStartsOf, positionOf } from '../analysis/resolve';
+import { lineIndexOf, lineStartsOf } from '../analysis/resolve';
 import { applyEdits, type TextEdit } from './edits';
 import { eolOf, includeFacts, insertionPoint, type IncludeFacts } from './headers';
 
@@ -331,12 +331,12 @@ class Context {
   private syntaxErrorNear(start: number, end: number): string | undefined {
     if (!this.root.hasError) return undefined;
     this.errorRanges ??= collectErrors(this.root);
-    const from = this.lineStarts[lineIndex(this.lineStarts, start)];
-    const endLine = lineIndex(this.lineStarts, end);
+    const from = this.lineStarts[lineIndexOf(this.lineStarts, start)];
+    const endLine = lineIndexOf(this.lineStarts, end);
     const to = endLine + 1 < this.lineStarts.length ? this.lineStarts[endLine + 1] : this.text.length;
     const hit = this.errorRanges.find(([s, e]) => s < to && e >= from);
     if (!hit) return undefined;
-    return `the code around line ${lineIndex(this.lineStarts, start) + 1} does not parse cleanly: not rewritten automatically; fix it by hand`;
+    return `the code around line ${lineIndexOf(this.lineStarts, start) + 1} does not parse cleanly: not rewritten automatically; fix it by hand`;
   }
 
   /** The edit for a top-level fix. */
@@ -348,7 +348,7 @@ class Context {
       if (this.present.has(target)) {
         // Already included: drop this line (with its indentation) rather than include the header twice.
         const inc = plan.include!;
-        const lineStart = this.lineStarts[lineIndex(this.lineStarts, inc.startIndex)];
+        const lineStart = this.lineStarts[lineIndexOf(this.lineStarts, inc.startIndex)];
         const start = /^[ \t]*$/.test(this.text.slice(lineStart, inc.startIndex)) ? lineStart : inc.startIndex;
         return { start, end: inc.endIndex, newText: '' };
       }
@@ -453,10 +453,6 @@ function placeholderContext(before: string, after: string): 'bare' | 'cast' | 'o
 
 function squash(s: string): string {
   return s.replace(/\s+/g, '');
-}
-
-function lineIndex(lineStarts: number[], offset: number): number {
-  return positionOf(lineStarts, offset).line;
 }
 
 function collectErrors(root: Node): Array<[number, number]> {
