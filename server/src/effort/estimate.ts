@@ -487,9 +487,23 @@ export function estimateFile(path: string, analysis: FileAnalysis, target: Porti
   return { ...file, kernelEstimates: est.kernels, automatic: est.automatic };
 }
 
-/** One kernel's estimate and suggested route (the code lens over a `__global__` function). */
-export function estimateKernel(path: string, analysis: FileAnalysis, kernel: KernelInfo, target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): KernelEstimate {
-  const k = kernelInput(kernel);
-  const inside = effortInputFromAnalysis(path, analysis).findings.filter((f) => f.line >= k.startLine && f.line <= k.endLine);
-  return estimateKernelInput(path, k, inside, target, weights);
+/**
+ * Each kernel's estimate and suggested route (the code lenses over a file's `__global__` functions). The
+ * findings on a kernel's lines are found by binary search (findings come in line order), so a file with
+ * many kernels and findings costs kernels × log(findings), not kernels × findings.
+ */
+export function estimateKernels(path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): KernelEstimate[] {
+  const { findings, kernels } = effortInputFromAnalysis(path, analysis);
+  return kernels.map((k) => {
+    let lo = 0;
+    let hi = findings.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (findings[mid].line < k.startLine) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < findings.length && findings[end].line <= k.endLine) end++;
+    return estimateKernelInput(path, k, findings.slice(lo, end), target, weights);
+  });
 }

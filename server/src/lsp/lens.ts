@@ -4,15 +4,16 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis, PortingTarget } from '../analysis/analyze';
-import { estimateKernel, type EffortWeights } from '../effort';
+import { estimateKernels, type EffortWeights } from '../effort';
 import { effortRange } from '../report/format';
 
 export function kernelLenses(doc: TextDocument, path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights): CodeLens[] {
   const lenses: CodeLens[] = [];
-  for (const kernel of analysis.kernels) {
+  const estimates = estimateKernels(path, analysis, target, weights);
+  analysis.kernels.forEach((kernel, i) => {
     const at = doc.positionAt(kernel.nameStart);
     const range = { start: at, end: at };
-    const est = estimateKernel(path, analysis, kernel, target, weights);
+    const est = estimates[i];
     const route = est.route === 'aclnn' && est.aclnnOps?.length ? `${est.routeLabel} (${est.aclnnOps.join(' / ')})` : est.routeLabel;
     // An empty command id makes a lens plain text (nothing to run on click).
     lenses.push({ range, command: { title: `Ascend port: ${effortRange(est)} · route: ${route}`, command: '' } });
@@ -20,6 +21,6 @@ export function kernelLenses(doc: TextDocument, path: string, analysis: FileAnal
       range,
       command: { title: est.constructs.length ? `uses: ${est.constructs.join(', ')}` : 'uses: plain CUDA threads (no shared memory, warp intrinsics, atomics, PTX...)', command: '' },
     });
-  }
+  });
   return lenses;
 }

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_WEIGHTS, EffortConfigError, estimateFile, estimateKernel, estimateProject, loadEffortConfig, parseWeightFlags,
+  DEFAULT_WEIGHTS, EffortConfigError, estimateFile, estimateKernels, estimateProject, loadEffortConfig, parseWeightFlags,
   resolveWeights, WEIGHT_DOCS, type EffortFileInput, type EffortFindingInput, type EffortKernelInput,
 } from '../../../server/src/effort';
 import { analyze } from '../../helpers/analyze';
@@ -151,7 +151,7 @@ describe('effort model on analysed code (what the code lens shows)', () => {
     const a = await analyze(text);
     expect(a.kernels).toHaveLength(1);
     expect(a.kernels[0]).toMatchObject({ startLine: 2, endLine: 8 });
-    const k = estimateKernel('k.cu', a, a.kernels[0], 'a2a3');
+    const [k] = estimateKernels('k.cu', a, 'a2a3');
     expect(k).toMatchObject({ name: 'blockSum', line: 2, pattern: 'reduction', route: 'aclnn', aclnnOps: ['aclnnReduceSum'] });
     expect(k.constructs).toEqual(expect.arrayContaining(['shared memory', 'warp intrinsics', 'atomics']));
     const f = estimateFile('k.cu', a, 'a2a3');
@@ -160,6 +160,28 @@ describe('effort model on analysed code (what the code lens shows)', () => {
     const cudaFree = a.findings.find((x) => x.symbol === 'cudaFree')!;
     const freeHours = DEFAULT_WEIGHTS[`finding.${cudaFree.kind}`] * (cudaFree.safeFix ? 0.25 : 1);
     expect(f.expected).toBe(Math.round((0.5 + 2 + 8 + freeHours) * 10) / 10);
+  });
+});
+
+describe('kernel estimates of a file (code lenses)', () => {
+  it('counts for each kernel the findings on its own lines, however many kernels and findings there are', async () => {
+    // Hand-counted, `__global__` included: a() has 3 findings, b() 1, c() 4; the cudaFree calls between and
+    // after the kernels belong to none.
+    const text = [
+      '__global__ void a(float *x) { __syncthreads(); atomicAdd(x, 1.0f); }',
+      'void h(float *d) { cudaFree(d); }',
+      '__global__ void b(float *x) { x[0] = 1.0f; }',
+      '__global__ void c(float *x) {',
+      '  __syncthreads();',
+      '  atomicAdd(x, 2.0f);',
+      '  __syncwarp();',
+      '}',
+      'void g(float *d) { cudaFree(d); }',
+      '',
+    ].join('\n');
+    const a = await analyze(text);
+    const estimates = estimateKernels('k.cu', a, 'a2a3');
+    expect(estimates.map((e) => [e.name, e.line, e.findings])).toEqual([['a', 1, 3], ['b', 3, 1], ['c', 4, 4]]);
   });
 });
 
