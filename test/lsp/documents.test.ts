@@ -120,6 +120,27 @@ describe('language server over stdio: one document', () => {
     expect(actions.map((a) => a.title)).toContain('Ignore Ascendify findings on this line');
   });
 
+  it('a selection over the whole file offers each line\'s quick fixes and ignore actions, as the lines alone do', async () => {
+    const ask = (start: number, end: number, endCharacter: number) => client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: { start: { line: start, character: 0 }, end: { line: end, character: endCharacter } },
+      context: { diagnostics: [], only: ['quickfix'] },
+    });
+    const lines = TEXT.split('\n');
+    const whole = await ask(0, lines.length, 0);
+    const perLine: CodeAction[] = [];
+    for (let line = 0; line < lines.length; line++) {
+      // The whole line, not beyond it: the findings on that line.
+      for (const a of await ask(line, line, lines[line].length)) if (!a.title.startsWith('Fix all')) perLine.push(a);
+    }
+    const key = (a: CodeAction) => JSON.stringify([a.title, editsOf(a)]);
+    const fixes = whole.filter((a) => !a.title.startsWith('Fix all'));
+    expect(fixes.map(key).sort()).toEqual([...new Set(perLine.map(key))].sort());
+    // The cudaMalloc rewrite and cudaDeviceSynchronize's rename are among them, and one ignore action per line with findings.
+    expect(fixes.map((a) => a.title).filter((t) => t.includes('aclrtMalloc') || t.includes('aclrtSynchronizeDevice'))).toHaveLength(2);
+    expect(fixes.filter((a) => a.title === 'Ignore Ascendify findings on this line').length).toBeGreaterThanOrEqual(4);
+  });
+
   it('"fix all" applies every safe fix (source.fixAll.ascendify) and equals `ascendify fix`', async () => {
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: URI },

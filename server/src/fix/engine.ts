@@ -63,15 +63,29 @@ export function isQuickFix(r: FixForFindingResult): r is QuickFix {
   return 'edits' in r;
 }
 
-/** The fix the editor offers for one finding (also for recipes that need review: see `safe`). */
-export function fixForFinding(text: string, tree: Tree, analysis: FileAnalysis, finding: Finding): FixForFindingResult {
-  const ctx = new Context(text, tree, analysis);
+/** What every fix of one text needs to know about it, computed once (see fixForFinding's `facts`). */
+export interface TextFacts {
+  lineStarts: number[];
+  eol: string;
+  includes: IncludeFacts;
+  /** Where the tree has ERROR or MISSING nodes (collected on first need). */
+  errorRanges?: Array<[number, number]>;
+}
+
+export function textFacts(text: string, tree: Tree): TextFacts {
+  return { lineStarts: lineStartsOf(text), eol: eolOf(text), includes: includeFacts(tree.rootNode, text) };
+}
+
+/**
+ * The fix the editor offers for one finding (also for recipes that need review: see `safe`). Pass `facts`
+ * when asking for many findings of the same text (a selection over a whole file), so it is read once.
+ */
+export function fixForFinding(text: string, tree: Tree, analysis: FileAnalysis, finding: Finding, facts = textFacts(text, tree)): FixForFindingResult {
+  const ctx = new Context(text, tree, analysis, facts);
   const plan = ctx.plan(finding, false);
   if (typeof plan === 'string') return { reason: plan };
   // Findings inside the call's arguments are fixed within the rewritten text when they are safe.
-  const inner = plan.args.length
-    ? analysis.findings.filter((f) => f !== finding && plan.args.some((a) => within(f, a)))
-    : [];
+  const inner = plan.args.flatMap((a) => findingsWithin(analysis.findings, a)).filter((f) => f !== finding);
   const plans = [plan];
   for (const f of inner) {
     const p = ctx.plan(f, true);
@@ -153,6 +167,20 @@ function within(f: { start: number; end: number }, span: { start: number; end: n
   return f.start >= span.start && f.end <= span.end;
 }
 
+/** The findings (sorted by start) within a span, found by binary search. */
+function findingsWithin(findings: Finding[], span: { start: number; end: number }): Finding[] {
+  let lo = 0;
+  let hi = findings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (findings[mid].start < span.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Finding[] = [];
+  for (let i = lo; i < findings.length && findings[i].start < span.end; i++) if (within(findings[i], span)) out.push(findings[i]);
+  return out;
+}
+
 /** Orders plans and puts each one inside the call argument that contains it; the rest are overlaps. */
 function nest(plans: Plan[], overlapped: Array<{ plan: Plan; by: Plan }>): Placed[] {
   const sorted = [...plans].sort((a, b) => a.start - b.start || b.end - a.end);
@@ -203,19 +231,20 @@ class Context {
   /** Include paths after the include fixes rendered so far. */
   private readonly present: Set<string>;
   private readonly includes: IncludeFacts;
+  private readonly facts: TextFacts;
   /** Start of the first rendered fix that is not an include (new headers must come before it). */
   private firstUse = Number.POSITIVE_INFINITY;
-  private errorRanges?: Array<[number, number]>;
   /** Headers the rendered fixes need, in order of first need. */
   private readonly needed: string[] = [];
   /** Findings fixed or removed by the rendered fixes. */
   readonly done = new Set<Finding>();
 
-  constructor(readonly text: string, readonly tree: Tree, readonly analysis: FileAnalysis) {
+  constructor(readonly text: string, readonly tree: Tree, readonly analysis: FileAnalysis, facts = textFacts(text, tree)) {
     this.root = tree.rootNode;
-    this.lineStarts = lineStartsOf(text);
-    this.eol = eolOf(text);
-    this.includes = includeFacts(this.root, text);
+    this.lineStarts = facts.lineStarts;
+    this.eol = facts.eol;
+    this.includes = facts.includes;
+    this.facts = facts;
     this.initiallyPresent = this.includes.present;
     this.present = new Set(this.includes.present);
   }
@@ -330,11 +359,11 @@ class Context {
   /** A reason when the tree has ERROR or MISSING nodes on the lines of [start, end). */
   private syntaxErrorNear(start: number, end: number): string | undefined {
     if (!this.root.hasError) return undefined;
-    this.errorRanges ??= collectErrors(this.root);
+    const errorRanges = (this.facts.errorRanges ??= collectErrors(this.root));
     const from = this.lineStarts[lineIndexOf(this.lineStarts, start)];
     const endLine = lineIndexOf(this.lineStarts, end);
     const to = endLine + 1 < this.lineStarts.length ? this.lineStarts[endLine + 1] : this.text.length;
-    const hit = this.errorRanges.find(([s, e]) => s < to && e >= from);
+    const hit = errorRanges.find(([s, e]) => s < to && e >= from);
     if (!hit) return undefined;
     return `the code around line ${lineIndexOf(this.lineStarts, start) + 1} does not parse cleanly: not rewritten automatically; fix it by hand`;
   }

@@ -6,8 +6,8 @@ import { getParser } from '../analysis/parser';
 import { analyzeTree, type AnalysisOptions } from '../analysis/analyze';
 import { fixAll, type FixAllOptions, type FixAllResult } from './engine';
 
-export { fixForFinding, fixAll, isQuickFix } from './engine';
-export type { QuickFix, NoFix, FixForFindingResult, FixAllOptions, FixAllResult, SkippedFinding } from './engine';
+export { fixForFinding, fixAll, isQuickFix, textFacts } from './engine';
+export type { QuickFix, NoFix, FixForFindingResult, FixAllOptions, FixAllResult, SkippedFinding, TextFacts } from './engine';
 export { applyEdits, assertDisjoint, sortEdits, type TextEdit } from './edits';
 
 /** Parses, analyses and fixes a whole text (what `ascendify fix` does per file). */

@@ -6,7 +6,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from '../analysis/parser';
 import type { FileAnalysis, Finding } from '../analysis/analyze';
-import { fixAll, fixForFinding, isQuickFix } from '../fix';
+import { fixAll, fixForFinding, isQuickFix, textFacts } from '../fix';
 import { SOURCE, findingRange, rangesTouch, toLspEdits } from './convert';
 import { FIX_ALL_KIND } from './protocol';
 
@@ -68,9 +68,11 @@ export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeA
   const touched = ctx.analysis.findings.filter((f) => rangesTouch(findingRange(f), params.range));
   const text = ctx.doc.getText();
   if (wanted(only, CodeActionKind.QuickFix)) {
+    // One reading of the text for all the findings a selection touches (it may be the whole file).
+    const facts = touched.some((f) => f.resolved?.fix) ? textFacts(text, ctx.tree) : undefined;
     for (const f of touched) {
       if (!f.resolved?.fix) continue;
-      const fix = fixForFinding(text, ctx.tree, ctx.analysis, f);
+      const fix = fixForFinding(text, ctx.tree, ctx.analysis, f, facts);
       if (!isQuickFix(fix)) continue;
       actions.push({
         title: fix.safe ? fix.title : `${fix.title} (review the result)`,
@@ -89,11 +91,16 @@ export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeA
     actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit: all.edit });
   }
   if (wanted(only, CodeActionKind.QuickFix)) {
-    const lines = [...new Set(touched.map((f) => f.line - 1))];
-    for (const line of lines) {
+    const byLine = new Map<number, Finding[]>();
+    for (const f of touched) {
+      const onLine = byLine.get(f.line - 1);
+      if (onLine) onLine.push(f);
+      else byLine.set(f.line - 1, [f]);
+    }
+    for (const [line, onLine] of byLine) {
       const edit = ignoreLineEdit(ctx.doc, line);
       if (!edit) continue;
-      const diagnostics = touched.filter((f) => f.line - 1 === line).flatMap((f) => diagnosticsOf(f, params.context.diagnostics));
+      const diagnostics = onLine.flatMap((f) => diagnosticsOf(f, params.context.diagnostics));
       actions.push({ title: 'Ignore Ascendify findings on this line', kind: CodeActionKind.QuickFix, diagnostics, edit: workspaceEdit(ctx, [edit]) });
     }
   }
