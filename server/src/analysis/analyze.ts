@@ -7,7 +7,7 @@ import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Rescan, type ScanResult } from './scan';
 
 export type { Rescan, ScanResult } from './scan';
-import { lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
+import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
 
 export type { Finding, PortingTarget, FindingKind, ResolvedMapping } from './resolve';
 
@@ -138,13 +138,7 @@ function featureBits(f: Finding): number {
 
 function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[]): KernelInfo {
   // Findings are sorted by start: binary-search the kernel's slice instead of filtering them all.
-  let lo = 0;
-  let hi = findings.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (findings[mid].start < k.start) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstAtLeast(findings, k.start, (f) => f.start);
   let count = 0;
   let bits = 0;
   for (let i = lo; i < findings.length && findings[i].start < k.end; i++) {

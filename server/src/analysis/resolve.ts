@@ -266,6 +266,18 @@ export function positionOf(lineStarts: number[], offset: number): { line: number
   return { line, character: offset - lineStarts[line] };
 }
 
+/** The first index whose item's key is at least `value`, in items sorted by that key (binary search). */
+export function firstAtLeast<T>(items: readonly T[], value: number, key: (item: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(items[mid]) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The 0-based line holding an offset (binary search). */
 export function lineIndexOf(lineStarts: number[], offset: number): number {
   let lo = 0;

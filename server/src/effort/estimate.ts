@@ -5,6 +5,7 @@
  * weights (weights.ts), so the report, `ascendify merge` and the language server's code lens agree.
  */
 import type { FileAnalysis, FindingKind, KernelInfo, PortingTarget } from '../analysis/analyze';
+import { firstAtLeast } from '../analysis/resolve';
 import {
   categoryFactor, DEFAULT_WEIGHTS, FEATURE_LABELS, overriddenKeys, type EffortWeights, type FeatureName, type UncertaintyClass,
 } from './weights';
@@ -495,13 +496,7 @@ export function estimateFile(path: string, analysis: FileAnalysis, target: Porti
 export function estimateKernels(path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): KernelEstimate[] {
   const { findings, kernels } = effortInputFromAnalysis(path, analysis);
   return kernels.map((k) => {
-    let lo = 0;
-    let hi = findings.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (findings[mid].line < k.startLine) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstAtLeast(findings, k.startLine, (f) => f.line);
     let end = lo;
     while (end < findings.length && findings[end].line <= k.endLine) end++;
     return estimateKernelInput(path, k, findings.slice(lo, end), target, weights);

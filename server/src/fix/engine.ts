@@ -15,7 +15,7 @@
 import type { Node, Tree } from '../analysis/parser';
 import type { FileAnalysis, Finding } from '../analysis/analyze';
 import type { FixRecipe } from '../knowledge';
-import { lineIndexOf, lineStartsOf } from '../analysis/resolve';
+import { firstAtLeast, lineIndexOf, lineStartsOf } from '../analysis/resolve';
 import { applyEdits, type TextEdit } from './edits';
 import { eolOf, includeFacts, insertionPoint, type IncludeFacts } from './headers';
 
@@ -169,15 +169,8 @@ function within(f: { start: number; end: number }, span: { start: number; end: n
 
 /** The findings (sorted by start) within a span, found by binary search. */
 function findingsWithin(findings: Finding[], span: { start: number; end: number }): Finding[] {
-  let lo = 0;
-  let hi = findings.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (findings[mid].start < span.start) lo = mid + 1;
-    else hi = mid;
-  }
   const out: Finding[] = [];
-  for (let i = lo; i < findings.length && findings[i].start < span.end; i++) if (within(findings[i], span)) out.push(findings[i]);
+  for (let i = firstAtLeast(findings, span.start, (f) => f.start); i < findings.length && findings[i].start < span.end; i++) if (within(findings[i], span)) out.push(findings[i]);
   return out;
 }
 
