@@ -121,10 +121,12 @@ describe('language server over stdio: one document', () => {
   });
 
   it('a selection over the whole file offers each line\'s quick fixes and ignore actions, as the lines alone do', async () => {
+    // As an editor does, the request carries the diagnostics in the range (here: all of them).
+    const { diagnostics } = await client.diagnosticsFor(URI, 1);
     const ask = (start: number, end: number, endCharacter: number) => client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: URI },
       range: { start: { line: start, character: 0 }, end: { line: end, character: endCharacter } },
-      context: { diagnostics: [], only: ['quickfix'] },
+      context: { diagnostics, only: ['quickfix'] },
     });
     const lines = TEXT.split('\n');
     const whole = await ask(0, lines.length, 0);
@@ -133,11 +135,14 @@ describe('language server over stdio: one document', () => {
       // The whole line, not beyond it: the findings on that line.
       for (const a of await ask(line, line, lines[line].length)) if (!a.title.startsWith('Fix all')) perLine.push(a);
     }
-    const key = (a: CodeAction) => JSON.stringify([a.title, editsOf(a)]);
+    const key = (a: CodeAction) => JSON.stringify([a.title, editsOf(a), a.diagnostics]);
     const fixes = whole.filter((a) => !a.title.startsWith('Fix all'));
     expect(fixes.map(key).sort()).toEqual([...new Set(perLine.map(key))].sort());
     // The cudaMalloc rewrite and cudaDeviceSynchronize's rename are among them, and one ignore action per line with findings.
     expect(fixes.map((a) => a.title).filter((t) => t.includes('aclrtMalloc') || t.includes('aclrtSynchronizeDevice'))).toHaveLength(2);
+    // Each quick fix names the diagnostic it fixes: the one on its line with its rule.
+    const malloc = fixes.find((a) => a.title.includes('aclrtMalloc'))!;
+    expect(malloc.diagnostics!.map((d) => [d.code, d.range.start.line])).toEqual([['runtime/cudaMalloc', 13]]);
     expect(fixes.filter((a) => a.title === 'Ignore Ascendify findings on this line').length).toBeGreaterThanOrEqual(4);
   });
 

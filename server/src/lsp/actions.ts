@@ -32,12 +32,27 @@ function wanted(only: string[] | undefined, kind: string): boolean {
   return !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
-/** The diagnostics of the request that belong to `finding` (same rule, same range). */
-function diagnosticsOf(finding: Finding, diagnostics: Diagnostic[]): Diagnostic[] {
+/** The request's diagnostics of this server by rule and start (a selection may carry thousands). */
+type DiagnosticsByPlace = Map<string, Diagnostic[]>;
+
+const placeKey = (code: unknown, line: number, character: number) => `${String(code)}\u0000${line}:${character}`;
+
+function byPlace(diagnostics: Diagnostic[]): DiagnosticsByPlace {
+  const out: DiagnosticsByPlace = new Map();
+  for (const d of diagnostics) {
+    if (d.source !== SOURCE) continue;
+    const key = placeKey(d.code, d.range.start.line, d.range.start.character);
+    const list = out.get(key);
+    if (list) list.push(d);
+    else out.set(key, [d]);
+  }
+  return out;
+}
+
+/** The diagnostics of the request that belong to `finding` (same rule, same start). */
+function diagnosticsOf(finding: Finding, diagnostics: DiagnosticsByPlace): Diagnostic[] {
   const r = findingRange(finding);
-  return diagnostics.filter(
-    (d) => d.source === SOURCE && d.code === finding.ruleId && d.range.start.line === r.start.line && d.range.start.character === r.start.character,
-  );
+  return diagnostics.get(placeKey(finding.ruleId, r.start.line, r.start.character)) ?? [];
 }
 
 /** All safe fixes of the document as one edit, or undefined when there are none. */
@@ -66,6 +81,7 @@ export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeA
   const only = params.context.only;
   const actions: CodeAction[] = [];
   const touched = ctx.analysis.findings.filter((f) => rangesTouch(findingRange(f), params.range));
+  const requested = byPlace(params.context.diagnostics);
   const text = ctx.doc.getText();
   if (wanted(only, CodeActionKind.QuickFix)) {
     // One reading of the text for all the findings a selection touches (it may be the whole file).
@@ -77,7 +93,7 @@ export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeA
       actions.push({
         title: fix.safe ? fix.title : `${fix.title} (review the result)`,
         kind: CodeActionKind.QuickFix,
-        diagnostics: diagnosticsOf(f, params.context.diagnostics),
+        diagnostics: diagnosticsOf(f, requested),
         isPreferred: fix.safe,
         edit: workspaceEdit(ctx, toLspEdits(ctx.doc, fix.edits)),
       });
@@ -100,7 +116,7 @@ export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeA
     for (const [line, onLine] of byLine) {
       const edit = ignoreLineEdit(ctx.doc, line);
       if (!edit) continue;
-      const diagnostics = onLine.flatMap((f) => diagnosticsOf(f, params.context.diagnostics));
+      const diagnostics = onLine.flatMap((f) => diagnosticsOf(f, requested));
       actions.push({ title: 'Ignore Ascendify findings on this line', kind: CodeActionKind.QuickFix, diagnostics, edit: workspaceEdit(ctx, [edit]) });
     }
   }
