@@ -110,12 +110,14 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
 
   const files = new Map<string, { source: string; file: JsonFile }>();
   for (const { source, report } of inputs) {
-    for (const file of report.files) {
+    for (const raw of report.files) {
+      // Compared once completed, so a file given twice in the older format is the same file.
+      const file = withKernelLines(raw);
       const seen = files.get(file.path);
       if (seen && JSON.stringify(seen.file) !== JSON.stringify(file)) {
         throw new MergeError(`${file.path} appears in both ${seen.source} and ${source} with different results: shard by file, and scan every shard from the same root folder so paths are comparable`);
       }
-      if (!seen) files.set(file.path, { source, file: withKernelLines(file) });
+      if (!seen) files.set(file.path, { source, file });
     }
   }
   const skipped = new Map<string, { path: string; reason: string }>();

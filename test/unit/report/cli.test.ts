@@ -206,6 +206,22 @@ describe('ascendify merge', () => {
     expect(runCli(['merge', path.join(tmp, 'missing.json')]).stderr).toContain('cannot read');
   });
 
+  it('takes the same file from two shards written before kernels had startLine/endLine', () => {
+    // A kernel file in both inputs, its kernels as older reports wrote them (no startLine/endLine).
+    const older = JSON.parse(runIn(['report', files[3], '-f', 'json']).stdout);
+    for (const k of older.files[0].kernels) {
+      delete k.startLine;
+      delete k.endLine;
+    }
+    const first = path.join(tmp, 'older-1.json');
+    const second = path.join(tmp, 'older-2.json');
+    fs.writeFileSync(first, JSON.stringify(older));
+    fs.writeFileSync(second, JSON.stringify(older));
+    const r = runCli(['merge', first, second]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).files.map((f: { path: string }) => f.path)).toEqual([files[3]]);
+  });
+
   it('refuses reports for different targets, conflicting files and different weights', () => {
     const other = path.join(tmp, 'c950.json');
     runIn(['report', files[0], '-f', 'json', '--target', '950', '-o', other]);
