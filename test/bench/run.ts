@@ -8,7 +8,7 @@
  *      start-up, and the median of 10 opens), and one-character edits to the matching publishDiagnostics
  *      (p50, p95 over 200 edits), and the quick fixes for a selection of the whole file (select-all);
  *   4. memory: peak RSS of the server after a workspace scan of the corpus, and of the CLI.
- * Options: --files N (default 2000), --mb M (default 20), --runs R (default 3), --edits E (default 200).
+ * Options: --files N (default 2000), --mb M (default 20), --runs R (default 5), --edits E (default 200).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -28,7 +28,7 @@ function arg(name: string, fallback: number): number {
 
 const FILES = arg('files', 2000);
 const MB = arg('mb', 20);
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', 5);
 const EDITS = arg('edits', 200);
 const CORES = os.availableParallelism();
 /** --only analysis|scaling|editor|memory runs one benchmark (all by default). */
