@@ -113,13 +113,17 @@ describe('workspace scan', () => {
 
     fs.rmSync(path.join(dir, 'a.cu'));
     await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(dir, 'a.cu')), type: 3 }] });
-    expect((await readySummary(client, 4)).summary).toMatchObject({ filesScanned: 2, findings: 1, kernels: 1 });
+    const incremental = await readySummary(client, 4);
+    expect(incremental.summary).toMatchObject({ filesScanned: 2, findings: 1, kernels: 1 });
 
     // A created file the settings exclude changes nothing (no new notification): a later rescan tells.
     const excluded = write(dir, 'vendor/d.cu', 'void h() { cudaDeviceReset(); }\n');
     await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(excluded), type: 1 }] });
     const rescanned = await client.request<ProjectSummaryResult>('ascendify/scanWorkspace');
     expect(rescanned.summary).toMatchObject({ filesScanned: 2, findings: 1 });
+    // Kept current file by file (from each file's cached share), the figures equal a whole new scan's.
+    expect(rescanned.summary).toEqual(incremental.summary);
+    expect(rescanned.effort).toEqual(incremental.effort);
   });
 });
 

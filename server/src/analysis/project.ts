@@ -105,14 +105,6 @@ export interface Summary {
 
 const KINDS = ['rename', 'rewrite', 'manual', 'none', 'unmapped'];
 
-export function summarize(project: ProjectAnalysis): Summary {
-  return summarizeParts(
-    project.target,
-    project.files.map((f) => ({ findings: f.analysis.findings, kernels: f.analysis.kernels.length })),
-    project.skipped.length,
-  );
-}
-
 /** The fields of a finding the summary counts (a core Finding, or one read back from a JSON report). */
 export type SummaryFinding = Pick<Finding, 'symbol' | 'kind' | 'library' | 'category' | 'safeFix'>;
 

@@ -7,9 +7,9 @@ import micromatch from 'micromatch';
 import { pathToFileURL } from 'node:url';
 import * as fs from 'node:fs';
 import { listSourceFiles, type ListedFile } from '../analysis/files';
-import { analyzeSourceFile, dropProjectDeclared, summarize, type FileResult, type ProjectAnalysis } from '../analysis/project';
-import type { AnalysisOptions } from '../analysis/analyze';
-import { effortInputFromAnalysis, estimateProject, type EffortEstimate, type EffortWeights } from '../effort';
+import { analyzeSourceFile, combineSummaries, dropProjectDeclared, summaryPart, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
+import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
+import { combineEffort, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
 import type { EffortView, FileFindings, ProjectSummaryResult } from './protocol';
@@ -41,7 +41,13 @@ export class WorkspaceIndex {
   private generation = 0;
   state: ProjectSummaryResult['state'] = 'empty';
   scannedAt: string | null = null;
-  private cache: { project: ProjectAnalysis; effort: EffortEstimate; weights: EffortWeights } | undefined;
+  private cache: { project: ProjectAnalysis; effort: EffortEstimate; summary: Summary; weights: EffortWeights } | undefined;
+  /**
+   * Each file's share of the summary and the estimate, by analysis (kept while the file is unchanged):
+   * after one file changes, the project's figures are re-added from the parts, not recounted finding by
+   * finding (0.4 s on every save in a 2,000-file workspace, blocking the server).
+   */
+  private parts = new WeakMap<FileAnalysis, { path: string; target: PortingTarget; weights: EffortWeights; summary: SummaryPart; effort: EffortPart }>();
 
   setFolders(folders: string[]): void {
     this.folders = folders.map((f) => path.resolve(f));
@@ -171,7 +177,7 @@ export class WorkspaceIndex {
   }
 
   /** The project as the report sees it (project-level declarations applied), and its estimate. */
-  private computed(options: Pick<IndexOptions, 'target' | 'weights'>): { project: ProjectAnalysis; effort: EffortEstimate } {
+  private computed(options: Pick<IndexOptions, 'target' | 'weights'>): { project: ProjectAnalysis; effort: EffortEstimate; summary: Summary } {
     if (!this.cache || this.cache.project.target !== options.target || this.cache.weights !== options.weights) {
       const results: FileResult[] = [];
       const skipped: ProjectAnalysis['skipped'] = [];
@@ -180,10 +186,24 @@ export class WorkspaceIndex {
         else skipped.push({ path: e.display, reason: e.skipped ?? 'not analysed' });
       }
       const project: ProjectAnalysis = { files: dropProjectDeclared(results), skipped, target: options.target };
-      const effort = estimateProject(project.files.map((f) => effortInputFromAnalysis(f.path, f.analysis)), options.target, options.weights);
-      this.cache = { project, effort, weights: options.weights };
+      const parts = project.files.map((f) => this.partsOf(f, options.target, options.weights));
+      const effort = combineEffort(parts.map((p) => p.effort), options.target, options.weights);
+      const summary = combineSummaries(parts.map((p) => p.summary), options.target, skipped.length);
+      this.cache = { project, effort, summary, weights: options.weights };
     }
     return this.cache;
+  }
+
+  private partsOf(f: FileResult, target: PortingTarget, weights: EffortWeights): { summary: SummaryPart; effort: EffortPart } {
+    const known = this.parts.get(f.analysis);
+    if (known && known.path === f.path && known.target === target && known.weights === weights) return known;
+    const made = {
+      path: f.path, target, weights,
+      summary: summaryPart(f.analysis.findings, f.analysis.kernels.length),
+      effort: effortPart(effortInputFromAnalysis(f.path, f.analysis), target, weights),
+    };
+    this.parts.set(f.analysis, made);
+    return made;
   }
 
   project(options: Pick<IndexOptions, 'target' | 'weights'>): ProjectAnalysis {
@@ -205,10 +225,10 @@ export class WorkspaceIndex {
     if (this.state === 'empty' || this.state === 'disabled' || (this.state === 'scanning' && !this.scannedAt)) {
       return { state: this.state, target: options.target, scannedAt: this.scannedAt, summary: null, effort: null, ...(includeFiles ? { files: [] } : {}) };
     }
-    const { project, effort } = this.computed(options);
+    const { project, effort, summary } = this.computed(options);
     const view: EffortView = { low: effort.low, expected: effort.expected, high: effort.high, unit: 'hours', text: effortRange(effort) };
     const result: ProjectSummaryResult = {
-      state: this.state, target: options.target, scannedAt: this.scannedAt, summary: summarize(project), effort: view,
+      state: this.state, target: options.target, scannedAt: this.scannedAt, summary, effort: view,
     };
     if (includeFiles) result.files = this.fileFindings(project);
     return result;
