@@ -206,6 +206,11 @@ export class WorkspaceIndex {
     return made;
   }
 
+  /** The project with its summary and estimate (kept file by file, see `parts`). */
+  figures(options: Pick<IndexOptions, 'target' | 'weights'>): { project: ProjectAnalysis; summary: Summary; effort: EffortEstimate } {
+    return this.computed(options);
+  }
+
   project(options: Pick<IndexOptions, 'target' | 'weights'>): ProjectAnalysis {
     return this.computed(options).project;
   }

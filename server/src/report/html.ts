@@ -48,6 +48,20 @@ function safeUrl(url: string | null | undefined): string | undefined {
 export interface HtmlOptions {
   /** CSP nonce; default: derived from the report content, so the same report gives the same file. */
   nonce?: string;
+  /**
+   * Rows of the findings table and kernel cards to show at most (all by default). The editor's report
+   * panel sets them: a large code base's full table (250,000 rows, 200+ MB of HTML) stalls the language
+   * server and the webview; the page then says how many are shown and how to get the full report.
+   */
+  maxFindingRows?: number;
+  maxKernelCards?: number;
+}
+
+/** A note under a section that shows only the first `shown` of `total` items. */
+function shownNote(shown: number, total: number, what: string): Html | string {
+  return shown < total
+    ? html`<p class="note">Showing the first ${shown} of ${total} ${what} (by file). The full report: <code>ascendify report &lt;folder&gt; --format html --output report.html</code>.</p>`
+    : '';
 }
 
 interface Bar {
@@ -114,8 +128,9 @@ function kernelCard(k: KernelEstimate): Html {
     html`<p class="why">${k.why}</p></article>`);
 }
 
-function findingsTable(report: JsonReport): Html {
-  const findings = allFindings(report);
+function findingsTable(report: JsonReport, maxRows = Infinity): Html {
+  const all = allFindings(report);
+  const findings = all.length > maxRows ? all.slice(0, maxRows) : all;
   const libraries = [...new Set(findings.map((f) => f.library))].sort();
   const rows = findings.map((f) => {
     const url = safeUrl(f.docUrl);
@@ -135,7 +150,9 @@ function findingsTable(report: JsonReport): Html {
     html`<span class="count"><span id="filter-count">${findings.length}</span> of ${findings.length} shown</span></div>`,
     html`<div class="table-wrap"><table id="findings-table"><thead><tr>`,
     html`${th('File')}${th('Line', 'number')}${th('Symbol')}${th('Kind')}${th('CANN equivalent')}${th('Source line')}${th('Library')}${th('Category')}${th('Note')}`,
-    html`</tr></thead><tbody>${rows}</tbody></table></div>`);
+    html`</tr></thead><tbody>${rows}</tbody></table></div>`,
+    // A report may carry the entries of its first files only (the editor's panel): the summary has the total.
+    shownNote(findings.length, Math.max(all.length, report.summary.findings), 'findings'));
 }
 
 const STYLE = `
@@ -168,7 +185,7 @@ h3 { font-size: 15px; margin: 0 0 6px; }
 .chart .value { font-size: 11.5px; fill: var(--muted); }
 .bar { fill: #4a78c2; } .bar.lib { fill: #5b8f5b; } .bar.unmapped { fill: #c0703a; } .bar.effort { fill: #7a5fb0; }
 .whisker { stroke: #2a2140; stroke-width: 2; }
-.empty, .muted { color: var(--muted); }
+.empty, .muted, .note { color: var(--muted); }
 .kernels { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 12px; }
 .kernel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
 .kernel .loc { color: var(--muted); font-weight: 400; font-size: 12.5px; }
@@ -277,10 +294,11 @@ export function renderHtml(report: JsonReport, options: HtmlOptions = {}): strin
     html`</div></section>`);
 
   const kernels = cat(html`<section id="kernels"><h2>Kernels</h2>`,
-    (e.kernels.length ? html`<div class="kernels">${e.kernels.map(kernelCard)}</div>` : html`<p class="empty">No __global__ kernels found.</p>`),
+    (e.kernels.length ? html`<div class="kernels">${e.kernels.slice(0, options.maxKernelCards ?? Infinity).map(kernelCard)}</div>` : html`<p class="empty">No __global__ kernels found.</p>`),
+    shownNote(Math.min(e.kernels.length, options.maxKernelCards ?? Infinity), e.kernels.length, 'kernels'),
     html`</section>`);
 
-  const findings = html`<section id="findings"><h2>Findings</h2>${findingsTable(report)}</section>`;
+  const findings = html`<section id="findings"><h2>Findings</h2>${findingsTable(report, options.maxFindingRows)}</section>`;
 
   const skipped = report.skipped.length
     ? html`<section id="skipped"><h2>Skipped files</h2><ul>${report.skipped.map((k) => html`<li><span class="path">${k.path}</span>: ${k.reason}</li>`)}</ul></section>`

@@ -76,12 +76,16 @@ export interface FileReportPart {
   effort: EffortPart;
 }
 
-export function fileReportPart(file: FileResult, target: PortingTarget, weights?: EffortWeights): FileReportPart {
-  const a = file.analysis;
-  const kernels: JsonKernel[] = a.kernels.map((k) => ({
+function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
+  return a.kernels.map((k) => ({
     name: k.name, line: k.line, lines: k.lineCount, findings: k.findingCount, features: { ...k.features },
     startLine: k.startLine, endLine: k.endLine,
   }));
+}
+
+export function fileReportPart(file: FileResult, target: PortingTarget, weights?: EffortWeights): FileReportPart {
+  const a = file.analysis;
+  const kernels = jsonKernels(a);
   const effortFindings = a.findings.map((f) => ({ symbol: f.symbol, kind: f.kind, library: f.library, category: f.category, line: f.line, fixable: f.safeFix }));
   return {
     path: file.path,
@@ -290,8 +294,19 @@ export function assembleReport(
   };
 }
 
-/** The report of an analysed project (the language server's report; the CLI builds parts as it goes). */
-export function buildJsonReport(project: ProjectAnalysis, version: string, options: JsonReportOptions = {}): JsonReport {
-  const parts = project.files.map((f) => fileReportPart(f, project.target, options.weights));
-  return assembleReport(parts, project.skipped, project.target, version, options).report();
+/**
+ * The report of an analysed project whose summary is already known (the language server's workspace index
+ * keeps it file by file), with the entries of the first files by path until they hold `maxFindings`
+ * findings: what the editor's report panel shows. With no limit, every file (as `assembleReport` gives).
+ */
+export function reportOfProject(project: ProjectAnalysis, summary: JsonReport['summary'], version: string, maxFindings = Infinity): JsonReport {
+  const files: JsonFile[] = [];
+  let findings = 0;
+  for (const f of [...project.files].sort((a, b) => a.path.localeCompare(b.path))) {
+    if (findings >= maxFindings) break;
+    files.push(JSON.parse(fromUtf8.decode(fileJson(f, jsonKernels(f.analysis)))) as JsonFile);
+    findings += f.analysis.findings.length;
+  }
+  const skipped = [...project.skipped].sort((a, b) => a.path.localeCompare(b.path));
+  return { tool: { name: 'ascendify', version }, schemaVersion: JSON_SCHEMA_VERSION, files, skipped, summary };
 }

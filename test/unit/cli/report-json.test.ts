@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { CLI, REPO, runCli } from '../../helpers/cli';
-import { asciiJson, fileReportPart } from '../../../server/src/report/json';
+import { asciiJson, assembleReport, fileReportPart, reportOfProject } from '../../../server/src/report/json';
 import { analyze } from '../../helpers/analyze';
 
 function tempProject(files: Record<string, string>): string {
@@ -146,6 +146,25 @@ describe('source lines in the JSON report', () => {
     const json = Buffer.from(part.json).toString('latin1');
     expect(json).toContain(`,"source":${escaped}}`);
     expect(JSON.parse(json).findings[0].source).toBe(line);
+  });
+});
+
+describe('the report of an analysed project (the editor panel)', () => {
+  it('equals the assembled report, and with a limit keeps the first files by path and the whole summary', async () => {
+    const texts: Record<string, string> = {
+      'b.cu': 'void f(float *p) { cudaFree(p); cudaDeviceSynchronize(); }\n',
+      'a.cu': 'void g(float **p) { cudaMalloc((void **)p, 4); }\n',
+      'c.cu': 'void h() { cudaDeviceReset(); }\n',
+    };
+    const files = await Promise.all(Object.entries(texts).map(async ([p, t]) => ({ path: p, analysis: await analyze(t), sourceLines: { 1: t.trimEnd() } })));
+    const project = { files, skipped: [{ path: 'z.cu', reason: 'binary' }], target: 'a2a3' as const };
+    const whole = assembleReport(files.map((f) => fileReportPart(f, 'a2a3')), project.skipped, 'a2a3', '1.2.3').report();
+    expect(reportOfProject(project, whole.summary, '1.2.3')).toEqual(whole);
+    // a.cu has 1 finding, b.cu 2: a limit of 2 findings takes a.cu and b.cu (files are whole), not c.cu.
+    const first = reportOfProject(project, whole.summary, '1.2.3', 2);
+    expect(first.files.map((f) => f.path)).toEqual(['a.cu', 'b.cu']);
+    expect(first.summary).toEqual(whole.summary);
+    expect(first.summary.findings).toBe(4);
   });
 });
 

@@ -18,6 +18,21 @@ function writeHtml(name: string, html: string): string {
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 const visibleSymbols = (page: Page) => page.$$eval('#findings-table tbody tr:not([hidden]) td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
 
+describe('HTML report for the editor panel: capped tables', () => {
+  it('shows at most maxFindingRows findings and maxKernelCards kernels, and says how many there are', () => {
+    const report = sampleReport(); // 8 findings in 2 files, 1 kernel (test/helpers/report.ts)
+    const capped = renderHtml(report, { maxFindingRows: 3, maxKernelCards: 1 });
+    expect(capped.match(/<tr data-kind=/g)).toHaveLength(3);
+    expect(capped).toContain('Showing the first 3 of 8 findings (by file).');
+    expect(capped.match(/<article class="kernel"/g)).toHaveLength(1);
+    expect(capped).not.toContain('kernels (by file)'); // all kernels shown: no note
+    expect(renderHtml(report, { maxKernelCards: 0 })).toContain('Showing the first 0 of 1 kernels (by file).');
+    const full = renderHtml(report);
+    expect(full.match(/<tr data-kind=/g)).toHaveLength(8);
+    expect(full).not.toContain('Showing the first');
+  });
+});
+
 describe('HTML report: one self-contained file', () => {
   const html = renderHtml(sampleReport());
 
