@@ -23,11 +23,15 @@ import { FindingsTree } from './findingsTree';
 import { ReportPanel } from './reportPanel';
 import { UNTRUSTED_NOTE, withTrust } from './trust';
 import {
+  FINDING_GROUPS,
+  FINDING_LOCATIONS,
   FIX_ALL_COMMAND,
   PROJECT_SUMMARY,
   REPORT,
   SCAN_WORKSPACE,
   SUMMARY_CHANGED,
+  type FindingGroupsResult,
+  type FindingLocationView,
   type FixAllResult,
   type ProjectSummaryResult,
   type ReportResult,
@@ -78,14 +82,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (!lc.isRunning()) await lc.start();
     return lc.sendRequest<T>(method, params);
   };
-  const tree = new FindingsTree('ascendify.findings', async () => {
+  const ask = async <T>(what: string, method: string, params?: unknown): Promise<T | undefined> => {
     try {
-      const result = await request<ProjectSummaryResult>(PROJECT_SUMMARY, { includeFiles: true });
-      return result.files;
+      return await request<T>(method, params);
     } catch (e) {
-      output.appendLine(`[client] project summary failed: ${(e as Error).message}`);
+      output.appendLine(`[client] ${what} failed: ${(e as Error).message}`);
       return undefined;
     }
+  };
+  const tree = new FindingsTree('ascendify.findings', {
+    groups: async () => (await ask<FindingGroupsResult>('the findings by category', FINDING_GROUPS))?.groups,
+    locations: (category, symbol) => ask<FindingLocationView[]>(`the locations of ${symbol}`, FINDING_LOCATIONS, { category, symbol }),
   });
   const report = new ReportPanel(async () => (await request<ReportResult>(REPORT, { format: 'html' })).html);
   const onSummary = (result: ProjectSummaryResult) => {

@@ -1,16 +1,23 @@
 /**
  * The "Ascend Porting" tree: the workspace's findings grouped by category, then symbol, then location
- * (file:line). A click on a location opens the file with the finding selected. The findings come from
- * the server's project summary (`includeFiles`); the tree fetches them only while it is visible.
+ * (file:line). A click on a location opens the file with the finding selected. The server groups and
+ * counts (`ascendify/findingGroups`, fetched only while the tree is visible) and sends a symbol's
+ * locations when the user opens it (`ascendify/findingLocations`): a large code base's 250,000 findings
+ * never cross the wire at once.
  */
 import * as vscode from 'vscode';
-import { groupFindings, locationLabel, plural, type CategoryGroup, type FindingLocation, type SymbolGroup } from './format';
-import type { FileFindings } from './protocol';
+import { locationLabel, plural } from './format';
+import type { CategoryGroupView, FindingLocationView, SymbolGroupView } from './protocol';
 
 type Node =
-  | { type: 'category'; group: CategoryGroup }
-  | { type: 'symbol'; group: SymbolGroup }
-  | { type: 'location'; loc: FindingLocation };
+  | { type: 'category'; group: CategoryGroupView }
+  | { type: 'symbol'; category: string; group: SymbolGroupView }
+  | { type: 'location'; loc: FindingLocationView };
+
+export interface FindingsSource {
+  groups(): Promise<CategoryGroupView[] | undefined>;
+  locations(category: string, symbol: string): Promise<FindingLocationView[] | undefined>;
+}
 
 const KIND_ICONS: Record<string, string> = {
   rename: 'replace',
@@ -21,7 +28,7 @@ const KIND_ICONS: Record<string, string> = {
 };
 
 export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private groups: CategoryGroup[] = [];
+  private groups: CategoryGroupView[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<Node>;
@@ -29,7 +36,7 @@ export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(viewId: string, private readonly fetch: () => Promise<FileFindings[] | undefined>) {
+  constructor(viewId: string, private readonly source: FindingsSource) {
     this.view = vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(this.view, this.changed, this.view.onDidChangeVisibility((e) => {
       if (e.visible && this.stale) void this.refresh();
@@ -46,17 +53,19 @@ export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
 
   async refresh(): Promise<void> {
     this.stale = false;
-    const files = await this.fetch();
-    this.groups = groupFindings(files ?? []);
+    this.groups = (await this.source.groups()) ?? [];
     const total = this.groups.reduce((n, g) => n + g.count, 0);
     this.view.description = total ? plural(total, 'finding') : undefined;
     this.changed.fire();
   }
 
-  getChildren(node?: Node): Node[] {
+  async getChildren(node?: Node): Promise<Node[]> {
     if (!node) return this.groups.map((group) => ({ type: 'category', group }));
-    if (node.type === 'category') return node.group.symbols.map((group) => ({ type: 'symbol', group }));
-    if (node.type === 'symbol') return node.group.locations.map((loc) => ({ type: 'location', loc }));
+    if (node.type === 'category') return node.group.symbols.map((group) => ({ type: 'symbol', category: node.group.category, group }));
+    if (node.type === 'symbol') {
+      const locations = (await this.source.locations(node.category, node.group.symbol)) ?? [];
+      return locations.map((loc) => ({ type: 'location', loc }));
+    }
     return [];
   }
 
@@ -72,7 +81,7 @@ export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     if (node.type === 'symbol') {
       const g = node.group;
       const item = new vscode.TreeItem(g.symbol, Collapsed);
-      item.description = `${g.locations.length} · ${g.ascend ? `→ ${g.ascend}` : g.kind}`;
+      item.description = `${g.count} · ${g.ascend ? `→ ${g.ascend}` : g.kind}`;
       item.tooltip = `${g.symbol}: ${g.kind}${g.ascend ? `, CANN: ${g.ascend}` : ''}`;
       item.iconPath = new vscode.ThemeIcon(KIND_ICONS[g.kind] ?? 'warning');
       item.contextValue = 'ascendify.symbol';
@@ -80,8 +89,8 @@ export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     }
     const loc = node.loc;
     const item = new vscode.TreeItem(locationLabel(loc), vscode.TreeItemCollapsibleState.None);
-    item.description = loc.finding.message;
-    item.tooltip = `${loc.finding.ruleId}: ${loc.finding.message}`;
+    item.description = loc.message;
+    item.tooltip = `${loc.ruleId}: ${loc.message}`;
     item.iconPath = new vscode.ThemeIcon('location');
     item.resourceUri = vscode.Uri.parse(loc.uri);
     const { start, end } = loc.range;

@@ -1,9 +1,8 @@
 /**
  * What the client shows, computed from the server's answers: the status bar text and tooltip, and the
- * category > symbol > location grouping of the "Ascend Porting" tree. Pure functions (no `vscode`
- * import) so unit tests can check them.
+ * labels of the "Ascend Porting" tree. Pure functions (no `vscode` import) so unit tests can check them.
  */
-import type { FileFindings, FindingView, LspRange, ProjectSummaryResult } from './protocol';
+import type { FindingLocationView, ProjectSummaryResult } from './protocol';
 
 export const TARGET_LABELS: Record<string, string> = { a2a3: 'Atlas A2/A3', '950': 'Ascend 950' };
 
@@ -57,55 +56,7 @@ export function statusView(result: ProjectSummaryResult | undefined): StatusView
   return { text, tooltip: lines.join('\n') };
 }
 
-export interface FindingLocation {
-  uri: string;
-  path: string;
-  range: LspRange;
-  finding: FindingView;
-}
-
-export interface SymbolGroup {
-  symbol: string;
-  kind: string;
-  ascend: string | null;
-  locations: FindingLocation[];
-}
-
-export interface CategoryGroup {
-  category: string;
-  count: number;
-  symbols: SymbolGroup[];
-}
-
-const byCountThenName = <T>(count: (t: T) => number, name: (t: T) => string) => (a: T, b: T) =>
-  count(b) - count(a) || name(a).localeCompare(name(b));
-
-/** Findings grouped by category, then symbol; locations sorted by file, line and column. */
-export function groupFindings(files: FileFindings[]): CategoryGroup[] {
-  const categories = new Map<string, Map<string, SymbolGroup>>();
-  for (const file of files) {
-    for (const f of file.findings) {
-      let symbols = categories.get(f.category);
-      if (!symbols) categories.set(f.category, (symbols = new Map()));
-      let group = symbols.get(f.symbol);
-      if (!group) symbols.set(f.symbol, (group = { symbol: f.symbol, kind: f.kind, ascend: f.ascend, locations: [] }));
-      group.locations.push({ uri: file.uri, path: file.path, range: f.range, finding: f });
-    }
-  }
-  const out: CategoryGroup[] = [];
-  for (const [category, symbols] of categories) {
-    const list = [...symbols.values()];
-    for (const s of list) {
-      s.locations.sort((a, b) => a.path.localeCompare(b.path) || a.range.start.line - b.range.start.line
-        || a.range.start.character - b.range.start.character);
-    }
-    list.sort(byCountThenName((s: SymbolGroup) => s.locations.length, (s) => s.symbol));
-    out.push({ category, count: list.reduce((n, s) => n + s.locations.length, 0), symbols: list });
-  }
-  return out.sort(byCountThenName((c: CategoryGroup) => c.count, (c) => c.category));
-}
-
 /** Tree label of one location: `path:line` (1-based line, as editors show it). */
-export function locationLabel(loc: FindingLocation): string {
+export function locationLabel(loc: FindingLocationView): string {
   return `${loc.path}:${loc.range.start.line + 1}`;
 }

@@ -8,7 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import { Session, VERSION } from './lsp/session';
 import {
-  FIX_ALL_COMMAND, FIX_ALL_KIND, PROJECT_SUMMARY, REPORT, SCAN_WORKSPACE, type ProjectSummaryParams, type ReportParams,
+  FIX_ALL_COMMAND, FIX_ALL_KIND, FINDING_GROUPS, FINDING_LOCATIONS, PROJECT_SUMMARY, REPORT, SCAN_WORKSPACE, type FindingLocationsParams, type ProjectSummaryParams, type ReportParams,
 } from './lsp/protocol';
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Session {
@@ -59,6 +59,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onRequest(PROJECT_SUMMARY, (p: ProjectSummaryParams | null) => session.summary(p));
+  connection.onRequest(FINDING_GROUPS, () => session.findingGroups());
+  connection.onRequest(FINDING_LOCATIONS, (p: FindingLocationsParams | null) => session.findingLocations(p));
   connection.onRequest(SCAN_WORKSPACE, (_p: unknown, token) => session.scanRequest(token));
   connection.onRequest(REPORT, (p: ReportParams | null, token) => session.report(p, token));
 

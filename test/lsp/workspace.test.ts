@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Diagnostic, DidChangeWatchedFilesRegistrationOptions } from 'vscode-languageserver-protocol';
 import { REPO, TestClient, fileUri } from '../helpers/lsp';
-import type { ProjectSummaryResult, ReportResult } from '../../server/src/lsp/protocol';
+import type { FindingGroupsResult, FindingLocationView, ProjectSummaryResult, ReportResult } from '../../server/src/lsp/protocol';
 
 const clients: TestClient[] = [];
 const dirs: string[] = [];
@@ -57,6 +57,34 @@ const FILES = {
   // not a C/C++/CUDA file
   'notes.txt': 'cudaMalloc everywhere\n',
 };
+
+describe('the Ascend Porting tree\'s requests', () => {
+  it('groups by category (most first), then symbol (most first, ties by name), and gives one symbol\'s places in order', async () => {
+    // Hand-counted: cudaMalloc 3 (memory), cudaFree 1 (memory), cudaStreamCreate 1 (stream).
+    const dir = workspace({
+      'src/b.cu': 'void b(float **p) {\n  cudaMalloc((void **)p, 4);\n  cudaFree(*p);\n}\n',
+      'src/a.cu': 'void a(float **p, cudaStream_t *s) {\n  cudaMalloc((void **)p, 4); cudaMalloc((void **)p, 8);\n  cudaStreamCreate(s);\n}\n',
+    });
+    const client = await start(dir);
+    await readySummary(client);
+    const { state, groups } = await client.request<FindingGroupsResult>('ascendify/findingGroups');
+    expect(state).toBe('ready');
+    const memory = groups.find((g) => g.symbols.some((s) => s.symbol === 'cudaMalloc'))!;
+    expect(memory.symbols.slice(0, 2).map((s) => [s.symbol, s.count])).toEqual([['cudaMalloc', 3], ['cudaFree', 1]]);
+    expect(memory.count).toBe(memory.symbols.reduce((n, s) => n + s.count, 0));
+    for (let i = 1; i < groups.length; i++) expect(groups[i - 1].count).toBeGreaterThanOrEqual(groups[i].count);
+    const total = groups.reduce((n, g) => n + g.count, 0);
+    expect(total).toBe((await client.request<ProjectSummaryResult>('ascendify/projectSummary')).summary!.findings);
+
+    const places = await client.request<FindingLocationView[]>('ascendify/findingLocations', { category: memory.category, symbol: 'cudaMalloc' });
+    expect(places.map((p) => [p.path, p.range.start.line, p.range.start.character])).toEqual([
+      ['src/a.cu', 1, 2], ['src/a.cu', 1, 29], ['src/b.cu', 1, 2],
+    ]);
+    expect(places[0].uri).toBe(fileUri(path.join(dir, 'src/a.cu')));
+    expect(places[0].ruleId).toBe('runtime/cudaMalloc');
+    expect(await client.request('ascendify/findingLocations', { category: memory.category, symbol: 'nothing' })).toEqual([]);
+  });
+});
 
 describe('workspace scan', () => {
   it('scans on start with work-done progress and answers the project summary', async () => {

@@ -19,6 +19,44 @@ export const FIX_ALL_COMMAND = 'ascendify.server.fixAllInFile';
 /** The code action kind of "fix all safe issues" (`editor.codeActionsOnSave: { "source.fixAll.ascendify": "explicit" }`). */
 export const FIX_ALL_KIND = 'source.fixAll.ascendify';
 
+/** Request `ascendify/findingGroups` (no params) -> FindingGroupsResult: the tree's categories and symbols. */
+export const FINDING_GROUPS = 'ascendify/findingGroups';
+/** Request `ascendify/findingLocations` (FindingLocationsParams) -> FindingLocationView[]: one symbol's places. */
+export const FINDING_LOCATIONS = 'ascendify/findingLocations';
+
+/** The workspace's findings by category, then symbol (most first, then by name); counts only. */
+export interface FindingGroupsResult {
+  state: ProjectSummaryResult['state'];
+  groups: CategoryGroupView[];
+}
+
+export interface CategoryGroupView {
+  category: string;
+  count: number;
+  symbols: SymbolGroupView[];
+}
+
+export interface SymbolGroupView {
+  symbol: string;
+  kind: string;
+  ascend: string | null;
+  count: number;
+}
+
+export interface FindingLocationsParams {
+  category: string;
+  symbol: string;
+}
+
+/** One finding's place (sorted by path, line and column), for the tree's leaves. */
+export interface FindingLocationView {
+  uri: string;
+  path: string;
+  range: Range;
+  ruleId: string;
+  message: string;
+}
+
 export interface ProjectSummaryParams {
   /** Also return every finding per file (for a tree view). */
   includeFiles?: boolean;

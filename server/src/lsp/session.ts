@@ -29,7 +29,7 @@ import { kernelLenses } from './lens';
 import { codeActions, fixAllEdit, type ActionContext } from './actions';
 import { WorkspaceIndex, type IndexOptions } from './workspace';
 import {
-  SUMMARY_CHANGED, type FixAllResult, type ProjectSummaryParams, type ProjectSummaryResult, type ReportParams, type ReportResult,
+  SUMMARY_CHANGED, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
 } from './protocol';
 
 export const VERSION: string = pkg.version;
@@ -473,6 +473,14 @@ export class Session {
   summary(params: ProjectSummaryParams | null | undefined): ProjectSummaryResult {
     const opts = this.indexOptions();
     return this.index.summary(opts, !!params?.includeFiles);
+  }
+
+  findingGroups(): FindingGroupsResult {
+    return this.index.findingGroups(this.indexOptions());
+  }
+
+  findingLocations(params: FindingLocationsParams | null | undefined): FindingLocationView[] {
+    return params ? this.index.findingLocations(this.indexOptions(), String(params.category), String(params.symbol)) : [];
   }
 
   async scanRequest(token: CancellationToken): Promise<ProjectSummaryResult | ResponseError<void>> {

@@ -12,7 +12,7 @@ import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/a
 import { combineEffort, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
-import type { EffortView, FileFindings, ProjectSummaryResult } from './protocol';
+import type { CategoryGroupView, EffortView, FileFindings, FindingGroupsResult, FindingLocationView, ProjectSummaryResult } from './protocol';
 
 export interface IndexOptions extends AnalysisOptions {
   include: string[];
@@ -239,13 +239,58 @@ export class WorkspaceIndex {
     return result;
   }
 
-  private fileFindings(project: ProjectAnalysis): FileFindings[] {
+  /**
+   * The findings by category and symbol, with counts: what the tree shows before anything is expanded
+   * (the places of one symbol come with findingLocations, when the user opens it).
+   */
+  findingGroups(options: Pick<IndexOptions, 'target' | 'weights'>): FindingGroupsResult {
+    if (this.state === 'empty' || this.state === 'disabled' || (this.state === 'scanning' && !this.scannedAt)) return { state: this.state, groups: [] };
+    const categories = new Map<string, Map<string, { symbol: string; kind: string; ascend: string | null; count: number }>>();
+    for (const file of this.computed(options).project.files) {
+      for (const f of file.analysis.findings) {
+        let symbols = categories.get(f.category);
+        if (!symbols) categories.set(f.category, (symbols = new Map()));
+        const group = symbols.get(f.symbol);
+        if (group) group.count++;
+        else symbols.set(f.symbol, { symbol: f.symbol, kind: f.kind, ascend: f.ascend, count: 1 });
+      }
+    }
+    const byCountThenName = <T>(count: (t: T) => number, name: (t: T) => string) => (a: T, b: T) => count(b) - count(a) || name(a).localeCompare(name(b));
+    const groups: CategoryGroupView[] = [...categories].map(([category, symbols]) => {
+      const list = [...symbols.values()].sort(byCountThenName((g) => g.count, (g) => g.symbol));
+      return { category, count: list.reduce((n, g) => n + g.count, 0), symbols: list };
+    });
+    return { state: this.state, groups: groups.sort(byCountThenName((c) => c.count, (c) => c.category)) };
+  }
+
+  /** Where one symbol of one category is found, by path, line and column. */
+  findingLocations(options: Pick<IndexOptions, 'target' | 'weights'>, category: string, symbol: string): FindingLocationView[] {
+    if (this.state === 'empty' || this.state === 'disabled' || (this.state === 'scanning' && !this.scannedAt)) return [];
+    const uris = this.urisByDisplay();
+    const out: FindingLocationView[] = [];
+    // Files come sorted by path and findings by position, so the places come out in order.
+    for (const file of this.computed(options).project.files) {
+      for (const f of file.analysis.findings) {
+        if (f.category !== category || f.symbol !== symbol) continue;
+        const view = findingView(f);
+        out.push({ uri: uris(file.path), path: file.path, range: view.range, ruleId: view.ruleId, message: view.message });
+      }
+    }
+    return out;
+  }
+
+  private urisByDisplay(): (display: string) => string {
     const byDisplay = new Map<string, string>();
     for (const [abs, e] of this.entries) byDisplay.set(e.display, abs);
+    return (display) => pathToFileURL(byDisplay.get(display) ?? display).toString();
+  }
+
+  private fileFindings(project: ProjectAnalysis): FileFindings[] {
+    const uris = this.urisByDisplay();
     return project.files
       .filter((f) => f.analysis.findings.length)
       .map((f) => ({
-        uri: pathToFileURL(byDisplay.get(f.path) ?? f.path).toString(),
+        uri: uris(f.path),
         path: f.path,
         findings: f.analysis.findings.map(findingView),
       }));

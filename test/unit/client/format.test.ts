@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupFindings, locationLabel, statusView } from '../../../client/src/format';
-import type { FileFindings, FindingView, ProjectSummaryResult } from '../../../client/src/protocol';
-
-const at = (line: number, character: number) => ({ start: { line, character }, end: { line, character: character + 4 } });
-const finding = (symbol: string, category: string, line: number, character = 2): FindingView => ({
-  ruleId: `runtime/${symbol}`, symbol, kind: 'rewrite', category, library: 'cuda-runtime', ascend: `acl_${symbol}`,
-  message: `${symbol} message`, range: at(line, character),
-});
+import { locationLabel, statusView } from '../../../client/src/format';
+import type { ProjectSummaryResult } from '../../../client/src/protocol';
 
 describe('statusView', () => {
   const ready: ProjectSummaryResult = {
@@ -60,32 +54,9 @@ describe('statusView', () => {
   });
 });
 
-describe('groupFindings', () => {
-  const files: FileFindings[] = [
-    { uri: 'file:///w/src/b.cu', path: 'src/b.cu', findings: [finding('cudaMalloc', 'memory', 9), finding('cudaFree', 'memory', 20)] },
-    { uri: 'file:///w/src/a.cu', path: 'src/a.cu', findings: [finding('cudaMalloc', 'memory', 30), finding('cudaMalloc', 'memory', 3, 8), finding('cudaMalloc', 'memory', 3, 1), finding('cudaStreamCreate', 'stream', 1)] },
-  ];
-
-  it('groups by category (most findings first), then symbol (most first), locations by file, line, column', () => {
-    const groups = groupFindings(files);
-    expect(groups.map((g) => [g.category, g.count])).toEqual([['memory', 5], ['stream', 1]]);
-    expect(groups[0].symbols.map((s) => [s.symbol, s.locations.length])).toEqual([['cudaMalloc', 4], ['cudaFree', 1]]);
-    expect(groups[0].symbols[0].locations.map((l) => [l.path, l.range.start.line, l.range.start.character])).toEqual([
-      ['src/a.cu', 3, 1], ['src/a.cu', 3, 8], ['src/a.cu', 30, 2], ['src/b.cu', 9, 2],
-    ]);
-    expect(groups[0].symbols[0].ascend).toBe('acl_cudaMalloc');
-  });
-
-  it('orders groups of equal size by name', () => {
-    const tie = groupFindings([{ uri: 'file:///w/x.cu', path: 'x.cu', findings: [finding('b', 'zeta', 0), finding('a', 'alpha', 0)] }]);
-    expect(tie.map((g) => g.category)).toEqual(['alpha', 'zeta']);
-  });
-
+describe('tree labels', () => {
   it('labels a location with its 1-based line', () => {
-    expect(locationLabel(groupFindings(files)[1].symbols[0].locations[0])).toBe('src/a.cu:2');
-  });
-
-  it('gives no groups for no findings', () => {
-    expect(groupFindings([])).toEqual([]);
+    const range = { start: { line: 1, character: 2 }, end: { line: 1, character: 6 } };
+    expect(locationLabel({ uri: 'file:///w/src/a.cu', path: 'src/a.cu', range, ruleId: 'runtime/cudaFree', message: 'm' })).toBe('src/a.cu:2');
   });
 });
