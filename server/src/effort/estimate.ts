@@ -156,10 +156,10 @@ function rounded(sums: HourSums, scale = 1): EffortRange {
   return { low: round1(sums.low / scale), expected: round1(sums.expected / scale), high: round1(sums.high / scale) };
 }
 
-/** Hours of one finding outside a kernel (or inside one on the SIMT route); effortPart inlines this. */
-function findingHours(f: EffortFindingInput, w: EffortWeights): number {
+/** Hours of one finding outside a kernel (or inside one on the SIMT route); `factor` is its category's. */
+function findingHours(f: EffortFindingInput, w: EffortWeights, factor = categoryFactor(w, f.library, f.category).factor): number {
   const fix = f.fixable ? w['finding.autoFixFactor'] : 1;
-  return (w[FINDING_KEYS[f.kind] ?? `finding.${f.kind}`] ?? w['finding.unmapped']) * categoryFactor(w, f.library, f.category).factor * fix;
+  return (w[FINDING_KEYS[f.kind] ?? `finding.${f.kind}`] ?? w['finding.unmapped']) * factor * fix;
 }
 
 const FEATURES = Object.keys(FEATURE_LABELS) as FeatureName[];
@@ -346,7 +346,7 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
   const symbols = new Map<string, SymbolStats & { hours: number }>();
   for (const f of outside) {
     const { factor, key } = categoryFactor(w, f.library, f.category);
-    const h = (w[FINDING_KEYS[f.kind] ?? `finding.${f.kind}`] ?? w['finding.unmapped']) * factor * (f.fixable ? w['finding.autoFixFactor'] : 1);
+    const h = findingHours(f, w, factor);
     let s = symbols.get(f.symbol);
     if (!s) symbols.set(f.symbol, (s = { n: 0, fixable: 0, kind: f.kind, factorKey: key, factor, hours: 0 }));
     addHours(hours, h, f.kind === 'rename' || f.kind === 'rewrite' ? 'mechanical' : 'redesign', w);

@@ -459,7 +459,7 @@ export class Session {
   /** Names every file the workspace scan skipped (too large, binary, unreadable, crashed) in the log, once. */
   private logSkipped(): void {
     try {
-      for (const s of this.index.project(this.indexOptions()).skipped) {
+      for (const s of this.index.figures(this.indexOptions()).project.skipped) {
         const line = `${s.path}: skipped: ${s.reason}`;
         if (this.loggedSkips.has(line)) continue;
         this.loggedSkips.add(line);

@@ -7,9 +7,10 @@ import micromatch from 'micromatch';
 import { pathToFileURL } from 'node:url';
 import * as fs from 'node:fs';
 import { listSourceFiles, type ListedFile } from '../analysis/files';
-import { analyzeSourceFile, combineSummaries, dropProjectDeclared, summaryPart, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
+import { analyzeSourceFile, combineSummaries, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
-import { combineEffort, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
+import { combineEffort, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
+import { fileShares } from '../report/json';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
 import type { CategoryGroupView, EffortView, FileFindings, FindingGroupsResult, FindingLocationView, ProjectSummaryResult } from './protocol';
@@ -176,8 +177,11 @@ export class WorkspaceIndex {
     this.scannedAt = null;
   }
 
-  /** The project as the report sees it (project-level declarations applied), and its estimate. */
-  private computed(options: Pick<IndexOptions, 'target' | 'weights'>): { project: ProjectAnalysis; effort: EffortEstimate; summary: Summary } {
+  /**
+   * The project as the report sees it (project-level declarations applied), its summary and estimate
+   * (kept file by file, see `parts`).
+   */
+  figures(options: Pick<IndexOptions, 'target' | 'weights'>): { project: ProjectAnalysis; effort: EffortEstimate; summary: Summary } {
     if (!this.cache || this.cache.project.target !== options.target || this.cache.weights !== options.weights) {
       const results: FileResult[] = [];
       const skipped: ProjectAnalysis['skipped'] = [];
@@ -197,26 +201,14 @@ export class WorkspaceIndex {
   private partsOf(f: FileResult, target: PortingTarget, weights: EffortWeights): { summary: SummaryPart; effort: EffortPart } {
     const known = this.parts.get(f.analysis);
     if (known && known.path === f.path && known.target === target && known.weights === weights) return known;
-    const made = {
-      path: f.path, target, weights,
-      summary: summaryPart(f.analysis.findings, f.analysis.kernels.length),
-      effort: effortPart(effortInputFromAnalysis(f.path, f.analysis), target, weights),
-    };
+    const made = { path: f.path, target, weights, ...fileShares(f, target, weights) };
     this.parts.set(f.analysis, made);
     return made;
   }
 
-  /** The project with its summary and estimate (kept file by file, see `parts`). */
-  figures(options: Pick<IndexOptions, 'target' | 'weights'>): { project: ProjectAnalysis; summary: Summary; effort: EffortEstimate } {
-    return this.computed(options);
-  }
-
-  project(options: Pick<IndexOptions, 'target' | 'weights'>): ProjectAnalysis {
-    return this.computed(options).project;
-  }
-
-  effort(options: Pick<IndexOptions, 'target' | 'weights'>): EffortEstimate {
-    return this.computed(options).effort;
+  /** Whether there is a scan to answer from (scanning again keeps the last one's results). */
+  private hasResults(): boolean {
+    return !(this.state === 'empty' || this.state === 'disabled' || (this.state === 'scanning' && !this.scannedAt));
   }
 
   /** Names some workspace file declares: prefix-only findings of these names are dropped in open documents too. */
@@ -227,10 +219,10 @@ export class WorkspaceIndex {
   }
 
   summary(options: Pick<IndexOptions, 'target' | 'weights'>, includeFiles: boolean): ProjectSummaryResult {
-    if (this.state === 'empty' || this.state === 'disabled' || (this.state === 'scanning' && !this.scannedAt)) {
+    if (!this.hasResults()) {
       return { state: this.state, target: options.target, scannedAt: this.scannedAt, summary: null, effort: null, ...(includeFiles ? { files: [] } : {}) };
     }
-    const { project, effort, summary } = this.computed(options);
+    const { project, effort, summary } = this.figures(options);
     const view: EffortView = { low: effort.low, expected: effort.expected, high: effort.high, unit: 'hours', text: effortRange(effort) };
     const result: ProjectSummaryResult = {
       state: this.state, target: options.target, scannedAt: this.scannedAt, summary, effort: view,
@@ -244,9 +236,9 @@ export class WorkspaceIndex {
    * (the places of one symbol come with findingLocations, when the user opens it).
    */
   findingGroups(options: Pick<IndexOptions, 'target' | 'weights'>): FindingGroupsResult {
-    if (this.state === 'empty' || this.state === 'disabled' || (this.state === 'scanning' && !this.scannedAt)) return { state: this.state, groups: [] };
+    if (!this.hasResults()) return { state: this.state, groups: [] };
     const categories = new Map<string, Map<string, { symbol: string; kind: string; ascend: string | null; count: number }>>();
-    for (const file of this.computed(options).project.files) {
+    for (const file of this.figures(options).project.files) {
       for (const f of file.analysis.findings) {
         let symbols = categories.get(f.category);
         if (!symbols) categories.set(f.category, (symbols = new Map()));
@@ -265,11 +257,11 @@ export class WorkspaceIndex {
 
   /** Where one symbol of one category is found, by path, line and column. */
   findingLocations(options: Pick<IndexOptions, 'target' | 'weights'>, category: string, symbol: string): FindingLocationView[] {
-    if (this.state === 'empty' || this.state === 'disabled' || (this.state === 'scanning' && !this.scannedAt)) return [];
+    if (!this.hasResults()) return [];
     const uris = this.urisByDisplay();
     const out: FindingLocationView[] = [];
     // Files come sorted by path and findings by position, so the places come out in order.
-    for (const file of this.computed(options).project.files) {
+    for (const file of this.figures(options).project.files) {
       for (const f of file.analysis.findings) {
         if (f.category !== category || f.symbol !== symbol) continue;
         const view = findingView(f);

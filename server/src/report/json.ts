@@ -5,7 +5,7 @@
 import type { FileResult, ProjectAnalysis, SkippedFile, Summary, SummaryPart } from '../analysis/project';
 import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
 import { combineSummaries, summaryPart } from '../analysis/project';
-import { combineEffort, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
+import { combineEffort, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -84,14 +84,14 @@ function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
 }
 
 export function fileReportPart(file: FileResult, target: PortingTarget, weights?: EffortWeights): FileReportPart {
-  const a = file.analysis;
-  const kernels = jsonKernels(a);
-  const effortFindings = a.findings.map((f) => ({ symbol: f.symbol, kind: f.kind, library: f.library, category: f.category, line: f.line, fixable: f.safeFix }));
+  return { path: file.path, json: fileJson(file, jsonKernels(file.analysis)), ...fileShares(file, target, weights) };
+}
+
+/** A file's share of the summary and of the estimate (the report's parts; the workspace index keeps them). */
+export function fileShares(file: FileResult, target: PortingTarget, weights?: EffortWeights): { summary: SummaryPart; effort: EffortPart } {
   return {
-    path: file.path,
-    json: fileJson(file, kernels),
-    summary: summaryPart(a.findings, kernels.length),
-    effort: effortPart({ path: file.path, findings: effortFindings, kernels }, target, weights),
+    summary: summaryPart(file.analysis.findings, file.analysis.kernels.length),
+    effort: effortPart(effortInputFromAnalysis(file.path, file.analysis), target, weights),
   };
 }
 
