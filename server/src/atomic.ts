@@ -48,3 +48,70 @@ function writePieces(fd: number, pieces: Array<string | Uint8Array>): void {
     }
   }
 }
+
+/**
+ * A file replaced like replaceViaTemp, but written while it is still being made (`ascendify report
+ * --output` writes each file's part of the JSON as soon as it is final). Each write goes to libuv's thread
+ * pool at its offset, so the disk work runs beside the caller's analysis instead of after it; `finish`
+ * waits for the writes, closes and renames (not flushed: see `--output`); `abort` removes the temp file.
+ */
+export class StreamedReplacement {
+  private readonly fd: number;
+  private offset = 0;
+  private pending = 0;
+  private failure?: Error;
+  private drained?: () => void;
+  private closed = false;
+
+  constructor(private readonly tmp: string, private readonly target: string, mode = 0o666) {
+    this.fd = fs.openSync(tmp, 'wx', mode);
+  }
+
+  /** Appends the pieces (one system call for them, in the thread pool). */
+  write(...pieces: Array<string | Uint8Array>): void {
+    const buffers = pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+    const length = buffers.reduce((n, b) => n + b.length, 0);
+    if (this.failure || this.closed || length === 0) return;
+    this.writeAt(buffers, this.offset);
+    this.offset += length;
+  }
+
+  private writeAt(buffers: Uint8Array[], position: number): void {
+    this.pending++;
+    fs.writev(this.fd, buffers, position, (error, written) => {
+      this.pending--;
+      if (error) this.failure ??= error;
+      else if (written < buffers.reduce((n, b) => n + b.length, 0)) {
+        // A short write goes on from where it stopped.
+        this.writeAt([Buffer.concat(buffers).subarray(written)], position + written);
+      }
+      if (this.pending === 0) this.drained?.();
+    });
+  }
+
+  private async settle(): Promise<void> {
+    if (this.pending) await new Promise<void>((resolve) => (this.drained = resolve));
+    if (!this.closed) {
+      this.closed = true;
+      fs.closeSync(this.fd);
+    }
+  }
+
+  /** Waits for every write, then puts the file in place; on a failure the temp file is removed. */
+  async finish(): Promise<void> {
+    await this.settle();
+    try {
+      if (this.failure) throw this.failure;
+      fs.renameSync(this.tmp, this.target);
+    } catch (e) {
+      fs.rmSync(this.tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /** Drops the file: the target is left as it was. */
+  async abort(): Promise<void> {
+    await this.settle();
+    fs.rmSync(this.tmp, { force: true });
+  }
+}

@@ -10,7 +10,8 @@ import pkg from '../../package.json';
 import { KnowledgeError } from './knowledge';
 import { findRuleFile, knowledgeWithRules } from './knowledge/rules';
 import { listSourceFiles, DEFAULT_EXTENSIONS, type ListedFile } from './analysis/files';
-import { reportProject } from './report/project-report';
+import { reportProject, type ReportOptions } from './report/project-report';
+import { jsonReportStream, type AssembledReport } from './report/json';
 import { renderReport } from './report/render';
 import { progressBar } from './report/progress';
 import { readJsonReport, mergeReports } from './report/merge';
@@ -20,7 +21,7 @@ import {
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
 import type { PortingTarget } from './analysis/analyze';
 import { runFixCommand } from './fix/command';
-import { replaceViaTemp } from './atomic';
+import { replaceViaTemp, StreamedReplacement } from './atomic';
 
 export const VERSION: string = pkg.version;
 
@@ -44,20 +45,57 @@ function writeOutput(text: string | Array<string | Uint8Array>, output: string |
     for (const c of chunks) process.stdout.write(c);
     return;
   }
+  const { tmp, target } = outputPaths(output);
+  // Not flushed to disk: a report can be made again, and flushing 100+ MB costs up to half a second
+  // (source files that `ascendify fix` replaces are flushed).
+  try {
+    replaceViaTemp(tmp, target, text, { durable: false });
+  } catch (e) {
+    throw outputError(output, e);
+  }
+}
+
+/**
+ * Where `--output` goes and the temporary file written first, then renamed, so a reader never sees half a
+ * report. The temp name is unpredictable and created exclusively ('wx'), and rename replaces a link at
+ * `target` rather than writing through it: files in the scanned tree cannot redirect where the report goes.
+ */
+function outputPaths(output: string): { tmp: string; target: string } {
   const target = path.resolve(output);
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) throw new UsageError(`output folder does not exist: ${dir}`);
-  // Write to a temporary file then rename, so a reader never sees half a report. The temp name is
-  // unpredictable and created exclusively ('wx'), and rename replaces a link at `target` rather than
-  // writing through it: files in the scanned tree cannot redirect where the report goes.
-  const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  return { tmp: `${target}.${randomBytes(6).toString('hex')}.tmp`, target };
+}
+
+const outputError = (output: string, e: unknown) => new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+
+/**
+ * `report --format json --output FILE`: the JSON is written while the files are analysed, each file's part
+ * as soon as it is final (in report order), so writing 100+ MB does not wait for the end of the scan.
+ */
+async function streamJsonReport(listed: ListedFile[], options: ReportOptions, output: string): Promise<AssembledReport> {
+  const { tmp, target } = outputPaths(output);
+  let file: StreamedReplacement;
   try {
-    // Not flushed to disk: a report can be made again, and flushing 100+ MB costs up to half a second
-    // (source files that `ascendify fix` replaces are flushed).
-    replaceViaTemp(tmp, target, text, { durable: false });
+    file = new StreamedReplacement(tmp, target);
   } catch (e) {
-    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw outputError(output, e);
   }
+  let assembled: AssembledReport;
+  try {
+    const stream = jsonReportStream((...pieces) => file.write(...pieces), options.version);
+    assembled = await reportProject(listed, { ...options, onPartInOrder: (part) => stream.file(part) });
+    stream.end(assembled.skipped, assembled.summary);
+  } catch (e) {
+    await file.abort();
+    throw e;
+  }
+  try {
+    await file.finish();
+  } catch (e) {
+    throw outputError(output, e);
+  }
+  return assembled;
 }
 
 /** The options `report` and `fix` share: which files, which target, which rules. */
@@ -119,12 +157,14 @@ export function buildProgram(): Command {
       const kb = knowledgeWithRules(rulesFor(opts.rules));
       const listed = await listFiles(paths, opts);
       const progress = progressBar(!!opts.quiet);
-      const assembled = await reportProject(listed, {
+      const options: ReportOptions = {
         kb, target, maxFileBytes: maxMb * 1024 * 1024, jobs, auto: command.getOptionValueSource('jobs') === 'default',
         weights, version: VERSION, onFile: (done, total, file) => progress.update(done, total, file),
-      }).finally(() => progress.stop());
+      };
+      const streamed = opts.format === 'json' && opts.output;
+      const assembled = await (streamed ? streamJsonReport(listed, options, opts.output) : reportProject(listed, options)).finally(() => progress.stop());
       // JSON goes out as the pieces the files' parts already are; other formats render the report object.
-      writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode }), opts.output);
+      if (!streamed) writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode }), opts.output);
       for (const s of assembled.skipped) process.stderr.write(`ascendify: skipped ${s.path}: ${s.reason}\n`);
       checkGate(assembled, failOn);
     });

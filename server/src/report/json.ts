@@ -280,17 +280,35 @@ export function assembleReport(
     ...combineSummaries(parts.map((p) => p.summary), target, skipped.length),
     effort: combineEffort(parts.map((p) => p.effort), target, options.weights),
   };
-  const tool = { name: 'ascendify' as const, version };
   return {
     summary,
     skipped,
     jsonChunks: () => {
-      const chunks: Array<string | Uint8Array> = [`{"tool":${asciiJson(tool)},"schemaVersion":${JSON_SCHEMA_VERSION},"files":[`];
-      parts.forEach((p, i) => (i ? chunks.push(',', p.json) : chunks.push(p.json)));
-      chunks.push(`],"skipped":${asciiJson(skipped)},"summary":${asciiJson(summary)}}`);
+      const chunks: Array<string | Uint8Array> = [];
+      const stream = jsonReportStream((...pieces) => chunks.push(...pieces), version);
+      for (const p of parts) stream.file(p);
+      stream.end(skipped, summary);
       return chunks;
     },
-    report: () => ({ tool, schemaVersion: JSON_SCHEMA_VERSION, files: parts.map((p) => JSON.parse(fromUtf8.decode(p.json)) as JsonFile), skipped, summary }),
+    report: () => ({ tool: toolOf(version), schemaVersion: JSON_SCHEMA_VERSION, files: parts.map((p) => JSON.parse(fromUtf8.decode(p.json)) as JsonFile), skipped, summary }),
+  };
+}
+
+const toolOf = (version: string): JsonReport['tool'] => ({ name: 'ascendify', version });
+
+/** Writes a JSON report in order as its pieces become known: the files' parts by path, then the rest. */
+export interface JsonReportStream {
+  file(part: FileReportPart): void;
+  end(skipped: JsonReport['skipped'], summary: JsonReport['summary']): void;
+}
+
+/** The JSON report's text, made once here for whole reports and for `--output`, which writes it as it goes. */
+export function jsonReportStream(write: (...pieces: Array<string | Uint8Array>) => void, version: string): JsonReportStream {
+  write(`{"tool":${asciiJson(toolOf(version))},"schemaVersion":${JSON_SCHEMA_VERSION},"files":[`);
+  let files = 0;
+  return {
+    file: (part) => (files++ ? write(',', part.json) : write(part.json)),
+    end: (skipped, summary) => write(`],"skipped":${asciiJson(skipped)},"summary":${asciiJson(summary)}}`),
   };
 }
 
@@ -308,5 +326,5 @@ export function reportOfProject(project: ProjectAnalysis, summary: JsonReport['s
     findings += f.analysis.findings.length;
   }
   const skipped = [...project.skipped].sort((a, b) => a.path.localeCompare(b.path));
-  return { tool: { name: 'ascendify', version }, schemaVersion: JSON_SCHEMA_VERSION, files, skipped, summary };
+  return { tool: toolOf(version), schemaVersion: JSON_SCHEMA_VERSION, files, skipped, summary };
 }

@@ -42,6 +42,35 @@ describe('ascendify report --jobs', () => {
     });
   }
 
+  it.each(['1', '2'])('--output writes the JSON as files are final: the bytes stdout gets, files held back by the project pass included (--jobs %s)', (jobs) => {
+    const dir = writeFiles(path.join(tmp, `streamed-${jobs}`), {
+      'a.cu': 'void a() { cudaDeviceSynchronize(); }\n',
+      // cudaCheckStatus is known by its prefix only: b.cu is not final until the project pass has seen
+      // helpers.h declare it (then b.cu is analysed again without it), and the files after b.cu wait too.
+      'b.cu': 'int b() { return cudaCheckStatus(1); }\n',
+      'c.cu': 'void c() { cudaFree(0); }\n',
+      'helpers.h': 'int cudaCheckStatus(int code);\n',
+      'z.cu': 'int z() { return cudaCheckStatus(2) + cudaGetLastError(); }\n',
+    });
+    fs.writeFileSync(path.join(dir, 'blob.cu'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
+    for (const scanned of [dir, big]) {
+      const out = path.join(tmp, `streamed-${jobs}.json`);
+      const written = runCli(['report', scanned, '-f', 'json', '-j', jobs, '-o', out]);
+      expect(written.code).toBe(0);
+      expect(written.stdout).toBe('');
+      const printed = runCli(['report', scanned, '-f', 'json', '-j', jobs]);
+      expect(`${fs.readFileSync(out, 'utf8')}\n`).toBe(printed.stdout);
+      expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    }
+    const report = JSON.parse(fs.readFileSync(path.join(tmp, `streamed-${jobs}.json`), 'utf8'));
+    expect(report.files).toHaveLength(30);
+    const small = JSON.parse(runCli(['report', dir, '-f', 'json', '-j', jobs]).stdout);
+    expect(small.files.map((f: { path: string; findings: Array<{ symbol: string }> }) => [f.path, f.findings.map((x) => x.symbol)])).toEqual([
+      ['a.cu', ['cudaDeviceSynchronize']], ['b.cu', []], ['c.cu', ['cudaFree']], ['helpers.h', []], ['z.cu', ['cudaGetLastError']],
+    ]);
+    expect(small.skipped).toEqual([{ path: 'blob.cu', reason: 'binary file (contains NUL bytes)' }]);
+  });
+
   it('keeps files in path order and counts every file', () => {
     const report = JSON.parse(runCli(['report', big, '-f', 'json', '-j', '3']).stdout);
     const paths = report.files.map((f: { path: string }) => f.path);

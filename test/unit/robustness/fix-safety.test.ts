@@ -158,11 +158,16 @@ describe('ascendify fix writes only the files it scanned', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['.ascendify.json', '.gitignore', 'a.cu']);
   });
 
-  it('an output path that cannot be written is a clear usage error (exit 2)', () => {
+  // JSON to --output is written while the scan goes on (cli.ts streamJsonReport), other formats at the end.
+  it.each(['text', 'json'])('an output path that cannot be written is a clear usage error (exit 2), no temp file left (%s)', (format) => {
     const dir = folder({ 'a.cu': `${SOURCE}\n` });
-    const r = runCli(['report', dir, '-o', dir, '-q']);
+    const r = runCli(['report', dir, '-f', format, '-o', dir, '-q']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`ascendify: cannot write ${dir}: EISDIR\n`);
+    expect(fs.readdirSync(path.dirname(dir)).filter((f) => f.startsWith(path.basename(dir)) && f.endsWith('.tmp'))).toEqual([]);
+    const missing = runCli(['report', dir, '-f', format, '-o', path.join(dir, 'no', 'report.out'), '-q']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`ascendify: output folder does not exist: ${path.join(dir, 'no')}\n`);
   });
 });
 
