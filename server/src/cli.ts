@@ -73,7 +73,7 @@ const outputError = (output: string, e: unknown) => new UsageError(`cannot write
  * `report --format json --output FILE`: the JSON is written while the files are analysed, each file's part
  * as soon as it is final (in report order), so writing 100+ MB does not wait for the end of the scan.
  */
-async function streamJsonReport(listed: ListedFile[], options: ReportOptions, output: string): Promise<AssembledReport> {
+async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOptions, output: string): Promise<AssembledReport> {
   const { tmp, target } = outputPaths(output);
   let file: StreamedReplacement;
   try {
@@ -155,7 +155,8 @@ export function buildProgram(): Command {
       const failOn = parseFailOn(opts.failOn);
       const weights = effortWeightsFrom(opts);
       const kb = knowledgeWithRules(rulesFor(opts.rules));
-      const listed = await listFiles(paths, opts);
+      // Not awaited here: reportProject starts its workers while the files are listed.
+      const listed = listFiles(paths, opts);
       const progress = progressBar(!!opts.quiet);
       const options: ReportOptions = {
         kb, target, maxFileBytes: maxMb * 1024 * 1024, jobs, auto: command.getOptionValueSource('jobs') === 'default',

@@ -125,12 +125,17 @@ function dispatchOrder(inOrder: number[], sizes: number[]): number[] {
   return [...big, ...inOrder.filter((i) => sizes[i] < BIG_FILE_BYTES)];
 }
 
-export async function reportProject(files: ListedFile[], options: ReportOptions): Promise<AssembledReport> {
+/**
+ * `listing` may still be under way: with a set number of jobs the workers start at once, loading their
+ * code and the parser while this thread lists the files (`auto` needs the files' sizes first).
+ */
+export async function reportProject(listing: ListedFile[] | Promise<ListedFile[]>, options: ReportOptions): Promise<AssembledReport> {
   const ceiling = Math.max(1, Math.floor(options.jobs));
-  const sizes = fileSizes(files);
-  const jobs = Math.max(1, Math.min(options.auto ? autoJobs(sizes, ceiling) : ceiling, files.length));
-  const pool = startPool(jobs, options);
+  let pool = options.auto ? undefined : startPool(ceiling, options);
   try {
+    const files = await listing;
+    const sizes = fileSizes(files);
+    pool ??= startPool(Math.max(1, Math.min(autoJobs(sizes, ceiling), files.length)), options);
     const outcomes: FileReportOutcome[] = new Array(files.length);
     const inOrder = reportOrder(files);
     // Parts go out in report order up to the first one missing or not final: a file with prefix-only
@@ -172,11 +177,11 @@ export async function reportProject(files: ListedFile[], options: ReportOptions)
     }
     return assembleReport(parts, skipped, options.target, options.version, { weights: options.weights });
   } finally {
-    await pool.stop();
+    await pool?.stop();
   }
 }
 
-const IN_FLIGHT = 3;
+const IN_FLIGHT = 2;
 
 /** A worker thread of the pool, with what it has been sent and not yet answered. */
 interface PoolWorker {
@@ -203,12 +208,20 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: (
   let stopping = false;
   // Each worker is sent files ahead: at least IN_FLIGHT, and at least twice the size of the file this
   // thread is analysing, since it hears the worker only between its own files (with one file queued, a
-  // worker idled while this thread did a big one: 0.6 s of 5.6 s on the benchmark's corpus in path order).
+  // worker idled while this thread did a big one: 0.6 s of 5.6 s on the benchmark's corpus in path order);
+  // but no more than its share of what is left, so that all threads finish together.
   let wantedBytes = 0;
+  let undispatchedBytes = 0;
+  const take = () => {
+    const index = round!.next++;
+    undispatchedBytes -= round!.requests[index].bytes;
+    return index;
+  };
   const feed = (w: PoolWorker) => {
     while (round && round.next < round.requests.length && (w.queued < IN_FLIGHT || w.queuedBytes < wantedBytes)) {
-      const request = round.requests[round.next];
-      w.port.postMessage({ ...request, index: round.next++ } satisfies WorkerRequest);
+      const index = take();
+      const request = round.requests[index];
+      w.port.postMessage({ ...request, index } satisfies WorkerRequest);
       w.queued++;
       w.queuedBytes += request.bytes;
     }
@@ -257,9 +270,9 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: (
   // out of files (the round cannot complete without it).
   const local = async () => {
     while (round && round.next < round.requests.length) {
-      const index = round.next++;
+      const index = take();
       const r = round.requests[index];
-      wantedBytes = 2 * r.bytes;
+      wantedBytes = Math.min(2 * r.bytes, (undispatchedBytes + r.bytes) / jobs);
       for (const w of workers) feed(w);
       complete(index, await reportSourceFile(r.file, options, r.declaredElsewhere));
       takeReplies();
@@ -270,6 +283,7 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: (
     if (requests.length === 0) return resolve([]);
     round = { requests, outcomes: new Array(requests.length), next: 0, done: 0, onDone, resolve, reject };
     wantedBytes = 0;
+    undispatchedBytes = requests.reduce((n, r) => n + r.bytes, 0);
     for (const w of workers) feed(w);
     void local().catch(fail);
   });

@@ -5,11 +5,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StreamedReplacement } from '../../../server/src/atomic';
 
 // fs.writev made replaceable by the tests below (a failed or short write cannot be caused on demand).
+const real = vi.hoisted(() => ({ writev: undefined as unknown as typeof import('node:fs').writev }));
 vi.mock('node:fs', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs')>();
-  return { ...real, writev: vi.fn(real.writev) };
+  const actual = await importOriginal<typeof import('node:fs')>();
+  real.writev = actual.writev;
+  return { ...actual, writev: vi.fn(actual.writev) };
 });
-const realWritev = (await vi.importActual<typeof import('node:fs')>('node:fs')).writev;
 type WritevCallback = (e: NodeJS.ErrnoException | null, written: number) => void;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-streamed-'));
@@ -17,7 +18,7 @@ const target = path.join(dir, 'report.json');
 const tmp = `${target}.test.tmp`;
 
 afterEach(() => {
-  vi.mocked(fs.writev).mockImplementation(realWritev as never);
+  vi.mocked(fs.writev).mockImplementation(real.writev as never);
   fs.rmSync(tmp, { force: true });
 });
 
@@ -59,7 +60,7 @@ describe('a file written while it is being made (StreamedReplacement)', () => {
         setImmediate(() => callback(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }), 0));
         return;
       }
-      realWritev(fd, buffers, position, callback);
+      real.writev(fd, buffers, position, callback);
     }) as never);
     const file = new StreamedReplacement(tmp, target);
     file.write('one');
@@ -74,7 +75,7 @@ describe('a file written while it is being made (StreamedReplacement)', () => {
     let first = true;
     vi.mocked(fs.writev).mockImplementation(((fd: number, buffers: Uint8Array[], position: number, callback: WritevCallback) => {
       // The first call writes only the first 3 bytes of what it was given.
-      realWritev(fd, first ? [Buffer.concat(buffers).subarray(0, 3)] : buffers, position, callback);
+      real.writev(fd, first ? [Buffer.concat(buffers).subarray(0, 3)] : buffers, position, callback);
       first = false;
     }) as never);
     const file = new StreamedReplacement(tmp, target);
