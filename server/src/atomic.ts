@@ -6,7 +6,9 @@
  * finished temp file (mode, owner, last checks); on any failure the temp file is removed and the error
  * rethrown. Used by `--output` (not flushed) and by `ascendify fix` (flushed).
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export function replaceViaTemp(
   tmp: string, target: string, data: string | Uint8Array | Array<string | Uint8Array>, options: { mode?: number; beforeRename?: () => void; durable?: boolean } = {},
@@ -114,4 +116,51 @@ export class StreamedReplacement {
     await this.settle();
     fs.rmSync(this.tmp, { force: true });
   }
+}
+
+/** Whether a process with this pid runs (our own pid never counts: a leftover of an earlier process that had it). */
+export function processIsAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The temp file `--output` writes before renaming it to `target`: beside it, unpredictable (created with
+ * 'wx', so a planted file or link of that name is never written through), and naming the writing process.
+ */
+export function outputTempFor(target: string): string {
+  return `${target}.${randomBytes(6).toString('hex')}.ascendify-${process.pid}.tmp`;
+}
+
+/**
+ * A report interrupted while it was written (Ctrl-C, SIGKILL: a JSON report is written during the whole
+ * scan) leaves its temp file; the next run into the same target removes those whose process is gone.
+ * Returns their paths.
+ */
+export function removeStaleOutputTemps(target: string): string[] {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = name.startsWith(`${base}.`) ? /^\.[0-9a-f]{12}\.ascendify-(\d+)\.tmp$/.exec(name.slice(base.length)) : null;
+    if (!m || processIsAlive(Number(m[1]))) continue;
+    try {
+      fs.unlinkSync(path.join(dir, name));
+      removed.push(path.join(dir, name));
+    } catch {
+      // Gone already, or not ours to remove: leave it.
+    }
+  }
+  return removed;
 }

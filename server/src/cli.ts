@@ -2,7 +2,6 @@
 /**
  * The `ascendify` command line: thin wiring from arguments (commander) to the analysis core and writers.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -21,7 +20,7 @@ import {
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
 import type { PortingTarget } from './analysis/analyze';
 import { runFixCommand } from './fix/command';
-import { replaceViaTemp, StreamedReplacement } from './atomic';
+import { outputTempFor, removeStaleOutputTemps, replaceViaTemp, StreamedReplacement } from './atomic';
 
 export const VERSION: string = pkg.version;
 
@@ -57,14 +56,16 @@ function writeOutput(text: string | Array<string | Uint8Array>, output: string |
 
 /**
  * Where `--output` goes and the temporary file written first, then renamed, so a reader never sees half a
- * report. The temp name is unpredictable and created exclusively ('wx'), and rename replaces a link at
- * `target` rather than writing through it: files in the scanned tree cannot redirect where the report goes.
+ * report (atomic.ts outputTempFor); rename replaces a link at `target` rather than writing through it:
+ * files in the scanned tree cannot redirect where the report goes. Temp files of interrupted runs into the
+ * same target are removed first.
  */
 function outputPaths(output: string): { tmp: string; target: string } {
   const target = path.resolve(output);
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) throw new UsageError(`output folder does not exist: ${dir}`);
-  return { tmp: `${target}.${randomBytes(6).toString('hex')}.tmp`, target };
+  for (const stale of removeStaleOutputTemps(target)) process.stderr.write(`ascendify: removed ${stale} (temporary file of an interrupted report)\n`);
+  return { tmp: outputTempFor(target), target };
 }
 
 const outputError = (output: string, e: unknown) => new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

@@ -12,7 +12,7 @@ import type { ListedFile } from '../analysis/files';
 import { readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
 import { fixText } from './index';
 import type { FixAllResult } from './engine';
-import { replaceViaTemp } from '../atomic';
+import { processIsAlive, replaceViaTemp } from '../atomic';
 
 export interface FixCommandOptions {
   kb: KnowledgeBase;
@@ -157,7 +157,7 @@ export function removeStaleTempFiles(files: ListedFile[]): string[] {
     }
     for (const name of names) {
       const m = TEMP_FILE.exec(name);
-      if (!m || isAlive(Number(m[2]))) continue;
+      if (!m || processIsAlive(Number(m[2]))) continue;
       try {
         fs.unlinkSync(path.join(dir, name));
         removed.push(path.join(dir, name));
@@ -167,16 +167,6 @@ export function removeStaleTempFiles(files: ListedFile[]): string[] {
     }
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return false; // a leftover of an earlier process that had our pid
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

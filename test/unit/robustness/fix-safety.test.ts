@@ -171,6 +171,41 @@ describe('ascendify fix writes only the files it scanned', () => {
   });
 });
 
+describe('an interrupted ascendify report --output', () => {
+  // A JSON report is written to its temp file during the whole scan, so Ctrl-C or SIGKILL can leave one.
+  it.each(['json', 'text'])('the next run into the same target removes temp files whose process is gone, and only those (%s)', (format) => {
+    const dir = folder({ 'a.cu': `${SOURCE}\n` });
+    const out = fs.mkdtempSync(path.join(work, 'out-'));
+    const dead = path.join(out, 'report.out.0123456789ab.ascendify-4194399.tmp'); // above Linux's largest pid: never alive
+    const alive = path.join(out, `report.out.0123456789ab.ascendify-${process.ppid}.tmp`);
+    const other = path.join(out, 'notes.out.0123456789ab.ascendify-4194399.tmp'); // another target's
+    for (const f of [dead, alive, other]) fs.writeFileSync(f, 'half a report');
+    const r = runCli(['report', dir, '-f', format, '-o', path.join(out, 'report.out'), '-q']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`ascendify: removed ${dead} (temporary file of an interrupted report)\n`);
+    expect(fs.readdirSync(out).sort()).toEqual([path.basename(alive), path.basename(other), 'report.out'].sort());
+  });
+
+  it('a report killed while it writes leaves only its temp file, which the next run removes', async () => {
+    const dir = folder(Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`f${i}.cu`, `${SOURCE}\n`.repeat(20)])));
+    const out = fs.mkdtempSync(path.join(work, 'out-'));
+    const target = path.join(out, 'report.json');
+    fs.writeFileSync(target, 'the previous report');
+    const child = spawn(process.execPath, [CLI, 'report', dir, '-f', 'json', '-o', target, '-q', '-j', '1'], { stdio: 'ignore' });
+    // Wait for the temp file, then kill the run as Ctrl-C would.
+    for (let i = 0; i < 400 && !fs.readdirSync(out).some((f) => f.endsWith('.tmp')); i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+    await new Promise((r) => child.on('exit', r));
+    expect(fs.readFileSync(target, 'utf8')).toBe('the previous report');
+    const left = fs.readdirSync(out).filter((f) => f.endsWith('.tmp'));
+    expect(left).toHaveLength(1);
+    const r = runCli(['report', path.join(dir, 'f0.cu'), '-f', 'json', '-o', target, '-q']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`ascendify: removed ${path.join(out, left[0])} (temporary file of an interrupted report)\n`);
+    expect(fs.readdirSync(out)).toEqual(['report.json']);
+  });
+});
+
 describe('an interrupted ascendify fix', () => {
   it('the next run removes temp files whose process is gone, and only those', () => {
     const dir = folder({ 'a.cu': `${SOURCE}\n` });
