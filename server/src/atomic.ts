@@ -119,7 +119,7 @@ export class StreamedReplacement {
 }
 
 /** Whether a process with this pid runs (our own pid never counts: a leftover of an earlier process that had it). */
-export function processIsAlive(pid: number): boolean {
+function processIsAlive(pid: number): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
@@ -127,6 +127,31 @@ export function processIsAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Removes the files of `dir` that `pidOf` recognises as temp files of a process that is gone (a run
+ * killed between writing a temp file and renaming it leaves one). Returns their paths.
+ */
+export function removeDeadTempFiles(dir: string, pidOf: (name: string) => string | undefined): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = pidOf(name);
+    if (pid === undefined || processIsAlive(Number(pid))) continue;
+    try {
+      fs.unlinkSync(path.join(dir, name));
+      removed.push(path.join(dir, name));
+    } catch {
+      // Gone already, or not ours to remove: leave it.
+    }
+  }
+  return removed;
 }
 
 /**
@@ -143,24 +168,7 @@ export function outputTempFor(target: string): string {
  * Returns their paths.
  */
 export function removeStaleOutputTemps(target: string): string[] {
-  const dir = path.dirname(target);
   const base = path.basename(target);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const m = name.startsWith(`${base}.`) ? /^\.[0-9a-f]{12}\.ascendify-(\d+)\.tmp$/.exec(name.slice(base.length)) : null;
-    if (!m || processIsAlive(Number(m[1]))) continue;
-    try {
-      fs.unlinkSync(path.join(dir, name));
-      removed.push(path.join(dir, name));
-    } catch {
-      // Gone already, or not ours to remove: leave it.
-    }
-  }
-  return removed;
+  const pidOf = (name: string) => (name.startsWith(`${base}.`) ? /^\.[0-9a-f]{12}\.ascendify-(\d+)\.tmp$/.exec(name.slice(base.length))?.[1] : undefined);
+  return removeDeadTempFiles(path.dirname(target), pidOf);
 }

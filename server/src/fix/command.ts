@@ -12,7 +12,7 @@ import type { ListedFile } from '../analysis/files';
 import { readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
 import { fixText } from './index';
 import type { FixAllResult } from './engine';
-import { processIsAlive, replaceViaTemp } from '../atomic';
+import { removeDeadTempFiles, replaceViaTemp } from '../atomic';
 
 export interface FixCommandOptions {
   kb: KnowledgeBase;
@@ -146,27 +146,8 @@ function tempFileFor(target: string): string {
  * behind; the next run over the same folders removes those whose process is gone. Returns their paths.
  */
 export function removeStaleTempFiles(files: ListedFile[]): string[] {
-  const removed: string[] = [];
   const dirs = new Set(files.filter((f) => !f.skip).map((f) => path.dirname(f.absolute)));
-  for (const dir of dirs) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const m = TEMP_FILE.exec(name);
-      if (!m || processIsAlive(Number(m[2]))) continue;
-      try {
-        fs.unlinkSync(path.join(dir, name));
-        removed.push(path.join(dir, name));
-      } catch {
-        // Gone already, or not ours to remove: leave it.
-      }
-    }
-  }
-  return removed;
+  return [...dirs].flatMap((dir) => removeDeadTempFiles(dir, (name) => TEMP_FILE.exec(name)?.[2]));
 }
 
 /**
