@@ -136,6 +136,7 @@ export async function reportProject(listing: ListedFile[] | Promise<ListedFile[]
     const files = await listing;
     const sizes = fileSizes(files);
     pool ??= startPool(Math.max(1, Math.min(autoJobs(sizes, ceiling), files.length)), options);
+    pool.limit(files.length);
     const outcomes: FileReportOutcome[] = new Array(files.length);
     const inOrder = reportOrder(files);
     // Parts go out in report order up to the first one missing or not final: a file with prefix-only
@@ -192,7 +193,7 @@ interface PoolWorker {
 }
 
 /** `jobs` analysing threads: this one and jobs-1 workers (none for 1), all sharing one compiled grammar. */
-function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: () => Promise<void> } {
+function startPool(jobs: number, options: ReportOptions): { run: Runner; limit: (threads: number) => void; stop: () => Promise<void> } {
   const script = options.workerScript ?? path.join(__dirname, 'worker.js');
   if (jobs > 1 && !fs.existsSync(script)) throw new Error(`worker script not found: ${script} (run npm run build)`);
   const init: WorkerInit | undefined = jobs > 1
@@ -287,10 +288,18 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; stop: (
     for (const w of workers) feed(w);
     void local().catch(fail);
   });
+  // Fewer threads than started (a set --jobs larger than the number of files): the extra workers go.
+  const limit = (threads: number) => {
+    for (const { worker, port } of workers.splice(Math.max(0, threads - 1))) {
+      worker.removeAllListeners('exit').removeAllListeners('error').on('error', () => undefined);
+      port.close();
+      void worker.terminate();
+    }
+  };
   const stop = async () => {
     stopping = true;
     for (const { port } of workers) port.close();
     await Promise.all(workers.map(({ worker }) => worker.terminate()));
   };
-  return { run, stop };
+  return { run, limit, stop };
 }

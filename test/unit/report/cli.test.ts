@@ -71,6 +71,14 @@ describe('ascendify report --jobs', () => {
     expect(small.skipped).toEqual([{ path: 'blob.cu', reason: 'binary file (contains NUL bytes)' }]);
   });
 
+  it('a set --jobs larger than the number of files: the extra workers are stopped, the report is the same', () => {
+    const one = runCli(['report', path.join(EXAMPLE, 'src', 'main.cu'), '-f', 'json', '-j', '1']);
+    const eight = runCli(['report', path.join(EXAMPLE, 'src', 'main.cu'), '-f', 'json', '-j', '8']);
+    expect(eight.code).toBe(0);
+    expect(eight.stderr).toBe('');
+    expect(eight.stdout).toBe(one.stdout);
+  });
+
   it('keeps files in path order and counts every file', () => {
     const report = JSON.parse(runCli(['report', big, '-f', 'json', '-j', '3']).stdout);
     const paths = report.files.map((f: { path: string }) => f.path);
