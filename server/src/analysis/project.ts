@@ -6,6 +6,13 @@ import { analyzeText, type AnalysisOptions, type FileAnalysis, type Finding, typ
 import { readSource, DEFAULT_MAX_FILE_BYTES } from './source';
 import type { ListedFile } from './files';
 
+/**
+ * The order reports give files in (and skipped files, and the estimate's files): by path. One comparison,
+ * so that a report written as it goes (`--output`) and one assembled at the end agree.
+ */
+export const comparePaths = (a: string, b: string): number => a.localeCompare(b);
+export const byPath = (a: { path: string }, b: { path: string }): number => comparePaths(a.path, b.path);
+
 export interface FileResult {
   path: string;
   analysis: FileAnalysis;

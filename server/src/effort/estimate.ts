@@ -6,6 +6,7 @@
  */
 import type { FileAnalysis, FindingKind, KernelInfo, PortingTarget } from '../analysis/analyze';
 import { firstAtLeast } from '../analysis/resolve';
+import { byPath } from '../analysis/project';
 import {
   categoryFactor, DEFAULT_WEIGHTS, FEATURE_LABELS, overriddenKeys, type EffortWeights, type FeatureName, type UncertaintyClass,
 } from './weights';
@@ -437,7 +438,7 @@ export function combineEffort(parts: EffortPart[], target: PortingTarget, weight
     contributors,
     files: parts
       .map((p) => ({ path: p.path, findings: p.findings, kernels: p.kernels, ...rounded(p.hours) }))
-      .sort((a, b) => a.path.localeCompare(b.path)),
+      .sort(byPath),
     kernels: parts.flatMap((p) => p.kernelEstimates),
     weights: { ...w },
     overridden: overriddenKeys(w),

@@ -7,7 +7,7 @@ import micromatch from 'micromatch';
 import { pathToFileURL } from 'node:url';
 import * as fs from 'node:fs';
 import { listSourceFiles, type ListedFile } from '../analysis/files';
-import { analyzeSourceFile, combineSummaries, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
+import { analyzeSourceFile, combineSummaries, comparePaths, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
 import { combineEffort, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
 import { fileShares } from '../report/json';
@@ -185,7 +185,7 @@ export class WorkspaceIndex {
     if (!this.cache || this.cache.project.target !== options.target || this.cache.weights !== options.weights) {
       const results: FileResult[] = [];
       const skipped: ProjectAnalysis['skipped'] = [];
-      for (const e of [...this.entries.values()].sort((a, b) => a.display.localeCompare(b.display))) {
+      for (const e of [...this.entries.values()].sort((a, b) => comparePaths(a.display, b.display))) {
         if (e.result) results.push(e.result);
         else skipped.push({ path: e.display, reason: e.skipped ?? 'not analysed' });
       }

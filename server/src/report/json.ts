@@ -4,7 +4,7 @@
  */
 import type { FileResult, ProjectAnalysis, SkippedFile, Summary, SummaryPart } from '../analysis/project';
 import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
-import { combineSummaries, summaryPart } from '../analysis/project';
+import { byPath, combineSummaries, summaryPart } from '../analysis/project';
 import { combineEffort, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -274,8 +274,8 @@ export interface AssembledReport {
 export function assembleReport(
   fileParts: FileReportPart[], skippedFiles: SkippedFile[], target: PortingTarget, version: string, options: JsonReportOptions = {},
 ): AssembledReport {
-  const parts = [...fileParts].sort((a, b) => a.path.localeCompare(b.path));
-  const skipped = [...skippedFiles].sort((a, b) => a.path.localeCompare(b.path));
+  const parts = [...fileParts].sort(byPath);
+  const skipped = [...skippedFiles].sort(byPath);
   const summary = {
     ...combineSummaries(parts.map((p) => p.summary), target, skipped.length),
     effort: combineEffort(parts.map((p) => p.effort), target, options.weights),
@@ -320,11 +320,11 @@ export function jsonReportStream(write: (...pieces: Array<string | Uint8Array>) 
 export function reportOfProject(project: ProjectAnalysis, summary: JsonReport['summary'], version: string, maxFindings = Infinity): JsonReport {
   const files: JsonFile[] = [];
   let findings = 0;
-  for (const f of [...project.files].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const f of [...project.files].sort(byPath)) {
     if (findings >= maxFindings) break;
     files.push(JSON.parse(fromUtf8.decode(fileJson(f, jsonKernels(f.analysis)))) as JsonFile);
     findings += f.analysis.findings.length;
   }
-  const skipped = [...project.skipped].sort((a, b) => a.path.localeCompare(b.path));
+  const skipped = [...project.skipped].sort(byPath);
   return { tool: toolOf(version), schemaVersion: JSON_SCHEMA_VERSION, files, skipped, summary };
 }

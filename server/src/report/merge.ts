@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { summarizeParts } from '../analysis/project';
+import { byPath, summarizeParts } from '../analysis/project';
 import { estimateProject, type EffortWeights } from '../effort';
 import { JSON_SCHEMA_VERSION, type JsonFile, type JsonReport } from './json';
 
@@ -123,8 +123,8 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
   const skipped = new Map<string, { path: string; reason: string }>();
   for (const { report } of inputs) for (const s of report.skipped) if (!files.has(s.path)) skipped.set(s.path, s);
 
-  const merged = [...files.values()].map((v) => v.file).sort((a, b) => a.path.localeCompare(b.path));
-  const skippedList = [...skipped.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const merged = [...files.values()].map((v) => v.file).sort(byPath);
+  const skippedList = [...skipped.values()].sort(byPath);
   const summary = summarizeParts(
     target,
     merged.map((f) => ({ findings: f.findings.map((x) => ({ ...x, safeFix: x.fixable })), kernels: f.kernels.length })),

@@ -13,7 +13,7 @@ import type { MappingEntry } from '../knowledge';
 import type { EffortWeights } from '../effort';
 import type { ListedFile } from '../analysis/files';
 import { compiledGrammar, useCompiledGrammar, type CompiledGrammar } from '../analysis/parser';
-import { analyzeSourceFile, withoutDeclared, type ProjectOptions, type SkippedFile } from '../analysis/project';
+import { analyzeSourceFile, comparePaths, withoutDeclared, type ProjectOptions, type SkippedFile } from '../analysis/project';
 import { assembleReport, fileReportPart, type AssembledReport, type FileReportPart } from './json';
 
 export interface ReportOptions extends ProjectOptions {
@@ -116,7 +116,7 @@ export const BIG_FILE_BYTES = 256 * 1024;
 
 /** The files' indexes in the report's order: by path, as assembleReport sorts the parts. */
 function reportOrder(files: ListedFile[]): number[] {
-  return files.map((_, i) => i).sort((a, b) => files[a].display.localeCompare(files[b].display) || a - b);
+  return files.map((_, i) => i).sort((a, b) => comparePaths(files[a].display, files[b].display) || a - b);
 }
 
 /** The order files are handed out: big ones first (BIG_FILE_BYTES), then the rest in report order. */
