@@ -74,18 +74,18 @@ export class StreamedReplacement {
     const buffers = pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
     const length = buffers.reduce((n, b) => n + b.length, 0);
     if (this.failure || this.closed || length === 0) return;
-    this.writeAt(buffers, this.offset);
+    this.writeAt(buffers, length, this.offset);
     this.offset += length;
   }
 
-  private writeAt(buffers: Uint8Array[], position: number): void {
+  private writeAt(buffers: Uint8Array[], length: number, position: number): void {
     this.pending++;
     fs.writev(this.fd, buffers, position, (error, written) => {
       this.pending--;
       if (error) this.failure ??= error;
-      else if (written < buffers.reduce((n, b) => n + b.length, 0)) {
+      else if (written < length) {
         // A short write goes on from where it stopped.
-        this.writeAt([Buffer.concat(buffers).subarray(written)], position + written);
+        this.writeAt([Buffer.concat(buffers).subarray(written)], length - written, position + written);
       }
       if (this.pending === 0) this.drained?.();
     });

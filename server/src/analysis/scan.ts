@@ -12,7 +12,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
-import { positionOf } from './resolve';
+import { lineIndexOf } from './resolve';
 import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
 
 export interface Occurrence {
@@ -610,7 +610,7 @@ function scanIncludes(root: Node, text: string, state: ScanState, lines: Lines |
 function scanSuppressions(root: Node, text: string, state: ScanState): void {
   for (const m of text.matchAll(IGNORE_MARK)) {
     if (root.descendantForIndex(m.index!)?.type !== 'comment') continue;
-    const line = positionOf(state.result.lineStarts, m.index!).line;
+    const line = lineIndexOf(state.result.lineStarts, m.index!);
     state.result.suppressedLines.add(m[1] ? line + 1 : line);
   }
 }
@@ -626,9 +626,8 @@ interface MacroScan {
  * `CHECK` macro is pasted into file after file, and each scan re-parses the body. Cleared when it holds
  * MACRO_CACHE_CHARS of body text.
  */
-const macroScans = new WeakMap<KnowledgeBase, Map<string, MacroScan>>();
+const macroScans = new WeakMap<KnowledgeBase, { scans: Map<string, MacroScan>; chars: number }>();
 const MACRO_CACHE_CHARS = 4_000_000;
-let macroCacheChars = 0;
 
 /** Re-parses a `#define` body as statements and scans it with offsets mapped back into the file. */
 function scanMacroBody(arg: Node, seg: Segment, state: ScanState): void {
@@ -637,17 +636,17 @@ function scanMacroBody(arg: Node, seg: Segment, state: ScanState): void {
   state.macroBodies.add(fileStart);
   const body = state.fileText.slice(fileStart, arg.endIndex - seg.treeOffset + seg.fileOffset);
   let cache = macroScans.get(state.kb);
-  if (!cache) macroScans.set(state.kb, (cache = new Map()));
+  if (!cache) macroScans.set(state.kb, (cache = { scans: new Map(), chars: 0 }));
   const key = `${state.result.namespaces}\u0000${body}`;
-  let found = cache.get(key);
+  let found = cache.scans.get(key);
   if (!found) {
     found = scanMacroText(body, state);
-    if (macroCacheChars + key.length > MACRO_CACHE_CHARS) {
-      cache.clear();
-      macroCacheChars = 0;
+    if (cache.chars + key.length > MACRO_CACHE_CHARS) {
+      cache.scans.clear();
+      cache.chars = 0;
     }
-    cache.set(key, found);
-    macroCacheChars += key.length;
+    cache.scans.set(key, found);
+    cache.chars += key.length;
   }
   // Copies: a re-scan moves occurrences by changing their offsets.
   for (const o of found.occurrences) add(state, { ...o, start: o.start + fileStart, end: o.end + fileStart });
