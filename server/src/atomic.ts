@@ -53,29 +53,49 @@ function writePieces(fd: number, pieces: Array<string | Uint8Array>): void {
 
 /**
  * A file replaced like replaceViaTemp, but written while it is still being made (`ascendify report
- * --output` writes each file's part of the JSON as soon as it is final). Each write goes to libuv's thread
- * pool at its offset, so the disk work runs beside the caller's analysis instead of after it; `finish`
- * waits for the writes, closes and renames (not flushed: see `--output`); `abort` removes the temp file.
+ * --output` writes each file's part of the JSON as soon as it is final). Pieces are gathered up to
+ * `batchBytes` (1 MiB) and each batch goes to libuv's thread pool at its offset, so the disk work runs
+ * beside the caller's analysis instead of after it; `finish` writes the rest, waits for the writes, closes
+ * and renames (not flushed: see `--output`); `abort` removes the temp file.
  */
 export class StreamedReplacement {
   private readonly fd: number;
   private offset = 0;
+  private batch: Uint8Array[] = [];
+  private batchLength = 0;
   private pending = 0;
   private failure?: Error;
   private drained?: () => void;
   private closed = false;
 
-  constructor(private readonly tmp: string, private readonly target: string, mode = 0o666) {
+  /**
+   * `batchBytes`: a write per file part cost the caller ~0.08 ms each (waking a pool thread, which on a
+   * busy machine takes the caller's core): 0.09 s of one thread, 0.17 s with --jobs 2, over the
+   * benchmark's 2,000 files. A batch of 1 MiB makes that about a hundred writes for a 130 MB report.
+   */
+  constructor(private readonly tmp: string, private readonly target: string, mode = 0o666, private readonly batchBytes = 1 << 20) {
     this.fd = fs.openSync(tmp, 'wx', mode);
   }
 
-  /** Appends the pieces (one system call for them, in the thread pool). */
+  /** Appends the pieces (written with the next batch). */
   write(...pieces: Array<string | Uint8Array>): void {
-    const buffers = pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
-    const length = buffers.reduce((n, b) => n + b.length, 0);
-    if (this.failure || this.closed || length === 0) return;
-    this.writeAt(buffers, length, this.offset);
-    this.offset += length;
+    if (this.failure || this.closed) return;
+    for (const p of pieces) {
+      const b = typeof p === 'string' ? Buffer.from(p) : p;
+      if (b.length === 0) continue;
+      this.batch.push(b);
+      this.batchLength += b.length;
+    }
+    if (this.batchLength >= this.batchBytes || this.batch.length >= MAX_IOVECS) this.flush();
+  }
+
+  /** Sends the gathered pieces to the thread pool (one system call for them). */
+  private flush(): void {
+    if (this.batchLength === 0) return;
+    this.writeAt(this.batch, this.batchLength, this.offset);
+    this.offset += this.batchLength;
+    this.batch = [];
+    this.batchLength = 0;
   }
 
   private writeAt(buffers: Uint8Array[], length: number, position: number): void {
@@ -92,6 +112,7 @@ export class StreamedReplacement {
   }
 
   private async settle(): Promise<void> {
+    if (!this.failure && !this.closed) this.flush();
     if (this.pending) await new Promise<void>((resolve) => (this.drained = resolve));
     if (!this.closed) {
       this.closed = true;
@@ -113,6 +134,8 @@ export class StreamedReplacement {
 
   /** Drops the file: the target is left as it was. */
   async abort(): Promise<void> {
+    this.batch = [];
+    this.batchLength = 0;
     await this.settle();
     fs.rmSync(this.tmp, { force: true });
   }

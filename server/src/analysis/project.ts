@@ -159,37 +159,61 @@ export function summaryPart(findings: SummaryFinding[], kernels: number): Summar
 
 /** The summary from the files' parts, in file order. */
 export function combineSummaries(parts: SummaryPart[], target: AnalysisOptions['target'], skipped: number): Summary {
-  const count = (key: 'byKind' | 'byLibrary' | 'byCategory', seed: string[] = []) => {
-    // No prototype: a library or category named "constructor" or "__proto__" is counted like any other.
-    const out: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(seed.map((k) => [k, 0])));
-    for (const p of parts) for (const [k, n] of p[key]) out[k] = (out[k] ?? 0) + n;
-    return sortRecord(out, seed.length > 0);
-  };
-  const bySymbol = new Map<string, { count: number; kind: string; library: string }>();
-  for (const p of parts) {
+  const totals = new SummaryTotals();
+  for (const p of parts) totals.add(p);
+  return totals.summary(target, skipped);
+}
+
+/**
+ * The summary added up part by part, in file order (a report adds each file's part as soon as it is final,
+ * so nothing is left to add once the last file is analysed).
+ */
+export class SummaryTotals {
+  private files = 0;
+  private filesWithFindings = 0;
+  private findings = 0;
+  private kernels = 0;
+  private safeFixes = 0;
+  // No prototype: a library or category named "constructor" or "__proto__" is counted like any other.
+  private readonly byKind: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(KINDS.map((k) => [k, 0])));
+  private readonly byLibrary: Record<string, number> = Object.create(null) as Record<string, number>;
+  private readonly byCategory: Record<string, number> = Object.create(null) as Record<string, number>;
+  private readonly bySymbol = new Map<string, { count: number; kind: string; library: string }>();
+
+  add(p: SummaryPart): void {
+    this.files++;
+    if (p.findings > 0) this.filesWithFindings++;
+    this.findings += p.findings;
+    this.kernels += p.kernels;
+    this.safeFixes += p.safeFixes;
+    for (const [k, n] of p.byKind) this.byKind[k] = (this.byKind[k] ?? 0) + n;
+    for (const [k, n] of p.byLibrary) this.byLibrary[k] = (this.byLibrary[k] ?? 0) + n;
+    for (const [k, n] of p.byCategory) this.byCategory[k] = (this.byCategory[k] ?? 0) + n;
     for (const [symbol, n, kind, library] of p.bySymbol) {
-      const s = bySymbol.get(symbol);
+      const s = this.bySymbol.get(symbol);
       if (s) s.count += n;
-      else bySymbol.set(symbol, { count: n, kind, library });
+      else this.bySymbol.set(symbol, { count: n, kind, library });
     }
   }
-  const ranked = [...bySymbol.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
-  const sum = (key: 'findings' | 'kernels' | 'safeFixes') => parts.reduce((n, p) => n + p[key], 0);
-  return {
-    target,
-    filesScanned: parts.length,
-    filesWithFindings: parts.filter((p) => p.findings > 0).length,
-    filesSkipped: skipped,
-    findings: sum('findings'),
-    byKind: count('byKind', KINDS),
-    byLibrary: count('byLibrary'),
-    byCategory: count('byCategory'),
-    topSymbols: ranked.slice(0, 20).map(([symbol, s]) => ({ symbol, count: s.count, kind: s.kind })),
-    topUnmapped: ranked.filter(([, s]) => s.kind === 'unmapped').slice(0, 20)
-      .map(([symbol, s]) => ({ symbol, count: s.count, library: s.library })),
-    kernels: sum('kernels'),
-    safeFixes: sum('safeFixes'),
-  };
+
+  summary(target: AnalysisOptions['target'], skipped: number): Summary {
+    const ranked = [...this.bySymbol.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+    return {
+      target,
+      filesScanned: this.files,
+      filesWithFindings: this.filesWithFindings,
+      filesSkipped: skipped,
+      findings: this.findings,
+      byKind: sortRecord(this.byKind, true),
+      byLibrary: sortRecord(this.byLibrary, false),
+      byCategory: sortRecord(this.byCategory, false),
+      topSymbols: ranked.slice(0, 20).map(([symbol, s]) => ({ symbol, count: s.count, kind: s.kind })),
+      topUnmapped: ranked.filter(([, s]) => s.kind === 'unmapped').slice(0, 20)
+        .map(([symbol, s]) => ({ symbol, count: s.count, library: s.library })),
+      kernels: this.kernels,
+      safeFixes: this.safeFixes,
+    };
+  }
 }
 
 /** Keys by count (descending, then name) unless the order is fixed by a seed list. */

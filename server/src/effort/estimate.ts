@@ -372,16 +372,31 @@ export function estimateProject(files: EffortFileInput[], target: PortingTarget,
 
 /** The project estimate from its files' parts (in file order) plus the project set-up. */
 export function combineEffort(parts: EffortPart[], target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): EffortEstimate {
-  const w = weights;
-  const total = noHours();
-  const byPart = { setup: 0, files: 0, findings: 0, kernels: 0 };
-  const byGroup = new Map<string, number>();
-  const groups = new Map<string, Group>();
-  const symbolStats = new Map<string, SymbolStats>();
-  const automatic = { findings: 0, safeFixFindings: 0, affectedLines: 0, safeFixLines: 0 };
-  let filesWithFindings = 0;
-  let filesWithKernels = 0;
-  for (const part of parts) {
+  const totals = new EffortTotals(weights);
+  for (const part of parts) totals.add(part);
+  return totals.estimate(target);
+}
+
+/**
+ * The estimate added up part by part, in file order (hours are floating-point sums, so the order is part
+ * of the result): a report adds each file's part as soon as it is final.
+ */
+export class EffortTotals {
+  private readonly total = noHours();
+  private readonly byPart = { setup: 0, files: 0, findings: 0, kernels: 0 };
+  private readonly byGroup = new Map<string, number>();
+  private readonly groups = new Map<string, Group>();
+  private readonly symbolStats = new Map<string, SymbolStats>();
+  private readonly automatic = { findings: 0, safeFixFindings: 0, affectedLines: 0, safeFixLines: 0 };
+  private filesWithFindings = 0;
+  private filesWithKernels = 0;
+  private readonly files: FileEstimate[] = [];
+  private readonly kernels: KernelEstimate[] = [];
+
+  constructor(private readonly weights: EffortWeights = DEFAULT_WEIGHTS) {}
+
+  add(part: EffortPart): void {
+    const { total, byPart, byGroup, groups, symbolStats, automatic } = this;
     total.low += part.hours.low;
     total.expected += part.hours.expected;
     total.high += part.hours.high;
@@ -399,51 +414,61 @@ export function combineEffort(parts: EffortPart[], target: PortingTarget, weight
       }
     }
     for (const key of Object.keys(automatic) as Array<keyof typeof automatic>) automatic[key] += part.automatic[key];
-    if (part.findings) filesWithFindings++;
-    if (part.kernels) filesWithKernels++;
-  }
-  if (automatic.findings > 0) {
-    addHours(total, w['project.setup'], 'redesign', w);
-    byPart.setup += w['project.setup'];
-    byGroup.set('setup', w['project.setup']);
+    if (part.findings) this.filesWithFindings++;
+    if (part.kernels) this.filesWithKernels++;
+    this.files.push({ path: part.path, findings: part.findings, kernels: part.kernels, ...rounded(part.hours) });
+    for (const k of part.kernelEstimates) this.kernels.push(k);
   }
 
-  for (const [symbol, s] of symbolStats) {
-    const factor = s.factorKey ? ` × ${s.factorKey} ${s.factor}` : '';
-    const fix = s.fixable ? `; ${s.fixable} with a safe fix × ${w['finding.autoFixFactor']}` : '';
-    groups.set(`symbol:${symbol}`, { label: `${symbol} ×${s.n}`, why: `${s.n} ${s.kind} occurrence(s) × finding.${s.kind} ${w[`finding.${s.kind}`] ?? w['finding.unmapped']} h${factor}${fix}` });
+  /** The estimate of the parts added so far, with the project set-up. */
+  estimate(target: PortingTarget): EffortEstimate {
+    const { weights: w, symbolStats, automatic, filesWithFindings, filesWithKernels } = this;
+    // Copies: the set-up and the symbols' groups are added for this estimate only.
+    const total = { ...this.total };
+    const byPart = { ...this.byPart };
+    const byGroup = new Map(this.byGroup);
+    const groups = new Map(this.groups);
+    if (automatic.findings > 0) {
+      addHours(total, w['project.setup'], 'redesign', w);
+      byPart.setup += w['project.setup'];
+      byGroup.set('setup', w['project.setup']);
+    }
+
+    for (const [symbol, s] of symbolStats) {
+      const factor = s.factorKey ? ` × ${s.factorKey} ${s.factor}` : '';
+      const fix = s.fixable ? `; ${s.fixable} with a safe fix × ${w['finding.autoFixFactor']}` : '';
+      groups.set(`symbol:${symbol}`, { label: `${symbol} ×${s.n}`, why: `${s.n} ${s.kind} occurrence(s) × finding.${s.kind} ${w[`finding.${s.kind}`] ?? w['finding.unmapped']} h${factor}${fix}` });
+    }
+    groups.set('file-overhead', { label: `per-file overhead (${filesWithFindings} file(s))`, why: `${filesWithFindings} file(s) with findings × file.overhead ${w['file.overhead']} h: includes and build entries` });
+    groups.set('kernel-build', { label: `kernel build set-up (${filesWithKernels} file(s))`, why: `${filesWithKernels} file(s) with kernels × file.kernelBuild ${w['file.kernelBuild']} h: bisheng/.asc compilation and --npu-arch build rules` });
+    groups.set('setup', { label: 'project set-up', why: `project.setup ${w['project.setup']} h: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review` });
+
+    const contributors = [...byGroup.entries()]
+      .filter(([, h]) => round1(h) > 0)
+      .map(([g, h]) => ({ label: groups.get(g)!.label, hours: round1(h), why: groups.get(g)!.why }))
+      .sort((a, b) => b.hours - a.hours || a.label.localeCompare(b.label))
+      .slice(0, 10);
+
+    const perDay = w.hoursPerDay;
+    return {
+      target,
+      unit: 'person-hours',
+      ...rounded(total),
+      hoursPerDay: perDay,
+      days: rounded(total, perDay),
+      automatic: {
+        findings: automatic.findings, safeFixFindings: automatic.safeFixFindings, findingShare: share(automatic.safeFixFindings, automatic.findings),
+        affectedLines: automatic.affectedLines, safeFixLines: automatic.safeFixLines, lineShare: share(automatic.safeFixLines, automatic.affectedLines),
+      },
+      breakdown: { setup: round1(byPart.setup), files: round1(byPart.files), findings: round1(byPart.findings), kernels: round1(byPart.kernels) },
+      contributors,
+      files: [...this.files].sort(byPath),
+      kernels: [...this.kernels],
+      weights: { ...w },
+      overridden: overriddenKeys(w),
+      assumptions: [...ASSUMPTIONS],
+    };
   }
-  groups.set('file-overhead', { label: `per-file overhead (${filesWithFindings} file(s))`, why: `${filesWithFindings} file(s) with findings × file.overhead ${w['file.overhead']} h: includes and build entries` });
-  groups.set('kernel-build', { label: `kernel build set-up (${filesWithKernels} file(s))`, why: `${filesWithKernels} file(s) with kernels × file.kernelBuild ${w['file.kernelBuild']} h: bisheng/.asc compilation and --npu-arch build rules` });
-  groups.set('setup', { label: 'project set-up', why: `project.setup ${w['project.setup']} h: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review` });
-
-  const contributors = [...byGroup.entries()]
-    .filter(([, h]) => round1(h) > 0)
-    .map(([g, h]) => ({ label: groups.get(g)!.label, hours: round1(h), why: groups.get(g)!.why }))
-    .sort((a, b) => b.hours - a.hours || a.label.localeCompare(b.label))
-    .slice(0, 10);
-
-  const perDay = w.hoursPerDay;
-  return {
-    target,
-    unit: 'person-hours',
-    ...rounded(total),
-    hoursPerDay: perDay,
-    days: rounded(total, perDay),
-    automatic: {
-      findings: automatic.findings, safeFixFindings: automatic.safeFixFindings, findingShare: share(automatic.safeFixFindings, automatic.findings),
-      affectedLines: automatic.affectedLines, safeFixLines: automatic.safeFixLines, lineShare: share(automatic.safeFixLines, automatic.affectedLines),
-    },
-    breakdown: { setup: round1(byPart.setup), files: round1(byPart.files), findings: round1(byPart.findings), kernels: round1(byPart.kernels) },
-    contributors,
-    files: parts
-      .map((p) => ({ path: p.path, findings: p.findings, kernels: p.kernels, ...rounded(p.hours) }))
-      .sort(byPath),
-    kernels: parts.flatMap((p) => p.kernelEstimates),
-    weights: { ...w },
-    overridden: overriddenKeys(w),
-    assumptions: [...ASSUMPTIONS],
-  };
 }
 
 export function automaticShare(files: EffortFileInput[]): AutomaticShare {

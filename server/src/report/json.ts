@@ -4,8 +4,8 @@
  */
 import type { FileResult, ProjectAnalysis, SkippedFile, Summary, SummaryPart } from '../analysis/project';
 import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
-import { byPath, combineSummaries, summaryPart } from '../analysis/project';
-import { combineEffort, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
+import { byPath, summaryPart, SummaryTotals } from '../analysis/project';
+import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -271,15 +271,40 @@ export interface AssembledReport {
   report(): JsonReport;
 }
 
+/** A report's summary and estimate, added up from its files' parts in the report's order (by path). */
+export class ReportTotals {
+  private readonly summaries = new SummaryTotals();
+  private readonly effort: EffortTotals;
+
+  constructor(private readonly target: PortingTarget, weights?: EffortWeights) {
+    this.effort = new EffortTotals(weights);
+  }
+
+  add(part: FileReportPart): void {
+    this.summaries.add(part.summary);
+    this.effort.add(part.effort);
+  }
+
+  summary(skipped: number): JsonReport['summary'] {
+    return { ...this.summaries.summary(this.target, skipped), effort: this.effort.estimate(this.target) };
+  }
+}
+
+/**
+ * `totals`: the parts already added up, in the report's order (`ascendify report` adds each as soon as it
+ * is final, so the summary is not all left to the end); otherwise they are added up here.
+ */
 export function assembleReport(
-  fileParts: FileReportPart[], skippedFiles: SkippedFile[], target: PortingTarget, version: string, options: JsonReportOptions = {},
+  fileParts: FileReportPart[], skippedFiles: SkippedFile[], target: PortingTarget, version: string, options: JsonReportOptions & { totals?: ReportTotals } = {},
 ): AssembledReport {
   const parts = [...fileParts].sort(byPath);
   const skipped = [...skippedFiles].sort(byPath);
-  const summary = {
-    ...combineSummaries(parts.map((p) => p.summary), target, skipped.length),
-    effort: combineEffort(parts.map((p) => p.effort), target, options.weights),
-  };
+  let totals = options.totals;
+  if (!totals) {
+    totals = new ReportTotals(target, options.weights);
+    for (const p of parts) totals.add(p);
+  }
+  const summary = totals.summary(skipped.length);
   return {
     summary,
     skipped,

@@ -14,7 +14,7 @@ import type { EffortWeights } from '../effort';
 import type { ListedFile } from '../analysis/files';
 import { compiledGrammar, useCompiledGrammar, type CompiledGrammar } from '../analysis/parser';
 import { analyzeSourceFile, comparePaths, withoutDeclared, type ProjectOptions, type SkippedFile } from '../analysis/project';
-import { assembleReport, fileReportPart, type AssembledReport, type FileReportPart } from './json';
+import { assembleReport, fileReportPart, ReportTotals, type AssembledReport, type FileReportPart } from './json';
 
 export interface ReportOptions extends ProjectOptions {
   /** Worker threads (1 = analyse in this thread). */
@@ -141,12 +141,17 @@ export async function reportProject(listing: ListedFile[] | Promise<ListedFile[]
     const inOrder = reportOrder(files);
     // Parts go out in report order up to the first one missing or not final: a file with prefix-only
     // findings may be analysed again in the project pass below.
+    // The summary and estimate are added up as parts are released, in that order.
     let released = 0;
+    const totals = new ReportTotals(options.target, options.weights);
     const release = (all: boolean) => {
       for (; released < inOrder.length; released++) {
         const o = outcomes[inOrder[released]];
         if (!o || (!all && 'part' in o && o.prefixOnly.length)) break;
-        if ('part' in o) options.onPartInOrder?.(o.part);
+        if ('part' in o) {
+          totals.add(o.part);
+          options.onPartInOrder?.(o.part);
+        }
       }
     };
     let done = 0;
@@ -176,7 +181,7 @@ export async function reportProject(listing: ListedFile[] | Promise<ListedFile[]
       if ('part' in o) parts.push(o.part);
       else skipped.push(o.skipped);
     }
-    return assembleReport(parts, skipped, options.target, options.version, { weights: options.weights });
+    return assembleReport(parts, skipped, options.target, options.version, { weights: options.weights, totals });
   } finally {
     await pool?.stop();
   }

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_WEIGHTS, EffortConfigError, estimateFile, estimateKernels, estimateProject, loadEffortConfig, parseWeightFlags,
+  DEFAULT_WEIGHTS, EffortConfigError, EffortTotals, effortPart, estimateFile, estimateKernels, estimateProject, loadEffortConfig, parseWeightFlags,
   resolveWeights, WEIGHT_DOCS, type EffortFileInput, type EffortFindingInput, type EffortKernelInput,
 } from '../../../server/src/effort';
 import { analyze } from '../../helpers/analyze';
@@ -65,6 +65,19 @@ describe('effort model: findings, files, project', () => {
     // A line with one fixable and one unfixable finding is not automatic.
     const mixed = estimateProject([{ path: 'b.cu', findings: [finding('a', 'rename', 1, { fixable: true }), finding('b', 'manual', 1)], kernels: [] }], 'a2a3');
     expect(mixed.automatic).toMatchObject({ affectedLines: 1, safeFixLines: 0, lineShare: 0, findingShare: 0.5 });
+  });
+
+  it('adds up part by part: an estimate taken in between leaves the totals as they were', () => {
+    const totals = new EffortTotals();
+    totals.add(effortPart(file, 'a2a3'));
+    expect(totals.estimate('a2a3').expected).toBe(12.6);
+    expect(totals.estimate('a2a3').expected).toBe(12.6); // the set-up's 8 h counted once per estimate, not again
+    // A second file: its overhead 0.5 plus one rename 0.05, so 12.5625 + 0.55 = 13.1125.
+    totals.add(effortPart({ path: 'b.cu', findings: [finding('cudaFree', 'rename', 1)], kernels: [] }, 'a2a3'));
+    const both = totals.estimate('a2a3');
+    expect(both.expected).toBe(13.1);
+    expect(both.files.map((f) => f.path)).toEqual(['a.cu', 'b.cu']);
+    expect(both.breakdown).toEqual({ setup: 8, files: 1, findings: 4.1, kernels: 0 });
   });
 
   it('costs nothing for a project without findings', () => {

@@ -18,6 +18,7 @@ const target = path.join(dir, 'report.json');
 const tmp = `${target}.test.tmp`;
 
 afterEach(() => {
+  vi.mocked(fs.writev).mockClear();
   vi.mocked(fs.writev).mockImplementation(real.writev as never);
   fs.rmSync(tmp, { force: true });
 });
@@ -35,6 +36,27 @@ describe('a file written while it is being made (StreamedReplacement)', () => {
     const expected = `{"files":[${Array.from({ length: 500 }, (_, i) => `{"n":${i}}`).join(',')}]}`;
     expect(fs.readFileSync(target, 'utf8')).toBe(expected);
     expect(fs.existsSync(tmp)).toBe(false);
+  });
+
+  it('gathers small pieces into batches of batchBytes, one writev each, in order', async () => {
+    const file = new StreamedReplacement(tmp, target, 0o666, 1000);
+    // 300 pieces of 10 bytes: three batches of 1,000 bytes, written as they fill up (before finish).
+    for (let i = 0; i < 300; i++) file.write(`piece${String(i).padStart(5, '0')}`);
+    expect(fs.writev).toHaveBeenCalledTimes(3);
+    file.write('tail');
+    expect(fs.writev).toHaveBeenCalledTimes(3);
+    await file.finish();
+    expect(fs.writev).toHaveBeenCalledTimes(4);
+    expect(fs.readFileSync(target, 'utf8')).toBe(`${Array.from({ length: 300 }, (_, i) => `piece${String(i).padStart(5, '0')}`).join('')}tail`);
+  });
+
+  it('writes a batch when it holds 1,024 pieces (the most one writev takes), whatever their size', async () => {
+    const file = new StreamedReplacement(tmp, target);
+    for (let i = 0; i < 1024; i++) file.write('x');
+    expect(fs.writev).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(fs.writev).mock.calls[0][1]).toHaveLength(1024);
+    await file.finish();
+    expect(fs.readFileSync(target, 'utf8')).toBe('x'.repeat(1024));
   });
 
   it('abort leaves the old file and no temp file', async () => {
@@ -62,7 +84,7 @@ describe('a file written while it is being made (StreamedReplacement)', () => {
       }
       real.writev(fd, buffers, position, callback);
     }) as never);
-    const file = new StreamedReplacement(tmp, target);
+    const file = new StreamedReplacement(tmp, target, 0o666, 0); // no batching: a write per call
     file.write('one');
     file.write('two');
     file.write('three');
@@ -78,7 +100,7 @@ describe('a file written while it is being made (StreamedReplacement)', () => {
       real.writev(fd, first ? [Buffer.concat(buffers).subarray(0, 3)] : buffers, position, callback);
       first = false;
     }) as never);
-    const file = new StreamedReplacement(tmp, target);
+    const file = new StreamedReplacement(tmp, target, 0o666, 0);
     file.write('abc', 'def');
     file.write('ghi');
     await file.finish();
