@@ -9,8 +9,8 @@ import pkg from '../../package.json';
 import { KnowledgeError } from './knowledge';
 import { findRuleFile, knowledgeWithRules } from './knowledge/rules';
 import { listSourceFiles, DEFAULT_EXTENSIONS, type ListedFile } from './analysis/files';
-import { reportProject, type ReportOptions } from './report/project-report';
-import { jsonReportStream, type AssembledReport } from './report/json';
+import { reportProject, streamReportProject, type ReportOptions } from './report/project-report';
+import { jsonReportStream, type ReportFigures } from './report/json';
 import { renderReport } from './report/render';
 import { progressBar } from './report/progress';
 import { readJsonReport, mergeReports } from './report/merge';
@@ -74,7 +74,7 @@ const outputError = (output: string, e: unknown) => new UsageError(`cannot write
  * `report --format json --output FILE`: the JSON is written while the files are analysed, each file's part
  * as soon as it is final (in report order), so writing 100+ MB does not wait for the end of the scan.
  */
-async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOptions, output: string): Promise<AssembledReport> {
+async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOptions, output: string): Promise<ReportFigures> {
   const { tmp, target } = outputPaths(output);
   let file: StreamedReplacement;
   try {
@@ -82,21 +82,21 @@ async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOp
   } catch (e) {
     throw outputError(output, e);
   }
-  let assembled: AssembledReport;
+  let figures: ReportFigures;
   try {
     const stream = jsonReportStream((...pieces) => file.write(...pieces), options.version);
-    assembled = await reportProject(listed, { ...options, onPartInOrder: (part) => stream.file(part) });
-    stream.end(assembled.skipped, assembled.summary);
+    figures = await streamReportProject(listed, options, (part) => stream.file(part));
+    stream.end(figures.skipped, figures.summary);
   } catch (e) {
-    await file.abort();
+    file.abort();
     throw e;
   }
   try {
-    await file.finish();
+    file.finish();
   } catch (e) {
     throw outputError(output, e);
   }
-  return assembled;
+  return figures;
 }
 
 /** The options `report` and `fix` share: which files, which target, which rules. */
@@ -163,12 +163,16 @@ export function buildProgram(): Command {
         kb, target, maxFileBytes: maxMb * 1024 * 1024, jobs, auto: command.getOptionValueSource('jobs') === 'default',
         weights, version: VERSION, onFile: (done, total, file) => progress.update(done, total, file),
       };
-      const streamed = opts.format === 'json' && opts.output;
-      const assembled = await (streamed ? streamJsonReport(listed, options, opts.output) : reportProject(listed, options)).finally(() => progress.stop());
-      // JSON goes out as the pieces the files' parts already are; other formats render the report object.
-      if (!streamed) writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode }), opts.output);
-      for (const s of assembled.skipped) process.stderr.write(`ascendify: skipped ${s.path}: ${s.reason}\n`);
-      checkGate(assembled, failOn);
+      let figures: ReportFigures;
+      if (opts.format === 'json' && opts.output) figures = await streamJsonReport(listed, options, opts.output).finally(() => progress.stop());
+      else {
+        const assembled = await reportProject(listed, options).finally(() => progress.stop());
+        // JSON goes out as the pieces the files' parts already are; other formats render the report object.
+        writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode }), opts.output);
+        figures = assembled;
+      }
+      for (const s of figures.skipped) process.stderr.write(`ascendify: skipped ${s.path}: ${s.reason}\n`);
+      checkGate(figures, failOn);
     });
 
   const merge = program

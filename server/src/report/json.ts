@@ -261,10 +261,14 @@ function makeTemplate(f: Finding): Template {
   return [bytesOf(`{"symbol":${asciiJson(f.symbol)},"line":`), bytesOf(`,${fields.slice(1, -1)}`)];
 }
 
-/** A whole report assembled from its files' parts: JSON text in pieces, or the report object. */
-export interface AssembledReport {
+/** What a report says besides its files' entries. */
+export interface ReportFigures {
   summary: JsonReport['summary'];
   skipped: JsonReport['skipped'];
+}
+
+/** A whole report assembled from its files' parts: JSON text in pieces, or the report object. */
+export interface AssembledReport extends ReportFigures {
   /** The JSON report as consecutive pieces (a large report is written without joining them). */
   jsonChunks(): Array<string | Uint8Array>;
   /** The report as an object (parses each file's JSON text). */
@@ -290,6 +294,12 @@ export class ReportTotals {
   }
 }
 
+/** The summary of the parts added up in `totals`, and the skipped files in the report's order. */
+export function reportFigures(skippedFiles: SkippedFile[], totals: ReportTotals): ReportFigures {
+  const skipped = [...skippedFiles].sort(byPath);
+  return { skipped, summary: totals.summary(skipped.length) };
+}
+
 /**
  * `totals`: the parts already added up, in the report's order (`ascendify report` adds each as soon as it
  * is final, so the summary is not all left to the end); otherwise they are added up here.
@@ -298,13 +308,12 @@ export function assembleReport(
   fileParts: FileReportPart[], skippedFiles: SkippedFile[], target: PortingTarget, version: string, options: JsonReportOptions & { totals?: ReportTotals } = {},
 ): AssembledReport {
   const parts = [...fileParts].sort(byPath);
-  const skipped = [...skippedFiles].sort(byPath);
   let totals = options.totals;
   if (!totals) {
     totals = new ReportTotals(target, options.weights);
     for (const p of parts) totals.add(p);
   }
-  const summary = totals.summary(skipped.length);
+  const { summary, skipped } = reportFigures(skippedFiles, totals);
   return {
     summary,
     skipped,

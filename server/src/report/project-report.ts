@@ -14,7 +14,7 @@ import type { EffortWeights } from '../effort';
 import type { ListedFile } from '../analysis/files';
 import { compiledGrammar, useCompiledGrammar, type CompiledGrammar } from '../analysis/parser';
 import { analyzeSourceFile, comparePaths, withoutDeclared, type ProjectOptions, type SkippedFile } from '../analysis/project';
-import { assembleReport, fileReportPart, ReportTotals, type AssembledReport, type FileReportPart } from './json';
+import { assembleReport, fileReportPart, reportFigures, ReportTotals, type AssembledReport, type FileReportPart, type ReportFigures } from './json';
 
 export interface ReportOptions extends ProjectOptions {
   /** Worker threads (1 = analyse in this thread). */
@@ -25,11 +25,6 @@ export interface ReportOptions extends ProjectOptions {
   workerScript?: string;
   weights?: EffortWeights;
   version: string;
-  /**
-   * Each file's part in the report's order (by path), passed as soon as it is final and every one before
-   * reportProject resolves: `--output` writes the JSON while the analysis goes on.
-   */
-  onPartInOrder?: (part: FileReportPart) => void;
 }
 
 /** What the main thread sends to a worker at start (workerData). */
@@ -105,8 +100,11 @@ export async function reportSourceFile(
   };
 }
 
-/** Runs `requests` (in this thread, or spread over the pool), returning outcomes in request order; `onDone` gets the file's index. */
-type Runner = (requests: WorkerRequest[], onDone: (index: number, outcome: FileReportOutcome) => void) => Promise<FileReportOutcome[]>;
+/**
+ * Runs `requests` (in this thread, or spread over the pool); `onDone` gets each file's index and outcome,
+ * which the pool does not keep (a report hands its parts on and drops them).
+ */
+type Runner = (requests: WorkerRequest[], onDone: (index: number, outcome: FileReportOutcome) => void) => Promise<void>;
 
 /**
  * Files at least this big are analysed first, largest first, so that no thread is left with one at the
@@ -126,10 +124,34 @@ function dispatchOrder(inOrder: number[], sizes: number[]): number[] {
 }
 
 /**
- * `listing` may still be under way: with a set number of jobs the workers start at once, loading their
- * code and the parser while this thread lists the files (`auto` needs the files' sizes first).
+ * Every file analysed and reported: the report, put together. `listing` may still be under way: with a
+ * set number of jobs the workers start at once, loading their code and the parser while this thread lists
+ * the files (`auto` needs the files' sizes first).
  */
 export async function reportProject(listing: ListedFile[] | Promise<ListedFile[]>, options: ReportOptions): Promise<AssembledReport> {
+  const parts: FileReportPart[] = [];
+  const { skipped, totals } = await runReport(listing, options, (part) => parts.push(part));
+  return assembleReport(parts, skipped, options.target, options.version, { weights: options.weights, totals });
+}
+
+/**
+ * The same, with each file's part handed to `onPartInOrder` in the report's order (by path) as soon as it
+ * is final, and not kept: `--output` writes the JSON while the analysis goes on, and memory does not grow
+ * with the report. Resolves to the summary and the skipped files once every part has been handed on.
+ */
+export async function streamReportProject(
+  listing: ListedFile[] | Promise<ListedFile[]>, options: ReportOptions, onPartInOrder: (part: FileReportPart) => void,
+): Promise<ReportFigures> {
+  const { skipped, totals } = await runReport(listing, options, onPartInOrder);
+  return reportFigures(skipped, totals);
+}
+
+/** A part that was handed on (its slot no longer holds it). */
+const HANDED_ON = Symbol('handed on');
+
+async function runReport(
+  listing: ListedFile[] | Promise<ListedFile[]>, options: ReportOptions, onPartInOrder: (part: FileReportPart) => void,
+): Promise<{ skipped: SkippedFile[]; totals: ReportTotals }> {
   const ceiling = Math.max(1, Math.floor(options.jobs));
   let pool = options.auto ? undefined : startPool(ceiling, options);
   try {
@@ -137,51 +159,46 @@ export async function reportProject(listing: ListedFile[] | Promise<ListedFile[]
     const sizes = fileSizes(files);
     pool ??= startPool(Math.max(1, Math.min(autoJobs(sizes, ceiling), files.length)), options);
     pool.limit(files.length);
-    const outcomes: FileReportOutcome[] = new Array(files.length);
+    const outcomes: Array<FileReportOutcome | typeof HANDED_ON> = new Array(files.length);
     const inOrder = reportOrder(files);
+    // Names files declare, for the project pass below (taken as outcomes come, since parts are handed on).
+    const declared = new Set<string>();
     // Parts go out in report order up to the first one missing or not final: a file with prefix-only
-    // findings may be analysed again in the project pass below.
-    // The summary and estimate are added up as parts are released, in that order.
-    let released = 0;
+    // findings may be analysed again in the project pass below. The summary and estimate are added up in
+    // the same order as they go.
     const totals = new ReportTotals(options.target, options.weights);
+    let released = 0;
     const release = (all: boolean) => {
       for (; released < inOrder.length; released++) {
-        const o = outcomes[inOrder[released]];
-        if (!o || (!all && 'part' in o && o.prefixOnly.length)) break;
-        if ('part' in o) {
-          totals.add(o.part);
-          options.onPartInOrder?.(o.part);
-        }
+        const index = inOrder[released];
+        const o = outcomes[index];
+        if (!o || o === HANDED_ON || (!all && 'part' in o && o.prefixOnly.length)) break;
+        if (!('part' in o)) continue;
+        totals.add(o.part);
+        onPartInOrder(o.part);
+        outcomes[index] = HANDED_ON;
       }
     };
     let done = 0;
     const requests = dispatchOrder(inOrder, sizes).map((index) => ({ index, file: files[index], bytes: sizes[index] }));
     await pool.run(requests, (index, outcome) => {
       outcomes[index] = outcome;
+      if ('part' in outcome) for (const d of outcome.declared) declared.add(d);
       options.onFile?.(++done, files.length, files[index].display);
       release(false);
     });
     // The project-level pass: a name one file declares (`int cudaCheck(int)` in a header) is a user name in
     // every file. Only files with prefix-only findings of such names are analysed again, without them.
-    const declared = new Set<string>();
-    for (const o of outcomes) if ('part' in o) for (const d of o.declared) declared.add(d);
     const again: WorkerRequest[] = [];
     outcomes.forEach((o, index) => {
-      const drop = 'part' in o ? o.prefixOnly.filter((s) => declared.has(s)) : [];
+      const drop = o !== HANDED_ON && 'part' in o ? o.prefixOnly.filter((s) => declared.has(s)) : [];
       if (drop.length) again.push({ index, file: files[index], bytes: sizes[index], declaredElsewhere: drop });
     });
-    if (again.length) {
-      const redone = await pool.run(again, () => undefined);
-      again.forEach((r, i) => (outcomes[r.index] = redone[i]));
-    }
+    if (again.length) await pool.run(again, (index, outcome) => (outcomes[index] = outcome));
     release(true);
-    const parts: FileReportPart[] = [];
     const skipped: SkippedFile[] = [];
-    for (const o of outcomes) {
-      if ('part' in o) parts.push(o.part);
-      else skipped.push(o.skipped);
-    }
-    return assembleReport(parts, skipped, options.target, options.version, { weights: options.weights, totals });
+    for (const o of outcomes) if (o !== HANDED_ON && 'skipped' in o) skipped.push(o.skipped);
+    return { skipped, totals };
   } finally {
     await pool?.stop();
   }
@@ -209,7 +226,7 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; limit: 
     : undefined;
   if (init) useCompiledGrammar(init.grammar);
   // The round in progress (the pool runs one at a time); a worker that fails ends it, and every later one.
-  let round: { requests: WorkerRequest[]; outcomes: FileReportOutcome[]; next: number; done: number; onDone: Parameters<Runner>[1]; resolve: (o: FileReportOutcome[]) => void; reject: (e: Error) => void } | undefined;
+  let round: { requests: WorkerRequest[]; next: number; done: number; onDone: Parameters<Runner>[1]; resolve: () => void; reject: (e: Error) => void } | undefined;
   let failure: Error | undefined;
   let stopping = false;
   // Each worker is sent files ahead: at least IN_FLIGHT, and at least twice the size of the file this
@@ -240,10 +257,9 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; limit: 
   };
   const complete = (index: number, outcome: FileReportOutcome) => {
     if (!round) return;
-    round.outcomes[index] = outcome;
     round.onDone(round.requests[index].index, outcome);
     if (++round.done === round.requests.length) {
-      round.resolve(round.outcomes);
+      round.resolve();
       round = undefined;
     }
   };
@@ -286,8 +302,8 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; limit: 
   };
   const run: Runner = (requests, onDone) => new Promise((resolve, reject) => {
     if (failure) return reject(failure);
-    if (requests.length === 0) return resolve([]);
-    round = { requests, outcomes: new Array(requests.length), next: 0, done: 0, onDone, resolve, reject };
+    if (requests.length === 0) return resolve();
+    round = { requests, next: 0, done: 0, onDone, resolve, reject };
     wantedBytes = 0;
     undispatchedBytes = requests.reduce((n, r) => n + r.bytes, 0);
     for (const w of workers) feed(w);

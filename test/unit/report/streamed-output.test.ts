@@ -4,27 +4,27 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StreamedReplacement } from '../../../server/src/atomic';
 
-// fs.writev made replaceable by the tests below (a failed or short write cannot be caused on demand).
-const real = vi.hoisted(() => ({ writev: undefined as unknown as typeof import('node:fs').writev }));
+// fs.writevSync made replaceable by the tests below (a failed or short write cannot be caused on demand).
+const real = vi.hoisted(() => ({ writevSync: undefined as unknown as typeof import('node:fs').writevSync }));
 vi.mock('node:fs', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:fs')>();
-  real.writev = actual.writev;
-  return { ...actual, writev: vi.fn(actual.writev) };
+  real.writevSync = actual.writevSync;
+  return { ...actual, writevSync: vi.fn(actual.writevSync) };
 });
-type WritevCallback = (e: NodeJS.ErrnoException | null, written: number) => void;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-streamed-'));
 const target = path.join(dir, 'report.json');
 const tmp = `${target}.test.tmp`;
+const writes = () => vi.mocked(fs.writevSync).mock.calls;
 
 afterEach(() => {
-  vi.mocked(fs.writev).mockClear();
-  vi.mocked(fs.writev).mockImplementation(real.writev as never);
+  vi.mocked(fs.writevSync).mockClear();
+  vi.mocked(fs.writevSync).mockImplementation(real.writevSync as never);
   fs.rmSync(tmp, { force: true });
 });
 
 describe('a file written while it is being made (StreamedReplacement)', () => {
-  it('puts the pieces in order in place only on finish; until then the old file stays', async () => {
+  it('puts the pieces in order in place only on finish; until then the old file stays', () => {
     fs.writeFileSync(target, 'old report');
     const file = new StreamedReplacement(tmp, target);
     file.write('{"files":[');
@@ -32,38 +32,40 @@ describe('a file written while it is being made (StreamedReplacement)', () => {
     file.write('', new Uint8Array(0));
     file.write(']}');
     expect(fs.readFileSync(target, 'utf8')).toBe('old report');
-    await file.finish();
+    file.finish();
     const expected = `{"files":[${Array.from({ length: 500 }, (_, i) => `{"n":${i}}`).join(',')}]}`;
     expect(fs.readFileSync(target, 'utf8')).toBe(expected);
     expect(fs.existsSync(tmp)).toBe(false);
   });
 
-  it('gathers small pieces into batches of batchBytes, one writev each, in order', async () => {
+  it('gathers small pieces into batches of batchBytes, one writev each, written as they fill up', () => {
     const file = new StreamedReplacement(tmp, target, 0o666, 1000);
-    // 300 pieces of 10 bytes: three batches of 1,000 bytes, written as they fill up (before finish).
+    // 300 pieces of 10 bytes: three batches of 1,000 bytes.
     for (let i = 0; i < 300; i++) file.write(`piece${String(i).padStart(5, '0')}`);
-    expect(fs.writev).toHaveBeenCalledTimes(3);
+    expect(writes()).toHaveLength(3);
+    expect(fs.statSync(tmp).size).toBe(3000);
     file.write('tail');
-    expect(fs.writev).toHaveBeenCalledTimes(3);
-    await file.finish();
-    expect(fs.writev).toHaveBeenCalledTimes(4);
+    expect(writes()).toHaveLength(3);
+    file.finish();
+    expect(writes()).toHaveLength(4);
     expect(fs.readFileSync(target, 'utf8')).toBe(`${Array.from({ length: 300 }, (_, i) => `piece${String(i).padStart(5, '0')}`).join('')}tail`);
   });
 
-  it('writes a batch when it holds 1,024 pieces (the most one writev takes), whatever their size', async () => {
+  it('writes a batch when it holds 1,024 pieces (the most one writev takes), whatever their size', () => {
     const file = new StreamedReplacement(tmp, target);
     for (let i = 0; i < 1024; i++) file.write('x');
-    expect(fs.writev).toHaveBeenCalledTimes(1);
-    expect(vi.mocked(fs.writev).mock.calls[0][1]).toHaveLength(1024);
-    await file.finish();
+    expect(writes()).toHaveLength(1);
+    expect(writes()[0][1]).toHaveLength(1024);
+    file.finish();
     expect(fs.readFileSync(target, 'utf8')).toBe('x'.repeat(1024));
   });
 
-  it('abort leaves the old file and no temp file', async () => {
+  it('abort leaves the old file and no temp file, and writes nothing more', () => {
     fs.writeFileSync(target, 'old report');
     const file = new StreamedReplacement(tmp, target);
     file.write('half a report');
-    await file.abort();
+    file.abort();
+    expect(writes()).toHaveLength(0);
     expect(fs.readFileSync(target, 'utf8')).toBe('old report');
     expect(fs.existsSync(tmp)).toBe(false);
   });
@@ -74,36 +76,31 @@ describe('a file written while it is being made (StreamedReplacement)', () => {
     expect(fs.readFileSync(tmp, 'utf8')).toBe('planted');
   });
 
-  it('a failed write fails finish, removes the temp file and keeps the old file', async () => {
+  it('a failed write is kept for finish, which removes the temp file and keeps the old file', () => {
     fs.writeFileSync(target, 'old report');
-    let calls = 0;
-    vi.mocked(fs.writev).mockImplementation(((fd: number, buffers: Uint8Array[], position: number, callback: WritevCallback) => {
-      if (++calls === 2) {
-        setImmediate(() => callback(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }), 0));
-        return;
-      }
-      real.writev(fd, buffers, position, callback);
+    vi.mocked(fs.writevSync).mockImplementation(((fd: number, buffers: Uint8Array[]) => {
+      if (writes().length === 2) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      return real.writevSync(fd, buffers);
     }) as never);
     const file = new StreamedReplacement(tmp, target, 0o666, 0); // no batching: a write per call
     file.write('one');
-    file.write('two');
-    file.write('three');
-    await expect(file.finish()).rejects.toThrow('no space left on device');
+    file.write('two'); // fails; the caller goes on
+    file.write('three'); // not written after a failure
+    expect(writes()).toHaveLength(2);
+    expect(() => file.finish()).toThrow('no space left on device');
     expect(fs.readFileSync(target, 'utf8')).toBe('old report');
     expect(fs.existsSync(tmp)).toBe(false);
   });
 
-  it('a short write goes on from where it stopped', async () => {
-    let first = true;
-    vi.mocked(fs.writev).mockImplementation(((fd: number, buffers: Uint8Array[], position: number, callback: WritevCallback) => {
-      // The first call writes only the first 3 bytes of what it was given.
-      real.writev(fd, first ? [Buffer.concat(buffers).subarray(0, 3)] : buffers, position, callback);
-      first = false;
+  it('a short write goes on from where it stopped', () => {
+    vi.mocked(fs.writevSync).mockImplementation(((fd: number, buffers: Uint8Array[]) => {
+      // Each call writes only the first 3 bytes of what it was given.
+      return real.writevSync(fd, [Buffer.concat(buffers).subarray(0, 3)]);
     }) as never);
     const file = new StreamedReplacement(tmp, target, 0o666, 0);
     file.write('abc', 'def');
     file.write('ghi');
-    await file.finish();
+    file.finish();
     expect(fs.readFileSync(target, 'utf8')).toBe('abcdefghi');
   });
 });
