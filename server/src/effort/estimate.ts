@@ -292,14 +292,12 @@ interface Group {
   why: string;
 }
 
-/** How often a symbol occurs outside kernels, and what its findings weigh (for the contributors list). */
-interface SymbolStats {
-  n: number;
-  fixable: number;
-  kind: string;
-  factorKey?: string;
-  factor: number;
-}
+/**
+ * Findings outside kernels of one symbol, in one file or summed over files: [symbol, occurrences, with a
+ * safe fix, kind, category factor key (absent: none), factor, expected hours]. A tuple, as thousands of
+ * these go from `--jobs` workers to the main thread.
+ */
+type SymbolStats = [symbol: string, n: number, fixable: number, kind: string, factorKey: string | undefined, factor: number, hours: number];
 
 /**
  * One file's share of a project estimate: everything the project total needs from the file, summed where
@@ -313,11 +311,13 @@ export interface EffortPart {
   hours: HourSums;
   /** Expected hours by part of the model. */
   byPart: { files: number; findings: number; kernels: number };
-  /** Expected hours by contributor group (`file-overhead`, `kernel:…`, `symbol:…`), in first-seen order. */
-  byGroup: Array<[string, number]>;
-  kernelGroups: Array<[string, Group]>;
-  symbols: Array<[string, SymbolStats]>;
+  /** Expected hours of the per-file contributor groups it counts (`file-overhead`, `kernel-build`). */
+  fileGroups: Array<[string, number]>;
   kernelEstimates: KernelEstimate[];
+  /** Each kernel's expected hours, unrounded (its contributor group), in kernelEstimates' order. */
+  kernelHours: number[];
+  /** By symbol, in first-seen order. */
+  symbols: SymbolStats[];
   automatic: Omit<AutomaticShare, 'findingShare' | 'lineShare'>;
 }
 
@@ -325,43 +325,40 @@ export interface EffortPart {
 export function effortPart(file: EffortFileInput, target: PortingTarget, w: EffortWeights = DEFAULT_WEIGHTS): EffortPart {
   const hours = noHours();
   const byPart = { files: 0, findings: 0, kernels: 0 };
-  const byGroup = new Map<string, number>();
-  const add = (h: number, cls: UncertaintyClass, part: keyof typeof byPart, group: string) => {
-    addHours(hours, h, cls, w);
-    byPart[part] += h;
-    byGroup.set(group, (byGroup.get(group) ?? 0) + h);
-  };
-  if (file.findings.length) add(w['file.overhead'], 'mechanical', 'files', 'file-overhead');
-  if (file.kernels.length) add(w['file.kernelBuild'], 'redesign', 'files', 'kernel-build');
+  const fileGroups: Array<[string, number]> = [];
+  if (file.findings.length) fileGroups.push(['file-overhead', w['file.overhead']]);
+  if (file.kernels.length) fileGroups.push(['kernel-build', w['file.kernelBuild']]);
+  for (const [group, h] of fileGroups) {
+    addHours(hours, h, group === 'kernel-build' ? 'redesign' : 'mechanical', w);
+    byPart.files += h;
+  }
   const { inside, outside } = splitByKernel(file);
   const kernelEstimates: KernelEstimate[] = [];
-  const kernelGroups: Array<[string, Group]> = [];
+  const kernelHours: number[] = [];
   file.kernels.forEach((k, i) => {
-    const { estimate: est, hours: h } = kernelEstimate(file.path, k, inside[i], target, w);
-    kernelEstimates.push(est);
-    const group = `kernel:${file.path}:${k.line}:${k.name}`;
-    add(h, 'redesign', 'kernels', group);
-    kernelGroups.push([group, { label: `kernel ${k.name} (${file.path}:${k.line})`, why: est.why }]);
+    const { estimate, hours: h } = kernelEstimate(file.path, k, inside[i], target, w);
+    kernelEstimates.push(estimate);
+    kernelHours.push(h);
+    addHours(hours, h, 'redesign', w);
+    byPart.kernels += h;
   });
   // Findings outside kernels, by symbol: the hot loop of a large report (one pass, no object per finding).
-  const symbols = new Map<string, SymbolStats & { hours: number }>();
+  const symbols = new Map<string, SymbolStats>();
   for (const f of outside) {
     const { factor, key } = categoryFactor(w, f.library, f.category);
     const h = findingHours(f, w, factor);
     let s = symbols.get(f.symbol);
-    if (!s) symbols.set(f.symbol, (s = { n: 0, fixable: 0, kind: f.kind, factorKey: key, factor, hours: 0 }));
+    if (!s) symbols.set(f.symbol, (s = [f.symbol, 0, 0, f.kind, key, factor, 0]));
     addHours(hours, h, f.kind === 'rename' || f.kind === 'rewrite' ? 'mechanical' : 'redesign', w);
     byPart.findings += h;
-    s.hours += h;
-    s.n++;
-    if (f.fixable) s.fixable++;
+    s[6] += h;
+    s[1]++;
+    if (f.fixable) s[2]++;
   }
-  // Symbol groups come after the file's and kernels' groups, in first-seen order, as `add` would give.
-  for (const [symbol, s] of symbols) byGroup.set(`symbol:${symbol}`, s.hours);
   const { findingShare: _f, lineShare: _l, ...automatic } = automaticShare([file]);
   return {
     path: file.path, findings: file.findings.length, kernels: file.kernels.length, hours, byPart,
-    byGroup: [...byGroup], kernelGroups, symbols: [...symbols].map(([symbol, { hours: _h, ...stats }]) => [symbol, stats]), kernelEstimates, automatic,
+    fileGroups, kernelEstimates, kernelHours, symbols: [...symbols.values()], automatic,
   };
 }
 
@@ -377,6 +374,15 @@ export function combineEffort(parts: EffortPart[], target: PortingTarget, weight
   return totals.estimate(target);
 }
 
+/** How many contributors an estimate lists. */
+const CONTRIBUTORS = 10;
+
+/** A contributor group with its unrounded hours. */
+type Contributor = Group & { h: number };
+
+/** The contributors' order: most hours (as shown, to 0.1 h) first, then by label. */
+const byContribution = (a: Contributor, b: Contributor) => round1(b.h) - round1(a.h) || a.label.localeCompare(b.label);
+
 /**
  * The estimate added up part by part, in file order (hours are floating-point sums, so the order is part
  * of the result): a report adds each file's part as soon as it is final.
@@ -384,9 +390,14 @@ export function combineEffort(parts: EffortPart[], target: PortingTarget, weight
 export class EffortTotals {
   private readonly total = noHours();
   private readonly byPart = { setup: 0, files: 0, findings: 0, kernels: 0 };
-  private readonly byGroup = new Map<string, number>();
-  private readonly groups = new Map<string, Group>();
+  /** The per-file groups' hours (`file-overhead`, `kernel-build`). */
+  private readonly fileGroups = new Map<string, number>();
   private readonly symbolStats = new Map<string, SymbolStats>();
+  /**
+   * The kernel groups that can be contributors: each kernel is its own group (never summed across files),
+   * so only the CONTRIBUTORS biggest so far can be among the project's, and no more are kept.
+   */
+  private topKernels: Contributor[] = [];
   private readonly automatic = { findings: 0, safeFixFindings: 0, affectedLines: 0, safeFixLines: 0 };
   private filesWithFindings = 0;
   private filesWithKernels = 0;
@@ -396,21 +407,22 @@ export class EffortTotals {
   constructor(private readonly weights: EffortWeights = DEFAULT_WEIGHTS) {}
 
   add(part: EffortPart): void {
-    const { total, byPart, byGroup, groups, symbolStats, automatic } = this;
+    const { total, byPart, fileGroups, symbolStats, automatic } = this;
     total.low += part.hours.low;
     total.expected += part.hours.expected;
     total.high += part.hours.high;
     byPart.files += part.byPart.files;
     byPart.findings += part.byPart.findings;
     byPart.kernels += part.byPart.kernels;
-    for (const [g, h] of part.byGroup) byGroup.set(g, (byGroup.get(g) ?? 0) + h);
-    for (const [g, group] of part.kernelGroups) groups.set(g, group);
-    for (const [symbol, s] of part.symbols) {
-      const seen = symbolStats.get(symbol);
-      if (!seen) symbolStats.set(symbol, { ...s });
+    for (const [g, h] of part.fileGroups) fileGroups.set(g, (fileGroups.get(g) ?? 0) + h);
+    this.addKernelGroups(part);
+    for (const s of part.symbols) {
+      const seen = symbolStats.get(s[0]);
+      if (!seen) symbolStats.set(s[0], [...s]);
       else {
-        seen.n += s.n;
-        seen.fixable += s.fixable;
+        seen[1] += s[1];
+        seen[2] += s[2];
+        seen[6] += s[6];
       }
     }
     for (const key of Object.keys(automatic) as Array<keyof typeof automatic>) automatic[key] += part.automatic[key];
@@ -420,34 +432,55 @@ export class EffortTotals {
     for (const k of part.kernelEstimates) this.kernels.push(k);
   }
 
+  private addKernelGroups(part: EffortPart): void {
+    // A kernel's group is its file, line and name: two kernels with all three the same (from one macro) are one.
+    const own = new Map<string, { h: number; k: KernelEstimate }>();
+    part.kernelEstimates.forEach((k, i) => {
+      const key = `${k.line}:${k.name}`;
+      const g = own.get(key);
+      if (g) {
+        g.h += part.kernelHours[i];
+        g.k = k;
+      } else own.set(key, { h: part.kernelHours[i], k });
+    });
+    const smallest = this.topKernels.length === CONTRIBUTORS ? this.topKernels[CONTRIBUTORS - 1] : undefined;
+    let changed = false;
+    for (const { h, k } of own.values()) {
+      if (smallest && round1(h) < round1(smallest.h)) continue;
+      this.topKernels.push({ label: `kernel ${k.name} (${part.path}:${k.line})`, why: k.why, h });
+      changed = true;
+    }
+    if (changed) this.topKernels = this.topKernels.sort(byContribution).slice(0, CONTRIBUTORS);
+  }
+
   /** The estimate of the parts added so far, with the project set-up. */
   estimate(target: PortingTarget): EffortEstimate {
-    const { weights: w, symbolStats, automatic, filesWithFindings, filesWithKernels } = this;
-    // Copies: the set-up and the symbols' groups are added for this estimate only.
+    const { weights: w, automatic, filesWithFindings, filesWithKernels } = this;
+    // Copies: the set-up is added for this estimate only.
     const total = { ...this.total };
     const byPart = { ...this.byPart };
-    const byGroup = new Map(this.byGroup);
-    const groups = new Map(this.groups);
-    if (automatic.findings > 0) {
+    const hasSetup = automatic.findings > 0;
+    if (hasSetup) {
       addHours(total, w['project.setup'], 'redesign', w);
       byPart.setup += w['project.setup'];
-      byGroup.set('setup', w['project.setup']);
     }
 
-    for (const [symbol, s] of symbolStats) {
-      const factor = s.factorKey ? ` × ${s.factorKey} ${s.factor}` : '';
-      const fix = s.fixable ? `; ${s.fixable} with a safe fix × ${w['finding.autoFixFactor']}` : '';
-      groups.set(`symbol:${symbol}`, { label: `${symbol} ×${s.n}`, why: `${s.n} ${s.kind} occurrence(s) × finding.${s.kind} ${w[`finding.${s.kind}`] ?? w['finding.unmapped']} h${factor}${fix}` });
+    const candidates: Contributor[] = [...this.topKernels];
+    for (const [symbol, n, fixable, kind, factorKey, factorValue, h] of this.symbolStats.values()) {
+      const factor = factorKey ? ` × ${factorKey} ${factorValue}` : '';
+      const fix = fixable ? `; ${fixable} with a safe fix × ${w['finding.autoFixFactor']}` : '';
+      candidates.push({ label: `${symbol} ×${n}`, why: `${n} ${kind} occurrence(s) × finding.${kind} ${w[`finding.${kind}`] ?? w['finding.unmapped']} h${factor}${fix}`, h });
     }
-    groups.set('file-overhead', { label: `per-file overhead (${filesWithFindings} file(s))`, why: `${filesWithFindings} file(s) with findings × file.overhead ${w['file.overhead']} h: includes and build entries` });
-    groups.set('kernel-build', { label: `kernel build set-up (${filesWithKernels} file(s))`, why: `${filesWithKernels} file(s) with kernels × file.kernelBuild ${w['file.kernelBuild']} h: bisheng/.asc compilation and --npu-arch build rules` });
-    groups.set('setup', { label: 'project set-up', why: `project.setup ${w['project.setup']} h: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review` });
-
-    const contributors = [...byGroup.entries()]
-      .filter(([, h]) => round1(h) > 0)
-      .map(([g, h]) => ({ label: groups.get(g)!.label, hours: round1(h), why: groups.get(g)!.why }))
-      .sort((a, b) => b.hours - a.hours || a.label.localeCompare(b.label))
-      .slice(0, 10);
+    const overhead = this.fileGroups.get('file-overhead');
+    if (overhead !== undefined) candidates.push({ label: `per-file overhead (${filesWithFindings} file(s))`, why: `${filesWithFindings} file(s) with findings × file.overhead ${w['file.overhead']} h: includes and build entries`, h: overhead });
+    const build = this.fileGroups.get('kernel-build');
+    if (build !== undefined) candidates.push({ label: `kernel build set-up (${filesWithKernels} file(s))`, why: `${filesWithKernels} file(s) with kernels × file.kernelBuild ${w['file.kernelBuild']} h: bisheng/.asc compilation and --npu-arch build rules`, h: build });
+    if (hasSetup) candidates.push({ label: 'project set-up', why: `project.setup ${w['project.setup']} h: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review`, h: w['project.setup'] });
+    const contributors = candidates
+      .filter((c) => round1(c.h) > 0)
+      .sort(byContribution)
+      .slice(0, CONTRIBUTORS)
+      .map((c) => ({ label: c.label, hours: round1(c.h), why: c.why }));
 
     const perDay = w.hoursPerDay;
     return {

@@ -138,6 +138,23 @@ describe('effort model: kernels and routes', () => {
     expect(ptx).toMatchObject({ route: 'simd', expected: 16 + 2.5 + 24 + 16 + 8 });
   });
 
+  it('lists the biggest kernels among the contributors, ties by label, however many kernels there are', () => {
+    // Kernels of 13 + i lines (i = 0..11) in f00..f11.cu and two more of 24 lines in y.cu and z.cu; none is
+    // an obvious pattern, so each is SIMD: 16 + lines x 0.25 h. Build set-up: 14 files x 2 h = 28 h.
+    const files: EffortFileInput[] = [
+      ...Array.from({ length: 12 }, (_, i) => ({ path: `f${String(i).padStart(2, '0')}.cu`, findings: [], kernels: [kernel('update', 1, 13 + i)] })),
+      { path: 'y.cu', findings: [], kernels: [kernel('update', 1, 24)] },
+      { path: 'z.cu', findings: [], kernels: [kernel('update', 1, 24)] },
+    ];
+    const contributors = estimateProject(files, 'a2a3').contributors.map((c) => `${c.label} ${c.hours}`);
+    expect(contributors).toEqual([
+      'kernel build set-up (14 file(s)) 28',
+      'kernel update (f11.cu:1) 22', 'kernel update (y.cu:1) 22', 'kernel update (z.cu:1) 22',
+      'kernel update (f10.cu:1) 21.8', 'kernel update (f09.cu:1) 21.5', 'kernel update (f08.cu:1) 21.3',
+      'kernel update (f07.cu:1) 21', 'kernel update (f06.cu:1) 20.8', 'kernel update (f05.cu:1) 20.5',
+    ]);
+  });
+
   it('counts the per-file build overhead for files with kernels', () => {
     const est = estimateProject([{ path: 'k.cu', findings: inside, kernels: [stencil] }], 'a2a3');
     // setup 8 + file.overhead 0.5 + file.kernelBuild 2 + kernel 35.5
