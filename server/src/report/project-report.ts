@@ -205,6 +205,7 @@ async function runReport(
 }
 
 const IN_FLIGHT = 2;
+const AHEAD = 4;
 
 /** A worker thread of the pool, with what it has been sent and not yet answered. */
 interface PoolWorker {
@@ -229,9 +230,10 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; limit: 
   let round: { requests: WorkerRequest[]; next: number; done: number; onDone: Parameters<Runner>[1]; resolve: () => void; reject: (e: Error) => void } | undefined;
   let failure: Error | undefined;
   let stopping = false;
-  // Each worker is sent files ahead: at least IN_FLIGHT, and at least twice the size of the file this
-  // thread is analysing, since it hears the worker only between its own files (with one file queued, a
-  // worker idled while this thread did a big one: 0.6 s of 5.6 s on the benchmark's corpus in path order);
+  // Each worker is sent files ahead: at least IN_FLIGHT, and at least AHEAD times the size of the file
+  // this thread is analysing, since it hears the worker only between its own files (with one file queued,
+  // a worker idled while this thread did a big one: 0.6 s of 5.6 s on the benchmark's corpus in path
+  // order; with twice the size, still 35-65 ms in all, as files of one size differ in analysis time);
   // but no more than its share of what is left, so that all threads finish together.
   let wantedBytes = 0;
   let undispatchedBytes = 0;
@@ -294,7 +296,7 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; limit: 
     while (round && round.next < round.requests.length) {
       const index = take();
       const r = round.requests[index];
-      wantedBytes = Math.min(2 * r.bytes, (undispatchedBytes + r.bytes) / jobs);
+      wantedBytes = Math.min(AHEAD * r.bytes, (undispatchedBytes + r.bytes) / jobs);
       for (const w of workers) feed(w);
       complete(index, await reportSourceFile(r.file, options, r.declaredElsewhere));
       takeReplies();
