@@ -10,32 +10,11 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export function replaceViaTemp(
-  tmp: string, target: string, data: string | Uint8Array | Array<string | Uint8Array>, options: { mode?: number; beforeRename?: () => void; durable?: boolean } = {},
-): void {
-  try {
-    const fd = fs.openSync(tmp, 'wx', options.mode ?? 0o666);
-    try {
-      // An array is written as it is, without joining it first (a large report is thousands of pieces).
-      writePieces(fd, Array.isArray(data) ? data : [data]);
-      if (options.durable !== false) fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    options.beforeRename?.();
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
 /** Most buffers one writev call takes (IOV_MAX on Linux). */
 const MAX_IOVECS = 1024;
 
-/** Writes the pieces in order, many per system call; a short write goes on from where it stopped. */
-function writePieces(fd: number, pieces: Array<string | Uint8Array>): void {
-  const buffers = pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+/** Writes the buffers in order, many per system call; a short write goes on from where it stopped. */
+function writePieces(fd: number, buffers: Uint8Array[]): void {
   for (let i = 0; i < buffers.length; i += MAX_IOVECS) {
     const batch = buffers.slice(i, i + MAX_IOVECS);
     let written = fs.writevSync(fd, batch);
@@ -54,8 +33,8 @@ function writePieces(fd: number, pieces: Array<string | Uint8Array>): void {
 /**
  * A file replaced like replaceViaTemp, but written while it is still being made (`ascendify report
  * --output` writes each file's part of the JSON as soon as it is final). Pieces are gathered up to
- * `batchBytes` (1 MiB) and each batch is written at once; `finish` writes the rest, closes and renames
- * (not flushed: see `--output`); `abort` removes the temp file. A failed write is kept and thrown by
+ * `batchBytes` (1 MiB) and each batch is written at once; `finish` writes the rest, closes and renames;
+ * `abort` removes the temp file. A failed write is kept and thrown by
  * `finish` (the caller's work goes on undisturbed until then), and nothing more is written after it.
  *
  * The writes are synchronous on purpose: written in libuv's thread pool, each batch stayed in memory until
@@ -104,14 +83,20 @@ export class StreamedReplacement {
     fs.closeSync(this.fd);
   }
 
-  /** Writes what is left and puts the file in place; on a failure the temp file is removed. */
-  finish(): void {
+  /**
+   * Writes what is left and puts the file in place, flushed to disk first with `durable`; `beforeRename`
+   * runs on the finished temp file. On a failure the temp file is removed.
+   */
+  finish(options: { durable?: boolean; beforeRename?: () => void } = {}): void {
     try {
       this.flush();
-      this.close();
       if (this.failure !== undefined) throw this.failure;
+      if (options.durable) fs.fsyncSync(this.fd);
+      this.close();
+      options.beforeRename?.();
       fs.renameSync(this.tmp, this.target);
     } catch (e) {
+      this.close();
       fs.rmSync(this.tmp, { force: true });
       throw e;
     }
@@ -123,6 +108,15 @@ export class StreamedReplacement {
     this.close();
     fs.rmSync(this.tmp, { force: true });
   }
+}
+
+/** A file replaced all at once (see the top of this file); an array is written without joining it first. */
+export function replaceViaTemp(
+  tmp: string, target: string, data: string | Uint8Array | Array<string | Uint8Array>, options: { mode?: number; beforeRename?: () => void; durable?: boolean } = {},
+): void {
+  const file = new StreamedReplacement(tmp, target, options.mode, Infinity);
+  file.write(...(Array.isArray(data) ? data : [data]));
+  file.finish({ durable: options.durable !== false, beforeRename: options.beforeRename });
 }
 
 /** Whether a process with this pid runs (our own pid never counts: a leftover of an earlier process that had it). */

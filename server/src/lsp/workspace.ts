@@ -7,10 +7,10 @@ import micromatch from 'micromatch';
 import { pathToFileURL } from 'node:url';
 import * as fs from 'node:fs';
 import { listSourceFiles, type ListedFile } from '../analysis/files';
-import { analyzeSourceFile, combineSummaries, comparePaths, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
+import { analyzeSourceFile, comparePaths, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
-import { combineEffort, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
-import { fileShares } from '../report/json';
+import type { EffortEstimate, EffortPart, EffortWeights } from '../effort';
+import { fileShares, ReportTotals } from '../report/json';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
 import type { CategoryGroupView, EffortView, FileFindings, FindingGroupsResult, FindingLocationView, ProjectSummaryResult } from './protocol';
@@ -190,9 +190,9 @@ export class WorkspaceIndex {
         else skipped.push({ path: e.display, reason: e.skipped ?? 'not analysed' });
       }
       const project: ProjectAnalysis = { files: dropProjectDeclared(results), skipped, target: options.target };
-      const parts = project.files.map((f) => this.partsOf(f, options.target, options.weights));
-      const effort = combineEffort(parts.map((p) => p.effort), options.target, options.weights);
-      const summary = combineSummaries(parts.map((p) => p.summary), options.target, skipped.length);
+      const totals = new ReportTotals(options.target, options.weights);
+      for (const f of project.files) totals.add(this.partsOf(f, options.target, options.weights));
+      const { effort, ...summary } = totals.summary(skipped.length);
       this.cache = { project, effort, summary, weights: options.weights };
     }
     return this.cache;

@@ -284,7 +284,7 @@ export class ReportTotals {
     this.effort = new EffortTotals(weights);
   }
 
-  add(part: FileReportPart): void {
+  add(part: Pick<FileReportPart, 'summary' | 'effort'>): void {
     this.summaries.add(part.summary);
     this.effort.add(part.effort);
   }
