@@ -82,6 +82,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (!lc.isRunning()) await lc.start();
     return lc.sendRequest<T>(method, params);
   };
+  /** Fix all in the active file: the safe fixes, or (`reviewed`) also those that need review. */
+  const fixAllInFile = async (reviewed: boolean): Promise<void> => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !LANGUAGES.includes(editor.document.languageId)) {
+      void vscode.window.showInformationMessage('Ascendify: open a CUDA, C++ or C file to fix.');
+      return;
+    }
+    const uri = lc.code2ProtocolConverter.asUri(editor.document.uri);
+    const result = await request<FixAllResult | null>(ExecuteCommandRequest.method, { command: FIX_ALL_COMMAND, arguments: [uri, { reviewed }] });
+    await showFixAllOutcome(result);
+  };
+
   const ask = async <T>(what: string, method: string, params?: unknown): Promise<T | undefined> => {
     try {
       return await request<T>(method, params);
@@ -117,19 +129,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.commands.registerCommand('ascendify.showReport', () => report.show()),
-    vscode.commands.registerCommand('ascendify.fixAllInFile', async () => {
-      const editor = vscode.window.activeTextEditor;
-      if (!editor || !LANGUAGES.includes(editor.document.languageId)) {
-        void vscode.window.showInformationMessage('Ascendify: open a CUDA, C++ or C file to fix.');
-        return;
-      }
-      const uri = lc.code2ProtocolConverter.asUri(editor.document.uri);
-      const result = await request<FixAllResult | null>(ExecuteCommandRequest.method, { command: FIX_ALL_COMMAND, arguments: [uri] });
-      const fixes = result?.fixes ?? 0;
-      void vscode.window.showInformationMessage(fixes === 0 ? 'Ascendify: no safe fixes in this file.'
-        : result?.applied ? `Ascendify: applied ${fixes} safe ${fixes === 1 ? 'fix' : 'fixes'}.`
-          : 'Ascendify: the fixes were not applied (the file changed meanwhile?): try again.');
-    }),
+    vscode.commands.registerCommand('ascendify.fixAllInFile', () => fixAllInFile(false)),
+    vscode.commands.registerCommand('ascendify.fixAllInFileReviewed', () => fixAllInFile(true)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       output.appendLine('[client] workspace trusted: the server reloads its settings and the workspace rule file');
       showStatus();
@@ -166,4 +167,19 @@ async function noteUntrusted(output: vscode.OutputChannel): Promise<void> {
 
 export function deactivate(): Thenable<void> | undefined {
   return client?.stop();
+}
+
+/** "k fixed, m left" after fix-all, with the way to the list of what is left (the Problems view). */
+async function showFixAllOutcome(result: FixAllResult | null): Promise<void> {
+  if (!result) return;
+  const fixes = result.fixes;
+  const state = result.state === 'ported' ? 'fully ported' : result.state === 'clean' ? 'no CUDA found' : result.state === 'partial' ? 'partly ported' : 'not ported';
+  const left = result.left ? `, ${result.left} left to port by hand (lines ${result.leftLines.slice(0, 8).join(', ')}${result.leftLines.length > 8 ? ', ...' : ''})` : '';
+  const lifecycle = result.lifecycleLine ? `; main (line ${result.lifecycleLine}) needs aclInit/aclFinalize` : '';
+  const text = result.applied || fixes === 0
+    ? `Ascendify: ${fixes} fixed${left}: ${state}${lifecycle}.`
+    : 'Ascendify: the fixes were not applied (the file changed meanwhile?): try again.';
+  const show = result.left ? 'Show what is left' : undefined;
+  const choice = await vscode.window.showInformationMessage(text, ...(show ? [show] : []));
+  if (choice === show) await vscode.commands.executeCommand('workbench.actions.view.problems');
 }

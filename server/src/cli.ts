@@ -220,14 +220,15 @@ export function buildProgram(): Command {
     .description('apply the mechanical CUDA to CANN rewrites (the same fixes as the editor) to files and folders')
     .argument('<paths...>', 'files or folders to fix')
     .option('-n, --dry-run', 'print a unified diff of the changes and write nothing')
-    .option('--unsafe', 'also apply fixes that are mechanical but need review');
+    .option('--unsafe', 'also apply fixes that are mechanical but need review')
+    .option('--json', 'print each file\'s outcome and port state as JSON instead of the text summary');
   addFileOptions(fix, 'fix')
     .action(async (paths: string[], opts) => {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules));
       const listed = await listFiles(paths, opts);
       await runFixCommand(listed, {
-        kb, target, dryRun: !!opts.dryRun, safeOnly: !opts.unsafe,
+        kb, target, dryRun: !!opts.dryRun, safeOnly: !opts.unsafe, json: !!opts.json,
         out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t),
       });
     });

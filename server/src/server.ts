@@ -54,7 +54,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onCodeLens(guard('code lens', [], (p, token) => session.codeLenses(p.textDocument.uri, token)));
   connection.onCodeAction(guard('code actions', [], (p, token) => session.codeActions(p, token)));
   connection.onExecuteCommand(async (p, token) => {
-    if (p.command === FIX_ALL_COMMAND) return session.fixAllInFile(p.arguments?.[0], token);
+    if (p.command === FIX_ALL_COMMAND) return session.fixAllInFile(p.arguments?.[0], token, p.arguments?.[1]);
     return null;
   });
 

@@ -125,6 +125,8 @@ function setUp() {
     'window.restoreWindows': 'none',
   }, null, 2));
   fs.cpSync(path.join(root, 'examples', 'cuda-app'), workspace, { recursive: true });
+  // A real program beside the example: NVIDIA's vectorAdd sample (BSD-3-Clause, see test/fixtures/real).
+  fs.copyFileSync(path.join(root, 'test', 'fixtures', 'real', 'cuda-samples', 'vectorAdd.cu'), path.join(workspace, 'src', 'vectorAdd.cu'));
 }
 
 let server;
@@ -358,18 +360,39 @@ try {
     await page.mouse.move(5, 5);
   });
 
-  await step('"Ascendify: Fix All in File" applies the safe fixes of kernels.cu', async () => {
-    const kernels = path.join(workspace, 'src', 'kernels.cu');
-    await openFile('kernels.cu');
-    const before = await editorText();
+  /** Runs a command from the palette and waits for its notification; returns the notification's text. */
+  const runFixCommand = async (title, toast) => {
     await page.keyboard.press('Control+Shift+P');
-    await page.locator('.quick-input-widget input').fill('>Ascendify: Fix All in File');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Fix All in File' }).first().waitFor();
+    await page.locator('.quick-input-widget input').fill(`>${title}`);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
     await page.keyboard.press('Enter');
-    await page.locator('.notifications-toasts', { hasText: /Ascendify: applied \d+ safe fix/ }).waitFor();
+    const note = page.locator('.notifications-toasts .notification-toast', { hasText: toast }).first();
+    await note.waitFor();
+    return note.textContent();
+  };
+
+  await step('"Ascendify: Fix All in File" on the example says what it fixed, what is left and the port state', async () => {
+    await openFile('main.cu');
+    // Every runtime call of main.cu goes through CUDA_CHECK (cuda_check.cuh), which takes a CUDA status:
+    // the safe fixes leave them, and the notification says so with the lines left.
+    const text = await runFixCommand('Ascendify: Fix All in File', /Ascendify: \d+ fixed, \d+ left to port by hand \(lines [\d, .]+\): (not|partly) ported/);
+    if (!/Show what is left/.test(text)) throw new Error(`no way to the list of what is left in: ${text}`);
+    await page.locator('.notifications-toasts .notification-toast a.monaco-button', { hasText: 'Show what is left' }).first().click();
+    await page.locator('.markers-panel').first().waitFor();
+  });
+
+  await step('Fix All in File, including fixes that need review, ports the host code of vectorAdd.cu and says what is left', async () => {
+    const file = path.join(workspace, 'src', 'vectorAdd.cu');
+    await openFile('vectorAdd.cu');
+    const before = await editorText();
+    await runFixCommand('Ascendify: Fix All in File, Including Fixes That Need Review', /Ascendify: [1-9]\d* fixed, \d+ left to port by hand \(lines [\d, .]+\): partly ported/);
     await until('edited text', async () => (await editorText()) !== before);
     await page.keyboard.press('Control+S');
-    await until('the fixes on disk', () => fs.readFileSync(kernels, 'utf8').includes('acl'));
+    await until('the fixes on disk', () => {
+      const now = fs.readFileSync(file, 'utf8');
+      return now.includes('aclrtMalloc(') && now.includes('aclInit(nullptr);') && now.includes('__global__ void vectorAdd');
+    });
+    await page.screenshot({ path: path.join(artifacts, 'fix-all-port-state.png') });
   });
 
   fs.writeFileSync(path.join(artifacts, 'blocked-requests.txt'), blocked.join('\n'));

@@ -8,10 +8,10 @@ import { main } from '../../server/src/cli';
 
 const DOC = 'https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/01_overview.md';
 
-function entry(cuda: string, kind: MappingEntry['kind'], ascend: string | null, fix?: FixRecipe, notes = ''): MappingEntry {
+function entry(cuda: string, kind: MappingEntry['kind'], ascend: string | null, fix?: FixRecipe, notes = '', signature?: string): MappingEntry {
   return {
     cuda: [cuda], kind, library: 'runtime', category: 'test', ascend,
-    mapping: fix ? 'rewrite' : 'manual', notes, docUrl: DOC, ...(fix ? { fix } : {}),
+    mapping: fix ? 'rewrite' : 'manual', notes, docUrl: DOC, ...(fix ? { fix } : {}), ...(signature ? { signature } : {}),
   };
 }
 
@@ -29,11 +29,12 @@ export const testKb = new KnowledgeBase([
   entry('cudaStream_t', 'type', 'aclrtStream', { rename: 'aclrtStream', header: 'acl/acl.h' }),
   entry('cudaError_t', 'type', 'aclError', { rename: 'aclError', header: 'acl/acl.h' }),
   entry('cudaSuccess', 'enum', 'ACL_SUCCESS', { rename: 'ACL_SUCCESS', header: 'acl/acl.h' }),
-  entry('cudaFree', 'function', 'aclrtFree', { rename: 'aclrtFree', header: 'acl/acl.h', safe: false }, 'cudaFree(nullptr) is an error in ACL.'),
+  entry('cudaFree', 'function', 'aclrtFree', { rename: 'aclrtFree', header: 'acl/acl.h', safe: false }, 'cudaFree(nullptr) is an error in ACL.', 'aclError aclrtFree(void *devPtr)'),
   entry('cudaDeviceReset', 'function', 'aclrtResetDevice', undefined, 'Needs the device id: call aclrtResetDevice(deviceId).'),
   entry('cudaScale', 'function', 'aclScale', { call: 'aclScale($1 * 2, -$2)', arity: 2, header: 'acl/acl.h' }),
   entry('cudaForward', 'function', 'aclForward', { call: 'aclForward($*)', arity: 3, header: 'acl/acl.h' }),
   entry('ncclSum', 'enum', 'HCCL_REDUCE_SUM', { rename: 'HCCL_REDUCE_SUM', header: 'hccl/hccl.h' }),
+  entry('ncclRedOp_t', 'type', 'HcclReduceOp', { rename: 'HcclReduceOp', header: 'hccl/hccl.h' }),
   entry('cuda_runtime.h', 'header', 'acl/acl.h', { include: 'acl/acl.h' }),
   entry('cuda.h', 'header', 'acl/acl.h', { include: 'acl/acl.h' }),
   entry('nccl.h', 'header', 'hccl/hccl.h', { include: 'hccl/hccl.h' }),

@@ -10,8 +10,8 @@ import type { KnowledgeBase } from '../knowledge';
 import type { PortingTarget } from '../analysis/analyze';
 import type { ListedFile } from '../analysis/files';
 import { readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
-import { fixText } from './index';
-import type { FixAllResult } from './engine';
+import { fixText, projectCheckHelpers } from './index';
+import { portState, type FixAllResult, type PortState } from './engine';
 import { removeDeadTempFiles, replaceViaTemp } from '../atomic';
 
 export interface FixCommandOptions {
@@ -21,6 +21,8 @@ export interface FixCommandOptions {
   /** false with --unsafe: also apply fixes that need review. */
   safeOnly: boolean;
   maxFileBytes?: number;
+  /** Print the per-file outcomes as JSON on `out` instead of the text summary. */
+  json?: boolean;
   /** Diff (dry run) and the per-file summary go here... */
   out: (text: string) => void;
   /** ...except in a dry run, where the summary goes here so that `out` stays a clean patch. */
@@ -34,13 +36,23 @@ export interface FileFixOutcome {
   changed: boolean;
   applied: number;
   manual: number;
+  state?: PortState;
+  /** The program calls the CANN runtime but has no aclInit (`added`: the reviewed fix added it). */
+  lifecycle?: { line: number; added: boolean };
+  /** Error checks made to accept aclError (reviewed fixes). */
+  helpersAdapted?: string[];
+  /** 1-based lines of what is left to port by hand (each line once). */
+  leftLines?: number[];
 }
+
 
 /** Fixes every listed file; returns one outcome per file. */
 export async function runFixCommand(files: ListedFile[], options: FixCommandOptions): Promise<FileFixOutcome[]> {
-  const report = options.dryRun ? options.err : options.out;
+  const report = options.json ? () => undefined : options.dryRun ? options.err : options.out;
   const outcomes: FileFixOutcome[] = [];
   if (!options.dryRun) for (const stale of removeStaleTempFiles(files)) report(`${stale}: removed (temporary file of an interrupted \`ascendify fix\`)\n`);
+  // The project's error checks first: a call wrapped in one is rewritten only if it takes a CANN status.
+  const checkHelpers = await projectCheckHelpers(helperTexts(files, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES), options.safeOnly);
   for (const file of files) {
     const read: SourceRead = file.skip ? { ok: false, reason: file.skip } : readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     if (!read.ok || read.warning || !roundTrips(read)) {
@@ -50,14 +62,14 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
       outcomes.push({ path: file.display, skipped: reason, changed: false, applied: 0, manual: 0 });
       continue;
     }
-    const result = await fixText(read.text, { kb: options.kb, target: options.target, safeOnly: options.safeOnly });
+    const result = await fixText(read.text, { kb: options.kb, target: options.target, safeOnly: options.safeOnly, checkHelpers });
     const changed = result.text !== read.text;
     if (changed) {
       if (options.dryRun) {
         // git-style names relative to the current folder, so that `git apply` / `patch -p1` take the output.
         const relative = path.relative(process.cwd(), file.absolute);
         const name = toPosix(relative.startsWith('..') || path.isAbsolute(relative) ? file.absolute.replace(/^[/\\]+/, '') : relative);
-        options.out(createTwoFilesPatch(`a/${name}`, `b/${name}`, read.text, result.text, '', '', { context: 3, headerOptions: FILE_HEADERS_ONLY }));
+        if (!options.json) options.out(createTwoFilesPatch(`a/${name}`, `b/${name}`, read.text, result.text, '', '', { context: 3, headerOptions: FILE_HEADERS_ONLY }));
       } else {
         try {
           writeAtomically(file.absolute, result.text, read);
@@ -70,7 +82,12 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
       }
     }
     report(describe(file.display, result, changed, options.dryRun));
-    outcomes.push({ path: file.display, changed, applied: result.applied.length, manual: result.skipped.length });
+    const leftLines = [...new Set(result.skipped.map((s) => s.finding.line))];
+    outcomes.push({
+      path: file.display, changed, applied: result.applied.length, manual: result.skipped.length, state: portState(result), leftLines,
+      ...(result.lifecycle ? { lifecycle: { line: result.lifecycle.line, added: result.lifecycle.added } } : {}),
+      ...(result.helpersAdapted.length ? { helpersAdapted: result.helpersAdapted } : {}),
+    });
   }
   const changedCount = outcomes.filter((o) => o.changed).length;
   const applied = outcomes.reduce((n, o) => n + o.applied, 0);
@@ -80,17 +97,46 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
       `${applied} fix${applied === 1 ? '' : 'es'} applied, ${manual} finding${manual === 1 ? '' : 's'} left to port by hand` +
       `${options.safeOnly ? ' (fixes that need review were not applied: --unsafe applies them)' : ''}\n`,
   );
+  const states = countStates(outcomes);
+  report(`port state: ${states.ported} fully ported, ${states.partial} partly ported, ${states.untouched} untouched, ${states.clean} without CUDA${states.skipped ? `, ${states.skipped} skipped` : ''}\n`);
+  const noInit = outcomes.filter((o) => o.lifecycle && !o.lifecycle.added);
+  if (noInit.length) report(`programs that call the CANN runtime without aclInit/aclFinalize: ${noInit.map((o) => `${o.path}:${o.lifecycle!.line}`).join(', ')} (--unsafe adds them)\n`);
+  if (options.json) {
+    options.out(`${JSON.stringify({ dryRun: options.dryRun, safeOnly: options.safeOnly, states, applied, manual, files: outcomes }, null, 2)}\n`);
+  }
   return outcomes;
 }
 
-/** The per-file summary: counts, then what is left, grouped by symbol and reason. */
+function* helperTexts(files: ListedFile[], maxFileBytes: number): Generator<string> {
+  for (const file of files) {
+    if (file.skip) continue;
+    const read = readSource(file.absolute, maxFileBytes);
+    if (read.ok) yield read.text;
+  }
+}
+
+function countStates(outcomes: FileFixOutcome[]): Record<PortState | 'skipped', number> {
+  const n = { ported: 0, partial: 0, untouched: 0, clean: 0, skipped: 0 };
+  for (const o of outcomes) n[o.skipped ? 'skipped' : (o.state ?? 'untouched')]++;
+  return n;
+}
+
+/** The per-file summary: port state and counts, then what is left, grouped by symbol and reason. */
 function describe(display: string, result: FixAllResult & { errorNodes: number }, changed: boolean, dryRun: boolean): string {
   const lines: string[] = [];
   const n = result.applied.length;
-  const added = result.headersAdded.length ? `, added #include ${result.headersAdded.map((h) => `<${h}>`).join(' ')}` : '';
+  const added = (result.headersAdded.length ? `, added #include ${result.headersAdded.map((h) => `<${h}>`).join(' ')}` : '') +
+    (result.helpersAdapted.length ? `, made ${result.helpersAdapted.map((h) => `'${h}'`).join(', ')} accept aclError (reviewed)` : '');
   const did = changed ? `${dryRun ? 'would apply' : 'applied'} ${n} fix${n === 1 ? '' : 'es'}${added}` : 'nothing to fix automatically';
   const errors = result.errorNodes ? ` (${result.errorNodes} syntax error${result.errorNodes === 1 ? '' : 's'} in the file: fixes near them were skipped)` : '';
-  lines.push(`${display}: ${did}; ${result.skipped.length} left to port by hand${errors}`);
+  const state = portState(result);
+  const where = state === 'ported' ? 'fully ported' : state === 'clean' ? 'no CUDA found' : state === 'partial' ? 'partly ported' : 'not ported';
+  lines.push(`${display}: ${where}: ${did}; ${result.skipped.length} left to port by hand${errors}`);
+  if (result.lifecycle) {
+    lines.push(result.lifecycle.added
+      ? `  main (line ${result.lifecycle.line}): added aclInit(nullptr) and aclFinalize() (reviewed); exits through exit() elsewhere need aclFinalize by hand`
+      : `  main (line ${result.lifecycle.line}): ${result.lifecycle.advice}`);
+  }
   if (changed && n) {
     const counts = new Map<string, number>();
     for (const f of result.applied) {

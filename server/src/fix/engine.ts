@@ -18,10 +18,18 @@ import type { FixRecipe } from '../knowledge';
 import { firstAtLeast, lineIndexOf, lineStartsOf } from '../analysis/resolve';
 import { applyEdits, type TextEdit } from './edits';
 import { eolOf, includeFacts, insertionPoint, type IncludeFacts } from './headers';
+import { checkConsistency, type Consistency } from './consistency';
+import { findCheckHelpers, type CheckHelper } from './check-helpers';
+import { lifecycleGap, LIFECYCLE_ADVICE } from './lifecycle';
 
 /** A fix for one finding: the edits (the rewrite, plus the header when the file lacks it). */
 export interface QuickFix {
   edits: TextEdit[];
+  /**
+   * Error checks of other files that the fix hands a CANN status to and that do not take one yet: the
+   * caller adds their reviewed adapters (see FixForFindingOptions.checkHelpers) to the same edit.
+   */
+  adaptElsewhere: string[];
   title: string;
   /** The recipe is safe for "fix all" (false: mechanical, but needs review). */
   safe: boolean;
@@ -39,6 +47,12 @@ export type FixForFindingResult = QuickFix | NoFix;
 export interface FixAllOptions {
   /** Apply only fixes marked safe (default true); false also applies fixes that need review. */
   safeOnly?: boolean;
+  /**
+   * Error-check helpers defined in other files of the project (`checkCudaErrors` in a shared header), and
+   * whether each takes a CANN status (already, or once this run's reviewed fixes are written). Calls
+   * wrapped in a helper that does are rewritten; the others are left with a reason.
+   */
+  checkHelpers?: ReadonlyMap<string, boolean>;
 }
 
 export interface SkippedFinding {
@@ -57,6 +71,30 @@ export interface FixAllResult {
   skipped: SkippedFinding[];
   /** CANN headers added. */
   headersAdded: string[];
+  /** Error-check helpers of this file made to accept a CANN status (reviewed fixes). */
+  helpersAdapted: string[];
+  /** Error-check helpers of this file, fixed or not. */
+  checkHelpers: CheckHelper[];
+  /** The error checks (of any file) the applied fixes hand a CANN status to. */
+  checksUsed: string[];
+  /**
+   * The program (this file defines main) calls the CANN runtime after the fix but never aclInit: where
+   * main is, whether the reviewed fix added aclInit/aclFinalize, and what to do otherwise.
+   */
+  lifecycle?: { line: number; added: boolean; advice: string };
+}
+
+/**
+ * Where a file stands after the fix: no CUDA left (`ported`), some fixed and some left (`partial`), nothing
+ * fixed with CUDA left (`untouched`), or no CUDA in it to begin with (`clean`).
+ */
+export type PortState = 'ported' | 'partial' | 'untouched' | 'clean';
+
+/** The port state of a fixed text: CANN code in it (from this run or an earlier one) makes it at least partly ported. */
+export function portState(result: Pick<FixAllResult, 'applied' | 'skipped' | 'text'>): PortState {
+  const hasCann = result.applied.length > 0 || /\b(acl[a-z]*[A-Z]\w*|ACL_[A-Z_]+|Hccl[A-Z]\w*|HCCL_[A-Z_]+|mstx[A-Z]\w*)\b|[<"](acl|hccl|aclnnop|mstx)\//.test(result.text);
+  if (result.skipped.length === 0) return hasCann ? 'ported' : 'clean';
+  return hasCann ? 'partial' : 'untouched';
 }
 
 export function isQuickFix(r: FixForFindingResult): r is QuickFix {
@@ -70,6 +108,10 @@ export interface TextFacts {
   includes: IncludeFacts;
   /** Where the tree has ERROR or MISSING nodes (collected on first need). */
   errorRanges?: Array<[number, number]>;
+  /** Every finding's quick-fix plan and which plans go together (computed on first need). */
+  quickFixes?: { plans: Map<Finding, Plan | string>; consistency: Consistency<Plan> };
+  /** The file's error-check helpers (found on first need). */
+  checkHelpers?: CheckHelper[];
 }
 
 export function textFacts(text: string, tree: Tree): TextFacts {
@@ -80,22 +122,66 @@ export function textFacts(text: string, tree: Tree): TextFacts {
  * The fix the editor offers for one finding (also for recipes that need review: see `safe`). Pass `facts`
  * when asking for many findings of the same text (a selection over a whole file), so it is read once.
  */
-export function fixForFinding(text: string, tree: Tree, analysis: FileAnalysis, finding: Finding, facts = textFacts(text, tree)): FixForFindingResult {
+export interface FixForFindingOptions {
+  /**
+   * Error checks defined in other files (found through the file's includes): true when one takes a CANN
+   * status already, false when only its reviewed adapter would make it (the quick fix then names it in
+   * `adaptElsewhere`, and is not safe).
+   */
+  checkHelpers?: ReadonlyMap<string, boolean>;
+}
+
+export function fixForFinding(text: string, tree: Tree, analysis: FileAnalysis, finding: Finding, facts = textFacts(text, tree), options: FixForFindingOptions = {}): FixForFindingResult {
   const ctx = new Context(text, tree, analysis, facts);
-  const plan = ctx.plan(finding, false);
-  if (typeof plan === 'string') return { reason: plan };
-  // Findings inside the call's arguments are fixed within the rewritten text when they are safe.
-  const inner = plan.args.flatMap((a) => findingsWithin(analysis.findings, a)).filter((f) => f !== finding);
-  const plans = [plan];
-  for (const f of inner) {
-    const p = ctx.plan(f, true);
-    if (typeof p !== 'string') plans.push(p);
+  // In an error check's definition the fix on offer is the reviewed adapter that lets it take aclError.
+  const helper = ctx.checkHelpers().find((h) => h.edits && finding.start >= h.start && finding.end <= h.end);
+  if (helper) {
+    const edits = ctx.helperEdits(helper, true);
+    const headers = ctx.missingHeaders();
+    if (headers.length) edits.push(ctx.headerEdit(headers));
+    return { edits, adaptElsewhere: [], title: `Make '${helper.name}' accept a CANN status (aclError) too, so the calls it checks can be ported`, safe: false, headers };
   }
-  const [top] = nest(plans, []);
-  const edits = [ctx.renderTop(top)];
+  facts.quickFixes ??= quickFixPlans(ctx, analysis, options.checkHelpers);
+  const { plans, consistency } = facts.quickFixes;
+  const plan = plans.get(finding);
+  if (plan === undefined || typeof plan === 'string') return { reason: plan ?? 'not fixed' };
+  const dropped = consistency.dropped.get(plan);
+  if (dropped) return { reason: dropped };
+  // The fix and every fix it must agree with (a variable's type and the calls it flows into...).
+  const group = consistency.groupOf(plan);
+  const edits = nest(group, []).map((p) => ctx.renderTop(p));
+  // Error checks it relies on that do not take a CANN status yet: adapted in the same edit (reviewed).
+  const checks = consistency.checksUsedBy(group);
+  const own = ctx.checkHelpers().filter((h) => !h.ready && checks.includes(h.name));
+  own.forEach((h, i) => edits.push(...ctx.helperEdits(h, i === 0)));
+  const adaptElsewhere = checks.filter((name) => !ctx.checkHelpers().some((h) => h.name === name) && options.checkHelpers?.get(name) === false);
   const headers = ctx.missingHeaders();
   if (headers.length) edits.push(ctx.headerEdit(headers));
-  return { edits, title: titleFor(plan, ctx), safe: plan.recipe.safe !== false, headers };
+  const related = group.length - 1 - group.filter((p) => p !== plan && within(p, plan)).length;
+  const adapted = [...own.map((h) => h.name), ...adaptElsewhere];
+  const title = titleFor(plan, ctx) + (related > 0 ? ` (with ${related} related change${related === 1 ? '' : 's'})` : '') +
+    (adapted.length ? `, making ${adapted.map((n) => `'${n}'`).join(', ')} accept aclError` : '');
+  return { edits, adaptElsewhere, title, safe: !adapted.length && group.every((p) => p.recipe.safe !== false), headers };
+}
+
+/** Plans for every finding as a quick fix would apply them (fixes that need review included). */
+function quickFixPlans(ctx: Context, analysis: FileAnalysis, project?: ReadonlyMap<string, boolean>): NonNullable<TextFacts['quickFixes']> {
+  const plans = new Map<Finding, Plan | string>();
+  for (const f of analysis.findings) plans.set(f, ctx.plan(f, false));
+  const planned = [...plans.values()].filter((p): p is Plan => typeof p !== 'string');
+  // A quick fix may adapt the error checks it needs (its own file's, or another's through the caller).
+  const own = ctx.checkHelpers();
+  const adaptable = new Map([...(project ?? [])].map(([name]) => [name, true] as const));
+  const acceptsAcl = acceptingHelpers(own, own.filter((h) => h.edits), adaptable);
+  return { plans, consistency: checkConsistency(ctx.root, ctx.text, analysis.findings, planned, { acceptsAcl, singleFix: true }) };
+}
+
+/** Names of the error checks that take a CANN status: the project's, then this file's (ready or adapted now). */
+function acceptingHelpers(own: CheckHelper[], adapted: CheckHelper[], project?: ReadonlyMap<string, boolean>): Set<string> {
+  const accepts = new Set([...(project ?? [])].filter(([, ok]) => ok).map(([name]) => name));
+  for (const h of own) if (h.ready || adapted.includes(h)) accepts.add(h.name); else accepts.delete(h.name);
+  for (const h of own) if (h.via && accepts.has(h.via)) accepts.add(h.name);
+  return accepts;
 }
 
 /** Every applicable fix of a file as one non-overlapping edit set, required headers added once. */
@@ -109,10 +195,28 @@ export function fixAll(text: string, tree: Tree, analysis: FileAnalysis, options
     if (typeof p === 'string') reasons.set(f, p);
     else plans.push(p);
   }
+  // Error checks: this file's own (adapted here when reviewed fixes are wanted) and the project's.
+  const checkHelpers = ctx.checkHelpers();
+  const adapt = safeOnly ? [] : checkHelpers.filter((h) => !h.ready && h.edits);
+  const acceptsAcl = acceptingHelpers(checkHelpers, adapt, options.checkHelpers);
+  // Only fixes that agree with each other: a call with the variables it uses, a constant with its call...
+  const { dropped, checksUsedBy } = checkConsistency(ctx.root, text, analysis.findings, plans, { acceptsAcl });
+  for (const [p, reason] of dropped) reasons.set(p.finding, reason);
+  const checksUsed = checksUsedBy(plans.filter((p) => !dropped.has(p)));
   const overlapped: Array<{ plan: Plan; by: Plan }> = [];
-  const edits = nest(plans, overlapped).map((p) => ctx.renderTop(p));
+  const edits = nest(plans.filter((p) => !dropped.has(p)), overlapped).map((p) => ctx.renderTop(p));
   for (const { plan, by } of overlapped) {
     reasons.set(plan.finding, `overlaps the fix of '${by.finding.symbol}' on line ${by.finding.line}: fix it by hand or fix that one first`);
+  }
+  adapt.forEach((h, i) => edits.push(...ctx.helperEdits(h, i === 0)));
+  // A program that now calls the CANN runtime needs aclInit/aclFinalize (a reviewed fix).
+  let lifecycle: FixAllResult['lifecycle'];
+  if (ctx.needs('acl/acl.h') || /\baclrt\w+\s*\(/.test(text)) {
+    const gap = lifecycleGap(ctx.root, text, ctx.eol);
+    if (gap) {
+      lifecycle = { line: gap.line, added: !safeOnly, advice: LIFECYCLE_ADVICE };
+      if (!safeOnly) edits.push(...gap.edits);
+    }
   }
   const headersAdded = ctx.missingHeaders();
   if (headersAdded.length) edits.push(ctx.headerEdit(headersAdded));
@@ -120,7 +224,7 @@ export function fixAll(text: string, tree: Tree, analysis: FileAnalysis, options
   const skipped = analysis.findings
     .filter((f) => !ctx.done.has(f))
     .map((finding) => ({ finding, reason: reasons.get(finding) ?? 'not fixed' }));
-  return { text: applyEdits(text, edits), edits, applied, skipped, headersAdded };
+  return { text: applyEdits(text, edits), edits, applied, skipped, headersAdded, helpersAdapted: adapt.map((h) => h.name), checkHelpers, checksUsed, lifecycle };
 }
 
 interface ArgSpan {
@@ -133,7 +237,7 @@ interface ArgSpan {
   expr: Node;
 }
 
-interface Plan {
+export interface Plan {
   finding: Finding;
   recipe: FixRecipe;
   kind: 'rename' | 'call' | 'include';
@@ -445,6 +549,26 @@ class Context {
       pos = p.plan.end;
     }
     return out + this.text.slice(pos, end);
+  }
+
+  /**
+   * The reviewed fix of an error-check helper; the adapter it adds needs the CANN runtime header first.
+   * Only the file's first adapted helper brings the adapter (they come in file order).
+   */
+  helperEdits(helper: CheckHelper, withAdapter: boolean): TextEdit[] {
+    const edits = (helper.edits ?? []).filter((e) => withAdapter || !e.newText.includes('ASCENDIFY_STATUS_ADAPTER'));
+    this.need('acl/acl.h');
+    for (const e of edits) this.firstUse = Math.min(this.firstUse, e.start);
+    return edits;
+  }
+
+  checkHelpers(): CheckHelper[] {
+    return (this.facts.checkHelpers ??= findCheckHelpers(this.root, this.text, this.eol));
+  }
+
+  /** Some rendered fix (or adapter) needs this header. */
+  needs(header: string): boolean {
+    return this.needed.includes(header);
   }
 
   private need(header: string): void {

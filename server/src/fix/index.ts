@@ -5,9 +5,12 @@
 import { getParser } from '../analysis/parser';
 import { analyzeTree, type AnalysisOptions } from '../analysis/analyze';
 import { fixAll, type FixAllOptions, type FixAllResult } from './engine';
+import { findCheckHelpers } from './check-helpers';
+import { eolOf, includeFacts, insertionPoint } from './headers';
+import type { TextEdit } from './edits';
 
-export { fixForFinding, fixAll, isQuickFix, textFacts } from './engine';
-export type { QuickFix, NoFix, FixForFindingResult, FixAllOptions, FixAllResult, SkippedFinding, TextFacts } from './engine';
+export { fixForFinding, fixAll, isQuickFix, portState, textFacts } from './engine';
+export type { QuickFix, NoFix, FixForFindingResult, FixForFindingOptions, FixAllOptions, FixAllResult, PortState, SkippedFinding, TextFacts } from './engine';
 export { applyEdits, assertDisjoint, sortEdits, type TextEdit } from './edits';
 
 /** Parses, analyses and fixes a whole text (what `ascendify fix` does per file). */
@@ -17,6 +20,54 @@ export async function fixText(text: string, options: AnalysisOptions & FixAllOpt
   try {
     const analysis = analyzeTree(tree, text, parser, options);
     return { ...fixAll(text, tree, analysis, options), errorNodes: analysis.errorNodes };
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * The error-check helpers a set of files defines, and whether each takes a CANN status once the run is
+ * done: already, or (`safeOnly` false) through its reviewed fix in this run. A name defined twice counts
+ * as ready only when every definition is.
+ */
+export async function projectCheckHelpers(texts: Iterable<string>, safeOnly: boolean): Promise<Map<string, boolean>> {
+  const parser = await getParser();
+  const out = new Map<string, boolean>();
+  for (const text of texts) {
+    if (!/\bcuda(Error_t|Success|GetErrorString)\b/.test(text)) continue; // no helper without a CUDA status
+    const tree = parser.parse(text);
+    try {
+      const helpers = findCheckHelpers(tree.rootNode, text, eolOf(text));
+      const accepts = (h: (typeof helpers)[number]) => h.ready || (!safeOnly && !!h.edits);
+      for (const h of helpers) {
+        const via = h.via ? helpers.find((g) => g.name === h.via) : undefined;
+        out.set(h.name, (out.get(h.name) ?? true) && (accepts(h) || (!!via && accepts(via))));
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  return out;
+}
+
+/**
+ * The reviewed fix of error checks defined in a file (a header the fixed file includes): the adapter once,
+ * each named check adapted, and `#include <acl/acl.h>` when the file lacks it. Empty when none applies.
+ */
+export async function checkHelperFixEdits(text: string, names: readonly string[]): Promise<TextEdit[]> {
+  const parser = await getParser();
+  const tree = parser.parse(text);
+  try {
+    const eol = eolOf(text);
+    const helpers = findCheckHelpers(tree.rootNode, text, eol).filter((h) => names.includes(h.name) && !h.ready && h.edits);
+    const edits = helpers.flatMap((h, i) => h.edits!.filter((e) => i === 0 || !e.newText.includes('ASCENDIFY_STATUS_ADAPTER')));
+    if (!edits.length) return [];
+    const facts = includeFacts(tree.rootNode, text);
+    if (!facts.present.has('acl/acl.h')) {
+      const { insertAt, insertPrefix } = insertionPoint(facts, Math.min(...edits.map((e) => e.start)));
+      edits.push({ start: insertAt, end: insertAt, newText: `${insertPrefix}#include <acl/acl.h>${eol}` });
+    }
+    return edits;
   } finally {
     tree.delete();
   }

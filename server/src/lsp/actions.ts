@@ -6,9 +6,11 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from '../analysis/parser';
 import type { FileAnalysis, Finding } from '../analysis/analyze';
-import { fixAll, fixForFinding, isQuickFix, textFacts } from '../fix';
+import { checkHelperFixEdits, fixAll, fixForFinding, isQuickFix, portState, textFacts, type TextEdit } from '../fix';
+import { TextDocument as Doc } from 'vscode-languageserver-textdocument';
+import type { IncludedCheck } from './included-checks';
 import { SOURCE, findingRange, rangesTouch, toLspEdits } from './convert';
-import { FIX_ALL_KIND } from './protocol';
+import { FIX_ALL_KIND, type FixAllResult } from './protocol';
 
 export const FIX_ALL_TITLE = 'Fix all safe Ascendify issues in this file';
 export const IGNORE_MARK = 'ascendify-ignore';
@@ -19,12 +21,31 @@ export interface ActionContext {
   analysis: FileAnalysis;
   /** Use versioned documentChanges (the client rejects them if the document changed meanwhile). */
   documentChanges: boolean;
+  /** Error checks defined in the headers the document includes (see included-checks.ts). */
+  includedChecks?: Map<string, IncludedCheck>;
 }
 
-function workspaceEdit(ctx: ActionContext, edits: LspTextEdit[]): WorkspaceEdit {
+/** The edit of the document, plus the reviewed adapters of included error checks it relies on. */
+async function workspaceEdit(ctx: ActionContext, edits: LspTextEdit[], adaptElsewhere: readonly string[] = []): Promise<WorkspaceEdit> {
+  const files: Array<{ uri: string; version: number | null; edits: LspTextEdit[] }> = [{ uri: ctx.doc.uri, version: ctx.doc.version, edits }];
+  const byHeader = new Map<IncludedCheck['uri'], IncludedCheck[]>();
+  for (const name of adaptElsewhere) {
+    const check = ctx.includedChecks?.get(name);
+    if (check && !check.ready) byHeader.set(check.uri, [...(byHeader.get(check.uri) ?? []), check]);
+  }
+  for (const [uri, checks] of byHeader) {
+    const header = Doc.create(uri, 'cuda-cpp', 0, checks[0].text);
+    const headerEdits: TextEdit[] = await checkHelperFixEdits(checks[0].text, checks.map((c) => c.name));
+    if (headerEdits.length) files.push({ uri, version: null, edits: toLspEdits(header, headerEdits) });
+  }
   return ctx.documentChanges
-    ? { documentChanges: [{ textDocument: { uri: ctx.doc.uri, version: ctx.doc.version }, edits }] }
-    : { changes: { [ctx.doc.uri]: edits } };
+    ? { documentChanges: files.map((f) => ({ textDocument: { uri: f.uri, version: f.version }, edits: f.edits })) }
+    : { changes: Object.fromEntries(files.map((f) => [f.uri, f.edits])) };
+}
+
+/** Which included error checks take a CANN status (true) or would with their reviewed adapter (false). */
+function includedCheckState(ctx: ActionContext): Map<string, boolean> | undefined {
+  return ctx.includedChecks && new Map([...ctx.includedChecks].map(([name, c]) => [name, c.ready]));
 }
 
 /** `kind` is requested by `only` when it equals one of them or is a sub-kind (`source.fixAll.ascendify` of `source`). */
@@ -55,12 +76,25 @@ function diagnosticsOf(finding: Finding, diagnostics: DiagnosticsByPlace): Diagn
   return diagnostics.get(placeKey(finding.ruleId, r.start.line, r.start.character)) ?? [];
 }
 
-/** All safe fixes of the document as one edit, or undefined when there are none. */
-export function fixAllEdit(ctx: ActionContext): { edit: WorkspaceEdit; fixes: number } | undefined {
+/**
+ * All safe fixes (or, `safeOnly` false, all fixes, with the reviewed adapters of the included error checks
+ * they need) of the document as one edit (undefined when none), and what is left.
+ */
+export async function fixAllEdit(ctx: ActionContext, safeOnly = true): Promise<{ edit: WorkspaceEdit | undefined; fixes: number; outcome: Omit<FixAllResult, 'applied' | 'fixes'> }> {
   const text = ctx.doc.getText();
-  const result = fixAll(text, ctx.tree, ctx.analysis, { safeOnly: true });
-  if (!result.edits.length) return undefined;
-  return { edit: workspaceEdit(ctx, toLspEdits(ctx.doc, result.edits)), fixes: result.applied.length };
+  const included = includedCheckState(ctx);
+  // Reviewed fixes may adapt an included check; safe ones only use checks that take a CANN status already.
+  const checkHelpers = included && new Map([...included].map(([name, ready]) => [name, ready || !safeOnly]));
+  const result = fixAll(text, ctx.tree, ctx.analysis, { safeOnly, checkHelpers });
+  const outcome = {
+    left: result.skipped.length,
+    leftLines: [...new Set(result.skipped.map((s) => s.finding.line))],
+    state: portState(result),
+    ...(result.lifecycle ? { lifecycleLine: result.lifecycle.line } : {}),
+  };
+  const adaptElsewhere = result.checksUsed.filter((name) => included?.get(name) === false);
+  const edit = result.edits.length ? await workspaceEdit(ctx, toLspEdits(ctx.doc, result.edits), adaptElsewhere) : undefined;
+  return { edit, fixes: result.applied.length, outcome };
 }
 
 /** The edit that puts a suppression comment at the end of a finding's line. */
@@ -77,7 +111,7 @@ export function ignoreLineEdit(doc: TextDocument, line: number): LspTextEdit | u
   return { range: { start: at, end: { line, character: lineText.length } }, newText: ` // ${IGNORE_MARK}` };
 }
 
-export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeAction[] {
+export async function codeActions(ctx: ActionContext, params: CodeActionParams): Promise<CodeAction[]> {
   const only = params.context.only;
   const actions: CodeAction[] = [];
   const touched = ctx.analysis.findings.filter((f) => rangesTouch(findingRange(f), params.range));
@@ -88,22 +122,22 @@ export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeA
     const facts = touched.some((f) => f.resolved?.fix) ? textFacts(text, ctx.tree) : undefined;
     for (const f of touched) {
       if (!f.resolved?.fix) continue;
-      const fix = fixForFinding(text, ctx.tree, ctx.analysis, f, facts);
+      const fix = fixForFinding(text, ctx.tree, ctx.analysis, f, facts, { checkHelpers: includedCheckState(ctx) });
       if (!isQuickFix(fix)) continue;
       actions.push({
         title: fix.safe ? fix.title : `${fix.title} (review the result)`,
         kind: CodeActionKind.QuickFix,
         diagnostics: diagnosticsOf(f, requested),
         isPreferred: fix.safe,
-        edit: workspaceEdit(ctx, toLspEdits(ctx.doc, fix.edits)),
+        edit: await workspaceEdit(ctx, toLspEdits(ctx.doc, fix.edits), fix.adaptElsewhere),
       });
     }
   }
-  const all = touched.length || (only && wanted(only, FIX_ALL_KIND)) ? fixAllEdit(ctx) : undefined;
-  if (all && touched.length && wanted(only, CodeActionKind.QuickFix)) {
+  const all = touched.length || (only && wanted(only, FIX_ALL_KIND)) ? await fixAllEdit(ctx) : undefined;
+  if (all?.edit && touched.length && wanted(only, CodeActionKind.QuickFix)) {
     actions.push({ title: `${FIX_ALL_TITLE} (${all.fixes})`, kind: CodeActionKind.QuickFix, edit: all.edit });
   }
-  if (all && wanted(only, FIX_ALL_KIND)) {
+  if (all?.edit && wanted(only, FIX_ALL_KIND)) {
     actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit: all.edit });
   }
   if (wanted(only, CodeActionKind.QuickFix)) {
@@ -117,7 +151,7 @@ export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeA
       const edit = ignoreLineEdit(ctx.doc, line);
       if (!edit) continue;
       const diagnostics = onLine.flatMap((f) => diagnosticsOf(f, requested));
-      actions.push({ title: 'Ignore Ascendify findings on this line', kind: CodeActionKind.QuickFix, diagnostics, edit: workspaceEdit(ctx, [edit]) });
+      actions.push({ title: 'Ignore Ascendify findings on this line', kind: CodeActionKind.QuickFix, diagnostics, edit: await workspaceEdit(ctx, [edit]) });
     }
   }
   return actions;

@@ -114,5 +114,12 @@ export interface ReportResult {
 export interface FixAllResult {
   applied: boolean;
   fixes: number;
+  /** Findings left to port by hand after the fix, and the lines they are on (1-based, each once). */
+  left: number;
+  leftLines: number[];
+  /** `ported`: no CUDA left; `partial`: some left; `untouched`: nothing could be fixed. */
+  state: 'ported' | 'partial' | 'untouched' | 'clean';
+  /** The program calls the CANN runtime without aclInit/aclFinalize: main's line (1-based). */
+  lifecycleLine?: number;
 }
 

@@ -27,6 +27,7 @@ import { warmUpServer } from './warmup';
 import { hoverFor } from './hover';
 import { kernelLenses } from './lens';
 import { codeActions, fixAllEdit, type ActionContext } from './actions';
+import { includedChecks } from './included-checks';
 import { WorkspaceIndex, type IndexOptions } from './workspace';
 import {
   SUMMARY_CHANGED, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
@@ -380,22 +381,32 @@ export class Session {
     const c = await this.current(params.textDocument.uri, token);
     if (!c) return [];
     try {
-      return codeActions(this.actionContext(c.d, c.analysis), params);
+      const ctx = this.actionContext(c.d, c.analysis);
+      // Calls wrapped in an error check from an included header: its state decides what a fix may do.
+      if (/\b(cuda|cu)[A-Z]\w*\s*\(/.test(c.d.doc.getText())) ctx.includedChecks = await includedChecks(c.d.doc.uri, c.d.doc.getText());
+      return await codeActions(ctx, params);
     } catch (e) {
       this.logError(`code actions of ${params.textDocument.uri} failed`, e);
       return [];
     }
   }
 
-  /** `ascendify.server.fixAllInFile [uri]`: applies the document's safe fixes through the client. */
-  async fixAllInFile(uri: unknown, token: CancellationToken): Promise<FixAllResult> {
+  /**
+   * `ascendify.server.fixAllInFile [uri, { reviewed }]`: applies the document's safe fixes (with `reviewed`,
+   * also those that need review) through the client, and says what is left.
+   */
+  async fixAllInFile(uri: unknown, token: CancellationToken, options?: unknown): Promise<FixAllResult> {
+    const reviewed = typeof options === 'object' && options !== null && (options as { reviewed?: unknown }).reviewed === true;
     if (typeof uri !== 'string') throw new ResponseError(LSPErrorCodes.RequestFailed, 'expected the document URI as the argument');
     const c = await this.current(uri, token);
-    if (!c) return { applied: false, fixes: 0 };
-    const all = fixAllEdit(this.actionContext(c.d, c.analysis));
-    if (!all) return { applied: false, fixes: 0 };
-    const r = await this.connection.workspace.applyEdit({ label: 'Ascendify: fix all safe issues', edit: all.edit });
-    return { applied: r.applied, fixes: r.applied ? all.fixes : 0 };
+    if (!c) return { applied: false, fixes: 0, left: 0, leftLines: [], state: 'clean' };
+    const ctx = this.actionContext(c.d, c.analysis);
+    ctx.includedChecks = await includedChecks(c.d.doc.uri, c.d.doc.getText());
+    const all = await fixAllEdit(ctx, !reviewed);
+    if (!all.edit) return { applied: false, fixes: 0, ...all.outcome };
+    const r = await this.connection.workspace.applyEdit({ label: reviewed ? 'Ascendify: fix all, including fixes that need review' : 'Ascendify: fix all safe issues', edit: all.edit });
+    // The port state the file is in once the edit is applied (what is left is what the fix skipped).
+    return r.applied ? { applied: true, fixes: all.fixes, ...all.outcome } : { applied: false, fixes: 0, ...all.outcome };
   }
 
   // ----- workspace -----

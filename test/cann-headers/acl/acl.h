@@ -55,6 +55,8 @@ typedef enum aclrtLastErrLevel {
 // ---- Initialisation -----------------------------------------------------------------------------
 aclError aclInit(const char *configPath);
 // https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/02_initialization_and_deinitialization.md#aclInit
+aclError aclFinalize();
+// https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/02_initialization_and_deinitialization.md#aclFinalize
 
 // ---- Devices ------------------------------------------------------------------------------------
 aclError aclrtSetDevice(int32_t deviceId);
