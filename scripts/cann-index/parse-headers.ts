@@ -59,7 +59,8 @@ function lines(text: string): string[] {
 
 /** Parses a header; returns { functions: Map name->prototype, types: Set, enumConstants: Set, macros: Set }. */
 export interface HeaderDecls {
-  functions: Map<string, string>;
+  /** Each function's prototypes: more than one for overloads. */
+  functions: Map<string, string[]>;
   types: Set<string>;
   enumConstants: Set<string>;
   /** Named constants: `static const int ACL_SUCCESS = 0;`, `constexpr uint32_t X = 1;`. */
@@ -154,7 +155,7 @@ function block(head: string, body: string, tail: string, scope: string[], out: H
     }
     return;
   }
-  if ((m = /\b(struct|class|union)\b(?:\s+(?:alignas\s*\([^)]*\)|__attribute__\s*\(\(.*?\)\)|[A-Z_][A-Z0-9_]+))*\s*([A-Za-z_]\w*)?(?:\s+final)?(?:\s*:\s*[^{]*)?$/.exec(h)) && !/\)\s*(const)?\s*$/.test(h)) {
+  if ((m = /\b(struct|class|union)\b(?:\s+(?:alignas\s*\([^)]*\)|__attribute__\s*\(\(.*?\)\)|[A-Z_][A-Z0-9_]+(?=\s)))*\s*([A-Za-z_]\w*)?(?:\s+final)?(?:\s*:\s*[^{]*)?$/.exec(h)) && !/\)\s*(const)?\s*$/.test(h)) {
     if (m[2]) out.types.add(qualify(scope, m[2]));
     for (const name of tailNames(tail, typedef)) out.types.add(qualify(scope, name));
     return; // members are not recorded
@@ -200,6 +201,9 @@ function statement(raw: string, scope: string[], out: HeaderDecls): void {
     if (fp) { out.types.add(qualify(scope, fp[1])); return; }
     const fnType = /^typedef [^()]*?\b([A-Za-z_]\w*)\s*\([^()]*\)\s*$/.exec(s); // typedef void name(int)
     if (fnType) { out.types.add(qualify(scope, fnType[1])); return; }
+    // typedef struct aclfftHandle_t *aclfftHandle: the tag is declared too (an incomplete type).
+    const tag = /^typedef (?:const )?(?:struct|union|enum) ([A-Za-z_]\w*)\b/.exec(s);
+    if (tag) out.types.add(qualify(scope, tag[1]));
     for (const part of splitTop(s.replace(/^typedef\s+/, ''), ',')) {
       const name = /([A-Za-z_]\w*)\s*(\[[^\]]*\]\s*)*$/.exec(part.trim());
       if (name) out.types.add(qualify(scope, name[1]));
@@ -263,7 +267,9 @@ function fn(h: string, scope: string[], out: HeaderDecls): void {
     const full = qualify(scope, name);
     const cleanRet = retWords.join(' ').replace(/\s*\*\s*/g, ' *').trim();
     const proto = `${template ? `${template} ` : ''}${cleanRet} ${name}(${params.replace(/\s+/g, ' ').trim()})`.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
-    if (!out.functions.has(full)) out.functions.set(full, proto);
+    const protos = out.functions.get(full);
+    if (!protos) out.functions.set(full, [proto]);
+    else if (!protos.includes(proto)) protos.push(proto);
     return;
   }
 }

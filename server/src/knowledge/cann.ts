@@ -14,7 +14,7 @@ export interface FullIndex {
   version: string;
   stands: string;
   sources: { repo: string; ref: string; commit: string }[];
-  headers: Record<string, { functions: Record<string, string>; types: string[]; enumConstants: string[]; constants: string[]; macros: string[] }>;
+  headers: Record<string, { functions: Record<string, string | string[]>; types: string[]; enumConstants: string[]; constants: string[]; macros: string[] }>;
 }
 
 export interface IndexedSymbol {
@@ -24,6 +24,8 @@ export interface IndexedSymbol {
   header: string;
   kind: string;
   prototype?: string;
+  /** Other prototypes of an overloaded function. */
+  overloads?: string[];
 }
 
 /** What the extension ships: only the names the knowledge base suggests. */
@@ -96,10 +98,17 @@ function bitOf(version: string): number {
 /** The index entry of a CANN name, if the knowledge base suggests it and some header declares it. */
 export function indexedSymbol(name: string): IndexedSymbol | undefined {
   if (Object.hasOwn(index.symbols, name)) return index.symbols[name];
-  // Ascend C signatures write kernel API unqualified (LocalTensor, DataCopy): the headers declare AscendC::.
-  const qualified = `AscendC::${name}`;
-  return !name.includes('::') && Object.hasOwn(index.symbols, qualified) ? index.symbols[qualified] : undefined;
+  // Kernel signatures write the API unqualified (LocalTensor, thread_block): the headers declare it in
+  // namespace AscendC or cooperative_groups.
+  if (name.includes('::')) return undefined;
+  for (const ns of KERNEL_NAMESPACES) {
+    const qualified = `${ns}::${name}`;
+    if (Object.hasOwn(index.symbols, qualified)) return index.symbols[qualified];
+  }
+  return undefined;
 }
+
+const KERNEL_NAMESPACES = ['AscendC', 'cooperative_groups'];
 
 /** Versions a header exists in (bit mask), if the knowledge base names it. */
 export function indexedHeader(name: string): number | undefined {
@@ -139,12 +148,14 @@ const LANGUAGE_WORDS = new Set(
 /** Identifier-like words of C/C++ text, qualified names kept whole, members (x.y, x->y) and $n skipped. */
 export function codeWords(text: string): string[] {
   const out: string[] = [];
-  const clean = text.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+  // Strings, comments and the placeholders of a launch (<<<blocks, ubuf, stream>>>) name nothing.
+  const clean = text.replace(/C\+\+/g, ' ').replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/<<<[^>]*>>>/g, ' ');
   for (const m of clean.matchAll(/\b\d[\w.]*|(?:[A-Za-z_]\w*::)*~?[A-Za-z_]\w*/g)) {
     if (/^\d/.test(m[0])) continue; // numbers, 0x1FU included
     const before = clean.slice(Math.max(0, m.index! - 2), m.index!);
     if (/(\.|->)$/.test(before) || /\$$/.test(before)) continue;
-    if (/^\d/.test(m[0]) || LANGUAGE_WORDS.has(m[0])) continue;
+    // One-letter words are placeholders (template <typename T>, dim3's x, y, z), never CANN names.
+    if (/^\d/.test(m[0]) || LANGUAGE_WORDS.has(m[0]) || m[0].length === 1 || m[0].startsWith('std::')) continue;
     out.push(m[0]);
   }
   return out;
@@ -160,9 +171,32 @@ export interface Suggestion {
 
 /** Names a signature writes: its function name and the words of its parameter types (not parameter names). */
 export function signatureWords(signature: string): string[] {
-  const types = parameterTypes(signature);
-  if (!types) return codeWords(signature);
-  return [...codeWords(signature.slice(0, signature.indexOf('('))), ...types.flatMap(codeWords)];
+  // Several declarations may be shown, separated by " / " (two #defines, two overloads).
+  return signature.split(/\s+\/\s+/).flatMap(declarationWords);
+}
+
+function declarationWords(decl: string): string[] {
+  const define = /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(decl);
+  if (define) return [define[1]];
+  // template <typename T, int N>: T and N are the declaration's own names.
+  const own = new Set<string>();
+  let text = decl.replace(/template\s*<((?:[^<>]|<[^<>]*>)*)>/g, (_, params: string) => {
+    for (const p of params.split(',')) {
+      const name = /([A-Za-z_]\w*)\s*(?:=.*)?$/.exec(p.trim());
+      if (name) own.add(name[1]);
+    }
+    return ' ';
+  });
+  const words: string[] = [];
+  // A struct shown with its fields: the field types count, the field names do not.
+  text = text.replace(/\{([^{}]*)\}/g, (_, body: string) => {
+    for (const field of body.split(';')) if (field.trim() && field.trim() !== '...') words.push(...codeWords(parameterType(field)));
+    return ' ';
+  });
+  const types = parameterTypes(text);
+  if (types) words.push(...codeWords(text.slice(0, text.indexOf('('))), ...types.flatMap(codeWords));
+  else words.push(...codeWords(text));
+  return words.filter((w) => !own.has(w) && w !== '...');
 }
 
 /** A prototype's parameter types, names dropped: "aclError f(void *devPtr, size_t n)" -> ["void*", "size_t"]. */
@@ -179,7 +213,8 @@ const TYPE_WORDS = new Set(['const', 'volatile', 'unsigned', 'signed', 'int', 'l
 
 /** One parameter's type: default value and name dropped, spacing of * and & normalised ("const aclTensor*"). */
 export function parameterType(param: string): string {
-  let p = param.replace(/=.*$/s, '').replace(/\[[^\]]*\]/g, '*').trim();
+  // An array parameter or field (char name[N]) is a pointer for comparison: the bound goes, * comes after the name.
+  let p = param.replace(/=.*$/s, '').replace(/([A-Za-z_]\w*)\s*(\[[^\]]*\]\s*)+$/, '* $1').replace(/\[[^\]]*\]/g, '*').trim();
   p = p.replace(/\s*([*&])\s*/g, ' $1 ').replace(/\s+/g, ' ').trim();
   const words = p.split(' ');
   // The last word is the parameter's name when it is an identifier, not a type word, after a type.
@@ -232,13 +267,37 @@ export function suggestedNames(entries: readonly MappingEntry[]): Set<string> {
       const { words, headers } = suggestionWords(s);
       for (const w of words) {
         names.add(w);
-        if (!w.includes('::')) names.add(`AscendC::${w}`);
+        if (!w.includes('::')) for (const ns of KERNEL_NAMESPACES) names.add(`${ns}::${w}`);
       }
       for (const h of headers) names.add(h);
     }
   }
   return names;
 }
+
+/**
+ * Words of the Ascend C language itself: keywords, built-in types and variables of the bisheng compiler
+ * (documented in the Ascend C / SIMT programming guides), which no header declares. They are not checked
+ * against the index; each says why. Anything else a suggestion writes must be in the index or doc-only.
+ */
+export const LANGUAGE_BUILTINS: Readonly<Record<string, string>> = {
+  __global__: 'kernel function qualifier (compiler keyword)',
+  __aicore__: 'AI Core function qualifier (compiler keyword)',
+  __ubuf__: 'Unified Buffer address-space qualifier (compiler keyword)',
+  __gm__: 'global memory address-space qualifier (compiler keyword)',
+  __inline__: 'GNU inline keyword accepted by the compiler',
+  __launch_bounds__: 'SIMT kernel launch-bounds attribute (compiler keyword)',
+  half: 'built-in 16-bit float type of the Ascend C compiler',
+  half2: 'built-in SIMT vector type (two halves)',
+  bfloat16_t: 'built-in bfloat16 type of the Ascend C compiler',
+  bfloat16x2_t: 'built-in SIMT vector type (two bfloat16)',
+  float2: 'built-in SIMT vector type', float4: 'built-in SIMT vector type',
+  int2: 'built-in SIMT vector type', int4: 'built-in SIMT vector type',
+  uint2: 'built-in SIMT vector type', uint4: 'built-in SIMT vector type',
+  threadIdx: 'SIMT built-in variable', blockIdx: 'SIMT built-in variable', blockDim: 'SIMT built-in variable',
+  gridDim: 'SIMT built-in variable', warpSize: 'SIMT built-in variable',
+  kernel_name: "placeholder for the user's kernel name in a signature",
+};
 
 // ---------------------------------------------------------------------------------------------------
 // Resolution for one version
@@ -284,6 +343,7 @@ function check(s: Suggestion, version: string, docOnly: Set<string>): Check {
     if (!declaredBy(sym.versions, version)) missing.push({ name: w, since: firstVersion(sym.versions) });
   }
   for (const h of headers) {
+    if (docOnly.has(h)) { missing.push({ name: h }); continue; }
     const mask = indexedHeader(h);
     if (mask === undefined) continue;
     sinceBit = Math.max(sinceBit, CANN_VERSIONS.indexOf(firstVersion(mask)!));
