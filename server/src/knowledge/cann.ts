@@ -127,6 +127,11 @@ export function declaredBy(mask: number, version: string): boolean {
   return (mask & ((2 << bitOf(version)) - 1)) !== 0;
 }
 
+/** "since 8.5.0", or for what only master branches have, "unreleased (master)". */
+export function sinceWords(version: string): string {
+  return version === 'master' ? 'unreleased (master)' : `since ${version}`;
+}
+
 /** "since 8.5.0" for a mask; "8.1.RC1 and later" reads the same for the oldest version. */
 export function sinceText(mask: number): string | undefined {
   const first = firstVersion(mask);
@@ -360,7 +365,7 @@ function docOnlyNames(entry: MappingEntry): Set<string> {
 function missingText(version: string, missing: Check['missing'], docOnly: MappingEntry['docOnly']): string {
   const newer = missing.filter((m) => m.since);
   const parts: string[] = [];
-  if (newer.length) parts.push(`CANN ${version} does not declare ${newer.map((m) => `${m.name} (since ${m.since})`).join(', ')}`);
+  if (newer.length) parts.push(`CANN ${version} does not declare ${newer.map((m) => `${m.name} (${sinceWords(m.since!)})`).join(', ')}`);
   const doc = missing.filter((m) => !m.since);
   if (doc.length) {
     const urls = (docOnly ?? []).filter((d) => doc.some((m) => m.name === d.name));
