@@ -26,13 +26,16 @@ describe('cuBLAS / cuDNN mappings match the CANN docs', () => {
     expect(lookup('cublasSgemm_v2')).toBe(e);
   });
 
-  it('cublasSgemmStridedBatched -> aclblasSgemmStridedBatched on A2/A3 and 950', () => {
+  it('cublasSgemmStridedBatched: aclblasSgemmStridedBatched is documented but in no header, so it is doc-only and the fix-free fallback is aclnnBatchMatMul', () => {
+    // ops-blas master (35101c8) include/cann_ops_blas.h declares aclblasSgemmBatched and aclblasCgemmBatched,
+    // not the strided variant its README documents.
     const e = lookup('cublasSgemmStridedBatched');
     expect(e.ascend).toBe('aclblasSgemmStridedBatched');
-    expect(e.mapping).toBe('rename');
-    expect(e.signature).toContain('int lda, int64_t strideA, const float* B, int ldb, int64_t strideB');
-    expect(e.availability).toEqual({ a2a3: true, a950: true });
-    expect(e.fix?.rename).toBe('aclblasSgemmStridedBatched');
+    expect(e.mapping).toBe('manual');
+    expect(e.fix).toBeUndefined();
+    expect(e.docOnly).toEqual([{ name: 'aclblasSgemmStridedBatched', url: 'https://gitcode.com/cann/ops-blas/blob/master/blas/gemm_strided_batched/README.md' }]);
+    expect(e.fallback?.[0]).toMatchObject({ ascend: 'aclnnBatchMatMul', ascendHeader: 'aclnnop/aclnn_batch_matmul.h', mapping: 'manual' });
+    expect(e.fallback?.[0].fix).toBeUndefined();
   });
 
   it('cublasCreate -> aclblasCreate and CUBLAS_OP_T -> ACLBLAS_OP_T (112)', () => {
