@@ -16,11 +16,14 @@ const lookup = (name: string): MappingEntry => {
 // norm/batch_norm_v3/docs/aclnnBatchNorm.md; cann/ops-math random/dsa_gen_bit_mask/docs/aclnnDropout.md;
 // cann/runtime docs/zh/api_ref/25-02_Enumerations.md.
 describe('cuBLAS / cuDNN mappings match the CANN docs', () => {
-  it('cublasSgemm -> aclnnAddmm (manual), ops-blas aclblasSgemm named for Ascend 950', () => {
+  it('cublasSgemm -> aclnnMm by rank (aclnnAddmm only for alpha/beta), ops-blas aclblasSgemm named for Ascend 950', () => {
+    // The GEMM of a plain product is aclnnMm (ops-nn matmul/mat_mul_v3/docs/aclnnMm.md; 8.1.RC1 aclnnop/aclnn_mm.h).
     const e = lookup('cublasSgemm');
-    expect(e.ascend).toBe('aclnnAddmm');
+    expect(e.ascend).toBe('aclnnMm');
     expect(e.mapping).toBe('manual');
-    expect(e.signature).toContain('const aclScalar *beta, const aclScalar *alpha, aclTensor *out, int8_t cubeMathType');
+    expect(e.signature).toBe('aclnnStatus aclnnMmGetWorkspaceSize(const aclTensor* self, const aclTensor* mat2, aclTensor* out, int8_t cubeMathType, uint64_t* workspaceSize, aclOpExecutor** executor)');
+    expect(e.notes).toContain('aclnnBatchMatMul');
+    expect(e.notes).toContain('aclnnAddmm(self=C, mat1, mat2, beta, alpha, out=C)');
     expect(e.notes).toContain('aclblasSgemm');
     expect(new URL(e.docUrl).host).toBe('gitcode.com');
     expect(lookup('cublasSgemm_v2')).toBe(e);
