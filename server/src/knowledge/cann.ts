@@ -288,6 +288,7 @@ export function suggestedNames(entries: readonly MappingEntry[]): Set<string> {
 export const LANGUAGE_BUILTINS: Readonly<Record<string, string>> = {
   __global__: 'kernel function qualifier (compiler keyword)',
   __aicore__: 'AI Core function qualifier (compiler keyword)',
+  __host__: 'host function qualifier the Ascend C compiler accepts (headers define it only for the CPU simulation build)',
   __ubuf__: 'Unified Buffer address-space qualifier (compiler keyword)',
   __gm__: 'global memory address-space qualifier (compiler keyword)',
   __inline__: 'GNU inline keyword accepted by the compiler',
