@@ -154,7 +154,11 @@ const LANGUAGE_WORDS = new Set(
 export function codeWords(text: string): string[] {
   const out: string[] = [];
   // Strings, comments and the placeholders of a launch (<<<blocks, ubuf, stream>>>) name nothing.
-  const clean = text.replace(/C\+\+/g, ' ').replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ' ').replace(/<<<[^>]*>>>/g, ' ');
+  let clean = text;
+  if (clean.includes('C++')) clean = clean.replace(/C\+\+/g, ' ');
+  if (clean.includes('"')) clean = clean.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  if (clean.includes('/')) clean = clean.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+  if (clean.includes('<<<')) clean = clean.replace(/<<<[^>]*>>>/g, ' ');
   for (const m of clean.matchAll(/\b\d[\w.]*|(?:[A-Za-z_]\w*::)*~?[A-Za-z_]\w*/g)) {
     if (/^\d/.test(m[0])) continue; // numbers, 0x1FU included
     const before = clean.slice(Math.max(0, m.index! - 2), m.index!);
@@ -219,7 +223,10 @@ const TYPE_WORDS = new Set(['const', 'volatile', 'unsigned', 'signed', 'int', 'l
 /** One parameter's type: default value and name dropped, spacing of * and & normalised ("const aclTensor*"). */
 export function parameterType(param: string): string {
   // An array parameter or field (char name[N]) is a pointer for comparison: the bound goes, * comes after the name.
-  let p = param.replace(/=.*$/s, '').replace(/([A-Za-z_]\w*)\s*(\[[^\]]*\]\s*)+$/, '* $1').replace(/\[[^\]]*\]/g, '*').trim();
+  let p = param;
+  const eq = p.indexOf('=');
+  if (eq >= 0) p = p.slice(0, eq);
+  if (p.includes('[')) p = p.replace(/([A-Za-z_]\w*)\s*(\[[^\]]*\]\s*)+$/, '* $1').replace(/\[[^\]]*\]/g, '*');
   p = p.replace(/\s*([*&])\s*/g, ' $1 ').replace(/\s+/g, ' ').trim();
   const words = p.split(' ');
   // The last word is the parameter's name when it is an identifier, not a type word, after a type.
@@ -243,8 +250,19 @@ function splitParams(text: string): string[] {
   return parts;
 }
 
-/** Every word and header a suggestion writes or shows (before filtering to CANN names). */
+const wordsOf = new WeakMap<Suggestion, { words: string[]; headers: string[] }>();
+
+/** Every word and header a suggestion writes or shows (before filtering to CANN names); computed once. */
 export function suggestionWords(s: Suggestion): { words: string[]; headers: string[] } {
+  let w = wordsOf.get(s);
+  if (!w) {
+    w = computeSuggestionWords(s);
+    wordsOf.set(s, w);
+  }
+  return w;
+}
+
+function computeSuggestionWords(s: Suggestion): { words: string[]; headers: string[] } {
   const words = new Set<string>();
   if (s.ascend) for (const w of codeWords(s.ascend)) words.add(w);
   if (s.signature) for (const w of signatureWords(s.signature)) words.add(w);
