@@ -2,6 +2,7 @@
  * Resolution: occurrences + knowledge base + porting target -> findings with mapping, rule id and message.
  */
 import type { FixRecipe, KnowledgeBase, MappingEntry, MappingKind, SymbolKind } from '../knowledge';
+import type { VersionedEntry } from '../knowledge/cann';
 import type { Occurrence } from './scan';
 
 /** Atlas A2/A3 (Ascend C SIMD kernels) or Ascend 950 (Ascend C SIMT kernels available). */
@@ -18,6 +19,8 @@ export interface ResolvedMapping {
   notes: string;
   docUrl: string;
   fix?: FixRecipe;
+  /** Set when the chosen CANN version declares no answer that a newer one has (knowledge/cann.ts). */
+  newerCannOnly?: string;
 }
 
 export interface Finding {
@@ -81,6 +84,8 @@ function computeResolved(entry: MappingEntry, target: PortingTarget): ResolvedMa
     ascend: entry.ascend, ascendHeader: entry.ascendHeader, signature: entry.signature, mapping: entry.mapping,
     notes: entry.notes, docUrl: entry.docUrl, fix: entry.fix,
   };
+  const cann = (entry as VersionedEntry).cann;
+  if (cann?.missing?.some((m) => m.since) && !cann.fallbackFrom && entry.ascend === null) base.newerCannOnly = cann.version;
   if (target === '950' && entry.simt) {
     const s = entry.simt;
     return {
@@ -111,6 +116,7 @@ export function messageFor(symbol: string, library: string, r: ResolvedMapping |
     case 'rewrite':
       return `'${symbol}' → '${r.ascend}': arguments or values change.`;
     case 'manual':
+      if (r.newerCannOnly) return `'${symbol}' needs manual porting: CANN ${r.newerCannOnly} declares no equivalent; a newer CANN does (see explain with --cann).`;
       return r.ascend
         ? `'${symbol}' needs manual porting; closest CANN equivalent: '${r.ascend}'.`
         : `'${symbol}' needs manual porting: no direct CANN equivalent.`;

@@ -2,6 +2,7 @@
  * The per-rule reference pages (docs/rules/), generated from the knowledge base so the documentation
  * never drifts from the data. `npm run docs` writes them; a test regenerates and compares.
  */
+import { forCannVersion, sinceWords } from './cann';
 import { KnowledgeBase, type MappingEntry } from './index';
 import { libraryName, resolveEntry, ruleIdFor } from '../analysis/resolve';
 import { escapeMarkdown, inlineCode } from './views';
@@ -66,10 +67,15 @@ export function renderRulePage(entry: MappingEntry): string {
     out.push(`Documentation: <${r.docUrl}>`, '');
   }
   const avail = entry.availability;
-  if (avail || entry.cannVersion) {
+  // The versions come from the header index: the preferred answer as the newest indexed CANN has it.
+  const cann = forCannVersion([entry], 'master')[0].cann;
+  const versionText = cann?.since ? `CANN ${sinceWords(cann.since)}${cann.declaredIn ? ` (${code(cann.declaredIn)})` : ''}` : entry.cannVersion && `CANN ${md(entry.cannVersion)}`;
+  if (avail || versionText) {
     const word = (v: unknown) => (v === undefined ? 'not stated' : v === 'unconfirmed' ? 'unconfirmed' : v ? 'yes' : 'no');
-    out.push(`**Availability:** Atlas A2/A3 ${word(avail?.a2a3)}, Ascend 950 ${word(avail?.a950)}${entry.cannVersion ? `; CANN ${md(entry.cannVersion)}` : ''}`, '');
+    out.push(`**Availability:** Atlas A2/A3 ${word(avail?.a2a3)}, Ascend 950 ${word(avail?.a950)}${versionText ? `; ${versionText}` : ''}`, '');
   }
+  if (entry.fallback?.length) out.push(`**Older CANN versions:** ${entry.fallback.map((f) => (f.ascend ? code(f.ascend) : 'none')).join(', ')} where the version lacks the answer above`, '');
+  if (entry.docOnly?.length) out.push(`**Documented but in no public header (never fixed):** ${entry.docOnly.map((d) => `${code(d.name)} <${d.url}>`).join(', ')}`, '');
   if (entry.unconfirmed?.length) out.push(`**Not confirmed by the documentation:** ${md(entry.unconfirmed.join('; '))}`, '');
   return `${out.join('\n').trimEnd()}\n`;
 }

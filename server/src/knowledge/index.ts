@@ -5,8 +5,9 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { mappingFileSchema, type MappingEntry, type MappingFile } from './schema';
 import { builtinFiles } from './data';
+import { forCannVersion } from './cann';
 
-export type { MappingEntry, MappingFile, FixRecipe, MappingKind, SymbolKind } from './schema';
+export type { MappingEntry, MappingFile, FixRecipe, MappingKind, SymbolKind, Alternative } from './schema';
 
 export class KnowledgeError extends Error {}
 
@@ -48,16 +49,32 @@ function semanticErrors(entries: MappingEntry[], source: string): string[] {
       errors.push(`${source}: entry ${name}, field ascend: a ${e.mapping} mapping needs an equivalent`);
     if (e.fix?.call && e.fix.arity === undefined) errors.push(`${source}: entry ${name}, field fix.arity: required with fix.call`);
     if (e.fix && (e.mapping === 'manual' || e.mapping === 'none')) errors.push(`${source}: entry ${name}, field fix: only rename/rewrite mappings have fixes`);
+    // A name no header declares is never written by a fix: the suggestion that uses it has none.
+    const docOnly = new Set((Array.isArray(e.docOnly) ? e.docOnly : []).map((d) => d?.name));
+    if (docOnly.size) {
+      const answers = [e, ...(Array.isArray(e.fallback) ? e.fallback : []), ...(e.simt ? [e.simt] : [])];
+      for (const a of answers) {
+        if (!a?.fix) continue;
+        const text = `${a.ascend ?? ''} ${a.fix.rename ?? ''} ${a.fix.call ?? ''}`;
+        for (const d of docOnly) if (d && new RegExp(`\\b${d}\\b`).test(text)) errors.push(`${source}: entry ${name}, field fix: ${d} is doc-only (in no header) and must not be written by a fix`);
+      }
+    }
+    for (const [i, a] of (Array.isArray(e.fallback) ? e.fallback : []).entries()) {
+      if (a?.fix?.call && a.fix.arity === undefined) errors.push(`${source}: entry ${name}, field fallback.${i}.fix.arity: required with fix.call`);
+    }
   });
   return errors;
 }
 
 export class KnowledgeBase {
   readonly entries: readonly MappingEntry[];
+  /** The CANN version the built-in answers were chosen for (undefined: the preferred answers, unversioned). */
+  readonly cannVersion?: string;
   private readonly bySymbol = new Map<string, MappingEntry>();
 
-  constructor(entries: MappingEntry[]) {
+  constructor(entries: MappingEntry[], cannVersion?: string) {
     this.entries = entries;
+    this.cannVersion = cannVersion;
     // Later entries win, so user rules loaded after the built-ins override them.
     for (const entry of entries) for (const name of entry.cuda) this.bySymbol.set(name, entry);
   }
@@ -77,7 +94,7 @@ export class KnowledgeBase {
 
   /** A new knowledge base with user entries added on top (same names override). */
   withRules(extra: MappingEntry[]): KnowledgeBase {
-    return new KnowledgeBase([...this.entries, ...extra]);
+    return new KnowledgeBase([...this.entries, ...extra], this.cannVersion);
   }
 
   private static builtinInstance: KnowledgeBase | undefined;
@@ -89,5 +106,21 @@ export class KnowledgeBase {
   static builtin(): KnowledgeBase {
     this.builtinInstance ??= new KnowledgeBase(Object.values(builtinFiles).flatMap((file) => (file as MappingFile).entries));
     return this.builtinInstance;
+  }
+
+  private static versioned = new Map<string, KnowledgeBase>();
+
+  /**
+   * The built-in data answered for one indexed CANN version (knowledge/cann.ts cannVersionFor): each
+   * entry's answer is the preferred one if that version declares all it names, else its older idiom, else
+   * a manual finding naming nothing the version lacks.
+   */
+  static builtinFor(cannVersion: string): KnowledgeBase {
+    let kb = this.versioned.get(cannVersion);
+    if (!kb) {
+      kb = new KnowledgeBase(forCannVersion(this.builtin().entries, cannVersion), cannVersion);
+      this.versioned.set(cannVersion, kb);
+    }
+    return kb;
   }
 }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KnowledgeBase, KnowledgeError, validateMappingFile, type MappingFile } from './index';
+import { cannVersionFor, CannVersionError, DEFAULT_CANN_VERSION } from './cann';
 
 export const RULE_FILE_NAMES = ['.ascendify.json', '.ascendify.yaml', '.ascendify.yml'];
 const MAX_RULE_FILE_BYTES = 16 * 1024 * 1024;
@@ -45,8 +46,21 @@ export function findRuleFile(dir: string): string | undefined {
   return undefined;
 }
 
-/** Built-in knowledge plus the given rule file (user entries override built-ins of the same name). */
-export function knowledgeWithRules(ruleFile: string | undefined): KnowledgeBase {
-  const kb = KnowledgeBase.builtin();
-  return ruleFile ? kb.withRules(loadRuleFile(ruleFile).entries) : kb;
+/**
+ * Built-in knowledge answered for the CANN version, plus the given rule file (user entries override
+ * built-ins of the same name). The version: `cannVersion` (--cann, the ascendify.cannVersion setting),
+ * else the rule file's `cannVersion`, else DEFAULT_CANN_VERSION.
+ */
+export function knowledgeWithRules(ruleFile: string | undefined, cannVersion?: string): KnowledgeBase {
+  const rules = ruleFile ? loadRuleFile(ruleFile) : undefined;
+  const wanted = cannVersion?.trim() || rules?.cannVersion || DEFAULT_CANN_VERSION;
+  let version: string;
+  try {
+    version = cannVersionFor(wanted);
+  } catch (e) {
+    if (e instanceof CannVersionError) throw new KnowledgeError(cannVersion?.trim() ? e.message : `rule file ${ruleFile}: ${e.message}`);
+    throw e;
+  }
+  const kb = KnowledgeBase.builtinFor(version);
+  return rules ? kb.withRules(rules.entries) : kb;
 }

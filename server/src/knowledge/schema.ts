@@ -41,6 +41,21 @@ export interface TargetOverride {
   notes?: string;
   docUrl?: string;
   fix?: FixRecipe;
+  fallback?: Alternative[];
+}
+
+/**
+ * An older idiom, used when the CANN version chosen (--cann, ascendify.cannVersion) does not declare
+ * every name of the preferred answer: the first alternative the version declares wins (knowledge/cann.ts).
+ */
+export interface Alternative {
+  ascend: string | null;
+  ascendHeader?: string;
+  signature?: string;
+  mapping: MappingKind;
+  notes?: string;
+  docUrl?: string;
+  fix?: FixRecipe;
 }
 
 export interface MappingEntry {
@@ -60,8 +75,14 @@ export interface MappingEntry {
   /** What differs: arguments, semantics, synchronisation, error codes. */
   notes: string;
   availability?: { a2a3?: Availability; a950?: Availability };
-  /** CANN version where the docs say (e.g. "≤8.5.0", "9.0.0", "post-9.0.0 (master)"). */
+  /** User rule files only: a free-text version note. Built-in entries state none: the versions that
+   *  declare their names come from the API index (knowledge/cann.ts), generated from real headers. */
   cannVersion?: string;
+  /** Names the answer uses that CANN documents but no public header declares, with the page that
+   *  documents each: shown, never written by a fix for any version. */
+  docOnly?: { name: string; url: string }[];
+  /** Older idioms for versions that lack a name of the answer (e.g. aclrtFree before aclrtFreeWithDevSync). */
+  fallback?: Alternative[];
   /** Documentation page (hiascend.com or CANN's open-source docs). Required; for `none` the page that
    *  shows the gap or the closest alternative. */
   docUrl: string;
@@ -90,6 +111,20 @@ const fixRecipe = {
   anyOf: [{ required: ['rename'] }, { required: ['call'] }, { required: ['include'] }],
 } as const;
 
+const alternative = {
+  type: 'object', additionalProperties: false,
+  required: ['ascend', 'mapping'],
+  properties: {
+    ascend: { type: ['string', 'null'] },
+    ascendHeader: { type: 'string' },
+    signature: { type: 'string' },
+    mapping: mappingKind,
+    notes: { type: 'string' },
+    docUrl,
+    fix: fixRecipe,
+  },
+} as const;
+
 export const mappingEntrySchema = {
   $id: 'https://ascendify.dev/schema/mapping-entry.json',
   type: 'object',
@@ -110,6 +145,11 @@ export const mappingEntrySchema = {
       properties: { a2a3: availability, a950: availability },
     },
     cannVersion: { type: 'string' },
+    docOnly: {
+      type: 'array', minItems: 1,
+      items: { type: 'object', additionalProperties: false, required: ['name', 'url'], properties: { name: { type: 'string', minLength: 1 }, url: docUrl } },
+    },
+    fallback: { type: 'array', minItems: 1, items: alternative },
     docUrl,
     unconfirmed: { type: 'array', items: { type: 'string' } },
     fix: fixRecipe,
@@ -124,6 +164,7 @@ export const mappingEntrySchema = {
         notes: { type: 'string' },
         docUrl,
         fix: fixRecipe,
+        fallback: { type: 'array', minItems: 1, items: alternative },
       },
     },
   },
@@ -138,11 +179,14 @@ export const mappingFileSchema = {
   properties: {
     $schema: { type: 'string' },
     description: { type: 'string' },
+    /** Rule files: the CANN version the project builds against (see knowledge/cann.ts cannVersionFor). */
+    cannVersion: { type: 'string', minLength: 1 },
     entries: { type: 'array', items: mappingEntrySchema },
   },
 } as const;
 
 export interface MappingFile {
   description?: string;
+  cannVersion?: string;
   entries: MappingEntry[];
 }

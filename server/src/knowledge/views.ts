@@ -3,6 +3,7 @@
  * They are generated from the data so the words never drift from the mappings.
  */
 import type { KnowledgeBase, MappingEntry } from './index';
+import { sinceWords, type VersionedEntry } from './cann';
 import { libraryName, resolveEntry, ruleIdFor, type PortingTarget, type ResolvedMapping } from '../analysis/resolve';
 
 const TARGET_NAMES: Record<PortingTarget, string> = { a2a3: 'Atlas A2/A3', '950': 'Ascend 950' };
@@ -16,6 +17,21 @@ function availabilityText(entry: MappingEntry): string | undefined {
     word(a.a950) && `Ascend 950: ${word(a.a950)}`,
   ].filter(Boolean);
   return parts.length ? parts.join(' · ') : undefined;
+}
+
+/**
+ * The CANN versions of the answer, from the header index: "CANN since 8.5.0 (acl/acl_rt.h)", what the
+ * chosen version lacks, and the older idiom used instead. User entries may carry a free-text note.
+ */
+export function cannText(entry: MappingEntry): string | undefined {
+  const c = (entry as VersionedEntry).cann;
+  if (!c) return entry.cannVersion && `CANN ${entry.cannVersion}`;
+  const parts: string[] = [];
+  if (c.since) parts.push(`CANN ${sinceWords(c.since)}${c.declaredIn ? ` (${c.declaredIn})` : ''}`);
+  if (c.fallbackFrom) parts.push(`older idiom for CANN ${c.version}: ${c.fallbackFrom} needs ${c.missing!.map((m) => m.since ?? 'a header').join(', ')}`);
+  else if (c.missing?.length) parts.push(`not in CANN ${c.version}: ${c.missing.map((m) => (m.since ? `${m.name} ${sinceWords(m.since)}` : `${m.name} in no header`)).join(', ')}`);
+  if (c.docOnly?.length) parts.push(`documented only: ${c.docOnly.map((d) => d.url).join(' ')}`);
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 /** Enum entries that map the values of a CANN type named in the signature (e.g. aclrtMemcpyKind). */
@@ -65,7 +81,7 @@ export function explanation(entry: MappingEntry, target: PortingTarget, symbol =
     alsoCovers: entry.cuda.filter((c) => c !== symbol),
     values: kb ? relatedValues(kb, r) : [],
     otherTarget,
-    availability: avail || entry.cannVersion ? [avail, entry.cannVersion && `CANN ${entry.cannVersion}`].filter(Boolean).join('   ') : undefined,
+    availability: avail || cannText(entry) ? [avail, cannText(entry)].filter(Boolean).join('   ') : undefined,
     fix: r.fix && {
       how: r.fix.call ?? (r.fix.rename ? `rename to ${r.fix.rename}` : `#include <${r.fix.include}>`),
       review: r.fix.safe === false,

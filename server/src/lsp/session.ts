@@ -15,7 +15,7 @@ import pkg from '../../../package.json';
 import { getParser, type CudaParser } from '../analysis/parser';
 import { analyzeTree, type FileAnalysis } from '../analysis/analyze';
 import { withoutDeclared } from '../analysis/project';
-import { KnowledgeBase } from '../knowledge';
+import { KnowledgeBase, KnowledgeError } from '../knowledge';
 import { findRuleFile, knowledgeWithRules, RULE_FILE_NAMES } from '../knowledge/rules';
 import { DEFAULT_WEIGHTS, parseWeightFlags, resolveWeights, type EffortWeights } from '../effort';
 import { reportOfProject } from '../report/json';
@@ -162,7 +162,7 @@ export class Session {
       this.weightsKey = weightsKey;
       this.weights = this.loadWeights(next.effortWeights);
     }
-    if (initial || changed('rulesFile') || changed('workspaceTrusted')) this.loadKnowledge();
+    if (initial || changed('rulesFile') || changed('cannVersion') || changed('workspaceTrusted')) this.loadKnowledge();
     if (initial || changed('include')) this.registerWatcher();
     this.generation++;
     // At start-up the documents opened so far are waiting for `ready` and analyse with these settings.
@@ -203,11 +203,17 @@ export class Session {
   private loadKnowledge(): void {
     let builtin: KnowledgeBase;
     try {
-      builtin = KnowledgeBase.builtin();
+      // The built-in answers for the CANN version of the setting (a bad value is reported below).
+      builtin = knowledgeWithRules(undefined, this.settings.cannVersion || undefined);
     } catch (e) {
-      this.kb = undefined;
-      this.showError(`Ascendify: the built-in knowledge base failed to load: ${message(e)}`);
-      return;
+      if (e instanceof KnowledgeError) {
+        this.showError(`Ascendify: ascendify.cannVersion: ${message(e)}`);
+        builtin = knowledgeWithRules(undefined);
+      } else {
+        this.kb = undefined;
+        this.showError(`Ascendify: the built-in knowledge base failed to load: ${message(e)}`);
+        return;
+      }
     }
     const file = this.ruleFile();
     if (!this.settings.workspaceTrusted) {
@@ -216,7 +222,7 @@ export class Session {
       if (ignored) this.connection.console.info(`${ignored}: not loaded, the workspace is not trusted (built-in rules only)`);
     }
     try {
-      this.kb = file ? knowledgeWithRules(file) : builtin;
+      this.kb = file ? knowledgeWithRules(file, this.settings.cannVersion || undefined) : builtin;
     } catch (e) {
       this.kb = builtin;
       this.showError(`Ascendify: ${message(e)} — using the built-in rules only.`);

@@ -18,6 +18,8 @@ export interface Settings {
   severity: Record<FindingKind, SeverityName>;
   /** Rule file path ('' = `.ascendify.json`/`.yaml` at the workspace root). */
   rulesFile: string;
+  /** CANN version ('' = the rule file's cannVersion, else the default): see knowledge/cann.ts. */
+  cannVersion: string;
   /** Passed to the effort model as it is. */
   effortWeights: Record<string, unknown>;
   scanOnStartup: boolean;
@@ -38,6 +40,7 @@ export const DEFAULT_SETTINGS: Settings = {
   target: 'a2a3',
   severity: { unmapped: 'warning', none: 'warning', manual: 'warning', rewrite: 'information', rename: 'information' },
   rulesFile: '',
+  cannVersion: '',
   effortWeights: {},
   scanOnStartup: true,
   maxFileSizeMB: 10,
@@ -93,6 +96,7 @@ export function readSettings(raw: unknown): Settings {
     target: readTarget(r.target) ?? d.target,
     severity: readSeverity(r.severity),
     rulesFile: typeof r.rulesFile === 'string' ? r.rulesFile.trim() : d.rulesFile,
+    cannVersion: typeof r.cannVersion === 'string' ? r.cannVersion.trim() : d.cannVersion,
     effortWeights: isObject(r.effortWeights) ? r.effortWeights : d.effortWeights,
     scanOnStartup: typeof r.scanOnStartup === 'boolean' ? r.scanOnStartup : d.scanOnStartup,
     maxFileSizeMB: positive(r.maxFileSizeMB) ?? d.maxFileSizeMB,

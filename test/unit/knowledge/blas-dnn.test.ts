@@ -16,23 +16,29 @@ const lookup = (name: string): MappingEntry => {
 // norm/batch_norm_v3/docs/aclnnBatchNorm.md; cann/ops-math random/dsa_gen_bit_mask/docs/aclnnDropout.md;
 // cann/runtime docs/zh/api_ref/25-02_Enumerations.md.
 describe('cuBLAS / cuDNN mappings match the CANN docs', () => {
-  it('cublasSgemm -> aclnnAddmm (manual), ops-blas aclblasSgemm named for Ascend 950', () => {
+  it('cublasSgemm -> aclnnMm by rank (aclnnAddmm only for alpha/beta), ops-blas aclblasSgemm named for Ascend 950', () => {
+    // The GEMM of a plain product is aclnnMm (ops-nn matmul/mat_mul_v3/docs/aclnnMm.md; 8.1.RC1 aclnnop/aclnn_mm.h).
     const e = lookup('cublasSgemm');
-    expect(e.ascend).toBe('aclnnAddmm');
+    expect(e.ascend).toBe('aclnnMm');
     expect(e.mapping).toBe('manual');
-    expect(e.signature).toContain('const aclScalar *beta, const aclScalar *alpha, aclTensor *out, int8_t cubeMathType');
+    expect(e.signature).toBe('aclnnStatus aclnnMmGetWorkspaceSize(const aclTensor* self, const aclTensor* mat2, aclTensor* out, int8_t cubeMathType, uint64_t* workspaceSize, aclOpExecutor** executor)');
+    expect(e.notes).toContain('aclnnBatchMatMul');
+    expect(e.notes).toContain('aclnnAddmm(self=C, mat1, mat2, beta, alpha, out=C)');
     expect(e.notes).toContain('aclblasSgemm');
     expect(new URL(e.docUrl).host).toBe('gitcode.com');
     expect(lookup('cublasSgemm_v2')).toBe(e);
   });
 
-  it('cublasSgemmStridedBatched -> aclblasSgemmStridedBatched on A2/A3 and 950', () => {
+  it('cublasSgemmStridedBatched: aclblasSgemmStridedBatched is documented but in no header, so it is doc-only and the fix-free fallback is aclnnBatchMatMul', () => {
+    // ops-blas master (35101c8) include/cann_ops_blas.h declares aclblasSgemmBatched and aclblasCgemmBatched,
+    // not the strided variant its README documents.
     const e = lookup('cublasSgemmStridedBatched');
     expect(e.ascend).toBe('aclblasSgemmStridedBatched');
-    expect(e.mapping).toBe('rename');
-    expect(e.signature).toContain('int lda, int64_t strideA, const float* B, int ldb, int64_t strideB');
-    expect(e.availability).toEqual({ a2a3: true, a950: true });
-    expect(e.fix?.rename).toBe('aclblasSgemmStridedBatched');
+    expect(e.mapping).toBe('manual');
+    expect(e.fix).toBeUndefined();
+    expect(e.docOnly).toEqual([{ name: 'aclblasSgemmStridedBatched', url: 'https://gitcode.com/cann/ops-blas/blob/master/blas/gemm_strided_batched/README.md' }]);
+    expect(e.fallback?.[0]).toMatchObject({ ascend: 'aclnnBatchMatMul', ascendHeader: 'aclnnop/aclnn_batch_matmul.h', mapping: 'manual' });
+    expect(e.fallback?.[0].fix).toBeUndefined();
   });
 
   it('cublasCreate -> aclblasCreate and CUBLAS_OP_T -> ACLBLAS_OP_T (112)', () => {
