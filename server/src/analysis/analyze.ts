@@ -4,7 +4,8 @@
  */
 import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
-import { scanTree, type KernelSite, type Rescan, type ScanResult } from './scan';
+import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
+import { DeclaredNames, includesOf, type Declaration, type ProjectDeclarations } from './declarations';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -14,6 +15,11 @@ export type { Finding, PortingTarget, FindingKind, ResolvedMapping } from './res
 export interface AnalysisOptions {
   kb: KnowledgeBase;
   target: PortingTarget;
+  /**
+   * The project the file belongs to: the names its project headers declare shadow NVIDIA's in it too
+   * (declarations.ts). Without it only the file's own declarations count.
+   */
+  project?: { declarations: ProjectDeclarations; file: string };
 }
 
 /** What a `__global__` kernel uses: these drive the per-kernel effort and the suggested route. */
@@ -54,7 +60,17 @@ export interface FileAnalysis {
 
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */
 export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions): FileAnalysis {
-  return fromScan(scanTree(tree, text, parser, options.kb, lineStartsOf(text)), options, false);
+  const scan = scanTree(tree, text, parser, options.kb, lineStartsOf(text));
+  return fromScan(scan, options, false, includedDeclarations(tree, text, scan, options));
+}
+
+/** What the project headers the file includes declare (and the file's own, kept for those that include it). */
+function includedDeclarations(tree: Tree, text: string, scan: ScanResult, options: AnalysisOptions): readonly Declaration[] {
+  if (!options.project) return [];
+  const { declarations, file } = options.project;
+  const includes = includesOf(tree, text);
+  declarations.remember(file, { declarations: scan.ownDeclarations, includes });
+  return declarations.fromIncludes(file, includes);
 }
 
 /**
@@ -70,16 +86,18 @@ export function reanalyzeTree(
     ? lineStartsAfterEdit(rescan.previous.lineStarts, text, rescan.start, rescan.end, rescan.delta)
     : lineStartsOf(text);
   const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan);
-  return { analysis: fromScan(scan, options, true), scan };
+  return { analysis: fromScan(scan, options, true, includedDeclarations(tree, text, scan, options)), scan };
 }
 
-function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean): FileAnalysis {
+function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean, included: readonly Declaration[]): FileAnalysis {
   const { lineStarts } = scan;
   const end = scan.openCommentAt ?? Infinity; // an unterminated comment runs to the end of the file
   const kept: typeof scan.occurrences = [];
   const prefixOnly = new Set<string>();
+  const shadowed = shadowTest(scan, included);
   for (const o of scan.occurrences) {
     if (o.start >= end) break; // sorted by start
+    if (shadowed && shadowed(o)) continue;
     if (o.family?.source === 'prefix') {
       if (scan.declared.has(o.symbol)) continue;
       prefixOnly.add(o.symbol);
@@ -95,6 +113,32 @@ function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean): F
     prefixOnly: [...prefixOnly],
     errorNodes: scan.errorNodes,
     lineCount: lineStarts.length,
+  };
+}
+
+/**
+ * Which occurrences name something the project declares itself (declarations.ts): a plain name (not a
+ * header, qualifier, launch or qualified name) with a declaration in force at its place. A definition,
+ * variable, parameter, type or template parameter shadows any name; a macro or a bare prototype at global
+ * scope only a name NVIDIA is not known to have (one recognised by its prefix alone): `#define cudaMalloc
+ * hipMalloc` and `cudaError_t cudaMalloc(void**, size_t);` re-declare NVIDIA's name, they do not replace it. Nothing a
+ * dynamic-loading shim declares shadows (its `cuInit` pointer is the driver's `cuInit`).
+ */
+function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Occurrence) => boolean) | undefined {
+  if (scan.ownDeclarations.length === 0 && included.length === 0) return undefined;
+  const names = new DeclaredNames(scan.ownDeclarations);
+  for (const d of included) names.add(d);
+  const open = [...scan.openNamespaces, ...scan.usedNamespaces, ...scan.usedNamespaces.map((ns) => ns.split('::').pop()!)];
+  // A prototype inside a project namespace is the project's (NVIDIA's C APIs are at global scope).
+  const byDefinition = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field' && d.kind !== 'macro'
+    && (d.kind !== 'prototype' || d.namespace !== '');
+  const byAny = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field';
+  const atGlobal = (accept: (d: Declaration) => boolean) => (d: Declaration) => d.namespace === '' && accept(d);
+  return (o) => {
+    if (o.construct === 'header' || o.construct === 'qualifier' || o.construct === 'syntax' || !names.has(o.symbol)) return false;
+    if (o.symbol.includes('::')) return false;
+    const accept = o.family?.source === 'prefix' ? byAny : byDefinition;
+    return !!names.shadowing(o.symbol, o.start, open, o.globalScope ? atGlobal(accept) : accept);
   };
 }
 

@@ -13,6 +13,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
 import { lineIndexOf } from './resolve';
+import { declarationAt, type Declaration } from './declarations';
 import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
 
 export interface Occurrence {
@@ -29,6 +30,8 @@ export interface Occurrence {
   inMacro: boolean;
   /** How it was recognised when the knowledge base has no entry: CUDA's headers or a library prefix. */
   family?: Family;
+  /** Written `::name`: only a declaration at global scope can be it. */
+  globalScope?: boolean;
 }
 
 export interface TopErrors {
@@ -54,6 +57,15 @@ export interface ScanResult {
   declared: Set<string>;
   /** Where those declarations are (kept so an incremental re-scan can shift or drop them). */
   declarations: Array<{ name: string; start: number }>;
+  /**
+   * Every candidate name the file declares itself (declarations.ts `declarationAt`), any kind: the
+   * analysis drops occurrences these shadow (a local `cudaError`, `template <int warpSize>`).
+   */
+  ownDeclarations: Declaration[];
+  /** The namespaces the file opens (`namespace a {`: their members' names are in force here). */
+  openNamespaces: string[];
+  /** The namespaces of its using-directives. */
+  usedNamespaces: string[];
   /** Lines (0-based) on which findings are suppressed by an `ascendify-ignore` comment. */
   suppressedLines: Set<number>;
   /** Number of ERROR nodes: a measure of how well the file parsed. */
@@ -99,6 +111,7 @@ const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || 
 const IGNORE_MARK = /ascendify-ignore(-next-line)?\b/g;
 const GLOBAL = /\b__global__\b/g;
 const ALIAS = /\bnamespace[ \t\n]+([A-Za-z_]\w*)[ \t\n]*=[ \t\n]*(?:::)?([A-Za-z_][\w:]*)/g;
+const NAMESPACE_OPEN = /\bnamespace[ \t\n]+([A-Za-z_][\w:]*)[ \t\n]*\{/g;
 const USING_NAMESPACE = /\busing[ \t\n]+namespace[ \t\n]+(?:::)?([A-Za-z_][\w:]*)/g;
 
 /** One stretch of text scanned against one tree: the file itself, or a `#define` body re-parsed. */
@@ -146,7 +159,7 @@ export interface Rescan {
 
 export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase, lineStarts: number[], rescan?: Rescan): ScanResult {
   const result: ScanResult = {
-    occurrences: [], kernels: [], declared: new Set(), declarations: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '', lineStarts,
+    occurrences: [], kernels: [], declared: new Set(), declarations: [], ownDeclarations: [], openNamespaces: [], usedNamespaces: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '', lineStarts,
   };
   const state: ScanState = {
     fileText: text, kb, known: knownNamesOf(kb), leads: leadsOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], usingNvidia: false, macroBodies: new Set(),
@@ -165,7 +178,8 @@ export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: Knowl
   // nodes (and their lines); suppressions and namespaces over the whole file.
   scanKernels(root, text, state, touched, rescan);
   scanSuppressions(root, text, state);
-  result.namespaces = JSON.stringify([[...state.aliases], state.usedNamespaces]);
+  result.usedNamespaces = state.usedNamespaces;
+  result.namespaces = JSON.stringify([[...state.aliases], state.usedNamespaces, result.openNamespaces]);
   // A change to namespace aliases or using-directives can change names anywhere: scan it all again.
   const span = rescan && rescan.previous.namespaces === result.namespaces ? rescanSpan(root, text, rescan) : undefined;
   if (!span) {
@@ -223,6 +237,15 @@ function reuseOutside(r: Rescan, span: { start: number; end: number }, result: S
   for (const d of r.previous.declarations) {
     if (d.start < span.start) result.declarations.push(d);
     else if (d.start >= oldEnd) result.declarations.push({ name: d.name, start: d.start + r.delta });
+  }
+  // A scope that runs past the span (a parameter's function, edited inside) ends `delta` later.
+  const shift = (at: number) => (at >= oldEnd ? at + r.delta : at);
+  for (const d of r.previous.ownDeclarations) {
+    if (d.start < span.start) {
+      result.ownDeclarations.push(d.scope && d.scope.end > span.start ? { ...d, scope: { start: d.scope.start, end: shift(Math.max(d.scope.end, oldEnd)) } } : d);
+    } else if (d.start >= oldEnd) {
+      result.ownDeclarations.push({ ...d, start: d.start + r.delta, end: d.end + r.delta, ...(d.scope ? { scope: { start: shift(d.scope.start), end: shift(d.scope.end) } } : {}) });
+    }
   }
 }
 
@@ -321,6 +344,13 @@ function collectNamespaces(root: Node, text: string, state: ScanState): void {
     if (root.descendantForIndex(m.index!)?.parent?.type === 'using_declaration') state.usedNamespaces.push(m[1]);
   }
   state.usingNvidia = state.usedNamespaces.some((ns) => ns.split('::')[0] in nvidiaNamespaces && ns !== 'cuda');
+  const opened = new Set<string>();
+  for (const m of text.matchAll(NAMESPACE_OPEN)) {
+    if (root.descendantForIndex(m.index!)?.parent?.type !== 'namespace_definition') continue;
+    opened.add(m[1]);
+    for (const part of m[1].split('::')) opened.add(part);
+  }
+  state.result.openNamespaces = [...opened];
 }
 
 /**
@@ -336,6 +366,15 @@ function knownNamesOf(kb: KnowledgeBase): Set<string> {
     knownNames.set(kb, names);
   }
   return names;
+}
+
+/**
+ * The names the scanner looks at (known names and library prefixes): the declaration index records
+ * declarations of these only (declarations.ts `ProjectDeclarations`, option `only`).
+ */
+export function candidateFilter(kb: KnowledgeBase): (name: string) => boolean {
+  const known = knownNamesOf(kb);
+  return (name) => known.has(name) || hasNvidiaPrefix(name);
 }
 
 /**
@@ -451,20 +490,32 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
   // identifier followed by `(` (the parser agrees: the callee is the call_expression's only direct name).
   const isCall = type === 'identifier' && nextNonSpace(seg.text, end - seg.fileOffset) === 40; // '('
   const construct = isCall ? 'function' : type === 'type_identifier' ? 'type' : kernelBuiltins.has(name) ? 'builtin' : 'identifier';
+  // `mine::cudaMalloc`, `Traits::warpSize`: a name qualified by a scope that is not NVIDIA's is that scope's
+  // (NVIDIA scopes are handled from the scope's token, visitQualified).
+  const parent = node.parent;
+  let globalScope = false;
+  if (parent?.type === 'qualified_identifier' && sameNode(parent.childForFieldName('name'), node)) {
+    if (parent.childForFieldName('scope')) return;
+    globalScope = true;
+  }
+  // What the file declares itself shadows NVIDIA's names (the analysis drops what it shadows, fromScan).
+  if (!seg.inMacro) {
+    const d = declarationAt(node);
+    if (d) state.result.ownDeclarations.push(d);
+  }
   if (state.kb.has(name)) {
-    add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro });
+    add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, ...(globalScope ? { globalScope } : {}) });
     return;
   }
   const family = nvidiaFamily(name);
   if (!family) return;
   if (family.source === 'prefix') {
     // Prefix-only names are dropped when the code declares them, so record declarations of those.
-    const parent = node.parent;
     if (parent && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
     // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
     if (isCall && /^[A-Z0-9_]+$/.test(name)) return;
   }
-  add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family });
+  add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family, ...(globalScope ? { globalScope } : {}) });
 }
 
 function isDeclaringPosition(node: Node, parent: Node, parentType: string): boolean {
