@@ -107,6 +107,8 @@ export function messageFor(symbol: string, library: string, r: ResolvedMapping |
   if (!r) return `'${symbol}' is ${libraryName(library)} API with no CANN mapping on record yet: port it by hand.`;
   switch (r.mapping) {
     case 'rename':
+      // Ascend C's SIMT API keeps many CUDA names (threadIdx, __host__, __popc): nothing to rename.
+      if (r.ascend === symbol) return `'${symbol}' has the same name in ${r.ascendHeader ?? 'CANN'}: keep it (check the types it works on).`;
       return `'${symbol}' → '${r.ascend}' (${r.ascendHeader ?? 'CANN'}): same arguments.`;
     case 'rewrite':
       return `'${symbol}' → '${r.ascend}': arguments or values change.`;

@@ -368,6 +368,22 @@ function knownNamesOf(kb: KnowledgeBase): Set<string> {
   return names;
 }
 
+/** The namespaces (and classes) the knowledge base's qualified names lie in: `nvcuda::wmma`, `cub::DeviceReduce`. */
+const knownScopes = new WeakMap<KnowledgeBase, Set<string>>();
+
+function knownScopesOf(kb: KnowledgeBase): Set<string> {
+  let scopes = knownScopes.get(kb);
+  if (!scopes) {
+    scopes = new Set();
+    for (const name of kb.symbols()) {
+      const parts = name.split('::');
+      for (let i = 2; i < parts.length; i++) scopes.add(parts.slice(0, i).join('::'));
+    }
+    knownScopes.set(kb, scopes);
+  }
+  return scopes;
+}
+
 /**
  * The names the scanner looks at (known names and library prefixes): the declaration index records
  * declarations of these only (declarations.ts `ProjectDeclarations`, option `only`).
@@ -454,7 +470,14 @@ const isNameStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
 /** [A-Za-z0-9_] */
 const isNamePart = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
 
+/**
+ * Names the knowledge base or the compilers share with others that are not NVIDIA-specific: `__restrict__`
+ * is a GCC/Clang/MSVC extension every C++ compiler for Ascend (bisheng, Clang based) accepts as is.
+ */
+const NOT_NVIDIA = new Set(['__restrict__']);
+
 function visitToken(node: Node, token: string, start: number, seg: Segment, state: ScanState): void {
+  if (NOT_NVIDIA.has(token)) return;
   const type = node.type;
   // The token is the whole node for every type handled below (identifiers and keywords are single tokens).
   const end = start + token.length;
@@ -568,9 +591,12 @@ function canonicalName(parts: string[], state: ScanState): string | undefined {
   const first = state.aliases.get(parts[0]);
   const expanded = first ? [...first.split('::'), ...parts.slice(1)] : parts;
   if (expanded[0] in nvidiaNamespaces) return expanded.join('::');
+  // A using-directive resolves only names its namespace has: those the knowledge base knows under it, or
+  // under a nested namespace it knows (`wmma::` after `using namespace nvcuda;`). `flash::gemm` or
+  // `std::min` after `using namespace cute;` are not cute's.
   for (const ns of state.usedNamespaces) {
     const candidate = `${ns}::${expanded.join('::')}`;
-    if (state.kb.has(candidate) || (ns.split('::')[0] in nvidiaNamespaces && ns !== 'cuda')) return candidate;
+    if (state.kb.has(candidate) || (expanded.length > 1 && knownScopesOf(state.kb).has(`${ns}::${expanded[0]}`))) return candidate;
   }
   return undefined;
 }
