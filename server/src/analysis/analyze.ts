@@ -5,7 +5,7 @@
 import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
-import { DeclaredNames, includesOf, type Declaration, type ProjectDeclarations } from './declarations';
+import { DeclaredNames, includesOf, isNvidiaSampleHeader, type Declaration, type ProjectDeclarations } from './declarations';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -95,9 +95,15 @@ function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean, in
   const kept: typeof scan.occurrences = [];
   const prefixOnly = new Set<string>();
   const shadowed = shadowTest(scan, included);
+  const compat = compatibilityDefines(scan);
   for (const o of scan.occurrences) {
     if (o.start >= end) break; // sorted by start
     if (shadowed && shadowed(o)) continue;
+    if (compat && compat.has(o.start)) {
+      if (o.start === compat.first) kept.push({ ...o, symbol: COMPATIBILITY_LAYER, construct: 'syntax', family: { library: 'compat', source: 'headers' } });
+      continue;
+    }
+    if (o.construct === 'header' && options.project && isProjectHeader(o, options.project)) continue;
     if (o.family?.source === 'prefix') {
       if (scan.declared.has(o.symbol)) continue;
       prefixOnly.add(o.symbol);
@@ -137,9 +143,41 @@ function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Oc
   return (o) => {
     if (o.construct === 'header' || o.construct === 'qualifier' || o.construct === 'syntax' || !names.has(o.symbol)) return false;
     if (o.symbol.includes('::')) return false;
-    const accept = o.family?.source === 'prefix' ? byAny : byDefinition;
+    // Compiler macros (__CUDA_ARCH__) are defined by compatibility headers for other vendors, never owned.
+    const accept = o.family?.source === 'prefix' && o.family.library !== 'compiler' ? byAny : byDefinition;
     return !!names.shadowing(o.symbol, o.start, open, o.globalScope ? atGlobal(accept) : accept);
   };
+}
+
+/** The symbol of the one finding a compatibility header gets. */
+export const COMPATIBILITY_LAYER = '#define CUDA-name other-name';
+
+/** So many `#define`s of NVIDIA names in one file make it a compatibility layer (ggml's vendors/hip.h). */
+const COMPAT_DEFINES = 3;
+
+/**
+ * A file that `#define`s NVIDIA names (`#define cudaMalloc hipMalloc`, `#define __CUDA_ARCH__ 1300`) maps
+ * CUDA onto another vendor: one finding for the layer at its first such line, not one per line. Returns
+ * the starts of those names, or undefined when the file is not one.
+ */
+function compatibilityDefines(scan: ScanResult): { has: (start: number) => boolean; first: number } | undefined {
+  const macroAt = new Set<number>();
+  for (const d of scan.ownDeclarations) if (d.kind === 'macro') macroAt.add(d.start);
+  if (macroAt.size < COMPAT_DEFINES) return undefined;
+  const starts = new Set<number>();
+  for (const o of scan.occurrences) if (macroAt.has(o.start) && o.construct !== 'header') starts.add(o.start);
+  if (starts.size < COMPAT_DEFINES) return undefined;
+  return { has: (start) => starts.has(start), first: Math.min(...starts) };
+}
+
+/**
+ * `#include "cuda_common.h"` naming a file of the project (llm.c's llmc/cuda_common.h, CUDALibrarySamples'
+ * cusolver_utils.h): the project's header, not NVIDIA's. NVIDIA's sample helpers copied into a project
+ * (helper_cuda.h) stay NVIDIA's.
+ */
+function isProjectHeader(o: Occurrence, project: NonNullable<AnalysisOptions['project']>): boolean {
+  const target = project.declarations.includeTarget(project.file, o.symbol, true);
+  return !!target && !isNvidiaSampleHeader(target);
 }
 
 /** Parses and analyses a whole text. */

@@ -492,7 +492,44 @@ export class ProjectDeclarations {
     for (const c of candidates) {
       if (c.startsWith(root + path.sep) && this.isFile(c)) return c;
     }
-    return undefined;
+    // A quoted include found through a build's -I flag (CUDALibrarySamples' `#include "cusolver_utils.h"`
+    // from cuSOLVER/utils/): the project file whose path ends with it, nearest to the includer.
+    return quoted ? this.bySuffix(root, path.resolve(from), spec) : undefined;
+  }
+
+  /** Every file under each root, by name (listed once, on first need). */
+  private filesByName = new Map<string, Map<string, string[]>>();
+
+  private bySuffix(root: string, from: string, spec: string): string | undefined {
+    let byName = this.filesByName.get(root);
+    if (!byName) {
+      byName = new Map();
+      const walk = (dir: string, depth: number) => {
+        if (depth > 12) return;
+        let entries: fs.Dirent[];
+        try {
+          entries = fs.readdirSync(dir, { withFileTypes: true });
+        } catch {
+          return;
+        }
+        for (const e of entries) {
+          if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) walk(p, depth + 1);
+          else if (e.isFile()) byName!.set(e.name, [...(byName!.get(e.name) ?? []), p]);
+        }
+      };
+      walk(root, 0);
+      this.filesByName.set(root, byName);
+    }
+    const tail = path.sep + spec.split('/').join(path.sep);
+    const matches = (byName.get(path.basename(spec)) ?? []).filter((p) => p.endsWith(tail));
+    const shared = (p: string) => {
+      let i = 0;
+      while (i < p.length && p[i] === from[i]) i++;
+      return i;
+    };
+    return matches.sort((a, b) => shared(b) - shared(a))[0];
   }
 
   /** Whether `file` is a file, from its folder's listing (one read per folder, not a stat per candidate). */
@@ -526,6 +563,7 @@ export class ProjectDeclarations {
     const abs = path.resolve(file);
     this.known.delete(abs);
     this.visible.clear();
+    this.filesByName.clear();
     // A created or deleted file changes where includes resolve.
     this.folders.delete(path.dirname(abs));
     for (const key of [...this.folders.keys()]) if (key === abs || key.startsWith(abs + path.sep)) this.folders.delete(key);

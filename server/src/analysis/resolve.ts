@@ -96,7 +96,7 @@ const LIBRARY_NAMES: Record<string, string> = {
   cublaslt: 'cuBLASLt', cudnn: 'cuDNN', cufft: 'cuFFT', curand: 'cuRAND', cusparse: 'cuSPARSE', cusolver: 'cuSOLVER',
   nccl: 'NCCL', thrust: 'Thrust', cub: 'CUB', nvtx: 'NVTX', cooperative_groups: 'cooperative groups', wmma: 'WMMA',
   libcudacxx: 'libcu++', cutlass: 'CUTLASS', compiler: 'nvcc', nvml: 'NVML', cupti: 'CUPTI', samples: 'CUDA samples',
-  profiler: 'CUDA profiler',
+  profiler: 'CUDA profiler', compat: 'compatibility layer',
 };
 
 export function libraryName(library: string): string {
@@ -104,6 +104,9 @@ export function libraryName(library: string): string {
 }
 
 export function messageFor(symbol: string, library: string, r: ResolvedMapping | undefined): string {
+  if (library === 'compat') {
+    return 'This file maps CUDA names onto other names with #define (a compatibility layer, e.g. for HIP or MUSA): add an Ascend (CANN) branch beside it; its lines are not counted one by one.';
+  }
   if (!r) return `'${symbol}' is ${libraryName(library)} API with no CANN mapping on record yet: port it by hand.`;
   switch (r.mapping) {
     case 'rename':

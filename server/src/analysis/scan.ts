@@ -517,8 +517,11 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
   // (NVIDIA scopes are handled from the scope's token, visitQualified).
   const parent = node.parent;
   let globalScope = false;
-  if (parent?.type === 'qualified_identifier' && sameNode(parent.childForFieldName('name'), node)) {
-    if (parent.childForFieldName('scope')) return;
+  // `raft::detail::cusolverDngesvdj_bufferSize<T>(...)`: the name inside a template_function first.
+  const named = parent?.type === 'template_function' || parent?.type === 'template_type' ? parent : node;
+  const qualifier = named === node ? parent : parent!.parent;
+  if (qualifier?.type === 'qualified_identifier' && sameNode(qualifier.childForFieldName('name'), named)) {
+    if (qualifier.childForFieldName('scope')) return;
     globalScope = true;
   }
   // What the file declares itself shadows NVIDIA's names (the analysis drops what it shadows, fromScan).
@@ -534,7 +537,8 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
   if (!family) return;
   if (family.source === 'prefix') {
     // Prefix-only names are dropped when the code declares them, so record declarations of those.
-    if (parent && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
+    // Compiler macros (__CUDA_ARCH__) are never the project's, even where a compatibility header defines them.
+    if (parent && family.library !== 'compiler' && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
     // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
     if (isCall && /^[A-Z0-9_]+$/.test(name)) return;
   }
