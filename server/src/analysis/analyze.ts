@@ -136,8 +136,10 @@ function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Oc
   for (const d of included) names.add(d);
   const open = [...scan.openNamespaces, ...scan.usedNamespaces, ...scan.usedNamespaces.map((ns) => ns.split('::').pop()!)];
   // A prototype inside a project namespace is the project's (NVIDIA's C APIs are at global scope).
+  // A function of an NVIDIA name defined in an included header is a wrapper or a shim for an older API
+  // (nccl-tests' nccl1_compat.h defines ncclAllReduce under `#if NCCL_MAJOR < 2`): calls stay NVIDIA's.
   const byDefinition = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field' && d.kind !== 'macro'
-    && (d.kind !== 'prototype' || d.namespace !== '');
+    && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.file));
   const byAny = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field';
   const atGlobal = (accept: (d: Declaration) => boolean) => (d: Declaration) => d.namespace === '' && accept(d);
   return (o) => {
