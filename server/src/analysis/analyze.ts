@@ -5,7 +5,7 @@
 import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
-import { DeclaredNames, includesOf, isNvidiaSampleHeader, type Declaration, type ProjectDeclarations } from './declarations';
+import { DeclaredNames, includesOf, isNvidiaSampleHeader, isShim, type Declaration, type ProjectDeclarations } from './declarations';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -69,6 +69,8 @@ function includedDeclarations(tree: Tree, text: string, scan: ScanResult, option
   if (!options.project) return [];
   const { declarations, file } = options.project;
   const includes = includesOf(tree, text);
+  const shim = isShim(text, file);
+  if (shim) scan.ownDeclarations = scan.ownDeclarations.map((d) => ({ ...d, shim }));
   declarations.remember(file, { declarations: scan.ownDeclarations, includes });
   return declarations.fromIncludes(file, includes);
 }

@@ -318,7 +318,7 @@ export function includesOf(tree: Tree, text: string): IncludeDirective[] {
  */
 const SHIM_TYPEDEF = /\btypedef\b[^;{}]*?\b(?:t|PFN_|pfn_)(?:cu|cuda|nvrtc|nvml|cublas|cudnn|nccl)[A-Z_]\w*\s*[)(]/g;
 
-function isShim(text: string, fileName: string): boolean {
+export function isShim(text: string, fileName: string): boolean {
   if (/dynlink/i.test(path.basename(fileName))) return true;
   let n = 0;
   SHIM_TYPEDEF.lastIndex = 0;
