@@ -5,7 +5,7 @@
 import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
-import { DeclaredNames, includesOf, isNvidiaSampleHeader, isShim, type Declaration, type ProjectDeclarations } from './declarations';
+import { DeclaredNames, includesOf, isCompilerMacro, isNvidiaSampleHeader, isShim, type Declaration, type ProjectDeclarations } from './declarations';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -69,7 +69,8 @@ function includedDeclarations(tree: Tree, text: string, scan: ScanResult, option
   if (!options.project) return [];
   const { declarations, file } = options.project;
   const includes = includesOf(tree, text);
-  const shim = isShim(text, file);
+  // NVIDIA's sample helpers (helper_math.h's make_float4 overloads) stand for NVIDIA's API like a shim.
+  const shim = isShim(text, file) || isNvidiaSampleHeader(file);
   if (shim) scan.ownDeclarations = scan.ownDeclarations.map((d) => ({ ...d, shim }));
   declarations.remember(file, { declarations: scan.ownDeclarations, includes });
   return declarations.fromIncludes(file, includes);
@@ -139,16 +140,17 @@ function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Oc
   const open = [...scan.openNamespaces, ...scan.usedNamespaces, ...scan.usedNamespaces.map((ns) => ns.split('::').pop()!)];
   // A prototype inside a project namespace is the project's (NVIDIA's C APIs are at global scope).
   // A function of an NVIDIA name defined in an included header is a wrapper or a shim for an older API
-  // (nccl-tests' nccl1_compat.h defines ncclAllReduce under `#if NCCL_MAJOR < 2`): calls stay NVIDIA's.
+  // (nccl-tests' nccl1_compat.h defines ncclAllReduce under `#if NCCL_MAJOR < 2`), and a `__device__` one
+  // an overload or polyfill (`__device__ double atomicAdd(double*, double)`): calls stay NVIDIA's.
   const byDefinition = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field' && d.kind !== 'macro'
-    && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.file));
+    && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.file && !d.device));
   const byAny = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field';
   const atGlobal = (accept: (d: Declaration) => boolean) => (d: Declaration) => d.namespace === '' && accept(d);
   return (o) => {
     if (o.construct === 'header' || o.construct === 'qualifier' || o.construct === 'syntax' || !names.has(o.symbol)) return false;
     if (o.symbol.includes('::')) return false;
     // Compiler macros (__CUDA_ARCH__) are defined by compatibility headers for other vendors, never owned.
-    const accept = o.family?.source === 'prefix' && o.family.library !== 'compiler' ? byAny : byDefinition;
+    const accept = o.family?.source === 'prefix' && !isCompilerMacro(o.symbol) ? byAny : byDefinition;
     return !!names.shadowing(o.symbol, o.start, open, o.globalScope ? atGlobal(accept) : accept);
   };
 }
@@ -166,7 +168,8 @@ const COMPAT_DEFINES = 3;
  */
 function compatibilityDefines(scan: ScanResult): { has: (start: number) => boolean; first: number } | undefined {
   const macroAt = new Set<number>();
-  for (const d of scan.ownDeclarations) if (d.kind === 'macro') macroAt.add(d.start);
+  // A shim's #defines are NVIDIA's own, copied (cuda_drvapi_dynlink_cuda.h): not a layer onto another vendor.
+  for (const d of scan.ownDeclarations) if (d.kind === 'macro' && !d.shim) macroAt.add(d.start);
   if (macroAt.size < COMPAT_DEFINES) return undefined;
   const starts = new Set<number>();
   for (const o of scan.occurrences) if (macroAt.has(o.start) && o.construct !== 'header') starts.add(o.start);

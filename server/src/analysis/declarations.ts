@@ -57,6 +57,8 @@ export interface Declaration {
   shim?: boolean;
   /** The header it comes from (absolute), for declarations seen through an `#include`. */
   file?: string;
+  /** A `__device__` function: with an NVIDIA name, an overload or polyfill of NVIDIA's (atomicAdd(double*)). */
+  device?: boolean;
 }
 
 export interface IncludeDirective {
@@ -226,7 +228,7 @@ export function declarationAt(name: Node): Declaration | undefined {
     switch (type) {
       case 'function_definition':
         if (name.type === 'field_identifier') return { ...at, kind: 'field', namespace: namespaceOf(p) };
-        return { ...at, kind: 'function', namespace: namespaceOf(p) };
+        return { ...at, kind: 'function', namespace: namespaceOf(p), ...(isDeviceFunction(p) ? { device: true } : {}) };
       case 'type_definition':
         return { ...at, kind: pointerToFunction || functionDeclarator ? 'function-pointer' : 'type', namespace: namespaceOf(p) };
       case 'field_declaration':
@@ -253,6 +255,15 @@ export function declarationAt(name: Node): Declaration | undefined {
     }
   }
   return undefined;
+}
+
+/** `__device__` among the qualifiers before a function's declarator. */
+function isDeviceFunction(fn: Node): boolean {
+  for (const c of fn.children) {
+    if (!c || c.type === 'function_declarator' || c.type === 'compound_statement') break;
+    if (c.type === '__device__' || (c.type === 'attribute_specifier' && c.text.includes('__device__'))) return true;
+  }
+  return false;
 }
 
 function rangeOf(n: Node): { start: number; end: number } {
@@ -297,6 +308,16 @@ function parameterScope(param: Node): Node {
 
 const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*(<[^>\n]*>|"[^"\n]*")/gm;
 
+/** `#include` lines by their text alone (for a header that is not parsed; one in a comment may slip in). */
+function textIncludes(text: string): IncludeDirective[] {
+  const out: IncludeDirective[] = [];
+  for (const m of text.matchAll(INCLUDE)) {
+    const start = m.index! + m[0].length - m[1].length;
+    out.push({ spec: m[1].slice(1, -1).trim(), quoted: m[1][0] === '"', start, end: start + m[1].length });
+  }
+  return out;
+}
+
 /** `#include` lines outside comments and strings (the tree confirms each). */
 export function includesOf(tree: Tree, text: string): IncludeDirective[] {
   const out: IncludeDirective[] = [];
@@ -327,6 +348,41 @@ export function isShim(text: string, fileName: string): boolean {
 }
 
 const IDENTIFIER = /[A-Za-z_]\w*/g;
+
+/** Words after which a name is used, never declared (`return cudaSuccess;`, `#if __CUDA_ARCH__`). */
+const USING_WORDS = new Set([
+  'return', 'case', 'goto', 'sizeof', 'alignof', 'decltype', 'new', 'delete', 'throw', 'co_return', 'co_yield', 'co_await',
+  'else', 'do', 'if', 'elif', 'ifdef', 'ifndef', 'defined', 'undef', 'include', 'pragma', 'and', 'or', 'not', 'noexcept',
+]);
+
+const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+const isBlank = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 92; // '\\' continues a line
+
+/**
+ * Whether the text around the name at [start, end) could declare it: a cheap test on the text, so the tree
+ * is asked (declarationAt) only there. A declared name follows a type, `*`, `&`, `>`, a declaring keyword
+ * or `}` (`} CUresult;`), or a `{`/`,` in an enumerator list; and it is followed by `(`, `;`, `=`, `,`,
+ * `)`, `[`, `{`, `:`, `>` or the end. `threadIdx.x`, `cudaStream_t stream`, `f(a, cudaSuccess)` are uses.
+ * Never false for a declaration (a false true only costs a question to the tree).
+ */
+export function mayDeclareAt(text: string, start: number, end: number): boolean {
+  let j = end;
+  while (j < text.length && isBlank(text.charCodeAt(j))) j++;
+  const next = j < text.length ? text[j] : '';
+  if (next !== '' && !'(;=,)[{:>'.includes(next)) return false;
+  if (next === ':' && text[j + 1] === ':') return false; // a scope
+  let i = start - 1;
+  while (i >= 0 && isBlank(text.charCodeAt(i))) i--;
+  if (i < 0) return true;
+  const prev = text.charCodeAt(i);
+  if (prev === 42 || prev === 38 || prev === 62 || prev === 125) return true; // * & > }
+  if (prev === 123 || prev === 44) return next === ',' || next === '=' || next === '}' || next === ';' || next === ''; // { , enumerators, `int a, b;`
+  if (prev === 40) return next === ')' || next === ','; // `(*name)`? no: `(int x)` has a type first; `f(name)` is a use, but a macro parameter list `#define M(name)` is not
+  if (!isWordChar(prev)) return false;
+  let w = i;
+  while (w > 0 && isWordChar(text.charCodeAt(w - 1))) w--;
+  return !USING_WORDS.has(text.slice(w, i + 1));
+}
 const NAME_NODE_TYPES = new Set(['identifier', 'type_identifier', 'field_identifier', 'namespace_identifier']);
 
 /**
@@ -340,7 +396,7 @@ export function fileDeclarations(tree: Tree, text: string, fileName = '', only?:
   const root = tree.rootNode;
   if (only) {
     for (const m of text.matchAll(IDENTIFIER)) {
-      if (!only(m[0])) continue;
+      if (!only(m[0]) || !mayDeclareAt(text, m.index!, m.index! + m[0].length)) continue;
       const node = root.descendantForIndex(m.index!, m.index! + m[0].length);
       if (!node || !NAME_NODE_TYPES.has(node.type)) continue;
       const d = declarationAt(node);
@@ -421,8 +477,14 @@ export class DeclaredNames {
   }
 }
 
+/**
+ * The macros nvcc itself defines: a project may #define them for another compiler (ggml's hip.h sets
+ * __CUDA_ARCH__), but never owns them. Other `__CUDA...__` names (include guards) are the project's.
+ */
+export const isCompilerMacro = (name: string) => /^__(CUDA_ARCH|CUDACC|CUDACC_[A-Z_]+|NVCC|NVCC_DIAG_PRAGMA_SUPPORT|CUDA_ARCH_LIST|CUDA_ARCH_FEAT_[A-Z0-9_]+|CUDA_ARCH_SPECIFIC|CUDA_ARCH_FAMILY_SPECIFIC)__$/.test(name);
+
 /** Headers NVIDIA ships with its samples: copied into projects, they still declare NVIDIA's helpers. */
-const NVIDIA_SAMPLE_HEADERS = /^(helper_cuda|helper_cuda_drvapi|helper_functions|helper_string|helper_timer|helper_image|helper_math|helper_gl|helper_multiprocess|exception)\.h$/;
+const NVIDIA_SAMPLE_HEADERS = /^(nvrtc_helper|helper_cuda|helper_cuda_drvapi|helper_functions|helper_string|helper_timer|helper_image|helper_math|helper_gl|helper_multiprocess|exception)\.h$/;
 
 /** Whether a header file of the project is one of NVIDIA's sample helpers copied in (helper_cuda.h...). */
 export function isNvidiaSampleHeader(file: string): boolean {
@@ -443,8 +505,8 @@ interface Known {
 export class ProjectDeclarations {
   private readonly roots: string[];
   private readonly known = new Map<string, Known | null>();
-  /** Folder listings (file names, links included), by folder. */
-  private readonly folders = new Map<string, Set<string> | null>();
+  /** Folder listings (name -> is a folder), by folder. */
+  private readonly folders = new Map<string, Map<string, boolean> | null>();
   private readonly visible = new Map<string, Declaration[]>();
 
   private readonly readText: (file: string) => string | undefined;
@@ -477,6 +539,17 @@ export class ProjectDeclarations {
    * `-I` flags commonly point at).
    */
   includeTarget(from: string, spec: string, quoted: boolean): string | undefined {
+    // Files of one folder share their includes' answers (a folder of kernels includes the same headers).
+    const key = `${path.dirname(path.resolve(from))}\0${quoted ? '"' : '<'}${spec}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const target = this.resolveInclude(from, spec, quoted);
+    this.resolved.set(key, target);
+    return target;
+  }
+
+  private readonly resolved = new Map<string, string | undefined>();
+
+  private resolveInclude(from: string, spec: string, quoted: boolean): string | undefined {
     const root = this.rootOf(from);
     if (!root || path.isAbsolute(spec) || spec.includes('\0')) return undefined;
     const candidates: string[] = [];
@@ -532,19 +605,34 @@ export class ProjectDeclarations {
     return matches.sort((a, b) => shared(b) - shared(a))[0];
   }
 
-  /** Whether `file` is a file, from its folder's listing (one read per folder, not a stat per candidate). */
+  /**
+   * Whether `file` is a file, from folder listings (one read per folder, not a stat per candidate; a
+   * folder is listed only once its parent's listing shows it, so missing `include/` folders cost nothing).
+   */
   private isFile(file: string): boolean {
     const dir = path.dirname(file);
+    const entries = this.listing(dir);
+    return entries?.get(path.basename(file)) === false;
+  }
+
+  /** Name -> is a folder, for one folder (null when it is not one). */
+  private listing(dir: string): Map<string, boolean> | null {
     let entries = this.folders.get(dir);
-    if (entries === undefined) {
+    if (entries !== undefined) return entries;
+    const parent = path.dirname(dir);
+    const root = this.rootOf(dir);
+    if (parent !== dir && root && dir !== root && this.listing(parent)?.get(path.basename(dir)) !== true) {
+      entries = null;
+    } else {
       try {
-        entries = new Set(fs.readdirSync(dir, { withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => e.name));
+        // Links are listed as files (an include through a link to a folder is rare).
+        entries = new Map(fs.readdirSync(dir, { withFileTypes: true }).map((e) => [e.name, e.isDirectory()]));
       } catch {
         entries = null;
       }
-      this.folders.set(dir, entries);
     }
-    return !!entries?.has(path.basename(file));
+    this.folders.set(dir, entries);
+    return entries;
   }
 
   /**
@@ -564,6 +652,7 @@ export class ProjectDeclarations {
     this.known.delete(abs);
     this.visible.clear();
     this.filesByName.clear();
+    this.resolved.clear();
     // A created or deleted file changes where includes resolve.
     this.folders.delete(path.dirname(abs));
     for (const key of [...this.folders.keys()]) if (key === abs || key.startsWith(abs + path.sep)) this.folders.delete(key);
@@ -586,6 +675,14 @@ export class ProjectDeclarations {
       this.known.set(abs, null);
       return null;
     }
+    // With `only`, a header none of whose accepted names could be declared is not parsed at all: most
+    // project headers only use NVIDIA names (`cudaStream_t stream`), and a parse costs more than the scan.
+    if (this.only && !this.mayDeclareAny(text)) {
+      k = { own: { declarations: [], includes: textIncludes(text) }, targets: [] };
+      k.targets = this.targetsOf(abs, k.own.includes);
+      this.known.set(abs, k);
+      return k;
+    }
     const tree = this.parser.parse(text);
     try {
       const own = fileDeclarations(tree, text, abs, this.only);
@@ -595,6 +692,13 @@ export class ProjectDeclarations {
     }
     this.known.set(abs, k);
     return k;
+  }
+
+  private mayDeclareAny(text: string): boolean {
+    for (const m of text.matchAll(IDENTIFIER)) {
+      if (this.only!(m[0]) && mayDeclareAt(text, m.index!, m.index! + m[0].length)) return true;
+    }
+    return false;
   }
 
   /**

@@ -13,7 +13,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
 import { lineIndexOf } from './resolve';
-import { declarationAt, type Declaration } from './declarations';
+import { declarationAt, isCompilerMacro, mayDeclareAt, type Declaration } from './declarations';
 import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
 
 export interface Occurrence {
@@ -525,7 +525,7 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
     globalScope = true;
   }
   // What the file declares itself shadows NVIDIA's names (the analysis drops what it shadows, fromScan).
-  if (!seg.inMacro) {
+  if (!seg.inMacro && mayDeclareAt(seg.text, start - seg.fileOffset, end - seg.fileOffset)) {
     const d = declarationAt(node);
     if (d) state.result.ownDeclarations.push(d);
   }
@@ -537,8 +537,8 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
   if (!family) return;
   if (family.source === 'prefix') {
     // Prefix-only names are dropped when the code declares them, so record declarations of those.
-    // Compiler macros (__CUDA_ARCH__) are never the project's, even where a compatibility header defines them.
-    if (parent && family.library !== 'compiler' && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
+    // nvcc's own macros (__CUDA_ARCH__) are never the project's, even where a compatibility header defines them.
+    if (parent && !isCompilerMacro(name) && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
     // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
     if (isCall && /^[A-Z0-9_]+$/.test(name)) return;
   }
