@@ -5,7 +5,8 @@
 import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
-import { DeclaredNames, includesOf, isCompilerMacro, isNvidiaSampleHeader, isShim, type Declaration, type ProjectDeclarations } from './declarations';
+import { LIBRARY_MACROS, MacroTable, maskForParse, qualifierMacroDefinitions } from './macros';
+import { DeclaredNames, includesOf, isCompilerMacro, isNvidiaSampleHeader, isShim, textIncludes, type Declaration, type ProjectDeclarations } from './declarations';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -59,9 +60,22 @@ export interface FileAnalysis {
 }
 
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */
-export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions): FileAnalysis {
-  const scan = scanTree(tree, text, parser, options.kb, lineStartsOf(text));
+export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions, macros = macroTableFor(text, options)): FileAnalysis {
+  const scan = scanTree(tree, text, parser, options.kb, lineStartsOf(text), undefined, macros);
   return fromScan(scan, options, false, includedDeclarations(tree, text, scan, options));
+}
+
+/**
+ * The macros that stand for CUDA qualifiers in this file (macros.ts): its own `#define`s, its project
+ * headers', and the CUDA libraries' (CUTLASS_DEVICE...) when it uses them. Undefined when there are none.
+ */
+export function macroTableFor(text: string, options: AnalysisOptions): MacroTable | undefined {
+  const own = qualifierMacroDefinitions(text);
+  const included = options.project ? options.project.declarations.macrosFromIncludes(options.project.file, textIncludes(text)) : [];
+  const library = text.includes('CUTLASS_') || text.includes('CUTE_') ? LIBRARY_MACROS : [];
+  if (own.length === 0 && included.length === 0 && library.length === 0) return undefined;
+  const table = new MacroTable([...library, ...included, ...own]);
+  return table.size ? table : undefined;
 }
 
 /** What the project headers the file includes declare (and the file's own, kept for those that include it). */
@@ -72,7 +86,7 @@ function includedDeclarations(tree: Tree, text: string, scan: ScanResult, option
   // NVIDIA's sample helpers (helper_math.h's make_float4 overloads) stand for NVIDIA's API like a shim.
   const shim = isShim(text, file) || isNvidiaSampleHeader(file);
   if (shim) scan.ownDeclarations = scan.ownDeclarations.map((d) => ({ ...d, shim }));
-  declarations.remember(file, { declarations: scan.ownDeclarations, includes });
+  declarations.remember(file, { declarations: scan.ownDeclarations, includes, macros: qualifierMacroDefinitions(text) });
   return declarations.fromIncludes(file, includes);
 }
 
@@ -88,7 +102,7 @@ export function reanalyzeTree(
   const lineStarts = rescan
     ? lineStartsAfterEdit(rescan.previous.lineStarts, text, rescan.start, rescan.end, rescan.delta)
     : lineStartsOf(text);
-  const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan);
+  const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan, macroTableFor(text, options));
   return { analysis: fromScan(scan, options, true, includedDeclarations(tree, text, scan, options)), scan };
 }
 
@@ -190,9 +204,12 @@ function isProjectHeader(o: Occurrence, project: NonNullable<AnalysisOptions['pr
 /** Parses and analyses a whole text. */
 export async function analyzeText(text: string, options: AnalysisOptions): Promise<FileAnalysis> {
   const parser = await getParser();
-  const tree = parser.parse(text);
+  // Qualifier macros are shown to the parser as the C++ they stand for (same offsets), so `DEVICE float
+  // f()` parses; the scanner reads the text as written.
+  const macros = macroTableFor(text, options);
+  const tree = parser.parse(macros ? maskForParse(text, macros) : text);
   try {
-    return analyzeTree(tree, text, parser, options);
+    return analyzeTree(tree, text, parser, options, macros);
   } finally {
     tree.delete();
   }

@@ -27,6 +27,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
+import { qualifierMacroDefinitions, type MacroDefinition } from './macros';
 
 export type DeclarationKind =
   | 'function' // a definition, with a body
@@ -73,6 +74,8 @@ export interface IncludeDirective {
 export interface FileDeclarations {
   declarations: Declaration[];
   includes: IncludeDirective[];
+  /** Object-like macros whose body is names only (macros.ts: those that stand for CUDA qualifiers matter). */
+  macros?: MacroDefinition[];
 }
 
 /**
@@ -309,7 +312,7 @@ function parameterScope(param: Node): Node {
 const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*(<[^>\n]*>|"[^"\n]*")/gm;
 
 /** `#include` lines by their text alone (for a header that is not parsed; one in a comment may slip in). */
-function textIncludes(text: string): IncludeDirective[] {
+export function textIncludes(text: string): IncludeDirective[] {
   const out: IncludeDirective[] = [];
   for (const m of text.matchAll(INCLUDE)) {
     const start = m.index! + m[0].length - m[1].length;
@@ -362,10 +365,15 @@ const isBlank = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c 
  * Whether the text around the name at [start, end) could declare it: a cheap test on the text, so the tree
  * is asked (declarationAt) only there. A declared name follows a type, `*`, `&`, `>`, a declaring keyword
  * or `}` (`} CUresult;`), or a `{`/`,` in an enumerator list; and it is followed by `(`, `;`, `=`, `,`,
- * `)`, `[`, `{`, `:`, `>` or the end. `threadIdx.x`, `cudaStream_t stream`, `f(a, cudaSuccess)` are uses.
+ * `)`, `[`, `{`, `:`, `>` or the end; or it follows `#define`. `threadIdx.x`, `cudaStream_t stream`,
+ * `f(a, cudaSuccess)` are uses.
  * Never false for a declaration (a false true only costs a question to the tree).
  */
 export function mayDeclareAt(text: string, start: number, end: number): boolean {
+  // `#define NAME body`: whatever follows.
+  let k = start - 1;
+  while (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  if (k >= 5 && text.startsWith('define', k - 5) && (k < 6 || !isWordChar(text.charCodeAt(k - 6)))) return true;
   let j = end;
   while (j < text.length && isBlank(text.charCodeAt(j))) j++;
   const next = j < text.length ? text[j] : '';
@@ -422,7 +430,7 @@ export function fileDeclarations(tree: Tree, text: string, fileName = '', only?:
   }
   if (isShim(text, fileName)) for (const d of declarations) d.shim = true;
   declarations.sort((a, b) => a.start - b.start);
-  return { declarations, includes: includesOf(tree, text) };
+  return { declarations, includes: includesOf(tree, text), macros: qualifierMacroDefinitions(text) };
 }
 
 /** Names visible somewhere in a file, by name (several declarations of a name are all kept). */
@@ -507,7 +515,7 @@ export class ProjectDeclarations {
   private readonly known = new Map<string, Known | null>();
   /** Folder listings (name -> is a folder), by folder. */
   private readonly folders = new Map<string, Map<string, boolean> | null>();
-  private readonly visible = new Map<string, Declaration[]>();
+  private readonly visible = new Map<string, { declarations: Declaration[]; macros: MacroDefinition[] }>();
 
   private readonly readText: (file: string) => string | undefined;
   private readonly only?: (name: string) => boolean;
@@ -567,7 +575,8 @@ export class ProjectDeclarations {
     }
     // A quoted include found through a build's -I flag (CUDALibrarySamples' `#include "cusolver_utils.h"`
     // from cuSOLVER/utils/): the project file whose path ends with it, nearest to the includer.
-    return quoted ? this.bySuffix(root, path.resolve(from), spec) : undefined;
+    // Also `<raft/core/detail/macros.hpp>` (a path with a folder is specific enough to look for).
+    return quoted || spec.includes('/') ? this.bySuffix(root, path.resolve(from), spec) : undefined;
   }
 
   /** Every file under each root, by name (listed once, on first need). */
@@ -678,7 +687,7 @@ export class ProjectDeclarations {
     // With `only`, a header none of whose accepted names could be declared is not parsed at all: most
     // project headers only use NVIDIA names (`cudaStream_t stream`), and a parse costs more than the scan.
     if (this.only && !this.mayDeclareAny(text)) {
-      k = { own: { declarations: [], includes: textIncludes(text) }, targets: [] };
+      k = { own: { declarations: [], includes: textIncludes(text), macros: qualifierMacroDefinitions(text) }, targets: [] };
       k.targets = this.targetsOf(abs, k.own.includes);
       this.known.set(abs, k);
       return k;
@@ -707,6 +716,15 @@ export class ProjectDeclarations {
    * out: they name nothing outside their header.
    */
   fromIncludes(file: string, includes: IncludeDirective[]): Declaration[] {
+    return this.closure(file, includes).declarations;
+  }
+
+  /** The name-only macros of the project headers `file` includes, directly or not (macros.ts). */
+  macrosFromIncludes(file: string, includes: IncludeDirective[]): MacroDefinition[] {
+    return this.closure(file, includes).macros;
+  }
+
+  private closure(file: string, includes: IncludeDirective[]): { declarations: Declaration[]; macros: MacroDefinition[] } {
     const abs = path.resolve(file);
     const own = this.known.get(abs);
     const direct = own && own.own.includes === includes ? own.targets : this.targetsOf(abs, includes);
@@ -714,6 +732,7 @@ export class ProjectDeclarations {
     const cached = this.visible.get(key);
     if (cached) return cached;
     const out: Declaration[] = [];
+    const macros: MacroDefinition[] = [];
     const seen = new Set<string>([abs]);
     const queue = [...direct];
     while (queue.length) {
@@ -723,10 +742,12 @@ export class ProjectDeclarations {
       const k = this.load(next);
       if (!k) continue;
       if (!isNvidiaSampleHeader(next)) for (const d of k.own.declarations) if (!d.scope) out.push({ ...d, file: next });
+      if (k.own.macros) macros.push(...k.own.macros);
       queue.push(...k.targets);
     }
-    this.visible.set(key, out);
-    return out;
+    const result = { declarations: out, macros };
+    this.visible.set(key, result);
+    return result;
   }
 
   /** Every name `file` sees declared by the project: its own declarations and its included headers'. */

@@ -14,6 +14,7 @@ import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
 import { lineIndexOf } from './resolve';
 import { declarationAt, isCompilerMacro, mayDeclareAt, type Declaration } from './declarations';
+import { onPreprocessorLine, type MacroTable } from './macros';
 import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
 
 export interface Occurrence {
@@ -143,6 +144,8 @@ interface ScanState {
   usingNvidia: boolean;
   /** Start offsets (in the file) of #define bodies already re-parsed. */
   macroBodies: Set<number>;
+  /** Macros that stand for CUDA qualifiers (macros.ts), from the file and its project headers. */
+  macros?: MacroTable;
 }
 
 /**
@@ -157,13 +160,21 @@ export interface Rescan {
   delta: number;
 }
 
-export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase, lineStarts: number[], rescan?: Rescan): ScanResult {
+export function scanTree(
+  tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase, lineStarts: number[], rescan?: Rescan, macros?: MacroTable,
+): ScanResult {
   const result: ScanResult = {
     occurrences: [], kernels: [], declared: new Set(), declarations: [], ownDeclarations: [], openNamespaces: [], usedNamespaces: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '', lineStarts,
   };
   const state: ScanState = {
     fileText: text, kb, known: knownNamesOf(kb), leads: leadsOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], usingNvidia: false, macroBodies: new Set(),
+    macros: macros?.size ? macros : undefined,
   };
+  if (state.macros) {
+    // The macros' first two characters join the lead table (a copy: the table is shared by every scan).
+    state.leads = state.leads.slice();
+    for (const name of state.macros.names()) state.leads[leadIndex(name.charCodeAt(0), name.length > 1 ? name.charCodeAt(1) : 0)] = 1;
+  }
   const root = tree.rootNode;
   // The top-level nodes a change touches: outside them the tree is the previous one, shifted.
   const touched = rescan && root.type !== 'ERROR' ? topLevelAround(root, rescan.start, rescan.end) : undefined;
@@ -179,7 +190,7 @@ export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: Knowl
   scanKernels(root, text, state, touched, rescan);
   scanSuppressions(root, text, state);
   result.usedNamespaces = state.usedNamespaces;
-  result.namespaces = JSON.stringify([[...state.aliases], state.usedNamespaces, result.openNamespaces]);
+  result.namespaces = JSON.stringify([[...state.aliases], state.usedNamespaces, result.openNamespaces, state.macros ? [...state.macros.names()] : []]);
   // A change to namespace aliases or using-directives can change names anywhere: scan it all again.
   const span = rescan && rescan.previous.namespaces === result.namespaces ? rescanSpan(root, text, rescan) : undefined;
   if (!span) {
@@ -429,7 +440,7 @@ function isScope(text: string, end: number): boolean {
 
 function isCandidate(name: string, state: ScanState, text: string, end: number): boolean {
   return state.known.has(name) || hasNvidiaPrefix(name) || state.aliases.has(name)
-    || (state.usingNvidia && isScope(text, end));
+    || (state.usingNvidia && isScope(text, end)) || !!state.macros?.has(name);
 }
 
 function scanSegment(seg: Segment, state: ScanState): void {
@@ -476,9 +487,19 @@ const isNamePart = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
  */
 const NOT_NVIDIA = new Set(['__restrict__']);
 
+/** Nodes whose text is not code. */
+const NOT_CODE = new Set(['comment', 'string_literal', 'string_content', 'raw_string_literal', 'char_literal', 'system_lib_string', 'preproc_arg']);
+
 function visitToken(node: Node, token: string, start: number, seg: Segment, state: ScanState): void {
   if (NOT_NVIDIA.has(token)) return;
   const type = node.type;
+  if (state.macros?.has(token) && !seg.inMacro) {
+    // `RAFT_KERNEL foo(...)`, `DEVICE float f()`: the qualifiers the macro stands for, where it is used.
+    if (!NOT_CODE.has(type) && !onPreprocessorLine(state.fileText, start)) {
+      for (const q of state.macros.qualifiersOf(token)) add(state, { symbol: q, construct: 'qualifier', start, end: start + token.length, isCall: false, inMacro: false });
+    }
+    return;
+  }
   // The token is the whole node for every type handled below (identifiers and keywords are single tokens).
   const end = start + token.length;
   if (type === 'preproc_arg') {
@@ -628,9 +649,14 @@ function scanKernels(root: Node, text: string, state: ScanState, touched: Touche
   const to = partial ? touched!.end : text.length;
   const kernels = state.result.kernels;
   for (const k of previous) if (k.start < from) kernels.push(k);
-  const global = new RegExp(GLOBAL.source, 'g');
+  const kernelMacros = state.macros?.kernelMacros() ?? [];
+  const global = kernelMacros.length ? new RegExp(`\\b(?:__global__|${kernelMacros.join('|')})\\b`, 'g') : new RegExp(GLOBAL.source, 'g');
   global.lastIndex = from;
   for (let m = global.exec(text); m && m.index < to; m = global.exec(text)) {
+    if (m[0] !== '__global__') {
+      recordMacroKernel(root, text, m.index, m.index + m[0].length, state);
+      continue;
+    }
     const node = root.descendantForIndex(m.index, m.index + m[0].length);
     if (node?.type === '__global__' && node.parent?.type === 'function_definition') recordKernel(node.parent, state);
   }
@@ -639,12 +665,35 @@ function scanKernels(root: Node, text: string, state: ScanState, touched: Touche
   }
 }
 
-function recordKernel(fn: Node, state: ScanState): void {
+function recordKernel(fn: Node, state: ScanState, start = fn.startIndex): void {
   let d = fn.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
   const nameNode = d?.childForFieldName('declarator');
   if (!nameNode) return;
-  state.result.kernels.push({ name: nameNode.text, start: fn.startIndex, end: fn.endIndex, nameStart: nameNode.startIndex });
+  state.result.kernels.push({ name: nameNode.text, start: Math.min(start, fn.startIndex), end: fn.endIndex, nameStart: nameNode.startIndex });
+}
+
+/**
+ * A kernel declared through a macro (`RAFT_KERNEL foo(...) {...}`): the function definition the macro
+ * begins. The parser may have seen the macro as a return type (the text as written) or its C++ words and
+ * blanks (macros.ts maskForParse): either way the definition is found from the macro or just after it.
+ */
+function recordMacroKernel(root: Node, text: string, start: number, end: number, state: ScanState): void {
+  if (onPreprocessorLine(text, start)) return;
+  const at = root.descendantForIndex(start, end);
+  if (!at || NOT_CODE.has(at.type)) return;
+  let next = end;
+  while (next < text.length && /\s/.test(text[next])) next++;
+  for (const from of [at, root.descendantForIndex(next, next + 1)]) {
+    let n: Node | null = from;
+    for (let depth = 0; n && depth < 5; depth++, n = n.parent) {
+      if (n.type === 'function_definition') {
+        if (n.startIndex <= next && n.endIndex > next) recordKernel(n, state, start);
+        return;
+      }
+      if (n.type === 'translation_unit' || n.type === 'compound_statement' || n.type === 'declaration_list') break;
+    }
+  }
 }
 
 /** `#include <cuda_runtime.h>`: NVIDIA headers by knowledge entry or by header family (one per line). */
