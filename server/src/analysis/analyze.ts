@@ -72,7 +72,7 @@ export function analyzeTree(tree: Tree, text: string, parser: CudaParser, option
 export function macroTableFor(text: string, options: AnalysisOptions): MacroTable | undefined {
   const own = qualifierMacroDefinitions(text);
   const included = options.project ? options.project.declarations.macrosFromIncludes(options.project.file, textIncludes(text)) : [];
-  const library = text.includes('CUTLASS_') || text.includes('CUTE_') ? LIBRARY_MACROS : [];
+  const library = LIBRARY_MACROS.filter((m) => text.includes(m.name));
   if (own.length === 0 && included.length === 0 && library.length === 0) return undefined;
   const table = new MacroTable([...library, ...included, ...own]);
   return table.size ? table : undefined;
@@ -207,7 +207,7 @@ export async function analyzeText(text: string, options: AnalysisOptions): Promi
   // Qualifier macros are shown to the parser as the C++ they stand for (same offsets), so `DEVICE float
   // f()` parses; the scanner reads the text as written.
   const macros = macroTableFor(text, options);
-  const tree = parser.parse(macros ? maskForParse(text, macros) : text);
+  const tree = parser.parse(maskForParse(text, macros));
   try {
     return analyzeTree(tree, text, parser, options, macros);
   } finally {

@@ -25,7 +25,20 @@ export interface MacroDefinition {
   name: string;
   /** The names of the body, in order. */
   expansion: string[];
+  /**
+   * The body is empty or only an attribute (`__attribute__((weak))`, `__declspec(...)`): the macro
+   * decorates a declaration (`NCCL_WEAK struct ...`, `namespace RAFT_EXPORT raft {`), and so does it where
+   * `decorates` is false but all it stands for is `__restrict__` and the like. `value`: some other body
+   * (a number, an expression): such a name is never blanked.
+   */
+  body?: 'names' | 'decoration' | 'value';
 }
+
+/** Names that only decorate a declaration (the parser is shown blanks for macros standing for them). */
+const DECORATION_WORDS = new Set(['__restrict__', '__restrict', 'restrict', '__forceinline', '__inline__', '__stdcall', '__cdecl']);
+
+/** Include guards (`#define FOO_H`) are never used in code: not worth keeping. */
+const INCLUDE_GUARD = /_(H|HH|HPP|HXX|CUH|INC|INCLUDED|H_INCLUDED)_*$/;
 
 /**
  * Qualifier macros of the CUDA libraries, as their headers define them (CUTLASS
@@ -40,20 +53,37 @@ export const LIBRARY_MACROS: MacroDefinition[] = [
   { name: 'CUTE_HOST_DEVICE', expansion: ['__forceinline__', '__host__', '__device__'] },
   { name: 'CUTE_DEVICE', expansion: ['__forceinline__', '__device__'] },
   { name: 'CUTE_HOST', expansion: ['__forceinline__', '__host__'] },
+  // Calling conventions of the CUDA libraries' headers: `__stdcall` on Windows, empty elsewhere
+  // (cuda.h CUDAAPI, cuda_runtime_api.h CUDARTAPI, cublas_api.h CUBLASWINAPI, cusolver_common.h CUSOLVERAPI...).
+  ...['CUDAAPI', 'CUDARTAPI', 'CUBLASAPI', 'CUBLASWINAPI', 'CUSOLVERAPI', 'CUSPARSEAPI', 'CUFFTAPI', 'CURANDAPI', 'CUDNNWINAPI', 'CUDNNAPI', 'CUDA_CB']
+    .map((name): MacroDefinition => ({ name, expansion: [], body: 'decoration' })),
 ];
 
-/** `#define NAME body` where the body is one or more names (a trailing comment allowed). */
-const OBJECT_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_][\w \t]*?)[ \t]*(?:\/\/[^\n]*|\/\*[^\n]*)?$/gm;
+/** An object-like `#define NAME body` (not `NAME(`), the body up to the end of the line. */
+const OBJECT_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])([^\n]*)$/gm;
+const NAMES_BODY = /^[ \t]*([A-Za-z_][\w \t]*?)[ \t]*(?:\/\/.*|\/\*.*)?$/;
+const DECORATION_BODY = /^[ \t]*(?:(?:__attribute__[ \t]*\(\(.*\)\)|__declspec[ \t]*\(.*\))[ \t]*)*(?:\/\/.*|\/\*.*)?$/;
 
-/** The object-like `#define`s of a text whose body is only names. */
+/**
+ * The object-like `#define`s of a text, with their bodies' names (or `decoration`/`value`). Only macros
+ * whose expansion is CUDA qualifiers or declaration decoration matter to MacroTable; `value` ones veto.
+ */
 export function qualifierMacroDefinitions(text: string): MacroDefinition[] {
   if (!text.includes('define')) return [];
   const out: MacroDefinition[] = [];
-  for (const m of text.matchAll(OBJECT_DEFINE)) out.push({ name: m[1], expansion: m[2].split(/[ \t]+/) });
+  for (const m of text.matchAll(OBJECT_DEFINE)) {
+    const body = m[2].endsWith('\\') ? null : m[2]; // a continued body is never only names
+    const names = body === null ? null : NAMES_BODY.exec(body);
+    if (names) out.push({ name: m[1], expansion: names[1].split(/[ \t]+/), body: 'names' });
+    else if (body !== null && DECORATION_BODY.test(body)) {
+      if (!INCLUDE_GUARD.test(m[1])) out.push({ name: m[1], expansion: [], body: 'decoration' });
+    } else out.push({ name: m[1], expansion: [], body: 'value' });
+  }
   return out;
 }
 
 interface Expanded {
+  /** Empty for a decoration macro (shown to the parser as blanks, reported as nothing). */
   qualifiers: string[];
   /** The C++ words of the first definition that has qualifiers (what the parser is shown). */
   words: string[];
@@ -78,26 +108,34 @@ export class MacroTable {
       resolving.add(name);
       const qualifiers = new Set<string>();
       let words: string[] | undefined;
+      // A decoration macro: every definition is empty, an attribute, or decoration words (or macros of those).
+      let decoration = true;
       // Every #if branch counts: a macro that is `__device__` for nvcc and empty elsewhere stands for `__device__`.
       for (const d of defs) {
+        if (d.body === 'value') {
+          decoration = false;
+          continue;
+        }
         const q: string[] = [];
         const w: string[] = [];
         for (const token of d.expansion) {
           if (MACRO_QUALIFIERS.has(token)) q.push(token);
           else if (CXX_WORDS.has(token)) w.push(token);
+          else if (DECORATION_WORDS.has(token)) continue;
           else {
             const inner = expand(token);
             if (inner) {
               q.push(...inner.qualifiers);
               w.push(...inner.words);
-            }
+            } else decoration = false;
           }
         }
+        if (w.length) decoration = false;
         for (const x of q) qualifiers.add(x);
         if (q.length && !words) words = w;
       }
       resolving.delete(name);
-      const result = qualifiers.size ? { qualifiers: [...qualifiers], words: words ?? [] } : undefined;
+      const result = qualifiers.size || decoration ? { qualifiers: [...qualifiers], words: words ?? [] } : undefined;
       if (result) this.expanded.set(name, result);
       return result;
     };
@@ -115,6 +153,11 @@ export class MacroTable {
   /** The CUDA qualifiers `name` stands for (empty when it is not a qualifier macro). */
   qualifiersOf(name: string): readonly string[] {
     return this.expanded.get(name)?.qualifiers ?? [];
+  }
+
+  /** Whether `name` stands for CUDA qualifiers (not only decoration). */
+  isQualifier(name: string): boolean {
+    return (this.expanded.get(name)?.qualifiers.length ?? 0) > 0;
   }
 
   /** Macros that declare kernels (stand for `__global__`). */
@@ -138,13 +181,23 @@ export class MacroTable {
  * and blanks, same length. Uses in comments or strings are replaced too (harmless for the parse; the
  * scanner still reads the original text and asks the tree whether a place is code).
  */
-export function maskForParse(text: string, table: MacroTable): string {
-  if (table.size === 0) return text;
-  const names = [...table.names()].filter((n) => text.includes(n));
-  if (names.length === 0) return text;
-  const use = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
-  return text.replace(use, (name, at: number) => (onPreprocessorLine(text, at) ? name : table.replacementOf(name)));
+export function maskForParse(text: string, table: MacroTable | undefined): string {
+  let out = text;
+  const names = table ? [...table.names()].filter((n) => text.includes(n)) : [];
+  if (names.length) {
+    const use = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
+    out = out.replace(use, (name, at: number) => (onPreprocessorLine(text, at) ? name : table!.replacementOf(name)));
+  }
+  // What the grammar lacks, shown as what it knows (same lengths): `extern template` (an explicit
+  // instantiation declaration) as `template`, and a device lambda's `[=] __device__ (...)` without its
+  // qualifiers (the scanner still reports them from the text).
+  if (out.includes('extern')) out = out.replace(EXTERN_TEMPLATE, (m) => ' '.repeat(m.length - 8) + 'template');
+  if (out.includes('__device__')) out = out.replace(LAMBDA_QUALIFIERS, (m, before: string) => before + ' '.repeat(m.length - before.length));
+  return out;
 }
+
+const EXTERN_TEMPLATE = /\bextern[ \t]+template\b/g;
+const LAMBDA_QUALIFIERS = /(\][ \t]*)(?:__host__[ \t]+)?__device__(?:[ \t]+__host__)?(?=[ \t]*[({])/g;
 
 /** Whether `at` lies on a line that starts with `#` (continuation lines of a `#define` included). */
 export function onPreprocessorLine(text: string, at: number): boolean {

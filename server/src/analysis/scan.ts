@@ -500,6 +500,12 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
     }
     return;
   }
+  // A qualifier the parser was shown as blanks (a device lambda's `__device__`, macros.ts maskForParse).
+  if (QUALIFIERS.has(token) && !QUALIFIERS.has(type) && !NAME_NODES.has(type) && !NOT_CODE.has(type) && !seg.inMacro
+    && type !== 'ERROR' && !onPreprocessorLine(state.fileText, start)) {
+    add(state, { symbol: token, construct: 'qualifier', start, end: start + token.length, isCall: false, inMacro: false });
+    return;
+  }
   // The token is the whole node for every type handled below (identifiers and keywords are single tokens).
   const end = start + token.length;
   if (type === 'preproc_arg') {

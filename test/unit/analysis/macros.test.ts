@@ -25,12 +25,16 @@ describe('MacroTable', () => {
       '#define LIMIT 32',
     ].join('\n');
     const defs = qualifierMacroDefinitions(text);
-    expect(defs.map((d) => d.name)).toEqual(['_RAFT_DEVICE', '_RAFT_HOST', '_RAFT_FORCEINLINE', '_RAFT_HOST_DEVICE', 'RAFT_DEVICE_INLINE_FUNCTION', 'RAFT_KERNEL', 'cudaMalloc']);
+    expect(defs.map((d) => `${d.name}:${d.body}`)).toEqual([
+      '_RAFT_DEVICE:names', '_RAFT_HOST:names', '_RAFT_FORCEINLINE:names', '_RAFT_DEVICE:decoration', '_RAFT_HOST_DEVICE:names',
+      'RAFT_DEVICE_INLINE_FUNCTION:names', 'RAFT_KERNEL:names', 'cudaMalloc:names', 'LIMIT:value',
+    ]);
     const table = new MacroTable(defs);
     expect(table.qualifiersOf('_RAFT_HOST_DEVICE')).toEqual(['__host__', '__device__']);
     expect(table.qualifiersOf('RAFT_DEVICE_INLINE_FUNCTION')).toEqual(['__device__', '__forceinline__']);
     expect(table.qualifiersOf('RAFT_KERNEL')).toEqual(['__global__']);
     expect(table.has('cudaMalloc')).toBe(false); // names another function, not a qualifier
+    expect(table.has('LIMIT')).toBe(false); // a value
     expect(table.kernelMacros()).toEqual(['RAFT_KERNEL']);
     expect(table.replacementOf('RAFT_KERNEL')).toBe('static void'); // 11 characters, like the macro
   });
@@ -43,11 +47,27 @@ describe('MacroTable', () => {
     expect(masked).toBe('#define DEVICE __device__ __forceinline__\n#ifdef DEVICE\n#endif\n       float f(float x) { return x; }');
   });
 
+  it('decoration macros (an attribute, empty, __restrict__) are shown to the parser as blanks, reported as nothing', async () => {
+    const text = [
+      '#define NCCL_WEAK __attribute__((weak))', // nccl-tests os/os.h
+      '#define RAFT_EXPORT __attribute__((visibility("default")))', // raft core/detail/macros.hpp
+      '#define GGML_CUDA_RESTRICT __restrict__', // ggml common.cuh
+      'NCCL_WEAK struct engine { int n; } theEngine = { 1 };',
+      'namespace RAFT_EXPORT raft { void f(const float * GGML_CUDA_RESTRICT x); }',
+      'extern template void g<int>(int);',
+      'void h() { auto op = [=] __device__ (int i) { return i; }; }',
+    ].join('\n');
+    const a = await analyze(text);
+    expect(a.errorNodes).toBe(0);
+    expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual(['7:__device__']);
+  });
+
   it('knows the CUTLASS and CuTe macros as their headers define them', () => {
     const table = new MacroTable(LIBRARY_MACROS);
     expect(table.qualifiersOf('CUTLASS_DEVICE')).toEqual(['__forceinline__', '__device__']);
     expect(table.qualifiersOf('CUTE_HOST_DEVICE')).toEqual(['__forceinline__', '__host__', '__device__']);
     expect(table.kernelMacros()).toEqual(['CUTLASS_GLOBAL']);
+    expect(table.has('CUSOLVERAPI') && !table.isQualifier('CUSOLVERAPI')).toBe(true); // a calling convention
   });
 });
 
