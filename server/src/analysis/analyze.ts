@@ -4,7 +4,9 @@
  */
 import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
-import { scanTree, type KernelSite, type Rescan, type ScanResult } from './scan';
+import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
+import { LIBRARY_MACROS, MacroTable, maskForParse, qualifierMacroDefinitions } from './macros';
+import { DeclaredNames, includesOf, isCompilerMacro, isNvidiaSampleHeader, isShim, textIncludes, type Declaration, type ProjectDeclarations } from './declarations';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -14,6 +16,11 @@ export type { Finding, PortingTarget, FindingKind, ResolvedMapping } from './res
 export interface AnalysisOptions {
   kb: KnowledgeBase;
   target: PortingTarget;
+  /**
+   * The project the file belongs to: the names its project headers declare shadow NVIDIA's in it too
+   * (declarations.ts). Without it only the file's own declarations count.
+   */
+  project?: { declarations: ProjectDeclarations; file: string };
 }
 
 /** What a `__global__` kernel uses: these drive the per-kernel effort and the suggested route. */
@@ -53,8 +60,34 @@ export interface FileAnalysis {
 }
 
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */
-export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions): FileAnalysis {
-  return fromScan(scanTree(tree, text, parser, options.kb, lineStartsOf(text)), options, false);
+export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions, macros = macroTableFor(text, options)): FileAnalysis {
+  const scan = scanTree(tree, text, parser, options.kb, lineStartsOf(text), undefined, macros);
+  return fromScan(scan, options, false, includedDeclarations(tree, text, scan, options));
+}
+
+/**
+ * The macros that stand for CUDA qualifiers in this file (macros.ts): its own `#define`s, its project
+ * headers', and the CUDA libraries' (CUTLASS_DEVICE...) when it uses them. Undefined when there are none.
+ */
+export function macroTableFor(text: string, options: AnalysisOptions): MacroTable | undefined {
+  const own = qualifierMacroDefinitions(text);
+  const included = options.project ? options.project.declarations.macrosFromIncludes(options.project.file, textIncludes(text)) : [];
+  const library = LIBRARY_MACROS.filter((m) => text.includes(m.name));
+  if (own.length === 0 && included.length === 0 && library.length === 0) return undefined;
+  const table = new MacroTable([...library, ...included, ...own]);
+  return table.size ? table : undefined;
+}
+
+/** What the project headers the file includes declare (and the file's own, kept for those that include it). */
+function includedDeclarations(tree: Tree, text: string, scan: ScanResult, options: AnalysisOptions): readonly Declaration[] {
+  if (!options.project) return [];
+  const { declarations, file } = options.project;
+  const includes = includesOf(tree, text);
+  // NVIDIA's sample helpers (helper_math.h's make_float4 overloads) stand for NVIDIA's API like a shim.
+  const shim = isShim(text, file) || isNvidiaSampleHeader(file);
+  if (shim) scan.ownDeclarations = scan.ownDeclarations.map((d) => ({ ...d, shim }));
+  declarations.remember(file, { declarations: scan.ownDeclarations, includes, macros: qualifierMacroDefinitions(text) });
+  return declarations.fromIncludes(file, includes);
 }
 
 /**
@@ -69,17 +102,25 @@ export function reanalyzeTree(
   const lineStarts = rescan
     ? lineStartsAfterEdit(rescan.previous.lineStarts, text, rescan.start, rescan.end, rescan.delta)
     : lineStartsOf(text);
-  const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan);
-  return { analysis: fromScan(scan, options, true), scan };
+  const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan, macroTableFor(text, options));
+  return { analysis: fromScan(scan, options, true, includedDeclarations(tree, text, scan, options)), scan };
 }
 
-function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean): FileAnalysis {
+function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean, included: readonly Declaration[]): FileAnalysis {
   const { lineStarts } = scan;
   const end = scan.openCommentAt ?? Infinity; // an unterminated comment runs to the end of the file
   const kept: typeof scan.occurrences = [];
   const prefixOnly = new Set<string>();
+  const shadowed = shadowTest(scan, included);
+  const compat = compatibilityDefines(scan);
   for (const o of scan.occurrences) {
     if (o.start >= end) break; // sorted by start
+    if (shadowed && shadowed(o)) continue;
+    if (compat && compat.has(o.start)) {
+      if (o.start === compat.first) kept.push({ ...o, symbol: COMPATIBILITY_LAYER, construct: 'syntax', family: { library: 'compat', source: 'headers' } });
+      continue;
+    }
+    if (o.construct === 'header' && options.project && isProjectHeader(o, options.project)) continue;
     if (o.family?.source === 'prefix') {
       if (scan.declared.has(o.symbol)) continue;
       prefixOnly.add(o.symbol);
@@ -98,12 +139,77 @@ function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean): F
   };
 }
 
+/**
+ * Which occurrences name something the project declares itself (declarations.ts): a plain name (not a
+ * header, qualifier, launch or qualified name) with a declaration in force at its place. A definition,
+ * variable, parameter, type or template parameter shadows any name; a macro or a bare prototype at global
+ * scope only a name NVIDIA is not known to have (one recognised by its prefix alone): `#define cudaMalloc
+ * hipMalloc` and `cudaError_t cudaMalloc(void**, size_t);` re-declare NVIDIA's name, they do not replace it. Nothing a
+ * dynamic-loading shim declares shadows (its `cuInit` pointer is the driver's `cuInit`).
+ */
+function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Occurrence) => boolean) | undefined {
+  if (scan.ownDeclarations.length === 0 && included.length === 0) return undefined;
+  const names = new DeclaredNames(scan.ownDeclarations);
+  for (const d of included) names.add(d);
+  const open = [...scan.openNamespaces, ...scan.usedNamespaces, ...scan.usedNamespaces.map((ns) => ns.split('::').pop()!)];
+  // A prototype inside a project namespace is the project's (NVIDIA's C APIs are at global scope).
+  // A function of an NVIDIA name defined in an included header is a wrapper or a shim for an older API
+  // (nccl-tests' nccl1_compat.h defines ncclAllReduce under `#if NCCL_MAJOR < 2`), and a `__device__` one
+  // an overload or polyfill (`__device__ double atomicAdd(double*, double)`): calls stay NVIDIA's.
+  const byDefinition = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field' && d.kind !== 'macro'
+    && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.file && !d.device));
+  const byAny = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field';
+  const atGlobal = (accept: (d: Declaration) => boolean) => (d: Declaration) => d.namespace === '' && accept(d);
+  return (o) => {
+    if (o.construct === 'header' || o.construct === 'qualifier' || o.construct === 'syntax' || !names.has(o.symbol)) return false;
+    if (o.symbol.includes('::')) return false;
+    // Compiler macros (__CUDA_ARCH__) are defined by compatibility headers for other vendors, never owned.
+    const accept = o.family?.source === 'prefix' && !isCompilerMacro(o.symbol) ? byAny : byDefinition;
+    return !!names.shadowing(o.symbol, o.start, open, o.globalScope ? atGlobal(accept) : accept);
+  };
+}
+
+/** The symbol of the one finding a compatibility header gets. */
+export const COMPATIBILITY_LAYER = '#define CUDA-name other-name';
+
+/** So many `#define`s of NVIDIA names in one file make it a compatibility layer (ggml's vendors/hip.h). */
+const COMPAT_DEFINES = 3;
+
+/**
+ * A file that `#define`s NVIDIA names (`#define cudaMalloc hipMalloc`, `#define __CUDA_ARCH__ 1300`) maps
+ * CUDA onto another vendor: one finding for the layer at its first such line, not one per line. Returns
+ * the starts of those names, or undefined when the file is not one.
+ */
+function compatibilityDefines(scan: ScanResult): { has: (start: number) => boolean; first: number } | undefined {
+  const macroAt = new Set<number>();
+  // A shim's #defines are NVIDIA's own, copied (cuda_drvapi_dynlink_cuda.h): not a layer onto another vendor.
+  for (const d of scan.ownDeclarations) if (d.kind === 'macro' && !d.shim) macroAt.add(d.start);
+  if (macroAt.size < COMPAT_DEFINES) return undefined;
+  const starts = new Set<number>();
+  for (const o of scan.occurrences) if (macroAt.has(o.start) && o.construct !== 'header') starts.add(o.start);
+  if (starts.size < COMPAT_DEFINES) return undefined;
+  return { has: (start) => starts.has(start), first: Math.min(...starts) };
+}
+
+/**
+ * `#include "cuda_common.h"` naming a file of the project (llm.c's llmc/cuda_common.h, CUDALibrarySamples'
+ * cusolver_utils.h): the project's header, not NVIDIA's. NVIDIA's sample helpers copied into a project
+ * (helper_cuda.h) stay NVIDIA's.
+ */
+function isProjectHeader(o: Occurrence, project: NonNullable<AnalysisOptions['project']>): boolean {
+  const target = project.declarations.includeTarget(project.file, o.symbol, true);
+  return !!target && !isNvidiaSampleHeader(target);
+}
+
 /** Parses and analyses a whole text. */
 export async function analyzeText(text: string, options: AnalysisOptions): Promise<FileAnalysis> {
   const parser = await getParser();
-  const tree = parser.parse(text);
+  // Qualifier macros are shown to the parser as the C++ they stand for (same offsets), so `DEVICE float
+  // f()` parses; the scanner reads the text as written.
+  const macros = macroTableFor(text, options);
+  const tree = parser.parse(maskForParse(text, macros));
   try {
-    return analyzeTree(tree, text, parser, options);
+    return analyzeTree(tree, text, parser, options, macros);
   } finally {
     tree.delete();
   }

@@ -3,8 +3,12 @@
  * declares is a user name in every file) and the summary the JSON report carries.
  */
 import { analyzeText, type AnalysisOptions, type FileAnalysis, type Finding, type KernelInfo } from './analyze';
+import * as path from 'node:path';
 import { readSource, DEFAULT_MAX_FILE_BYTES } from './source';
 import type { ListedFile } from './files';
+import { ProjectDeclarations } from './declarations';
+import { getParser } from './parser';
+import { candidateFilter } from './scan';
 
 /**
  * The order reports give files in (and skipped files, and the estimate's files): by path. One comparison,
@@ -40,13 +44,35 @@ export interface ProjectOptions extends AnalysisOptions {
 /** One file's outcome: analysed, or skipped with the reason. */
 export type FileOutcome = { result: FileResult } | { skipped: SkippedFile };
 
+/**
+ * The declaration index of the project a listed file belongs to: its root is the folder the file was found
+ * under (`display` is the path below it). One index per root and thread, so a project header is read once.
+ * The workspace index passes its own (`declarations`), rooted at the workspace folders.
+ */
+const indexes = new Map<string, ProjectDeclarations>();
+
+async function projectOf(file: ListedFile, options: AnalysisOptions & { declarations?: ProjectDeclarations }): Promise<AnalysisOptions['project']> {
+  if (options.declarations) return { declarations: options.declarations, file: file.absolute };
+  const display = file.display.split('/').join(path.sep);
+  if (path.isAbsolute(display) || !file.absolute.endsWith(path.sep + display)) return undefined; // a file named on its own
+  const root = file.absolute.slice(0, file.absolute.length - display.length - 1);
+  let index = indexes.get(root);
+  if (!index) {
+    index = new ProjectDeclarations([root], await getParser(), { only: candidateFilter(options.kb) });
+    indexes.set(root, index);
+  }
+  return { declarations: index, file: file.absolute };
+}
+
 /** Reads and analyses one file (the workspace index, and each file of `ascendify report`). Never throws. */
-export async function analyzeSourceFile(file: ListedFile, options: AnalysisOptions & { maxFileBytes?: number }): Promise<FileOutcome> {
+export async function analyzeSourceFile(
+  file: ListedFile, options: AnalysisOptions & { maxFileBytes?: number; declarations?: ProjectDeclarations },
+): Promise<FileOutcome> {
   if (file.skip) return { skipped: { path: file.display, reason: file.skip } };
   const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) return { skipped: { path: file.display, reason: read.reason } };
   try {
-    const analysis = await analyzeText(read.text, options);
+    const analysis = await analyzeText(read.text, { kb: options.kb, target: options.target, project: await projectOf(file, options) });
     return { result: { path: file.display, analysis, warning: read.warning, sourceLines: linesWithFindings(read.text, analysis) } };
   } catch (e) {
     // One file's failure must not stop the scan: report it as skipped with the reason.

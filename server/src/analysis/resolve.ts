@@ -101,7 +101,7 @@ const LIBRARY_NAMES: Record<string, string> = {
   cublaslt: 'cuBLASLt', cudnn: 'cuDNN', cufft: 'cuFFT', curand: 'cuRAND', cusparse: 'cuSPARSE', cusolver: 'cuSOLVER',
   nccl: 'NCCL', thrust: 'Thrust', cub: 'CUB', nvtx: 'NVTX', cooperative_groups: 'cooperative groups', wmma: 'WMMA',
   libcudacxx: 'libcu++', cutlass: 'CUTLASS', compiler: 'nvcc', nvml: 'NVML', cupti: 'CUPTI', samples: 'CUDA samples',
-  profiler: 'CUDA profiler',
+  profiler: 'CUDA profiler', compat: 'compatibility layer',
 };
 
 export function libraryName(library: string): string {
@@ -109,9 +109,14 @@ export function libraryName(library: string): string {
 }
 
 export function messageFor(symbol: string, library: string, r: ResolvedMapping | undefined): string {
+  if (library === 'compat') {
+    return 'This file maps CUDA names onto other names with #define (a compatibility layer, e.g. for HIP or MUSA): add an Ascend (CANN) branch beside it; its lines are not counted one by one.';
+  }
   if (!r) return `'${symbol}' is ${libraryName(library)} API with no CANN mapping on record yet: port it by hand.`;
   switch (r.mapping) {
     case 'rename':
+      // Ascend C's SIMT API keeps many CUDA names (threadIdx, __host__, __popc): nothing to rename.
+      if (r.ascend === symbol) return `'${symbol}' has the same name in ${r.ascendHeader ?? 'CANN'}: keep it (check the types it works on).`;
       return `'${symbol}' → '${r.ascend}' (${r.ascendHeader ?? 'CANN'}): same arguments.`;
     case 'rewrite':
       return `'${symbol}' → '${r.ascend}': arguments or values change.`;

@@ -13,6 +13,8 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
 import { lineIndexOf } from './resolve';
+import { declarationAt, isCompilerMacro, mayDeclareAt, type Declaration } from './declarations';
+import { onPreprocessorLine, type MacroTable } from './macros';
 import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
 
 export interface Occurrence {
@@ -29,6 +31,8 @@ export interface Occurrence {
   inMacro: boolean;
   /** How it was recognised when the knowledge base has no entry: CUDA's headers or a library prefix. */
   family?: Family;
+  /** Written `::name`: only a declaration at global scope can be it. */
+  globalScope?: boolean;
 }
 
 export interface TopErrors {
@@ -54,6 +58,15 @@ export interface ScanResult {
   declared: Set<string>;
   /** Where those declarations are (kept so an incremental re-scan can shift or drop them). */
   declarations: Array<{ name: string; start: number }>;
+  /**
+   * Every candidate name the file declares itself (declarations.ts `declarationAt`), any kind: the
+   * analysis drops occurrences these shadow (a local `cudaError`, `template <int warpSize>`).
+   */
+  ownDeclarations: Declaration[];
+  /** The namespaces the file opens (`namespace a {`: their members' names are in force here). */
+  openNamespaces: string[];
+  /** The namespaces of its using-directives. */
+  usedNamespaces: string[];
   /** Lines (0-based) on which findings are suppressed by an `ascendify-ignore` comment. */
   suppressedLines: Set<number>;
   /** Number of ERROR nodes: a measure of how well the file parsed. */
@@ -99,6 +112,7 @@ const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || 
 const IGNORE_MARK = /ascendify-ignore(-next-line)?\b/g;
 const GLOBAL = /\b__global__\b/g;
 const ALIAS = /\bnamespace[ \t\n]+([A-Za-z_]\w*)[ \t\n]*=[ \t\n]*(?:::)?([A-Za-z_][\w:]*)/g;
+const NAMESPACE_OPEN = /\bnamespace[ \t\n]+([A-Za-z_][\w:]*)[ \t\n]*\{/g;
 const USING_NAMESPACE = /\busing[ \t\n]+namespace[ \t\n]+(?:::)?([A-Za-z_][\w:]*)/g;
 
 /** One stretch of text scanned against one tree: the file itself, or a `#define` body re-parsed. */
@@ -130,6 +144,8 @@ interface ScanState {
   usingNvidia: boolean;
   /** Start offsets (in the file) of #define bodies already re-parsed. */
   macroBodies: Set<number>;
+  /** Macros that stand for CUDA qualifiers (macros.ts), from the file and its project headers. */
+  macros?: MacroTable;
 }
 
 /**
@@ -144,13 +160,21 @@ export interface Rescan {
   delta: number;
 }
 
-export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase, lineStarts: number[], rescan?: Rescan): ScanResult {
+export function scanTree(
+  tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase, lineStarts: number[], rescan?: Rescan, macros?: MacroTable,
+): ScanResult {
   const result: ScanResult = {
-    occurrences: [], kernels: [], declared: new Set(), declarations: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '', lineStarts,
+    occurrences: [], kernels: [], declared: new Set(), declarations: [], ownDeclarations: [], openNamespaces: [], usedNamespaces: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '', lineStarts,
   };
   const state: ScanState = {
     fileText: text, kb, known: knownNamesOf(kb), leads: leadsOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], usingNvidia: false, macroBodies: new Set(),
+    macros: macros?.size ? macros : undefined,
   };
+  if (state.macros) {
+    // The macros' first two characters join the lead table (a copy: the table is shared by every scan).
+    state.leads = state.leads.slice();
+    for (const name of state.macros.names()) state.leads[leadIndex(name.charCodeAt(0), name.length > 1 ? name.charCodeAt(1) : 0)] = 1;
+  }
   const root = tree.rootNode;
   // The top-level nodes a change touches: outside them the tree is the previous one, shifted.
   const touched = rescan && root.type !== 'ERROR' ? topLevelAround(root, rescan.start, rescan.end) : undefined;
@@ -165,7 +189,8 @@ export function scanTree(tree: Tree, text: string, parser: CudaParser, kb: Knowl
   // nodes (and their lines); suppressions and namespaces over the whole file.
   scanKernels(root, text, state, touched, rescan);
   scanSuppressions(root, text, state);
-  result.namespaces = JSON.stringify([[...state.aliases], state.usedNamespaces]);
+  result.usedNamespaces = state.usedNamespaces;
+  result.namespaces = JSON.stringify([[...state.aliases], state.usedNamespaces, result.openNamespaces, state.macros ? [...state.macros.names()] : []]);
   // A change to namespace aliases or using-directives can change names anywhere: scan it all again.
   const span = rescan && rescan.previous.namespaces === result.namespaces ? rescanSpan(root, text, rescan) : undefined;
   if (!span) {
@@ -223,6 +248,15 @@ function reuseOutside(r: Rescan, span: { start: number; end: number }, result: S
   for (const d of r.previous.declarations) {
     if (d.start < span.start) result.declarations.push(d);
     else if (d.start >= oldEnd) result.declarations.push({ name: d.name, start: d.start + r.delta });
+  }
+  // A scope that runs past the span (a parameter's function, edited inside) ends `delta` later.
+  const shift = (at: number) => (at >= oldEnd ? at + r.delta : at);
+  for (const d of r.previous.ownDeclarations) {
+    if (d.start < span.start) {
+      result.ownDeclarations.push(d.scope && d.scope.end > span.start ? { ...d, scope: { start: d.scope.start, end: shift(Math.max(d.scope.end, oldEnd)) } } : d);
+    } else if (d.start >= oldEnd) {
+      result.ownDeclarations.push({ ...d, start: d.start + r.delta, end: d.end + r.delta, ...(d.scope ? { scope: { start: shift(d.scope.start), end: shift(d.scope.end) } } : {}) });
+    }
   }
 }
 
@@ -321,6 +355,13 @@ function collectNamespaces(root: Node, text: string, state: ScanState): void {
     if (root.descendantForIndex(m.index!)?.parent?.type === 'using_declaration') state.usedNamespaces.push(m[1]);
   }
   state.usingNvidia = state.usedNamespaces.some((ns) => ns.split('::')[0] in nvidiaNamespaces && ns !== 'cuda');
+  const opened = new Set<string>();
+  for (const m of text.matchAll(NAMESPACE_OPEN)) {
+    if (root.descendantForIndex(m.index!)?.parent?.type !== 'namespace_definition') continue;
+    opened.add(m[1]);
+    for (const part of m[1].split('::')) opened.add(part);
+  }
+  state.result.openNamespaces = [...opened];
 }
 
 /**
@@ -336,6 +377,31 @@ function knownNamesOf(kb: KnowledgeBase): Set<string> {
     knownNames.set(kb, names);
   }
   return names;
+}
+
+/** The namespaces (and classes) the knowledge base's qualified names lie in: `nvcuda::wmma`, `cub::DeviceReduce`. */
+const knownScopes = new WeakMap<KnowledgeBase, Set<string>>();
+
+function knownScopesOf(kb: KnowledgeBase): Set<string> {
+  let scopes = knownScopes.get(kb);
+  if (!scopes) {
+    scopes = new Set();
+    for (const name of kb.symbols()) {
+      const parts = name.split('::');
+      for (let i = 2; i < parts.length; i++) scopes.add(parts.slice(0, i).join('::'));
+    }
+    knownScopes.set(kb, scopes);
+  }
+  return scopes;
+}
+
+/**
+ * The names the scanner looks at (known names and library prefixes): the declaration index records
+ * declarations of these only (declarations.ts `ProjectDeclarations`, option `only`).
+ */
+export function candidateFilter(kb: KnowledgeBase): (name: string) => boolean {
+  const known = knownNamesOf(kb);
+  return (name) => known.has(name) || hasNvidiaPrefix(name);
 }
 
 /**
@@ -374,7 +440,7 @@ function isScope(text: string, end: number): boolean {
 
 function isCandidate(name: string, state: ScanState, text: string, end: number): boolean {
   return state.known.has(name) || hasNvidiaPrefix(name) || state.aliases.has(name)
-    || (state.usingNvidia && isScope(text, end));
+    || (state.usingNvidia && isScope(text, end)) || !!state.macros?.has(name);
 }
 
 function scanSegment(seg: Segment, state: ScanState): void {
@@ -415,8 +481,31 @@ const isNameStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
 /** [A-Za-z0-9_] */
 const isNamePart = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
 
+/**
+ * Names the knowledge base or the compilers share with others that are not NVIDIA-specific: `__restrict__`
+ * is a GCC/Clang/MSVC extension every C++ compiler for Ascend (bisheng, Clang based) accepts as is.
+ */
+const NOT_NVIDIA = new Set(['__restrict__']);
+
+/** Nodes whose text is not code. */
+const NOT_CODE = new Set(['comment', 'string_literal', 'string_content', 'raw_string_literal', 'char_literal', 'system_lib_string', 'preproc_arg']);
+
 function visitToken(node: Node, token: string, start: number, seg: Segment, state: ScanState): void {
+  if (NOT_NVIDIA.has(token)) return;
   const type = node.type;
+  if (state.macros?.has(token) && !seg.inMacro) {
+    // `RAFT_KERNEL foo(...)`, `DEVICE float f()`: the qualifiers the macro stands for, where it is used.
+    if (!NOT_CODE.has(type) && !onPreprocessorLine(state.fileText, start)) {
+      for (const q of state.macros.qualifiersOf(token)) add(state, { symbol: q, construct: 'qualifier', start, end: start + token.length, isCall: false, inMacro: false });
+    }
+    return;
+  }
+  // A qualifier the parser was shown as blanks (a device lambda's `__device__`, macros.ts maskForParse).
+  if (QUALIFIERS.has(token) && !QUALIFIERS.has(type) && !NAME_NODES.has(type) && !NOT_CODE.has(type) && !seg.inMacro
+    && type !== 'ERROR' && !onPreprocessorLine(state.fileText, start)) {
+    add(state, { symbol: token, construct: 'qualifier', start, end: start + token.length, isCall: false, inMacro: false });
+    return;
+  }
   // The token is the whole node for every type handled below (identifiers and keywords are single tokens).
   const end = start + token.length;
   if (type === 'preproc_arg') {
@@ -451,20 +540,36 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
   // identifier followed by `(` (the parser agrees: the callee is the call_expression's only direct name).
   const isCall = type === 'identifier' && nextNonSpace(seg.text, end - seg.fileOffset) === 40; // '('
   const construct = isCall ? 'function' : type === 'type_identifier' ? 'type' : kernelBuiltins.has(name) ? 'builtin' : 'identifier';
+  // `mine::cudaMalloc`, `Traits::warpSize`: a name qualified by a scope that is not NVIDIA's is that scope's
+  // (NVIDIA scopes are handled from the scope's token, visitQualified).
+  const parent = node.parent;
+  let globalScope = false;
+  // `raft::detail::cusolverDngesvdj_bufferSize<T>(...)`: the name inside a template_function first.
+  const named = parent?.type === 'template_function' || parent?.type === 'template_type' ? parent : node;
+  const qualifier = named === node ? parent : parent!.parent;
+  if (qualifier?.type === 'qualified_identifier' && sameNode(qualifier.childForFieldName('name'), named)) {
+    if (qualifier.childForFieldName('scope')) return;
+    globalScope = true;
+  }
+  // What the file declares itself shadows NVIDIA's names (the analysis drops what it shadows, fromScan).
+  if (!seg.inMacro && mayDeclareAt(seg.text, start - seg.fileOffset, end - seg.fileOffset)) {
+    const d = declarationAt(node);
+    if (d) state.result.ownDeclarations.push(d);
+  }
   if (state.kb.has(name)) {
-    add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro });
+    add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, ...(globalScope ? { globalScope } : {}) });
     return;
   }
   const family = nvidiaFamily(name);
   if (!family) return;
   if (family.source === 'prefix') {
     // Prefix-only names are dropped when the code declares them, so record declarations of those.
-    const parent = node.parent;
-    if (parent && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
+    // nvcc's own macros (__CUDA_ARCH__) are never the project's, even where a compatibility header defines them.
+    if (parent && !isCompilerMacro(name) && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
     // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
     if (isCall && /^[A-Z0-9_]+$/.test(name)) return;
   }
-  add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family });
+  add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family, ...(globalScope ? { globalScope } : {}) });
 }
 
 function isDeclaringPosition(node: Node, parent: Node, parentType: string): boolean {
@@ -517,9 +622,12 @@ function canonicalName(parts: string[], state: ScanState): string | undefined {
   const first = state.aliases.get(parts[0]);
   const expanded = first ? [...first.split('::'), ...parts.slice(1)] : parts;
   if (expanded[0] in nvidiaNamespaces) return expanded.join('::');
+  // A using-directive resolves only names its namespace has: those the knowledge base knows under it, or
+  // under a nested namespace it knows (`wmma::` after `using namespace nvcuda;`). `flash::gemm` or
+  // `std::min` after `using namespace cute;` are not cute's.
   for (const ns of state.usedNamespaces) {
     const candidate = `${ns}::${expanded.join('::')}`;
-    if (state.kb.has(candidate) || (ns.split('::')[0] in nvidiaNamespaces && ns !== 'cuda')) return candidate;
+    if (state.kb.has(candidate) || (expanded.length > 1 && knownScopesOf(state.kb).has(`${ns}::${expanded[0]}`))) return candidate;
   }
   return undefined;
 }
@@ -547,9 +655,14 @@ function scanKernels(root: Node, text: string, state: ScanState, touched: Touche
   const to = partial ? touched!.end : text.length;
   const kernels = state.result.kernels;
   for (const k of previous) if (k.start < from) kernels.push(k);
-  const global = new RegExp(GLOBAL.source, 'g');
+  const kernelMacros = state.macros?.kernelMacros() ?? [];
+  const global = kernelMacros.length ? new RegExp(`\\b(?:__global__|${kernelMacros.join('|')})\\b`, 'g') : new RegExp(GLOBAL.source, 'g');
   global.lastIndex = from;
   for (let m = global.exec(text); m && m.index < to; m = global.exec(text)) {
+    if (m[0] !== '__global__') {
+      recordMacroKernel(root, text, m.index, m.index + m[0].length, state);
+      continue;
+    }
     const node = root.descendantForIndex(m.index, m.index + m[0].length);
     if (node?.type === '__global__' && node.parent?.type === 'function_definition') recordKernel(node.parent, state);
   }
@@ -558,12 +671,35 @@ function scanKernels(root: Node, text: string, state: ScanState, touched: Touche
   }
 }
 
-function recordKernel(fn: Node, state: ScanState): void {
+function recordKernel(fn: Node, state: ScanState, start = fn.startIndex): void {
   let d = fn.childForFieldName('declarator');
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
   const nameNode = d?.childForFieldName('declarator');
   if (!nameNode) return;
-  state.result.kernels.push({ name: nameNode.text, start: fn.startIndex, end: fn.endIndex, nameStart: nameNode.startIndex });
+  state.result.kernels.push({ name: nameNode.text, start: Math.min(start, fn.startIndex), end: fn.endIndex, nameStart: nameNode.startIndex });
+}
+
+/**
+ * A kernel declared through a macro (`RAFT_KERNEL foo(...) {...}`): the function definition the macro
+ * begins. The parser may have seen the macro as a return type (the text as written) or its C++ words and
+ * blanks (macros.ts maskForParse): either way the definition is found from the macro or just after it.
+ */
+function recordMacroKernel(root: Node, text: string, start: number, end: number, state: ScanState): void {
+  if (onPreprocessorLine(text, start)) return;
+  const at = root.descendantForIndex(start, end);
+  if (!at || NOT_CODE.has(at.type)) return;
+  let next = end;
+  while (next < text.length && /\s/.test(text[next])) next++;
+  for (const from of [at, root.descendantForIndex(next, next + 1)]) {
+    let n: Node | null = from;
+    for (let depth = 0; n && depth < 5; depth++, n = n.parent) {
+      if (n.type === 'function_definition') {
+        if (n.startIndex <= next && n.endIndex > next) recordKernel(n, state, start);
+        return;
+      }
+      if (n.type === 'translation_unit' || n.type === 'compound_statement' || n.type === 'declaration_list') break;
+    }
+  }
 }
 
 /** `#include <cuda_runtime.h>`: NVIDIA headers by knowledge entry or by header family (one per line). */

@@ -7,6 +7,9 @@ import micromatch from 'micromatch';
 import { pathToFileURL } from 'node:url';
 import * as fs from 'node:fs';
 import { listSourceFiles, type ListedFile } from '../analysis/files';
+import { ProjectDeclarations } from '../analysis/declarations';
+import { getParser } from '../analysis/parser';
+import { candidateFilter } from '../analysis/scan';
 import { analyzeSourceFile, comparePaths, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
 import type { EffortEstimate, EffortPart, EffortWeights } from '../effort';
@@ -129,10 +132,21 @@ export class WorkspaceIndex {
     return listed.files.filter((f) => this.includes(f.absolute, options));
   }
 
+  /** What the workspace declares (shared with the CLI's project scan): one per folders and knowledge base. */
+  private declarationIndex: { index: ProjectDeclarations; folders: string[]; kb: IndexOptions['kb'] } | undefined;
+
+  private async declarationsFor(options: IndexOptions): Promise<ProjectDeclarations> {
+    const d = this.declarationIndex;
+    if (d && d.folders === this.folders && d.kb === options.kb) return d.index;
+    const index = new ProjectDeclarations(this.folders, await getParser(), { only: candidateFilter(options.kb) });
+    this.declarationIndex = { index, folders: this.folders, kb: options.kb };
+    return index;
+  }
+
   private async analyze(file: ListedFile | string, options: IndexOptions): Promise<Entry> {
     const listed = typeof file === 'string' ? { absolute: file } : file;
     const { display } = this.locate(listed.absolute);
-    const outcome = await analyzeSourceFile({ ...listed, display }, options);
+    const outcome = await analyzeSourceFile({ ...listed, display }, { ...options, declarations: await this.declarationsFor(options) });
     return 'result' in outcome ? { display, result: outcome.result } : { display, skipped: outcome.skipped.reason };
   }
 
@@ -153,6 +167,8 @@ export class WorkspaceIndex {
       }
     }
     const toAnalyse = new Set(changes.changed.map((f) => path.resolve(f)).filter((f) => this.entries.has(f)));
+    // What changed files declare is read again (the index may hold them as headers of other files).
+    for (const f of [...changes.changed, ...changes.created, ...changes.deleted]) this.declarationIndex?.index.forget(f);
     const listed = new Map<string, ListedFile>();
     if (changes.created.length) {
       for (const l of await this.list(options)) listed.set(l.absolute, l);
