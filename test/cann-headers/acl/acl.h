@@ -109,6 +109,8 @@ aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, size_t *total);
 // ---- Host memory --------------------------------------------------------------------------------
 aclError aclrtMallocHost(void **hostPtr, size_t size);
 // https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-02_host_memory_management.md#aclrtMallocHost
+aclError aclrtFreeHost(void *hostPtr);
+// https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-02_host_memory_management.md#aclrtFreeHost
 aclError aclrtFreeHostWithDevSync(void *hostPtr);
 // https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-02_host_memory_management.md#aclrtFreeHostWithDevSync
 

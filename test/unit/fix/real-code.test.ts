@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../../server/src/knowledge';
+import { DEFAULT_CANN_VERSION } from '../../../server/src/knowledge/cann';
 import { fixed } from '../../helpers/fix';
 
-const kb = KnowledgeBase.builtin();
+const kb = KnowledgeBase.builtinFor(DEFAULT_CANN_VERSION); // as `ascendify fix` answers by default
 const lines = (...l: string[]) => l.join('\n');
 const fix = (text: string, safeOnly = true) => fixed(text, { kb, safeOnly });
 const reasonOf = (r: Awaited<ReturnType<typeof fix>>, symbol: string) => r.skipped.find((s) => s.finding.symbol === symbol)?.reason ?? '';
