@@ -1,5 +1,6 @@
 /**
- * Code lenses over `__global__` kernels: what the kernel uses, the effort model's estimate and route.
+ * Code lenses over `__global__` kernels: the effort model's estimate and route, why it costs that, and what
+ * the kernel uses. The figures are the file's estimate's (estimateKernels), the same the report gives.
  */
 import type { CodeLens } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -21,6 +22,8 @@ export function kernelLenses(doc: TextDocument, path: string, analysis: FileAnal
       range,
       command: { title: est.constructs.length ? `uses: ${est.constructs.join(', ')}` : 'uses: plain CUDA threads (no shared memory, warp intrinsics, atomics, PTX...)', command: '' },
     });
+    // Why it costs that: the route's parts (base, lines, features), helpers, copies, other routes.
+    lenses.push({ range, command: { title: `why: ${est.why}`, command: '' } });
   });
   return lenses;
 }
