@@ -380,6 +380,15 @@ function kernelEstimate(file: string, k: EffortKernelInput, lines: number, insid
   return { estimate, hours: best.hours, by: best.by };
 }
 
+/** The estimate of a copy of the kernel at `where` ("path:line"): a review, not a second port. */
+function copyEstimate(k: KernelEstimate, where: string, w: EffortWeights): KernelEstimate {
+  const review = w['kernel.duplicateReview'];
+  return kernelFigures({
+    ...k, duplicateOf: where,
+    why: `same name and text as the kernel at ${where}: ported there, this copy is reviewed (kernel.duplicateReview ${fmt(review)})`,
+  }, review, w);
+}
+
 /** A kernel estimate with its range from `hours` (kernels are redesign work). */
 function kernelFigures(k: Omit<KernelEstimate, keyof EffortRange>, hours: number, w: EffortWeights): KernelEstimate {
   const sums = noHours();
@@ -571,7 +580,7 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
   const { findingShare: _f, lineShare: _l, ...automatic } = automaticShare([file]);
   return {
     path: file.path, findings: file.findings.length, kernels: file.kernels.length, hours, byPart, fileGroups,
-    kernelEstimates, kernelHours, kernelKeys: file.kernels.map((k) => (k.hash ? `${k.name}\u0000${k.hash}` : undefined)), kernelBy,
+    kernelEstimates, kernelHours, kernelKeys: file.kernels.map(kernelIdentity), kernelBy,
     symbols, libraries: [...libraries].sort(), by: [...by], automatic,
   };
 }
@@ -660,11 +669,7 @@ export class EffortTotals {
       attribute(this.by, [['kernel.duplicateReview', review]]);
       group.copies++;
       group.review += review;
-      const where = `${group.first.file}:${group.first.line}`;
-      this.kernels.push(kernelFigures({
-        ...k, duplicateOf: where,
-        why: `same name and text as the kernel at ${where}: ported there, this copy is reviewed (kernel.duplicateReview ${fmt(review)})`,
-      }, review, w));
+      this.kernels.push(copyEstimate(k, `${group.first.file}:${group.first.line}`, w));
     });
     total.low += fileHours.low;
     total.expected += fileHours.expected;
@@ -812,10 +817,26 @@ export function estimateFile(path: string, analysis: FileAnalysis, target: Porti
   return { ...file, kernelEstimates: est.kernels, automatic: est.automatic };
 }
 
+/** Where kernels are first defined in a project (the report's file order), by kernelIdentity. */
+export type KernelOrigins = ReadonlyMap<string, { path: string; line: number }>;
+
+/** A kernel's identity across files: its name and the fingerprint of its text. */
+export const kernelIdentity = (k: { name: string; hash?: string }): string | undefined => (k.hash ? `${k.name}\u0000${k.hash}` : undefined);
+
 /**
  * Each kernel's estimate and suggested route (the code lenses over a file's `__global__` functions): the
  * same figures the file's estimate and the report give (variants and copies within the file included).
+ * With `origins` (the workspace's kernels), a kernel first defined in a file before this one in the
+ * report's order is a copy, as the report counts it.
  */
-export function estimateKernels(path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): KernelEstimate[] {
-  return estimateProject([effortInputFromAnalysis(path, analysis)], target, weights).kernels;
+export function estimateKernels(path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS, origins?: KernelOrigins): KernelEstimate[] {
+  const input = effortInputFromAnalysis(path, analysis);
+  const own = estimateProject([input], target, weights).kernels;
+  if (!origins) return own;
+  return own.map((k, i) => {
+    const key = kernelIdentity(input.kernels[i]);
+    const first = key ? origins.get(key) : undefined;
+    if (!first || k.duplicateOf || first.path === path || byPath(first, { path }) > 0) return k;
+    return copyEstimate(k, `${first.path}:${first.line}`, weights);
+  });
 }

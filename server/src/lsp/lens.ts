@@ -5,12 +5,12 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FileAnalysis, PortingTarget } from '../analysis/analyze';
-import { estimateKernels, type EffortWeights } from '../effort';
+import { estimateKernels, type EffortWeights, type KernelOrigins } from '../effort';
 import { effortRange } from '../report/format';
 
-export function kernelLenses(doc: TextDocument, path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights): CodeLens[] {
+export function kernelLenses(doc: TextDocument, path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights, origins?: KernelOrigins): CodeLens[] {
   const lenses: CodeLens[] = [];
-  const estimates = estimateKernels(path, analysis, target, weights);
+  const estimates = estimateKernels(path, analysis, target, weights, origins);
   analysis.kernels.forEach((kernel, i) => {
     const at = doc.positionAt(kernel.nameStart);
     const range = { start: at, end: at };

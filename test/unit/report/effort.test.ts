@@ -338,6 +338,10 @@ describe('effort model on analysed code: the three must-shows', () => {
     expect(withCopy.expected).toBeCloseTo(alone.expected + bHost + DEFAULT_WEIGHTS['kernel.duplicateReview'], 0);
     expect(withCopy.expected - alone.expected).toBeLessThan(first.expected);
     expect(withCopy.contributors.map((c) => c.label)).toContain('kernel advect (a.cu:2) and 1 copy');
+    // The code lens of b.cu, told where the workspace's kernels are first defined, shows the same copy.
+    const origins = new Map([[`advect\u0000${a.kernels[0].hash}`, { path: 'a.cu', line: 2 }]]);
+    expect(estimateKernels('b.cu', a, 'a2a3', DEFAULT_WEIGHTS, origins)).toEqual([copy]);
+    expect(estimateKernels('a.cu', a, 'a2a3', DEFAULT_WEIGHTS, origins)).toEqual([first]);
     // Same name, different text: two ports.
     const changed = await analyze(program(ADVECT.replace('0.25f * left', '0.3f * left')));
     const two = estimateProject([effortInputFromAnalysis('a.cu', a), effortInputFromAnalysis('b.cu', changed)], 'a2a3');
