@@ -145,7 +145,7 @@ function estimate(cli, dir, weights) {
     files: report.files.length, findings: report.summary.findings, occurrences, kernels: e.kernels.length, routes,
     days: e.days, hours: { low: e.low, expected: e.expected, high: e.high }, breakdown: e.breakdown,
     contributors: e.contributors.slice(0, 5).map((c) => `${c.hours} h ${c.label}`),
-    sensitivity: e.sensitivity.map((s) => `${s.key} ${Math.round(s.share * 100)}%`),
+    sensitivity: (e.sensitivity ?? []).map((s) => `${s.key} ${Math.round(s.share * 100)}%`),
     simpleRuleDays: Math.round(simple * 10) / 10,
   };
 }

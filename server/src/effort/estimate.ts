@@ -415,14 +415,17 @@ function kernelOfFindings(file: EffortFileInput): { owner: Int32Array; helperLin
   });
   ranges.sort((a, b) => a.start - b.start || a.end - b.end);
   findings.forEach((f, i) => {
-    // Few ranges per file: a linear look is enough (the first range holding the line).
-    for (const r of ranges) {
-      if (r.start > f.line) break;
-      if (f.line <= r.end) {
-        owner[i] = r.kernel;
-        break;
-      }
+    // Definitions do not overlap: the last range starting at or before the line is the only candidate
+    // (binary search, so a file with many kernels and findings costs findings × log(ranges)).
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid].start <= f.line) lo = mid + 1;
+      else hi = mid;
     }
+    const r = ranges[lo - 1];
+    if (r && f.line <= r.end) owner[i] = r.kernel;
   });
   return { owner, helperLines };
 }
