@@ -2,7 +2,7 @@
  * The effort model's weights: one default table, every number with its unit and where it comes from.
  * The model counts work items (docs/effort-model.md): a mapping applied once per API and file, each
  * kernel ported once, each library integrated once, per-file and per-project fixed costs. The hours were
- * first set from the qualitative levels of the CUDA-to-CANN reference (trivial / low / medium / high / very
+ * first set from qualitative porting levels (trivial / low / medium / high / very
  * high) and then tuned on public Ascend ports with their history in git (docs/effort-model.md,
  * "Calibration"; the data and scripts are in scripts/calibrate/). Users override them with
  * `--effort-config <file>` (validated JSON) and `--weight key=value`.
@@ -71,29 +71,29 @@ const ROWS: Row[] = [
   // Per kernel: Ascend C SIMD (Atlas A2/A3; also possible on 950). Helpers' lines and features count with the kernels that call them.
   ['kernel.simd.base', 16, 'hours', 'redesign one kernel into tiles + vector/cube APIs', `${REF8}: "__global__ kernel, SIMD: high per kernel"; 2 days`],
   ['kernel.simd.perLine', 0.15, 'hours', 'per line of kernel body (its helpers included)', 'longer kernels take longer to redesign'],
-  ['kernel.simd.sharedMemory', 8, 'hours', 'shared memory -> UB through TPipe/TQue', 'reference: "__shared__ buffers: UB via TPipe + TQue, manual"'],
+  ['kernel.simd.sharedMemory', 8, 'hours', 'shared memory -> UB through TPipe/TQue', 'porting levels (docs/effort-model.md): "__shared__ buffers: UB via TPipe + TQue, manual"'],
   ['kernel.simd.warpIntrinsics', 12, 'hours', 'warp shuffles/votes -> vector reductions', `${REF8}: "very high (warp-level algorithms)"`],
   ['kernel.simd.atomics', 8, 'hours', 'atomics -> SetAtomicAdd on DMA writes', `${REF8}: "very high (atomics-heavy)"`],
   ['kernel.simd.tensorCores', 32, 'hours', 'WMMA/MMA -> Cube Mmad/Matmul', `${REF8}: "very high unless replaced by aclnnMatmul"`],
   ['kernel.simd.inlinePtx', 24, 'hours', 'inline PTX: no equivalent, rewrite the algorithm', `${REF8}: "inline PTX: very high / blocker"`],
   ['kernel.simd.textures', 16, 'hours', 'texture/surface reads -> DataCopy', `${REF8}: "texture/surface: very high / blocker"`],
   ['kernel.simd.dynamicParallelism', 24, 'hours', 'device-side launches: restructure on the host', `${REF8}: "dynamic parallelism: very high / blocker"`],
-  ['kernel.simd.cooperativeGroups', 16, 'hours', 'cooperative groups / grid sync -> SyncAll', 'reference: grid sync -> SyncAll, all cores resident'],
-  ['kernel.simd.barriers', 4, 'hours', '__syncthreads/fences -> pipeline sync (EnQue/DeQue, PipeBarrier)', 'reference: synchronisation is pipeline-oriented'],
-  ['kernel.simd.halfPrecision', 2, 'hours', 'half conversions -> Cast', 'reference: conversions are manual Cast calls'],
+  ['kernel.simd.cooperativeGroups', 16, 'hours', 'cooperative groups / grid sync -> SyncAll', 'porting levels (docs/effort-model.md): grid sync -> SyncAll, all cores resident'],
+  ['kernel.simd.barriers', 4, 'hours', '__syncthreads/fences -> pipeline sync (EnQue/DeQue, PipeBarrier)', 'porting levels (docs/effort-model.md): synchronisation is pipeline-oriented'],
+  ['kernel.simd.halfPrecision', 2, 'hours', 'half conversions -> Cast', 'porting levels (docs/effort-model.md): conversions are manual Cast calls'],
   // Per kernel: Ascend C SIMT (Ascend 950 only). Findings inside the kernel are added as API items.
   ['kernel.simt.base', 3, 'hours', 'translate one kernel to Ascend C SIMT (plus its API items)', `${REF8}: "__global__ kernel, SIMT (950): low-medium per kernel"`],
   ['kernel.simt.perLine', 0.05, 'hours', 'per line of kernel body (its helpers included)', 'near line-by-line review'],
-  ['kernel.simt.sharedMemory', 1, 'hours', '__shared__ -> __ubuf__, check the UB budget', 'reference: __ubuf__ rename; UB shared with the data cache'],
-  ['kernel.simt.warpIntrinsics', 2, 'hours', '__shfl_*_sync -> asc_shfl* (drop the mask), votes', 'reference: rewrite, some votes unconfirmed'],
-  ['kernel.simt.atomics', 1, 'hours', 'atomic* -> asc_atomic_*', 'reference'],
+  ['kernel.simt.sharedMemory', 1, 'hours', '__shared__ -> __ubuf__, check the UB budget', 'porting levels (docs/effort-model.md): __ubuf__ rename; UB shared with the data cache'],
+  ['kernel.simt.warpIntrinsics', 2, 'hours', '__shfl_*_sync -> asc_shfl* (drop the mask), votes', 'porting levels (docs/effort-model.md): rewrite, some votes unconfirmed'],
+  ['kernel.simt.atomics', 1, 'hours', 'atomic* -> asc_atomic_*', 'porting levels (docs/effort-model.md)'],
   ['kernel.simt.tensorCores', 32, 'hours', 'no SIMT MMA: the GEMM part needs the Cube path', `${REF8}: "Tensor-core GEMM: no SIMT MMA"`],
   ['kernel.simt.inlinePtx', 24, 'hours', 'inline PTX: no equivalent', `${REF8}: "high if it uses inline PTX"`],
   ['kernel.simt.textures', 16, 'hours', 'textures: no equivalent', `${REF8}: "high if it uses textures"`],
   ['kernel.simt.dynamicParallelism', 24, 'hours', 'dynamic parallelism: no equivalent', `${REF8}: "high if it uses dynamic parallelism"`],
   ['kernel.simt.cooperativeGroups', 8, 'hours', 'cooperative groups (post-9.0.0 docs only)', `${REF8}: "high if it uses grid sync"`],
-  ['kernel.simt.barriers', 0.5, 'hours', '__syncthreads -> asc_syncthreads', 'reference: rename'],
-  ['kernel.simt.halfPrecision', 1, 'hours', 'half/bfloat16 types and conversions', 'reference; FP64/complex unsupported in SIMT'],
+  ['kernel.simt.barriers', 0.5, 'hours', '__syncthreads -> asc_syncthreads', 'porting levels (docs/effort-model.md): rename'],
+  ['kernel.simt.halfPrecision', 1, 'hours', 'half/bfloat16 types and conversions', 'porting levels (docs/effort-model.md); FP64/complex unsupported in SIMT'],
   // Replacing the kernel by an existing operator; the default for kernels of standard deep-learning operations.
   ['kernel.aclnn', 16, 'hours', 'delete the kernel and call an existing aclnn operator (two-phase call, aclTensor set-up, dtype and broadcast handling, a test against the reference)', `${REF8}: "kernel replaceable by an existing aclnn op: medium"; ${CAL}`],
   ['kernel.assumeOperators', 0, 'factor', 'set to 1 when CANN already has an operator for every kernel (a code base whose operators the vendor supports, as for MMCV): every kernel takes the aclnn route', 'a switch (0 or 1); the MMCV calibration case uses 1'],
@@ -105,7 +105,7 @@ const ROWS: Row[] = [
   ['pattern.runtimeGlueLinesPerApi', 20, 'lines', 'at most this many lines per such API: a wrapper layer, not a program that calls many APIs', 'DIPU\'s glue files: 8 and 14 lines per API; cuda-samples programs: 20 to 150'],
   // Per file and per project.
   ['file.overhead', 0.5, 'hours', 'per file with findings: includes and build entries', 'per file a fixed overhead for build and includes'],
-  ['file.kernelBuild', 2, 'hours', 'per file with kernels ported to Ascend C: bisheng/.asc compilation, --npu-arch build rules', 'reference: build integration per kernel file'],
+  ['file.kernelBuild', 2, 'hours', 'per file with kernels ported to Ascend C: bisheng/.asc compilation, --npu-arch build rules', 'porting levels (docs/effort-model.md): build integration per kernel file'],
   ['file.runtimeGlue', 24, 'hours', 'per runtime-glue file (device, stream, memory, event, collective wrappers): structure, error paths, build', `${CAL} (DIPU's vendor layer)`],
   ['runtime.glueApi', 8, 'hours', 'per distinct API a runtime-glue file wraps: its semantics on Ascend (contexts, stream and event rules, alignment) and a test on the device', `${CAL} (DIPU's vendor layer)`],
   ['project.setup', 40, 'hours', 'once: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review, test set-up on the device', `${REF8}: "low-medium, structural fixes across files"; ${CAL}`],
