@@ -8,6 +8,8 @@ import type { FileAnalysis, PortingTarget } from '../analysis/analyze';
 import { estimateKernels, type EffortWeights, type KernelOrigins } from '../effort';
 import { effortRange } from '../report/format';
 
+const WHY_MAX = 240;
+
 export function kernelLenses(doc: TextDocument, path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights, origins?: KernelOrigins): CodeLens[] {
   const lenses: CodeLens[] = [];
   const estimates = estimateKernels(path, analysis, target, weights, origins);
@@ -22,8 +24,10 @@ export function kernelLenses(doc: TextDocument, path: string, analysis: FileAnal
       range,
       command: { title: est.constructs.length ? `uses: ${est.constructs.join(', ')}` : 'uses: plain CUDA threads (no shared memory, warp intrinsics, atomics, PTX...)', command: '' },
     });
-    // Why it costs that: the route's parts (base, lines, features), helpers, copies, other routes.
-    lenses.push({ range, command: { title: `why: ${est.why}`, command: '' } });
+    // Why it costs that: the route's parts (base, lines, features), helpers, copies, other routes. Lenses
+    // share one line of the editor: a long list of helpers is cut (the report has all of it).
+    const why = est.why.length > WHY_MAX ? `${est.why.slice(0, WHY_MAX - 1)}…` : est.why;
+    lenses.push({ range, command: { title: `why: ${why}`, command: '' } });
   });
   return lenses;
 }

@@ -124,6 +124,8 @@ function kernelCard(k: KernelEstimate): Html {
     html`<dt>Estimate</dt><dd class="kernel-estimate">${effortRange(k)}</dd>`,
     html`<dt>Uses</dt><dd>${uses}</dd>`,
     html`<dt>Size</dt><dd>${k.lines} line(s), ${k.findings} finding(s)${k.pattern ? `, ${k.pattern} pattern` : ''}</dd>`,
+    (k.helpers?.length ? html`<dt>Calls</dt><dd>${k.helpers.join(', ')} (counted with this kernel)</dd>` : ''),
+    (k.duplicateOf ? html`<dt>Copy of</dt><dd class="path">${k.duplicateOf}</dd>` : ''),
     html`<dt>Routes</dt><dd>${k.alternatives.map((a) => `${a.route} ${fmtNum(a.hours)} h`).join(' · ')}</dd></dl>`,
     html`<p class="why">${k.why}</p></article>`);
 }
