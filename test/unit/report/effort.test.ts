@@ -216,6 +216,9 @@ describe('effort model: kernels and routes', () => {
     expect(standardOperation('matrixMulCUDA')).toEqual(['aclnnMatmul', 'aclnnBatchMatMul']);
     expect(standardOperation('MonteCarloOneBlockPerOption')).toBeUndefined();
     expect(standardOperation('normalize_particles')).toBeUndefined(); // "norm" only as its own word
+    expect(standardOperation('concat_f32')).toEqual(['aclnnCat']);
+    expect(standardOperation('d_renderCatRom')).toBeUndefined(); // Catmull-Rom, not concatenation
+    expect(standardOperation('solve_tri_f32_fast')).toEqual(['aclnnTriangularSolve']);
   });
 
   it('further kernels of a file calling the same operator are variants', () => {
