@@ -217,6 +217,7 @@ describe('effort model: kernels and routes', () => {
     expect(standardOperation('MonteCarloOneBlockPerOption')).toBeUndefined();
     expect(standardOperation('normalize_particles')).toBeUndefined(); // "norm" only as its own word
     expect(standardOperation('concat_f32')).toEqual(['aclnnCat']);
+    // A kernel name met in NVIDIA/cuda-samples (BSD-3-Clause; Samples/5_Domain_Specific/bicubicTexture): not an operation.
     expect(standardOperation('d_renderCatRom')).toBeUndefined(); // Catmull-Rom, not concatenation
     expect(standardOperation('solve_tri_f32_fast')).toEqual(['aclnnTriangularSolve']);
   });
