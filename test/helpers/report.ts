@@ -25,14 +25,15 @@ const FEATURES = {
 /**
  * Two files, 8 findings: rename 2, rewrite 2, manual 2, unmapped 1, none 1; 3 safe fixes (37.5 %);
  * 7 affected lines of which 2 are fully fixable (28.6 %); 1 kernel (warp intrinsics + inline PTX, no
- * obvious pattern, so an Ascend C SIMD redesign on A2/A3).
- * Effort with the default weights, A2/A3:
- *   mechanical: 2 files x 0.5 + cudaMalloc 0.25 x 0.25 + cudaMemcpy 0.25 + cudaMemcpyHostToDevice 0.05 x 0.25
- *               + cudaFree 0.05 x 0.25 = 1.3375
- *   redesign:   set-up 8 + kernel build 2 + kernel (16 + 5 x 0.25 + warp 16 + PTX 24 = 57.25)
- *               + cublasSgemm 1 x 4 + cudaFooBar 1 = 72.25
- *   expected 73.5875 -> 73.6; low 1.3375 x 0.75 + 72.25 x 0.5 = 37.128 -> 37.1;
- *   high 1.3375 x 1.5 + 72.25 x 2.5 = 182.631 -> 182.6; days 4.6 / 9.2 / 22.8.
+ * standard operation in its name, no obvious pattern, so an Ascend C SIMD redesign on A2/A3).
+ * Effort with the default weights, A2/A3 (the findings carry no construct, so each counts as a call):
+ *   mechanical: 2 files x 0.5 + cudaMalloc 0.5 x 0.25 + cudaMemcpy 0.5 + cudaMemcpyHostToDevice 0.1 x 0.25
+ *               + cudaFree 0.1 x 0.25 = 1.675
+ *   redesign:   set-up 40 + cuBLAS integration 8 + kernel build 2 + kernel (16 + 5 x 0.15 + warp 12 + PTX 24
+ *               = 52.75; the shuffle and the asm inside are covered by it) + cublasSgemm 2 x 2 + cudaFooBar 2
+ *               = 108.75
+ *   expected 110.425 -> 110.4; low 1.675 x 0.8 + 108.75 x 0.6 = 66.59 -> 66.6;
+ *   high 1.675 x 1.4 + 108.75 x 1.7 = 187.22 -> 187.2; days 8.3 / 13.8 / 23.4.
  */
 export function sampleFiles(): JsonFile[] {
   return [
@@ -48,7 +49,7 @@ export function sampleFiles(): JsonFile[] {
         jf('asm', 15, 3, 'none', { library: 'kernel', category: 'ptx', ruleId: 'kernel/asm', source: '  asm volatile("membar.gl;");' }),
       ],
       kernels: [{
-        name: 'reduceRows', line: 12, lines: 5, findings: 2, startLine: 12, endLine: 16,
+        name: 'blendRows', line: 12, lines: 5, findings: 2, startLine: 12, endLine: 16,
         features: { ...FEATURES, warpIntrinsics: true, inlinePtx: true },
       }],
       lines: 20,

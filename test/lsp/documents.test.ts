@@ -95,13 +95,15 @@ describe('language server over stdio: one document', () => {
     expect(none).toBeNull();
   });
 
-  it('a code lens over the kernel names what it uses, the estimate and the route', async () => {
+  it('a code lens over the kernel names what it uses, the estimate, the route and why', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: URI } });
-    // One kernel, `saxpy` at line 3, character 16: two lenses there.
-    expect(lenses.map((l) => l.range.start)).toEqual([{ line: 3, character: 16 }, { line: 3, character: 16 }]);
+    // One kernel, `saxpy` at line 3, character 16: three lenses there.
+    expect(lenses.map((l) => l.range.start)).toEqual([{ line: 3, character: 16 }, { line: 3, character: 16 }, { line: 3, character: 16 }]);
     const titles = lenses.map((l) => l.command!.title);
-    expect(titles[0]).toMatch(/^Ascend port: [\d.]+–[\d.]+ h \(expected [\d.]+ h\) · route: Ascend C SIMD redesign/);
+    // saxpy is a standard operation by its name: the default route is an existing aclnn operator.
+    expect(titles[0]).toMatch(/^Ascend port: [\d.]+–[\d.]+ h \(expected 16 h\) · route: replace with an existing aclnn operator \(aclnn/);
     expect(titles[1]).toBe('uses: shared memory, atomics, barriers/fences');
+    expect(titles[2]).toMatch(/^why: standard operation by name: call aclnn\w+( or aclnn\w+)* instead of porting the kernel \(kernel\.aclnn 16 h\); other routes: simd [\d.]+ h$/);
   });
 
   it('the quick fix for cudaMalloc rewrites the call and adds the CANN header once', async () => {

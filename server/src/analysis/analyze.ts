@@ -7,6 +7,7 @@ import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
 import { LIBRARY_MACROS, MacroTable, maskForParse, qualifierMacroDefinitions } from './macros';
 import { DeclaredNames, includesOf, isCompilerMacro, isNvidiaSampleHeader, isShim, textIncludes, type Declaration, type ProjectDeclarations } from './declarations';
+import { kernelCalls, type KernelCalls } from './calls';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -46,6 +47,16 @@ export interface KernelInfo extends KernelSite {
   /** 1-based lines of the definition's first and last character (qualifiers and body included). */
   startLine: number;
   endLine: number;
+  /** Fingerprint of the definition's text (calls.ts): the same kernel in two files has the same one. */
+  hash: string;
+  /** The file's `__device__` helpers the kernel calls, directly or not; their features are in `features`. */
+  helpers: KernelHelper[];
+}
+
+export interface KernelHelper {
+  name: string;
+  startLine: number;
+  endLine: number;
 }
 
 export interface FileAnalysis {
@@ -62,7 +73,7 @@ export interface FileAnalysis {
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */
 export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions, macros = macroTableFor(text, options)): FileAnalysis {
   const scan = scanTree(tree, text, parser, options.kb, lineStartsOf(text), undefined, macros);
-  return fromScan(scan, options, false, includedDeclarations(tree, text, scan, options));
+  return fromScan(scan, options, false, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k));
 }
 
 /**
@@ -103,10 +114,12 @@ export function reanalyzeTree(
     ? lineStartsAfterEdit(rescan.previous.lineStarts, text, rescan.start, rescan.end, rescan.delta)
     : lineStartsOf(text);
   const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan, macroTableFor(text, options));
-  return { analysis: fromScan(scan, options, true, includedDeclarations(tree, text, scan, options)), scan };
+  return { analysis: fromScan(scan, options, true, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)), scan };
 }
 
-function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean, included: readonly Declaration[]): FileAnalysis {
+function fromScan(
+  scan: ScanResult, options: AnalysisOptions, reuse: boolean, included: readonly Declaration[], calls: (kernels: KernelSite[]) => KernelCalls[],
+): FileAnalysis {
   const { lineStarts } = scan;
   const end = scan.openCommentAt ?? Infinity; // an unterminated comment runs to the end of the file
   const kept: typeof scan.occurrences = [];
@@ -129,9 +142,11 @@ function fromScan(scan: ScanResult, options: AnalysisOptions, reuse: boolean, in
   }
   const resolved = resolveOccurrences(kept, options.kb, options.target, lineStarts, reuse);
   const findings = scan.suppressedLines.size ? resolved.filter((f) => !scan.suppressedLines.has(f.line - 1)) : resolved;
+  const sites = scan.kernels.filter((k) => k.start < end);
+  const called = calls(sites);
   return {
     findings,
-    kernels: scan.kernels.filter((k) => k.start < end).map((k) => kernelInfo(k, findings, lineStarts)),
+    kernels: sites.map((k, i) => kernelInfo(k, findings, lineStarts, called[i])),
     declared: [...scan.declared],
     prefixOnly: [...prefixOnly],
     errorNodes: scan.errorNodes,
@@ -242,16 +257,26 @@ function featureBits(f: Finding): number {
     | (f.library === 'wmma' ? TENSOR : f.library === 'cooperative_groups' ? COOP : 0);
 }
 
-function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[]): KernelInfo {
-  // Findings are sorted by start: binary-search the kernel's slice instead of filtering them all.
-  const lo = firstAtLeast(findings, k.start, (f) => f.start);
+/** The findings within [start, end) and their feature bits. */
+function rangeBits(findings: Finding[], start: number, end: number): { count: number; bits: number } {
+  // Findings are sorted by start: binary-search the range's slice instead of filtering them all.
+  const lo = firstAtLeast(findings, start, (f) => f.start);
   let count = 0;
   let bits = 0;
-  for (let i = lo; i < findings.length && findings[i].start < k.end; i++) {
-    if (findings[i].end > k.end) continue;
+  for (let i = lo; i < findings.length && findings[i].start < end; i++) {
+    if (findings[i].end > end) continue;
     count++;
     bits |= featureBits(findings[i]);
   }
+  return { count, bits };
+}
+
+function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[], calls: KernelCalls): KernelInfo {
+  const own = rangeBits(findings, k.start, k.end);
+  const count = own.count;
+  let bits = own.bits;
+  // What the helpers it calls use is part of porting the kernel (a helper's warp shuffle is the kernel's).
+  for (const h of calls.helpers) bits |= rangeBits(findings, h.start, h.end).bits;
   const has = (bit: number) => (bits & bit) !== 0;
   const first = lineIndexOf(lineStarts, k.start);
   const last = lineIndexOf(lineStarts, k.end);
@@ -265,6 +290,8 @@ function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[]): K
     lineCount: last - first + 1,
     startLine: first + 1,
     endLine: last + 1,
+    hash: calls.hash,
+    helpers: calls.helpers.map((h) => ({ name: h.name, startLine: lineIndexOf(lineStarts, h.start) + 1, endLine: lineIndexOf(lineStarts, h.end) + 1 })),
     features: {
       sharedMemory: has(SHARED),
       warpIntrinsics: has(WARP_BIT),

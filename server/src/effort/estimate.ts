@@ -1,11 +1,13 @@
 /**
- * The effort model: weights per finding (mapping kind x category), per kernel (features x route x
- * target), per file (build and includes) and per project (set-up), summed into a low/expected/high
- * range with the top contributors and the reason for each. Pure functions of the findings and the
- * weights (weights.ts), so the report, `ascendify merge` and the language server's code lens agree.
+ * The effort model, counted in work items (docs/effort-model.md): a mapping applied once per API and file
+ * (a small edit per further site; types, enum constants and includes ride along with the calls), each
+ * kernel ported once (the same name and text in two files is one port and a review; the `__device__`
+ * helpers a kernel calls are part of it), each library integrated once, per-file costs (includes, kernel
+ * build, runtime glue) and the project set-up. Summed into a low/expected/high range with the top work
+ * items, the reason for each and the weights that move the total most. Pure functions of the findings and
+ * the weights (weights.ts), so the report, `ascendify merge` and the language server's code lens agree.
  */
 import type { FileAnalysis, FindingKind, KernelInfo, PortingTarget } from '../analysis/analyze';
-import { firstAtLeast } from '../analysis/resolve';
 import { byPath } from '../analysis/project';
 import {
   categoryFactor, DEFAULT_WEIGHTS, FEATURE_LABELS, overriddenKeys, type EffortWeights, type FeatureName, type UncertaintyClass,
@@ -20,6 +22,8 @@ export interface EffortFindingInput {
   line: number;
   /** A safe automatic fix exists. */
   fixable: boolean;
+  /** What the source shows (function, type, enum, header...); absent (older reports): counted as a call. */
+  construct?: string;
 }
 
 export interface EffortKernelInput {
@@ -31,10 +35,16 @@ export interface EffortKernelInput {
   endLine: number;
   lines: number;
   features: Partial<Record<FeatureName, boolean>>;
+  /** Fingerprint of the kernel's text: with the name, its identity across files. */
+  hash?: string;
+  /** The file's `__device__` helpers it calls (their features are already in `features`). */
+  helpers?: Array<{ name: string; startLine: number; endLine: number }>;
 }
 
 export interface EffortFileInput {
   path: string;
+  /** Lines of the file (runtime glue is many APIs in few lines); absent: not glue. */
+  lines?: number;
   findings: EffortFindingInput[];
   kernels: EffortKernelInput[];
 }
@@ -46,7 +56,7 @@ export interface EffortRange {
 }
 
 export type KernelRoute = 'aclnn' | 'simd' | 'simt';
-export type KernelPattern = 'elementwise' | 'reduction' | 'gemm';
+export type KernelPattern = 'operation' | 'elementwise' | 'reduction' | 'gemm';
 
 export const ROUTE_LABELS: Record<KernelRoute, string> = {
   aclnn: 'replace with an existing aclnn operator',
@@ -58,10 +68,13 @@ export interface KernelEstimate extends EffortRange {
   file: string;
   name: string;
   line: number;
+  /** Lines of the kernel and of the helpers counted with it. */
   lines: number;
-  /** Labels of the features the kernel uses. */
+  /** Labels of the features the kernel uses (its helpers' included). */
   constructs: string[];
   findings: number;
+  /** The `__device__` helpers it calls. */
+  helpers?: string[];
   pattern?: KernelPattern;
   route: KernelRoute;
   routeLabel: string;
@@ -69,6 +82,8 @@ export interface KernelEstimate extends EffortRange {
   aclnnOps?: string[];
   /** Every route available on the target with its expected hours, cheapest first. */
   alternatives: Array<{ route: KernelRoute; hours: number }>;
+  /** Where the kernel this one copies is ("path:line"): this copy costs a review. */
+  duplicateOf?: string;
   why: string;
 }
 
@@ -82,6 +97,15 @@ export interface EffortContributor {
   label: string;
   hours: number;
   why: string;
+}
+
+/** A weight and how much of the expected total it multiplies (doubling it adds `hours`). */
+export interface EffortSensitivity {
+  key: string;
+  value: number;
+  hours: number;
+  /** hours / expected total (0..1). */
+  share: number;
 }
 
 export interface AutomaticShare {
@@ -101,10 +125,15 @@ export interface EffortEstimate extends EffortRange {
   unit: 'person-hours';
   hoursPerDay: number;
   days: EffortRange;
+  /** What low, expected and high stand for. */
+  range: { low: string; expected: string; high: string };
   automatic: AutomaticShare;
   /** Expected hours by part of the model. */
-  breakdown: { setup: number; files: number; findings: number; kernels: number };
+  breakdown: { setup: number; libraries: number; files: number; findings: number; kernels: number };
+  /** The top work items (distinct work, not token counts) with the reason for each. */
   contributors: EffortContributor[];
+  /** The weights that move the total most. */
+  sensitivity: EffortSensitivity[];
   files: FileEstimate[];
   kernels: KernelEstimate[];
   /** The weights this estimate used (defaults with overrides applied). */
@@ -114,13 +143,20 @@ export interface EffortEstimate extends EffortRange {
   assumptions: string[];
 }
 
+export const RANGE_MEANING = {
+  low: 'a team that has ported CUDA code to Ascend before (knows AscendCL, aclnn and the toolchain)',
+  expected: 'a team fluent in CUDA doing a careful port with the CANN documentation at hand',
+  high: 'a first Ascend port: the team also learns the toolchain, the operator library and the device',
+} as const;
+
 export const ASSUMPTIONS: readonly string[] = [
-  'The weights are not calibrated on real ports: they turn the qualitative levels of cann-reference.md §0.2 and §8 (trivial, low, medium, high, very high) into hours. Every one is shown below and can be overridden.',
-  'A kernel takes the cheapest route available on the target: an existing aclnn operator when it looks like an obvious elementwise, reduction or GEMM pattern (from its features, length and name), an Ascend C SIMD redesign, or Ascend C SIMT (Ascend 950 only).',
-  'On the SIMD and aclnn routes the findings inside a kernel are covered by the kernel estimate; on the SIMT route they are added at their own weights.',
-  'Include lines are counted in the per-file overhead, not per finding.',
-  'A finding with a safe automatic fix costs finding.autoFixFactor of its weight (review time only).',
-  'The range multiplies mechanical work (rename/rewrite findings, per-file overhead) by range.mechanical.low/high and redesign work (manual, none and unmapped findings, kernels, set-up) by range.redesign.low/high.',
+  'Work items, not occurrences: each API costs once per file where it is called (finding.<kind> × category factor), each further site of it in that file finding.repeatSite of that, capped at finding.repeatCap; types, enum constants, qualifiers, built-ins and includes ride along with the calls (finding.rideAlong).',
+  'A kernel is ported once: a kernel with the same name and text as one already counted costs kernel.duplicateReview. The __device__ helpers a kernel calls (in its file) are part of it: their lines and features count with the kernel, not as separate API items.',
+  'A kernel takes the cheapest route available on the target. Kernels named after a standard deep-learning operation (softmax, norm, matmul, rope, get_rows...) and obvious elementwise, reduction or GEMM kernels default to an existing aclnn operator; further kernels of one file calling the same operator are variants (kernel.aclnnVariant). Otherwise an Ascend C SIMD redesign, or Ascend C SIMT (Ascend 950 only).',
+  'On the SIMD and aclnn routes the findings inside a kernel are covered by the kernel estimate; on the SIMT route they are added as API items.',
+  'A host-only wrapper file (no kernels, pattern.runtimeGlueMinApis or more distinct device, stream, memory, event or collective APIs called, at most pattern.runtimeGlueLinesPerApi lines per API) is runtime glue: file.runtimeGlue plus runtime.glueApi per wrapped API; each CUDA library used (cuBLAS, cuDNN, NCCL...) is integrated once (library.integration); the project set-up is counted once.',
+  'The weights are calibrated on public Ascend ports with their history in git (docs/effort-model.md, Calibration): the expected figure of each lies within 2x of the measured effort. Every weight is shown below and can be overridden.',
+  `The range: low = ${RANGE_MEANING.low}; expected = ${RANGE_MEANING.expected}; high = ${RANGE_MEANING.high}. Mechanical work (rename/rewrite items, per-file overhead) is multiplied by range.mechanical.low/high, redesign work (everything else) by range.redesign.low/high.`,
   'Not included: performance tuning beyond a first working port, and hardware availability of the target.',
 ];
 
@@ -143,7 +179,6 @@ function addHours(sums: HourSums, hours: number, cls: UncertaintyClass, w: Effor
   sums.high += hours * w[RANGE_KEYS[cls].high];
 }
 
-// Keys looked up once per finding: built once, not as template strings each time.
 const RANGE_KEYS: Record<UncertaintyClass, { low: string; high: string }> = {
   mechanical: { low: 'range.mechanical.low', high: 'range.mechanical.high' },
   redesign: { low: 'range.redesign.low', high: 'range.redesign.high' },
@@ -151,28 +186,102 @@ const RANGE_KEYS: Record<UncertaintyClass, { low: string; high: string }> = {
 const FINDING_KEYS: Record<FindingKind, string> = {
   rename: 'finding.rename', rewrite: 'finding.rewrite', manual: 'finding.manual', none: 'finding.none', unmapped: 'finding.unmapped',
 };
+const findingKey = (kind: string) => FINDING_KEYS[kind as FindingKind] ?? 'finding.unmapped';
+const classOf = (kind: string): UncertaintyClass => (kind === 'rename' || kind === 'rewrite' ? 'mechanical' : 'redesign');
 
 /** Rounded for display; `scale` divides first (hours per day for days). */
 function rounded(sums: HourSums, scale = 1): EffortRange {
   return { low: round1(sums.low / scale), expected: round1(sums.expected / scale), high: round1(sums.high / scale) };
 }
 
-/** Hours of one finding outside a kernel (or inside one on the SIMT route); `factor` is its category's. */
-function findingHours(f: EffortFindingInput, w: EffortWeights, factor = categoryFactor(w, f.library, f.category).factor): number {
-  const fix = f.fixable ? w['finding.autoFixFactor'] : 1;
-  return (w[FINDING_KEYS[f.kind] ?? `finding.${f.kind}`] ?? w['finding.unmapped']) * factor * fix;
-}
+/** Constructs that change with the calls using them: no work item of their own. */
+const RIDES_ALONG = new Set(['type', 'enum', 'header', 'qualifier', 'builtin', 'namespace', 'identifier']);
+export const ridesAlong = (f: Pick<EffortFindingInput, 'construct'>) => f.construct !== undefined && RIDES_ALONG.has(f.construct);
+
+/** Runtime APIs a vendor or glue layer wraps: many distinct ones in a file make it runtime glue. */
+const GLUE_LIBRARIES = new Set(['runtime', 'driver', 'nccl']);
+const GLUE_CATEGORIES = new Set([
+  'device', 'stream', 'memory', 'memcpy', 'event', 'context', 'virtual-memory', 'ipc', 'unified-memory', 'callback',
+  'collective', 'communicator', 'group', 'p2p', 'init',
+]);
+/** Libraries whose replacement is integrated once per project (library.integration). */
+const INTEGRATED_LIBRARIES = new Set(['cublas', 'cublaslt', 'cudnn', 'cufft', 'curand', 'cusparse', 'cusolver', 'nccl', 'thrust', 'cub', 'nvrtc']);
 
 const FEATURES = Object.keys(FEATURE_LABELS) as FeatureName[];
 
 const REDUCTION_NAME = /sum|reduc|norm|mean|max|min|dot|softmax|cumsum|scan|hist/i;
 const GEMM_NAME = /gemm|matmul|mat_mul|mmul/i;
 
-/** Detects an obvious operator-shaped kernel from its features, length and name (conservative). */
+/**
+ * Standard deep-learning operations by kernel name (words split at `_` and camelCase) and the aclnn
+ * operators that implement them (each checked in CANN 8.1.RC1's aclnnop headers). First match wins.
+ */
+const STANDARD_OPERATIONS: Array<[RegExp, string[]]> = [
+  [/(^|_)soft_?max/, ['aclnnSoftmax']],
+  [/(^|_)layer_?norm/, ['aclnnLayerNorm']],
+  [/(^|_)rms_?norm/, ['aclnnRmsNorm']],
+  [/(^|_)group_?norm/, ['aclnnGroupNorm']],
+  [/(^|_)batch_?norm/, ['aclnnBatchNorm']],
+  [/(^|_)(l2_)?norm(_|$|\d)/, ['aclnnLayerNorm', 'aclnnRmsNorm']],
+  [/(^|_)(rope|rotary)/, ['aclnnApplyRotaryPosEmb']],
+  [/(^|_)(flash_)?(attn|attention)/, ['aclnnFusedInferAttentionScoreV2', 'aclnnFlashAttentionScore']],
+  [/(^|_)(s|d|h)?gemm|mat(rix)?_?mul|mul_mat|(^|_)mm(q|vq|vf|f|v)?(_|$)|batched_?mm/, ['aclnnMatmul', 'aclnnBatchMatMul']],
+  [/(^|_)im2col/, ['aclnnIm2col']],
+  [/(^|_)conv(olution)?(\d?d)?(_|$)/, ['aclnnConvolution']],
+  [/(^|_)(max_?|avg_?)?pool(_?\dd)?(_|$|ing)/, ['aclnnMaxPool2dWithIndices', 'aclnnAvgPool2d']],
+  [/(^|_)(gelu|geglu)/, ['aclnnGelu']],
+  [/(^|_)(silu|swiglu|swish)/, ['aclnnSilu']],
+  [/(^|_)(leaky_)?relu/, ['aclnnRelu', 'aclnnLeakyRelu']],
+  [/(^|_)sigmoid/, ['aclnnSigmoid']],
+  [/(^|_)tanh/, ['aclnnTanh']],
+  [/(^|_)transpose|(^|_)permute/, ['aclnnPermute']],
+  [/(^|_)concat(_|$|\d)/, ['aclnnCat']],
+  [/(^|_)(get_?rows|gather|embedding|index_select)/, ['aclnnIndexSelect', 'aclnnGatherV2', 'aclnnEmbedding']],
+  [/(^|_)(scatter|set_?rows)/, ['aclnnScatter']],
+  [/(^|_)(arg_?sort|sort|bitonic|radix_?sort|merge_?sort)/, ['aclnnSort', 'aclnnArgsort']],
+  [/(^|_)top_?k/, ['aclnnTopk']],
+  [/(^|_)arg_?max/, ['aclnnArgMax']],
+  [/(^|_)(cumsum|prefix_?sum|scan)/, ['aclnnCumsum']],
+  [/(^|_)hist/, ['aclnnHistc']],
+  [/(^|_)(upscale|upsample)/, ['aclnnUpsampleNearest2d']],
+  [/(^|_)pad(_|$)/, ['aclnnConstantPadNd']],
+  [/(^|_)(cpy|copy|dup|convert|cast)(_|$)/, ['aclnnInplaceCopy', 'aclnnCast']],
+  [/(^|_)(clamp|clip)(_|$)/, ['aclnnClamp']],
+  [/(^|_)(reduce|reduction|sum_rows|sum|mean)(_|$|\d)/, ['aclnnReduceSum', 'aclnnMean']],
+  [/(^|_)arange/, ['aclnnArange']],
+  [/(^|_)(cross_entropy|nll_loss)/, ['aclnnNLLLoss']],
+  [/(^|_)roi_?align/, ['aclnnRoiAlign']],
+  [/(^|_)grid_?sample/, ['aclnnGridSampler2D']],
+  [/(^|_)diag_mask/, ['aclnnInplaceMaskedFillScalar', 'aclnnTriu']],
+  [/(^|_)solve_tri/, ['aclnnTriangularSolve']],
+  [/(^|_)(tri|triu|tril)(_|$)/, ['aclnnTriu', 'aclnnTril']],
+  [/(^|_)diag(_|$)/, ['aclnnDiag']],
+  [/(^|_)roll(_|$)/, ['aclnnRoll']],
+  [/(^|_)repeat(_|$)/, ['aclnnRepeat']],
+  [/(^|_)count_equal/, ['aclnnEqTensor', 'aclnnReduceSum']],
+  [/(^|_)(opt_step_)?adamw?(_|$)/, ['aclnnApplyAdamWV2']],
+  [/(^|_)quantize(_|$)/, ['aclnnAscendQuantV3']],
+  [/(^|_)acc(_|$)/, ['aclnnInplaceAdd']],
+  [/(^|_)(add|sub|mul|div|scale|bin_?bcast|axpy|saxpy|exp|log|sqrt|sqr|abs|neg)(_|$)/, ['aclnnAdd', 'aclnnMul', 'aclnnDiv']],
+];
+
+/** `rmsNormF32Kernel` -> `rms_norm_f32_kernel`. */
+const words = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+
+/** The standard operation a kernel's name says it implements, with its aclnn operators. */
+export function standardOperation(name: string): string[] | undefined {
+  const w = words(name);
+  return STANDARD_OPERATIONS.find(([re]) => re.test(w))?.[1];
+}
+
+/** Detects an operator-shaped kernel: a standard operation by name, or an obvious pattern from its features and length. */
 export function detectPattern(k: EffortKernelInput, w: EffortWeights): { pattern: KernelPattern; ops: string[] } | undefined {
   const f = (name: FeatureName) => !!k.features[name];
   const exotic = f('inlinePtx') || f('textures') || f('dynamicParallelism') || f('cooperativeGroups');
   if (f('tensorCores') || (GEMM_NAME.test(k.name) && !exotic)) return { pattern: 'gemm', ops: ['aclnnMatmul', 'aclnnBatchMatMul'] };
+  const named = standardOperation(k.name);
+  if (named) return { pattern: 'operation', ops: named };
+  if (w['kernel.assumeOperators'] >= 1) return { pattern: 'operation', ops: [] };
   if (exotic) return undefined;
   const cooperative = f('sharedMemory') || f('warpIntrinsics') || f('atomics') || f('barriers');
   if (!cooperative && k.lines <= w['pattern.elementwiseMaxLines']) {
@@ -195,109 +304,201 @@ function reductionOps(name: string): string[] {
   return ['aclnnReduceSum'];
 }
 
-function routeHours(route: 'simd' | 'simt', k: EffortKernelInput, inside: EffortFindingInput[], w: EffortWeights): { hours: number; parts: string[] } {
-  const parts = [`base ${fmt(w[`kernel.${route}.base`])}`, `${k.lines} lines × ${w[`kernel.${route}.perLine`]} h`];
-  let hours = w[`kernel.${route}.base`] + k.lines * w[`kernel.${route}.perLine`];
+/** Hours with the weights they multiply (doubling any of them adds these hours): the sensitivity. */
+type Attribution = Array<[key: string, hours: number]>;
+
+function attribute(into: Map<string, number>, attribution: Attribution, sign = 1): void {
+  for (const [k, h] of attribution) into.set(k, (into.get(k) ?? 0) + sign * h);
+}
+
+interface RouteCost {
+  route: KernelRoute;
+  hours: number;
+  parts: string[];
+  by: Attribution;
+}
+
+function routeHours(route: 'simd' | 'simt', k: EffortKernelInput, lines: number, inside: EffortFindingInput[], w: EffortWeights): RouteCost {
+  const base = w[`kernel.${route}.base`];
+  const perLine = lines * w[`kernel.${route}.perLine`];
+  const parts = [`base ${fmt(base)}`, `${lines} lines × ${w[`kernel.${route}.perLine`]} h`];
+  const by: Attribution = [[`kernel.${route}.base`, base], [`kernel.${route}.perLine`, perLine]];
+  let hours = base + perLine;
   for (const name of FEATURES) {
     if (!k.features[name]) continue;
-    const h = w[`kernel.${route}.${name}`];
-    hours += h;
-    parts.push(`${FEATURE_LABELS[name]} ${fmt(h)}`);
+    const key = `kernel.${route}.${name}`;
+    hours += w[key];
+    by.push([key, w[key]]);
+    parts.push(`${FEATURE_LABELS[name]} ${fmt(w[key])}`);
   }
   if (route === 'simt' && inside.length) {
-    const own = inside.reduce((n, f) => n + findingHours(f, w), 0);
+    const items = apiItems(inside, w);
+    let own = 0;
+    for (const item of items.values()) {
+      own += item.hours;
+      by.push(...item.by);
+    }
     hours += own;
-    parts.push(`${inside.length} finding(s) inside ${fmt(own)}`);
+    parts.push(`${items.size} API item(s) inside ${fmt(own)}`);
   }
-  return { hours, parts };
+  return { route, hours, parts, by };
 }
 
 const ROUTE_ORDER: KernelRoute[] = ['aclnn', 'simt', 'simd'];
 
 /** One kernel: its suggested route and estimate. `inside` are the findings within its lines. */
 export function estimateKernelInput(file: string, k: EffortKernelInput, inside: EffortFindingInput[], target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): KernelEstimate {
-  return kernelEstimate(file, k, inside, target, weights).estimate;
+  return kernelEstimate(file, k, k.lines, inside, target, weights).estimate;
 }
 
-/** The estimate (rounded for display) and the unrounded hours the project total adds up. */
-function kernelEstimate(file: string, k: EffortKernelInput, inside: EffortFindingInput[], target: PortingTarget, w: EffortWeights): { estimate: KernelEstimate; hours: number } {
-  const simd = routeHours('simd', k, inside, w);
-  const simt = target === '950' ? routeHours('simt', k, inside, w) : undefined;
+interface KernelCost {
+  estimate: KernelEstimate;
+  hours: number;
+  by: Attribution;
+}
+
+/** The estimate (rounded for display), its unrounded hours and the weights they come from. */
+function kernelEstimate(file: string, k: EffortKernelInput, lines: number, inside: EffortFindingInput[], target: PortingTarget, w: EffortWeights): KernelCost {
   const pattern = detectPattern(k, w);
-  const options: Array<{ route: KernelRoute; hours: number; parts: string[] }> = [{ route: 'simd', ...simd }];
-  if (simt) options.push({ route: 'simt', ...simt });
-  if (pattern) options.push({ route: 'aclnn', hours: w['kernel.aclnn'], parts: [`kernel.aclnn ${fmt(w['kernel.aclnn'])}`] });
+  const options: RouteCost[] = [routeHours('simd', k, lines, inside, w)];
+  if (target === '950') options.push(routeHours('simt', k, lines, inside, w));
+  if (pattern) options.push({ route: 'aclnn', hours: w['kernel.aclnn'], parts: [`kernel.aclnn ${fmt(w['kernel.aclnn'])}`], by: [['kernel.aclnn', w['kernel.aclnn']]] });
+  // A kernel of a standard operation takes the operator: that is what the measured ports did.
+  const preferred = pattern?.pattern === 'operation' || pattern?.pattern === 'gemm' ? options.find((o) => o.route === 'aclnn') : undefined;
   options.sort((a, b) => a.hours - b.hours || ROUTE_ORDER.indexOf(a.route) - ROUTE_ORDER.indexOf(b.route));
-  const best = options[0];
-  const others = options.slice(1).map((o) => `${o.route} ${fmt(o.hours)}`).join(', ');
+  const best = preferred ?? options[0];
+  const others = options.filter((o) => o !== best).map((o) => `${o.route} ${fmt(o.hours)}`).join(', ');
+  const helpers = k.helpers?.length ? `; calls ${[...new Set(k.helpers.map((h) => h.name))].join(', ')} (lines and features counted here)` : '';
   const lead = best.route === 'aclnn'
-    ? `obvious ${pattern!.pattern} pattern: call ${pattern!.pattern === 'elementwise' ? `an elementwise aclnn operator (e.g. ${pattern!.ops.join(', ')})` : pattern!.ops.join(' or ')} instead of porting the kernel (${best.parts.join(' + ')})`
+    ? `${pattern!.pattern === 'operation' ? (pattern!.ops.length ? 'standard operation by name' : 'an existing operator assumed (kernel.assumeOperators)') : `obvious ${pattern!.pattern} pattern`}: call ${pattern!.pattern === 'elementwise' ? `an elementwise aclnn operator (e.g. ${pattern!.ops.join(', ')})` : pattern!.ops.length ? pattern!.ops.join(' or ') : 'the existing CANN operator'} instead of porting the kernel (${best.parts.join(' + ')})`
     : `${ROUTE_LABELS[best.route]}: ${best.parts.join(' + ')}`;
-  const sums = noHours();
-  addHours(sums, best.hours, 'redesign', w);
-  const range = rounded(sums);
-  const estimate: KernelEstimate = {
+  const estimate = kernelFigures({
     file,
     name: k.name,
     line: k.line,
-    lines: k.lines,
+    lines,
     constructs: FEATURES.filter((f) => k.features[f]).map((f) => FEATURE_LABELS[f]),
     findings: inside.length,
+    ...(k.helpers?.length ? { helpers: k.helpers.map((h) => h.name) } : {}),
     ...(pattern ? { pattern: pattern.pattern } : {}),
     route: best.route,
     routeLabel: ROUTE_LABELS[best.route],
     ...(best.route === 'aclnn' ? { aclnnOps: pattern!.ops } : {}),
-    alternatives: options.map((o) => ({ route: o.route, hours: round1(o.hours) })),
-    why: others ? `${lead}; other routes: ${others}` : lead,
-    ...range,
-  };
-  return { estimate, hours: best.hours };
+    alternatives: [best, ...options.filter((o) => o !== best)].map((o) => ({ route: o.route, hours: round1(o.hours) })),
+    why: `${lead}${helpers}${others ? `; other routes: ${others}` : ''}`,
+  }, best.hours, w);
+  return { estimate, hours: best.hours, by: best.by };
 }
 
-/** Findings of a file split into those inside each kernel (by lines) and those outside any kernel. */
-function splitByKernel(file: EffortFileInput): { inside: EffortFindingInput[][]; outside: EffortFindingInput[] } {
+/** The estimate of a copy of the kernel at `where` ("path:line"): a review, not a second port. */
+function copyEstimate(k: KernelEstimate, where: string, w: EffortWeights): KernelEstimate {
+  const review = w['kernel.duplicateReview'];
+  return kernelFigures({
+    ...k, duplicateOf: where,
+    why: `same name and text as the kernel at ${where}: ported there, this copy is reviewed (kernel.duplicateReview ${fmt(review)})`,
+  }, review, w);
+}
+
+/** A kernel estimate with its range from `hours` (kernels are redesign work). */
+function kernelFigures(k: Omit<KernelEstimate, keyof EffortRange>, hours: number, w: EffortWeights): KernelEstimate {
+  const sums = noHours();
+  addHours(sums, hours, 'redesign', w);
+  return { ...k, ...rounded(sums) };
+}
+
+/** Which kernel (index) each finding belongs to, -1 for none: its own lines first, then a helper it was credited with. */
+function kernelOfFindings(file: EffortFileInput): { owner: Int32Array; helperLines: number[] } {
   const { kernels, findings } = file;
-  const inside: EffortFindingInput[][] = kernels.map(() => []);
-  const outside: EffortFindingInput[] = [];
-  if (!inFileOrder(file)) {
-    for (const f of findings) {
-      const k = kernels.findIndex((kn) => f.line >= kn.startLine && f.line <= kn.endLine);
-      if (k >= 0) inside[k].push(f);
-      else outside.push(f);
+  const owner = new Int32Array(findings.length).fill(-1);
+  // Each helper belongs to the first kernel (in file order) that calls it: ported once, with that kernel.
+  const ranges: Array<{ start: number; end: number; kernel: number }> = kernels.map((k, i) => ({ start: k.startLine, end: k.endLine, kernel: i }));
+  const helperLines = kernels.map(() => 0);
+  const taken = new Set<string>();
+  kernels.forEach((k, i) => {
+    for (const h of k.helpers ?? []) {
+      const key = `${h.startLine}:${h.endLine}`;
+      if (taken.has(key)) continue;
+      taken.add(key);
+      ranges.push({ start: h.startLine, end: h.endLine, kernel: i });
+      helperLines[i] += h.endLine - h.startLine + 1;
     }
-    return { inside, outside };
-  }
-  // Kernels and findings both in line order (as the analysis gives them): one sweep, not findings × kernels.
-  let k = 0;
+  });
+  ranges.sort((a, b) => a.start - b.start || a.end - b.end);
+  findings.forEach((f, i) => {
+    // Definitions do not overlap: the last range starting at or before the line is the only candidate
+    // (binary search, so a file with many kernels and findings costs findings × log(ranges)).
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid].start <= f.line) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = ranges[lo - 1];
+    if (r && f.line <= r.end) owner[i] = r.kernel;
+  });
+  return { owner, helperLines };
+}
+
+/** One API's work item in one file: first site, further sites, the weights. */
+interface ApiItem {
+  symbol: string;
+  kind: string;
+  library: string;
+  sites: number;
+  fixable: number;
+  factorKey?: string;
+  factor: number;
+  hours: number;
+  /** A redesign item after another API of the same library and category in the file (one pattern, adapted once). */
+  related: boolean;
+  by: Attribution;
+}
+
+/** The API work items of a set of findings (one file): calls by symbol; what rides along costs finding.rideAlong. */
+function apiItems(findings: EffortFindingInput[], w: EffortWeights): Map<string, ApiItem> {
+  const items = new Map<string, ApiItem>();
+  const grouped = new Map<string, { f: EffortFindingInput; sites: number; fixable: number }>();
   for (const f of findings) {
-    while (k < kernels.length && kernels[k].endLine < f.line) k++;
-    if (k < kernels.length && kernels[k].startLine <= f.line) inside[k].push(f);
-    else outside.push(f);
+    const key = ridesAlong(f) ? `\u0000${f.symbol}` : f.symbol;
+    const g = grouped.get(key);
+    if (g) {
+      g.sites++;
+      if (f.fixable) g.fixable++;
+    } else grouped.set(key, { f, sites: 1, fixable: f.fixable ? 1 : 0 });
   }
-  return { inside, outside };
-}
-
-/** Findings by line, kernels by first and by last line (then the first kernel holding a line is the sweep's). */
-function inFileOrder(file: EffortFileInput): boolean {
-  for (let i = 1; i < file.findings.length; i++) if (file.findings[i].line < file.findings[i - 1].line) return false;
-  for (let i = 1; i < file.kernels.length; i++) {
-    const [a, b] = [file.kernels[i - 1], file.kernels[i]];
-    if (b.startLine < a.startLine || b.endLine < a.endLine) return false;
+  const patterns = new Set<string>();
+  for (const [key, { f, sites, fixable }] of grouped) {
+    const { factor, key: factorKey } = categoryFactor(w, f.library, f.category);
+    const kindKey = findingKey(f.kind);
+    const ride = ridesAlong(f) ? w['finding.rideAlong'] : 1;
+    const fix = fixable === sites ? w['finding.autoFixFactor'] : 1;
+    // Redesign APIs of one library and category in one file are one pattern (create, use, destroy a texture).
+    const pattern = ride === 1 && classOf(f.kind) === 'redesign' ? `${f.library}/${f.category}` : undefined;
+    const related = pattern !== undefined && patterns.has(pattern);
+    if (pattern) patterns.add(pattern);
+    const relate = related ? w['finding.relatedApi'] : 1;
+    const first = w[kindKey] * factor * ride * fix * relate;
+    const repeatShare = Math.min((sites - 1) * w['finding.repeatSite'], w['finding.repeatCap']);
+    const hours = first * (1 + repeatShare);
+    if (hours === 0 && ride === 0) continue;
+    const by: Attribution = [[kindKey, hours]];
+    if (factorKey) by.push([factorKey, hours]);
+    if (ride !== 1) by.push(['finding.rideAlong', hours]);
+    if (fix !== 1) by.push(['finding.autoFixFactor', hours]);
+    if (relate !== 1) by.push(['finding.relatedApi', hours]);
+    if (repeatShare > 0) by.push([repeatShare === w['finding.repeatCap'] ? 'finding.repeatCap' : 'finding.repeatSite', first * repeatShare]);
+    items.set(key, { symbol: f.symbol, kind: f.kind, library: f.library, sites, fixable, factorKey, factor, hours, related, by });
   }
-  return true;
-}
-
-interface Group {
-  label: string;
-  why: string;
+  return items;
 }
 
 /**
- * Findings outside kernels of one symbol, in one file or summed over files: [symbol, occurrences, with a
- * safe fix, kind, category factor key (absent: none), factor, expected hours]. A tuple, as thousands of
- * these go from `--jobs` workers to the main thread.
+ * API items of one symbol, in one file or summed over files: [symbol, files, sites, sites with a safe fix,
+ * kind, category factor key (absent: none), factor, expected hours, files where it followed a related API]. A tuple, as thousands of these go
+ * from `--jobs` workers to the main thread.
  */
-type SymbolStats = [symbol: string, n: number, fixable: number, kind: string, factorKey: string | undefined, factor: number, hours: number];
+type SymbolStats = [symbol: string, files: number, sites: number, fixable: number, kind: string, factorKey: string | undefined, factor: number, hours: number, related: number];
 
 /**
  * One file's share of a project estimate: everything the project total needs from the file, summed where
@@ -307,17 +508,25 @@ export interface EffortPart {
   path: string;
   findings: number;
   kernels: number;
-  /** The file's own work (overhead, kernels, findings), unrounded. */
+  /** The file's own work (overhead, kernels, API items), unrounded. */
   hours: HourSums;
   /** Expected hours by part of the model. */
   byPart: { files: number; findings: number; kernels: number };
-  /** Expected hours of the per-file contributor groups it counts (`file-overhead`, `kernel-build`). */
+  /** Expected hours of the per-file groups it counts (`file-overhead`, `kernel-build`, `runtime-glue`). */
   fileGroups: Array<[string, number]>;
   kernelEstimates: KernelEstimate[];
-  /** Each kernel's expected hours, unrounded (its contributor group), in kernelEstimates' order. */
+  /** Each kernel's expected hours, unrounded, in kernelEstimates' order. */
   kernelHours: number[];
-  /** By symbol, in first-seen order. */
+  /** Each kernel's identity (name and text fingerprint), when known. */
+  kernelKeys: Array<string | undefined>;
+  /** The weights each kernel's hours come from. */
+  kernelBy: Attribution[];
+  /** API items by symbol, in first-seen order. */
   symbols: SymbolStats[];
+  /** Libraries integrated once per project that this file calls. */
+  libraries: string[];
+  /** The weights the file's hours come from (kernels included). */
+  by: Attribution;
   automatic: Omit<AutomaticShare, 'findingShare' | 'lineShare'>;
 }
 
@@ -325,162 +534,233 @@ export interface EffortPart {
 export function effortPart(file: EffortFileInput, target: PortingTarget, w: EffortWeights = DEFAULT_WEIGHTS): EffortPart {
   const hours = noHours();
   const byPart = { files: 0, findings: 0, kernels: 0 };
-  const fileGroups: Array<[string, number]> = [];
-  if (file.findings.length) fileGroups.push(['file-overhead', w['file.overhead']]);
-  if (file.kernels.length) fileGroups.push(['kernel-build', w['file.kernelBuild']]);
-  for (const [group, h] of fileGroups) {
-    addHours(hours, h, group === 'kernel-build' ? 'redesign' : 'mechanical', w);
-    byPart.files += h;
-  }
-  const { inside, outside } = splitByKernel(file);
+  const by = new Map<string, number>();
+  const { owner, helperLines } = kernelOfFindings(file);
+  const inside: EffortFindingInput[][] = file.kernels.map(() => []);
+  const outside: EffortFindingInput[] = [];
+  file.findings.forEach((f, i) => (owner[i] >= 0 ? inside[owner[i]].push(f) : outside.push(f)));
+
   const kernelEstimates: KernelEstimate[] = [];
   const kernelHours: number[] = [];
+  const kernelBy: Attribution[] = [];
+  const operators = new Map<string, KernelEstimate>();
   file.kernels.forEach((k, i) => {
-    const { estimate, hours: h } = kernelEstimate(file.path, k, inside[i], target, w);
-    kernelEstimates.push(estimate);
-    kernelHours.push(h);
-    addHours(hours, h, 'redesign', w);
-    byPart.kernels += h;
+    let cost = kernelEstimate(file.path, k, k.lines + helperLines[i], inside[i], target, w);
+    const ops = cost.estimate.route === 'aclnn' ? cost.estimate.aclnnOps!.join(' / ') : undefined;
+    const first = ops ? operators.get(ops) : undefined;
+    if (first) {
+      const h = w['kernel.aclnnVariant'];
+      cost = {
+        hours: h, by: [['kernel.aclnnVariant', h]],
+        estimate: kernelFigures({ ...cost.estimate, why: `a variant of ${first.name} (line ${first.line}) that calls the same operator (${ops}): kernel.aclnnVariant ${fmt(h)}` }, h, w),
+      };
+    } else if (ops) operators.set(ops, cost.estimate);
+    kernelEstimates.push(cost.estimate);
+    kernelHours.push(cost.hours);
+    kernelBy.push(cost.by);
+    attribute(by, cost.by);
+    addHours(hours, cost.hours, 'redesign', w);
+    byPart.kernels += cost.hours;
   });
-  // Findings outside kernels, by symbol: the hot loop of a large report (one pass, no object per finding).
-  const symbols = new Map<string, SymbolStats>();
+
+  const items = apiItems(outside, w);
+  const libraries = new Set<string>();
+  const glueApis = new Set<string>();
+  const symbols: SymbolStats[] = [];
+  for (const item of items.values()) {
+    symbols.push([item.symbol, 1, item.sites, item.fixable, item.kind, item.factorKey, item.factor, item.hours, item.related ? 1 : 0]);
+    addHours(hours, item.hours, classOf(item.kind), w);
+    byPart.findings += item.hours;
+    attribute(by, item.by);
+  }
   for (const f of outside) {
-    const { factor, key } = categoryFactor(w, f.library, f.category);
-    const h = findingHours(f, w, factor);
-    let s = symbols.get(f.symbol);
-    if (!s) symbols.set(f.symbol, (s = [f.symbol, 0, 0, f.kind, key, factor, 0]));
-    addHours(hours, h, f.kind === 'rename' || f.kind === 'rewrite' ? 'mechanical' : 'redesign', w);
-    byPart.findings += h;
-    s[6] += h;
-    s[1]++;
-    if (f.fixable) s[2]++;
+    if (ridesAlong(f)) continue;
+    if (INTEGRATED_LIBRARIES.has(f.library)) libraries.add(f.library);
+    if (GLUE_LIBRARIES.has(f.library) && GLUE_CATEGORIES.has(f.category)) glueApis.add(f.symbol);
+  }
+
+  const fileGroups: Array<[string, number]> = [];
+  if (file.findings.length) fileGroups.push(['file-overhead', w['file.overhead']]);
+  if (kernelEstimates.some((k) => k.route !== 'aclnn')) fileGroups.push(['kernel-build', w['file.kernelBuild']]);
+  const glue = file.kernels.length === 0 && glueApis.size >= w['pattern.runtimeGlueMinApis'] && file.lines !== undefined && file.lines <= glueApis.size * w['pattern.runtimeGlueLinesPerApi'];
+  if (glue) fileGroups.push(['runtime-glue', w['file.runtimeGlue'] + glueApis.size * w['runtime.glueApi']]);
+  for (const [group, h] of fileGroups) {
+    addHours(hours, h, group === 'file-overhead' ? 'mechanical' : 'redesign', w);
+    byPart.files += h;
+    if (group === 'runtime-glue') attribute(by, [['file.runtimeGlue', w['file.runtimeGlue']], ['runtime.glueApi', h - w['file.runtimeGlue']]]);
+    else attribute(by, [[FILE_GROUP_KEYS[group], h]]);
   }
   const { findingShare: _f, lineShare: _l, ...automatic } = automaticShare([file]);
   return {
-    path: file.path, findings: file.findings.length, kernels: file.kernels.length, hours, byPart,
-    fileGroups, kernelEstimates, kernelHours, symbols: [...symbols.values()], automatic,
+    path: file.path, findings: file.findings.length, kernels: file.kernels.length, hours, byPart, fileGroups,
+    kernelEstimates, kernelHours, kernelKeys: file.kernels.map(kernelIdentity), kernelBy,
+    symbols, libraries: [...libraries].sort(), by: [...by], automatic,
   };
 }
+
+const FILE_GROUP_KEYS: Record<string, string> = { 'file-overhead': 'file.overhead', 'kernel-build': 'file.kernelBuild' };
 
 /** The whole estimate for a set of files (a project, a merged set of reports, or one file). */
 export function estimateProject(files: EffortFileInput[], target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): EffortEstimate {
   return combineEffort(files.map((f) => effortPart(f, target, weights)), target, weights);
 }
 
-/** The project estimate from its files' parts (in file order) plus the project set-up. */
+/** The project estimate from its files' parts (in file order) plus the project-level items. */
 export function combineEffort(parts: EffortPart[], target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): EffortEstimate {
   const totals = new EffortTotals(weights);
   for (const part of parts) totals.add(part);
   return totals.estimate(target);
 }
 
-/** How many contributors an estimate lists. */
+/** How many contributors and sensitivities an estimate lists. */
 const CONTRIBUTORS = 10;
+const SENSITIVITIES = 5;
 
-/** A contributor group with its unrounded hours. */
-type Contributor = Group & { h: number };
+/** A contributor with its unrounded hours. */
+interface Contributor {
+  label: string;
+  why: string;
+  h: number;
+}
 
 /** The contributors' order: most hours (as shown, to 0.1 h) first, then by label. */
 const byContribution = (a: Contributor, b: Contributor) => round1(b.h) - round1(a.h) || a.label.localeCompare(b.label);
 
+/** A kernel ported once, and the copies of it reviewed. */
+interface KernelGroup {
+  first: KernelEstimate;
+  port: number;
+  copies: number;
+  review: number;
+}
+
 /**
  * The estimate added up part by part, in file order (hours are floating-point sums, so the order is part
- * of the result): a report adds each file's part as soon as it is final.
+ * of the result): a report adds each file's part as soon as it is final. The first copy of a kernel (by
+ * name and text) is its port; later copies are replaced by a review here.
  */
 export class EffortTotals {
   private readonly total = noHours();
-  private readonly byPart = { setup: 0, files: 0, findings: 0, kernels: 0 };
-  /** The per-file groups' hours (`file-overhead`, `kernel-build`). */
-  private readonly fileGroups = new Map<string, number>();
+  private readonly byPart = { setup: 0, libraries: 0, files: 0, findings: 0, kernels: 0 };
+  private readonly by = new Map<string, number>();
+  /** The per-file groups' hours and file counts (`file-overhead`, `kernel-build`, `runtime-glue`). */
+  private readonly fileGroups = new Map<string, { h: number; files: number }>();
   private readonly symbolStats = new Map<string, SymbolStats>();
-  /**
-   * The kernel groups that can be contributors: each kernel is its own group (never summed across files),
-   * so only the CONTRIBUTORS biggest so far can be among the project's, and no more are kept.
-   */
-  private topKernels: Contributor[] = [];
+  private readonly kernelGroups = new Map<string, KernelGroup>();
+  private readonly libraries = new Set<string>();
   private readonly automatic = { findings: 0, safeFixFindings: 0, affectedLines: 0, safeFixLines: 0 };
-  private filesWithFindings = 0;
-  private filesWithKernels = 0;
   private readonly files: FileEstimate[] = [];
   private readonly kernels: KernelEstimate[] = [];
 
   constructor(private readonly weights: EffortWeights = DEFAULT_WEIGHTS) {}
 
   add(part: EffortPart): void {
-    const { total, byPart, fileGroups, symbolStats, automatic } = this;
-    total.low += part.hours.low;
-    total.expected += part.hours.expected;
-    total.high += part.hours.high;
+    const { total, byPart, fileGroups, symbolStats, automatic, weights: w } = this;
+    const fileHours = { ...part.hours };
     byPart.files += part.byPart.files;
     byPart.findings += part.byPart.findings;
     byPart.kernels += part.byPart.kernels;
-    for (const [g, h] of part.fileGroups) fileGroups.set(g, (fileGroups.get(g) ?? 0) + h);
-    this.addKernelGroups(part);
+    attribute(this.by, part.by);
+    for (const [g, h] of part.fileGroups) {
+      const seen = fileGroups.get(g) ?? { h: 0, files: 0 };
+      fileGroups.set(g, { h: seen.h + h, files: seen.files + 1 });
+    }
+    part.kernelEstimates.forEach((k, i) => {
+      const key = part.kernelKeys[i] ?? `${part.path}\u0000${k.line}\u0000${k.name}`;
+      const group = this.kernelGroups.get(key);
+      if (!group) {
+        this.kernelGroups.set(key, { first: k, port: part.kernelHours[i], copies: 0, review: 0 });
+        this.kernels.push(k);
+        return;
+      }
+      // A copy of a kernel already counted: a review instead of a second port.
+      const review = w['kernel.duplicateReview'];
+      const delta = review - part.kernelHours[i];
+      addHours(fileHours, delta, 'redesign', w);
+      byPart.kernels += delta;
+      attribute(this.by, part.kernelBy[i], -1);
+      attribute(this.by, [['kernel.duplicateReview', review]]);
+      group.copies++;
+      group.review += review;
+      this.kernels.push(copyEstimate(k, `${group.first.file}:${group.first.line}`, w));
+    });
+    total.low += fileHours.low;
+    total.expected += fileHours.expected;
+    total.high += fileHours.high;
     for (const s of part.symbols) {
       const seen = symbolStats.get(s[0]);
       if (!seen) symbolStats.set(s[0], [...s]);
       else {
         seen[1] += s[1];
         seen[2] += s[2];
-        seen[6] += s[6];
+        seen[3] += s[3];
+        seen[7] += s[7];
+        seen[8] += s[8];
       }
     }
+    for (const l of part.libraries) this.libraries.add(l);
     for (const key of Object.keys(automatic) as Array<keyof typeof automatic>) automatic[key] += part.automatic[key];
-    if (part.findings) this.filesWithFindings++;
-    if (part.kernels) this.filesWithKernels++;
-    this.files.push({ path: part.path, findings: part.findings, kernels: part.kernels, ...rounded(part.hours) });
-    for (const k of part.kernelEstimates) this.kernels.push(k);
+    this.files.push({ path: part.path, findings: part.findings, kernels: part.kernels, ...rounded(fileHours) });
   }
 
-  private addKernelGroups(part: EffortPart): void {
-    // A kernel's group is its file, line and name: two kernels with all three the same (from one macro) are one.
-    const own = new Map<string, { h: number; k: KernelEstimate }>();
-    part.kernelEstimates.forEach((k, i) => {
-      const key = `${k.line}:${k.name}`;
-      const g = own.get(key);
-      if (g) {
-        g.h += part.kernelHours[i];
-        g.k = k;
-      } else own.set(key, { h: part.kernelHours[i], k });
-    });
-    const smallest = this.topKernels.length === CONTRIBUTORS ? this.topKernels[CONTRIBUTORS - 1] : undefined;
-    let changed = false;
-    for (const { h, k } of own.values()) {
-      if (smallest && round1(h) < round1(smallest.h)) continue;
-      this.topKernels.push({ label: `kernel ${k.name} (${part.path}:${k.line})`, why: k.why, h });
-      changed = true;
-    }
-    if (changed) this.topKernels = this.topKernels.sort(byContribution).slice(0, CONTRIBUTORS);
-  }
-
-  /** The estimate of the parts added so far, with the project set-up. */
+  /** The estimate of the parts added so far, with the project-level items (set-up, library integrations). */
   estimate(target: PortingTarget): EffortEstimate {
-    const { weights: w, automatic, filesWithFindings, filesWithKernels } = this;
-    // Copies: the set-up is added for this estimate only.
+    const { weights: w, automatic } = this;
+    // Copies: the project-level items are added for this estimate only.
     const total = { ...this.total };
     const byPart = { ...this.byPart };
-    const hasSetup = automatic.findings > 0;
-    if (hasSetup) {
-      addHours(total, w['project.setup'], 'redesign', w);
-      byPart.setup += w['project.setup'];
+    const by = new Map(this.by);
+    const candidates: Contributor[] = [];
+    if (automatic.findings > 0) {
+      const h = w['project.setup'];
+      addHours(total, h, 'redesign', w);
+      byPart.setup += h;
+      attribute(by, [['project.setup', h]]);
+      candidates.push({ label: 'project set-up (once)', why: `project.setup ${fmt(h)}: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review, tests on the device`, h });
     }
-
-    const candidates: Contributor[] = [...this.topKernels];
-    for (const [symbol, n, fixable, kind, factorKey, factorValue, h] of this.symbolStats.values()) {
+    for (const lib of [...this.libraries].sort()) {
+      const h = w['library.integration'];
+      addHours(total, h, 'redesign', w);
+      byPart.libraries += h;
+      attribute(by, [['library.integration', h]]);
+      candidates.push({ label: `${lib} replacement: first integration (once)`, why: `library.integration ${fmt(h)}: the first aclnn/HCCL integration replacing ${lib} (two-phase calls, aclTensor or communicator set-up); each API then costs its own item`, h });
+    }
+    for (const g of this.kernelGroups.values()) {
+      const k = g.first;
+      const copies = g.copies ? `; ${g.copies} identical cop${g.copies === 1 ? 'y' : 'ies'} elsewhere reviewed (${g.copies} × kernel.duplicateReview ${fmt(w['kernel.duplicateReview'])})` : '';
+      candidates.push({ label: `kernel ${k.name} (${k.file}:${k.line})${g.copies ? ` and ${g.copies} cop${g.copies === 1 ? 'y' : 'ies'}` : ''}`, why: `${k.why}${copies}`, h: g.port + g.review });
+    }
+    for (const [symbol, files, sites, fixable, kind, factorKey, factorValue, h, related] of this.symbolStats.values()) {
       const factor = factorKey ? ` × ${factorKey} ${factorValue}` : '';
-      const fix = fixable ? `; ${fixable} with a safe fix × ${w['finding.autoFixFactor']}` : '';
-      candidates.push({ label: `${symbol} ×${n}`, why: `${n} ${kind} occurrence(s) × finding.${kind} ${w[`finding.${kind}`] ?? w['finding.unmapped']} h${factor}${fix}`, h });
+      const fix = fixable === sites ? ` × finding.autoFixFactor ${w['finding.autoFixFactor']} (every site has a safe fix)` : fixable ? ` (${fixable} of ${sites} sites have a safe fix)` : '';
+      const after = related ? `; in ${related} of the files it follows a related API of the same category (one pattern): × finding.relatedApi ${w['finding.relatedApi']} there` : '';
+      const more = sites > files ? `, plus ${sites - files} further site(s) at finding.repeatSite ${w['finding.repeatSite']} of that (at most finding.repeatCap ${w['finding.repeatCap']} per file)` : '';
+      candidates.push({
+        label: `${symbol}: ${kind} mapping in ${files} file(s)`,
+        why: `${files} file(s) × finding.${kind in FINDING_KEYS ? kind : 'unmapped'} ${w[findingKey(kind)]} h${factor}${fix}${more}${after}; ${sites} site(s) in all`,
+        h,
+      });
     }
-    const overhead = this.fileGroups.get('file-overhead');
-    if (overhead !== undefined) candidates.push({ label: `per-file overhead (${filesWithFindings} file(s))`, why: `${filesWithFindings} file(s) with findings × file.overhead ${w['file.overhead']} h: includes and build entries`, h: overhead });
-    const build = this.fileGroups.get('kernel-build');
-    if (build !== undefined) candidates.push({ label: `kernel build set-up (${filesWithKernels} file(s))`, why: `${filesWithKernels} file(s) with kernels × file.kernelBuild ${w['file.kernelBuild']} h: bisheng/.asc compilation and --npu-arch build rules`, h: build });
-    if (hasSetup) candidates.push({ label: 'project set-up', why: `project.setup ${w['project.setup']} h: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review`, h: w['project.setup'] });
+    const group = (name: string) => this.fileGroups.get(name);
+    const overhead = group('file-overhead');
+    if (overhead) candidates.push({ label: `per-file overhead (${overhead.files} file(s))`, why: `${overhead.files} file(s) with findings × file.overhead ${w['file.overhead']} h: includes and build entries`, h: overhead.h });
+    const build = group('kernel-build');
+    if (build) candidates.push({ label: `kernel build set-up (${build.files} file(s))`, why: `${build.files} file(s) with kernels ported to Ascend C × file.kernelBuild ${w['file.kernelBuild']} h: bisheng/.asc compilation and --npu-arch build rules`, h: build.h });
+    const glue = group('runtime-glue');
+    if (glue) {
+      const apis = Math.round((glue.h - glue.files * w['file.runtimeGlue']) / (w['runtime.glueApi'] || 1));
+      candidates.push({ label: `runtime glue (${glue.files} file(s))`, why: `${glue.files} host-only wrapper file(s) (${w['pattern.runtimeGlueMinApis']}+ distinct device/stream/memory/event/collective APIs, at most ${w['pattern.runtimeGlueLinesPerApi']} lines each) × file.runtimeGlue ${w['file.runtimeGlue']} h + ${apis} wrapped API(s) × runtime.glueApi ${w['runtime.glueApi']} h: semantics on Ascend, error paths, tests on the device`, h: glue.h });
+    }
     const contributors = candidates
       .filter((c) => round1(c.h) > 0)
       .sort(byContribution)
       .slice(0, CONTRIBUTORS)
       .map((c) => ({ label: c.label, hours: round1(c.h), why: c.why }));
+    const sensitivity = [...by]
+      .filter(([, h]) => round1(h) > 0)
+      .sort((a, b) => round1(b[1]) - round1(a[1]) || a[0].localeCompare(b[0]))
+      .slice(0, SENSITIVITIES)
+      .map(([key, h]) => ({ key, value: w[key], hours: round1(h), share: share(h, total.expected) }));
 
     const perDay = w.hoursPerDay;
     return {
@@ -489,12 +769,14 @@ export class EffortTotals {
       ...rounded(total),
       hoursPerDay: perDay,
       days: rounded(total, perDay),
+      range: { ...RANGE_MEANING },
       automatic: {
         findings: automatic.findings, safeFixFindings: automatic.safeFixFindings, findingShare: share(automatic.safeFixFindings, automatic.findings),
         affectedLines: automatic.affectedLines, safeFixLines: automatic.safeFixLines, lineShare: share(automatic.safeFixLines, automatic.affectedLines),
       },
-      breakdown: { setup: round1(byPart.setup), files: round1(byPart.files), findings: round1(byPart.findings), kernels: round1(byPart.kernels) },
+      breakdown: { setup: round1(byPart.setup), libraries: round1(byPart.libraries), files: round1(byPart.files), findings: round1(byPart.findings), kernels: round1(byPart.kernels) },
       contributors,
+      sensitivity,
       files: [...this.files].sort(byPath),
       kernels: [...this.kernels],
       weights: { ...w },
@@ -529,13 +811,14 @@ export function automaticShare(files: EffortFileInput[]): AutomaticShare {
 export function effortInputFromAnalysis(path: string, analysis: FileAnalysis): EffortFileInput {
   return {
     path,
-    findings: analysis.findings.map((f) => ({ symbol: f.symbol, kind: f.kind, library: f.library, category: f.category, line: f.line, fixable: f.safeFix })),
+    lines: analysis.lineCount,
+    findings: analysis.findings.map((f) => ({ symbol: f.symbol, kind: f.kind, library: f.library, category: f.category, line: f.line, fixable: f.safeFix, construct: f.construct })),
     kernels: analysis.kernels.map(kernelInput),
   };
 }
 
 function kernelInput(k: KernelInfo): EffortKernelInput {
-  return { name: k.name, line: k.line, startLine: k.startLine, endLine: k.endLine, lines: k.lineCount, features: k.features };
+  return { name: k.name, line: k.line, startLine: k.startLine, endLine: k.endLine, lines: k.lineCount, features: k.features, hash: k.hash, helpers: k.helpers };
 }
 
 /** One file's estimate (for a code lens or a file summary), its kernels included. */
@@ -547,17 +830,26 @@ export function estimateFile(path: string, analysis: FileAnalysis, target: Porti
   return { ...file, kernelEstimates: est.kernels, automatic: est.automatic };
 }
 
+/** Where kernels are first defined in a project (the report's file order), by kernelIdentity. */
+export type KernelOrigins = ReadonlyMap<string, { path: string; line: number }>;
+
+/** A kernel's identity across files: its name and the fingerprint of its text. */
+export const kernelIdentity = (k: { name: string; hash?: string }): string | undefined => (k.hash ? `${k.name}\u0000${k.hash}` : undefined);
+
 /**
- * Each kernel's estimate and suggested route (the code lenses over a file's `__global__` functions). The
- * findings on a kernel's lines are found by binary search (findings come in line order), so a file with
- * many kernels and findings costs kernels × log(findings), not kernels × findings.
+ * Each kernel's estimate and suggested route (the code lenses over a file's `__global__` functions): the
+ * same figures the file's estimate and the report give (variants and copies within the file included).
+ * With `origins` (the workspace's kernels), a kernel first defined in a file before this one in the
+ * report's order is a copy, as the report counts it.
  */
-export function estimateKernels(path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): KernelEstimate[] {
-  const { findings, kernels } = effortInputFromAnalysis(path, analysis);
-  return kernels.map((k) => {
-    const lo = firstAtLeast(findings, k.startLine, (f) => f.line);
-    let end = lo;
-    while (end < findings.length && findings[end].line <= k.endLine) end++;
-    return estimateKernelInput(path, k, findings.slice(lo, end), target, weights);
+export function estimateKernels(path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS, origins?: KernelOrigins): KernelEstimate[] {
+  const input = effortInputFromAnalysis(path, analysis);
+  const own = estimateProject([input], target, weights).kernels;
+  if (!origins) return own;
+  return own.map((k, i) => {
+    const key = kernelIdentity(input.kernels[i]);
+    const first = key ? origins.get(key) : undefined;
+    if (!first || k.duplicateOf || first.path === path || byPath(first, { path }) > 0) return k;
+    return copyEstimate(k, `${first.path}:${first.line}`, weights);
   });
 }

@@ -376,7 +376,10 @@ export class Session {
     const c = await this.current(uri, token);
     if (!c) return [];
     try {
-      return kernelLenses(c.d.doc, uriToPath(uri) ?? uri, c.analysis, this.settings.target, this.weights);
+      const file = uriToPath(uri);
+      // After a workspace scan, a kernel copied from a file earlier in the report's order is a copy here too.
+      const project = file ? this.index.kernelOrigins(file, this.indexOptions()) : undefined;
+      return kernelLenses(c.d.doc, project?.path ?? file ?? uri, c.analysis, this.settings.target, this.weights, project?.origins);
     } catch (e) {
       this.logError(`code lenses of ${uri} failed`, e);
       return [];

@@ -12,7 +12,7 @@ import { getParser } from '../analysis/parser';
 import { candidateFilter } from '../analysis/scan';
 import { analyzeSourceFile, comparePaths, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
-import type { EffortEstimate, EffortPart, EffortWeights } from '../effort';
+import { kernelIdentity, type EffortEstimate, type EffortPart, type EffortWeights, type KernelOrigins } from '../effort';
 import { fileShares, ReportTotals } from '../report/json';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
@@ -220,6 +220,23 @@ export class WorkspaceIndex {
     const made = { path: f.path, target, weights, ...fileShares(f, target, weights) };
     this.parts.set(f.analysis, made);
     return made;
+  }
+
+  /**
+   * Where each kernel (by name and text) is first defined in the workspace, in the report's file order, and
+   * `file`'s path as the report shows it: the code lens then counts a copy as the report does. Undefined
+   * before a scan.
+   */
+  kernelOrigins(file: string, options: Pick<IndexOptions, 'target' | 'weights'>): { path: string; origins: KernelOrigins } | undefined {
+    if (!this.hasResults()) return undefined;
+    const origins = new Map<string, { path: string; line: number }>();
+    for (const f of this.figures(options).project.files) {
+      for (const k of f.analysis.kernels) {
+        const key = kernelIdentity(k);
+        if (key && !origins.has(key)) origins.set(key, { path: f.path, line: k.line });
+      }
+    }
+    return { path: this.locate(path.resolve(file)).display, origins };
   }
 
   /** Whether there is a scan to answer from (scanning again keeps the last one's results). */

@@ -38,6 +38,16 @@ export function effortRange(e: { low: number; expected: number; high: number }, 
   return `${e.low}–${e.high} ${unit} (expected ${e.expected} ${unit})`;
 }
 
+/** What the estimate's low and high stand for, in one line. */
+export function rangeMeaning(e: { range?: { low: string; high: string } }): string | undefined {
+  return e.range ? `low: ${e.range.low}; high: ${e.range.high}` : undefined;
+}
+
+/** The weights that move the total most: "kernel.aclnn = 8: 27.1 % of the expected total (doubling it adds 375 h)". */
+export function sensitivityLines(e: { sensitivity?: Array<{ key: string; value: number; hours: number; share: number }> }): string[] {
+  return (e.sensitivity ?? []).map((s) => `${s.key} = ${s.value}: ${percent(s.share)} of the expected total (doubling it adds ${hours(s.hours)})`);
+}
+
 /** All findings of a report with their file path, in report order (files by path, findings by position). */
 export function allFindings(report: JsonReport): Array<JsonReport['files'][number]['findings'][number] & { file: string }> {
   return report.files.flatMap((f) => f.findings.map((x) => ({ ...x, file: f.path })));

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { libraryName } from '../analysis/resolve';
 import type { KernelEstimate } from '../effort';
 import type { JsonReport } from './json';
-import { allFindings, effortRange, KIND_LABELS, KIND_ORDER, percent, TARGET_LABELS, weightRows } from './format';
+import { allFindings, effortRange, KIND_LABELS, KIND_ORDER, percent, rangeMeaning, sensitivityLines, TARGET_LABELS, weightRows } from './format';
 import { escapeHtml } from './escape';
 
 /** Markup that is already safe (built by the `html` tag). */
@@ -124,6 +124,8 @@ function kernelCard(k: KernelEstimate): Html {
     html`<dt>Estimate</dt><dd class="kernel-estimate">${effortRange(k)}</dd>`,
     html`<dt>Uses</dt><dd>${uses}</dd>`,
     html`<dt>Size</dt><dd>${k.lines} line(s), ${k.findings} finding(s)${k.pattern ? `, ${k.pattern} pattern` : ''}</dd>`,
+    (k.helpers?.length ? html`<dt>Calls</dt><dd>${k.helpers.join(', ')} (counted with this kernel)</dd>` : ''),
+    (k.duplicateOf ? html`<dt>Copy of</dt><dd class="path">${k.duplicateOf}</dd>` : ''),
     html`<dt>Routes</dt><dd>${k.alternatives.map((a) => `${a.route} ${fmtNum(a.hours)} h`).join(' · ')}</dd></dl>`,
     html`<p class="why">${k.why}</p></article>`);
 }
@@ -279,10 +281,14 @@ export function renderHtml(report: JsonReport, options: HtmlOptions = {}): strin
     card('sum-kernels', 'Kernels', s.kernels, e.kernels.length ? `routes: ${['aclnn', 'simt', 'simd'].map((r) => `${r} ${e.kernels.filter((k) => k.route === r).length}`).join(' · ')}` : 'none'),
     html`</div><ul class="kinds">${KIND_ORDER.map((k) => html`<li><span class="kind k-${k}" title="${KIND_LABELS[k]}">${k} <b id="sum-kind-${k}">${s.byKind[k] ?? 0}</b></span></li>`)}</ul></section>`);
 
+  const meaning = rangeMeaning(e);
+  const sensitivity = sensitivityLines(e);
   const why = cat(html`<section id="why"><h2>Why this number</h2>`,
+    (meaning ? html`<p class="range-meaning">The range: ${meaning}.</p>` : ''),
     (e.contributors.length
       ? html`<table class="contributors"><thead><tr><th>Hours</th><th>What</th><th>Why</th></tr></thead><tbody>${e.contributors.map((c) => html`<tr><td class="num">${fmtNum(c.hours)}</td><td>${c.label}</td><td>${c.why}</td></tr>`)}</tbody></table>`
       : html`<p class="empty">Nothing to port.</p>`),
+    (sensitivity.length ? html`<h3>What moves the total most</h3><ul class="sensitivity">${sensitivity.map((t) => html`<li>${t}</li>`)}</ul>` : ''),
     html`</section>`);
 
   const charts = cat(html`<section id="charts"><h2>Where the work is</h2><div class="charts">`,

@@ -23,6 +23,8 @@ export interface JsonFinding {
   message: string;
   fixable: boolean;
   docUrl: string | null;
+  /** What the source shows (function, type, enum, header...): the effort model costs calls, not what rides along. */
+  construct?: string;
   /** The text of the finding's source line (reports show it); absent when the reader did not keep it. */
   source?: string;
 }
@@ -36,6 +38,10 @@ export interface JsonKernel {
   /** First and last line of the kernel definition. */
   startLine: number;
   endLine: number;
+  /** Fingerprint of the kernel's text (the same kernel in two files has the same one). */
+  hash?: string;
+  /** The file's `__device__` helpers it calls; their features are in `features`. */
+  helpers?: Array<{ name: string; startLine: number; endLine: number }>;
 }
 
 export interface JsonFile {
@@ -79,7 +85,7 @@ export interface FileReportPart {
 function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
   return a.kernels.map((k) => ({
     name: k.name, line: k.line, lines: k.lineCount, findings: k.findingCount, features: { ...k.features },
-    startLine: k.startLine, endLine: k.endLine,
+    startLine: k.startLine, endLine: k.endLine, hash: k.hash, helpers: k.helpers,
   }));
 }
 
@@ -246,7 +252,7 @@ function findingTemplate(f: Finding): Template {
   // from its library and construct.
   let bySymbol = f.resolved ? templates.get(f.resolved) : unmappedTemplates;
   if (!bySymbol) templates.set(f.resolved!, (bySymbol = new Map()));
-  const key = f.resolved ? f.symbol : `${f.library}\u0000${f.category}\u0000${f.symbol}`;
+  const key = f.resolved ? `${f.construct}\u0000${f.symbol}` : `${f.library}\u0000${f.category}\u0000${f.construct}\u0000${f.symbol}`;
   let pair = bySymbol.get(key);
   if (!pair) bySymbol.set(key, (pair = [undefined, undefined]));
   const fixable = f.safeFix ? 1 : 0;
@@ -256,7 +262,7 @@ function findingTemplate(f: Finding): Template {
 function makeTemplate(f: Finding): Template {
   const fields = asciiJson({
     ruleId: f.ruleId, category: f.category, library: f.library, kind: f.kind, ascend: f.ascend, message: f.message,
-    fixable: f.safeFix, docUrl: f.resolved?.docUrl ?? null,
+    fixable: f.safeFix, docUrl: f.resolved?.docUrl ?? null, construct: f.construct,
   });
   return [bytesOf(`{"symbol":${asciiJson(f.symbol)},"line":`), bytesOf(`,${fields.slice(1, -1)}`)];
 }

@@ -4,7 +4,7 @@
  */
 import { libraryName } from '../analysis/resolve';
 import type { JsonReport } from './json';
-import { effortRange, KIND_LABELS, KIND_ORDER, percent, TARGET_LABELS, weightRows } from './format';
+import { effortRange, KIND_LABELS, KIND_ORDER, percent, rangeMeaning, sensitivityLines, TARGET_LABELS, weightRows } from './format';
 
 /** Escapes text for Markdown (inline and in table cells): `&`, `<` and `>` become entities (no raw HTML),
  *  the characters that start emphasis, code, links or strike-through, or end a table cell, are
@@ -44,19 +44,27 @@ export function renderMarkdown(report: JsonReport): string {
 
   if (e.contributors.length) {
     out.push('## Why this number', '');
+    const meaning = rangeMeaning(e);
+    if (meaning) out.push(`The range: ${mdEscape(meaning)}.`, '');
     out.push(...table(['Hours', 'What', 'Why'], e.contributors.map((c) => [c.hours, mdEscape(c.label), mdEscape(c.why)]), ['---:', '---', '---']));
     out.push('');
+    const sensitivity = sensitivityLines(e);
+    if (sensitivity.length) {
+      out.push('What moves the total most:', '');
+      for (const line of sensitivity) out.push(`- ${mdEscape(line)}`);
+      out.push('');
+    }
   }
 
   if (e.kernels.length) {
     out.push('## Kernels', '');
     out.push(...table(
-      ['Kernel', 'Location', 'Lines', 'Uses', 'Suggested route', 'Estimate (h)'],
+      ['Kernel', 'Location', 'Lines', 'Uses', 'Suggested route', 'Estimate (h)', 'Why'],
       e.kernels.map((k) => [
         mdEscape(k.name), `${mdEscape(k.file)}:${k.line}`, k.lines, k.constructs.length ? mdEscape(k.constructs.join(', ')) : '—',
-        mdEscape(k.aclnnOps ? `${k.routeLabel} (candidates: ${k.aclnnOps.join(', ')})` : k.routeLabel), `${k.low}–${k.high} (${k.expected})`,
+        mdEscape(k.aclnnOps ? `${k.routeLabel} (candidates: ${k.aclnnOps.join(', ')})` : k.routeLabel), `${k.low}–${k.high} (${k.expected})`, mdEscape(k.why),
       ]),
-      ['---', '---', '---:', '---', '---', '---:'],
+      ['---', '---', '---:', '---', '---', '---:', '---'],
     ));
     out.push('');
   }

@@ -1,7 +1,7 @@
 /** The readable summary `ascendify report` prints on a terminal. */
 import type { JsonReport } from './json';
 import { libraryName } from '../analysis/resolve';
-import { effortRange, percent, TARGET_LABELS as TARGET_NAMES } from './format';
+import { effortRange, percent, rangeMeaning, sensitivityLines, TARGET_LABELS as TARGET_NAMES } from './format';
 
 export function renderTextSummary(report: JsonReport): string {
   const s = report.summary;
@@ -16,7 +16,11 @@ export function renderTextSummary(report: JsonReport): string {
   out.push('');
   out.push(`Estimated effort: ${effortRange(e, 'person-hours')}, ${effortRange(e.days, 'person-days')}`);
   out.push(`Automatic: ${percent(e.automatic.findingShare)} of findings and ${percent(e.automatic.lineShare)} of affected lines have a safe fix.`);
+  const meaning = rangeMeaning(e);
+  if (meaning) out.push(`The range: ${meaning}.`);
   for (const c of e.contributors.slice(0, 5)) out.push(`  ${String(c.hours).padStart(6)} h  ${c.label}: ${c.why}`);
+  const sensitivity = sensitivityLines(e).slice(0, 3);
+  if (sensitivity.length) out.push(`Moves the total most: ${sensitivity.join('; ')}`);
   out.push('');
   out.push('Most frequent:');
   for (const t of s.topSymbols.slice(0, 10)) out.push(`  ${String(t.count).padStart(5)}  ${t.symbol}  [${t.kind}]`);

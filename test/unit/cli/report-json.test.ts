@@ -43,7 +43,7 @@ describe('ascendify report --format json', () => {
       category: 'memory', library: 'runtime', kind: 'rewrite', ascend: 'aclrtMalloc',
       message: "'cudaMalloc' → 'aclrtMalloc': arguments or values change.", fixable: true,
       docUrl: 'https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-01_device_memory_malloc_and_free.md#aclrtMalloc',
-      source: '  cudaMalloc((void **)p, 64);',
+      construct: 'function', source: '  cudaMalloc((void **)p, 64);',
     }));
     expect(report.summary.findings).toBe(2);
     expect(report.summary.filesScanned).toBe(2);

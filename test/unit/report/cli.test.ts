@@ -172,7 +172,7 @@ describe('ascendify report: formats, target and effort weights', () => {
 
   it('--weight and --effort-config override weights; the report shows which', () => {
     const base = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json']).stdout).summary.effort;
-    const flag = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json', '--weight', 'project.setup=18']).stdout).summary.effort;
+    const flag = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json', '--weight', 'project.setup=50']).stdout).summary.effort;
     expect(flag.expected).toBeCloseTo(base.expected + 10, 5);
     expect(flag.overridden).toEqual(['project.setup']);
     const config = path.join(tmp, 'effort.json');

@@ -74,14 +74,14 @@ describe('HTML report in headless Chromium', () => {
     expect(await text(page, '#sum-findings')).toBe('8');
     expect(await text(page, '#sum-auto')).toBe('37.5 %');
     expect(await text(page, '#sum-auto-detail')).toBe('3 of 8 findings; 2 of 7 affected lines (28.6 %)');
-    expect(await text(page, '#sum-effort')).toBe('37.1–182.6 h');
-    expect(await text(page, '#sum-effort-expected')).toBe('73.6');
+    expect(await text(page, '#sum-effort')).toBe('66.6–187.2 h');
+    expect(await text(page, '#sum-effort-expected')).toBe('110.4');
     expect(await text(page, '#sum-kind-unmapped')).toBe('1');
     expect(await text(page, '#sum-kind-none')).toBe('1');
     expect(await page.locator('#chart-category svg rect').count()).toBe(7);
     expect(await page.locator('#chart-effort svg line.whisker').count()).toBe(2);
     expect(await page.locator('#chart-unmapped text.label').textContent()).toBe('cudaFooBar');
-    expect(await page.locator('article.kernel h3').innerText()).toContain('reduceRows');
+    expect(await page.locator('article.kernel h3').innerText()).toContain('blendRows');
     expect(await page.locator('article.kernel .route').innerText()).toContain('Ascend C SIMD redesign');
     expect(await page.locator('#model table.weights tbody tr').count()).toBeGreaterThan(40);
     // The filter script ran (it sets the count on load) under the nonce-only policy.
