@@ -238,3 +238,108 @@ describe('item 11: a link to a folder inside a scanned folder is listed as skipp
     expect(r.stderr).toBe(`ascendify: skipped third_party: ${reason}\n`);
   });
 });
+
+describe('items 6-8: merge takes only sane reports', () => {
+  /** A real JSON report of one file with two findings, made in `dir` (paths relative to it). */
+  function shard(dir: string, given = 'src/a.cu'): Record<string, any> {
+    const r = runCli(['report', given, '-f', 'json', '-q'], dir);
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout);
+  }
+  function project(): string {
+    const dir = folder();
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'a.cu'), SOURCE);
+    return dir;
+  }
+  const write = (dir: string, name: string, data: unknown) => {
+    fs.writeFileSync(path.join(dir, name), typeof data === 'string' ? data : JSON.stringify(data));
+    return name;
+  };
+
+  it.each([
+    ['a negative line count', (r: any) => (r.files[0].lines = -5), '/files/0/lines must be >= 0'],
+    ['a huge line count', (r: any) => (r.files[0].lines = 1e308), '/files/0/lines must be <= 1000000000'],
+    ['a finding on line 0', (r: any) => (r.files[0].findings[0].line = 0), '/files/0/findings/0/line must be >= 1'],
+    ['a negative weight', (r: any) => (r.summary.effort.weights['finding.manual'] = -1), '/summary/effort/weights/finding.manual must be >= 0'],
+  ])('%s: exit 2 naming the field', (_name, spoil, message) => {
+    const dir = project();
+    const report = shard(dir);
+    spoil(report);
+    const r = runCli(['merge', write(dir, 'bad.json', report)], dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+  });
+
+  it('weights that --weight refuses are refused in a report too: unknown keys, values out of range', () => {
+    const dir = project();
+    const report = shard(dir);
+    report.summary.effort.weights = { ...report.summary.effort.weights, 'finding.manaul': 2, 'project.setup': 1e308 };
+    const r = runCli(['merge', write(dir, 'bad.json', report)], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'ascendify: bad.json records effort weights that --weight would refuse:\n' +
+        '  bad.json: summary.effort.weights: weight "project.setup" must be a number from 0 to 10000, got 1e+308\n' +
+        '  bad.json: summary.effort.weights: unknown weight "finding.manaul" (did you mean "finding.manual"?)\n',
+    );
+  });
+
+  it('report -w with a value that would overflow the estimate is a usage error, not a null in the JSON', () => {
+    const dir = project();
+    const r = runCli(['report', 'src', '-f', 'json', '-q', '-w', 'project.setup=1e308'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('ascendify: --weight: weight "project.setup" must be a number from 0 to 10000, got 1e+308\n');
+  });
+
+  it('one file under four spellings (./src/a.cu, src/a.cu, src//a.cu, absolute) counts once', () => {
+    const dir = project();
+    const names = ['./src/a.cu', 'src/a.cu', 'src//a.cu', path.join(dir, 'src', 'a.cu')].map((given, i) => write(dir, `shard${i}.json`, shard(dir, given)));
+    const r = runCli(['merge', ...names, '-f', 'json'], dir);
+    expect(r.code).toBe(0);
+    const merged = JSON.parse(r.stdout);
+    expect(merged.files.map((f: { path: string }) => f.path)).toEqual(['src/a.cu']);
+    expect(merged.summary).toMatchObject({ filesScanned: 1, findings: 2 });
+    expect(merged.summary.effort.expected).toBe(shard(dir).summary.effort.expected);
+  });
+
+  it('a 100,000-deep value is refused with a clear message (exit 2), not a stack overflow', () => {
+    const dir = project();
+    const text = JSON.stringify(shard(dir)).replace('"files":[{', `"files":[{"extra":${'['.repeat(100_000)}${']'.repeat(100_000)},`);
+    const r = runCli(['merge', write(dir, 'deep.json', text)], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('ascendify: deep.json nests values more than 64 levels deep: not an ascendify JSON report (those nest 6 levels)\n');
+  });
+
+  it('a FIFO (or any file that is not regular) is refused at once instead of blocking', () => {
+    const dir = project();
+    execFileSync('mkfifo', [path.join(dir, 'pipe.json')]);
+    const r = runCli(['merge', 'pipe.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('ascendify: pipe.json is not a regular file (a FIFO, socket or device): merge reads JSON report files\n');
+    expect(runCli(['merge', 'src'], dir).stderr).toBe('ascendify: src is not a regular file (a folder): merge reads JSON report files\n');
+  });
+});
+
+describe('item 10: SARIF help from a hostile rule file stays text', () => {
+  it('HTML, Markdown links and code fences in a rule are escaped in help.markdown', () => {
+    const dir = folder({ 'a.cu': 'void f() { gpuAlloc(1); }\n' });
+    const rules = path.join(dir, 'rules.json');
+    fs.writeFileSync(rules, JSON.stringify({
+      entries: [{
+        cuda: ['gpuAlloc'], kind: 'function', library: 'inhouse', category: 'memory', ascend: 'npu`Alloc<img src=x onerror=alert(1)>', mapping: 'rename',
+        signature: 'void npuAlloc();\n```\n<script>alert(1)</script>',
+        notes: '<script>alert(2)</script> [click](javascript:alert(3)) **bold**', docUrl: 'https://example.com/a b)<script>',
+      }],
+    }));
+    const r = runCli(['report', dir, '-f', 'sarif', '-r', rules, '-q']);
+    expect(r.code).toBe(0);
+    const rule = JSON.parse(r.stdout).runs[0].tool.driver.rules.find((x: { id: string }) => x.id.includes('gpuAlloc'));
+    expect(rule.help.markdown).toBe([
+      '**gpuAlloc** (inhouse) → ``npu`Alloc<img src=x onerror=alert(1)>`` — mapping: rename',
+      '\n````c\nvoid npuAlloc();\n```\n<script>alert(1)</script>\n````',
+      '\n&lt;script&gt;alert(2)&lt;/script&gt; \\[click\\](javascript:alert(3)) \\*\\*bold\\*\\*',
+      '\n[CANN documentation](https://example.com/a%20b%29%3Cscript%3E)',
+    ].join('\n'));
+  });
+});
