@@ -42,7 +42,10 @@ function parseTarget(value: string): PortingTarget {
  */
 function writeOutput(text: string | Array<string | Uint8Array>, output: string | undefined, scanned: () => string[] = () => []): void {
   if (!output) {
-    const chunks = typeof text === 'string' ? [text] : [...text];
+    // On a terminal every format shows control characters as escapes (forTerminal), whatever wrote them:
+    // a file name in CSV or Markdown, a rule file's text in `explain`. Piped or redirected output keeps its bytes.
+    const tty = process.stdout.isTTY === true;
+    const chunks = (typeof text === 'string' ? [text] : [...text]).map((c) => (tty && typeof c === 'string' ? linesForTerminal(c) : c));
     const last = chunks.at(-1);
     if (typeof last === 'string') chunks[chunks.length - 1] = last.endsWith('\n') ? last : `${last}\n`;
     else chunks.push('\n');

@@ -20,7 +20,7 @@ export function forTerminal(text: string): string {
   return text.replace(UNSAFE, visible);
 }
 
-/** Several lines of terminal output: each line escaped, the line breaks between them kept. */
+/** Several lines of terminal output: each line escaped, the line breaks between them (`\n`, `\r\n`) kept. */
 export function linesForTerminal(text: string): string {
-  return text.split('\n').map(forTerminal).join('\n');
+  return text.split(/(\r\n|\n)/).map((piece, i) => (i % 2 ? piece : forTerminal(piece))).join('');
 }

@@ -4,7 +4,7 @@
  * `--output` at special files, links and scanned sources, read-only and foreign-owned files, hostile
  * `merge` input, escape sequences in file names, SARIF help from a hostile rule file, and links to folders.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -221,6 +221,25 @@ describe('item 9: escape sequences and newlines in file names reach no terminal'
     expect(fixed.code).toBe(0);
     for (const stream of [fixed.stdout, fixed.stderr]) expect(stream).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
     expect(fixed.stdout).toContain(`${forTerminal(evil)}: applied 2 fixes`);
+  });
+});
+
+describe('item 9, any format on a terminal', () => {
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  if (!hasScript) console.log('hardening.test.ts: script(1) (util-linux) not found: the terminal test is skipped');
+
+  it.skipIf(!hasScript)('rule-file text shown by explain: escaped on a terminal (script(1) gives the CLI one), bytes kept when piped', () => {
+    const dir = folder();
+    const rules = path.join(dir, 'rules.json');
+    fs.writeFileSync(rules, JSON.stringify({
+      entries: [{ cuda: ['gpuAlloc'], kind: 'function', library: 'inhouse', category: 'memory', ascend: 'npuAlloc', mapping: 'rename', notes: 'title\u001b]0;pwned\u0007 set', docUrl: 'https://example.com' }],
+    }));
+    const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    const onTerminal = spawnSync('script', ['-qc', `'${process.execPath}' '${cli}' explain gpuAlloc -r '${rules}'`, '/dev/null'], { encoding: 'utf8' });
+    expect(onTerminal.stdout).toContain('title\\x1b]0;pwned\\x07 set');
+    expect(onTerminal.stdout).not.toContain('\u001b]0;');
+    const piped = runCli(['explain', 'gpuAlloc', '-r', rules]);
+    expect(piped.stdout).toContain('title\u001b]0;pwned\u0007 set');
   });
 });
 
