@@ -362,3 +362,23 @@ describe('item 10: SARIF help from a hostile rule file stays text', () => {
     ].join('\n'));
   });
 });
+
+describe('item 13: hover finds its finding by binary search', () => {
+  it('the same finding as a scan of all findings, at every offset of real fixtures (narrowest, first of equals)', async () => {
+    const { analyzeText } = await import('../../../server/src/analysis/analyze');
+    const { findingAt } = await import('../../../server/src/lsp/hover');
+    const dir = path.join(__dirname, '..', '..', 'fixtures', 'corpus');
+    const files = fs.readdirSync(dir).filter((f) => /\.(cu|cuh|cpp|h)$/.test(f)).slice(0, 6);
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      const analysis = await analyzeText(text, { kb, target: 'a2a3' });
+      const scan = (offset: number) => {
+        let best: (typeof analysis.findings)[number] | undefined;
+        for (const f of analysis.findings) if (f.start <= offset && offset <= f.end && (!best || f.end - f.start < best.end - best.start)) best = f;
+        return best;
+      };
+      for (let offset = 0; offset <= text.length; offset++) expect(findingAt(analysis, offset)).toBe(scan(offset));
+    }
+  });
+});
