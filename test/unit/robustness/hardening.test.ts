@@ -134,6 +134,24 @@ describe('item 4: read-only and foreign-owned files; a write failure is an error
     expect(fs.readFileSync(p, 'utf8')).toBe(FIXED);
   });
   if (!IS_ROOT) console.log('hardening.test.ts: the owner test needs root (chown to another user): skipped');
+
+  const canDrop = IS_ROOT && spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0']).status === 0;
+  if (!canDrop) console.log('hardening.test.ts: the other-user test needs root and runuser(1) (to run fix as nobody): skipped');
+  it.skipIf(!canDrop)('run as another user (nobody), a file owned by root is refused, not taken over; its own file is fixed (needs root and runuser)', () => {
+    fs.chmodSync(work, 0o755);
+    const dir = folder({ 'roots.cu': SOURCE, 'mine.cu': SOURCE });
+    fs.chmodSync(dir, 0o777);
+    fs.chmodSync(path.join(dir, 'roots.cu'), 0o666); // writable by anyone: only the owner stands in the way
+    fs.chownSync(path.join(dir, 'mine.cu'), 65534, 65534);
+    const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, cli, 'fix', dir], { encoding: 'utf8' });
+    expect(r.status).toBe(4);
+    expect(r.stderr).toContain('ascendify: cannot write roots.cu: owned by another user (uid 0): replacing it would make it yours; not changed (run fix as that user)\n');
+    expect(fs.readFileSync(path.join(dir, 'roots.cu'), 'utf8')).toBe(SOURCE);
+    expect(fs.statSync(path.join(dir, 'roots.cu')).uid).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'mine.cu'), 'utf8')).toBe(FIXED);
+    expect(fs.statSync(path.join(dir, 'mine.cu')).uid).toBe(65534);
+  });
 });
 
 describe('items 2 and 3: where --output may write', () => {
