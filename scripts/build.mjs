@@ -31,6 +31,7 @@ const entries = [
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/worker.ts'], outfile: 'dist/worker.js' },
+  { entryPoints: ['server/src/lsp/document-worker.ts'], outfile: 'dist/document-worker.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ];
 // `npm run bench` also bundles the benchmark runner and its parse-only baseline.

@@ -119,6 +119,53 @@ export function replaceViaTemp(
   file.finish({ durable: options.durable !== false, beforeRename: options.beforeRename });
 }
 
+/** What makes a file the same file: where it lives (device, inode), plus what `fix` must keep (mode, owner). */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+export class NotRegularFile extends Error {}
+
+/**
+ * Reads a regular file without following a symbolic link at its last component (O_NOFOLLOW: a link swapped
+ * in is refused with ELOOP) and without blocking on a FIFO (O_NONBLOCK); returns the bytes and the
+ * identity of the file that was read (fstat on the open descriptor, so the same file as the bytes).
+ * `maxBytes`: larger files throw a RangeError before anything is read.
+ */
+export function readNoFollow(file: string, maxBytes: number): { bytes: Buffer; identity: FileIdentity } {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new NotRegularFile(stat.isDirectory() ? 'a folder' : 'a FIFO, socket or device');
+    if (stat.size > maxBytes) throw new RangeError(`file is ${(stat.size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(1)} MB limit`);
+    const bytes = Buffer.alloc(stat.size);
+    let at = 0;
+    for (let n: number; at < bytes.length && (n = fs.readSync(fd, bytes, at, bytes.length - at, at)) > 0; ) at += n;
+    return { bytes: at === bytes.length ? bytes : bytes.subarray(0, at), identity: identityOf(stat) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export const identityOf = (s: fs.Stats): FileIdentity => ({ dev: s.dev, ino: s.ino, mode: s.mode, uid: s.uid, gid: s.gid });
+
+/**
+ * Throws unless `file` is still, by its own name (lstat: a link is not followed), the regular file that
+ * was read: same device and inode. A file swapped for a link, or replaced by another file, is not ours to
+ * overwrite.
+ */
+export function checkSameFile(file: string, identity: FileIdentity): void {
+  const now = fs.lstatSync(file);
+  if (now.isSymbolicLink()) throw new FileSwapped('it was replaced by a symbolic link after it was read');
+  if (!now.isFile() || now.dev !== identity.dev || now.ino !== identity.ino) throw new FileSwapped('it was replaced by another file after it was read');
+}
+
+export class FileSwapped extends Error {}
+
 /** Whether a process with this pid runs (our own pid never counts: a leftover of an earlier process that had it). */
 function processIsAlive(pid: number): boolean {
   if (pid === process.pid) return false;

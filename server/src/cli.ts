@@ -20,12 +20,13 @@ import {
 } from './report/options';
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
 import type { PortingTarget } from './analysis/analyze';
-import { runFixCommand } from './fix/command';
-import { outputTempFor, removeStaleOutputTemps, replaceViaTemp, StreamedReplacement } from './atomic';
+import { FixWriteError, runFixCommand } from './fix/command';
+import { forTerminal, linesForTerminal } from './report/terminal';
+import { openOutput, OutputError, type OutputFile } from './report/output';
 
 export const VERSION: string = pkg.version;
 
-/** Exit codes: 0 success, 1 a --fail-on gate tripped, 2 usage or input errors. */
+/** Exit codes: 0 success, 1 a --fail-on gate tripped, 2 usage or input errors, 3 internal error, 4 `fix` could not write files. */
 export class UsageError extends Error {}
 
 function parseTarget(value: string): PortingTarget {
@@ -35,51 +36,44 @@ function parseTarget(value: string): PortingTarget {
   throw new UsageError(`unknown target "${value}": use a2a3 (Atlas A2/A3) or 950 (Ascend 950)`);
 }
 
-/** Writes a report (text, or consecutive pieces of it) to stdout or atomically to `output`. */
-function writeOutput(text: string | Array<string | Uint8Array>, output: string | undefined): void {
+/**
+ * Writes a report (text, or consecutive pieces of it) to stdout or to `output` (report/output.ts: a
+ * regular file is replaced atomically, a device or FIFO written through, a link or a scanned file refused).
+ * `scanned`: the files this run read.
+ */
+function writeOutput(text: string | Array<string | Uint8Array>, output: string | undefined, scanned: () => string[] = () => []): void {
   if (!output) {
-    const chunks = typeof text === 'string' ? [text] : [...text];
+    // On a terminal every format shows control characters as escapes (forTerminal), whatever wrote them:
+    // a file name in CSV or Markdown, a rule file's text in `explain`. Piped or redirected output keeps its bytes.
+    const tty = process.stdout.isTTY === true;
+    const chunks = (typeof text === 'string' ? [text] : [...text]).map((c) => (tty && typeof c === 'string' ? linesForTerminal(c) : c));
     const last = chunks.at(-1);
     if (typeof last === 'string') chunks[chunks.length - 1] = last.endsWith('\n') ? last : `${last}\n`;
     else chunks.push('\n');
     for (const c of chunks) process.stdout.write(c);
     return;
   }
-  const { tmp, target } = outputPaths(output);
-  // Not flushed to disk: a report can be made again, and flushing 100+ MB costs up to half a second
-  // (source files that `ascendify fix` replaces are flushed).
   try {
-    replaceViaTemp(tmp, target, text, { durable: false });
+    const file = openOutput(output, scanned);
+    file.write(...(Array.isArray(text) ? text : [text]));
+    file.finish();
   } catch (e) {
     throw outputError(output, e);
   }
 }
 
-/**
- * Where `--output` goes and the temporary file written first, then renamed, so a reader never sees half a
- * report (atomic.ts outputTempFor); rename replaces a link at `target` rather than writing through it:
- * files in the scanned tree cannot redirect where the report goes. Temp files of interrupted runs into the
- * same target are removed first.
- */
-function outputPaths(output: string): { tmp: string; target: string } {
-  const target = path.resolve(output);
-  const dir = path.dirname(target);
-  if (!fs.existsSync(dir)) throw new UsageError(`output folder does not exist: ${dir}`);
-  for (const stale of removeStaleOutputTemps(target)) process.stderr.write(`ascendify: removed ${stale} (temporary file of an interrupted report)\n`);
-  return { tmp: outputTempFor(target), target };
-}
-
-const outputError = (output: string, e: unknown) => new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+const outputError = (output: string, e: unknown) =>
+  e instanceof OutputError ? new UsageError(e.message) : new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
 
 /**
  * `report --format json --output FILE`: the JSON is written while the files are analysed, each file's part
  * as soon as it is final (in report order), so writing 100+ MB does not wait for the end of the scan.
  */
 async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOptions, output: string): Promise<ReportFigures> {
-  const { tmp, target } = outputPaths(output);
-  let file: StreamedReplacement;
+  let scanned: string[] = [];
+  let file: OutputFile;
   try {
-    file = new StreamedReplacement(tmp, target);
+    file = openOutput(output, () => scanned);
   } catch (e) {
     throw outputError(output, e);
   }
@@ -88,6 +82,7 @@ async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOp
     const stream = jsonReportStream((...pieces) => file.write(...pieces), options.version);
     figures = await streamReportProject(listed, options, (part) => stream.file(part));
     stream.end(figures.skipped, figures.summary);
+    scanned = (await listed).map((f) => f.absolute);
   } catch (e) {
     file.abort();
     throw e;
@@ -170,10 +165,11 @@ export function buildProgram(): Command {
       else {
         const assembled = await reportProject(listed, options).finally(() => progress.stop());
         // JSON goes out as the pieces the files' parts already are; other formats render the report object.
-        writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode }), opts.output);
+        const files = (await listed).map((f) => f.absolute);
+        writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode }), opts.output, () => files);
         figures = assembled;
       }
-      for (const s of figures.skipped) process.stderr.write(`ascendify: skipped ${s.path}: ${s.reason}\n`);
+      for (const s of figures.skipped) process.stderr.write(`ascendify: skipped ${forTerminal(s.path)}: ${forTerminal(s.reason)}\n`);
       checkGate(figures, failOn);
     });
 
@@ -231,10 +227,12 @@ export function buildProgram(): Command {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
       const listed = await listFiles(paths, opts);
-      await runFixCommand(listed, {
+      const outcomes = await runFixCommand(listed, {
         kb, target, dryRun: !!opts.dryRun, safeOnly: !opts.unsafe, json: !!opts.json,
         out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t),
       });
+      const failed = outcomes.filter((o) => o.error).length;
+      if (failed) throw new FixWriteError(`${failed} file${failed === 1 ? '' : 's'} could not be written (named above with the reason); the other files were fixed`);
     });
 
   program
@@ -264,13 +262,18 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return e.exitCode === 0 ? 0 : 2;
     }
+    // Messages name files (and quote rule files): escape sequences in them reach no terminal.
     if (e instanceof GateTripped) {
-      process.stderr.write(`ascendify: ${e.message}\n`);
+      process.stderr.write(`ascendify: ${linesForTerminal(e.message)}\n`);
       return 1;
     }
     if (e instanceof UsageError || e instanceof KnowledgeError || isReportInputError(e)) {
-      process.stderr.write(`ascendify: ${e.message}\n`);
+      process.stderr.write(`ascendify: ${linesForTerminal(e.message)}\n`);
       return 2;
+    }
+    if (e instanceof FixWriteError) {
+      process.stderr.write(`ascendify: ${e.message}\n`);
+      return 4;
     }
     process.stderr.write(`ascendify: internal error: ${(e as Error).stack ?? e}\n`);
     return 3;

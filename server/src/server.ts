@@ -3,15 +3,49 @@
  * analysis in the core. Started by the VS Code extension over IPC (`--node-ipc`) and by other editors
  * with `ascendify lsp --stdio` (or `node dist/server.js --stdio`).
  */
+import { format } from 'node:util';
 import {
-  CodeActionKind, ProposedFeatures, TextDocumentSyncKind, createConnection, type Connection, type InitializeResult,
+  CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind, createConnection, type Connection, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { Session, VERSION } from './lsp/session';
 import {
   FIX_ALL_COMMAND, FIX_ALL_KIND, FINDING_GROUPS, FINDING_LOCATIONS, PROJECT_SUMMARY, REPORT, SCAN_WORKSPACE, type FindingLocationsParams, type ProjectSummaryParams, type ReportParams,
 } from './lsp/protocol';
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Session {
+/**
+ * The connection the command line asks for. Over stdio the message reader is ours, to act on its errors:
+ * a header without a valid Content-Length leaves the byte stream out of step (where the next message
+ * starts is unknown), after which the library's reader would never deliver a message again. The server
+ * then exits with code 1 and says why on stderr, so the client notices and restarts it (VS Code restarts
+ * a server that exits) instead of waiting forever. A body that is not JSON (the stream still in step) is
+ * only logged. Other transports (--node-ipc, which VS Code uses, carries whole messages) are the library's.
+ */
+let shutdownReceived = false;
+
+function connectionFromCommandLine(): Connection {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const reader = new StreamMessageReader(process.stdin);
+  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+  reader.onError((e) => {
+    if (e instanceof SyntaxError) {
+      connection.console.error(`ignored a message that is not JSON: ${e.message}`);
+      return;
+    }
+    process.stderr.write(`ascendify language server: unreadable message header from the client (${e.message.split('\n')[0]}): exiting so that the client restarts the server\n`);
+    // Read nothing more; the answers to messages read before go out first (a short grace, then exit).
+    reader.dispose();
+    setTimeout(() => process.exit(1), 250);
+  });
+  // The client closed stdin: nothing more will come (the library exits likewise for its own streams).
+  reader.onClose(() => process.exit(shutdownReceived ? 0 : 1));
+  // stdout carries the protocol: console output goes to the client's log (as the library does for --stdio).
+  console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(format(...args));
+  console.warn = (...args: unknown[]) => connection.console.warn(format(...args));
+  console.error = (...args: unknown[]) => connection.console.error(format(...args));
+  return connection;
+}
+
+export function startServer(connection: Connection = connectionFromCommandLine()): Session {
   const session = new Session(connection);
   // A handler that throws must not take the server down: log it and answer with nothing.
   const guard = <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) =>
@@ -66,7 +100,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   // A stray rejected promise (a client that does not answer a request, say) is logged, never fatal.
   process.on('unhandledRejection', (e) => session.logError('unhandled rejection', e));
-  connection.onShutdown(() => session.dispose());
+  connection.onShutdown(() => {
+    shutdownReceived = true;
+    session.dispose();
+  });
   connection.listen();
   return session;
 }

@@ -9,7 +9,10 @@
  *      (p50, p95 over 200 edits), and the quick fixes for a selection of the whole file (select-all);
  *   4. memory: peak RSS of the server after a workspace scan of the corpus, and of the CLI; and the time
  *      from a file saved in that workspace to the new project summary, the report panel's HTML for it and
- *      the Ascend Porting tree's requests.
+ *      the Ascend Porting tree's requests;
+ *   5. a 9.5 MB document dense with CUDA calls opened in the editor (`--only bigdoc`): the latency of hovers
+ *      sent every 50 ms, on another document and on the big one, until the big one's diagnostics arrive
+ *      (p50, p95, max), that wait, and the server's peak RSS.
  * Options: --files N (default 2000), --mb M (default 20), --runs R (default 5), --edits E (default 200).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,7 +36,7 @@ const MB = arg('mb', 20);
 const RUNS = arg('runs', 5);
 const EDITS = arg('edits', 200);
 const CORES = os.availableParallelism();
-/** --only analysis|scaling|editor|memory runs one benchmark (all by default). */
+/** --only analysis|scaling|editor|memory|bigdoc runs one benchmark (all by default). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const wanted = (name: string) => !ONLY || ONLY === name;
 
@@ -304,6 +307,97 @@ async function serverScanRss(folder: string): Promise<ServerFigures> {
   };
 }
 
+interface BigDocumentFigures {
+  diagnosticsMs: number;
+  diagnostics: number;
+  other: { p50: number; p95: number; max: number; count: number };
+  same: { p50: number; p95: number; max: number; count: number };
+  peakRssMb: number;
+  /** Resident memory 2 s after the diagnostics arrived (what the server keeps). */
+  rssAfterMb: number;
+}
+
+/** ~9.5 MB of host code, six findings every six lines (the size issue 23's attack used: under the 10 MB limit). */
+function denseCudaFile(dir: string): string {
+  const file = path.join(dir, 'editor', 'dense-9.5mb.cu');
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const parts = ['#include <cuda_runtime.h>\n'];
+  let bytes = parts[0].length;
+  for (let n = 0; bytes < 9.5e6; n++) {
+    const block = `static void step_${n}(float *host, float *dev, size_t bytes, cudaStream_t s) {
+  cudaMemcpyAsync(dev, host, bytes, cudaMemcpyHostToDevice, s);
+  cudaMemsetAsync(dev, 0, bytes, s);
+  cudaStreamSynchronize(s);
+  cudaMemcpy(host, dev, bytes, cudaMemcpyDeviceToHost);
+}
+`;
+    parts.push(block);
+    bytes += block.length;
+  }
+  fs.writeFileSync(file, parts.join(''));
+  return file;
+}
+
+/**
+ * Opens the dense 9.5 MB document and, from that moment until its diagnostics arrive, sends a hover every
+ * 50 ms without waiting for the answers (a user moving the mouse), alternately on a small document and on
+ * the big one; each hover's time to its answer is one sample. Peak RSS is the server process's VmHWM
+ * (worker threads included) once the diagnostics arrived.
+ */
+async function bigDocumentLatency(file: string): Promise<BigDocumentFigures> {
+  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const waiters = new Map<string, (p: { diagnostics: unknown[] }) => void>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) => waiters.get(`${p.uri}#${p.version ?? -1}`)?.(p));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ scanOnStartup: false })));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onRequest('workspace/codeLens/refresh', () => null);
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: null, workspaceFolders: null,
+    capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+  });
+  await conn.sendNotification('initialized', {});
+  const published = (uri: string) => new Promise<{ diagnostics: unknown[] }>((resolve) => waiters.set(`${uri}#1`, resolve));
+  const small = pathToFileURL(path.join(path.dirname(file), 'small.cu')).toString();
+  const smallDone = published(small);
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: small, languageId: 'cuda-cpp', version: 1, text: 'void f(void *p) {\n  cudaFree(p);\n}\n' } });
+  await smallDone;
+  await new Promise((r) => setTimeout(r, 1000));
+
+  const uri = pathToFileURL(file).toString();
+  const bigDone = published(uri);
+  const other: number[] = [];
+  const same: number[] = [];
+  const pending: Array<Promise<void>> = [];
+  let finished = false;
+  const t0 = performance.now();
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cuda-cpp', version: 1, text: fs.readFileSync(file, 'utf8') } });
+  const ticker = (async () => {
+    for (let i = 0; !finished; i++) {
+      const onBig = i % 2 === 1;
+      const sent = performance.now();
+      pending.push(conn.sendRequest('textDocument/hover', {
+        textDocument: { uri: onBig ? uri : small }, position: onBig ? { line: 2 + 6 * i, character: 4 } : { line: 1, character: 4 },
+      }).then(() => void (onBig ? same : other).push(performance.now() - sent)));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  const diagnostics = (await bigDone).diagnostics.length;
+  const diagnosticsMs = performance.now() - t0;
+  finished = true;
+  await ticker;
+  await Promise.all(pending);
+  const peakRssMb = vmHwmMb(child.pid!);
+  await new Promise((r) => setTimeout(r, 2000));
+  const rssAfterMb = Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  await stopServer(conn, child);
+  const figures = (xs: number[]) => ({ p50: percentile(xs, 50), p95: percentile(xs, 95), max: Math.max(...xs), count: xs.length });
+  return { diagnosticsMs, diagnostics, other: figures(other), same: figures(same), peakRssMb, rssAfterMb };
+}
+
 function fiveThousandLineFile(dir: string): string {
   const file = path.join(dir, 'editor', 'big5000.cu');
   if (fs.existsSync(file)) return file;
@@ -322,11 +416,12 @@ function fiveThousandLineFile(dir: string): string {
 (async () => {
   const base = path.join(os.tmpdir(), `ascendify-bench-${FILES}-${MB}`);
   const corpus = path.join(base, 'corpus');
-  if (!fs.existsSync(path.join(base, 'done'))) {
+  // The big-document benchmark makes its own file: it needs no corpus.
+  if (ONLY !== 'bigdoc' && !fs.existsSync(path.join(base, 'done'))) {
     const g = generateCorpus(corpus, { files: FILES, totalBytes: MB * 1e6, seed: 20261129 });
     fs.writeFileSync(path.join(base, 'done'), JSON.stringify(g));
   }
-  const { bytes } = JSON.parse(fs.readFileSync(path.join(base, 'done'), 'utf8'));
+  const { bytes } = ONLY === 'bigdoc' ? { bytes: 0 } : JSON.parse(fs.readFileSync(path.join(base, 'done'), 'utf8'));
   const sizeMb = bytes / 1e6;
   const out = path.join(base, 'report.json');
   const cli = path.join(DIST, 'cli.js');
@@ -373,6 +468,15 @@ function fiveThousandLineFile(dir: string): string {
   rows.push(['server: a file saved in that workspace to the new project summary', `${scan.savedMs.toFixed(0)} ms (median of 5; includes the watcher's 200 ms debounce)`, '']);
   rows.push(['server: the report panel for that workspace (ascendify/report)', `${scan.panelMs.toFixed(0)} ms, ${scan.panelMb.toFixed(1)} MB of HTML (median of 3)`, '']);
   rows.push(['server: the Ascend Porting tree for that workspace', `groups ${scan.treeMs.toFixed(0)} ms; the largest symbol's ${scan.places} places ${scan.placesMs.toFixed(0)} ms`, '']);
+  for (const row of rows.slice(-4)) log(row.join(' | '));
+  }
+  if (wanted('bigdoc')) {
+  const big = await bigDocumentLatency(denseCudaFile(base));
+  const f = (x: { p50: number; p95: number; max: number; count: number }) => `p50 ${x.p50.toFixed(0)} ms, p95 ${x.p95.toFixed(0)} ms, max ${x.max.toFixed(0)} ms (${x.count} hovers)`;
+  rows.push(['editor: 9.5 MB dense document opened: its diagnostics', `${big.diagnostics} diagnostics after ${(big.diagnosticsMs / 1000).toFixed(1)} s`, '']);
+  rows.push(['editor: hovers on another document meanwhile', f(big.other), '']);
+  rows.push(['editor: hovers on the 9.5 MB document meanwhile', f(big.same), '']);
+  rows.push(['editor: server peak RSS with the 9.5 MB document', `peak ${big.peakRssMb.toFixed(0)} MB, ${big.rssAfterMb.toFixed(0)} MB 2 s after its diagnostics`, '']);
   for (const row of rows.slice(-4)) log(row.join(' | '));
   }
   if (cliRss) rows.push(['CLI: report --jobs 1 / --jobs N peak RSS', cliRss, '']);

@@ -56,11 +56,16 @@ export async function listSourceFiles(paths: string[], options: FileListOptions 
       continue;
     }
     if (stat.isFile()) {
-      if (!seen.has(absolute)) files.push({ absolute, display: given });
-      seen.add(absolute);
+      // A link you name yourself is followed, here and once: `fix` then works on the file it points to
+      // and never follows a link at that name again (a link swapped in later is refused).
+      const real = realpathOr(absolute);
+      if (!seen.has(real)) files.push({ absolute: real, display: given });
+      seen.add(real);
       continue;
     }
-    const entries = await fg(extensions.map((e) => `**/*${e}`), {
+    // Every entry, not only source names: a link to a folder has no source extension, yet is listed as
+    // skipped (links are not followed inside a scanned folder) rather than left out without a word.
+    const entries = await fg('**/*', {
       cwd: absolute,
       ignore: ['**/node_modules/**', '**/.git/**', ...excludes],
       caseSensitiveMatch: false,
@@ -73,10 +78,12 @@ export async function listSourceFiles(paths: string[], options: FileListOptions 
     const ignored = options.gitignore === false ? () => false : gitignoreMatcher(absolute);
     for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       const rel = entry.path;
-      if (entry.dirent.isDirectory() || ignored(rel)) continue;
+      if (entry.dirent.isDirectory()) continue;
+      const source = hasExtension(rel, extensions);
+      if ((!source && !entry.dirent.isSymbolicLink()) || ignored(rel)) continue;
       const abs = path.join(absolute, rel);
       if (seen.has(abs)) continue;
-      const skip = entry.dirent.isFile() ? undefined : specialEntry(abs, entry.dirent);
+      const skip = entry.dirent.isFile() ? undefined : specialEntry(abs, entry.dirent, source);
       if (skip === null) continue;
       seen.add(abs);
       files.push({ absolute: abs, display: rel, ...(skip ? { skip } : {}) });
@@ -85,16 +92,31 @@ export async function listSourceFiles(paths: string[], options: FileListOptions 
   return { files, missing };
 }
 
-/**
- * Why a folder entry that is not a regular file is not read; null for links to folders (never followed,
- * which is also what keeps symbolic link loops from being walked).
- */
-function specialEntry(abs: string, dirent: Pick<fs.Dirent, 'isSymbolicLink'>): string | null {
-  if (!dirent.isSymbolicLink()) return 'not a regular file (a FIFO, socket or device)';
+const hasExtension = (rel: string, extensions: string[]) => {
+  const lower = rel.toLowerCase();
+  return extensions.some((e) => lower.endsWith(e));
+};
+
+function realpathOr(file: string): string {
   try {
-    if (fs.statSync(abs).isDirectory()) return null;
-    return 'symbolic link: not followed inside a scanned folder (name the file itself to scan it)';
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/**
+ * Why a folder entry that is not a regular file is not read; null when it is nothing to mention (a link
+ * to a file, or anything else, without a source extension). Links are never followed, which also keeps
+ * symbolic link loops from being walked.
+ */
+function specialEntry(abs: string, dirent: Pick<fs.Dirent, 'isSymbolicLink'>, source: boolean): string | null {
+  if (!dirent.isSymbolicLink()) return source ? 'not a regular file (a FIFO, socket or device)' : null;
+  try {
+    if (fs.statSync(abs).isDirectory()) return 'symbolic link to a folder: not followed inside a scanned folder (name the folder itself to scan it)';
+    return source ? 'symbolic link: not followed inside a scanned folder (name the file itself to scan it)' : null;
   } catch (e) {
+    if (!source) return null;
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'ELOOP' ? 'symbolic link loop' : code === 'ENOENT' ? 'broken symbolic link' : `symbolic link: cannot read its target (${code})`;
   }

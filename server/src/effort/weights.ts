@@ -126,16 +126,29 @@ const CATEGORY_KEY = /^category\.(\*|[A-Za-z0-9_.+-]+)(\/[A-Za-z0-9_.+-]+)?$/;
 
 export class EffortConfigError extends Error {}
 
+/**
+ * The largest weight accepted: far above any sensible value (hours per unit or a factor), small enough
+ * that no sum over a real project overflows to Infinity (which JSON writes as null).
+ */
+export const MAX_WEIGHT = 10_000;
+
 function checkKey(key: string, where: string): string | undefined {
-  if (key in DEFAULT_WEIGHTS || CATEGORY_KEY.test(key)) return undefined;
+  if (Object.hasOwn(DEFAULT_WEIGHTS, key) || CATEGORY_KEY.test(key)) return undefined;
   const near = closest(key, Object.keys(DEFAULT_WEIGHTS));
   return `${where}: unknown weight "${key}"${near ? ` (did you mean "${near}"?)` : ''}`;
 }
 
 function checkValue(key: string, value: number, where: string): string | undefined {
-  if (!Number.isFinite(value) || value < 0) return `${where}: weight "${key}" must be a number >= 0, got ${JSON.stringify(value)}`;
-  if (key === 'hoursPerDay' && value === 0) return `${where}: weight "hoursPerDay" must be > 0`;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_WEIGHT) {
+    return `${where}: weight "${key}" must be a number from 0 to ${MAX_WEIGHT}, got ${JSON.stringify(value) ?? String(value)}`;
+  }
+  if (key === 'hoursPerDay' && (value === 0 || value > 24)) return `${where}: weight "hoursPerDay" must be > 0 and <= 24, got ${value}`;
   return undefined;
+}
+
+/** Every problem of a set of weights (unknown keys, values out of range), each prefixed with `where`. */
+export function weightProblems(weights: Record<string, unknown>, where: string): string[] {
+  return Object.entries(weights).flatMap(([key, value]) => checkKey(key, where) ?? checkValue(key, value as number, where) ?? []);
 }
 
 const configSchema = {
@@ -145,7 +158,7 @@ const configSchema = {
   properties: {
     $schema: { type: 'string' },
     description: { type: 'string' },
-    weights: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } },
+    weights: { type: 'object', additionalProperties: { type: 'number', minimum: 0, maximum: MAX_WEIGHT } },
   },
 } as const;
 

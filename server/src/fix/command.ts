@@ -9,10 +9,12 @@ import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { KnowledgeBase } from '../knowledge';
 import type { PortingTarget } from '../analysis/analyze';
 import type { ListedFile } from '../analysis/files';
-import { readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
+import { randomBytes } from 'node:crypto';
+import { decodeSource, readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
 import { fixText, projectCheckHelpers } from './index';
 import { portState, type FixAllResult, type PortState } from './engine';
-import { removeDeadTempFiles, replaceViaTemp } from '../atomic';
+import { checkSameFile, FileSwapped, identityOf, NotRegularFile, readNoFollow, replaceViaTemp, type FileIdentity } from '../atomic';
+import { forTerminal, linesForTerminal } from '../report/terminal';
 
 export interface FixCommandOptions {
   kb: KnowledgeBase;
@@ -25,14 +27,21 @@ export interface FixCommandOptions {
   json?: boolean;
   /** Diff (dry run) and the per-file summary go here... */
   out: (text: string) => void;
-  /** ...except in a dry run, where the summary goes here so that `out` stays a clean patch. */
+  /** ...except in a dry run, where the summary goes here so that `out` stays a clean patch. Write failures go here too. */
   err: (text: string) => void;
+  /** Runs between reading a file and replacing it (the tests swap files there to drive the race deterministically). */
+  beforeWrite?: (absolute: string) => void;
 }
+
+/** `ascendify fix` could not write some files (each was named on stderr with the reason): exit code 4. */
+export class FixWriteError extends Error {}
 
 export interface FileFixOutcome {
   path: string;
-  /** Not read or not written, and why. */
+  /** Not read (or not rewritten, as its bytes would change), and why. */
   skipped?: string;
+  /** Fixed but could not be written, and why: an error (exit code 4), its fixes are not applied. */
+  error?: string;
   changed: boolean;
   applied: number;
   manual: number;
@@ -48,17 +57,21 @@ export interface FileFixOutcome {
 
 /** Fixes every listed file; returns one outcome per file. */
 export async function runFixCommand(files: ListedFile[], options: FixCommandOptions): Promise<FileFixOutcome[]> {
-  const report = options.json ? () => undefined : options.dryRun ? options.err : options.out;
+  // Every line is escaped for the terminal: file names and rule-file text may hold escape sequences.
+  const report = options.json ? () => undefined : (text: string) => (options.dryRun ? options.err : options.out)(linesForTerminal(text));
   const outcomes: FileFixOutcome[] = [];
-  if (!options.dryRun) for (const stale of removeStaleTempFiles(files)) report(`${stale}: removed (temporary file of an interrupted \`ascendify fix\`)\n`);
+  // Only what this run creates is ever removed: a leftover (a run killed by SIGKILL, or anything named
+  // like one) is named, and left for the user to delete.
+  if (!options.dryRun) for (const left of leftoverTempFiles(files)) report(`${forTerminal(left)}: left as it is (named like a temporary file of \`ascendify fix\`: a run that was killed, or one still running, leaves one; delete it once no fix runs)\n`);
   // The project's error checks first: a call wrapped in one is rewritten only if it takes a CANN status.
   const checkHelpers = await projectCheckHelpers(helperTexts(files, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES), options.safeOnly);
   for (const file of files) {
-    const read: SourceRead = file.skip ? { ok: false, reason: file.skip } : readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    const shown = forTerminal(file.display);
+    const read: SourceRead & { identity?: FileIdentity } = file.skip ? { ok: false, reason: file.skip } : readForFix(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     if (!read.ok || read.warning || !roundTrips(read)) {
       const reason = !read.ok ? read.reason
         : `${read.warning ?? 'its bytes do not survive decoding and encoding again'}; not rewritten (writing it back would change its bytes)`;
-      report(`${file.display}: skipped: ${reason}\n`);
+      report(`${shown}: skipped: ${reason}\n`);
       outcomes.push({ path: file.display, skipped: reason, changed: false, applied: 0, manual: 0 });
       continue;
     }
@@ -72,16 +85,18 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
         if (!options.json) options.out(createTwoFilesPatch(`a/${name}`, `b/${name}`, read.text, result.text, '', '', { context: 3, headerOptions: FILE_HEADERS_ONLY }));
       } else {
         try {
+          options.beforeWrite?.(file.absolute);
           writeAtomically(file.absolute, result.text, read);
         } catch (e) {
-          const reason = `could not write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-          report(`${file.display}: skipped: ${reason}\n`);
-          outcomes.push({ path: file.display, skipped: reason, changed: false, applied: 0, manual: result.applied.length + result.skipped.length });
+          const reason = writeFailure(e);
+          report(`${shown}: not written: ${reason}\n`);
+          options.err(`ascendify: cannot write ${shown}: ${forTerminal(reason)}\n`);
+          outcomes.push({ path: file.display, error: reason, changed: false, applied: 0, manual: 0 });
           continue;
         }
       }
     }
-    report(describe(file.display, result, changed, options.dryRun));
+    report(describe(shown, result, changed, options.dryRun));
     const leftLines = [...new Set(result.skipped.map((s) => s.finding.line))];
     outcomes.push({
       path: file.display, changed, applied: result.applied.length, manual: result.skipped.length, state: portState(result), leftLines,
@@ -92,10 +107,12 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
   const changedCount = outcomes.filter((o) => o.changed).length;
   const applied = outcomes.reduce((n, o) => n + o.applied, 0);
   const manual = outcomes.reduce((n, o) => n + o.manual, 0);
+  const failed = outcomes.filter((o) => o.error);
   report(
     `${options.dryRun ? 'would change' : 'changed'} ${changedCount} of ${outcomes.length} file${outcomes.length === 1 ? '' : 's'}: ` +
       `${applied} fix${applied === 1 ? '' : 'es'} applied, ${manual} finding${manual === 1 ? '' : 's'} left to port by hand` +
-      `${options.safeOnly ? ' (fixes that need review were not applied: --unsafe applies them)' : ''}\n`,
+      `${options.safeOnly ? ' (fixes that need review were not applied: --unsafe applies them)' : ''}` +
+      `${failed.length ? `; ${failed.length} file${failed.length === 1 ? '' : 's'} could not be written (named above), nothing changed in ${failed.length === 1 ? 'it' : 'them'}` : ''}\n`,
   );
   const states = countStates(outcomes);
   report(`port state: ${states.ported} fully ported, ${states.partial} partly ported, ${states.untouched} untouched, ${states.clean} without CUDA${states.skipped ? `, ${states.skipped} skipped` : ''}\n`);
@@ -180,39 +197,122 @@ function roundTrips(read: Extract<SourceRead, { ok: true }> | { ok: false }): bo
   return !read.ok || !read.bytes || Buffer.from(read.bytes).equals(encodeSource(read.text, read));
 }
 
-/** Temp files are `.<name>.ascendify-<pid>.tmp` beside the file: hidden, and never a source extension. */
+/** Temp files are `.<name>.<random>.ascendify-<pid>.tmp` beside the file: hidden, never a source extension. */
 const TEMP_FILE = /^\.(.+)\.ascendify-(\d+)\.tmp$/;
 
 function tempFileFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.ascendify-${process.pid}.tmp`);
+  // Random, so a leftover of an earlier run with the same pid (pid 1 in every container) never collides.
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.ascendify-${process.pid}.tmp`);
 }
 
 /**
- * A run killed between writing a temp file and renaming it (SIGKILL, power loss) leaves the temp file
- * behind; the next run over the same folders removes those whose process is gone. Returns their paths.
+ * Entries of the folders being fixed that are named like this command's temp files: a run killed between
+ * writing a temp file and renaming it (SIGKILL, power loss) leaves one. They are listed, never removed:
+ * this run cannot tell a leftover from a file of the same name, so it removes only what it created.
  */
-export function removeStaleTempFiles(files: ListedFile[]): string[] {
+export function leftoverTempFiles(files: ListedFile[]): string[] {
   const dirs = new Set(files.filter((f) => !f.skip).map((f) => path.dirname(f.absolute)));
-  return [...dirs].flatMap((dir) => removeDeadTempFiles(dir, (name) => TEMP_FILE.exec(name)?.[2]));
+  return [...dirs].flatMap((dir) => {
+    try {
+      return fs.readdirSync(dir).filter((name) => TEMP_FILE.test(name)).sort().map((name) => path.join(dir, name));
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**
- * Replaces a file all at once (replaceViaTemp), keeping its mode and, when we may, its owner. When the
- * file changed since it was read (`read.bytes`), nothing is written and this throws.
+ * Reads a file to fix: a link at its name is not followed (O_NOFOLLOW), and the file's identity (device,
+ * inode, mode, owner) is kept so the write can check that it replaces the same file.
  */
-export function writeAtomically(file: string, text: string, read: Extract<SourceRead, { ok: true }>): void {
-  const target = fs.realpathSync(file); // replace the file a symlink points to, not the link
-  const stat = fs.statSync(target);
-  if (!stat.isFile()) throw new Error('not a regular file');
-  const mode = stat.mode & 0o7777;
-  const tmp = tempFileFor(target);
-  replaceViaTemp(tmp, target, encodeSource(text, read), {
+function readForFix(file: string, maxBytes: number): (Extract<SourceRead, { ok: true }> & { identity: FileIdentity }) | { ok: false; reason: string } {
+  try {
+    const { bytes, identity } = readNoFollow(file, maxBytes);
+    const read = decodeSource(bytes);
+    return read.ok ? { ...read, bytes, identity } : read;
+  } catch (e) {
+    if (e instanceof NotRegularFile) return { ok: false, reason: `not a regular file (${e.message})` };
+    if (e instanceof RangeError) return { ok: false, reason: e.message };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return { ok: false, reason: 'symbolic link: not followed (it replaced the file after the folder was listed)' };
+    if (code === 'ENOENT') return { ok: false, reason: 'cannot read: ENOENT (deleted, or a broken symbolic link)' };
+    return { ok: false, reason: `cannot read: ${code ?? (e as Error).message}` };
+  }
+}
+
+/** Why a write failed, in words a user can act on. */
+function writeFailure(e: unknown): string {
+  if (e instanceof FileSwapped || e instanceof WontReplace) return e.message;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return `${code}: no permission to replace it (its folder must be writable)`;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `${code}: the disk (or your quota) is full`;
+  if (code === 'EROFS') return 'EROFS: the file system is read-only';
+  return code ?? (e as Error).message;
+}
+
+/** A file `fix` refuses to replace, and why. */
+export class WontReplace extends Error {}
+
+const myUid = () => (typeof process.getuid === 'function' ? process.getuid() : undefined);
+
+/**
+ * Refuses what a replacement would silently change: a read-only file (its mode says "do not change me"),
+ * and, unless we run as root (which can give the new file the old owner), a file owned by another user
+ * or group we cannot give it (the new file would be ours).
+ */
+function checkReplaceable(file: string, identity: FileIdentity): void {
+  const mode = identity.mode & 0o7777;
+  const octal = `0${mode.toString(8).padStart(3, '0')}`;
+  let writable = (identity.mode & 0o222) !== 0;
+  if (writable && myUid() !== 0) {
+    try {
+      fs.accessSync(file, fs.constants.W_OK);
+    } catch {
+      writable = false;
+    }
+  }
+  if (!writable) throw new WontReplace(`read-only (mode ${octal}): not changed; make it writable (chmod u+w) to let fix change it`);
+  const uid = myUid();
+  if (uid !== undefined && uid !== 0 && identity.uid !== uid) {
+    throw new WontReplace(`owned by another user (uid ${identity.uid}): replacing it would make it yours; not changed (run fix as that user)`);
+  }
+}
+
+/**
+ * Gives the temp file the replaced file's owner and group: root may give any; another user only a group
+ * it belongs to (chown fails otherwise, and the file is then not replaced).
+ */
+function keepOwner(tmp: string, identity: FileIdentity): void {
+  const st = fs.statSync(tmp);
+  if (st.uid === identity.uid && st.gid === identity.gid) return;
+  try {
+    fs.chownSync(tmp, identity.uid, identity.gid);
+  } catch (e) {
+    throw new WontReplace(`its group (gid ${identity.gid}) cannot be kept (${(e as NodeJS.ErrnoException).code}): not changed`);
+  }
+}
+
+/**
+ * Replaces a file all at once (replaceViaTemp), keeping its mode and owner. Refuses, and throws, when
+ * the name no longer holds the file that was read (swapped for a link or another file: checked before
+ * writing and again just before the rename, which replaces the name itself and never writes through a
+ * link), when the file's bytes changed since they were read (`read.bytes`), when the file is read-only,
+ * and when its owner cannot be kept.
+ */
+export function writeAtomically(file: string, text: string, read: Extract<SourceRead, { ok: true }> & { identity?: FileIdentity }): void {
+  const identity = read.identity ?? identityOf(fs.lstatSync(file));
+  checkSameFile(file, identity);
+  checkReplaceable(file, identity);
+  const mode = identity.mode & 0o7777;
+  const tmp = tempFileFor(file);
+  replaceViaTemp(tmp, file, encodeSource(text, read), {
     mode,
     beforeRename: () => {
       // Owner first: chown clears the setuid and setgid bits that chmod then puts back.
-      if (typeof process.getuid === 'function' && process.getuid() === 0 && (stat.uid !== 0 || stat.gid !== 0)) fs.chownSync(tmp, stat.uid, stat.gid);
+      keepOwner(tmp, identity);
       fs.chmodSync(tmp, mode);
-      if (read.bytes && !fs.readFileSync(target).equals(Buffer.from(read.bytes))) throw new Error('the file changed on disk while it was being fixed');
+      checkSameFile(file, identity);
+      if (read.bytes && !readNoFollow(file, Infinity).bytes.equals(Buffer.from(read.bytes))) throw new Error('the file changed on disk while it was being fixed');
     },
   });
 }

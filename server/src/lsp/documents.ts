@@ -119,6 +119,20 @@ export class OpenDocument {
     return this.analysis!;
   }
 
+  /** The analysis of this document running in a worker (big documents, lsp/off-thread.ts), if any. */
+  pending: Promise<void> | undefined;
+
+  /**
+   * Takes an analysis made elsewhere (a worker, for big documents) of `version` under `generation`. No
+   * tree or scan is kept for such documents: the next analysis is a whole one, in a worker again.
+   */
+  setAnalysis(analysis: FileAnalysis, version: number, generation: number): void {
+    this.dropTree();
+    this.analysis = analysis;
+    this.analysisVersion = version;
+    this.analysisGeneration = generation;
+  }
+
   /** True when `analysis` describes the current text under options generation `generation`. */
   isAnalysed(generation: number): boolean {
     return !!this.analysis && this.analysisVersion === this.version && this.analysisGeneration === generation;

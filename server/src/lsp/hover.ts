@@ -9,11 +9,34 @@ import { ruleDocUrl } from '../knowledge/docs';
 import { escapeMarkdown, hoverMarkdown } from '../knowledge/views';
 import { findingRange } from './convert';
 
-/** The narrowest finding whose range contains `offset` (its end included, where the cursor sits after a word). */
+/** The longest finding of each analysis: how far before an offset a finding containing it can start. */
+const longest = new WeakMap<readonly Finding[], number>();
+
+/**
+ * The narrowest finding whose range contains `offset` (its end included, where the cursor sits after a
+ * word). Findings are sorted by start: a binary search, then back over those that can still reach the
+ * offset (a 250,000-finding document answers in microseconds instead of scanning all of them).
+ */
 export function findingAt(analysis: FileAnalysis, offset: number): Finding | undefined {
+  const all = analysis.findings;
+  let span = longest.get(all);
+  if (span === undefined) {
+    span = 0;
+    for (const f of all) span = Math.max(span, f.end - f.start);
+    longest.set(all, span);
+  }
+  // The first finding starting after the offset.
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (all[mid].start <= offset) lo = mid + 1;
+    else hi = mid;
+  }
   let best: Finding | undefined;
-  for (const f of analysis.findings) {
-    if (f.start <= offset && offset <= f.end && (!best || f.end - f.start < best.end - best.start)) best = f;
+  for (let i = lo - 1; i >= 0 && all[i].start >= offset - span; i--) {
+    const f = all[i];
+    if (offset <= f.end && (!best || f.end - f.start <= best.end - best.start)) best = f;
   }
   return best;
 }

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CodeLensRefreshRequest, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, DidChangeWatchedFilesNotification, FileChangeType, LSPErrorCodes, ResponseError,
+  CodeLensRefreshRequest, DiagnosticSeverity, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, DidChangeWatchedFilesNotification, FileChangeType, LSPErrorCodes, ResponseError,
   type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type CodeLens,
   type Connection, type Diagnostic, type DidChangeWatchedFilesParams, type Disposable, type Hover,
   type TextDocumentContentChangeEvent, type TextDocumentPositionParams, type WorkspaceFolder,
@@ -21,14 +21,15 @@ import { DEFAULT_WEIGHTS, parseWeightFlags, resolveWeights, type EffortWeights }
 import { reportOfProject } from '../report/json';
 import { renderHtml } from '../report/html';
 import { DocumentStore, type OpenDocument } from './documents';
-import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
-import { diagnosticsOf } from './convert';
+import { DEFAULT_SETTINGS, readSettings, severityFor, type Settings } from './settings';
+import { findingDiagnostic } from './convert';
 import { warmUpServer } from './warmup';
 import { hoverFor } from './hover';
 import { kernelLenses } from './lens';
 import { codeActions, fixAllEdit, type ActionContext } from './actions';
 import { includedChecks } from './included-checks';
 import { WorkspaceIndex, type IndexOptions } from './workspace';
+import { analyseOffThread, BIG_DOCUMENT_BYTES } from './off-thread';
 import {
   SUMMARY_CHANGED, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
 } from './protocol';
@@ -44,6 +45,12 @@ const WATCH_DEBOUNCE_MS = 200;
  */
 const PANEL_MAX_FINDINGS = 5_000;
 const PANEL_MAX_KERNELS = 500;
+/**
+ * Diagnostics published per document: a 9.5 MB file dense with CUDA calls has 250,000 findings, whose
+ * diagnostics took hundreds of MB to build and send, more than any editor's problem list is useful for.
+ * Past this, one more diagnostic says how many are not shown; hovers and lenses still cover all.
+ */
+export const MAX_DIAGNOSTICS = 10_000;
 
 function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -84,6 +91,8 @@ export class Session {
   private loggedSkips = new Set<string>();
   /** Open documents over maxFileSizeMB (logged once each). */
   private tooLarge = new Set<string>();
+  /** Big documents whose missing quick fixes were logged (once each). */
+  private noQuickFixes = new Set<string>();
 
   constructor(private readonly connection: Connection) {}
 
@@ -306,22 +315,59 @@ export class Session {
     return !file || this.index.includes(file, this.settings);
   }
 
+  /** Big documents are analysed in a worker thread (lsp/off-thread.ts), never on the request path. */
+  private isBig(d: OpenDocument): boolean {
+    return d.doc.getText().length >= BIG_DOCUMENT_BYTES;
+  }
+
+  /** Whether the document is to be analysed at all (enabled, selected, within maxFileSizeMB: logged once when not). */
+  private analysable(d: OpenDocument): boolean {
+    if (!this.settings.enable || !this.kb || !this.parser || !this.selected(d)) return false;
+    if (Buffer.byteLength(d.doc.getText()) > this.settings.maxFileSizeMB * 1024 * 1024) {
+      if (!this.tooLarge.has(d.uri)) this.connection.console.log(`${d.uri}: over ascendify.maxFileSizeMB (${this.settings.maxFileSizeMB} MB), not analysed`);
+      this.tooLarge.add(d.uri);
+      return false;
+    }
+    this.tooLarge.delete(d.uri);
+    return true;
+  }
+
   /**
    * The analysis of the document's current text (cached per version and settings), or null when the
-   * document is not analysed (disabled, not selected, too large). Throws when the analysis crashes.
+   * document is not analysed (disabled, not selected, too large) or, for a big document, not analysed
+   * yet: requests do not wait for a worker. Throws when the analysis crashes.
    */
   private analysisOf(d: OpenDocument): FileAnalysis | null {
     if (!this.settings.enable || !this.kb || !this.parser || !this.selected(d)) return null;
     // The document keeps its own analysis; names declared elsewhere in the workspace are applied on top.
     if (d.isAnalysed(this.generation)) return withoutDeclared(d.analysis!, this.declared);
-    const text = d.doc.getText();
-    if (Buffer.byteLength(text) > this.settings.maxFileSizeMB * 1024 * 1024) {
-      if (!this.tooLarge.has(d.uri)) this.connection.console.log(`${d.uri}: over ascendify.maxFileSizeMB (${this.settings.maxFileSizeMB} MB), not analysed`);
-      this.tooLarge.add(d.uri);
-      return null;
+    if (!this.analysable(d) || this.isBig(d)) return null;
+    return withoutDeclared(d.analyse(this.parser!, { kb: this.kb, target: this.settings.target }, this.generation), this.declared);
+  }
+
+  /**
+   * A big document's analysis, made in a worker (one at a time for the whole server); resolves undefined
+   * when the text changed meanwhile (the publication for the newer version takes over).
+   */
+  private async analyseBig(d: OpenDocument): Promise<FileAnalysis | null | undefined> {
+    for (;;) {
+      if (!this.analysable(d)) return null;
+      if (d.isAnalysed(this.generation)) return withoutDeclared(d.analysis!, this.declared);
+      if (d.pending) {
+        await d.pending;
+        continue;
+      }
+      const version = d.version;
+      const generation = this.generation;
+      const job = analyseOffThread(d.doc.getText(), this.kb!, this.settings.target);
+      d.pending = job
+        .then((analysis) => {
+          if (d.version === version && this.generation === generation && this.docs.get(d.uri) === d) d.setAnalysis(analysis, version, generation);
+        })
+        .finally(() => (d.pending = undefined));
+      await d.pending;
+      if (d.version !== version || this.docs.get(d.uri) !== d) return undefined;
     }
-    this.tooLarge.delete(d.uri);
-    return withoutDeclared(d.analyse(this.parser, { kb: this.kb, target: this.settings.target }, this.generation), this.declared);
   }
 
   private async publish(d: OpenDocument): Promise<void> {
@@ -330,8 +376,12 @@ export class Session {
     const version = d.version;
     let diagnostics: Diagnostic[];
     try {
-      const analysis = this.analysisOf(d);
-      diagnostics = diagnosticsOf(analysis?.findings ?? [], this.settings);
+      const big = this.isBig(d);
+      const analysis = big ? await this.analyseBig(d) : this.analysisOf(d);
+      if (analysis === undefined) return; // superseded by a newer version
+      diagnostics = cappedDiagnostics(analysis?.findings ?? [], this.settings);
+      // Lenses asked for while the worker ran were answered with none: ask the editor to ask again.
+      if (big && analysis) this.refreshLenses();
     } catch (e) {
       // One document's failure is logged and leaves its previous diagnostics; the server carries on.
       this.logError(`analysis of ${d.uri} failed`, e);
@@ -386,9 +436,22 @@ export class Session {
     }
   }
 
+  /**
+   * Quick fixes need the document's syntax tree on this thread, which for a big document would block every
+   * other request for seconds: none are offered there (logged once), `ascendify fix` does the same fixes.
+   */
+  private withoutQuickFixes(d: OpenDocument): boolean {
+    if (!this.isBig(d)) return false;
+    if (!this.noQuickFixes.has(d.uri)) {
+      this.noQuickFixes.add(d.uri);
+      this.connection.console.log(`${d.uri}: no quick fixes in documents over ${BIG_DOCUMENT_BYTES / 1024 / 1024} MB (they would block the server); \`ascendify fix\` applies the same fixes`);
+    }
+    return true;
+  }
+
   async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
     const c = await this.current(params.textDocument.uri, token);
-    if (!c) return [];
+    if (!c || this.withoutQuickFixes(c.d)) return [];
     try {
       const ctx = this.actionContext(c.d, c.analysis);
       // Calls wrapped in an error check from an included header: its state decides what a fix may do.
@@ -408,7 +471,7 @@ export class Session {
     const reviewed = typeof options === 'object' && options !== null && (options as { reviewed?: unknown }).reviewed === true;
     if (typeof uri !== 'string') throw new ResponseError(LSPErrorCodes.RequestFailed, 'expected the document URI as the argument');
     const c = await this.current(uri, token);
-    if (!c) return { applied: false, fixes: 0, left: 0, leftLines: [], state: 'clean' };
+    if (!c || this.withoutQuickFixes(c.d)) return { applied: false, fixes: 0, left: 0, leftLines: [], state: 'clean' };
     const ctx = this.actionContext(c.d, c.analysis);
     ctx.includedChecks = await includedChecks(c.d.doc.uri, c.d.doc.getText());
     const all = await fixAllEdit(ctx, !reviewed);
@@ -588,4 +651,29 @@ export class Session {
   logError(what: string, e: unknown): void {
     this.connection.console.error(`${what}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
+}
+
+/** The diagnostics of the findings in document order, at most MAX_DIAGNOSTICS, then one saying how many more there are. */
+export function cappedDiagnostics(findings: readonly FileAnalysis['findings'][number][], settings: Settings): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let more = 0;
+  const shown = new Map<string, boolean>(); // per kind: is its severity on?
+  for (const f of findings) {
+    if (out.length === MAX_DIAGNOSTICS) {
+      let on = shown.get(f.kind);
+      if (on === undefined) shown.set(f.kind, (on = severityFor(settings, f.kind) !== undefined));
+      if (on) more++;
+      continue;
+    }
+    const d = findingDiagnostic(f, settings);
+    if (d) out.push(d);
+  }
+  if (more) {
+    const at = out[out.length - 1].range.end;
+    out.push({
+      range: { start: at, end: at }, severity: DiagnosticSeverity.Information, source: 'ascendify',
+      message: `${more.toLocaleString('en-US')} more finding${more === 1 ? '' : 's'} in this file not shown as diagnostics (at most ${MAX_DIAGNOSTICS.toLocaleString('en-US')} per file): \`ascendify report\` lists them all`,
+    });
+  }
+  return out;
 }

@@ -4,15 +4,23 @@
  * the effort estimate are computed again over the union.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { byPath, summarizeParts } from '../analysis/project';
-import { estimateProject, type EffortWeights } from '../effort';
+import { estimateProject, weightProblems, type EffortWeights } from '../effort';
 import { JSON_SCHEMA_VERSION, type JsonFile, type JsonReport } from './json';
+import { forTerminal } from './terminal';
 
 export class MergeError extends Error {}
 
+/** Far beyond any real file (a 10 MB file has at most 10 million lines), small enough that sums stay finite. */
+const MAX_COUNT = 1_000_000_000;
 const str = { type: 'string' };
-const int = { type: 'integer' };
+/** Line and column numbers count from 1; counts of lines from 0. */
+const int = { type: 'integer', minimum: 1, maximum: MAX_COUNT };
+const count = { type: 'integer', minimum: 0, maximum: MAX_COUNT };
+/** Reports nest six levels deep; anything much deeper is not a report (and would overflow the stack). */
+const MAX_DEPTH = 64;
 const findingSchema = {
   type: 'object',
   required: ['symbol', 'line', 'column', 'endLine', 'endColumn', 'ruleId', 'category', 'library', 'kind', 'ascend', 'message', 'fixable', 'docUrl'],
@@ -26,7 +34,7 @@ const kernelSchema = {
   type: 'object',
   required: ['name', 'line', 'lines', 'findings', 'features'],
   properties: {
-    name: str, line: int, lines: int, findings: int, startLine: int, endLine: int,
+    name: str, line: int, lines: count, findings: count, startLine: int, endLine: int,
     features: { type: 'object', additionalProperties: { type: 'boolean' } },
   },
 };
@@ -42,7 +50,7 @@ const reportSchema = {
       items: {
         type: 'object',
         required: ['path', 'findings', 'kernels', 'lines', 'parseErrors'],
-        properties: { path: str, findings: { type: 'array', items: findingSchema }, kernels: { type: 'array', items: kernelSchema }, lines: int, parseErrors: int, warning: str },
+        properties: { path: str, findings: { type: 'array', items: findingSchema }, kernels: { type: 'array', items: kernelSchema }, lines: count, parseErrors: count, warning: str },
       },
     },
     skipped: { type: 'array', items: { type: 'object', required: ['path', 'reason'], properties: { path: str, reason: str } } },
@@ -51,7 +59,7 @@ const reportSchema = {
       required: ['target'],
       properties: {
         target: { enum: ['a2a3', '950'] },
-        effort: { type: 'object', properties: { weights: { type: 'object', additionalProperties: { type: 'number' } } } },
+        effort: { type: 'object', properties: { weights: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } } },
       },
     },
   },
@@ -66,6 +74,8 @@ const validateReport = (data: unknown): data is JsonReport => {
 
 /** Parses and checks one input; the error names the file and what is wrong. */
 export function parseJsonReport(text: string, source: string): JsonReport {
+  const depth = nestingDepth(text, MAX_DEPTH);
+  if (depth > MAX_DEPTH) throw new MergeError(`${source} nests values more than ${MAX_DEPTH} levels deep: not an ascendify JSON report (those nest 6 levels)`);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -76,17 +86,62 @@ export function parseJsonReport(text: string, source: string): JsonReport {
     const errs = (reportValidator?.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(top level)'} ${e.message}`);
     throw new MergeError(`${source} is not an ascendify JSON report (schema version ${JSON_SCHEMA_VERSION}): ${errs.join('; ')}`);
   }
+  const weights = data.summary.effort?.weights;
+  const bad = weights ? weightProblems(weights, `${source}: summary.effort.weights`) : [];
+  if (bad.length) throw new MergeError(`${source} records effort weights that --weight would refuse:\n  ${bad.slice(0, 5).join('\n  ')}`);
   return data;
 }
 
+/**
+ * How deep `[` and `{` nest in JSON text (strings skipped), counting stops past `limit`: one pass over
+ * the characters, no recursion, so a hostile 100,000-deep value is measured without overflowing anything.
+ */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  return deepest;
+}
+
+/** Reads one input: a regular file only (a FIFO would block merge forever; a device never ends). */
 export function readJsonReport(file: string): JsonReport {
   let text: string;
+  const shown = forTerminal(file);
   try {
-    text = fs.readFileSync(file, 'utf8');
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile()) throw new MergeError(`${shown} is not a regular file (${stat.isDirectory() ? 'a folder' : 'a FIFO, socket or device'}): merge reads JSON report files`);
+      text = fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (e) {
-    throw new MergeError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof MergeError) throw e;
+    throw new MergeError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parseJsonReport(text, file);
+  return parseJsonReport(text, shown);
+}
+
+/**
+ * One spelling per file: `./src/a.cu`, `src//a.cu` and `src/a.cu` are `src/a.cu`; an absolute path is
+ * the same file as a relative one when it names it from the folder merge runs in (shards are scanned from
+ * one root, and merge runs there). Returns the key that identifies the file and the spelling to show.
+ */
+function normalisedPath(p: string): { key: string; shown: string } {
+  const shown = path.isAbsolute(p) ? path.normalize(p) : path.normalize(p).replace(/^(\.[\\/])+/, '');
+  return { key: path.resolve(shown), shown };
 }
 
 /** Kernels of reports from before startLine/endLine existed span their name line onwards. */
@@ -112,16 +167,22 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
   for (const { source, report } of inputs) {
     for (const raw of report.files) {
       // Compared once completed, so a file given twice in the older format is the same file.
-      const file = withKernelLines(raw);
-      const seen = files.get(file.path);
-      if (seen && JSON.stringify(seen.file) !== JSON.stringify(file)) {
-        throw new MergeError(`${file.path} appears in both ${seen.source} and ${source} with different results: shard by file, and scan every shard from the same root folder so paths are comparable`);
+      const { key, shown } = normalisedPath(raw.path);
+      const file = withKernelLines({ ...raw, path: shown });
+      const seen = files.get(key);
+      if (seen && JSON.stringify({ ...seen.file, path: '' }) !== JSON.stringify({ ...file, path: '' })) {
+        throw new MergeError(`${forTerminal(file.path)} appears in both ${seen.source} and ${source} with different results: shard by file, and scan every shard from the same root folder so paths are comparable`);
       }
-      if (!seen) files.set(file.path, { source, file });
+      if (!seen) files.set(key, { source, file });
     }
   }
   const skipped = new Map<string, { path: string; reason: string }>();
-  for (const { report } of inputs) for (const s of report.skipped) if (!files.has(s.path)) skipped.set(s.path, s);
+  for (const { report } of inputs) {
+    for (const s of report.skipped) {
+      const { key, shown } = normalisedPath(s.path);
+      if (!files.has(key)) skipped.set(key, { ...s, path: shown });
+    }
+  }
 
   const merged = [...files.values()].map((v) => v.file).sort(byPath);
   const skippedList = [...skipped.values()].sort(byPath);
@@ -130,12 +191,15 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
     merged.map((f) => ({ findings: f.findings.map((x) => ({ ...x, safeFix: x.fixable })), kernels: f.kernels.length })),
     skippedList.length,
   );
+  const effort = estimateProject(merged, target, used);
+  // The inputs' ranges keep every figure finite; should one not be, say so rather than print Infinity or null.
+  if (![effort.low, effort.expected, effort.high].every(Number.isFinite)) throw new MergeError('the merged estimate is not a finite number: check the reports\' line counts and effort weights');
   return {
     tool: { name: 'ascendify', version },
     schemaVersion: JSON_SCHEMA_VERSION,
     files: merged,
     skipped: skippedList,
-    summary: { ...summary, effort: estimateProject(merged, target, used) },
+    summary: { ...summary, effort },
   };
 }
 

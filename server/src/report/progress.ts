@@ -1,5 +1,6 @@
 /** The progress bar `ascendify report` shows on a terminal (cli-progress, on stderr). */
 import { SingleBar } from 'cli-progress';
+import { forTerminal } from './terminal';
 
 export interface Progress {
   update(done: number, total: number, file: string): void;
@@ -27,7 +28,8 @@ export function progressBar(quiet: boolean, stream: NodeJS.WriteStream = process
         bar.start(total, 0, { file: '' });
         started = true;
       }
-      bar.update(done, { file: file.length > 40 ? `…${file.slice(-39)}` : file });
+      const shown = forTerminal(file); // a file name must not send escape sequences to the terminal
+      bar.update(done, { file: shown.length > 40 ? `…${shown.slice(-39)}` : shown });
     },
     stop() {
       if (started) bar.stop();

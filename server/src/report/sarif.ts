@@ -10,6 +10,7 @@ import { libraryName, resolveEntry, ruleIdFor } from '../analysis/resolve';
 import type { KnowledgeBase } from '../knowledge';
 import type { JsonFinding, JsonReport } from './json';
 import { allFindings } from './format';
+import { mdEscape } from './markdown';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -21,6 +22,28 @@ export const LEVEL_BY_KIND: Record<FindingKind, Level> = {
 };
 
 const httpUrl = (u: string | null | undefined) => (u && /^https?:\/\//i.test(u) ? u : undefined);
+
+/**
+ * Rule-file text in `help.markdown` is escaped as the Markdown report escapes it (mdEscape: no raw HTML,
+ * no emphasis, code or links of its own): a viewer that renders raw HTML must not run a rule file's
+ * `<script>`. A signature goes in a code block whose fence is longer than any run of backticks in it.
+ */
+function codeBlock(code: string, lang: string): string {
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${lang}\n${code}\n${fence}`;
+}
+
+/** Inline code (never rendered as HTML), delimited by more backticks than any run inside it. */
+function codeSpan(code: string): string {
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const tick = '`'.repeat(longest + 1);
+  const pad = code.startsWith('`') || code.endsWith('`') ? ' ' : '';
+  return `${tick}${pad}${code.replace(/\r\n|\r|\n/g, ' ')}${pad}${tick}`;
+}
+
+/** A link destination that cannot end early or carry markup: spaces, brackets and angle brackets encoded. */
+const linkTarget = (url: string) => url.replace(/[\s<>()[\]`"']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 
 /** A relative, percent-encoded URI reference for a report path (file URL for absolute paths). */
 export function sarifUri(p: string): string {
@@ -41,11 +64,12 @@ function rule(ruleId: string, sample: JsonFinding, kb: KnowledgeBase | undefined
       r.notes ? `What differs: ${r.notes}` : '',
       `Documentation: ${r.docUrl}`,
     ].filter(Boolean);
+    const docUrl = httpUrl(r.docUrl);
     const md = [
-      `**${entry.cuda.join(', ')}** (${lib}) → ${r.ascend ? `\`${r.ascend}\`` : 'no direct CANN equivalent'} — mapping: ${r.mapping}`,
-      r.signature ? `\n\`\`\`c\n${r.signature}\n\`\`\`` : '',
-      r.notes ? `\n${r.notes}` : '',
-      `\n[CANN documentation](${r.docUrl})`,
+      `**${mdEscape(entry.cuda.join(', '))}** (${mdEscape(lib)}) → ${r.ascend ? codeSpan(r.ascend) : 'no direct CANN equivalent'} — mapping: ${mdEscape(r.mapping)}`,
+      r.signature ? `\n${codeBlock(r.signature, 'c')}` : '',
+      r.notes ? `\n${mdEscape(r.notes)}` : '',
+      docUrl ? `\n[CANN documentation](${linkTarget(docUrl)})` : r.docUrl ? `\nDocumentation: ${mdEscape(r.docUrl)}` : '',
     ].filter(Boolean);
     return {
       id: ruleId,

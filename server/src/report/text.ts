@@ -2,13 +2,15 @@
 import type { JsonReport } from './json';
 import { libraryName } from '../analysis/resolve';
 import { effortRange, percent, rangeMeaning, sensitivityLines, TARGET_LABELS as TARGET_NAMES } from './format';
+import { forTerminal } from './terminal';
 
+/** Each line escaped for the terminal (forTerminal): a file name cannot forge lines or send escape sequences. */
 export function renderTextSummary(report: JsonReport): string {
   const s = report.summary;
   const out: string[] = [];
   out.push(`Ascendify ${report.tool.version} porting report, target ${TARGET_NAMES[s.target]}`);
   out.push(`Scanned ${s.filesScanned} file(s)${s.filesSkipped ? `, skipped ${s.filesSkipped}` : ''}: ${s.findings} NVIDIA-specific finding(s) in ${s.filesWithFindings} file(s), ${s.kernels} kernel(s).`);
-  if (s.findings === 0) return out.join('\n');
+  if (s.findings === 0) return out.map(forTerminal).join('\n');
   out.push('');
   out.push(`By mapping kind: ${Object.entries(s.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}   (${s.safeFixes} with a safe automatic fix)`);
   out.push(`By library:      ${Object.entries(s.byLibrary).map(([k, n]) => `${libraryName(k)} ${n}`).join(', ')}`);
@@ -41,5 +43,5 @@ export function renderTextSummary(report: JsonReport): string {
     out.push('Skipped:');
     for (const k of report.skipped) out.push(`  ${k.path}: ${k.reason}`);
   }
-  return out.join('\n');
+  return out.map(forTerminal).join('\n');
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../../..');
 
 describe('VSIX contents', () => {
-  it('are the three bundles, the two .wasm files, the rule pages, package.json, README and LICENSE, nothing else', () => {
+  it('are the four bundles, the two .wasm files, the rule pages, package.json, README and LICENSE, nothing else', () => {
     const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], {
       cwd: root, encoding: 'utf8',
     });
@@ -20,6 +20,7 @@ describe('VSIX contents', () => {
     expect(files.filter((f) => !f.startsWith('docs/rules/'))).toEqual([
       'LICENSE',
       'README.md',
+      'dist/document-worker.js',
       'dist/extension.js',
       'dist/server.js',
       'dist/tree-sitter-cuda.wasm',

@@ -484,7 +484,7 @@ describe('effort weights: config file and flags', () => {
     expect(() => parseWeightFlags(['kernel.simd.base'])).toThrow(/expected key=value/);
     expect(() => parseWeightFlags(['kernel.simd.bse=3'])).toThrow(/did you mean "kernel\.simd\.base"/);
     expect(() => parseWeightFlags(['hoursPerDay=0'])).toThrow(/must be > 0/);
-    expect(() => parseWeightFlags(['finding.manual=abc'])).toThrow(/must be a number >= 0/);
+    expect(() => parseWeightFlags(['finding.manual=abc'])).toThrow(/must be a number from 0 to 10000/);
   });
 
   it('layers defaults, then the file, then the flags', () => {

@@ -131,6 +131,9 @@ describe('a tree full of bad input: ascendify report', () => {
       { path: 'loop_a.cu', reason: 'symbolic link loop' },
       { path: 'loop_b.cu', reason: 'symbolic link loop' },
       { path: 'pipe.cu', reason: 'not a regular file (a FIFO, socket or device)' },
+      // Links to folders are listed too (issue 23), with or without a source extension.
+      { path: 'sub/self.cu', reason: 'symbolic link to a folder: not followed inside a scanned folder (name the folder itself to scan it)' },
+      { path: 'sub/up', reason: 'symbolic link to a folder: not followed inside a scanned folder (name the folder itself to scan it)' },
     ];
     if (!IS_ROOT) expected.push({ path: 'unreadable.cu', reason: 'cannot read: EACCES' });
     expect(report.skipped).toEqual(expected.sort((a, b) => a.path.localeCompare(b.path)));

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSource } from '../../../server/src/analysis/source';
-import { removeStaleTempFiles, writeAtomically } from '../../../server/src/fix/command';
+import { leftoverTempFiles, writeAtomically } from '../../../server/src/fix/command';
 import { CLI, runCli } from '../../helpers/cli';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-fix-safety-'));
@@ -107,7 +107,7 @@ describe('uncertain files are left untouched', () => {
     expect(fs.readdirSync(dir)).toEqual(['c.cu']);
   });
 
-  it('never writes through a file planted at the temp file name', () => {
+  it('never writes through a file planted at a temp file name (the names are random), and leaves it alone', () => {
     const outside = folder({ 'victim.txt': 'precious\n' });
     const dir = folder({ 'p.cu': `${SOURCE}\n` });
     const p = path.join(dir, 'p.cu');
@@ -115,9 +115,11 @@ describe('uncertain files are left untouched', () => {
     fs.symlinkSync(path.join(outside, 'victim.txt'), planted);
     const read = readSource(p);
     if (!read.ok) throw new Error(read.reason);
-    expect(() => writeAtomically(p, `${FIXED}\n`, read)).toThrow(/EEXIST/);
+    writeAtomically(p, `${FIXED}\n`, read);
     expect(fs.readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('precious\n');
-    expect(fs.readFileSync(p, 'utf8')).toBe(`${SOURCE}\n`);
+    expect(fs.readlinkSync(planted)).toBe(path.join(outside, 'victim.txt'));
+    expect(fs.readFileSync(p, 'utf8')).toBe(`${FIXED}\n`);
+    expect(fs.readdirSync(dir).sort()).toEqual([path.basename(planted), 'p.cu']);
   });
 });
 
@@ -139,7 +141,7 @@ describe('ascendify fix writes only the files it scanned', () => {
     expect(r.stdout).toContain('changed 1 of 3 files');
   });
 
-  it('a rule file or a .gitignore in the scanned tree cannot redirect --output, and a planted link at the output is replaced, not followed', () => {
+  it('a rule file or a .gitignore in the scanned tree cannot redirect --output, and a link planted at the output is refused: neither followed nor replaced', () => {
     const victim = folder({ 'victim.txt': 'precious\n' });
     const dir = folder({
       'a.cu': `${SOURCE}\n`,
@@ -150,11 +152,15 @@ describe('ascendify fix writes only the files it scanned', () => {
     const out = path.join(outDir, 'report.json');
     fs.symlinkSync(path.join(victim, 'victim.txt'), out);
     const r = runCli(['report', dir, '-f', 'json', '-o', out, '-q'], outDir);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`ascendify: --output ${out} is a symbolic link (to ${path.join(victim, 'victim.txt')}): links are not followed, nor replaced; name the file it points to, or leave out --output to write to stdout\n`);
     expect(fs.readFileSync(path.join(victim, 'victim.txt'), 'utf8')).toBe('precious\n');
-    expect(fs.lstatSync(out).isSymbolicLink()).toBe(false);
-    expect(JSON.parse(fs.readFileSync(out, 'utf8')).files.map((f: { path: string }) => f.path)).toEqual(['a.cu']);
+    expect(fs.readlinkSync(out)).toBe(path.join(victim, 'victim.txt'));
     expect(fs.readdirSync(outDir)).toEqual(['report.json']);
+    // Without the link, the report goes there.
+    fs.rmSync(out);
+    expect(runCli(['report', dir, '-f', 'json', '-o', out, '-q'], outDir).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).files.map((f: { path: string }) => f.path)).toEqual(['a.cu']);
     expect(fs.readdirSync(dir).sort()).toEqual(['.ascendify.json', '.gitignore', 'a.cu']);
   });
 
@@ -207,19 +213,19 @@ describe('an interrupted ascendify report --output', () => {
 });
 
 describe('an interrupted ascendify fix', () => {
-  it('the next run removes temp files whose process is gone, and only those', () => {
+  it('the next run names entries named like its temp files and removes none of them (issue 23: only what a run creates is removed)', () => {
     const dir = folder({ 'a.cu': `${SOURCE}\n` });
     const dead = path.join(dir, '.a.cu.ascendify-4194399.tmp'); // above Linux's largest pid: never alive
-    const alive = path.join(dir, `.a.cu.ascendify-${process.ppid}.tmp`);
+    const mine = path.join(dir, '.notes.cu.0badf00d.ascendify-4194398.tmp'); // a user's file that happens to look like one
     fs.writeFileSync(dead, 'half a file');
-    fs.writeFileSync(alive, 'another run is writing this');
-    expect(removeStaleTempFiles([{ absolute: path.join(dir, 'a.cu'), display: 'a.cu' }])).toEqual([dead]);
-    expect(fs.readdirSync(dir).sort()).toEqual([path.basename(alive), 'a.cu']);
-    fs.rmSync(alive);
-    fs.writeFileSync(dead, 'half a file');
+    fs.writeFileSync(mine, 'precious');
+    expect(leftoverTempFiles([{ absolute: path.join(dir, 'a.cu'), display: 'a.cu' }])).toEqual([dead, mine]);
     const r = fix(dir);
-    expect(r.stdout).toContain(`${dead}: removed (temporary file of an interrupted \`ascendify fix\`)`);
-    expect(fs.readdirSync(dir)).toEqual(['a.cu']);
+    expect(r.code).toBe(0);
+    for (const f of [dead, mine]) expect(r.stdout).toContain(`${f}: left as it is (named like a temporary file of \`ascendify fix\``);
+    expect(fs.readFileSync(mine, 'utf8')).toBe('precious');
+    expect(fs.readdirSync(dir).sort()).toEqual([path.basename(dead), path.basename(mine), 'a.cu'].sort());
+    expect(fs.readFileSync(path.join(dir, 'a.cu'), 'utf8')).toBe(`${HEADER}\n${FIXED}\n`);
   });
 
   it('SIGKILL at random moments: every file is fully old or fully new, and a rerun finishes the job', async () => {
@@ -251,12 +257,16 @@ describe('an interrupted ascendify fix', () => {
           const r = runCli(['report', dir, '-f', 'json', '-q']);
           expect(r.code).toBe(0);
           expect(JSON.parse(r.stdout).files).toHaveLength(FILES);
-          // ...and the next run cleans up and fixes the rest.
+          // ...and the next run names what the killed one left (removing none of it) and fixes the rest.
+          const left = fs.readdirSync(dir).filter((f) => TEMP.test(f));
+          expect(left.length).toBeLessThanOrEqual(1);
           const rerun = fix(dir, '--unsafe');
           expect(rerun.code).toBe(0);
           expect(rerun.stdout).toContain(`changed ${FILES - changed.length} of ${FILES} files`);
+          for (const f of left) expect(rerun.stdout).toContain(`${path.join(dir, f)}: left as it is`);
           for (const n of names) expect(fs.readFileSync(path.join(dir, n), 'utf8')).toBe(fixed);
-          expect(fs.readdirSync(dir).filter((f) => TEMP.test(f))).toEqual([]);
+          expect(fs.readdirSync(dir).filter((f) => TEMP.test(f))).toEqual(left);
+          for (const f of left) fs.rmSync(path.join(dir, f));
         }),
         { numRuns: 6, seed, endOnFailure: true },
       );

@@ -51,6 +51,10 @@ const ALLOWED: Record<string, string> = {
     '`--jobs N` runs this package\'s own dist/worker.js in worker threads (same process, no shell, no workspace code)',
   'server/src/report/project-report.ts worker': 'the script is dist/worker.js beside the bundle (path from __dirname)',
   'server/src/worker.ts worker_threads': 'the worker side of --jobs: receives file paths, reads them as text',
+  'server/src/lsp/off-thread.ts worker_threads':
+    'the server analyses documents of 1 MB and more in this package\'s own dist/document-worker.js (same process, no shell, no workspace code)',
+  'server/src/lsp/off-thread.ts worker': 'the script is dist/document-worker.js beside the bundle (path from __dirname)',
+  'server/src/lsp/document-worker.ts worker_threads': 'the worker side of big-document analysis: receives the document\'s text, analyses it as text',
   'server/src/analysis/parser.ts WebAssembly':
     'loads tree-sitter-cuda.wasm shipped beside the bundle (or from node_modules in tests), never from the workspace',
 };
