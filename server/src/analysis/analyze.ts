@@ -8,6 +8,7 @@ import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResul
 import { LIBRARY_MACROS, MacroTable, maskForParse, qualifierMacroDefinitions } from './macros';
 import { DeclaredNames, includesOf, isCompilerMacro, isNvidiaSampleHeader, isShim, textIncludes, type Declaration, type ProjectDeclarations } from './declarations';
 import { kernelCalls, type KernelCalls } from './calls';
+import { programFacts, type ProgramFacts } from './program';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -22,6 +23,11 @@ export interface AnalysisOptions {
    * (declarations.ts). Without it only the file's own declarations count.
    */
   project?: { declarations: ProjectDeclarations; file: string };
+  /**
+   * Which findings a fix-all of the safe fixes would really apply (fix/index.ts safelyFixable): a finding's
+   * `safeFix` then says what `ascendify fix` does, not only that its recipe is safe. Reports pass it.
+   */
+  fixable?: (tree: Tree, text: string, analysis: FileAnalysis) => ReadonlySet<Finding>;
 }
 
 /** What a `__global__` kernel uses: these drive the per-kernel effort and the suggested route. */
@@ -68,12 +74,20 @@ export interface FileAnalysis {
   prefixOnly: string[];
   errorNodes: number;
   lineCount: number;
+  /** The file defines main: where, and whether it calls aclInit (program.ts). */
+  program?: ProgramFacts;
 }
 
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */
 export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions, macros = macroTableFor(text, options)): FileAnalysis {
   const scan = scanTree(tree, text, parser, options.kb, lineStartsOf(text), undefined, macros);
-  return fromScan(scan, options, false, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k));
+  return withProgram(fromScan(scan, options, false, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)), tree, text);
+}
+
+function withProgram(analysis: FileAnalysis, tree: Tree, text: string): FileAnalysis {
+  const program = programFacts(tree, text);
+  if (program) analysis.program = program;
+  return analysis;
 }
 
 /**
@@ -114,7 +128,7 @@ export function reanalyzeTree(
     ? lineStartsAfterEdit(rescan.previous.lineStarts, text, rescan.start, rescan.end, rescan.delta)
     : lineStartsOf(text);
   const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan, macroTableFor(text, options));
-  return { analysis: fromScan(scan, options, true, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)), scan };
+  return { analysis: withProgram(fromScan(scan, options, true, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)), tree, text), scan };
 }
 
 function fromScan(
@@ -224,7 +238,12 @@ export async function analyzeText(text: string, options: AnalysisOptions): Promi
   const macros = macroTableFor(text, options);
   const tree = parser.parse(maskForParse(text, macros));
   try {
-    return analyzeTree(tree, text, parser, options, macros);
+    const analysis = analyzeTree(tree, text, parser, options, macros);
+    if (options.fixable && analysis.findings.some((f) => f.safeFix)) {
+      const fixable = options.fixable(tree, text, analysis);
+      for (const f of analysis.findings) if (f.safeFix && !fixable.has(f)) f.safeFix = false;
+    }
+    return analysis;
   } finally {
     tree.delete();
   }

@@ -72,7 +72,7 @@ export async function analyzeSourceFile(
   const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) return { skipped: { path: file.display, reason: read.reason } };
   try {
-    const analysis = await analyzeText(read.text, { kb: options.kb, target: options.target, project: await projectOf(file, options) });
+    const analysis = await analyzeText(read.text, { kb: options.kb, target: options.target, project: await projectOf(file, options), fixable: options.fixable });
     return { result: { path: file.display, analysis, warning: read.warning, sourceLines: linesWithFindings(read.text, analysis) } };
   } catch (e) {
     // One file's failure must not stop the scan: report it as skipped with the reason.
@@ -134,6 +134,11 @@ export interface Summary {
   topUnmapped: Array<{ symbol: string; count: number; library: string }>;
   kernels: number;
   safeFixes: number;
+  /**
+   * Programs (files defining main, as `path:line`) that use the CUDA runtime and never call aclInit: each
+   * needs aclInit/aclFinalize when ported (`ascendify fix --unsafe` adds them).
+   */
+  programsWithoutAclInit: string[];
 }
 
 const KINDS = ['rename', 'rewrite', 'manual', 'none', 'unmapped'];
@@ -144,10 +149,10 @@ export type SummaryFinding = Pick<Finding, 'symbol' | 'kind' | 'library' | 'cate
 /** The summary from per-file findings and kernel counts (`ascendify merge` rebuilds it from JSON reports). */
 export function summarizeParts(
   target: AnalysisOptions['target'],
-  files: Array<{ findings: SummaryFinding[]; kernels: number }>,
+  files: Array<{ findings: SummaryFinding[]; kernels: number; programWithoutAclInit?: string }>,
   skipped: number,
 ): Summary {
-  return combineSummaries(files.map((f) => summaryPart(f.findings, f.kernels)), target, skipped);
+  return combineSummaries(files.map((f) => summaryPart(f.findings, f.kernels, f.programWithoutAclInit)), target, skipped);
 }
 
 /** One file's counts for the summary (a `--jobs` worker sends these instead of its findings). */
@@ -160,9 +165,11 @@ export interface SummaryPart {
   byCategory: Array<[string, number]>;
   /** Symbol, count, kind and library of its first finding, in first-seen order. */
   bySymbol: Array<[string, number, string, string]>;
+  /** `path:line` of main when the file is a program that needs aclInit/aclFinalize. */
+  programWithoutAclInit?: string;
 }
 
-export function summaryPart(findings: SummaryFinding[], kernels: number): SummaryPart {
+export function summaryPart(findings: SummaryFinding[], kernels: number, programWithoutAclInit?: string): SummaryPart {
   const byKind = new Map<string, number>();
   const byLibrary = new Map<string, number>();
   const byCategory = new Map<string, number>();
@@ -180,6 +187,7 @@ export function summaryPart(findings: SummaryFinding[], kernels: number): Summar
   return {
     findings: findings.length, kernels, safeFixes,
     byKind: [...byKind], byLibrary: [...byLibrary], byCategory: [...byCategory], bySymbol: [...bySymbol.values()],
+    ...(programWithoutAclInit ? { programWithoutAclInit } : {}),
   };
 }
 
@@ -205,9 +213,11 @@ export class SummaryTotals {
   private readonly byLibrary: Record<string, number> = Object.create(null) as Record<string, number>;
   private readonly byCategory: Record<string, number> = Object.create(null) as Record<string, number>;
   private readonly bySymbol = new Map<string, { count: number; kind: string; library: string }>();
+  private readonly programs: string[] = [];
 
   add(p: SummaryPart): void {
     this.files++;
+    if (p.programWithoutAclInit) this.programs.push(p.programWithoutAclInit);
     if (p.findings > 0) this.filesWithFindings++;
     this.findings += p.findings;
     this.kernels += p.kernels;
@@ -238,6 +248,7 @@ export class SummaryTotals {
         .map(([symbol, s]) => ({ symbol, count: s.count, library: s.library })),
       kernels: this.kernels,
       safeFixes: this.safeFixes,
+      programsWithoutAclInit: [...this.programs],
     };
   }
 }

@@ -184,6 +184,20 @@ function acceptingHelpers(own: CheckHelper[], adapted: CheckHelper[], project?: 
   return accepts;
 }
 
+/** The findings whose safe fixes survive the consistency check (what fixAll with safeOnly applies, unrendered). */
+export function safeFixPlans(text: string, tree: Tree, analysis: FileAnalysis): Set<Finding> {
+  const ctx = new Context(text, tree, analysis);
+  const plans: Plan[] = [];
+  for (const f of analysis.findings) {
+    if (!f.safeFix) continue;
+    const p = ctx.plan(f, true);
+    if (typeof p !== 'string') plans.push(p);
+  }
+  const acceptsAcl = acceptingHelpers(ctx.checkHelpers(), []);
+  const { dropped } = checkConsistency(ctx.root, text, analysis.findings, plans, { acceptsAcl });
+  return new Set(plans.filter((p) => !dropped.has(p)).map((p) => p.finding));
+}
+
 /** Every applicable fix of a file as one non-overlapping edit set, required headers added once. */
 export function fixAll(text: string, tree: Tree, analysis: FileAnalysis, options: FixAllOptions = {}): FixAllResult {
   const safeOnly = options.safeOnly !== false;

@@ -4,7 +4,9 @@
  */
 import { getParser } from '../analysis/parser';
 import { analyzeTree, type AnalysisOptions } from '../analysis/analyze';
-import { fixAll, type FixAllOptions, type FixAllResult } from './engine';
+import { fixAll, safeFixPlans, type FixAllOptions, type FixAllResult } from './engine';
+import type { Tree } from '../analysis/parser';
+import type { FileAnalysis, Finding } from '../analysis/analyze';
 import { findCheckHelpers } from './check-helpers';
 import { eolOf, includeFacts, insertionPoint } from './headers';
 import type { TextEdit } from './edits';
@@ -71,4 +73,12 @@ export async function checkHelperFixEdits(text: string, names: readonly string[]
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * The findings the safe fix-all would apply to this text (without rendering it): what reports count as
+ * automatic, so that "has a safe fix" means what `ascendify fix` does.
+ */
+export function safelyFixable(tree: Tree, text: string, analysis: FileAnalysis): Set<Finding> {
+  return safeFixPlans(text, tree, analysis);
 }

@@ -6,6 +6,7 @@
  * at its end. Exits through exit() or abort() elsewhere are not covered (said in the message).
  */
 import type { Node } from '../analysis/parser';
+import { mainFunction } from '../analysis/program';
 import type { TextEdit } from './edits';
 
 export interface LifecycleGap {
@@ -18,24 +19,6 @@ export interface LifecycleGap {
 export const LIFECYCLE_ADVICE =
   'this program calls the CANN runtime but never aclInit: add aclInit(nullptr) at the start of main and aclFinalize() before it ends ' +
   '(the reviewed fix does both; `ascendify fix --unsafe`); exits through exit() elsewhere need aclFinalize by hand';
-
-/** `main`'s definition at file level (inside #if blocks too). */
-export function mainFunction(root: Node): Node | undefined {
-  const visit = (n: Node): Node | undefined => {
-    for (const c of n.namedChildren) {
-      if (!c) continue;
-      if (c.type === 'function_definition') {
-        const d = c.childForFieldName('declarator');
-        if (d?.type === 'function_declarator' && d.childForFieldName('declarator')?.text === 'main') return c;
-      } else if (/^preproc_(if|ifdef|else|elif)$/.test(c.type)) {
-        const found = visit(c);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  return visit(root);
-}
 
 /** The lifecycle gap of a text that will call the CANN runtime, or undefined when there is none. */
 export function lifecycleGap(root: Node, text: string, eol: string): LifecycleGap | undefined {

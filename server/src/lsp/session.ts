@@ -28,6 +28,7 @@ import { hoverFor } from './hover';
 import { kernelLenses } from './lens';
 import { codeActions, fixAllEdit, type ActionContext } from './actions';
 import { includedChecks } from './included-checks';
+import { safelyFixable } from '../fix';
 import { WorkspaceIndex, type IndexOptions } from './workspace';
 import { analyseOffThread, BIG_DOCUMENT_BYTES } from './off-thread';
 import {
@@ -256,6 +257,7 @@ export class Session {
     return {
       kb: this.kb ?? KnowledgeBase.builtin(),
       target: this.settings.target,
+      fixable: safelyFixable, // the summary's "automatic" share counts what fix-all really applies, as the report does
       include: this.settings.include,
       exclude: this.settings.exclude,
       maxFileBytes: this.settings.maxFileSizeMB * 1024 * 1024,

@@ -279,7 +279,11 @@ export function renderHtml(report: JsonReport, options: HtmlOptions = {}): strin
     card('sum-auto', 'Automatic (safe fixes)', percent(a.findingShare), html`<span id="sum-auto-detail">${a.safeFixFindings} of ${a.findings} findings; ${a.safeFixLines} of ${a.affectedLines} affected lines (${percent(a.lineShare)})</span>`),
     card('sum-effort', 'Estimated effort', `${e.low}–${e.high} h`, html`expected <span id="sum-effort-expected">${e.expected}</span> person-hours · ${e.days.low}–${e.days.high} person-days`),
     card('sum-kernels', 'Kernels', s.kernels, e.kernels.length ? `routes: ${['aclnn', 'simt', 'simd'].map((r) => `${r} ${e.kernels.filter((k) => k.route === r).length}`).join(' · ')}` : 'none'),
-    html`</div><ul class="kinds">${KIND_ORDER.map((k) => html`<li><span class="kind k-${k}" title="${KIND_LABELS[k]}">${k} <b id="sum-kind-${k}">${s.byKind[k] ?? 0}</b></span></li>`)}</ul></section>`);
+    html`</div><ul class="kinds">${KIND_ORDER.map((k) => html`<li><span class="kind k-${k}" title="${KIND_LABELS[k]}">${k} <b id="sum-kind-${k}">${s.byKind[k] ?? 0}</b></span></li>`)}</ul>`,
+    (s.programsWithoutAclInit?.length
+      ? html`<p id="sum-lifecycle">Programs that need aclInit/aclFinalize (they use the CUDA runtime and never call aclInit; <code>ascendify fix --unsafe</code> adds both): ${s.programsWithoutAclInit.map((p, i) => html`${i ? ', ' : ''}<span class="path">${p}</span>`)}</p>`
+      : ''),
+    html`</section>`);
 
   const meaning = rangeMeaning(e);
   const sensitivity = sensitivityLines(e);

@@ -5,6 +5,7 @@
 import type { FileResult, ProjectAnalysis, SkippedFile, Summary, SummaryPart } from '../analysis/project';
 import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
 import { byPath, summaryPart, SummaryTotals } from '../analysis/project';
+import { needsCannLifecycle, type ProgramFacts } from '../analysis/program';
 import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -51,6 +52,8 @@ export interface JsonFile {
   lines: number;
   parseErrors: number;
   warning?: string;
+  /** The file defines main (line), and whether it calls aclInit. */
+  program?: { main: number; aclInit: boolean };
 }
 
 export interface JsonReportOptions {
@@ -96,9 +99,14 @@ export function fileReportPart(file: FileResult, target: PortingTarget, weights?
 /** A file's share of the summary and of the estimate (the report's parts; the workspace index keeps them). */
 export function fileShares(file: FileResult, target: PortingTarget, weights?: EffortWeights): { summary: SummaryPart; effort: EffortPart } {
   return {
-    summary: summaryPart(file.analysis.findings, file.analysis.kernels.length),
+    summary: summaryPart(file.analysis.findings, file.analysis.kernels.length, programWithoutAclInit(file.path, file.analysis)),
     effort: effortPart(effortInputFromAnalysis(file.path, file.analysis), target, weights),
   };
+}
+
+/** `path:line` of main when the file is a program that uses the CUDA runtime without aclInit (program.ts). */
+export function programWithoutAclInit(path: string, a: { program?: ProgramFacts; findings: ReadonlyArray<{ library: string }> }): string | undefined {
+  return needsCannLifecycle(a.program, a.findings) ? `${path}:${a.program!.line}` : undefined;
 }
 
 /**
@@ -132,7 +140,10 @@ function fileJson(file: FileResult, kernels: JsonKernel[]): Uint8Array {
     }
     out.byte(CLOSE_BRACE);
   }
-  const rest = asciiJson({ kernels, lines: a.lineCount, parseErrors: a.errorNodes, ...(file.warning ? { warning: file.warning } : {}) });
+  const rest = asciiJson({
+    kernels, lines: a.lineCount, parseErrors: a.errorNodes, ...(file.warning ? { warning: file.warning } : {}),
+    ...(a.program ? { program: { main: a.program.line, aclInit: a.program.aclInit } } : {}),
+  });
   out.ascii(`],${rest.slice(1)}`);
   return out.take();
 }

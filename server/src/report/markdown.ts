@@ -41,6 +41,9 @@ export function renderMarkdown(report: JsonReport): string {
     ['Estimated effort', `**${effortRange(e, 'person-hours')}**; ${effortRange(e.days, 'person-days')}`],
   ]));
   out.push('');
+  if (s.programsWithoutAclInit?.length) {
+    out.push(`**Programs that need aclInit/aclFinalize** (they use the CUDA runtime and never call aclInit; \`ascendify fix --unsafe\` adds both): ${s.programsWithoutAclInit.map((p) => `\`${mdEscape(p)}\``).join(', ')}`, '');
+  }
 
   if (e.contributors.length) {
     out.push('## Why this number', '');

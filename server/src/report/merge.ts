@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { byPath, summarizeParts } from '../analysis/project';
 import { estimateProject, weightProblems, type EffortWeights } from '../effort';
-import { JSON_SCHEMA_VERSION, type JsonFile, type JsonReport } from './json';
+import { JSON_SCHEMA_VERSION, programWithoutAclInit, type JsonFile, type JsonReport } from './json';
 import { forTerminal } from './terminal';
 
 export class MergeError extends Error {}
@@ -188,7 +188,10 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
   const skippedList = [...skipped.values()].sort(byPath);
   const summary = summarizeParts(
     target,
-    merged.map((f) => ({ findings: f.findings.map((x) => ({ ...x, safeFix: x.fixable })), kernels: f.kernels.length })),
+    merged.map((f) => ({
+      findings: f.findings.map((x) => ({ ...x, safeFix: x.fixable })), kernels: f.kernels.length,
+      programWithoutAclInit: programWithoutAclInit(f.path, { program: f.program && { line: f.program.main, aclInit: f.program.aclInit }, findings: f.findings }),
+    })),
     skippedList.length,
   );
   const effort = estimateProject(merged, target, used);

@@ -14,6 +14,7 @@ import type { EffortWeights } from '../effort';
 import type { ListedFile } from '../analysis/files';
 import { compiledGrammar, useCompiledGrammar, type CompiledGrammar } from '../analysis/parser';
 import { analyzeSourceFile, comparePaths, withoutDeclared, type ProjectOptions, type SkippedFile } from '../analysis/project';
+import { safelyFixable } from '../fix';
 import { assembleReport, fileReportPart, reportFigures, ReportTotals, type AssembledReport, type FileReportPart, type ReportFigures } from './json';
 
 export interface ReportOptions extends ProjectOptions {
@@ -88,7 +89,7 @@ export function fileSizes(files: ListedFile[]): number[] {
 export async function reportSourceFile(
   file: ListedFile, options: ProjectOptions & { weights?: EffortWeights }, declaredElsewhere?: string[],
 ): Promise<FileReportOutcome> {
-  const outcome = await analyzeSourceFile(file, options);
+  const outcome = await analyzeSourceFile(file, { ...options, fixable: safelyFixable });
   if (!('result' in outcome)) return outcome;
   const result = declaredElsewhere?.length
     ? { ...outcome.result, analysis: withoutDeclared(outcome.result.analysis, new Set(declaredElsewhere)) }

@@ -14,6 +14,7 @@ export function renderTextSummary(report: JsonReport): string {
   out.push('');
   out.push(`By mapping kind: ${Object.entries(s.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}   (${s.safeFixes} with a safe automatic fix)`);
   out.push(`By library:      ${Object.entries(s.byLibrary).map(([k, n]) => `${libraryName(k)} ${n}`).join(', ')}`);
+  if (s.programsWithoutAclInit?.length) out.push(`Programs that need aclInit/aclFinalize (\`ascendify fix --unsafe\` adds them): ${s.programsWithoutAclInit.join(', ')}`);
   const e = s.effort;
   out.push('');
   out.push(`Estimated effort: ${effortRange(e, 'person-hours')}, ${effortRange(e.days, 'person-days')}`);

@@ -8,7 +8,7 @@ describe('statusView', () => {
     summary: {
       target: 'a2a3', filesScanned: 5, filesWithFindings: 4, filesSkipped: 0, findings: 57,
       byKind: { rename: 10, rewrite: 7, manual: 40, none: 0, unmapped: 0 }, byLibrary: {}, byCategory: {},
-      topSymbols: [], topUnmapped: [], kernels: 3, safeFixes: 12,
+      topSymbols: [], topUnmapped: [], kernels: 3, safeFixes: 12, programsWithoutAclInit: [],
     },
     effort: { low: 25.8, expected: 49.1, high: 117.7, unit: 'hours', text: '25.8–117.7 h (expected 49.1 h)' },
   };
