@@ -5,6 +5,7 @@
 import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Rescan, type ScanResult } from './scan';
+import type { FileFacts, SourceLanguage } from './languages/facts';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -50,6 +51,10 @@ export interface FileAnalysis {
   prefixOnly: string[];
   errorNodes: number;
   lineCount: number;
+  /** Absent for CUDA C++; set by the scanners of other languages (languages/). */
+  language?: SourceLanguage;
+  /** Extensions, targets and module uses the file declares (Python and build files), for the project picture. */
+  facts?: FileFacts;
 }
 
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */

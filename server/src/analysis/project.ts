@@ -5,6 +5,7 @@
 import { analyzeText, type AnalysisOptions, type FileAnalysis, type Finding, type KernelInfo } from './analyze';
 import { readSource, DEFAULT_MAX_FILE_BYTES } from './source';
 import type { ListedFile } from './files';
+import { analyzeOtherText, languageOf } from './languages';
 
 /**
  * The order reports give files in (and skipped files, and the estimate's files): by path. One comparison,
@@ -46,7 +47,8 @@ export async function analyzeSourceFile(file: ListedFile, options: AnalysisOptio
   const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) return { skipped: { path: file.display, reason: read.reason } };
   try {
-    const analysis = await analyzeText(read.text, options);
+    const language = languageOf(file.absolute);
+    const analysis = language === 'cuda' ? await analyzeText(read.text, options) : await analyzeOtherText(read.text, language, options);
     return { result: { path: file.display, analysis, warning: read.warning, sourceLines: linesWithFindings(read.text, analysis) } };
   } catch (e) {
     // One file's failure must not stop the scan: report it as skipped with the reason.

@@ -5,6 +5,8 @@ import kernel from './kernel.json';
 import blasDnn from './blas-dnn.json';
 import libs from './libs.json';
 import ncclHeaders from './nccl-headers.json';
+import pytorch from './pytorch.json';
+import build from './build.json';
 
 export const builtinFiles: Record<string, unknown> = {
   'runtime.json': runtime,
@@ -13,4 +15,6 @@ export const builtinFiles: Record<string, unknown> = {
   'blas-dnn.json': blasDnn,
   'libs.json': libs,
   'nccl-headers.json': ncclHeaders,
+  'pytorch.json': pytorch,
+  'build.json': build,
 };

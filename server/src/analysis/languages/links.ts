@@ -1,0 +1,112 @@
+/**
+ * "One picture" of a project: each extension a Python build declares (setup.py's CUDAExtension, a JIT
+ * `load`/`load_inline`) or a CMake target that compiles CUDA, linked to the Python code that loads it
+ * (`import my_ext._C`, `torch.ops.my_ext.op`), to its sources with their kernels and findings, and to
+ * the build targets that compile the same sources. Made from each file's small picture (below), so the
+ * report can add it up after its files' parts have been handed on.
+ */
+import * as path from 'node:path';
+import type { FileAnalysis } from '../analyze';
+import type { FileFacts } from './facts';
+
+/** What one file contributes to the picture (kept per file by the report and the workspace index). */
+export interface FilePicture {
+  path: string;
+  facts?: FileFacts;
+  kernels: Array<{ name: string; line: number }>;
+  findings: number;
+  /** Findings that need a human (manual, none, unmapped). */
+  manual: number;
+}
+
+export function pictureOf(filePath: string, analysis: FileAnalysis): FilePicture {
+  let manual = 0;
+  for (const f of analysis.findings) if (f.kind === 'manual' || f.kind === 'none' || f.kind === 'unmapped') manual++;
+  return {
+    path: filePath, ...(analysis.facts ? { facts: analysis.facts } : {}),
+    kernels: analysis.kernels.map((k) => ({ name: k.name, line: k.line })), findings: analysis.findings.length, manual,
+  };
+}
+
+export interface LinkedSource {
+  /** As written in the build file. */
+  written: string;
+  /** The scanned file it is, when found. */
+  path?: string;
+  kernels: Array<{ name: string; line: number }>;
+  findings: number;
+  manual: number;
+}
+
+export interface ExtensionLink {
+  name: string;
+  /** CUDAExtension, CppExtension, load, load_inline, or cmake:<command>. */
+  via: string;
+  declaredIn: { path: string; line: number };
+  sources: LinkedSource[];
+  unresolvedSources: boolean;
+  inlineCuda: boolean;
+  /** Python code that loads it. */
+  callers: Array<{ path: string; line: number; via: string }>;
+  /** Other build targets compiling some of the same sources (a CMake target beside setup.py). */
+  buildTargets: Array<{ name: string; via: string; path: string; line: number }>;
+  /** Totals over the linked sources. */
+  kernels: number;
+  findings: number;
+  manual: number;
+}
+
+const CUDA_FILE = /\.(cu|cuh)$/i;
+
+/** Joins the files' pictures; extensions come sorted by declaring file and line. */
+export function linkProject(pictures: FilePicture[]): ExtensionLink[] {
+  const byPath = new Map<string, FilePicture>();
+  for (const p of pictures) byPath.set(normal(p.path), p);
+  const links: ExtensionLink[] = [];
+  for (const p of pictures) {
+    for (const e of p.facts?.extensions ?? []) {
+      const sources = e.sources.map((written) => linkSource(written, p.path, byPath));
+      // Part of the picture when it builds CUDA code (a CppExtension or a CMake C++ target alone is not).
+      const cuda = e.via === 'CUDAExtension' || e.inlineCuda || sources.some((s) => CUDA_FILE.test(s.written) || s.kernels.length);
+      if (!cuda) continue;
+      links.push({
+        name: e.name, via: e.via, declaredIn: { path: p.path, line: e.line }, sources, unresolvedSources: e.unresolvedSources,
+        inlineCuda: e.inlineCuda, callers: [], buildTargets: [],
+        kernels: sources.reduce((n, s) => n + s.kernels.length, 0), findings: sources.reduce((n, s) => n + s.findings, 0),
+        manual: sources.reduce((n, s) => n + s.manual, 0),
+      });
+    }
+  }
+  for (const link of links) {
+    if (link.via === 'load' || link.via === 'load_inline') link.callers.push({ ...link.declaredIn, via: link.via });
+    for (const p of pictures) {
+      for (const u of p.facts?.uses ?? []) {
+        if (loads(u.module, u.via, link.name)) link.callers.push({ path: p.path, line: u.line, via: u.via });
+      }
+    }
+    const mine = new Set(link.sources.map((s) => s.path).filter(Boolean));
+    for (const other of links) {
+      if (other === link || !other.sources.some((s) => s.path && mine.has(s.path))) continue;
+      link.buildTargets.push({ name: other.name, via: other.via, path: other.declaredIn.path, line: other.declaredIn.line });
+    }
+  }
+  return links.sort((a, b) => a.declaredIn.path.localeCompare(b.declaredIn.path) || a.declaredIn.line - b.declaredIn.line);
+}
+
+/** Does a Python module use load the extension `name`? `torch.ops.<ns>` loads the extension whose top package is `ns`. */
+function loads(module: string, via: string, name: string): boolean {
+  if (via === 'torch.ops') return name.split('.')[0] === module;
+  return module === name || module.startsWith(`${name}.`);
+}
+
+function linkSource(written: string, declaringFile: string, byPath: Map<string, FilePicture>): LinkedSource {
+  const candidates = [normal(path.posix.join(path.posix.dirname(normal(declaringFile)), written)), normal(written)];
+  const found = candidates.map((c) => byPath.get(c)).find(Boolean);
+  return found
+    ? { written, path: found.path, kernels: found.kernels, findings: found.findings, manual: found.manual }
+    : { written, kernels: [], findings: 0, manual: 0 };
+}
+
+function normal(p: string): string {
+  return path.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '');
+}
