@@ -11,6 +11,7 @@ import type { PortingTarget } from '../analysis/analyze';
 import type { ListedFile } from '../analysis/files';
 import { readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
 import { fixText } from './index';
+import { languageOf } from '../analysis/languages';
 import type { FixAllResult } from './engine';
 import { removeDeadTempFiles, replaceViaTemp } from '../atomic';
 
@@ -50,7 +51,7 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
       outcomes.push({ path: file.display, skipped: reason, changed: false, applied: 0, manual: 0 });
       continue;
     }
-    const result = await fixText(read.text, { kb: options.kb, target: options.target, safeOnly: options.safeOnly });
+    const result = await fixText(read.text, { kb: options.kb, target: options.target, safeOnly: options.safeOnly }, languageOf(file.absolute));
     const changed = result.text !== read.text;
     if (changed) {
       if (options.dryRun) {
@@ -87,7 +88,10 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
 function describe(display: string, result: FixAllResult & { errorNodes: number }, changed: boolean, dryRun: boolean): string {
   const lines: string[] = [];
   const n = result.applied.length;
-  const added = result.headersAdded.length ? `, added #include ${result.headersAdded.map((h) => `<${h}>`).join(' ')}` : '';
+  const python = languageOf(display) === 'python';
+  const added = result.headersAdded.length
+    ? `, added ${result.headersAdded.map((h) => (python ? `import ${h}` : `#include <${h}>`)).join(python ? ', ' : ' ')}`
+    : '';
   const did = changed ? `${dryRun ? 'would apply' : 'applied'} ${n} fix${n === 1 ? '' : 'es'}${added}` : 'nothing to fix automatically';
   const errors = result.errorNodes ? ` (${result.errorNodes} syntax error${result.errorNodes === 1 ? '' : 's'} in the file: fixes near them were skipped)` : '';
   lines.push(`${display}: ${did}; ${result.skipped.length} left to port by hand${errors}`);

@@ -15,7 +15,10 @@ export const IGNORE_MARK = 'ascendify-ignore';
 
 export interface ActionContext {
   doc: TextDocument;
-  tree: Tree;
+  /** Absent for documents read without a syntax tree (CMake): they get no rewrite, only "ignore". */
+  tree?: Tree;
+  /** How the language starts a line comment (`//`, or `#` in Python and build files); `//` when absent. */
+  lineComment?: '//' | '#';
   analysis: FileAnalysis;
   /** Use versioned documentChanges (the client rejects them if the document changed meanwhile). */
   documentChanges: boolean;
@@ -58,23 +61,24 @@ function diagnosticsOf(finding: Finding, diagnostics: DiagnosticsByPlace): Diagn
 /** All safe fixes of the document as one edit, or undefined when there are none. */
 export function fixAllEdit(ctx: ActionContext): { edit: WorkspaceEdit; fixes: number } | undefined {
   const text = ctx.doc.getText();
+  if (!ctx.tree) return undefined;
   const result = fixAll(text, ctx.tree, ctx.analysis, { safeOnly: true });
   if (!result.edits.length) return undefined;
   return { edit: workspaceEdit(ctx, toLspEdits(ctx.doc, result.edits)), fixes: result.applied.length };
 }
 
 /** The edit that puts a suppression comment at the end of a finding's line. */
-export function ignoreLineEdit(doc: TextDocument, line: number): LspTextEdit | undefined {
+export function ignoreLineEdit(doc: TextDocument, line: number, lineComment: '//' | '#' = '//'): LspTextEdit | undefined {
   const lineText = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
   if (lineText.includes(IGNORE_MARK)) return undefined;
   const trimmed = lineText.replace(/\s+$/, '');
   // A line continued with a backslash (a macro body) keeps the backslash last: use a block comment before it.
-  if (trimmed.endsWith('\\')) {
+  if (trimmed.endsWith('\\') && lineComment === '//') {
     const at = { line, character: trimmed.length - 1 };
     return { range: { start: at, end: at }, newText: `/* ${IGNORE_MARK} */ ` };
   }
   const at = { line, character: trimmed.length };
-  return { range: { start: at, end: { line, character: lineText.length } }, newText: ` // ${IGNORE_MARK}` };
+  return { range: { start: at, end: { line, character: lineText.length } }, newText: ` ${lineComment} ${IGNORE_MARK}` };
 }
 
 export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeAction[] {
@@ -85,10 +89,11 @@ export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeA
   const text = ctx.doc.getText();
   if (wanted(only, CodeActionKind.QuickFix)) {
     // One reading of the text for all the findings a selection touches (it may be the whole file).
-    const facts = touched.some((f) => f.resolved?.fix) ? textFacts(text, ctx.tree) : undefined;
+    const tree = ctx.tree;
+    const facts = tree && touched.some((f) => f.resolved?.fix) ? textFacts(text, tree) : undefined;
     for (const f of touched) {
-      if (!f.resolved?.fix) continue;
-      const fix = fixForFinding(text, ctx.tree, ctx.analysis, f, facts);
+      if (!f.resolved?.fix || !tree) continue;
+      const fix = fixForFinding(text, tree, ctx.analysis, f, facts);
       if (!isQuickFix(fix)) continue;
       actions.push({
         title: fix.safe ? fix.title : `${fix.title} (review the result)`,
@@ -114,7 +119,7 @@ export function codeActions(ctx: ActionContext, params: CodeActionParams): CodeA
       else byLine.set(f.line - 1, [f]);
     }
     for (const [line, onLine] of byLine) {
-      const edit = ignoreLineEdit(ctx.doc, line);
+      const edit = ignoreLineEdit(ctx.doc, line, ctx.lineComment);
       if (!edit) continue;
       const diagnostics = onLine.flatMap((f) => diagnosticsOf(f, requested));
       actions.push({ title: 'Ignore Ascendify findings on this line', kind: CodeActionKind.QuickFix, diagnostics, edit: workspaceEdit(ctx, [edit]) });
