@@ -48,8 +48,7 @@ describe('CMake scanner', () => {
       '3:28 project(CUDA) manual',
       '4:14 find_package(CUDAToolkit) manual',
       '5:5 CMAKE_CUDA_ARCHITECTURES (CMake) manual',
-      '6:5 CMAKE_CUDA_FLAGS (CMake) manual',
-      '6:25 CMAKE_CUDA_FLAGS (CMake) manual', // the ${CMAKE_CUDA_FLAGS} reference
+      '6:5 CMAKE_CUDA_FLAGS (CMake) manual', // once per command: not again for the ${CMAKE_CUDA_FLAGS} reference
       '6:43 -gencode manual',
       '9:42 CUDA_SEPARABLE_COMPILATION (CMake) unmapped',
       '10:39 CUDA::cudart manual',
@@ -57,6 +56,12 @@ describe('CMake scanner', () => {
       '10:65 -lcufft unmapped', // cufft linked by name
       // 11: bracket argument, 12: bracket comment, 13: ascendify-ignore
       '14:17 enable_language(CUDA) manual',
+    ]);
+  });
+
+  it("does not take a project's own CUDA_ variable for CMake's", async () => {
+    expect(await rows('set(CUDA_KERNEL_SOURCE a.cu)\nset_property(TARGET t PROPERTY CUDA_STANDARD 17)\n', 'cmake')).toEqual([
+      '2:32 CUDA_STANDARD (CMake) unmapped',
     ]);
   });
 

@@ -17,8 +17,17 @@ const BUILD: Family = { library: 'build', source: 'headers' };
 
 /** find_package names that are NVIDIA's. */
 const NVIDIA_PACKAGES = /^(CUDAToolkit|CUDA|CUDNN|cuDNN|CUDNN_FRONTEND|NCCL|CUB|Thrust|CUTLASS|TensorRT|NvToolExt|nvtx3|CUDAHostCompiler)$/;
-/** Words in values that name CUDA variables, properties and imported targets. */
-const VALUE_NAMES = /\bCUDA::[A-Za-z0-9_]+|\bCMAKE_CUDA_[A-Z0-9_]+\b|\bCUDA_[A-Z][A-Z0-9_]*\b|\bCUDAToolkit_[A-Za-z0-9_]+\b/g;
+/**
+ * Words in values that name CUDA variables, properties and imported targets: CMake's own (CMAKE_CUDA_*,
+ * the CUDA_* target properties, FindCUDAToolkit's CUDAToolkit_* and CUDA:: targets, FindCUDA's CUDA_*
+ * results and options). A project's own `CUDA_KERNEL_SOURCE` or `CUDA_HOME` variable is not CMake's.
+ */
+const CUDA_PROPERTIES = 'ARCHITECTURES|SEPARABLE_COMPILATION|RESOLVE_DEVICE_SYMBOLS|STANDARD|STANDARD_REQUIRED|EXTENSIONS|RUNTIME_LIBRARY|'
+  + 'PTX_COMPILATION|CUBIN_COMPILATION|FATBIN_COMPILATION|OPTIX_COMPILATION';
+const FIND_CUDA = 'NVCC_FLAGS(?:_[A-Z]+)?|TOOLKIT_ROOT_DIR|LIBRARIES|INCLUDE_DIRS|FOUND|VERSION(?:_MAJOR|_MINOR|_STRING)?|HOST_COMPILER|'
+  + 'PROPAGATE_HOST_FLAGS|64_BIT_DEVICE_CODE|BUILD_CUBIN|GENERATED_OUTPUT_DIR|NVCC_EXECUTABLE|SDK_ROOT_DIR|VERBOSE_BUILD|'
+  + 'USE_STATIC_CUDA_RUNTIME|[A-Za-z]+_LIBRAR(?:Y|IES)';
+const VALUE_NAMES = new RegExp(`\\bCUDA::[A-Za-z0-9_]+|\\bCMAKE_CUDA_[A-Z0-9_]+\\b|\\bCUDA_(?:${CUDA_PROPERTIES}|${FIND_CUDA})\\b|\\bCUDAToolkit_[A-Za-z0-9_]+\\b`, 'g');
 const TARGET_COMMANDS = new Set(['add_library', 'add_executable', 'cuda_add_library', 'cuda_add_executable', 'pybind11_add_module', 'python_add_library']);
 const TARGET_KEYWORDS = new Set(['STATIC', 'SHARED', 'MODULE', 'OBJECT', 'INTERFACE', 'EXCLUDE_FROM_ALL', 'WIN32', 'MACOSX_BUNDLE', 'WITH_SOABI', 'NO_EXTRAS', 'THIN_LTO', 'OPT_SIZE']);
 const SOURCE_SCOPE = new Set(['PRIVATE', 'PUBLIC', 'INTERFACE']);
@@ -27,15 +36,19 @@ export function scanCMake(text: string, kb: KnowledgeBase, lineStarts: number[])
   const file = parseCMake(text);
   const occurrences: Occurrence[] = [];
   const seen = new Set<number>();
+  // One finding per symbol and command: `set(CMAKE_CUDA_FLAGS "${CMAKE_CUDA_FLAGS} ...")` is one change.
+  let inCommand = new Set<string>();
   const add = (symbol: string, start: number, end: number, isCall: boolean, family?: Family) => {
-    if (seen.has(start)) return;
+    if (seen.has(start) || inCommand.has(symbol)) return;
     seen.add(start);
+    inCommand.add(symbol);
     occurrences.push({ symbol, construct: isCall ? 'function' : 'identifier', start, end, isCall, inMacro: false, family: kb.has(symbol) ? undefined : family ?? BUILD });
   };
   const addHit = (h: FlagHit) => add(h.symbol, h.start, h.end, false, h.family);
   const extensions: ExtensionDecl[] = [];
   const targets = new Map<string, ExtensionDecl>();
   for (const cmd of file.commands) {
+    inCommand = new Set();
     const name = cmd.name.toLowerCase(); // command names are case-insensitive
     const args = cmd.args;
     if (name === 'project') {
