@@ -30,6 +30,9 @@ describe('Python scanner', () => {
       '22:34 "nccl" rename', // a comparison: needs review
       '24:9 "cuda" rename', // a variable: needs review
       // line 25 carries ascendify-ignore; line 26's "cudaMalloc" is not a device string
+      '27:19 device:cuda rename', // a variable named for a device
+      '28:16 torch.cuda.get_device_capability manual',
+      '28:50 device:cuda rename', // the device argument of a torch.cuda function
     ]);
   });
 

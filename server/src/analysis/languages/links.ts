@@ -110,3 +110,32 @@ function linkSource(written: string, declaringFile: string, byPath: Map<string, 
 function normal(p: string): string {
   return path.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '');
 }
+
+/**
+ * The files on an extension's path (where it is declared, its sources, the files that load it) and their
+ * expected hours from the estimate's per-file figures: what porting this feature end to end costs. A file
+ * on two paths (a shared header) counts in both.
+ */
+export function pathEffort(link: ExtensionLink, files: Array<{ path: string; low: number; expected: number; high: number }>): { files: number; low: number; expected: number; high: number } {
+  const on = new Set<string>([link.declaredIn.path, ...link.callers.map((c) => c.path)]);
+  for (const s of link.sources) if (s.path) on.add(s.path);
+  const sum = { files: on.size, low: 0, expected: 0, high: 0 };
+  for (const f of files) {
+    if (!on.has(f.path)) continue;
+    sum.low += f.low;
+    sum.expected += f.expected;
+    sum.high += f.high;
+  }
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { files: sum.files, low: round(sum.low), expected: round(sum.expected), high: round(sum.high) };
+}
+
+/** One line per link for a table: what is built, by what, loaded from where. */
+export function describeLink(link: ExtensionLink): { built: string; loadedFrom: string; sources: string } {
+  const found = link.sources.filter((s) => s.path).length;
+  return {
+    built: `${link.via} at ${link.declaredIn.path}:${link.declaredIn.line}${link.buildTargets.length ? ` (also ${link.buildTargets.map((t) => `${t.name}, ${t.path}:${t.line}`).join('; ')})` : ''}`,
+    loadedFrom: link.callers.length ? link.callers.map((c) => `${c.path}:${c.line}`).join(', ') : '—',
+    sources: `${found} of ${link.sources.length} found${link.unresolvedSources ? ', more computed at build time' : ''}${link.inlineCuda ? ', inline CUDA source' : ''}`,
+  };
+}

@@ -34,8 +34,13 @@ const EXTENSION_CLASSES = new Set([`${CPP_EXTENSION}.CUDAExtension`, `${CPP_EXTE
 
 /** Keyword arguments that take a device: a `"cuda"` there is a device string. */
 const DEVICE_KEYWORDS = new Set(['device', 'device_type', 'map_location', 'output_device']);
-/** Callees whose first positional argument is a device (`torch.device("cuda")`, `x.to("cuda")`, `torch.autocast("cuda")`). */
-const DEVICE_CALLEES = /(^|\.)(device|to|autocast|GradScaler|set_default_device)$/;
+/**
+ * Callees whose first positional argument is a device (`torch.device("cuda")`, `x.to("cuda")`,
+ * `torch.autocast("cuda")`, and torch.cuda's own functions: `torch.cuda.get_device_capability("cuda")`).
+ */
+const DEVICE_CALLEES = /(^|\.)(device|to|autocast|GradScaler|set_default_device)$|^torch\.cuda\.\w+$/;
+/** A variable whose name says it holds a device (`device = "cuda"`, `self.device_type = "cuda"`). */
+const DEVICE_VARIABLE = /(^|[._])device(_type)?$/i;
 /** Callees whose first positional argument is a process-group backend. */
 const BACKEND_CALLEES = /(^|\.)(init_process_group|new_group)$/;
 
@@ -333,14 +338,18 @@ function visitString(node: Node, state: PyState): void {
   let keyword: string | undefined;
   let callee = '';
   let firstPositional = false;
+  let deviceVariable = false;
   if (parent?.type === 'keyword_argument') keyword = parent.childForFieldName('name')?.text;
-  else if (parent?.type === 'argument_list' && parent.parent?.type === 'call') {
+  else if (parent?.type === 'assignment' && parent.childForFieldName('right')?.equals(node)) {
+    const left = parent.childForFieldName('left');
+    deviceVariable = !!left && (left.type === 'identifier' || left.type === 'attribute') && DEVICE_VARIABLE.test(left.text);
+  } else if (parent?.type === 'argument_list' && parent.parent?.type === 'call') {
     callee = calleeName(parent.parent, state);
     firstPositional = parent.namedChildren.find((c) => c?.type !== 'comment')?.equals(node) === true;
   }
   const start = content.startIndex;
   if (isCuda) {
-    const device = (keyword !== undefined && DEVICE_KEYWORDS.has(keyword)) || (firstPositional && DEVICE_CALLEES.test(callee));
+    const device = deviceVariable || (keyword !== undefined && DEVICE_KEYWORDS.has(keyword)) || (firstPositional && DEVICE_CALLEES.test(callee));
     add(state, device ? 'device:cuda' : '"cuda"', start, start + 4, false, undefined);
   } else {
     const backend = keyword === 'backend' || (firstPositional && BACKEND_CALLEES.test(callee));
