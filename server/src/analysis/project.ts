@@ -5,7 +5,9 @@
 import { analyzeText, type AnalysisOptions, type FileAnalysis, type Finding, type KernelInfo } from './analyze';
 import { readSource, DEFAULT_MAX_FILE_BYTES } from './source';
 import type { ListedFile } from './files';
-import { analyzeOtherText, languageOf } from './languages';
+import { analyzeOtherText, bindingsIn, languageOf, mayRegister, type Binding } from './languages';
+import { getParser } from './parser';
+import { lineStartsOf } from './resolve';
 
 /**
  * The order reports give files in (and skipped files, and the estimate's files): by path. One comparison,
@@ -48,11 +50,22 @@ export async function analyzeSourceFile(file: ListedFile, options: AnalysisOptio
   if (!read.ok) return { skipped: { path: file.display, reason: read.reason } };
   try {
     const language = languageOf(file.absolute);
-    const analysis = language === 'cuda' ? await analyzeText(read.text, options) : await analyzeOtherText(read.text, language, options);
+    let analysis = language === 'cuda' ? await analyzeText(read.text, options) : await analyzeOtherText(read.text, language, options);
+    // C++ that registers operators or a module with Python: part of the project picture (languages/links.ts).
+    if (language === 'cuda' && mayRegister(read.text)) analysis = { ...analysis, facts: { extensions: [], uses: [], bindings: await registrations(read.text) } };
     return { result: { path: file.display, analysis, warning: read.warning, sourceLines: linesWithFindings(read.text, analysis) } };
   } catch (e) {
     // One file's failure must not stop the scan: report it as skipped with the reason.
     return { skipped: { path: file.display, reason: `analysis failed: ${(e as Error).message}` } };
+  }
+}
+
+async function registrations(text: string): Promise<Binding[]> {
+  const tree = (await getParser()).parse(text);
+  try {
+    return bindingsIn(tree, text, lineStartsOf(text));
+  } finally {
+    tree.delete();
   }
 }
 

@@ -33,6 +33,7 @@ describe('Python scanner', () => {
       '27:19 device:cuda rename', // a variable named for a device
       '28:16 torch.cuda.get_device_capability manual',
       '28:50 device:cuda rename', // the device argument of a torch.cuda function
+      // 29: os.path.join("csrc", "cuda") names a folder
     ]);
   });
 
@@ -89,5 +90,43 @@ describe('Python scanner', () => {
   it('does not import torch_npu twice', async () => {
     const text = 'import torch\nfrom torch_npu.contrib import transfer_to_npu\nx.cuda()\n';
     expect((await fixText(text, { kb, target: 'a2a3' }, 'python')).text).toBe('import torch\nfrom torch_npu.contrib import transfer_to_npu\nx.npu()\n');
+  });
+});
+
+describe('extension declarations written the way real setup.py files write them', () => {
+  it('resolves an extension class chosen by a condition and a name built with an f-string', async () => {
+    const text = [
+      'from torch.utils.cpp_extension import CUDAExtension, CppExtension',
+      'library_name = "my_lib"',
+      'def get_extensions(use_cuda):',
+      '    extension = CUDAExtension if use_cuda else CppExtension',
+      '    return [extension(f"{library_name}._C", sources)]',
+      '',
+    ].join('\n');
+    const a = await analyse(text);
+    expect(a.facts!.extensions).toEqual([
+      { name: 'my_lib._C', via: 'CUDAExtension', sources: [], unresolvedSources: true, inlineCuda: false, line: 5 },
+    ]);
+    // The class itself is reported where it is named (line 4), not again at the variable's call.
+    expect(a.findings.map((f) => `${f.line} ${f.symbol}`)).toEqual(['4 torch.utils.cpp_extension.CUDAExtension']);
+  });
+});
+
+describe('C++ registrations with Python', () => {
+  it('finds TORCH_LIBRARY namespaces and PYBIND11_MODULE names in code, not in comments', async () => {
+    const { getParser } = await import('../../../server/src/analysis/parser');
+    const { bindingsIn } = await import('../../../server/src/analysis/languages');
+    const { lineStartsOf } = await import('../../../server/src/analysis/resolve');
+    const text = '// TORCH_LIBRARY(not_this, m)\nTORCH_LIBRARY(my_lib, m) { m.def("f(Tensor a) -> Tensor"); }\nTORCH_LIBRARY_IMPL(my_lib, CUDA, m) {}\nPYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {}\n';
+    const tree = (await getParser()).parse(text);
+    try {
+      expect(bindingsIn(tree, text, lineStartsOf(text))).toEqual([
+        { macro: 'TORCH_LIBRARY', name: 'my_lib', line: 2 },
+        { macro: 'TORCH_LIBRARY_IMPL', name: 'my_lib', line: 3 },
+        { macro: 'PYBIND11_MODULE', name: 'TORCH_EXTENSION_NAME', line: 4 },
+      ]);
+    } finally {
+      tree.delete();
+    }
   });
 });

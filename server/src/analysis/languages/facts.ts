@@ -27,7 +27,17 @@ export interface ModuleUse {
   line: number;
 }
 
+/** A C++ registration with Python (bindings.ts). */
+export interface Binding {
+  macro: string;
+  /** The operator namespace (TORCH_LIBRARY*) or module name (PYBIND11_MODULE; often TORCH_EXTENSION_NAME). */
+  name: string;
+  line: number;
+}
+
 export interface FileFacts {
   extensions: ExtensionDecl[];
   uses: ModuleUse[];
+  /** C++/CUDA files only. */
+  bindings?: Binding[];
 }

@@ -16,7 +16,8 @@ import { scanMake } from './make';
 import type { SourceLanguage } from './facts';
 import type { LanguageScan } from './scan-result';
 
-export type { SourceLanguage, FileFacts, ExtensionDecl, ModuleUse } from './facts';
+export type { SourceLanguage, FileFacts, ExtensionDecl, ModuleUse, Binding } from './facts';
+export { bindingsIn, mayRegister } from './bindings';
 export { loadLanguageParsers, loadedLanguageParser, getLanguageParser, type TreeLanguage } from './grammars';
 
 /** Build and Python files by name; everything else is CUDA C++ (the listing decides what is scanned at all). */

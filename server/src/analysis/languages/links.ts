@@ -36,6 +36,8 @@ export interface LinkedSource {
   kernels: Array<{ name: string; line: number }>;
   findings: number;
   manual: number;
+  /** Found through its `TORCH_LIBRARY*(namespace, ...)` registration, not the build's source list. */
+  registers?: string;
 }
 
 export interface ExtensionLink {
@@ -75,6 +77,21 @@ export function linkProject(pictures: FilePicture[]): ExtensionLink[] {
         kernels: sources.reduce((n, s) => n + s.kernels.length, 0), findings: sources.reduce((n, s) => n + s.findings, 0),
         manual: sources.reduce((n, s) => n + s.manual, 0),
       });
+    }
+  }
+  // C++ registering the extension's operator namespace (`TORCH_LIBRARY(my_ext, m)` for `my_ext._C`):
+  // its sources when the build computes the list (glob) or does not name them all.
+  for (const link of links) {
+    if (link.via.startsWith('cmake:')) continue;
+    const namespace = link.name.split('.')[0];
+    const have = new Set(link.sources.map((s) => s.path).filter(Boolean));
+    for (const p of pictures) {
+      if (have.has(p.path) || !p.facts?.bindings?.some((b) => b.macro.startsWith('TORCH_LIBRARY') && b.name === namespace)) continue;
+      have.add(p.path);
+      link.sources.push({ written: p.path, path: p.path, kernels: p.kernels, findings: p.findings, manual: p.manual, registers: namespace });
+      link.kernels += p.kernels.length;
+      link.findings += p.findings;
+      link.manual += p.manual;
     }
   }
   for (const link of links) {

@@ -41,6 +41,8 @@ const DEVICE_KEYWORDS = new Set(['device', 'device_type', 'map_location', 'outpu
 const DEVICE_CALLEES = /(^|\.)(device|to|autocast|GradScaler|set_default_device)$|^torch\.cuda\.\w+$/;
 /** A variable whose name says it holds a device (`device = "cuda"`, `self.device_type = "cuda"`). */
 const DEVICE_VARIABLE = /(^|[._])device(_type)?$/i;
+/** Callees whose arguments are path parts. */
+const PATH_CALLEES = /(^|\.)(join|joinpath|Path|PurePath|glob|iglob|exists|isdir|isfile|makedirs|listdir)$/;
 /** Callees whose first positional argument is a process-group backend. */
 const BACKEND_CALLEES = /(^|\.)(init_process_group|new_group)$/;
 
@@ -56,15 +58,27 @@ interface PyState {
   lineStarts: number[];
   /** Start offsets already reported (an identifier is reported once). */
   seen: Set<number>;
+  /** Module-level `NAME = "text"` constants, for names built with f-strings (`f"{library_name}._C"`). */
+  constants: Map<string, string>;
+  /** Variables standing for an extension class (collectExtensionAliases): their calls are declarations, not findings. */
+  extensionAliases: Set<string>;
 }
 
 export function scanPython(tree: Tree, text: string, kb: KnowledgeBase, lineStarts: number[]): LanguageScan {
   const root = tree.rootNode;
-  const state: PyState = { text, kb, aliases: new Map(), occurrences: [], facts: { extensions: [], uses: [] }, lineStarts, seen: new Set() };
+  const state: PyState = { text, kb, aliases: new Map(), occurrences: [], facts: { extensions: [], uses: [] }, lineStarts, seen: new Set(), constants: new Map(), extensionAliases: new Set() };
+  for (const stmt of root.namedChildren) {
+    const assignment = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const value = stringValue(assignment.childForFieldName('right') ?? undefined);
+    if (left?.type === 'identifier' && value !== undefined) state.constants.set(left.text, value);
+  }
   const imports = root.descendantsOfType(['import_statement', 'import_from_statement']).filter((n): n is Node => !!n);
   for (const imp of imports) collectImport(imp, state);
   for (const n of root.descendantsOfType('attribute')) if (n) visitAttribute(n, state);
   for (const n of root.descendantsOfType('identifier')) if (n) visitIdentifier(n, state);
+  collectExtensionAliases(root, state);
   for (const n of root.descendantsOfType('call')) if (n) visitCall(n, state);
   for (const n of root.descendantsOfType('string')) if (n) visitString(n, state);
   const suppressedLines = new Set<number>();
@@ -241,7 +255,7 @@ function visitMethodCuda(node: Node, state: PyState): void {
 /** A name imported from an NVIDIA module or from cpp_extension, used on its own (`CUDAExtension(...)`, `cuda.jit`). */
 function visitIdentifier(node: Node, state: PyState): void {
   const canonical = state.aliases.get(node.text);
-  if (!canonical) return;
+  if (!canonical || state.extensionAliases.has(node.text)) return;
   const parent = node.parent;
   if (!parent) return;
   const type = parent.type;
@@ -287,12 +301,42 @@ function argsOf(call: Node): Args {
   return out;
 }
 
-/** The text of a plain string literal (no interpolation), else undefined. */
-function stringValue(n: Node | undefined): string | undefined {
+/**
+ * The text of a string literal, else undefined. An f-string's `{name}` parts are filled in from `constants`
+ * (module-level string constants) when every one is known.
+ */
+function stringValue(n: Node | undefined | null, constants?: Map<string, string>): string | undefined {
   if (!n || n.type !== 'string') return undefined;
   const parts = n.namedChildren.filter((c): c is Node => !!c && c.type !== 'string_start' && c.type !== 'string_end');
-  if (parts.some((p) => p.type !== 'string_content' && p.type !== 'escape_sequence')) return undefined;
-  return parts.map((p) => p.text).join('');
+  let out = '';
+  for (const p of parts) {
+    if (p.type === 'string_content' || p.type === 'escape_sequence') {
+      out += p.text;
+      continue;
+    }
+    const expr = p.type === 'interpolation' ? p.childForFieldName('expression') : null;
+    const known = expr?.type === 'identifier' && p.namedChildren.length === 1 ? constants?.get(expr.text) : undefined;
+    if (known === undefined) return undefined;
+    out += known;
+  }
+  return out;
+}
+
+/**
+ * `extension = CUDAExtension if use_cuda else CppExtension` then `extension(...)`: the variable stands for
+ * the extension class (CUDAExtension when either branch is, as the CUDA build is the one being ported).
+ */
+function collectExtensionAliases(root: Node, state: PyState): void {
+  for (const a of root.descendantsOfType('assignment')) {
+    const left = a?.childForFieldName('left');
+    const right = a?.childForFieldName('right');
+    if (!left || left.type !== 'identifier' || !right || state.aliases.has(left.text)) continue;
+    const branches = right.type === 'conditional_expression' ? right.namedChildren.filter((c): c is Node => !!c) : [right];
+    const classes = branches.map((b) => (b.type === 'identifier' ? state.aliases.get(b.text) : undefined)).filter((c): c is string => !!c && EXTENSION_CLASSES.has(c));
+    if (!classes.length) continue;
+    state.aliases.set(left.text, classes.find((c) => c.endsWith('.CUDAExtension')) ?? classes[0]);
+    state.extensionAliases.add(left.text);
+  }
 }
 
 /** cpp_extension builds: an extension declaration for the picture, and a finding when it compiles CUDA. */
@@ -300,7 +344,7 @@ function visitCall(call: Node, state: PyState): void {
   const callee = calleeName(call, state);
   if (!EXTENSION_CLASSES.has(callee) && !LOADERS.has(callee)) return;
   const args = argsOf(call);
-  const name = stringValue(args.keywords.get('name') ?? args.positional[0]);
+  const name = stringValue(args.keywords.get('name') ?? args.positional[0], state.constants);
   const sourcesNode = args.keywords.get('sources') ?? args.positional[1];
   const sources: string[] = [];
   let unresolvedSources = false;
@@ -347,6 +391,8 @@ function visitString(node: Node, state: PyState): void {
     callee = calleeName(parent.parent, state);
     firstPositional = parent.namedChildren.find((c) => c?.type !== 'comment')?.equals(node) === true;
   }
+  // A path part (`os.path.join(src, "cuda")`, `Path(...) / "cuda"`): a folder named cuda, not a device.
+  if (PATH_CALLEES.test(callee) || parent?.type === 'binary_operator') return;
   const start = content.startIndex;
   if (isCuda) {
     const device = deviceVariable || (keyword !== undefined && DEVICE_KEYWORDS.has(keyword)) || (firstPositional && DEVICE_CALLEES.test(callee));
