@@ -130,3 +130,14 @@ describe('C++ registrations with Python', () => {
     }
   });
 });
+
+describe('regressions from real code', () => {
+  it('flash-attention test_gpt_parallel.py: capability check, NCCL group, per-rank device f-string', async () => {
+    expect(await rows(fixture('python/real/flash_attn_gpt_parallel.py'))).toEqual([
+      '6:11 torch.cuda.get_device_capability manual',
+      '6:45 device:cuda rename',
+      '11:55 backend:nccl rename',
+      '12:16 device:cuda rename', // device = f"cuda:{rank}"
+    ]);
+  });
+});

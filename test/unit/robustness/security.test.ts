@@ -53,6 +53,8 @@ const ALLOWED: Record<string, string> = {
   'server/src/worker.ts worker_threads': 'the worker side of --jobs: receives file paths, reads them as text',
   'server/src/analysis/parser.ts WebAssembly':
     'loads tree-sitter-cuda.wasm shipped beside the bundle (or from node_modules in tests), never from the workspace',
+  'server/src/analysis/languages/grammars.ts WebAssembly':
+    'loads tree-sitter-python.wasm and tree-sitter-make.wasm shipped beside the bundle (or from node_modules in tests), never from the workspace',
 };
 
 function sourceFiles(dir: string): string[] {
