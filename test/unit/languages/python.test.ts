@@ -34,6 +34,7 @@ describe('Python scanner', () => {
       '28:16 torch.cuda.get_device_capability manual',
       '28:50 device:cuda rename', // the device argument of a torch.cuda function
       // 29: os.path.join("csrc", "cuda") names a folder
+      '30:21 device:cuda rename', // a parameter named device
     ]);
   });
 

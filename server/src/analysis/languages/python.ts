@@ -33,7 +33,7 @@ const LOADERS = new Set([`${CPP_EXTENSION}.load`, `${CPP_EXTENSION}.load_inline`
 const EXTENSION_CLASSES = new Set([`${CPP_EXTENSION}.CUDAExtension`, `${CPP_EXTENSION}.CppExtension`]);
 
 /** Keyword arguments that take a device: a `"cuda"` there is a device string. */
-const DEVICE_KEYWORDS = new Set(['device', 'device_type', 'map_location', 'output_device']);
+const DEVICE_KEYWORDS = new Set(['device', 'device_type', 'device_types', 'map_location', 'output_device']);
 /**
  * Callees whose first positional argument is a device (`torch.device("cuda")`, `x.to("cuda")`,
  * `torch.autocast("cuda")`, and torch.cuda's own functions: `torch.cuda.get_device_capability("cuda")`).
@@ -387,6 +387,9 @@ function visitString(node: Node, state: PyState): void {
   else if (parent?.type === 'assignment' && parent.childForFieldName('right')?.equals(node)) {
     const left = parent.childForFieldName('left');
     deviceVariable = !!left && (left.type === 'identifier' || left.type === 'attribute') && DEVICE_VARIABLE.test(left.text);
+  } else if (parent?.type === 'default_parameter' || parent?.type === 'typed_default_parameter') {
+    // `def f(x, device="cuda")`: a parameter named for a device.
+    deviceVariable = DEVICE_VARIABLE.test(parent.childForFieldName('name')?.text ?? '');
   } else if (parent?.type === 'argument_list' && parent.parent?.type === 'call') {
     callee = calleeName(parent.parent, state);
     firstPositional = parent.namedChildren.find((c) => c?.type !== 'comment')?.equals(node) === true;
