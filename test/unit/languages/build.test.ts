@@ -113,3 +113,29 @@ describe('project picture', () => {
     expect(linkProject(pictures).map((l) => l.name)).not.toContain('cpu_ext');
   });
 });
+
+describe('the picture in the reports', () => {
+  it('escapes names taken from build files in HTML and Markdown', async () => {
+    const { renderHtml } = await import('../../../server/src/report/html');
+    const { renderMarkdown } = await import('../../../server/src/report/markdown');
+    const { estimateProject } = await import('../../../server/src/effort');
+    const hostile = '<img src=x onerror=alert(1)>|*x*';
+    const report = {
+      tool: { name: 'ascendify' as const, version: '0' }, schemaVersion: 1, files: [], skipped: [],
+      extensions: [{
+        name: hostile, via: 'CUDAExtension', declaredIn: { path: 'setup.py', line: 1 }, sources: [], unresolvedSources: true,
+        inlineCuda: false, callers: [{ path: 'a.py', line: 2, via: 'import' }], buildTargets: [], kernels: 0, findings: 0, manual: 0,
+      }],
+      summary: {
+        target: 'a2a3' as const, filesScanned: 0, filesWithFindings: 0, filesSkipped: 0, findings: 0, byKind: {}, byLibrary: {}, byCategory: {},
+        topSymbols: [], topUnmapped: [], kernels: 0, safeFixes: 0, effort: estimateProject([], 'a2a3'),
+      },
+    };
+    const html = renderHtml(report);
+    expect(html).toContain('Extensions: Python, binding, kernels, build');
+    expect(html).not.toContain('<img src=x');
+    const md = renderMarkdown(report);
+    expect(md).toContain('## Extensions');
+    expect(md).not.toContain('<img src=x onerror');
+  });
+});
