@@ -5,7 +5,7 @@
 import { analyzeText, type AnalysisOptions, type FileAnalysis, type Finding, type KernelInfo } from './analyze';
 import { readSource, DEFAULT_MAX_FILE_BYTES } from './source';
 import type { ListedFile } from './files';
-import { analyzeOtherText, bindingsIn, languageOf, mayRegister, type Binding } from './languages';
+import { analyzeOtherText, bindingsIn, languageOf, localIncludes, mayRegister, type Binding } from './languages';
 import { getParser } from './parser';
 import { lineStartsOf } from './resolve';
 
@@ -52,7 +52,11 @@ export async function analyzeSourceFile(file: ListedFile, options: AnalysisOptio
     const language = languageOf(file.absolute);
     let analysis = language === 'cuda' ? await analyzeText(read.text, options) : await analyzeOtherText(read.text, language, options);
     // C++ that registers operators or a module with Python: part of the project picture (languages/links.ts).
-    if (language === 'cuda' && mayRegister(read.text)) analysis = { ...analysis, facts: { extensions: [], uses: [], bindings: await registrations(read.text) } };
+    if (language === 'cuda') {
+      const includes = localIncludes(read.text);
+      const bindings = mayRegister(read.text) ? await registrations(read.text) : [];
+      if (includes.length || bindings.length) analysis = { ...analysis, facts: { extensions: [], uses: [], bindings, includes } };
+    }
     return { result: { path: file.display, analysis, warning: read.warning, sourceLines: linesWithFindings(read.text, analysis) } };
   } catch (e) {
     // One file's failure must not stop the scan: report it as skipped with the reason.

@@ -108,7 +108,9 @@ describe('project picture', () => {
       'ops.py:3 import', // from my_ext import _C
       'ops.py:12 torch.ops', // torch.ops.my_ext.mymuladd
     ]);
-    expect(ext.kernels).toBe(1);
+    // The kernel the .cu source includes from a project header is on the path too.
+    expect(ext.sources[1].headerKernels).toEqual([{ path: 'csrc/scale.cuh', kernels: [{ name: 'scale_kernel', line: 3 }] }]);
+    expect(ext.kernels).toBe(2);
     // A C++-only JIT build is not part of the CUDA picture.
     expect(linkProject(pictures).map((l) => l.name)).not.toContain('cpu_ext');
   });

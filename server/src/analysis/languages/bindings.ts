@@ -13,6 +13,21 @@ import type { Binding } from './facts';
 
 const REGISTRATION = /\b(TORCH_LIBRARY(?:_IMPL|_FRAGMENT)?|PYBIND11_MODULE)\s*\(\s*([A-Za-z_]\w*)/g;
 
+/** `#include "path"` at the start of a line (the quoted form names the project's own headers). */
+const LOCAL_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"\r\n]+)"/gm;
+
+/**
+ * The project headers a file includes, as written. Read line by line like the preprocessor does (an
+ * `#include` inside a block comment or a disabled `#if` branch is listed too: the picture only uses this to
+ * find kernels defined in headers, where one extra header is harmless).
+ */
+export function localIncludes(text: string): string[] {
+  if (!text.includes('#')) return [];
+  const out: string[] = [];
+  for (const m of text.matchAll(LOCAL_INCLUDE)) out.push(m[1].trim());
+  return out;
+}
+
 /** Cheap test before parsing: most files register nothing. */
 export function mayRegister(text: string): boolean {
   return text.includes('TORCH_LIBRARY') || text.includes('PYBIND11_MODULE');

@@ -40,4 +40,6 @@ export interface FileFacts {
   uses: ModuleUse[];
   /** C++/CUDA files only. */
   bindings?: Binding[];
+  /** C++/CUDA files only: `#include "..."` paths as written (project headers, where kernels often live). */
+  includes?: string[];
 }

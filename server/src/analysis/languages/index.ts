@@ -17,7 +17,7 @@ import type { SourceLanguage } from './facts';
 import type { LanguageScan } from './scan-result';
 
 export type { SourceLanguage, FileFacts, ExtensionDecl, ModuleUse, Binding } from './facts';
-export { bindingsIn, mayRegister } from './bindings';
+export { bindingsIn, localIncludes, mayRegister } from './bindings';
 export { loadLanguageParsers, loadedLanguageParser, getLanguageParser, type TreeLanguage } from './grammars';
 
 /** Build and Python files by name; everything else is CUDA C++ (the listing decides what is scanned at all). */

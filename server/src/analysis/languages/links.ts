@@ -38,6 +38,8 @@ export interface LinkedSource {
   manual: number;
   /** Found through its `TORCH_LIBRARY*(namespace, ...)` registration, not the build's source list. */
   registers?: string;
+  /** Project headers it includes (transitively) that define kernels, and those kernels. */
+  headerKernels?: Array<{ path: string; kernels: Array<{ name: string; line: number }> }>;
 }
 
 export interface ExtensionLink {
@@ -69,12 +71,11 @@ export function linkProject(pictures: FilePicture[]): ExtensionLink[] {
     for (const e of p.facts?.extensions ?? []) {
       const sources = e.sources.map((written) => linkSource(written, p.path, byPath));
       // Part of the picture when it builds CUDA code (a CppExtension or a CMake C++ target alone is not).
-      const cuda = e.via === 'CUDAExtension' || e.inlineCuda || sources.some((s) => CUDA_FILE.test(s.written) || s.kernels.length);
+      const cuda = e.via === 'CUDAExtension' || e.inlineCuda || sources.some((s) => CUDA_FILE.test(s.written) || s.kernels.length || s.headerKernels);
       if (!cuda) continue;
       links.push({
         name: e.name, via: e.via, declaredIn: { path: p.path, line: e.line }, sources, unresolvedSources: e.unresolvedSources,
-        inlineCuda: e.inlineCuda, callers: [], buildTargets: [],
-        kernels: sources.reduce((n, s) => n + s.kernels.length, 0), findings: sources.reduce((n, s) => n + s.findings, 0),
+        inlineCuda: e.inlineCuda, callers: [], buildTargets: [], kernels: kernelCount(sources), findings: sources.reduce((n, s) => n + s.findings, 0),
         manual: sources.reduce((n, s) => n + s.manual, 0),
       });
     }
@@ -88,8 +89,9 @@ export function linkProject(pictures: FilePicture[]): ExtensionLink[] {
     for (const p of pictures) {
       if (have.has(p.path) || !p.facts?.bindings?.some((b) => b.macro.startsWith('TORCH_LIBRARY') && b.name === namespace)) continue;
       have.add(p.path);
-      link.sources.push({ written: p.path, path: p.path, kernels: p.kernels, findings: p.findings, manual: p.manual, registers: namespace });
-      link.kernels += p.kernels.length;
+      const headerKernels = kernelsOfIncludes(p, byPath);
+      link.sources.push({ written: p.path, path: p.path, kernels: p.kernels, findings: p.findings, manual: p.manual, registers: namespace, ...(headerKernels.length ? { headerKernels } : {}) });
+      link.kernels = kernelCount(link.sources);
       link.findings += p.findings;
       link.manual += p.manual;
     }
@@ -110,6 +112,16 @@ export function linkProject(pictures: FilePicture[]): ExtensionLink[] {
   return links.sort((a, b) => a.declaredIn.path.localeCompare(b.declaredIn.path) || a.declaredIn.line - b.declaredIn.line);
 }
 
+/** Kernels on the path: in the sources and in the headers they include, each definition once. */
+function kernelCount(sources: LinkedSource[]): number {
+  const all = new Set<string>();
+  for (const s of sources) {
+    for (const k of s.kernels) all.add(`${s.path}:${k.line}`);
+    for (const h of s.headerKernels ?? []) for (const k of h.kernels) all.add(`${h.path}:${k.line}`);
+  }
+  return all.size;
+}
+
 /** Does a Python module use load the extension `name`? `torch.ops.<ns>` loads the extension whose top package is `ns`. */
 function loads(module: string, via: string, name: string): boolean {
   if (via === 'torch.ops') return name.split('.')[0] === module;
@@ -119,9 +131,28 @@ function loads(module: string, via: string, name: string): boolean {
 function linkSource(written: string, declaringFile: string, byPath: Map<string, FilePicture>): LinkedSource {
   const candidates = [normal(path.posix.join(path.posix.dirname(normal(declaringFile)), written)), normal(written)];
   const found = candidates.map((c) => byPath.get(c)).find(Boolean);
-  return found
-    ? { written, path: found.path, kernels: found.kernels, findings: found.findings, manual: found.manual }
-    : { written, kernels: [], findings: 0, manual: 0 };
+  if (!found) return { written, kernels: [], findings: 0, manual: 0 };
+  const headerKernels = kernelsOfIncludes(found, byPath);
+  return { written, path: found.path, kernels: found.kernels, findings: found.findings, manual: found.manual, ...(headerKernels.length ? { headerKernels } : {}) };
+}
+
+/** Kernels defined in the project headers a file includes, following includes (relative to each includer). */
+function kernelsOfIncludes(file: FilePicture, byPath: Map<string, FilePicture>): NonNullable<LinkedSource['headerKernels']> {
+  const out: NonNullable<LinkedSource['headerKernels']> = [];
+  const seen = new Set([normal(file.path)]);
+  const queue = [file];
+  while (queue.length) {
+    const f = queue.shift()!;
+    for (const inc of f.facts?.includes ?? []) {
+      const p = normal(path.posix.join(path.posix.dirname(normal(f.path)), inc));
+      const h = byPath.get(p);
+      if (!h || seen.has(p)) continue;
+      seen.add(p);
+      if (h.kernels.length) out.push({ path: h.path, kernels: h.kernels });
+      queue.push(h);
+    }
+  }
+  return out;
 }
 
 function normal(p: string): string {
@@ -135,7 +166,10 @@ function normal(p: string): string {
  */
 export function pathEffort(link: ExtensionLink, files: Array<{ path: string; low: number; expected: number; high: number }>): { files: number; low: number; expected: number; high: number } {
   const on = new Set<string>([link.declaredIn.path, ...link.callers.map((c) => c.path)]);
-  for (const s of link.sources) if (s.path) on.add(s.path);
+  for (const s of link.sources) {
+    if (s.path) on.add(s.path);
+    for (const h of s.headerKernels ?? []) on.add(h.path);
+  }
   const sum = { files: on.size, low: 0, expected: 0, high: 0 };
   for (const f of files) {
     if (!on.has(f.path)) continue;
