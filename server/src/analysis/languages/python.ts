@@ -67,22 +67,25 @@ interface PyState {
 export function scanPython(tree: Tree, text: string, kb: KnowledgeBase, lineStarts: number[]): LanguageScan {
   const root = tree.rootNode;
   const state: PyState = { text, kb, aliases: new Map(), occurrences: [], facts: { extensions: [], uses: [] }, lineStarts, seen: new Set(), constants: new Map(), extensionAliases: new Set() };
-  for (const stmt of root.namedChildren) {
-    const assignment = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
-    if (assignment?.type !== 'assignment') continue;
-    const left = assignment.childForFieldName('left');
-    const value = stringValue(assignment.childForFieldName('right') ?? undefined);
-    if (left?.type === 'identifier' && value !== undefined) state.constants.set(left.text, value);
-  }
   const imports = root.descendantsOfType(['import_statement', 'import_from_statement']).filter((n): n is Node => !!n);
   for (const imp of imports) collectImport(imp, state);
-  for (const n of root.descendantsOfType('attribute')) if (n) visitAttribute(n, state);
-  for (const n of root.descendantsOfType('identifier')) if (n) visitIdentifier(n, state);
-  collectExtensionAliases(root, state);
-  for (const n of root.descendantsOfType('call')) if (n) visitCall(n, state);
-  for (const n of root.descendantsOfType('string')) if (n) visitString(n, state);
+  // Each pass below asks the tree for every node of a kind (the costly part: 5 MB of flash-attention's
+  // Python took 2.2 s in descendantsOfType), so a pass runs only when the text or the imports can give it work.
+  const aliases = [...state.aliases.values()];
+  const nvidiaImported = aliases.some((c) => familyOf(c) || kb.has(c) || c.startsWith(CPP_EXTENSION));
+  const mentionsCuda = text.includes('cuda');
+  if (nvidiaImported || mentionsCuda || text.includes('.ops.')) {
+    for (const n of root.descendantsOfType('attribute')) if (n) visitAttribute(n, state);
+  }
+  if (nvidiaImported) for (const n of root.descendantsOfType('identifier')) if (n) visitIdentifier(n, state);
+  if (text.includes('cpp_extension')) {
+    collectConstants(root, state);
+    collectExtensionAliases(root, state);
+    for (const n of root.descendantsOfType('call')) if (n) visitCall(n, state);
+  }
+  if (mentionsCuda || text.includes('nccl')) for (const n of root.descendantsOfType('string')) if (n) visitString(n, state);
   const suppressedLines = new Set<number>();
-  for (const c of root.descendantsOfType('comment')) {
+  if (text.includes('ascendify-ignore')) for (const c of root.descendantsOfType('comment')) {
     if (!c) continue;
     const m = /ascendify-ignore(-next-line)?\b/.exec(c.text);
     if (!m) continue;
@@ -94,6 +97,17 @@ export function scanPython(tree: Tree, text: string, kb: KnowledgeBase, lineStar
     occurrences: state.occurrences, suppressedLines, facts: state.facts,
     errorNodes: root.hasError ? root.descendantsOfType('ERROR').length : 0,
   };
+}
+
+/** Module-level `NAME = "text"` constants (extension names built with f-strings). */
+function collectConstants(root: Node, state: PyState): void {
+  for (const stmt of root.namedChildren) {
+    const assignment = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : undefined;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const value = stringValue(assignment.childForFieldName('right') ?? undefined);
+    if (left?.type === 'identifier' && value !== undefined) state.constants.set(left.text, value);
+  }
 }
 
 function lineOf(state: PyState, offset: number): number {
