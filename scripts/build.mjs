@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the CLI, the language server and the VS Code client with esbuild (CommonJS, Node 20), and
-// copies the two .wasm files (tree-sitter runtime and CUDA grammar) beside the bundles.
+// copies the .wasm files (tree-sitter runtime and the grammars) beside the bundles.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,7 +40,14 @@ if (process.argv.includes('--bench')) {
   entries.push({ entryPoints: ['test/bench/parse-only.ts'], outfile: 'dist/bench-parse-only.js' });
 }
 
-for (const file of [require.resolve('web-tree-sitter/tree-sitter.wasm'), require.resolve('tree-sitter-cuda/tree-sitter-cuda.wasm')]) {
+// The runtime, the CUDA grammar, and the Python and Makefile grammars (languages/grammars.ts).
+const wasmFiles = [
+  require.resolve('web-tree-sitter/tree-sitter.wasm'),
+  require.resolve('tree-sitter-cuda/tree-sitter-cuda.wasm'),
+  require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
+  require.resolve('tree-sitter-make/tree-sitter-make.wasm'),
+];
+for (const file of wasmFiles) {
   fs.copyFileSync(file, path.join(dist, path.basename(file)));
 }
 

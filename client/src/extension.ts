@@ -37,7 +37,9 @@ import {
   type ReportResult,
 } from './protocol';
 
-export const LANGUAGES = ['cuda-cpp', 'cpp', 'c'];
+export const LANGUAGES = ['cuda-cpp', 'cpp', 'c', 'python', 'makefile', 'cmake'];
+/** Build files VS Code may open as plain text (CMake has no built-in language). */
+const BUILD_FILE_PATTERNS = ['**/CMakeLists.txt', '**/*.cmake'];
 
 let client: LanguageClient | undefined;
 
@@ -49,7 +51,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+      ...BUILD_FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
+    ],
     synchronize: { configurationSection: 'ascendify' },
     initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
     outputChannel: output,

@@ -81,7 +81,7 @@ async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOp
   try {
     const stream = jsonReportStream((...pieces) => file.write(...pieces), options.version);
     figures = await streamReportProject(listed, options, (part) => stream.file(part));
-    stream.end(figures.skipped, figures.summary);
+    stream.end(figures.skipped, figures.summary, figures.extensions);
     scanned = (await listed).map((f) => f.absolute);
   } catch (e) {
     file.abort();

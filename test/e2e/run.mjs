@@ -127,6 +127,10 @@ function setUp() {
   fs.cpSync(path.join(root, 'examples', 'cuda-app'), workspace, { recursive: true });
   // A real program beside the example: NVIDIA's vectorAdd sample (BSD-3-Clause, see test/fixtures/real).
   fs.copyFileSync(path.join(root, 'test', 'fixtures', 'real', 'cuda-samples', 'vectorAdd.cu'), path.join(workspace, 'src', 'vectorAdd.cu'));
+  // The PyTorch side and the build of the same project (hand-written fixtures).
+  fs.mkdirSync(path.join(workspace, 'python'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'test', 'fixtures', 'python', 'train.py'), path.join(workspace, 'python', 'train.py'));
+  fs.copyFileSync(path.join(root, 'test', 'fixtures', 'build', 'CMakeLists.txt'), path.join(workspace, 'CMakeLists.txt'));
 }
 
 let server;
@@ -207,7 +211,8 @@ try {
     assert(pages.includes('extension/docs/rules/runtime/cudaMalloc.md') && pages.every((e) => e.endsWith('.md')), `rule pages: ${pages.slice(0, 5).join(', ')}`);
     const entries = all.filter((e) => !e.startsWith('extension/docs/rules/'));
     const expected = ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/LICENSE.txt', 'extension/dist/document-worker.js', 'extension/dist/extension.js',
-      'extension/dist/server.js', 'extension/dist/tree-sitter-cuda.wasm', 'extension/dist/tree-sitter.wasm',
+      'extension/dist/server.js', 'extension/dist/tree-sitter-cuda.wasm', 'extension/dist/tree-sitter-make.wasm',
+      'extension/dist/tree-sitter-python.wasm', 'extension/dist/tree-sitter.wasm',
       'extension/dist/worker.js', 'extension/package.json', 'extension/readme.md'];
     assert(JSON.stringify(entries) === JSON.stringify(expected), `VSIX entries: ${entries.join(', ')}`);
   });
@@ -297,6 +302,53 @@ try {
       const disk = fs.readFileSync(cuFile, 'utf8');
       return disk.includes('CUDA_CHECK(aclrtSetDevice(0));') && !disk.includes('cudaSetDevice(');
     });
+  });
+
+  await step('a Python file gets PyTorch CUDA diagnostics and a quick fix to torch_npu', async () => {
+    const pyFile = path.join(workspace, 'python', 'train.py');
+    const py = fs.readFileSync(pyFile, 'utf8');
+    await openFile('train.py');
+    const squiggles = page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-info, .monaco-editor .squiggly-error');
+    await until('squiggles in train.py', async () => (await squiggles.count()) >= 5);
+    const where = positionOf(py, 'torch.cuda.synchronize()');
+    await goTo(where.line, where.column + 12);
+    await page.keyboard.press('Control+.');
+    const rows = page.locator('.action-widget .monaco-list-row');
+    await rows.first().waitFor();
+    await until('the torch_npu fix focused', async () => {
+      const focused = await page.locator('.action-widget .monaco-list-row.focused').textContent().catch(() => '');
+      if (focused.includes('torch_npu.npu.synchronize')) return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    }, 10_000);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+S');
+    await until('the rewritten call and the import on disk', () => {
+      const disk = fs.readFileSync(pyFile, 'utf8');
+      return disk.includes('torch_npu.npu.synchronize()') && /^import torch_npu$/m.test(disk);
+    });
+  });
+
+  await step('a CMakeLists.txt gets CUDA build diagnostics and the "ignore this line" quick fix', async () => {
+    const cmakeFile = path.join(workspace, 'CMakeLists.txt');
+    const cmake = fs.readFileSync(cmakeFile, 'utf8');
+    await openFile('CMakeLists.txt');
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel .monaco-list-row');
+    await until('CMake rows in Problems', async () => (await problems.allTextContents()).some((t) => t.includes('find_package(CUDAToolkit)')));
+    const where = positionOf(cmake, 'CUDAToolkit REQUIRED');
+    await goTo(where.line, where.column + 2);
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget .monaco-list-row').first().waitFor();
+    await until('the ignore fix focused', async () => {
+      const focused = await page.locator('.action-widget .monaco-list-row.focused').textContent().catch(() => '');
+      if (focused.includes('Ignore Ascendify findings on this line')) return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    }, 10_000);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+S');
+    await until('the suppression comment on disk', () => fs.readFileSync(cmakeFile, 'utf8').includes('find_package(CUDAToolkit REQUIRED) # ascendify-ignore'));
   });
 
   const status = page.locator('[id="ascendify.ascendify.status"]');

@@ -9,6 +9,7 @@ import { LIBRARY_MACROS, MacroTable, maskForParse, qualifierMacroDefinitions } f
 import { DeclaredNames, includesOf, isCompilerMacro, isNvidiaSampleHeader, isShim, textIncludes, type Declaration, type ProjectDeclarations } from './declarations';
 import { kernelCalls, type KernelCalls } from './calls';
 import { programFacts, type ProgramFacts } from './program';
+import type { FileFacts, SourceLanguage } from './languages/facts';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
@@ -76,6 +77,10 @@ export interface FileAnalysis {
   lineCount: number;
   /** The file defines main: where, and whether it calls aclInit (program.ts). */
   program?: ProgramFacts;
+  /** Absent for CUDA C++; set by the scanners of other languages (languages/). */
+  language?: SourceLanguage;
+  /** Extensions, targets and module uses the file declares (Python and build files), for the project picture. */
+  facts?: FileFacts;
 }
 
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */

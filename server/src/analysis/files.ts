@@ -7,11 +7,16 @@ import * as path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 
-export const DEFAULT_EXTENSIONS = ['.cu', '.cuh', '.cpp', '.cc', '.cxx', '.c', '.h', '.hpp', '.hxx', '.inl'];
+export const DEFAULT_EXTENSIONS = ['.cu', '.cuh', '.cpp', '.cc', '.cxx', '.c', '.h', '.hpp', '.hxx', '.inl', '.py', '.cmake', '.mk'];
+
+/** Build files known by their whole name (matched case-insensitively like the extensions). */
+export const DEFAULT_FILE_NAMES = ['CMakeLists.txt', 'Makefile', 'GNUmakefile'];
 
 export interface FileListOptions {
   extensions?: string[];
   exclude?: string[];
+  /** Whole file names to scan besides the extensions (default DEFAULT_FILE_NAMES; only with the default extensions). */
+  fileNames?: string[];
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;
 }
@@ -38,6 +43,8 @@ export interface FileList {
 export async function listSourceFiles(paths: string[], options: FileListOptions = {}): Promise<FileList> {
   const extensions = (options.extensions ?? DEFAULT_EXTENSIONS).map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
   const excludes = options.exclude ?? [];
+  // A given extension list (`--ext`, the include setting) means exactly those; the default adds the build files.
+  const fileNames = options.fileNames ?? (options.extensions ? [] : DEFAULT_FILE_NAMES);
   const files: ListedFile[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -79,7 +86,8 @@ export async function listSourceFiles(paths: string[], options: FileListOptions 
     for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       const rel = entry.path;
       if (entry.dirent.isDirectory()) continue;
-      const source = hasExtension(rel, extensions);
+      const base = path.basename(rel).toLowerCase();
+      const source = hasExtension(rel, extensions) || fileNames.some((n) => n.toLowerCase() === base);
       if ((!source && !entry.dirent.isSymbolicLink()) || ignored(rel)) continue;
       const abs = path.join(absolute, rel);
       if (seen.has(abs)) continue;

@@ -9,6 +9,8 @@ import type { ListedFile } from './files';
 import { ProjectDeclarations } from './declarations';
 import { getParser } from './parser';
 import { candidateFilter } from './scan';
+import { analyzeOtherText, bindingsIn, languageOf, localIncludes, mayRegister, type Binding } from './languages';
+import { lineStartsOf } from './resolve';
 
 /**
  * The order reports give files in (and skipped files, and the estimate's files): by path. One comparison,
@@ -72,11 +74,28 @@ export async function analyzeSourceFile(
   const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!read.ok) return { skipped: { path: file.display, reason: read.reason } };
   try {
-    const analysis = await analyzeText(read.text, { kb: options.kb, target: options.target, project: await projectOf(file, options), fixable: options.fixable });
+    const language = languageOf(file.absolute);
+    const cudaOptions = { kb: options.kb, target: options.target, project: await projectOf(file, options), fixable: options.fixable };
+    let analysis = language === 'cuda' ? await analyzeText(read.text, cudaOptions) : await analyzeOtherText(read.text, language, options);
+    // C++ that registers operators or a module with Python: part of the project picture (languages/links.ts).
+    if (language === 'cuda') {
+      const includes = localIncludes(read.text);
+      const bindings = mayRegister(read.text) ? await registrations(read.text) : [];
+      if (includes.length || bindings.length) analysis = { ...analysis, facts: { extensions: [], uses: [], bindings, includes } };
+    }
     return { result: { path: file.display, analysis, warning: read.warning, sourceLines: linesWithFindings(read.text, analysis) } };
   } catch (e) {
     // One file's failure must not stop the scan: report it as skipped with the reason.
     return { skipped: { path: file.display, reason: `analysis failed: ${(e as Error).message}` } };
+  }
+}
+
+async function registrations(text: string): Promise<Binding[]> {
+  const tree = (await getParser()).parse(text);
+  try {
+    return bindingsIn(tree, text, lineStartsOf(text));
+  } finally {
+    tree.delete();
   }
 }
 

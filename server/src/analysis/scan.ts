@@ -369,11 +369,17 @@ function collectNamespaces(root: Node, text: string, state: ScanState): void {
  * built-ins, qualifiers, NVIDIA namespaces and `asm`. One hash lookup per token of the file, the hot path.
  */
 const knownNames = new WeakMap<KnowledgeBase, Set<string>>();
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Libraries whose entries are Python or build names (`cupy`, `pycuda`): never C++ tokens, even when identifier-shaped. */
+const OTHER_LANGUAGES = new Set(['pytorch', 'cupy', 'numba', 'pycuda', 'build']);
 
 function knownNamesOf(kb: KnowledgeBase): Set<string> {
   let names = knownNames.get(kb);
   if (!names) {
-    names = new Set([...kb.symbols(), ...catalogueNames(), ...QUALIFIERS, ...Object.keys(nvidiaNamespaces), 'asm', '__asm__']);
+    // Only names a C++ token can be: the knowledge base also holds header paths, qualified names and the
+    // Python and build keys (`torch.cuda.synchronize`, `-lcublas`), which would only widen the lead table.
+    names = new Set([...kb.symbols(), ...catalogueNames(), ...QUALIFIERS, ...Object.keys(nvidiaNamespaces), 'asm', '__asm__']
+      .filter((n) => IDENTIFIER.test(n) && !OTHER_LANGUAGES.has(kb.lookup(n)?.library ?? '')));
     knownNames.set(kb, names);
   }
   return names;

@@ -12,6 +12,7 @@ import type { ListedFile } from '../analysis/files';
 import { randomBytes } from 'node:crypto';
 import { decodeSource, readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
 import { fixText, projectCheckHelpers } from './index';
+import { languageOf } from '../analysis/languages';
 import { portState, type FixAllResult, type PortState } from './engine';
 import { checkSameFile, FileSwapped, identityOf, NotRegularFile, readNoFollow, replaceViaTemp, type FileIdentity } from '../atomic';
 import { forTerminal, linesForTerminal } from '../report/terminal';
@@ -75,7 +76,7 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
       outcomes.push({ path: file.display, skipped: reason, changed: false, applied: 0, manual: 0 });
       continue;
     }
-    const result = await fixText(read.text, { kb: options.kb, target: options.target, safeOnly: options.safeOnly, checkHelpers });
+    const result = await fixText(read.text, { kb: options.kb, target: options.target, safeOnly: options.safeOnly, checkHelpers }, languageOf(file.absolute));
     const changed = result.text !== read.text;
     if (changed) {
       if (options.dryRun) {
@@ -142,8 +143,10 @@ function countStates(outcomes: FileFixOutcome[]): Record<PortState | 'skipped', 
 function describe(display: string, result: FixAllResult & { errorNodes: number }, changed: boolean, dryRun: boolean): string {
   const lines: string[] = [];
   const n = result.applied.length;
-  const added = (result.headersAdded.length ? `, added #include ${result.headersAdded.map((h) => `<${h}>`).join(' ')}` : '') +
-    (result.helpersAdapted.length ? `, made ${result.helpersAdapted.map((h) => `'${h}'`).join(', ')} accept aclError (reviewed)` : '');
+  const python = languageOf(display) === 'python';
+  const added = (result.headersAdded.length
+    ? `, added ${result.headersAdded.map((h) => (python ? `import ${h}` : `#include <${h}>`)).join(python ? ', ' : ' ')}`
+    : '') + (result.helpersAdapted.length ? `, made ${result.helpersAdapted.map((h) => `'${h}'`).join(', ')} accept aclError (reviewed)` : '');
   const did = changed ? `${dryRun ? 'would apply' : 'applied'} ${n} fix${n === 1 ? '' : 'es'}${added}` : 'nothing to fix automatically';
   const errors = result.errorNodes ? ` (${result.errorNodes} syntax error${result.errorNodes === 1 ? '' : 's'} in the file: fixes near them were skipped)` : '';
   const state = portState(result);

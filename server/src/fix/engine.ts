@@ -21,6 +21,7 @@ import { eolOf, includeFacts, insertionPoint, type IncludeFacts } from './header
 import { checkConsistency, type Consistency } from './consistency';
 import { findCheckHelpers, type CheckHelper } from './check-helpers';
 import { lifecycleGap, LIFECYCLE_ADVICE } from './lifecycle';
+import { importLine, pythonImportFacts } from './python-imports';
 
 /** A fix for one finding: the edits (the rewrite, plus the header when the file lacks it). */
 export interface QuickFix {
@@ -115,8 +116,12 @@ export interface TextFacts {
 }
 
 export function textFacts(text: string, tree: Tree): TextFacts {
-  return { lineStarts: lineStartsOf(text), eol: eolOf(text), includes: includeFacts(tree.rootNode, text) };
+  // Python trees (languages/): a recipe's header is a module to import, not an #include.
+  const includes = isPython(tree) ? pythonImportFacts(tree.rootNode, text) : includeFacts(tree.rootNode, text);
+  return { lineStarts: lineStartsOf(text), eol: eolOf(text), includes };
 }
+
+const isPython = (tree: Tree) => tree.language.name === 'python';
 
 /**
  * The fix the editor offers for one finding (also for recipes that need review: see `safe`). Pass `facts`
@@ -595,7 +600,7 @@ class Context {
   }
 
   headerEdit(headers: string[]): TextEdit {
-    const lines = headers.map((h) => `#include <${h}>${this.eol}`).join('');
+    const lines = headers.map((h) => (isPython(this.tree) ? importLine(h, this.eol) : `#include <${h}>${this.eol}`)).join('');
     const { insertAt, insertPrefix } = insertionPoint(this.includes, this.firstUse);
     return { start: insertAt, end: insertAt, newText: insertPrefix + lines };
   }

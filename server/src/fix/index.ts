@@ -10,13 +10,31 @@ import type { FileAnalysis, Finding } from '../analysis/analyze';
 import { findCheckHelpers } from './check-helpers';
 import { eolOf, includeFacts, insertionPoint } from './headers';
 import type { TextEdit } from './edits';
+import { analyzeOther, analyzeOtherText, getLanguageParser, type SourceLanguage } from '../analysis/languages';
 
 export { fixForFinding, fixAll, isQuickFix, portState, textFacts } from './engine';
 export type { QuickFix, NoFix, FixForFindingResult, FixForFindingOptions, FixAllOptions, FixAllResult, PortState, SkippedFinding, TextFacts } from './engine';
 export { applyEdits, assertDisjoint, sortEdits, type TextEdit } from './edits';
 
-/** Parses, analyses and fixes a whole text (what `ascendify fix` does per file). */
-export async function fixText(text: string, options: AnalysisOptions & FixAllOptions): Promise<FixAllResult & { errorNodes: number }> {
+/**
+ * Parses, analyses and fixes a whole text (what `ascendify fix` does per file). Python and Makefiles are
+ * fixed through their own trees; CMake files have no syntax tree to rewrite on, so they are left unchanged.
+ */
+export async function fixText(text: string, options: AnalysisOptions & FixAllOptions, language: SourceLanguage = 'cuda'): Promise<FixAllResult & { errorNodes: number }> {
+  if (language === 'cmake') {
+    const analysis = await analyzeOtherText(text, language, options);
+    return { text, edits: [], applied: [], skipped: analysis.findings.map((finding) => ({ finding, reason: 'CMake files are not rewritten automatically: edit by hand' })), headersAdded: [], helpersAdapted: [], checkHelpers: [], checksUsed: [], errorNodes: analysis.errorNodes };
+  }
+  if (language !== 'cuda') {
+    const parser = await getLanguageParser(language);
+    const tree = parser.parse(text);
+    try {
+      const analysis = analyzeOther(text, language, options, tree);
+      return { ...fixAll(text, tree, analysis, options), errorNodes: analysis.errorNodes };
+    } finally {
+      tree.delete();
+    }
+  }
   const parser = await getParser();
   const tree = parser.parse(text);
   try {

@@ -58,7 +58,7 @@ export function renderRulePage(entry: MappingEntry): string {
     if (r.notes) out.push(`**What differs.** ${md(r.notes)}`, '');
     if (r.fix) {
       const ex = example(entry, r.fix);
-      out.push(`**How to fix.** ${r.fix.safe === false ? 'Ascendify offers a fix that needs review (not applied by "fix all").' : 'Ascendify fixes this automatically ("fix all" and `ascendify fix`).'}${r.fix.header ? ` The fix adds \`#include <${r.fix.header}>\`.` : ''}`);
+      out.push(`**How to fix.** ${r.fix.safe === false ? 'Ascendify offers a fix that needs review (not applied by "fix all").' : 'Ascendify fixes this automatically ("fix all" and `ascendify fix`).'}${r.fix.header ? ` The fix adds ${entry.library === 'pytorch' ? `\`import ${r.fix.header}\`` : `\`#include <${r.fix.header}>\``}.` : ''}`);
       out.push('');
       if (ex) out.push('```cpp', `// before`, ex.before, `// after`, ex.after, '```', '');
     } else {

@@ -17,7 +17,10 @@ export const IGNORE_MARK = 'ascendify-ignore';
 
 export interface ActionContext {
   doc: TextDocument;
-  tree: Tree;
+  /** Absent for documents read without a syntax tree (CMake): they get no rewrite, only "ignore". */
+  tree?: Tree;
+  /** How the language starts a line comment (`//`, or `#` in Python and build files); `//` when absent. */
+  lineComment?: '//' | '#';
   analysis: FileAnalysis;
   /** Use versioned documentChanges (the client rejects them if the document changed meanwhile). */
   documentChanges: boolean;
@@ -82,6 +85,8 @@ function diagnosticsOf(finding: Finding, diagnostics: DiagnosticsByPlace): Diagn
  */
 export async function fixAllEdit(ctx: ActionContext, safeOnly = true): Promise<{ edit: WorkspaceEdit | undefined; fixes: number; outcome: Omit<FixAllResult, 'applied' | 'fixes'> }> {
   const text = ctx.doc.getText();
+  const none = { left: ctx.analysis.findings.length, leftLines: [...new Set(ctx.analysis.findings.map((f) => f.line))], state: 'untouched' as const };
+  if (!ctx.tree) return { edit: undefined, fixes: 0, outcome: ctx.analysis.findings.length ? none : { ...none, state: 'clean' as const } };
   const included = includedCheckState(ctx);
   // Reviewed fixes may adapt an included check; safe ones only use checks that take a CANN status already.
   const checkHelpers = included && new Map([...included].map(([name, ready]) => [name, ready || !safeOnly]));
@@ -98,17 +103,17 @@ export async function fixAllEdit(ctx: ActionContext, safeOnly = true): Promise<{
 }
 
 /** The edit that puts a suppression comment at the end of a finding's line. */
-export function ignoreLineEdit(doc: TextDocument, line: number): LspTextEdit | undefined {
+export function ignoreLineEdit(doc: TextDocument, line: number, lineComment: '//' | '#' = '//'): LspTextEdit | undefined {
   const lineText = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
   if (lineText.includes(IGNORE_MARK)) return undefined;
   const trimmed = lineText.replace(/\s+$/, '');
   // A line continued with a backslash (a macro body) keeps the backslash last: use a block comment before it.
-  if (trimmed.endsWith('\\')) {
+  if (trimmed.endsWith('\\') && lineComment === '//') {
     const at = { line, character: trimmed.length - 1 };
     return { range: { start: at, end: at }, newText: `/* ${IGNORE_MARK} */ ` };
   }
   const at = { line, character: trimmed.length };
-  return { range: { start: at, end: { line, character: lineText.length } }, newText: ` // ${IGNORE_MARK}` };
+  return { range: { start: at, end: { line, character: lineText.length } }, newText: ` ${lineComment} ${IGNORE_MARK}` };
 }
 
 export async function codeActions(ctx: ActionContext, params: CodeActionParams): Promise<CodeAction[]> {
@@ -119,10 +124,11 @@ export async function codeActions(ctx: ActionContext, params: CodeActionParams):
   const text = ctx.doc.getText();
   if (wanted(only, CodeActionKind.QuickFix)) {
     // One reading of the text for all the findings a selection touches (it may be the whole file).
-    const facts = touched.some((f) => f.resolved?.fix) ? textFacts(text, ctx.tree) : undefined;
+    const tree = ctx.tree;
+    const facts = tree && touched.some((f) => f.resolved?.fix) ? textFacts(text, tree) : undefined;
     for (const f of touched) {
-      if (!f.resolved?.fix) continue;
-      const fix = fixForFinding(text, ctx.tree, ctx.analysis, f, facts, { checkHelpers: includedCheckState(ctx) });
+      if (!f.resolved?.fix || !tree) continue;
+      const fix = fixForFinding(text, tree, ctx.analysis, f, facts, { checkHelpers: includedCheckState(ctx) });
       if (!isQuickFix(fix)) continue;
       actions.push({
         title: fix.safe ? fix.title : `${fix.title} (review the result)`,
@@ -148,7 +154,7 @@ export async function codeActions(ctx: ActionContext, params: CodeActionParams):
       else byLine.set(f.line - 1, [f]);
     }
     for (const [line, onLine] of byLine) {
-      const edit = ignoreLineEdit(ctx.doc, line);
+      const edit = ignoreLineEdit(ctx.doc, line, ctx.lineComment);
       if (!edit) continue;
       const diagnostics = onLine.flatMap((f) => diagnosticsOf(f, requested));
       actions.push({ title: 'Ignore Ascendify findings on this line', kind: CodeActionKind.QuickFix, diagnostics, edit: await workspaceEdit(ctx, [edit]) });

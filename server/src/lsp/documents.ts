@@ -9,6 +9,7 @@ import type { CudaParser, Edit, Tree } from '../analysis/parser';
 import type { Point } from 'web-tree-sitter';
 import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
 import { ChangedSpan } from '../analysis/incremental';
+import { analyzeOther, languageOfDocument, loadedLanguageParser, treeLanguageOf, type SourceLanguage } from '../analysis/languages';
 
 const COMMENT_DELIMITER = /\/\*|\*\//;
 
@@ -30,8 +31,12 @@ export class OpenDocument {
   /** Cancels the scheduled publication of diagnostics, if any. */
   cancelPublish: (() => void) | undefined;
 
+  /** CUDA C++, or Python / CMake / Makefile (analysed by languages/, whole file per version). */
+  readonly language: SourceLanguage;
+
   constructor(uri: string, languageId: string, version: number, text: string) {
     this.doc = TextDocument.create(uri, languageId, version, text);
+    this.language = languageOfDocument(uri, languageId);
   }
 
   get uri(): string {
@@ -83,8 +88,11 @@ export class OpenDocument {
   }
 
   /** The tree for the current text, re-parsed incrementally when the text changed since the last parse. */
-  treeFor(parser: CudaParser): Tree {
+  treeFor(cudaParser: CudaParser): Tree {
     if (this.tree && this.treeVersion === this.version) return this.tree;
+    const grammar = treeLanguageOf(this.language);
+    const parser = this.language === 'cuda' ? cudaParser : grammar && loadedLanguageParser(grammar);
+    if (!parser) throw new Error(`no syntax tree for ${this.language} documents`);
     let next: Tree;
     try {
       next = parser.parse(this.doc.getText(), this.tree);
@@ -104,6 +112,7 @@ export class OpenDocument {
    * options generation (same knowledge base), else the whole file. Caches the result for this version.
    */
   analyse(parser: CudaParser, options: AnalysisOptions, generation: number): FileAnalysis {
+    if (this.language !== 'cuda') return this.analyseOther(parser, options, generation);
     const tree = this.treeFor(parser); // first: re-parsing adds the parser's changed ranges
     const sameOptions = !!this.scan && this.scanGeneration === generation;
     if (!(sameOptions && this.changed.isEmpty() && this.analysis)) {
@@ -131,6 +140,23 @@ export class OpenDocument {
     this.analysis = analysis;
     this.analysisVersion = version;
     this.analysisGeneration = generation;
+  }
+
+  /** Python and build files: small, analysed whole (their trees are still re-parsed incrementally). */
+  private analyseOther(parser: CudaParser, options: AnalysisOptions, generation: number): FileAnalysis {
+    if (!this.isAnalysed(generation)) {
+      const tree = this.language === 'cmake' ? undefined : this.treeFor(parser);
+      this.analysis = analyzeOther(this.doc.getText(), this.language as Exclude<SourceLanguage, 'cuda'>, options, tree);
+    }
+    this.changed.reset();
+    this.analysisVersion = this.version;
+    this.analysisGeneration = generation;
+    return this.analysis!;
+  }
+
+  /** The tree quick fixes work on; none for CMake (read without a syntax tree). */
+  fixTree(parser: CudaParser): Tree | undefined {
+    return this.language === 'cmake' ? undefined : this.treeFor(parser);
   }
 
   /** True when `analysis` describes the current text under options generation `generation`. */

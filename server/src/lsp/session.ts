@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver';
 import pkg from '../../../package.json';
 import { getParser, type CudaParser } from '../analysis/parser';
+import { loadLanguageParsers } from '../analysis/languages';
 import { analyzeTree, type FileAnalysis } from '../analysis/analyze';
 import { withoutDeclared } from '../analysis/project';
 import { KnowledgeBase, KnowledgeError } from '../knowledge';
@@ -116,6 +117,8 @@ export class Session {
   async initialized(): Promise<void> {
     try {
       this.parser = await getParser();
+      // Python and Makefile grammars, so their documents are analysed synchronously like C++ ones.
+      await loadLanguageParsers();
       if (this.caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
         await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'ascendify' });
       }
@@ -411,7 +414,7 @@ export class Session {
 
   private actionContext(d: OpenDocument, analysis: FileAnalysis): ActionContext {
     return {
-      doc: d.doc, tree: d.treeFor(this.parser!), analysis,
+      doc: d.doc, tree: d.fixTree(this.parser!), analysis, lineComment: d.language === 'cuda' ? '//' : '#',
       documentChanges: !!this.caps.workspace?.workspaceEdit?.documentChanges,
     };
   }

@@ -4,7 +4,7 @@
  * package.json's `contributes.configuration` documents the same keys for users.
  */
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { DEFAULT_EXTENSIONS } from '../analysis/files';
+import { DEFAULT_EXTENSIONS, DEFAULT_FILE_NAMES } from '../analysis/files';
 import type { FindingKind, PortingTarget } from '../analysis/analyze';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint' | 'off';
@@ -35,7 +35,7 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = {
   enable: true,
-  include: DEFAULT_EXTENSIONS.map((e) => `**/*${e}`),
+  include: [...DEFAULT_EXTENSIONS.map((e) => `**/*${e}`), ...DEFAULT_FILE_NAMES.map((n) => `**/${n}`)],
   exclude: [],
   target: 'a2a3',
   severity: { unmapped: 'warning', none: 'warning', manual: 'warning', rewrite: 'information', rename: 'information' },

@@ -33,10 +33,21 @@ interface Entry {
 
 export type ScanProgress = (done: number, total: number, file: string) => void;
 
-/** Extensions named by include globs ending in `*.ext`, for the file lister; undefined when some glob names none. */
-function extensionsOf(include: string[]): string[] | undefined {
-  const exts = include.map((g) => /\*(\.[A-Za-z0-9_+-]+)$/.exec(g)?.[1]);
-  return exts.every((e): e is string => !!e) ? [...new Set(exts.map((e) => e.toLowerCase()))] : undefined;
+/**
+ * Extensions named by include globs ending in `*.ext` and file names named by `Name` globs (a leading `**` folder part allowed), for the file
+ * lister; undefined when some glob names neither.
+ */
+function extensionsOf(include: string[]): { extensions: string[]; fileNames: string[] } | undefined {
+  const extensions = new Set<string>();
+  const fileNames = new Set<string>();
+  for (const g of include) {
+    const ext = /\*(\.[A-Za-z0-9_+-]+)$/.exec(g)?.[1];
+    const name = /^(?:\*\*\/)?([A-Za-z0-9_.+-]+)$/.exec(g)?.[1];
+    if (ext) extensions.add(ext.toLowerCase());
+    else if (name) fileNames.add(name);
+    else return undefined;
+  }
+  return { extensions: [...extensions], fileNames: [...fileNames] };
 }
 
 export class WorkspaceIndex {
@@ -128,7 +139,7 @@ export class WorkspaceIndex {
   /** Files on disk that the settings select (gitignored files left out, like the CLI). */
   private async list(options: IndexOptions): Promise<ListedFile[]> {
     if (!this.folders.length) return [];
-    const listed = await listSourceFiles(this.folders, { exclude: options.exclude, extensions: extensionsOf(options.include) });
+    const listed = await listSourceFiles(this.folders, { exclude: options.exclude, ...extensionsOf(options.include) });
     return listed.files.filter((f) => this.includes(f.absolute, options));
   }
 

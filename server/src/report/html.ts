@@ -5,6 +5,7 @@
  * through the `html` template tag, which escapes it: source text cannot become markup.
  */
 import { createHash } from 'node:crypto';
+import { describeLink, pathEffort } from '../analysis/languages/links';
 import { libraryName } from '../analysis/resolve';
 import type { KernelEstimate } from '../effort';
 import type { JsonReport } from './json';
@@ -308,6 +309,14 @@ export function renderHtml(report: JsonReport, options: HtmlOptions = {}): strin
     shownNote(Math.min(e.kernels.length, options.maxKernelCards ?? Infinity), e.kernels.length, 'kernels'),
     html`</section>`);
 
+  const extensions = report.extensions?.length
+    ? html`<section id="extensions"><h2>Extensions: Python, binding, kernels, build</h2><table class="extensions"><thead><tr><th>Extension</th><th>Built by</th><th>Loaded from</th><th>Sources</th><th>Kernels</th><th>Findings (manual)</th><th>Path effort (h)</th></tr></thead><tbody>${report.extensions.map((x) => {
+      const d = describeLink(x);
+      const p = pathEffort(x, e.files);
+      return html`<tr><td><code>${x.name}</code></td><td>${d.built}</td><td>${d.loadedFrom}</td><td>${d.sources}</td><td class="num">${x.kernels}</td><td class="num">${x.findings} (${x.manual})</td><td class="num">${p.low}–${p.high} (${p.expected})</td></tr>`;
+    })}</tbody></table></section>`
+    : '';
+
   const findings = html`<section id="findings"><h2>Findings</h2>${findingsTable(report, options.maxFindingRows)}</section>`;
 
   const skipped = report.skipped.length
@@ -336,6 +345,7 @@ ${summary}
 ${why}
 ${charts}
 ${kernels}
+${extensions}
 ${findings}
 ${skipped}
 ${model}

@@ -3,6 +3,7 @@
  * deterministic for the same input.
  */
 import type { FileResult, ProjectAnalysis, SkippedFile, Summary, SummaryPart } from '../analysis/project';
+import { linkProject, pictureOf, type ExtensionLink, type FilePicture } from '../analysis/languages/links';
 import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
 import { byPath, summaryPart, SummaryTotals } from '../analysis/project';
 import { needsCannLifecycle, type ProgramFacts } from '../analysis/program';
@@ -66,6 +67,8 @@ export interface JsonReport {
   schemaVersion: number;
   files: JsonFile[];
   skipped: Array<{ path: string; reason: string }>;
+  /** The project picture: Python call site -> extension -> sources and kernels -> build targets (languages/links.ts). */
+  extensions?: ExtensionLink[];
   summary: Summary & { effort: EffortEstimate };
 }
 
@@ -83,6 +86,8 @@ export interface FileReportPart {
   json: Uint8Array;
   summary: SummaryPart;
   effort: EffortPart;
+  /** What the file adds to the project picture (its extensions, module uses, kernels). */
+  picture: FilePicture;
 }
 
 function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
@@ -93,7 +98,7 @@ function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
 }
 
 export function fileReportPart(file: FileResult, target: PortingTarget, weights?: EffortWeights): FileReportPart {
-  return { path: file.path, json: fileJson(file, jsonKernels(file.analysis)), ...fileShares(file, target, weights) };
+  return { path: file.path, json: fileJson(file, jsonKernels(file.analysis)), ...fileShares(file, target, weights), picture: pictureOf(file.path, file.analysis) };
 }
 
 /** A file's share of the summary and of the estimate (the report's parts; the workspace index keeps them). */
@@ -282,6 +287,7 @@ function makeTemplate(f: Finding): Template {
 export interface ReportFigures {
   summary: JsonReport['summary'];
   skipped: JsonReport['skipped'];
+  extensions: ExtensionLink[];
 }
 
 /** A whole report assembled from its files' parts: JSON text in pieces, or the report object. */
@@ -312,9 +318,9 @@ export class ReportTotals {
 }
 
 /** The summary of the parts added up in `totals`, and the skipped files in the report's order. */
-export function reportFigures(skippedFiles: SkippedFile[], totals: ReportTotals): ReportFigures {
+export function reportFigures(skippedFiles: SkippedFile[], totals: ReportTotals, pictures: FilePicture[] = []): ReportFigures {
   const skipped = [...skippedFiles].sort(byPath);
-  return { skipped, summary: totals.summary(skipped.length) };
+  return { skipped, summary: totals.summary(skipped.length), extensions: linkProject(pictures) };
 }
 
 /**
@@ -330,18 +336,22 @@ export function assembleReport(
     totals = new ReportTotals(target, options.weights);
     for (const p of parts) totals.add(p);
   }
-  const { summary, skipped } = reportFigures(skippedFiles, totals);
+  const { summary, skipped, extensions } = reportFigures(skippedFiles, totals, parts.map((p) => p.picture));
   return {
     summary,
     skipped,
+    extensions,
     jsonChunks: () => {
       const chunks: Array<string | Uint8Array> = [];
       const stream = jsonReportStream((...pieces) => chunks.push(...pieces), version);
       for (const p of parts) stream.file(p);
-      stream.end(skipped, summary);
+      stream.end(skipped, summary, extensions);
       return chunks;
     },
-    report: () => ({ tool: toolOf(version), schemaVersion: JSON_SCHEMA_VERSION, files: parts.map((p) => JSON.parse(fromUtf8.decode(p.json)) as JsonFile), skipped, summary }),
+    report: () => ({
+      tool: toolOf(version), schemaVersion: JSON_SCHEMA_VERSION, files: parts.map((p) => JSON.parse(fromUtf8.decode(p.json)) as JsonFile), skipped,
+      ...(extensions.length ? { extensions } : {}), summary,
+    }),
   };
 }
 
@@ -350,7 +360,7 @@ const toolOf = (version: string): JsonReport['tool'] => ({ name: 'ascendify', ve
 /** Writes a JSON report in order as its pieces become known: the files' parts by path, then the rest. */
 export interface JsonReportStream {
   file(part: FileReportPart): void;
-  end(skipped: JsonReport['skipped'], summary: JsonReport['summary']): void;
+  end(skipped: JsonReport['skipped'], summary: JsonReport['summary'], extensions?: ExtensionLink[]): void;
 }
 
 /** The JSON report's text, made once here for whole reports and for `--output`, which writes it as it goes. */
@@ -359,7 +369,8 @@ export function jsonReportStream(write: (...pieces: Array<string | Uint8Array>) 
   let files = 0;
   return {
     file: (part) => (files++ ? write(',', part.json) : write(part.json)),
-    end: (skipped, summary) => write(`],"skipped":${asciiJson(skipped)},"summary":${asciiJson(summary)}}`),
+    end: (skipped, summary, extensions) =>
+      write(`],"skipped":${asciiJson(skipped)},${extensions?.length ? `"extensions":${asciiJson(extensions)},` : ''}"summary":${asciiJson(summary)}}`),
   };
 }
 
@@ -377,5 +388,6 @@ export function reportOfProject(project: ProjectAnalysis, summary: JsonReport['s
     findings += f.analysis.findings.length;
   }
   const skipped = [...project.skipped].sort(byPath);
-  return { tool: toolOf(version), schemaVersion: JSON_SCHEMA_VERSION, files, skipped, summary };
+  const extensions = linkProject(project.files.map((f) => pictureOf(f.path, f.analysis)));
+  return { tool: toolOf(version), schemaVersion: JSON_SCHEMA_VERSION, files, skipped, ...(extensions.length ? { extensions } : {}), summary };
 }

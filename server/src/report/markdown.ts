@@ -3,6 +3,7 @@
  * path and message is escaped, so source text can neither inject HTML nor break the tables.
  */
 import { libraryName } from '../analysis/resolve';
+import { describeLink, pathEffort } from '../analysis/languages/links';
 import type { JsonReport } from './json';
 import { effortRange, KIND_LABELS, KIND_ORDER, percent, rangeMeaning, sensitivityLines, TARGET_LABELS, weightRows } from './format';
 
@@ -68,6 +69,20 @@ export function renderMarkdown(report: JsonReport): string {
         mdEscape(k.aclnnOps ? `${k.routeLabel} (candidates: ${k.aclnnOps.join(', ')})` : k.routeLabel), `${k.low}–${k.high} (${k.expected})`, mdEscape(k.why),
       ]),
       ['---', '---', '---:', '---', '---', '---:', '---'],
+    ));
+    out.push('');
+  }
+
+  if (report.extensions?.length) {
+    out.push('## Extensions: Python, binding, kernels, build', '');
+    out.push(...table(
+      ['Extension', 'Built by', 'Loaded from', 'Sources', 'Kernels', 'Findings (manual)', 'Path effort (h)'],
+      report.extensions.map((x) => {
+        const d = describeLink(x);
+        const p = pathEffort(x, e.files);
+        return [mdEscape(x.name), mdEscape(d.built), mdEscape(d.loadedFrom), mdEscape(d.sources), x.kernels, `${x.findings} (${x.manual})`, `${p.low}–${p.high} (${p.expected})`];
+      }),
+      ['---', '---', '---', '---', '---:', '---:', '---:'],
     ));
     out.push('');
   }

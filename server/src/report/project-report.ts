@@ -7,6 +7,7 @@
  * Parts are also handed on by path as they are final (onPartInOrder), for output written as it goes.
  */
 import * as fs from 'node:fs';
+import type { FilePicture } from '../analysis/languages/links';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { MappingEntry } from '../knowledge';
@@ -143,8 +144,12 @@ export async function reportProject(listing: ListedFile[] | Promise<ListedFile[]
 export async function streamReportProject(
   listing: ListedFile[] | Promise<ListedFile[]>, options: ReportOptions, onPartInOrder: (part: FileReportPart) => void,
 ): Promise<ReportFigures> {
-  const { skipped, totals } = await runReport(listing, options, onPartInOrder);
-  return reportFigures(skipped, totals);
+  const pictures: FilePicture[] = [];
+  const { skipped, totals } = await runReport(listing, options, (part) => {
+    pictures.push(part.picture);
+    onPartInOrder(part);
+  });
+  return reportFigures(skipped, totals, pictures);
 }
 
 /** A part that was handed on (its slot no longer holds it). */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../../..');
 
 describe('VSIX contents', () => {
-  it('are the four bundles, the two .wasm files, the rule pages, package.json, README and LICENSE, nothing else', () => {
+  it('are the four bundles, the .wasm files (runtime, CUDA, Python and Makefile grammars), the rule pages, package.json, README and LICENSE, nothing else', () => {
     const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], {
       cwd: root, encoding: 'utf8',
     });
@@ -24,6 +24,8 @@ describe('VSIX contents', () => {
       'dist/extension.js',
       'dist/server.js',
       'dist/tree-sitter-cuda.wasm',
+      'dist/tree-sitter-make.wasm',
+      'dist/tree-sitter-python.wasm',
       'dist/tree-sitter.wasm',
       'dist/worker.js',
       'package.json',

@@ -57,6 +57,8 @@ const ALLOWED: Record<string, string> = {
   'server/src/lsp/document-worker.ts worker_threads': 'the worker side of big-document analysis: receives the document\'s text, analyses it as text',
   'server/src/analysis/parser.ts WebAssembly':
     'loads tree-sitter-cuda.wasm shipped beside the bundle (or from node_modules in tests), never from the workspace',
+  'server/src/analysis/languages/grammars.ts WebAssembly':
+    'loads tree-sitter-python.wasm and tree-sitter-make.wasm shipped beside the bundle (or from node_modules in tests), never from the workspace',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -6,6 +6,8 @@ import blasDnn from './blas-dnn.json';
 import libs from './libs.json';
 import ncclHeaders from './nccl-headers.json';
 import portingGaps from './porting-gaps.json';
+import pytorch from './pytorch.json';
+import build from './build.json';
 
 export const builtinFiles: Record<string, unknown> = {
   'runtime.json': runtime,
@@ -15,4 +17,6 @@ export const builtinFiles: Record<string, unknown> = {
   'libs.json': libs,
   'nccl-headers.json': ncclHeaders,
   'porting-gaps.json': portingGaps,
+  'pytorch.json': pytorch,
+  'build.json': build,
 };
