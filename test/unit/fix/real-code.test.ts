@@ -146,6 +146,15 @@ describe('kernel code', () => {
   });
 });
 
+describe('names the chosen CANN does not declare', () => {
+  it('a memory-pool call is not rewritten to aclrtMemPool* when CANN 8.1.RC1 has none (streamOrderedAllocationIPC.cu)', async () => {
+    const text = lines('void f(cudaMemPool_t *pools, cudaMemPoolProps *poolProps) {', '  cudaMemPoolCreate(&pools[0], poolProps);', '}', '');
+    const r = await fix(text, false);
+    expect(r.text).toBe(text);
+    expect(reasonOf(r, 'cudaMemPoolCreate')).toMatch(/CANN 8\.1\.RC1 does not declare aclrtMemPoolCreate/);
+  });
+});
+
 describe('arity', () => {
   it('the two-argument cudaEventCreate overload is not renamed to the one-argument aclrtCreateEvent (simpleIPC.cu)', async () => {
     const text = lines('void f() {', '  cudaEvent_t event;', '  cudaEventCreate(&event, cudaEventDisableTiming | cudaEventInterprocess);', '}', '');
