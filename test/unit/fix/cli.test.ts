@@ -5,6 +5,7 @@ import { applyPatch } from 'diff';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analysed, runCli } from '../../helpers/fix';
 import { KnowledgeBase } from '../../../server/src/knowledge';
+import { DEFAULT_CANN_VERSION } from '../../../server/src/knowledge/cann';
 import { applyEdits, isQuickFix } from '../../../server/src/fix';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'fix');
@@ -21,7 +22,8 @@ function file(content: string | Buffer, name = 'main.cu', mode?: number): string
   return p;
 }
 
-const builtin = () => KnowledgeBase.builtin();
+// The knowledge the CLI uses by default: the answers for the default CANN version.
+const builtin = () => KnowledgeBase.builtinFor(DEFAULT_CANN_VERSION);
 
 describe('ascendify fix and the fix API give the same text', () => {
   it.each([
