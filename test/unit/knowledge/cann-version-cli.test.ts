@@ -36,6 +36,15 @@ describe('--cann and the rule file choose the CANN version', () => {
     expect(freeAnswer(['--rules', rules, '--cann', '8.1.RC1'])).toBe('aclrtFree');
   });
 
+  it('porting to Ascend 950 defaults to 9.0.0, the first version whose headers declare the SIMT API', () => {
+    const r = runCli(['explain', '__syncthreads', '--target', '950']);
+    expect(r.stdout).toContain('CANN equivalent: asc_syncthreads');
+    expect(r.stdout).toContain('CANN since 9.0.0');
+    const old = runCli(['explain', '__syncthreads', '--target', '950', '--cann', '8.5.0']).stdout;
+    expect(old).toContain('CANN equivalent: (none)');
+    expect(old).toContain('CANN 8.5.0 does not declare asc_syncthreads (since 9.0.0)');
+  });
+
   it('a version it cannot read is a usage error with the choices', () => {
     const r = runCli(['report', path.join(dir, 'a.cu'), '--cann', '7.0']);
     expect(r.code).toBe(2);
