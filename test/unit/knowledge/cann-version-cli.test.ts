@@ -76,3 +76,17 @@ describe('the hover', () => {
     expect(md).toContain('CANN since 8.1.RC1 (acl/acl\\_rt.h); older idiom for CANN 8.1.RC1: aclrtFreeWithDevSync needs 8.5.0');
   });
 });
+
+describe('the ascendify.cannVersion setting', () => {
+  it('is read as text, empty by default (the rule file or the default decides)', async () => {
+    const { readSettings, DEFAULT_SETTINGS } = await import('../../../server/src/lsp/settings');
+    expect(DEFAULT_SETTINGS.cannVersion).toBe('');
+    expect(readSettings({ cannVersion: ' 8.5.0 ' }).cannVersion).toBe('8.5.0');
+    expect(readSettings({ cannVersion: 85 }).cannVersion).toBe('');
+  });
+
+  it('is contributed in package.json with the same default', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    expect(pkg.contributes.configuration.properties['ascendify.cannVersion']).toMatchObject({ type: 'string', default: '' });
+  });
+});
