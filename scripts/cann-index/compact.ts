@@ -11,6 +11,8 @@ export function buildCompactIndex(fulls: FullIndex[], names: Iterable<string>): 
       if (!wanted.has(name)) return;
       const s = (symbols[name] ??= { versions: 0, header, kind });
       s.versions |= 1 << bit;
+      // Show the header users include, not the implementation file that happens to sort first.
+      if (s.header.startsWith('impl/') && !header.startsWith('impl/')) s.header = header;
       if (proto === undefined) return;
       const protos = typeof proto === 'string' ? [proto] : proto;
       if (!s.prototype) s.prototype = protos[0];

@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json';
 import { KnowledgeError } from './knowledge';
 import { findRuleFile, knowledgeWithRules } from './knowledge/rules';
-import { DEFAULT_CANN_VERSION } from './knowledge/cann';
+import { DEFAULT_CANN_VERSION, DEFAULT_CANN_VERSION_950 } from './knowledge/cann';
 import { listSourceFiles, DEFAULT_EXTENSIONS, type ListedFile } from './analysis/files';
 import { reportProject, streamReportProject, type ReportOptions } from './report/project-report';
 import { jsonReportStream, type ReportFigures } from './report/json';
@@ -102,7 +102,7 @@ function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
     .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
     .option('--no-gitignore', `also ${verb} files that .gitignore excludes`)
     .option('-t, --target <target>', 'porting target: a2a3 (Atlas A2/A3) or 950 (Ascend 950)', 'a2a3')
-    .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, or the rule file's cannVersion)`)
+    .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
     .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)');
 }
 
@@ -152,7 +152,7 @@ export function buildProgram(): Command {
       const jobs = parseJobs(opts.jobs);
       const failOn = parseFailOn(opts.failOn);
       const weights = effortWeightsFrom(opts);
-      const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
+      const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
       // Not awaited here: reportProject starts its workers while the files are listed.
       const listed = listFiles(paths, opts);
       const progress = progressBar(!!opts.quiet);
@@ -193,12 +193,13 @@ export function buildProgram(): Command {
     .description('print the CANN equivalent of a CUDA symbol: signature, differences, documentation link')
     .argument('<symbol>', 'CUDA name, e.g. cudaMemcpy')
     .option('-t, --target <target>', 'porting target: a2a3 or 950', 'a2a3')
-    .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, or the rule file's cannVersion)`)
+    .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
     .option('-r, --rules <file>', 'user rule file')
     .option('--json', 'print the entry as JSON')
     .action((symbol: string, opts) => {
-      const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
-      const text = explainSymbol(kb, symbol, parseTarget(opts.target), !!opts.json);
+      const target = parseTarget(opts.target);
+      const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
+      const text = explainSymbol(kb, symbol, target, !!opts.json);
       if (text === undefined) throw new UsageError(`no mapping entry for "${symbol}" (try: ascendify mappings | grep -i ${symbol})`);
       writeOutput(text, undefined);
     });
@@ -207,7 +208,7 @@ export function buildProgram(): Command {
     .command('mappings')
     .description('list the whole CUDA to CANN mapping database')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, or the rule file's cannVersion)`)
+    .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
     .option('-r, --rules <file>', 'user rule file')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action((opts) => {
@@ -225,7 +226,7 @@ export function buildProgram(): Command {
   addFileOptions(fix, 'fix')
     .action(async (paths: string[], opts) => {
       const target = parseTarget(opts.target);
-      const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
+      const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
       const listed = await listFiles(paths, opts);
       const outcomes = await runFixCommand(listed, {
         kb, target, dryRun: !!opts.dryRun, safeOnly: !opts.unsafe, json: !!opts.json,

@@ -49,6 +49,16 @@ export const CANN_VERSIONS: readonly string[] = index.versions.map((v) => v.name
  */
 export const DEFAULT_CANN_VERSION = '8.1.RC1';
 
+/**
+ * The default when porting to Ascend 950: its SIMT API (asc_syncthreads, asc_shfl, simt_api/*.h) is first
+ * declared by the 9.0.0 headers, so no older CANN can build Ascend 950 SIMT code.
+ */
+export const DEFAULT_CANN_VERSION_950 = '9.0.0';
+
+export function defaultCannVersion(target: 'a2a3' | '950'): string {
+  return target === '950' ? DEFAULT_CANN_VERSION_950 : DEFAULT_CANN_VERSION;
+}
+
 export class CannVersionError extends Error {}
 
 /** Release numbers compared numerically; an RC comes before the final release of the same number. */
@@ -345,6 +355,8 @@ export interface CannAvailability {
 /** A knowledge entry as answered for one CANN version (what forCannVersion returns). */
 export interface VersionedEntry extends MappingEntry {
   cann?: CannAvailability;
+  /** The same for the Ascend 950 (SIMT) answer, when the entry has one. */
+  simtCann?: CannAvailability;
 }
 
 interface Check {
@@ -425,20 +437,24 @@ function versioned(entry: MappingEntry, version: string): VersionedEntry {
   const docOnly = docOnlyNames(entry);
   const top = chooseSide(entry, entry.fallback ?? [], version, docOnly, entry);
   let simt: TargetOverride | undefined = entry.simt;
+  let simtCann: CannAvailability | undefined;
   if (entry.simt) {
     const s = chooseSide({ ...entry.simt, notes: entry.simt.notes ?? entry.notes, docUrl: entry.simt.docUrl ?? entry.docUrl }, entry.simt.fallback ?? [], version, docOnly, entry);
     simt = { ascend: s.side.ascend, mapping: s.side.mapping, notes: s.side.notes, docUrl: s.side.docUrl };
     if (s.side.ascendHeader) simt.ascendHeader = s.side.ascendHeader;
     if (s.side.signature) simt.signature = s.side.signature;
     if (s.side.fix) simt.fix = s.side.fix;
+    simtCann = s.cann;
   }
   const out: VersionedEntry = { ...entry, ...top.side, cann: top.cann };
   // Fields the chosen answer does not have must not leak from the preferred one.
   if (!top.side.ascendHeader) delete out.ascendHeader;
   if (!top.side.signature) delete out.signature;
   if (!top.side.fix) delete out.fix;
-  if (simt) out.simt = simt;
-  else delete out.simt;
+  if (simt) {
+    out.simt = simt;
+    out.simtCann = simtCann;
+  } else delete out.simt;
   return out;
 }
 

@@ -123,7 +123,7 @@ export function ruleDocUrl(finding: { library: string; entry?: MappingEntry; res
   const { entry } = finding;
   if (entry) {
     builtinEntries ??= new Set(KnowledgeBase.builtin().entries);
-    const page = ruleDocsBase && builtinEntries.has(entry) ? ruleDocsBase + rulePagePath(entry) : undefined;
+    const page = ruleDocsBase && (builtinEntries.has(entry) || KnowledgeBase.isBuiltin(entry)) ? ruleDocsBase + rulePagePath(entry) : undefined;
     return page ?? finding.resolved?.docUrl ?? entry.docUrl;
   }
   return ruleDocsBase && UNMAPPED_LIBRARIES.includes(finding.library) ? `${ruleDocsBase}unmapped/${finding.library}.md` : undefined;

@@ -109,6 +109,12 @@ export class KnowledgeBase {
   }
 
   private static versioned = new Map<string, KnowledgeBase>();
+  private static versionedEntries = new WeakSet<MappingEntry>();
+
+  /** A built-in entry, as in the data or as answered for a CANN version (not a user rule). */
+  static isBuiltin(entry: MappingEntry): boolean {
+    return this.versionedEntries.has(entry) || this.builtin().entries.includes(entry);
+  }
 
   /**
    * The built-in data answered for one indexed CANN version (knowledge/cann.ts cannVersionFor): each
@@ -120,6 +126,7 @@ export class KnowledgeBase {
     if (!kb) {
       kb = new KnowledgeBase(forCannVersion(this.builtin().entries, cannVersion), cannVersion);
       this.versioned.set(cannVersion, kb);
+      for (const e of kb.entries) this.versionedEntries.add(e);
     }
     return kb;
   }

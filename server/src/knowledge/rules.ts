@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KnowledgeBase, KnowledgeError, validateMappingFile, type MappingFile } from './index';
-import { cannVersionFor, CannVersionError, DEFAULT_CANN_VERSION } from './cann';
+import { cannVersionFor, CannVersionError, defaultCannVersion } from './cann';
 
 export const RULE_FILE_NAMES = ['.ascendify.json', '.ascendify.yaml', '.ascendify.yml'];
 const MAX_RULE_FILE_BYTES = 16 * 1024 * 1024;
@@ -49,11 +49,11 @@ export function findRuleFile(dir: string): string | undefined {
 /**
  * Built-in knowledge answered for the CANN version, plus the given rule file (user entries override
  * built-ins of the same name). The version: `cannVersion` (--cann, the ascendify.cannVersion setting),
- * else the rule file's `cannVersion`, else DEFAULT_CANN_VERSION.
+ * else the rule file's `cannVersion`, else the default for the porting target (defaultCannVersion).
  */
-export function knowledgeWithRules(ruleFile: string | undefined, cannVersion?: string): KnowledgeBase {
+export function knowledgeWithRules(ruleFile: string | undefined, cannVersion?: string, target: 'a2a3' | '950' = 'a2a3'): KnowledgeBase {
   const rules = ruleFile ? loadRuleFile(ruleFile) : undefined;
-  const wanted = cannVersion?.trim() || rules?.cannVersion || DEFAULT_CANN_VERSION;
+  const wanted = cannVersion?.trim() || rules?.cannVersion || defaultCannVersion(target);
   let version: string;
   try {
     version = cannVersionFor(wanted);

@@ -23,8 +23,9 @@ function availabilityText(entry: MappingEntry): string | undefined {
  * The CANN versions of the answer, from the header index: "CANN since 8.5.0 (acl/acl_rt.h)", what the
  * chosen version lacks, and the older idiom used instead. User entries may carry a free-text note.
  */
-export function cannText(entry: MappingEntry): string | undefined {
-  const c = (entry as VersionedEntry).cann;
+export function cannText(entry: MappingEntry, target: PortingTarget = 'a2a3'): string | undefined {
+  const v = entry as VersionedEntry;
+  const c = target === '950' && v.simt ? v.simtCann : v.cann;
   if (!c) return entry.cannVersion && `CANN ${entry.cannVersion}`;
   const parts: string[] = [];
   if (c.since) parts.push(`CANN ${sinceWords(c.since)}${c.declaredIn ? ` (${c.declaredIn})` : ''}`);
@@ -81,7 +82,7 @@ export function explanation(entry: MappingEntry, target: PortingTarget, symbol =
     alsoCovers: entry.cuda.filter((c) => c !== symbol),
     values: kb ? relatedValues(kb, r) : [],
     otherTarget,
-    availability: avail || cannText(entry) ? [avail, cannText(entry)].filter(Boolean).join('   ') : undefined,
+    availability: avail || cannText(entry, target) ? [avail, cannText(entry, target)].filter(Boolean).join('   ') : undefined,
     fix: r.fix && {
       how: r.fix.call ?? (r.fix.rename ? `rename to ${r.fix.rename}` : `#include <${r.fix.include}>`),
       review: r.fix.safe === false,

@@ -175,7 +175,7 @@ export class Session {
       this.weightsKey = weightsKey;
       this.weights = this.loadWeights(next.effortWeights);
     }
-    if (initial || changed('rulesFile') || changed('cannVersion') || changed('workspaceTrusted')) this.loadKnowledge();
+    if (initial || changed('rulesFile') || changed('cannVersion') || changed('target') || changed('workspaceTrusted')) this.loadKnowledge();
     if (initial || changed('include')) this.registerWatcher();
     this.generation++;
     // At start-up the documents opened so far are waiting for `ready` and analyse with these settings.
@@ -217,11 +217,11 @@ export class Session {
     let builtin: KnowledgeBase;
     try {
       // The built-in answers for the CANN version of the setting (a bad value is reported below).
-      builtin = knowledgeWithRules(undefined, this.settings.cannVersion || undefined);
+      builtin = knowledgeWithRules(undefined, this.settings.cannVersion || undefined, this.settings.target);
     } catch (e) {
       if (e instanceof KnowledgeError) {
         this.showError(`Ascendify: ascendify.cannVersion: ${message(e)}`);
-        builtin = knowledgeWithRules(undefined);
+        builtin = knowledgeWithRules(undefined, undefined, this.settings.target);
       } else {
         this.kb = undefined;
         this.showError(`Ascendify: the built-in knowledge base failed to load: ${message(e)}`);
@@ -235,7 +235,7 @@ export class Session {
       if (ignored) this.connection.console.info(`${ignored}: not loaded, the workspace is not trusted (built-in rules only)`);
     }
     try {
-      this.kb = file ? knowledgeWithRules(file, this.settings.cannVersion || undefined) : builtin;
+      this.kb = file ? knowledgeWithRules(file, this.settings.cannVersion || undefined, this.settings.target) : builtin;
     } catch (e) {
       this.kb = builtin;
       this.showError(`Ascendify: ${message(e)} — using the built-in rules only.`);

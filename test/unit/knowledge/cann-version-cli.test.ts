@@ -36,6 +36,15 @@ describe('--cann and the rule file choose the CANN version', () => {
     expect(freeAnswer(['--rules', rules, '--cann', '8.1.RC1'])).toBe('aclrtFree');
   });
 
+  it('porting to Ascend 950 defaults to 9.0.0, the first version whose headers declare the SIMT API', () => {
+    const r = runCli(['explain', '__syncthreads', '--target', '950']);
+    expect(r.stdout).toContain('CANN equivalent: asc_syncthreads');
+    expect(r.stdout).toContain('CANN since 9.0.0');
+    const old = runCli(['explain', '__syncthreads', '--target', '950', '--cann', '8.5.0']).stdout;
+    expect(old).toContain('CANN equivalent: (none)');
+    expect(old).toContain('CANN 8.5.0 does not declare asc_syncthreads (since 9.0.0)');
+  });
+
   it('a version it cannot read is a usage error with the choices', () => {
     const r = runCli(['report', path.join(dir, 'a.cu'), '--cann', '7.0']);
     expect(r.code).toBe(2);
@@ -65,5 +74,19 @@ describe('the hover', () => {
     const md = hoverMarkdown(KnowledgeBase.builtinFor('8.1.RC1').lookup('cudaFree')!, 'a2a3');
     expect(md).toContain('**`aclrtFree`**');
     expect(md).toContain('CANN since 8.1.RC1 (acl/acl\\_rt.h); older idiom for CANN 8.1.RC1: aclrtFreeWithDevSync needs 8.5.0');
+  });
+});
+
+describe('the ascendify.cannVersion setting', () => {
+  it('is read as text, empty by default (the rule file or the default decides)', async () => {
+    const { readSettings, DEFAULT_SETTINGS } = await import('../../../server/src/lsp/settings');
+    expect(DEFAULT_SETTINGS.cannVersion).toBe('');
+    expect(readSettings({ cannVersion: ' 8.5.0 ' }).cannVersion).toBe('8.5.0');
+    expect(readSettings({ cannVersion: 85 }).cannVersion).toBe('');
+  });
+
+  it('is contributed in package.json with the same default', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    expect(pkg.contributes.configuration.properties['ascendify.cannVersion']).toMatchObject({ type: 'string', default: '' });
   });
 });
