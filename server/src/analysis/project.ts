@@ -141,6 +141,8 @@ export function withoutDeclared(analysis: FileAnalysis, declared: ReadonlySet<st
 
 export interface Summary {
   target: AnalysisOptions['target'];
+  /** The CANN version the suggestions and fixes were chosen for (`--cann`, the setting or the default). */
+  cannVersion?: string;
   filesScanned: number;
   filesWithFindings: number;
   filesSkipped: number;

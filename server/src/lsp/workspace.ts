@@ -208,7 +208,7 @@ export class WorkspaceIndex {
    * The project as the report sees it (project-level declarations applied), its summary and estimate
    * (kept file by file, see `parts`).
    */
-  figures(options: Pick<IndexOptions, 'target' | 'weights'>): { project: ProjectAnalysis; effort: EffortEstimate; summary: Summary } {
+  figures(options: Pick<IndexOptions, 'target' | 'weights'> & { kb?: IndexOptions['kb'] }): { project: ProjectAnalysis; effort: EffortEstimate; summary: Summary } {
     if (!this.cache || this.cache.project.target !== options.target || this.cache.weights !== options.weights) {
       const results: FileResult[] = [];
       const skipped: ProjectAnalysis['skipped'] = [];
@@ -217,7 +217,7 @@ export class WorkspaceIndex {
         else skipped.push({ path: e.display, reason: e.skipped ?? 'not analysed' });
       }
       const project: ProjectAnalysis = { files: dropProjectDeclared(results), skipped, target: options.target };
-      const totals = new ReportTotals(options.target, options.weights);
+      const totals = new ReportTotals(options.target, options.weights, options.kb?.cannVersion);
       for (const f of project.files) totals.add(this.partsOf(f, options.target, options.weights));
       const { effort, ...summary } = totals.summary(skipped.length);
       this.cache = { project, effort, summary, weights: options.weights };

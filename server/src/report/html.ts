@@ -338,7 +338,7 @@ export function renderHtml(report: JsonReport, options: HtmlOptions = {}): strin
 <style nonce="${nonce}">${new Html(STYLE)}</style>
 </head>
 <body>
-<header><h1>Ascendify porting report</h1><p>Target: ${TARGET_LABELS[s.target]} · ascendify ${report.tool.version} · ${s.filesScanned} file(s)</p></header>
+<header><h1>Ascendify porting report</h1><p>Target: ${TARGET_LABELS[s.target]}${s.cannVersion ? html` · CANN <span id="cann-version">${s.cannVersion}</span>` : ''} · ascendify ${report.tool.version} · ${s.filesScanned} file(s)</p></header>
 <nav><a href="#summary">Summary</a><a href="#why">Why this number</a><a href="#charts">Charts</a><a href="#kernels">Kernels</a><a href="#findings">Findings</a><a href="#model">Assumptions</a></nav>
 <main>
 ${summary}

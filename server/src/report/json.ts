@@ -303,7 +303,8 @@ export class ReportTotals {
   private readonly summaries = new SummaryTotals();
   private readonly effort: EffortTotals;
 
-  constructor(private readonly target: PortingTarget, weights?: EffortWeights) {
+  /** `cannVersion`: the CANN version the report's answers were chosen for (knowledge/cann.ts). */
+  constructor(private readonly target: PortingTarget, weights?: EffortWeights, private readonly cannVersion?: string) {
     this.effort = new EffortTotals(weights);
   }
 
@@ -313,7 +314,7 @@ export class ReportTotals {
   }
 
   summary(skipped: number): JsonReport['summary'] {
-    return { ...this.summaries.summary(this.target, skipped), effort: this.effort.estimate(this.target) };
+    return { ...this.summaries.summary(this.target, skipped), ...(this.cannVersion ? { cannVersion: this.cannVersion } : {}), effort: this.effort.estimate(this.target) };
   }
 }
 

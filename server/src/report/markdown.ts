@@ -31,7 +31,7 @@ export function renderMarkdown(report: JsonReport): string {
   const a = e.automatic;
   const out: string[] = [];
   out.push('# Ascendify porting report', '');
-  out.push(`Target: **${TARGET_LABELS[s.target]}** · ascendify ${mdEscape(report.tool.version)}`, '');
+  out.push(`Target: **${TARGET_LABELS[s.target]}**${s.cannVersion ? ` · CANN **${mdEscape(s.cannVersion)}** (suggestions and fixes use only what its headers declare)` : ''} · ascendify ${mdEscape(report.tool.version)}`, '');
   out.push('## Summary', '');
   out.push(...table(['', ''], [
     ['Files scanned', `${s.filesScanned} (${s.filesWithFindings} with findings${s.filesSkipped ? `, ${s.filesSkipped} skipped` : ''})`],

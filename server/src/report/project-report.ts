@@ -172,7 +172,7 @@ async function runReport(
     // Parts go out in report order up to the first one missing or not final: a file with prefix-only
     // findings may be analysed again in the project pass below. The summary and estimate are added up in
     // the same order as they go.
-    const totals = new ReportTotals(options.target, options.weights);
+    const totals = new ReportTotals(options.target, options.weights, options.kb.cannVersion);
     let released = 0;
     const release = (all: boolean) => {
       for (; released < inOrder.length; released++) {

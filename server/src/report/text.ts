@@ -8,7 +8,7 @@ import { forTerminal } from './terminal';
 export function renderTextSummary(report: JsonReport): string {
   const s = report.summary;
   const out: string[] = [];
-  out.push(`Ascendify ${report.tool.version} porting report, target ${TARGET_NAMES[s.target]}`);
+  out.push(`Ascendify ${report.tool.version} porting report, target ${TARGET_NAMES[s.target]}${s.cannVersion ? `, CANN ${s.cannVersion}` : ''}`);
   out.push(`Scanned ${s.filesScanned} file(s)${s.filesSkipped ? `, skipped ${s.filesSkipped}` : ''}: ${s.findings} NVIDIA-specific finding(s) in ${s.filesWithFindings} file(s), ${s.kernels} kernel(s).`);
   if (s.findings === 0) return out.map(forTerminal).join('\n');
   out.push('');
