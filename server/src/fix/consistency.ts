@@ -188,9 +188,13 @@ class Checker<P extends PlannedFix> {
     return undefined;
   }
 
-  /** An include is replaced only when every other CUDA use of the file is fixed with it. */
+  /**
+   * An include is replaced only when every other NVIDIA use of the file is fixed with it, other includes
+   * too: a header kept (helper_cuda.h) may need the one replaced (it declares findCudaDevice only after
+   * cuda_runtime.h).
+   */
   private includeRequirements(p: P): Array<Requirement<P>> | string {
-    const rest = this.findings.filter((f) => f.construct !== 'header');
+    const rest = this.findings.filter((f) => f !== p.finding);
     if (this.singleFix && rest.length) return this.stillNeeded(p, rest);
     const reqs: Array<Requirement<P>> = [];
     for (const f of rest) {
@@ -231,6 +235,10 @@ class Checker<P extends PlannedFix> {
     }
     const scope = decl.parent;
     if (!scope) return 'unusual declaration: change it by hand';
+    // `CUresult f(...);` declares a function: its prototype must match its definition and other declarations.
+    if (decl.childrenForFieldName('declarator').some((d) => d && hasFunctionDeclarator(d))) {
+      return `'${f.symbol}' is part of a function's prototype: change it together with the function's definition and every declaration, by hand`;
+    }
     if (scope.type === 'translation_unit' || scope.type === 'declaration_list') {
       if (!/\bstatic\b/.test(this.text.slice(decl.startIndex, node.startIndex))) {
         return `'${f.symbol}' declares a global that other files may use: change it together with every file that uses it`;
@@ -510,6 +518,11 @@ class Checker<P extends PlannedFix> {
     }
     return out;
   }
+}
+
+function hasFunctionDeclarator(d: Node): boolean {
+  for (let x: Node | null = d; x; x = x.childForFieldName('declarator')) if (x.type === 'function_declarator') return true;
+  return false;
 }
 
 function unparen(n: Node): Node {
