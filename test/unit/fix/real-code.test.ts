@@ -47,6 +47,13 @@ describe('inconsistent edits', () => {
     expect(reasonOf(r, 'cudaStreamCreate')).toMatch(/fixed only together with 'cudaStream_t' on line 4/);
   });
 
+  it("a function's declaration keeps its return type: the definition elsewhere must agree (EGLStream_CUDA_CrossGPU/cuda_consumer.h)", async () => {
+    const text = lines('#include <cuda.h>', 'typedef struct _test_cuda_consumer_s test_cuda_consumer_s;', 'CUresult cudaConsumerAcquireFrame(test_cuda_consumer_s *data, int frameNumber);', '');
+    const r = await fix(text, false);
+    expect(r.text).toBe(text);
+    expect(reasonOf(r, 'CUresult')).toMatch(/part of a function's prototype/);
+  });
+
   it('a parameter or a header declaration keeps its CUDA type: the definition is never retyped alone', async () => {
     const text = lines('#include <cuda_runtime.h>', 'void launch(int n, cudaStream_t stream) { cudaStreamSynchronize(stream); }', '');
     const r = await fix(text, false);
@@ -70,6 +77,15 @@ describe('headers', () => {
     expect(r.text).toContain('#include <cuda_runtime.h>\n#include <acl/acl.h>\n');
     expect(r.text).toContain('  aclError err = ACL_SUCCESS;\n  err = aclrtMalloc((void **)d_A, size, ACL_MEM_MALLOC_HUGE_FIRST);\n  return err != ACL_SUCCESS;\n');
     expect(reasonOf(r, 'cuda_runtime.h')).toMatch(/still needed: CUDA code remains in this file/);
+  });
+});
+
+describe('includes of headers that need each other', () => {
+  it('cuda_runtime.h stays while helper_cuda.h (which declares findCudaDevice only after it) stays (HSOpticalFlow/main.cpp and the helper_cuda.h it reaches)', async () => {
+    const text = lines('#include <cuda_runtime.h>', '#include <helper_cuda.h>', 'int main(int argc, char **argv) {', '  int devID = findCudaDevice(argc, (const char **)argv);', '  return devID < 0;', '}', '');
+    const r = await fix(text, false);
+    expect(r.text).toBe(text);
+    expect(reasonOf(r, 'cuda_runtime.h')).toMatch(/still needed: CUDA code remains in this file \(first: 'helper_cuda\.h' on line 2\)/);
   });
 });
 
