@@ -12,7 +12,26 @@ import { pathToFileURL } from 'node:url';
 
 /** File name (relative to docs/rules/) of an entry's page. */
 export function rulePagePath(entry: MappingEntry): string {
-  return `${entry.library}/${slug(entry.cuda[0])}.md`;
+  return `${entry.library}/${slug(entry.cuda[0])}${caseSuffix(entry)}.md`;
+}
+
+/**
+ * Names that differ only in case (`torch.cuda.stream`, `torch.cuda.Stream`) would share a file on
+ * case-insensitive file systems, which the VSIX format refuses: the second and later get `-2`, `-3`...
+ */
+let caseSuffixes: Map<string, string> | undefined;
+function caseSuffix(entry: MappingEntry): string {
+  if (!caseSuffixes) {
+    caseSuffixes = new Map();
+    const seen = new Map<string, number>();
+    for (const e of KnowledgeBase.builtin().entries) {
+      const key = `${e.library}/${slug(e.cuda[0])}`.toLowerCase();
+      const n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
+      if (n > 1) caseSuffixes.set(`${e.library}/${e.cuda[0]}`, `-${n}`);
+    }
+  }
+  return caseSuffixes.get(`${entry.library}/${entry.cuda[0]}`) ?? '';
 }
 
 function slug(name: string): string {
