@@ -180,7 +180,8 @@ async function showFixAllOutcome(result: FixAllResult | null): Promise<void> {
   const fixes = result.fixes;
   const state = result.state === 'ported' ? 'fully ported' : result.state === 'clean' ? 'no CUDA found' : result.state === 'partial' ? 'partly ported' : 'not ported';
   const left = result.left ? `, ${result.left} left to port by hand (lines ${result.leftLines.slice(0, 8).join(', ')}${result.leftLines.length > 8 ? ', ...' : ''})` : '';
-  const lifecycle = result.lifecycleLine ? `; main (line ${result.lifecycleLine}) needs aclInit/aclFinalize` : '';
+  const lifecycle = !result.lifecycleLine ? ''
+    : result.lifecycleAdded ? `; added aclInit/aclFinalize to main (line ${result.lifecycleLine})` : `; main (line ${result.lifecycleLine}) needs aclInit/aclFinalize`;
   const text = result.applied || fixes === 0
     ? `Ascendify: ${fixes} fixed${left}: ${state}${lifecycle}.`
     : 'Ascendify: the fixes were not applied (the file changed meanwhile?): try again.';

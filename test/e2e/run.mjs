@@ -436,9 +436,11 @@ try {
   await step('Fix All in File, including fixes that need review, ports the host code of vectorAdd.cu and says what is left', async () => {
     const file = path.join(workspace, 'src', 'vectorAdd.cu');
     await openFile('vectorAdd.cu');
-    const before = await editorText();
-    await runFixCommand('Ascendify: Fix All in File, Including Fixes That Need Review', /Ascendify: [1-9]\d* fixed, \d+ left to port by hand \(lines [\d, .]+\): partly ported/);
-    await until('edited text', async () => (await editorText()) !== before);
+    const said = await runFixCommand('Ascendify: Fix All in File, Including Fixes That Need Review', /Ascendify: [1-9]\d* fixed, \d+ left to port by hand \(lines [\d, .]+\): partly ported/);
+    if (!/added aclInit\/aclFinalize to main/.test(said)) throw new Error(`the notification does not say that main got aclInit/aclFinalize: ${said}`);
+    // The edits start below the licence comment, out of view: the file is saved and read from disk.
+    await until('the editor marked as changed', async () => (await page.locator('.tab.active.dirty').count()) > 0);
+    await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+S');
     await until('the fixes on disk', () => {
       const now = fs.readFileSync(file, 'utf8');

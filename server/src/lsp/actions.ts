@@ -95,7 +95,7 @@ export async function fixAllEdit(ctx: ActionContext, safeOnly = true): Promise<{
     left: result.skipped.length,
     leftLines: [...new Set(result.skipped.map((s) => s.finding.line))],
     state: portState(result),
-    ...(result.lifecycle ? { lifecycleLine: result.lifecycle.line } : {}),
+    ...(result.lifecycle ? { lifecycleLine: result.lifecycle.line, lifecycleAdded: result.lifecycle.added } : {}),
   };
   const adaptElsewhere = result.checksUsed.filter((name) => included?.get(name) === false);
   const edit = result.edits.length ? await workspaceEdit(ctx, toLspEdits(ctx.doc, result.edits), adaptElsewhere) : undefined;

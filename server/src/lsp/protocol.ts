@@ -119,7 +119,9 @@ export interface FixAllResult {
   leftLines: number[];
   /** `ported`: no CUDA left; `partial`: some left; `untouched`: nothing could be fixed. */
   state: 'ported' | 'partial' | 'untouched' | 'clean';
-  /** The program calls the CANN runtime without aclInit/aclFinalize: main's line (1-based). */
+  /** The program calls the CANN runtime without aclInit/aclFinalize: main's line (1-based)... */
   lifecycleLine?: number;
+  /** ...and whether this fix-all added them (the reviewed fixes). */
+  lifecycleAdded?: boolean;
 }
 
