@@ -153,11 +153,15 @@ function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Oc
   for (const d of included) names.add(d);
   const open = [...scan.openNamespaces, ...scan.usedNamespaces, ...scan.usedNamespaces.map((ns) => ns.split('::').pop()!)];
   // A prototype inside a project namespace is the project's (NVIDIA's C APIs are at global scope).
-  // A function of an NVIDIA name defined in an included header is a wrapper or a shim for an older API
-  // (nccl-tests' nccl1_compat.h defines ncclAllReduce under `#if NCCL_MAJOR < 2`), and a `__device__` one
-  // an overload or polyfill (`__device__ double atomicAdd(double*, double)`): calls stay NVIDIA's.
+  // Likewise a function of an NVIDIA name defined in an included header (nccl-tests' nccl1_compat.h defines
+  // ncclAllReduce under `#if NCCL_MAJOR < 2`), and a `__device__` one anywhere, an overload or polyfill
+  // (`__device__ double atomicAdd(double*, double)`): calls stay NVIDIA's.
+  // A global declaration of an NVIDIA name in an included header is a compatibility definition for another
+  // vendor or a CPU build (ggml's vendors/hip.h: `typedef __hip_bfloat162 nv_bfloat162;`), under an #if
+  // that every other file's uses are not: those uses stay NVIDIA's. Only the file's own, or a namespace's, shadow.
   const byDefinition = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field' && d.kind !== 'macro'
-    && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.file && !d.device));
+    && (!d.file || d.namespace !== '')
+    && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.device));
   const byAny = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field';
   const atGlobal = (accept: (d: Declaration) => boolean) => (d: Declaration) => d.namespace === '' && accept(d);
   return (o) => {

@@ -5,6 +5,7 @@ import kernel from './kernel.json';
 import blasDnn from './blas-dnn.json';
 import libs from './libs.json';
 import ncclHeaders from './nccl-headers.json';
+import cxxDevice from './cxx-device.json';
 
 export const builtinFiles: Record<string, unknown> = {
   'runtime.json': runtime,
@@ -13,4 +14,5 @@ export const builtinFiles: Record<string, unknown> = {
   'blas-dnn.json': blasDnn,
   'libs.json': libs,
   'nccl-headers.json': ncclHeaders,
+  'cxx-device.json': cxxDevice,
 };
