@@ -556,6 +556,9 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
     const d = declarationAt(node);
     if (d) state.result.ownDeclarations.push(d);
   }
+  // printf, assert and clock are C's outside device code: NVIDIA's only in __global__/__device__ functions
+  // (in a #define body it cannot be told where the macro is used: left out).
+  if (HOST_TOO.has(name) && (seg.inMacro || !inDeviceCode(node, state))) return;
   if (state.kb.has(name)) {
     add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, ...(globalScope ? { globalScope } : {}) });
     return;
@@ -570,6 +573,39 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
     if (isCall && /^[A-Z0-9_]+$/.test(name)) return;
   }
   add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family, ...(globalScope ? { globalScope } : {}) });
+}
+
+/** Names C gives host code too (libc printf, assert, clock): findings only in device code. */
+const HOST_TOO = new Set(['printf', 'assert', 'clock']);
+
+/**
+ * Whether a node lies in device code: a function (or lambda) qualified `__global__` or `__device__`, by
+ * keyword or through a qualifier macro (`DI`, `RAFT_KERNEL`), whose qualifiers the parser may have been
+ * shown as blanks (macros.ts): so the text before the function's name is read, not its nodes.
+ */
+function inDeviceCode(node: Node, state: ScanState): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    const type = p.type;
+    if (type === 'lambda_expression') {
+      const body = p.childForFieldName('body');
+      if (body && /\b__device__\b/.test(state.fileText.slice(p.startIndex, body.startIndex))) return true;
+      continue;
+    }
+    if (type !== 'function_definition') continue;
+    const declarator = p.childForFieldName('declarator');
+    let head = state.fileText.slice(p.startIndex, declarator ? declarator.startIndex : p.startIndex);
+    // A template's `template <...>` is outside the definition; a macro before it may be too.
+    const lineStart = state.fileText.lastIndexOf('\n', p.startIndex - 1) + 1;
+    head = state.fileText.slice(lineStart, p.startIndex) + head;
+    for (const m of head.matchAll(/[A-Za-z_]\w*/g)) {
+      const word = m[0];
+      if (word === '__global__' || word === '__device__') return true;
+      const q = state.macros?.qualifiersOf(word);
+      if (q && (q.includes('__global__') || q.includes('__device__'))) return true;
+    }
+    return false;
+  }
+  return false;
 }
 
 function isDeclaringPosition(node: Node, parent: Node, parentType: string): boolean {

@@ -100,3 +100,18 @@ describe('analysis with qualifier macros', () => {
     expect(a.errorNodes).toBe(0);
   });
 });
+
+describe('C names that are NVIDIA\'s only in device code', () => {
+  it('printf, assert and clock count in __global__/__device__ functions and device lambdas, not in host code', async () => {
+    const text = [
+      '#define DI __device__ __forceinline__', // 1
+      '#define CHECK(x) if (!(x)) printf("failed\\n")', // 2: where the macro is used is unknown
+      '__global__ void k(int *p) { printf("%d\\n", p[0]); assert(p); long t = clock(); }', // 3
+      'DI void d(int x) { printf("x"); }', // 4
+      'int main() { printf("host\\n"); assert(1); clock(); auto f = [] __device__ (int i) { printf("l"); }; return 0; }', // 5
+    ].join('\n');
+    const a = await analyze(text);
+    expect(a.findings.filter((f) => ['printf', 'assert', 'clock'].includes(f.symbol)).map((f) => `${f.line}:${f.symbol}`))
+      .toEqual(['3:printf', '3:assert', '3:clock', '4:printf', '5:printf']);
+  });
+});
