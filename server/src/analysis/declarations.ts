@@ -60,6 +60,8 @@ export interface Declaration {
   file?: string;
   /** A `__device__` function: with an NVIDIA name, an overload or polyfill of NVIDIA's (atomicAdd(double*)). */
   device?: boolean;
+  /** A function definition's extent: a use of its name inside is a call to what it wraps, not recursion. */
+  body?: { start: number; end: number };
 }
 
 export interface IncludeDirective {
@@ -231,7 +233,7 @@ export function declarationAt(name: Node): Declaration | undefined {
     switch (type) {
       case 'function_definition':
         if (name.type === 'field_identifier') return { ...at, kind: 'field', namespace: namespaceOf(p) };
-        return { ...at, kind: 'function', namespace: namespaceOf(p), ...(isDeviceFunction(p) ? { device: true } : {}) };
+        return { ...at, kind: 'function', namespace: namespaceOf(p), body: rangeOf(p), ...(isDeviceFunction(p) ? { device: true } : {}) };
       case 'type_definition':
         return { ...at, kind: pointerToFunction || functionDeclarator ? 'function-pointer' : 'type', namespace: namespaceOf(p) };
       case 'field_declaration':
@@ -474,6 +476,9 @@ export class DeclaredNames {
     if (!list) return undefined;
     for (const d of list) {
       if (!accept(d)) continue;
+      // `static ncclResult_t ncclReduce(... size_t count ...) { return ncclReduce(... (int)count ...); }`:
+      // a wrapper calls the overload it wraps (nccl-tests' nccl1_compat.h).
+      if (d.body && !d.file && offset > d.end && offset < d.body.end) continue;
       if (d.scope) {
         if (offset >= d.scope.start && offset < d.scope.end) return d;
         continue;

@@ -569,8 +569,9 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
     // Prefix-only names are dropped when the code declares them, so record declarations of those.
     // nvcc's own macros (__CUDA_ARCH__) are never the project's, even where a compatibility header defines them.
     if (parent && !isCompilerMacro(name) && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
-    // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
-    if (isCall && /^[A-Z0-9_]+$/.test(name)) return;
+    // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant;
+    // except in an #if condition, where calls are the libraries' version macros (NCCL_VERSION(2,28,0)).
+    if (isCall && /^[A-Z0-9_]+$/.test(name) && (seg.inMacro || !onPreprocessorLine(state.fileText, start))) return;
   }
   add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family, ...(globalScope ? { globalScope } : {}) });
 }
