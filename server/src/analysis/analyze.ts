@@ -232,7 +232,7 @@ function bitsOfSymbol(s: string): number {
   let b = symbolBits.get(s);
   if (b === undefined) {
     b = (s === '__shared__' ? SHARED : 0) | (WARP.test(s) ? WARP_BIT : 0) | (/^atomic[A-Z]/.test(s) ? ATOMICS : 0)
-      | (s.startsWith('nvcuda::') ? TENSOR : 0) | (s === 'asm' ? PTX : 0) | (/^(tex|surf)(1D|2D|3D|Cubemap)/.test(s) ? TEXTURES : 0)
+      | (s.startsWith('nvcuda::') || s === 'asm:tensor-core' ? TENSOR : 0) | (s === 'asm' || s.startsWith('asm:') ? PTX : 0) | (/^(tex|surf)(1D|2D|3D|Cubemap)/.test(s) ? TEXTURES : 0)
       | (s === '<<<>>>' ? LAUNCH : 0) | (BARRIER.test(s) ? BARRIERS : 0) | (/half|bfloat16|^__h|^__float2half|^__nv_bfloat/.test(s) ? HALF : 0);
     symbolBits.set(s, b);
   }

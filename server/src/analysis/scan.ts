@@ -518,7 +518,8 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
     return;
   }
   if (type === 'asm' || type === '__asm__') {
-    if (node.parent?.type === 'gnu_asm_expression') add(state, { symbol: 'asm', construct: 'syntax', start, end, isCall: false, inMacro: seg.inMacro });
+    const asm = node.parent;
+    if (asm?.type === 'gnu_asm_expression') add(state, { symbol: asmKind(asm), construct: 'syntax', start, end, isCall: false, inMacro: seg.inMacro });
     return;
   }
   if (!NAME_NODES.has(type)) return;
@@ -574,6 +575,18 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
     if (isCall && /^[A-Z0-9_]+$/.test(name) && (seg.inMacro || !onPreprocessorLine(state.fileText, start))) return;
   }
   add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family, ...(globalScope ? { globalScope } : {}) });
+}
+
+/**
+ * Inline PTX by what it does: tensor-core instructions (mma.sync, wgmma, ldmatrix) and asynchronous copies
+ * (cp.async, bulk copies, mbarrier) need a redesign around Ascend's Cube unit or its data-movement queues;
+ * other asm (mov, ld, a bit trick) is a small rewrite.
+ */
+function asmKind(asm: Node): string {
+  const code = asm.childForFieldName('assembly_code')?.text ?? asm.text.slice(0, 600);
+  if (/\b(?:w?mma|ldmatrix|stmatrix|movmatrix)\./.test(code)) return 'asm:tensor-core';
+  if (/\bcp\.(?:async|reduce\.async)|\bmbarrier\.|\bcp\.async\.bulk/.test(code)) return 'asm:async-copy';
+  return 'asm';
 }
 
 /** Names C gives host code too (libc printf, assert, clock): findings only in device code. */

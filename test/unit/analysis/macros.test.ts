@@ -115,3 +115,19 @@ describe('C names that are NVIDIA\'s only in device code', () => {
       .toEqual(['3:printf', '3:assert', '3:clock', '4:printf', '5:printf']);
   });
 });
+
+describe('inline PTX by what it does', () => {
+  it('tensor-core and async-copy asm are told apart from trivial asm', async () => {
+    const text = [
+      '__global__ void k(unsigned *r, const void *src, unsigned dst) {',
+      '  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0}, {%1}, {%2}, {%3};" : "=r"(r[0]) : "r"(r[1]), "r"(r[2]), "r"(r[3]));',
+      '  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0}, [%1];" : "=r"(r[0]) : "r"(dst));',
+      '  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(dst), "l"(src));',
+      '  asm volatile("mov.u32 %0, %%laneid;" : "=r"(r[0]));',
+      '}',
+    ].join('\n');
+    const a = await analyze(text);
+    expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual(['1:__global__', '2:asm:tensor-core', '3:asm:tensor-core', '4:asm:async-copy', '5:asm']);
+    expect(a.kernels[0].features.tensorCores && a.kernels[0].features.inlinePtx).toBe(true);
+  });
+});
