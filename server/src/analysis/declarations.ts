@@ -553,7 +553,7 @@ export class ProjectDeclarations {
    */
   includeTarget(from: string, spec: string, quoted: boolean): string | undefined {
     // Files of one folder share their includes' answers (a folder of kernels includes the same headers).
-    const key = `${path.dirname(path.resolve(from))}\0${quoted ? '"' : '<'}${spec}`;
+    const key = `${path.dirname(path.isAbsolute(from) ? from : path.resolve(from))}\0${quoted ? '"' : '<'}${spec}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
     const target = this.resolveInclude(from, spec, quoted);
     this.resolved.set(key, target);
@@ -664,6 +664,7 @@ export class ProjectDeclarations {
   forget(file: string): void {
     const abs = path.resolve(file);
     this.known.delete(abs);
+    this.exportedBy.delete(abs);
     this.visible.clear();
     this.filesByName.clear();
     this.resolved.clear();
@@ -672,7 +673,18 @@ export class ProjectDeclarations {
     for (const key of [...this.folders.keys()]) if (key === abs || key.startsWith(abs + path.sep)) this.folders.delete(key);
   }
 
+  /** Resolved includes, by the includes array of a file (the same array is resolved once). */
+  private readonly targetsByIncludes = new WeakMap<IncludeDirective[], { abs: string; targets: string[] }>();
+
   private targetsOf(abs: string, includes: IncludeDirective[]): string[] {
+    const known = this.targetsByIncludes.get(includes);
+    if (known && known.abs === abs) return known.targets;
+    const targets = this.resolveTargets(abs, includes);
+    this.targetsByIncludes.set(includes, { abs, targets });
+    return targets;
+  }
+
+  private resolveTargets(abs: string, includes: IncludeDirective[]): string[] {
     const out: string[] = [];
     for (const inc of includes) {
       const t = this.includeTarget(abs, inc.spec, inc.quoted);
@@ -733,12 +745,14 @@ export class ProjectDeclarations {
     const abs = path.resolve(file);
     const own = this.known.get(abs);
     const direct = own && own.own.includes === includes ? own.targets : this.targetsOf(abs, includes);
-    const key = `${abs}\u0000${direct.join('\u0000')}`;
+    // Files that include the same headers see the same closure (a header that includes the file back
+    // would add the file's own declarations, which it has anyway).
+    const key = direct.join('\u0000');
     const cached = this.visible.get(key);
     if (cached) return cached;
-    const out: Declaration[] = [];
+    const declarations: Declaration[] = [];
     const macros: MacroDefinition[] = [];
-    const seen = new Set<string>([abs]);
+    const seen = new Set<string>();
     const queue = [...direct];
     while (queue.length) {
       const next = queue.shift()!;
@@ -746,13 +760,25 @@ export class ProjectDeclarations {
       seen.add(next);
       const k = this.load(next);
       if (!k) continue;
-      if (!isNvidiaSampleHeader(next)) for (const d of k.own.declarations) if (!d.scope) out.push({ ...d, file: next });
-      if (k.own.macros) macros.push(...k.own.macros);
+      if (!isNvidiaSampleHeader(next)) for (const d of this.exported(next, k)) declarations.push(d);
+      if (k.own.macros) for (const m of k.own.macros) macros.push(m);
       queue.push(...k.targets);
     }
-    const result = { declarations: out, macros };
+    const result = { declarations, macros };
     this.visible.set(key, result);
     return result;
+  }
+
+  /** A header's declarations that name something outside it (no scoped ones), marked with the header. */
+  private readonly exportedBy = new Map<string, Declaration[]>();
+
+  private exported(file: string, k: Known): Declaration[] {
+    let out = this.exportedBy.get(file);
+    if (!out) {
+      out = k.own.declarations.filter((d) => !d.scope).map((d) => ({ ...d, file }));
+      this.exportedBy.set(file, out);
+    }
+    return out;
   }
 
   /** Every name `file` sees declared by the project: its own declarations and its included headers'. */
