@@ -62,6 +62,11 @@ export interface Declaration {
   device?: boolean;
   /** A function definition's extent: a use of its name inside is a call to what it wraps, not recursion. */
   body?: { start: number; end: number };
+  /**
+   * `b cudaMalloc(&p, 4);`: a variable initialised with parentheses, which the grammar cannot tell from a
+   * call after an unknown word (C++'s most vexing parse): never taken as shadowing a name.
+   */
+  callLike?: boolean;
 }
 
 export interface IncludeDirective {
@@ -252,8 +257,10 @@ export function declarationAt(name: Node): Declaration | undefined {
         if (pointerToFunction) return { ...at, kind: 'function-pointer', namespace: namespaceOf(p), ...(body ? { scope: { start: at.start, end: body.endIndex } } : {}) };
         if (functionDeclarator) return { ...at, kind: 'prototype', namespace: namespaceOf(p) };
         // A local is visible from its declaration to the end of the function body (a little wider than its block).
-        if (body) return { ...at, kind: 'local', namespace: '', scope: { start: at.start, end: body.endIndex } };
-        return { ...at, kind: 'variable', namespace: namespaceOf(p) };
+        const init = child.type === 'init_declarator' ? child.childForFieldName('value') : null;
+        const callLike = init?.type === 'argument_list' ? { callLike: true } : {};
+        if (body) return { ...at, kind: 'local', namespace: '', scope: { start: at.start, end: body.endIndex }, ...callLike };
+        return { ...at, kind: 'variable', namespace: namespaceOf(p), ...callLike };
       }
       default:
         return undefined;
@@ -475,7 +482,7 @@ export class DeclaredNames {
     const list = this.byName.get(name);
     if (!list) return undefined;
     for (const d of list) {
-      if (!accept(d)) continue;
+      if (d.callLike || !accept(d)) continue;
       // `static ncclResult_t ncclReduce(... size_t count ...) { return ncclReduce(... (int)count ...); }`:
       // a wrapper calls the overload it wraps (nccl-tests' nccl1_compat.h).
       if (d.body && !d.file && offset > d.end && offset < d.body.end) continue;
