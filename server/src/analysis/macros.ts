@@ -199,8 +199,12 @@ export function maskForParse(text: string, table: MacroTable | undefined): strin
   // qualifiers (the scanner still reports them from the text).
   if (out.includes('extern')) out = out.replace(EXTERN_TEMPLATE, (m) => ' '.repeat(m.length - 8) + 'template');
   if (out.includes('__device__')) out = out.replace(LAMBDA_QUALIFIERS, (m, before: string) => before + ' '.repeat(m.length - before.length));
+  // CUDA's `__align__(16)` and `__builtin_align__(32)` (macros of its headers) as C++'s `alignas(...)`.
+  if (out.includes('align__')) out = out.replace(ALIGN, (m) => 'alignas'.padEnd(m.length, ' '));
   return out;
 }
+
+const ALIGN = /\b__(?:builtin_)?align__(?=[ \t]*\()/g;
 
 const EXTERN_TEMPLATE = /\bextern[ \t]+template\b/g;
 const LAMBDA_QUALIFIERS = /(\][ \t]*)(?:__host__[ \t]+)?__device__(?:[ \t]+__host__)?(?=[ \t]*[({])/g;

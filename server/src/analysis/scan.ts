@@ -500,6 +500,11 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
     }
     return;
   }
+  // `__align__(16)`, shown to the parser as `alignas` (macros.ts maskForParse).
+  if (token === '__align__' && !NAME_NODES.has(type) && !NOT_CODE.has(type) && !seg.inMacro && !onPreprocessorLine(state.fileText, start)) {
+    add(state, { symbol: token, construct: 'identifier', start, end: start + token.length, isCall: false, inMacro: false });
+    return;
+  }
   // A qualifier the parser was shown as blanks (a device lambda's `__device__`, macros.ts maskForParse).
   if (QUALIFIERS.has(token) && !QUALIFIERS.has(type) && !NAME_NODES.has(type) && !NOT_CODE.has(type) && !seg.inMacro
     && type !== 'ERROR' && !onPreprocessorLine(state.fileText, start)) {

@@ -131,3 +131,11 @@ describe('inline PTX by what it does', () => {
     expect(a.kernels[0].features.tensorCores && a.kernels[0].features.inlinePtx).toBe(true);
   });
 });
+
+describe('__align__', () => {
+  it('is reported and parses as alignas (llm.c softmax_forward.cu, ggml fattn-common.cuh)', async () => {
+    const a = await analyze('struct __align__(8) SumMax { float a; float b; };\n__global__ void k() { __align__(16) float2 tmp[4] = {{0.0f, 0.0f}}; }\n');
+    expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual(['1:__align__', '2:__global__', '2:__align__', '2:float2']);
+    expect(a.errorNodes).toBe(0);
+  });
+});
