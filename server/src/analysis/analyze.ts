@@ -6,7 +6,7 @@ import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
 import { LIBRARY_MACROS, MacroTable, maskForParse, qualifierMacroDefinitions } from './macros';
-import { DeclaredNames, includesOf, isCompilerMacro, isNvidiaSampleHeader, isShim, textIncludes, type Declaration, type ProjectDeclarations } from './declarations';
+import { DeclaredNames, isCompilerMacro, isNvidiaSampleHeader, isShim, textIncludes, type Declaration, type ProjectDeclarations } from './declarations';
 import { kernelCalls, type KernelCalls } from './calls';
 import { programFacts, type ProgramFacts } from './program';
 import type { FileFacts, SourceLanguage } from './languages/facts';
@@ -99,10 +99,21 @@ function withProgram(analysis: FileAnalysis, tree: Tree, text: string): FileAnal
  * The macros that stand for CUDA qualifiers in this file (macros.ts): its own `#define`s, its project
  * headers', and the CUDA libraries' (CUTLASS_DEVICE...) when it uses them. Undefined when there are none.
  */
+const LIBRARY_MACRO_USE = new RegExp(`\\b(?:${LIBRARY_MACROS.map((m) => m.name).join('|')})\\b`);
+
+/** The file's `#include`s from its text, once per text (the macro table and the declarations both need them). */
+let lastIncludes: { text: string; includes: ReturnType<typeof textIncludes> } | undefined;
+
+function includesOfText(text: string): ReturnType<typeof textIncludes> {
+  if (lastIncludes?.text !== text) lastIncludes = { text, includes: textIncludes(text) };
+  return lastIncludes.includes;
+}
+
 export function macroTableFor(text: string, options: AnalysisOptions): MacroTable | undefined {
   const own = qualifierMacroDefinitions(text);
-  const included = options.project ? options.project.declarations.macrosFromIncludes(options.project.file, textIncludes(text)) : [];
-  const library = LIBRARY_MACROS.filter((m) => text.includes(m.name));
+  const included = options.project ? options.project.declarations.macrosFromIncludes(options.project.file, includesOfText(text)) : [];
+  // One pass over the text for all the libraries' macros (a test per name cost ~3% of a report's time).
+  const library = LIBRARY_MACRO_USE.test(text) ? LIBRARY_MACROS.filter((m) => text.includes(m.name)) : [];
   if (own.length === 0 && included.length === 0 && library.length === 0) return undefined;
   const table = new MacroTable([...library, ...included, ...own]);
   return table.size ? table : undefined;
@@ -112,7 +123,7 @@ export function macroTableFor(text: string, options: AnalysisOptions): MacroTabl
 function includedDeclarations(tree: Tree, text: string, scan: ScanResult, options: AnalysisOptions): readonly Declaration[] {
   if (!options.project) return [];
   const { declarations, file } = options.project;
-  const includes = includesOf(tree, text);
+  const includes = includesOfText(text);
   // NVIDIA's sample helpers (helper_math.h's make_float4 overloads) stand for NVIDIA's API like a shim.
   const shim = isShim(text, file) || isNvidiaSampleHeader(file);
   if (shim) scan.ownDeclarations = scan.ownDeclarations.map((d) => ({ ...d, shim }));
@@ -187,11 +198,15 @@ function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Oc
   for (const d of included) names.add(d);
   const open = [...scan.openNamespaces, ...scan.usedNamespaces, ...scan.usedNamespaces.map((ns) => ns.split('::').pop()!)];
   // A prototype inside a project namespace is the project's (NVIDIA's C APIs are at global scope).
-  // A function of an NVIDIA name defined in an included header is a wrapper or a shim for an older API
-  // (nccl-tests' nccl1_compat.h defines ncclAllReduce under `#if NCCL_MAJOR < 2`), and a `__device__` one
-  // an overload or polyfill (`__device__ double atomicAdd(double*, double)`): calls stay NVIDIA's.
+  // Likewise a function of an NVIDIA name defined in an included header (nccl-tests' nccl1_compat.h defines
+  // ncclAllReduce under `#if NCCL_MAJOR < 2`), and a `__device__` one anywhere, an overload or polyfill
+  // (`__device__ double atomicAdd(double*, double)`): calls stay NVIDIA's.
+  // A global declaration of an NVIDIA name in an included header is a compatibility definition for another
+  // vendor or a CPU build (ggml's vendors/hip.h: `typedef __hip_bfloat162 nv_bfloat162;`), under an #if
+  // that every other file's uses are not: those uses stay NVIDIA's. Only the file's own, or a namespace's, shadow.
   const byDefinition = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field' && d.kind !== 'macro'
-    && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.file && !d.device));
+    && (!d.file || d.namespace !== '')
+    && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.device));
   const byAny = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field';
   const atGlobal = (accept: (d: Declaration) => boolean) => (d: Declaration) => d.namespace === '' && accept(d);
   return (o) => {
@@ -267,7 +282,7 @@ function bitsOfSymbol(s: string): number {
   let b = symbolBits.get(s);
   if (b === undefined) {
     b = (s === '__shared__' ? SHARED : 0) | (WARP.test(s) ? WARP_BIT : 0) | (/^atomic[A-Z]/.test(s) ? ATOMICS : 0)
-      | (s.startsWith('nvcuda::') ? TENSOR : 0) | (s === 'asm' ? PTX : 0) | (/^(tex|surf)(1D|2D|3D|Cubemap)/.test(s) ? TEXTURES : 0)
+      | (s.startsWith('nvcuda::') || s === 'asm:tensor-core' ? TENSOR : 0) | (s === 'asm' || s.startsWith('asm:') ? PTX : 0) | (/^(tex|surf)(1D|2D|3D|Cubemap)/.test(s) ? TEXTURES : 0)
       | (s === '<<<>>>' ? LAUNCH : 0) | (BARRIER.test(s) ? BARRIERS : 0) | (/half|bfloat16|^__h|^__float2half|^__nv_bfloat/.test(s) ? HALF : 0);
     symbolBits.set(s, b);
   }

@@ -60,6 +60,13 @@ export interface Declaration {
   file?: string;
   /** A `__device__` function: with an NVIDIA name, an overload or polyfill of NVIDIA's (atomicAdd(double*)). */
   device?: boolean;
+  /** A function definition's extent: a use of its name inside is a call to what it wraps, not recursion. */
+  body?: { start: number; end: number };
+  /**
+   * `b cudaMalloc(&p, 4);`: a variable initialised with parentheses, which the grammar cannot tell from a
+   * call after an unknown word (C++'s most vexing parse): never taken as shadowing a name.
+   */
+  callLike?: boolean;
 }
 
 export interface IncludeDirective {
@@ -231,7 +238,7 @@ export function declarationAt(name: Node): Declaration | undefined {
     switch (type) {
       case 'function_definition':
         if (name.type === 'field_identifier') return { ...at, kind: 'field', namespace: namespaceOf(p) };
-        return { ...at, kind: 'function', namespace: namespaceOf(p), ...(isDeviceFunction(p) ? { device: true } : {}) };
+        return { ...at, kind: 'function', namespace: namespaceOf(p), body: rangeOf(p), ...(isDeviceFunction(p) ? { device: true } : {}) };
       case 'type_definition':
         return { ...at, kind: pointerToFunction || functionDeclarator ? 'function-pointer' : 'type', namespace: namespaceOf(p) };
       case 'field_declaration':
@@ -250,8 +257,10 @@ export function declarationAt(name: Node): Declaration | undefined {
         if (pointerToFunction) return { ...at, kind: 'function-pointer', namespace: namespaceOf(p), ...(body ? { scope: { start: at.start, end: body.endIndex } } : {}) };
         if (functionDeclarator) return { ...at, kind: 'prototype', namespace: namespaceOf(p) };
         // A local is visible from its declaration to the end of the function body (a little wider than its block).
-        if (body) return { ...at, kind: 'local', namespace: '', scope: { start: at.start, end: body.endIndex } };
-        return { ...at, kind: 'variable', namespace: namespaceOf(p) };
+        const init = child.type === 'init_declarator' ? child.childForFieldName('value') : null;
+        const callLike = init?.type === 'argument_list' ? { callLike: true } : {};
+        if (body) return { ...at, kind: 'local', namespace: '', scope: { start: at.start, end: body.endIndex }, ...callLike };
+        return { ...at, kind: 'variable', namespace: namespaceOf(p), ...callLike };
       }
       default:
         return undefined;
@@ -473,7 +482,10 @@ export class DeclaredNames {
     const list = this.byName.get(name);
     if (!list) return undefined;
     for (const d of list) {
-      if (!accept(d)) continue;
+      if (d.callLike || !accept(d)) continue;
+      // `static ncclResult_t ncclReduce(... size_t count ...) { return ncclReduce(... (int)count ...); }`:
+      // a wrapper calls the overload it wraps (nccl-tests' nccl1_compat.h).
+      if (d.body && !d.file && offset > d.end && offset < d.body.end) continue;
       if (d.scope) {
         if (offset >= d.scope.start && offset < d.scope.end) return d;
         continue;
@@ -548,7 +560,7 @@ export class ProjectDeclarations {
    */
   includeTarget(from: string, spec: string, quoted: boolean): string | undefined {
     // Files of one folder share their includes' answers (a folder of kernels includes the same headers).
-    const key = `${path.dirname(path.resolve(from))}\0${quoted ? '"' : '<'}${spec}`;
+    const key = `${path.dirname(path.isAbsolute(from) ? from : path.resolve(from))}\0${quoted ? '"' : '<'}${spec}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
     const target = this.resolveInclude(from, spec, quoted);
     this.resolved.set(key, target);
@@ -659,6 +671,7 @@ export class ProjectDeclarations {
   forget(file: string): void {
     const abs = path.resolve(file);
     this.known.delete(abs);
+    this.exportedBy.delete(abs);
     this.visible.clear();
     this.filesByName.clear();
     this.resolved.clear();
@@ -667,7 +680,18 @@ export class ProjectDeclarations {
     for (const key of [...this.folders.keys()]) if (key === abs || key.startsWith(abs + path.sep)) this.folders.delete(key);
   }
 
+  /** Resolved includes, by the includes array of a file (the same array is resolved once). */
+  private readonly targetsByIncludes = new WeakMap<IncludeDirective[], { abs: string; targets: string[] }>();
+
   private targetsOf(abs: string, includes: IncludeDirective[]): string[] {
+    const known = this.targetsByIncludes.get(includes);
+    if (known && known.abs === abs) return known.targets;
+    const targets = this.resolveTargets(abs, includes);
+    this.targetsByIncludes.set(includes, { abs, targets });
+    return targets;
+  }
+
+  private resolveTargets(abs: string, includes: IncludeDirective[]): string[] {
     const out: string[] = [];
     for (const inc of includes) {
       const t = this.includeTarget(abs, inc.spec, inc.quoted);
@@ -728,12 +752,14 @@ export class ProjectDeclarations {
     const abs = path.resolve(file);
     const own = this.known.get(abs);
     const direct = own && own.own.includes === includes ? own.targets : this.targetsOf(abs, includes);
-    const key = `${abs}\u0000${direct.join('\u0000')}`;
+    // Files that include the same headers see the same closure (a header that includes the file back
+    // would add the file's own declarations, which it has anyway).
+    const key = direct.join('\u0000');
     const cached = this.visible.get(key);
     if (cached) return cached;
-    const out: Declaration[] = [];
+    const declarations: Declaration[] = [];
     const macros: MacroDefinition[] = [];
-    const seen = new Set<string>([abs]);
+    const seen = new Set<string>();
     const queue = [...direct];
     while (queue.length) {
       const next = queue.shift()!;
@@ -741,13 +767,25 @@ export class ProjectDeclarations {
       seen.add(next);
       const k = this.load(next);
       if (!k) continue;
-      if (!isNvidiaSampleHeader(next)) for (const d of k.own.declarations) if (!d.scope) out.push({ ...d, file: next });
-      if (k.own.macros) macros.push(...k.own.macros);
+      if (!isNvidiaSampleHeader(next)) for (const d of this.exported(next, k)) declarations.push(d);
+      if (k.own.macros) for (const m of k.own.macros) macros.push(m);
       queue.push(...k.targets);
     }
-    const result = { declarations: out, macros };
+    const result = { declarations, macros };
     this.visible.set(key, result);
     return result;
+  }
+
+  /** A header's declarations that name something outside it (no scoped ones), marked with the header. */
+  private readonly exportedBy = new Map<string, Declaration[]>();
+
+  private exported(file: string, k: Known): Declaration[] {
+    let out = this.exportedBy.get(file);
+    if (!out) {
+      out = k.own.declarations.filter((d) => !d.scope).map((d) => ({ ...d, file }));
+      this.exportedBy.set(file, out);
+    }
+    return out;
   }
 
   /** Every name `file` sees declared by the project: its own declarations and its included headers'. */

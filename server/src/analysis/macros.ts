@@ -53,6 +53,12 @@ export const LIBRARY_MACROS: MacroDefinition[] = [
   { name: 'CUTE_HOST_DEVICE', expansion: ['__forceinline__', '__host__', '__device__'] },
   { name: 'CUTE_DEVICE', expansion: ['__forceinline__', '__device__'] },
   { name: 'CUTE_HOST', expansion: ['__forceinline__', '__host__'] },
+  // libcu++/CCCL (cuda/std/__cccl/...): `#define _CCCL_API _CCCL_HOST_DEVICE _CCCL_VISIBILITY_HIDDEN
+  // _CCCL_EXCLUDE_FROM_EXPLICIT_INSTANTIATION`, with _CCCL_HOST_DEVICE `__host__ __device__` under nvcc.
+  { name: '_CCCL_HOST_DEVICE', expansion: ['__host__', '__device__'] },
+  { name: '_CCCL_DEVICE', expansion: ['__device__'] },
+  { name: '_CCCL_HOST', expansion: ['__host__'] },
+  { name: '_CCCL_API', expansion: ['_CCCL_HOST_DEVICE'] },
   // Calling conventions of the CUDA libraries' headers: `__stdcall` on Windows, empty elsewhere
   // (cuda.h CUDAAPI, cuda_runtime_api.h CUDARTAPI, cublas_api.h CUBLASWINAPI, cusolver_common.h CUSOLVERAPI...).
   ...['CUDAAPI', 'CUDARTAPI', 'CUBLASAPI', 'CUBLASWINAPI', 'CUSOLVERAPI', 'CUSPARSEAPI', 'CUFFTAPI', 'CURANDAPI', 'CUDNNWINAPI', 'CUDNNAPI', 'CUDA_CB']
@@ -193,8 +199,12 @@ export function maskForParse(text: string, table: MacroTable | undefined): strin
   // qualifiers (the scanner still reports them from the text).
   if (out.includes('extern')) out = out.replace(EXTERN_TEMPLATE, (m) => ' '.repeat(m.length - 8) + 'template');
   if (out.includes('__device__')) out = out.replace(LAMBDA_QUALIFIERS, (m, before: string) => before + ' '.repeat(m.length - before.length));
+  // CUDA's `__align__(16)` and `__builtin_align__(32)` (macros of its headers) as C++'s `alignas(...)`.
+  if (out.includes('align__')) out = out.replace(ALIGN, (m) => 'alignas'.padEnd(m.length, ' '));
   return out;
 }
+
+const ALIGN = /\b__(?:builtin_)?align__(?=[ \t]*\()/g;
 
 const EXTERN_TEMPLATE = /\bextern[ \t]+template\b/g;
 const LAMBDA_QUALIFIERS = /(\][ \t]*)(?:__host__[ \t]+)?__device__(?:[ \t]+__host__)?(?=[ \t]*[({])/g;

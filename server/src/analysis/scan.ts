@@ -506,6 +506,11 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
     }
     return;
   }
+  // `__align__(16)`, shown to the parser as `alignas` (macros.ts maskForParse).
+  if (token === '__align__' && !NAME_NODES.has(type) && !NOT_CODE.has(type) && !seg.inMacro && !onPreprocessorLine(state.fileText, start)) {
+    add(state, { symbol: token, construct: 'identifier', start, end: start + token.length, isCall: false, inMacro: false });
+    return;
+  }
   // A qualifier the parser was shown as blanks (a device lambda's `__device__`, macros.ts maskForParse).
   if (QUALIFIERS.has(token) && !QUALIFIERS.has(type) && !NAME_NODES.has(type) && !NOT_CODE.has(type) && !seg.inMacro
     && type !== 'ERROR' && !onPreprocessorLine(state.fileText, start)) {
@@ -524,7 +529,8 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
     return;
   }
   if (type === 'asm' || type === '__asm__') {
-    if (node.parent?.type === 'gnu_asm_expression') add(state, { symbol: 'asm', construct: 'syntax', start, end, isCall: false, inMacro: seg.inMacro });
+    const asm = node.parent;
+    if (asm?.type === 'gnu_asm_expression') add(state, { symbol: asmKind(asm), construct: 'syntax', start, end, isCall: false, inMacro: seg.inMacro });
     return;
   }
   if (!NAME_NODES.has(type)) return;
@@ -562,6 +568,9 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
     const d = declarationAt(node);
     if (d) state.result.ownDeclarations.push(d);
   }
+  // printf, assert and clock are C's outside device code: NVIDIA's only in __global__/__device__ functions
+  // (in a #define body it cannot be told where the macro is used: left out).
+  if (HOST_TOO.has(name) && (seg.inMacro || !inDeviceCode(node, state))) return;
   if (state.kb.has(name)) {
     add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, ...(globalScope ? { globalScope } : {}) });
     return;
@@ -572,10 +581,56 @@ function visitName(node: Node, type: string, name: string, start: number, end: n
     // Prefix-only names are dropped when the code declares them, so record declarations of those.
     // nvcc's own macros (__CUDA_ARCH__) are never the project's, even where a compatibility header defines them.
     if (parent && !isCompilerMacro(name) && isDeclaringPosition(node, parent, parent.type)) state.result.declarations.push({ name, start });
-    // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant.
-    if (isCall && /^[A-Z0-9_]+$/.test(name)) return;
+    // An UPPER_CASE name used like a function is a user macro (CUDA_CHECK(...)), not an NVIDIA constant;
+    // except in an #if condition, where calls are the libraries' version macros (NCCL_VERSION(2,28,0)).
+    if (isCall && /^[A-Z0-9_]+$/.test(name) && (seg.inMacro || !onPreprocessorLine(state.fileText, start))) return;
   }
   add(state, { symbol: name, construct, start, end, isCall, inMacro: seg.inMacro, family, ...(globalScope ? { globalScope } : {}) });
+}
+
+/**
+ * Inline PTX by what it does: tensor-core instructions (mma.sync, wgmma, ldmatrix) and asynchronous copies
+ * (cp.async, bulk copies, mbarrier) need a redesign around Ascend's Cube unit or its data-movement queues;
+ * other asm (mov, ld, a bit trick) is a small rewrite.
+ */
+function asmKind(asm: Node): string {
+  const code = asm.childForFieldName('assembly_code')?.text ?? asm.text.slice(0, 600);
+  if (/\b(?:w?mma|ldmatrix|stmatrix|movmatrix)\./.test(code)) return 'asm:tensor-core';
+  if (/\bcp\.(?:async|reduce\.async)|\bmbarrier\.|\bcp\.async\.bulk/.test(code)) return 'asm:async-copy';
+  return 'asm';
+}
+
+/** Names C gives host code too (libc printf, assert, clock): findings only in device code. */
+const HOST_TOO = new Set(['printf', 'assert', 'clock']);
+
+/**
+ * Whether a node lies in device code: a function (or lambda) qualified `__global__` or `__device__`, by
+ * keyword or through a qualifier macro (`DI`, `RAFT_KERNEL`), whose qualifiers the parser may have been
+ * shown as blanks (macros.ts): so the text before the function's name is read, not its nodes.
+ */
+function inDeviceCode(node: Node, state: ScanState): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    const type = p.type;
+    if (type === 'lambda_expression') {
+      const body = p.childForFieldName('body');
+      if (body && /\b__device__\b/.test(state.fileText.slice(p.startIndex, body.startIndex))) return true;
+      continue;
+    }
+    if (type !== 'function_definition') continue;
+    const declarator = p.childForFieldName('declarator');
+    let head = state.fileText.slice(p.startIndex, declarator ? declarator.startIndex : p.startIndex);
+    // A template's `template <...>` is outside the definition; a macro before it may be too.
+    const lineStart = state.fileText.lastIndexOf('\n', p.startIndex - 1) + 1;
+    head = state.fileText.slice(lineStart, p.startIndex) + head;
+    for (const m of head.matchAll(/[A-Za-z_]\w*/g)) {
+      const word = m[0];
+      if (word === '__global__' || word === '__device__') return true;
+      const q = state.macros?.qualifiersOf(word);
+      if (q && (q.includes('__global__') || q.includes('__device__'))) return true;
+    }
+    return false;
+  }
+  return false;
 }
 
 function isDeclaringPosition(node: Node, parent: Node, parentType: string): boolean {

@@ -100,3 +100,42 @@ describe('analysis with qualifier macros', () => {
     expect(a.errorNodes).toBe(0);
   });
 });
+
+describe('C names that are NVIDIA\'s only in device code', () => {
+  it('printf, assert and clock count in __global__/__device__ functions and device lambdas, not in host code', async () => {
+    const text = [
+      '#define DI __device__ __forceinline__', // 1
+      '#define CHECK(x) if (!(x)) printf("failed\\n")', // 2: where the macro is used is unknown
+      '__global__ void k(int *p) { printf("%d\\n", p[0]); assert(p); long t = clock(); }', // 3
+      'DI void d(int x) { printf("x"); }', // 4
+      'int main() { printf("host\\n"); assert(1); clock(); auto f = [] __device__ (int i) { printf("l"); }; return 0; }', // 5
+    ].join('\n');
+    const a = await analyze(text);
+    expect(a.findings.filter((f) => ['printf', 'assert', 'clock'].includes(f.symbol)).map((f) => `${f.line}:${f.symbol}`))
+      .toEqual(['3:printf', '3:assert', '3:clock', '4:printf', '5:printf']);
+  });
+});
+
+describe('inline PTX by what it does', () => {
+  it('tensor-core and async-copy asm are told apart from trivial asm', async () => {
+    const text = [
+      '__global__ void k(unsigned *r, const void *src, unsigned dst) {',
+      '  asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0}, {%1}, {%2}, {%3};" : "=r"(r[0]) : "r"(r[1]), "r"(r[2]), "r"(r[3]));',
+      '  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0}, [%1];" : "=r"(r[0]) : "r"(dst));',
+      '  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" :: "r"(dst), "l"(src));',
+      '  asm volatile("mov.u32 %0, %%laneid;" : "=r"(r[0]));',
+      '}',
+    ].join('\n');
+    const a = await analyze(text);
+    expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual(['1:__global__', '2:asm:tensor-core', '3:asm:tensor-core', '4:asm:async-copy', '5:asm']);
+    expect(a.kernels[0].features.tensorCores && a.kernels[0].features.inlinePtx).toBe(true);
+  });
+});
+
+describe('__align__', () => {
+  it('is reported and parses as alignas (llm.c softmax_forward.cu, ggml fattn-common.cuh)', async () => {
+    const a = await analyze('struct __align__(8) SumMax { float a; float b; };\n__global__ void k() { __align__(16) float2 tmp[4] = {{0.0f, 0.0f}}; }\n');
+    expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual(['1:__align__', '2:__global__', '2:__align__', '2:float2']);
+    expect(a.errorNodes).toBe(0);
+  });
+});

@@ -8,6 +8,7 @@ import ncclHeaders from './nccl-headers.json';
 import portingGaps from './porting-gaps.json';
 import pytorch from './pytorch.json';
 import build from './build.json';
+import cxxDevice from './cxx-device.json';
 
 export const builtinFiles: Record<string, unknown> = {
   'runtime.json': runtime,
@@ -19,4 +20,5 @@ export const builtinFiles: Record<string, unknown> = {
   'porting-gaps.json': portingGaps,
   'pytorch.json': pytorch,
   'build.json': build,
+  'cxx-device.json': cxxDevice,
 };

@@ -1,0 +1,3 @@
+#include "nccl1_compat.h"
+#include "timer.h"
+#include "os.h"

@@ -1,0 +1,1 @@
+#define NCCL_WEAK __attribute__((weak))
