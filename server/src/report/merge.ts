@@ -161,6 +161,10 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
   const target = inputs[0].report.summary.target;
   const other = inputs.find((i) => i.report.summary.target !== target);
   if (other) throw new MergeError(`reports were made for different targets: ${inputs[0].source} is ${target}, ${other.source} is ${other.report.summary.target}`);
+  // Answers chosen for different CANN versions do not add up (reports older than the setting have none).
+  const cannVersion = inputs.find((i) => i.report.summary.cannVersion)?.report.summary.cannVersion;
+  const otherCann = inputs.find((i) => i.report.summary.cannVersion && i.report.summary.cannVersion !== cannVersion);
+  if (otherCann) throw new MergeError(`reports were made for different CANN versions: ${cannVersion} and ${otherCann.report.summary.cannVersion} (${otherCann.source})`);
   const used = weights ?? recordedWeights(inputs);
 
   const files = new Map<string, { source: string; file: JsonFile }>();
@@ -202,7 +206,7 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
     schemaVersion: JSON_SCHEMA_VERSION,
     files: merged,
     skipped: skippedList,
-    summary: { ...summary, effort },
+    summary: { ...summary, ...(cannVersion ? { cannVersion } : {}), effort },
   };
 }
 
