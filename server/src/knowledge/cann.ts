@@ -328,6 +328,12 @@ export const LANGUAGE_BUILTINS: Readonly<Record<string, string>> = {
   float2: 'built-in SIMT vector type', float4: 'built-in SIMT vector type',
   int2: 'built-in SIMT vector type', int4: 'built-in SIMT vector type',
   uint2: 'built-in SIMT vector type', uint4: 'built-in SIMT vector type',
+  // The other vector types, built in like float2: simt_api/vector_functions.h declares their make_* functions.
+  ...Object.fromEntries(['char', 'uchar', 'short', 'ushort', 'int', 'uint', 'long', 'ulong', 'longlong', 'ulonglong', 'float']
+    .flatMap((t) => [2, 3, 4].map((n) => `${t}${n}`))
+    .filter((name) => !['float2', 'float4', 'int2', 'int4', 'uint2', 'uint4'].includes(name))
+    .map((name) => [name, 'built-in SIMT vector type (its make_* function is declared in simt_api/vector_functions.h)'])),
+  alignas: 'C++11 alignment specifier (language keyword)',
   threadIdx: 'SIMT built-in variable', blockIdx: 'SIMT built-in variable', blockDim: 'SIMT built-in variable',
   gridDim: 'SIMT built-in variable', warpSize: 'SIMT built-in variable',
   kernel_name: "placeholder for the user's kernel name in a signature",
