@@ -504,11 +504,7 @@ class Checker<P extends PlannedFix> {
   }
 
   private callNodeOf(f: Finding): Node | undefined {
-    let n = this.root.descendantForIndex(f.start, f.end);
-    while (n?.parent && (n.parent.type === 'qualified_identifier' || n.parent.type === 'template_function')) n = n.parent;
-    const call = n?.parent;
-    if (!n || !call || call.type !== 'call_expression') return undefined;
-    return call.childForFieldName('function')?.equals(n) ? call : undefined;
+    return callOfName(this.root, f);
   }
 
   private findingsIn(start: number, end: number): Finding[] {
@@ -518,6 +514,15 @@ class Checker<P extends PlannedFix> {
     }
     return out;
   }
+}
+
+/** The call_expression whose function is the name at [start, end) (through `ns::f` and `f<T>`). */
+export function callOfName(root: Node, at: { start: number; end: number }): Node | undefined {
+  let n = root.descendantForIndex(at.start, at.end);
+  while (n?.parent && (n.parent.type === 'qualified_identifier' || n.parent.type === 'template_function')) n = n.parent;
+  const call = n?.parent;
+  if (!n || !call || call.type !== 'call_expression') return undefined;
+  return call.childForFieldName('function')?.equals(n) ? call : undefined;
 }
 
 function hasFunctionDeclarator(d: Node): boolean {

@@ -18,7 +18,7 @@ import type { FixRecipe } from '../knowledge';
 import { firstAtLeast, lineIndexOf, lineStartsOf } from '../analysis/resolve';
 import { applyEdits, type TextEdit } from './edits';
 import { eolOf, includeFacts, insertionPoint, type IncludeFacts } from './headers';
-import { checkConsistency, type Consistency } from './consistency';
+import { callOfName, checkConsistency, type Consistency } from './consistency';
 import { findCheckHelpers, type CheckHelper } from './check-helpers';
 import { lifecycleGap, LIFECYCLE_ADVICE } from './lifecycle';
 import { importLine, pythonImportFacts } from './python-imports';
@@ -429,11 +429,7 @@ class Context {
 
   /** The call_expression whose function is the finding (through `ns::f` and `f<T>`). */
   private callOf(f: Finding): Node | undefined {
-    let n = this.root.descendantForIndex(f.start, f.end);
-    while (n?.parent && (n.parent.type === 'qualified_identifier' || n.parent.type === 'template_function')) n = n.parent;
-    const call = n?.parent;
-    if (!n || !call || call.type !== 'call_expression') return undefined;
-    return call.childForFieldName('function')?.equals(n) ? call : undefined;
+    return callOfName(this.root, f);
   }
 
   /** Argument spans, comments attached to their argument; or why the list cannot be rewritten. */
