@@ -194,6 +194,13 @@ class Checker<P extends PlannedFix> {
    * cuda_runtime.h).
    */
   private includeRequirements(p: P): Array<Requirement<P>> | string {
+    // Another header of the project may need this one before it (common.h includes helper_cuda.h, which
+    // declares findCudaDevice only after cuda_runtime.h): only beside standard and CANN headers is it replaced.
+    const nvidia = new Set(this.findings.filter((f) => f.construct === 'header').map((f) => f.symbol));
+    const dependent = includedPaths(this.root).find((h) => !nvidia.has(h) && !STANDARD_HEADER.test(h) && !/^(acl|hccl|aclnnop|aclnn|mstx)\//.test(h));
+    if (dependent) {
+      return `<${p.finding.symbol}> stays: the file also includes "${dependent}", which may need it; the CANN header is added beside it (remove it by hand once nothing needs it)`;
+    }
     const rest = this.findings.filter((f) => f !== p.finding);
     if (this.singleFix && rest.length) return this.stillNeeded(p, rest);
     const reqs: Array<Requirement<P>> = [];
@@ -523,6 +530,34 @@ export function callOfName(root: Node, at: { start: number; end: number }): Node
   const call = n?.parent;
   if (!n || !call || call.type !== 'call_expression') return undefined;
   return call.childForFieldName('function')?.equals(n) ? call : undefined;
+}
+
+/** C and C++ standard library headers: they never need a CUDA header before them. */
+const STANDARD_HEADER = new RegExp(`^(${[
+  'algorithm', 'array', 'atomic', 'bitset', 'cassert', 'cctype', 'cerrno', 'cfloat', 'chrono', 'cinttypes', 'climits', 'cmath', 'complex',
+  'condition_variable', 'cstdarg', 'cstddef', 'cstdint', 'cstdio', 'cstdlib', 'cstring', 'ctime', 'deque', 'exception', 'filesystem',
+  'fstream', 'functional', 'future', 'iomanip', 'ios', 'iosfwd', 'iostream', 'istream', 'iterator', 'limits', 'list', 'map', 'memory',
+  'mutex', 'new', 'numeric', 'optional', 'ostream', 'queue', 'random', 'ratio', 'regex', 'set', 'sstream', 'stack', 'stdexcept',
+  'string', 'string_view', 'thread', 'tuple', 'type_traits', 'typeinfo', 'unordered_map', 'unordered_set', 'utility', 'valarray',
+  'variant', 'vector', 'assert\\.h', 'ctype\\.h', 'errno\\.h', 'float\\.h', 'inttypes\\.h', 'limits\\.h', 'math\\.h', 'memory\\.h',
+  'stdarg\\.h', 'stdbool\\.h', 'stddef\\.h', 'stdint\\.h', 'stdio\\.h', 'stdlib\\.h', 'string\\.h', 'strings\\.h', 'time\\.h',
+  'unistd\\.h', 'sys/time\\.h', 'sys/types\\.h', 'pthread\\.h',
+].join('|')})$`);
+
+/** The paths of the file's `#include`s (without delimiters), in order. */
+function includedPaths(root: Node): string[] {
+  const out: string[] = [];
+  const visit = (n: Node) => {
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'preproc_include') {
+        const p = c.childForFieldName('path')?.text;
+        if (p) out.push(p.replace(/^[<"]|[>"]$/g, '').trim());
+      } else if (/^preproc_(if|ifdef|else|elif)$/.test(c.type) || c.type === 'linkage_specification' || c.type === 'declaration_list') visit(c);
+    }
+  };
+  visit(root);
+  return out;
 }
 
 function hasFunctionDeclarator(d: Node): boolean {

@@ -89,6 +89,16 @@ describe('includes of headers that need each other', () => {
   });
 });
 
+describe('includes of project headers', () => {
+  it('cuda_runtime.h stays beside a project header that may need it, even when nothing else CUDA is left (HSOpticalFlow/main.cpp, common.h)', async () => {
+    const text = lines('#include <cuda_runtime.h>', '#include "common.h"', 'int main() {', '  cudaDeviceSynchronize();', '  return 0;', '}', '');
+    const r = await fix(text);
+    expect(r.text).toContain('#include <cuda_runtime.h>\n#include "common.h"\n#include <acl/acl.h>\n');
+    expect(r.text).toContain('  aclrtSynchronizeDevice();\n');
+    expect(reasonOf(r, 'cuda_runtime.h')).toMatch(/stays: the file also includes "common\.h", which may need it/);
+  });
+});
+
 describe('CUDA error checks', () => {
   // helper_cuda.h: `#define checkCudaErrors(val) check((val), #val, __FILE__, __LINE__)` over a template check<T>.
   const helper = lines(
