@@ -12,7 +12,7 @@ export function trappedWorkspace(root: string): { dir: string; markers: string; 
   for (const tool of ['nvcc', 'gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'cpp', 'make', 'cmake', 'ninja', 'git', 'sh', 'bash', 'python3', 'npm', 'npx', 'code']) {
     fs.writeFileSync(path.join(bin, tool), trap(tool), { mode: 0o755 });
   }
-  fs.writeFileSync(path.join(dir, 'main.cu'), '#include <cuda_runtime.h>\nvoid f(cudaStream_t s) { cudaStreamSynchronize(s); }\n');
+  fs.writeFileSync(path.join(dir, 'main.cu'), '#include <cuda_runtime.h>\nvoid f() { cudaStream_t s; cudaStreamSynchronize(s); }\n');
   fs.writeFileSync(path.join(dir, 'Makefile'), `all:\n\ttouch '${markers}/Makefile'\n`);
   fs.writeFileSync(path.join(dir, 'CMakeLists.txt'), `execute_process(COMMAND touch '${markers}/CMakeLists')\n`);
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ scripts: { postinstall: `touch '${markers}/npm'`, test: `touch '${markers}/npm'` } }));
