@@ -174,11 +174,22 @@ async function hoverToken(word, expected, timeout = STEP_TIMEOUT) {
 
 /** Opens a workspace file with Quick Open (Ctrl+P). */
 async function openFile(name) {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  // Quick Open can take Enter before its list has caught up with the text (a hover or a notification
+  // still holding focus): try again from a clean state before giving up.
+  for (let attempt = 1; ; attempt++) {
+    const timeout = attempt < 3 ? 10_000 : STEP_TIMEOUT;
+    try {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill(name);
+      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout });
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
 }
 
 /** Puts the cursor at 1-based line/column with "Go to Line" (Ctrl+G accepts `line:column`). */
