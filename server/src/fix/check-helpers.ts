@@ -38,7 +38,8 @@ export function adapterText(eol: string): string {
     '#define ASCENDIFY_STATUS_ADAPTER',
     '// Added by ascendify: lets the CUDA error check below take CANN status codes (aclError) while the',
     '// port is under way. A CANN failure arrives as cudaErrorUnknown; aclGetRecentErrMsg() has its text.',
-    `template <typename Status> inline Status ${ADAPTER_NAME}(Status status) { return status; }`,
+    // Not `Status`: X11's Xlib.h defines `Status` as a macro, and OpenGL samples include it.
+    `template <typename AscendifyStatusT> inline AscendifyStatusT ${ADAPTER_NAME}(AscendifyStatusT status) { return status; }`,
     `inline cudaError_t ${ADAPTER_NAME}(aclError status) { return status == ACL_SUCCESS ? cudaSuccess : cudaErrorUnknown; }`,
     '#endif',
     '',
@@ -46,6 +47,7 @@ export function adapterText(eol: string): string {
 }
 
 const CUDA_STATUS = /\b(cudaError_t|cudaSuccess|cudaGetErrorString|cudaGetErrorName|cudaError)\b/;
+const OTHER_STATUS = /\b(CUresult|CUDA_SUCCESS|cuGetErrorString|cuGetErrorName)\b/;
 const GENERIC_CHECK_BODY = /\b(_cudaGetErrorEnum|cudaGetErrorString|cudaGetErrorName|cudaSuccess)\b/;
 
 /** The error-check helpers a file defines. */
@@ -82,7 +84,13 @@ export function findCheckHelpers(root: Node, text: string, eol: string): CheckHe
       const f = functions.get(c);
       return f?.template && GENERIC_CHECK_BODY.test(f.node.text);
     });
-    if (!CUDA_STATUS.test(body.text) && !forwards) continue;
+    if (!CUDA_STATUS.test(body.text) && !forwards) {
+      // A check of another status (the driver API's CUresult): the adapter cannot serve it, and a call it
+      // wraps must keep CUDA's status. Listed as never ready, so a same-named check elsewhere does not vouch for it.
+      const other = calls.find((c) => /^(CUresult|nvrtcResult|cublasStatus_t|cufftResult|curandStatus_t|cusparseStatus_t|cusolverStatus_t|ncclResult_t)$/.test(functions.get(c)?.firstParamType ?? ''));
+      if (other || OTHER_STATUS.test(body.text)) out.push({ name, kind: 'macro', line: m.startPosition.row + 1, start: m.startIndex, end: m.endIndex, ready: false });
+      continue;
+    }
     const at = { line: m.startPosition.row + 1, start: m.startIndex, end: m.endIndex };
     if (via && !CUDA_STATUS.test(body.text)) {
       out.push({ name, kind: 'macro', ...at, ready: overloadsTakingAcl.has(via), via });

@@ -218,18 +218,15 @@ class Checker<P extends PlannedFix> {
       `${header.include ? `; <${header.include}> is added beside it where a fix needs it` : ''}; replace the include when nothing from it is left`;
   }
 
-  /** Kernel code changes only as a whole function, never in host code and never half. */
+  /**
+   * Kernel code is never rewritten piecemeal: renaming `__global__` or an intrinsic leaves a kernel that
+   * neither nvcc nor the Ascend C compiler accepts, so a kernel is ported by hand along the route its lens
+   * gives. In host code a device name keeps CUDA's type until the kernel that uses it is ported.
+   */
   private kernelRequirements(p: P, fn: Node | undefined): Array<Requirement<P>> | string {
     const f = p.finding;
     if (!fn || !isDeviceFunction(fn)) return `'${f.symbol}' belongs to kernel code and is not rewritten outside a kernel (host code keeps CUDA's type until the kernel that uses it is ported)`;
-    const inside = this.findingsIn(fn.startIndex, fn.endIndex);
-    const reqs: Array<Requirement<P>> = [];
-    for (const g of inside) {
-      const plan = this.planAt.get(g);
-      if (!plan) return `kernel code is ported a whole function at a time: '${g.symbol}' on line ${g.line} in ${functionName(fn)} has no automatic fix, so '${f.symbol}' is left as it is`;
-      if (plan !== p) reqs.push({ plan });
-    }
-    return reqs;
+    return `kernel code is ported a whole function at a time, by hand (the route is on the kernel's code lens and in the report): '${f.symbol}' in ${functionName(fn)} is left as it is`;
   }
 
   /** A type is changed only in the declaration of local variables whose every use is fixed with it. */

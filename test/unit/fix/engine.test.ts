@@ -119,7 +119,7 @@ describe('macro-wrapped calls and comments', () => {
       '#define ASCENDIFY_STATUS_ADAPTER',
       '// Added by ascendify: lets the CUDA error check below take CANN status codes (aclError) while the',
       '// port is under way. A CANN failure arrives as cudaErrorUnknown; aclGetRecentErrMsg() has its text.',
-      'template <typename Status> inline Status ascendifyStatus(Status status) { return status; }',
+      'template <typename AscendifyStatusT> inline AscendifyStatusT ascendifyStatus(AscendifyStatusT status) { return status; }',
       'inline cudaError_t ascendifyStatus(aclError status) { return status == ACL_SUCCESS ? cudaSuccess : cudaErrorUnknown; }',
       '#endif',
       '#define CHECK(x) do { cudaError_t e = (ascendifyStatus(x)); if (e != cudaSuccess) return 1; } while (0)',
