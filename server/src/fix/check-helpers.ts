@@ -78,6 +78,10 @@ export function findCheckHelpers(root: Node, text: string, eol: string): CheckHe
     const params = m.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text) ?? [];
     const body = m.childForFieldName('value');
     if (!name || !params.length || !body) continue;
+    // `do { expr; cudaError_t e = cudaGetLastError(); ... }` runs its argument as a statement (a kernel
+    // launch): it checks CUDA's last error, not a status it is given, so it is no status check.
+    const gap = '[\\s\\\\]*'; // white space and line continuations
+    if (params.some((p) => new RegExp(`(^|[{;])${gap}\\(?${gap}${escapeRegExp(p)}${gap}\\)?${gap};`).test(body.text))) continue;
     const calls = [...body.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((x) => x[1]);
     const via = calls.find((c) => functions.get(c)?.firstParamType === 'cudaError_t' && !functions.get(c)?.template);
     const forwards = via !== undefined || calls.some((c) => {

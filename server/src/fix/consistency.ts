@@ -392,6 +392,10 @@ class Checker<P extends PlannedFix> {
       }
     }
     const reqs: Array<Requirement<P>> = [];
+    // A CANN function that returns nothing can only replace a call whose value is not used.
+    if (signature?.name === target && signature.returns === 'void' && !valueDiscarded(call)) {
+      return `'${target}' returns nothing, and the value of this call is used (${firstLine(call.parent?.text ?? '')}): rewrite it by hand`;
+    }
     const status = signature?.name === target ? STATUS_RETURN.test(signature.returns) : true;
     if (status) {
       const use = this.resultUse(call, f, target, p);
@@ -555,6 +559,14 @@ function includedPaths(root: Node): string[] {
   };
   visit(root);
   return out;
+}
+
+/** The call is a statement of its own, or cast to void: nothing reads its value. */
+function valueDiscarded(call: Node): boolean {
+  let n = call;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  return !p || p.type === 'expression_statement' || (p.type === 'cast_expression' && p.childForFieldName('type')?.text.trim() === 'void');
 }
 
 function hasFunctionDeclarator(d: Node): boolean {

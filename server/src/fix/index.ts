@@ -45,6 +45,9 @@ export async function fixText(text: string, options: AnalysisOptions & FixAllOpt
   }
 }
 
+/** Words every error check's file has: a CUDA runtime or driver status. */
+const STATUS_WORDS = /\b(cuda(Error_t|Success|GetErrorString)|CUresult|CUDA_SUCCESS)\b/;
+
 /**
  * The error-check helpers a set of files defines, and whether each takes a CANN status once the run is
  * done: already, or (`safeOnly` false) through its reviewed fix in this run. A name defined twice counts
@@ -54,7 +57,7 @@ export async function projectCheckHelpers(texts: Iterable<string>, safeOnly: boo
   const parser = await getParser();
   const out = new Map<string, boolean>();
   for (const text of texts) {
-    if (!/\bcuda(Error_t|Success|GetErrorString)\b/.test(text)) continue; // no helper without a CUDA status
+    if (!STATUS_WORDS.test(text)) continue; // no check without a status to check
     const tree = parser.parse(text);
     try {
       const helpers = findCheckHelpers(tree.rootNode, text, eolOf(text));

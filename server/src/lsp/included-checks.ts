@@ -69,7 +69,7 @@ async function headerFacts(file: string): Promise<{ checks: IncludedCheck[]; inc
   if (!read.ok) return undefined;
   const text = read.text;
   let checks: IncludedCheck[] = [];
-  if (/\bcuda(Error_t|Success|GetErrorString)\b/.test(text)) {
+  if (/\b(cuda(Error_t|Success|GetErrorString)|CUresult|CUDA_SUCCESS)\b/.test(text)) {
     const tree = (await getParser()).parse(text);
     try {
       const uri = pathToFileURL(file).href;

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../../server/src/knowledge';
 import { DEFAULT_CANN_VERSION } from '../../../server/src/knowledge/cann';
 import { fixed } from '../../helpers/fix';
+import { projectCheckHelpers } from '../../../server/src/fix';
 
 const kb = KnowledgeBase.builtinFor(DEFAULT_CANN_VERSION); // as `ascendify fix` answers by default
 const lines = (...l: string[]) => l.join('\n');
@@ -141,6 +142,27 @@ describe('CUDA error checks', () => {
     const t = await fix(typed, false);
     expect(t.text).toContain('inline void __checkCudaErrors(aclError err, const char *file, const int line) { return __checkCudaErrors(ascendifyStatus(err), file, line); }');
     expect(t.text).toContain('__checkCudaErrors(aclrtMalloc((void **)d, 64, ACL_MEM_MALLOC_HUGE_FIRST), __FILE__, __LINE__);');
+  });
+});
+
+describe('checks that are not status checks, or check another status', () => {
+  it('a macro that runs its argument as a statement (checkKernelErrors around a launch) is left alone (bf16TensorCoreGemm.cu)', async () => {
+    const text = lines(
+      '#include <cstdio>',
+      '#define checkKernelErrors(expr) do { expr; cudaError_t __err = cudaGetLastError(); if (__err != cudaSuccess) printf("%s\\n", cudaGetErrorString(__err)); } while (0)',
+      '__global__ void k() {}',
+      'void f() { checkKernelErrors((k<<<1, 1>>>())); }',
+      '');
+    const r = await fix(text, false);
+    expect(r.helpersAdapted).toEqual([]);
+    expect(r.text).not.toContain('ascendifyStatus');
+  });
+
+  it("helper_cuda_drvapi.h's checkCudaErrors (CUresult) keeps the name from vouching for calls it wraps", async () => {
+    const runtime = lines('#include <cuda_runtime.h>', 'static const char *_cudaGetErrorEnum(cudaError_t error) { return cudaGetErrorName(error); }', 'template <typename T> void check(T result, char const *const func, const char *const file, int const line) { if (result) { fprintf(stderr, "%s", _cudaGetErrorEnum(result)); } }', '#define checkCudaErrors(val) check((val), #val, __FILE__, __LINE__)', '');
+    const driver = lines('#include <cuda.h>', '#define checkCudaErrors(err) __checkCudaErrors(err, __FILE__, __LINE__)', 'inline void __checkCudaErrors(CUresult err, const char *file, const int line) { if (CUDA_SUCCESS != err) { } }', '');
+    expect((await projectCheckHelpers([runtime], false)).get('checkCudaErrors')).toBe(true);
+    expect((await projectCheckHelpers([runtime, driver], false)).get('checkCudaErrors')).toBe(false);
   });
 });
 
