@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // End-to-end test of the Ascendify extension in a real VS Code: code-server (VS Code 1.100) with the
-// packaged VSIX installed, driven by Debian's chromium through playwright-core (recipe: shared E2E.md).
+// packaged VSIX installed, driven by Debian's chromium through playwright-core (the recipe is in this file and test/e2e/install.sh).
 // Everything stays on loopback: code-server binds 127.0.0.1, chromium resolves no other host and every
 // request that is not for 127.0.0.1 is aborted. HOME/XDG dirs, user data and extensions live in a temp
 // folder. One screenshot per step goes to test-artifacts/e2e/. Last line: "N passed, M failed".
