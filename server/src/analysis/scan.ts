@@ -15,6 +15,7 @@ import type { KnowledgeBase, SymbolKind } from '../knowledge';
 import { lineIndexOf } from './resolve';
 import { declarationAt, isCompilerMacro, mayDeclareAt, type Declaration } from './declarations';
 import { onPreprocessorLine, type MacroTable } from './macros';
+import { isWarpSizeSymbol, warpSizeSites } from './warp-size';
 import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
 
 export interface Occurrence {
@@ -201,6 +202,11 @@ export function scanTree(
   }
   // After rescanSpan and reuseOutside, which read the previous occurrences where they were.
   scanIncludes(root, text, state, touched && linesAround(text, touched), rescan);
+  // Hard-coded warp size: found over the whole file on every scan (whether `% 32` counts depends on the
+  // rest of its function), so a re-scan never reuses them (reuseOutside).
+  for (const s of warpSizeSites(root, text, (n) => inDeviceCode(n, state), (at) => onPreprocessorLine(text, at))) {
+    add(state, { symbol: s.symbol, construct: 'syntax', start: s.start, end: s.end, isCall: false, inMacro: false });
+  }
   result.occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
   for (const d of result.declarations) result.declared.add(d.name);
   return result;
@@ -236,7 +242,7 @@ function reuseOutside(r: Rescan, span: { start: number; end: number }, result: S
   // In old-text coordinates the span ends `delta` earlier.
   const oldEnd = span.end - r.delta;
   for (const o of r.previous.occurrences) {
-    if (o.construct === 'header') continue; // scanIncludes redoes every #include
+    if (o.construct === 'header' || isWarpSizeSymbol(o.symbol)) continue; // scanIncludes and warpSizeSites redo these
     if (o.end <= span.start && o.start < span.start) result.occurrences.push(o);
     else if (o.start >= oldEnd) {
       // The previous scan is discarded after a re-scan, so its occurrences are moved, not copied.
