@@ -62,6 +62,7 @@ export const nvidiaNamespaces: Record<string, string> = Object.assign(Object.cre
   cuda: 'libcudacxx',
   cutlass: 'cutlass',
   cute: 'cutlass',
+  cudnn_frontend: 'cudnn',
 });
 
 /** Kernel built-ins and keywords the compiler provides (no header declares them). */

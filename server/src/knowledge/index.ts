@@ -71,6 +71,8 @@ export class KnowledgeBase {
   /** The CANN version the built-in answers were chosen for (undefined: the preferred answers, unversioned). */
   readonly cannVersion?: string;
   private readonly bySymbol = new Map<string, MappingEntry>();
+  /** lookup's answers for qualified names without an entry of their own (null: none encloses them). */
+  private readonly enclosing = new Map<string, MappingEntry | null>();
 
   constructor(entries: MappingEntry[], cannVersion?: string) {
     this.entries = entries;
@@ -79,8 +81,25 @@ export class KnowledgeBase {
     for (const entry of entries) for (const name of entry.cuda) this.bySymbol.set(name, entry);
   }
 
+  /**
+   * The entry for a name; for a qualified name without one, the entry of its nearest enclosing name
+   * (`cub::DeviceSelect::If` -> `cub::DeviceSelect`, `cuda::std::array` -> `cuda::std`) when that entry
+   * has no fix recipe (a recipe is written for the name itself). `has` stays exact.
+   */
   lookup(symbol: string): MappingEntry | undefined {
-    return this.bySymbol.get(symbol);
+    const exact = this.bySymbol.get(symbol);
+    if (exact || !symbol.includes('::')) return exact;
+    let found = this.enclosing.get(symbol);
+    if (found === undefined) {
+      found = null;
+      for (let end = symbol.lastIndexOf('::'); end > 0 && !found; end = symbol.lastIndexOf('::', end - 1)) {
+        const entry = this.bySymbol.get(symbol.slice(0, end));
+        if (entry && !entry.fix && !entry.simt?.fix) found = entry;
+        else if (entry) break;
+      }
+      this.enclosing.set(symbol, found);
+    }
+    return found ?? undefined;
   }
 
   has(symbol: string): boolean {

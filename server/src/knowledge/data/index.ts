@@ -9,6 +9,7 @@ import portingGaps from './porting-gaps.json';
 import pytorch from './pytorch.json';
 import build from './build.json';
 import cxxDevice from './cxx-device.json';
+import deviceLibs from './device-libs.json';
 
 export const builtinFiles: Record<string, unknown> = {
   'runtime.json': runtime,
@@ -21,4 +22,5 @@ export const builtinFiles: Record<string, unknown> = {
   'pytorch.json': pytorch,
   'build.json': build,
   'cxx-device.json': cxxDevice,
+  'device-libs.json': deviceLibs,
 };
