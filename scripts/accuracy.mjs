@@ -8,9 +8,11 @@
  *   declared (`__global__` and macro-declared kernels counted in the text), and the share of files with
  *   parse errors.
  *
- * Usage: node scripts/accuracy.mjs NAME=CLONE_PATH [NAME=CLONE_PATH...] [--sample N] [--kernel-macros M1,M2]
+ * Usage: node scripts/accuracy.mjs NAME=CLONE_PATH [NAME=CLONE_PATH...] [--sample N] [--hipify HIPIFY_PERL]
  *   NAME as in corpora.json; CLONE_PATH a local clone at the pinned commit (the `scan` subfolder is read).
  *   --sample N prints N findings per code base not yet labelled (a deterministic pick) to label by hand.
+ *   --hipify PATH (ROCm/HIPIFY's bin/hipify-perl, run with perl) adds recall against the CUDA references
+ *   hipify-perl converts in the same files (scripts/accuracy-hipify.mjs), and lists the misses.
  * Nothing is downloaded.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,13 +20,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { EXCLUDED, hipifyRecall } from './accuracy-hipify.mjs';
 
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 const pins = JSON.parse(fs.readFileSync(path.join(root, 'test/accuracy/corpora.json'), 'utf8')).corpora;
 const args = process.argv.slice(2);
 const sampleAt = args.indexOf('--sample');
 const sample = sampleAt === -1 ? 0 : Number(args[sampleAt + 1]);
-const clones = args.filter((a, i) => a.includes('=') && args[i - 1] !== '--sample');
+const hipifyAt = args.indexOf('--hipify');
+const hipify = hipifyAt === -1 ? undefined : args[hipifyAt + 1];
+if (hipify !== undefined && !fs.existsSync(hipify ?? '')) {
+  console.error(`--hipify: ${hipify ?? '(no path)'} not found (ROCm/HIPIFY bin/hipify-perl)`);
+  process.exit(2);
+}
+const clones = args.filter((a, i) => a.includes('=') && args[i - 1] !== '--sample' && args[i - 1] !== '--hipify');
 if (clones.length === 0) {
   console.error('usage: node scripts/accuracy.mjs NAME=CLONE_PATH ... (names: ' + pins.map((p) => p.name).join(', ') + ')');
   process.exit(2);
@@ -68,11 +77,22 @@ function* walk(dir) {
   }
 }
 
+function* walkAll(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === '.git') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* walkAll(p);
+    else yield p;
+  }
+}
+
 const key = (f) => `${f.path}:${f.line}:${f.column}:${f.symbol}`;
 const pct = (a, b) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}%`);
 
 const totals = { tp: 0, fp: 0, sites: 0, found: 0 };
 const rows = [];
+const hipifyTotals = { refs: 0, found: 0, excluded: Object.fromEntries(Object.keys(EXCLUDED).map((k) => [k, 0])) };
+const hipifyRows = [];
 for (const spec of clones) {
   const [name, clone] = spec.split('=');
   const pin = pins.find((p) => p.name === name);
@@ -116,6 +136,18 @@ for (const spec of clones) {
     `${pct(found, labelled.sites.length)} (${found}/${labelled.sites.length})`, `${kernelsFound}/${declaredKernels(dir)}`,
     `${pct(withErrors, report.files.length)} (${withErrors}/${report.files.length})`]);
   if (missed.length) console.log(`${name}: missed sites: ${missed.join('; ')}`);
+  if (hipify) {
+    const files = [...walk(dir)].map((f) => path.relative(dir, f).split(path.sep).join('/'));
+    const projectFiles = [...walkAll(path.resolve(clone))];
+    const h = hipifyRecall(hipify, dir, files, findings, projectFiles);
+    hipifyTotals.refs += h.refs;
+    hipifyTotals.found += h.found;
+    for (const k of Object.keys(EXCLUDED)) hipifyTotals.excluded[k] += h.excluded[k];
+    const counted = h.refs - Object.values(h.excluded).reduce((a, b) => a + b, 0);
+    hipifyRows.push([name, h.refs, Object.keys(EXCLUDED).map((k) => h.excluded[k]).join(' / '), `${pct(h.found, counted)} (${h.found}/${counted})`]);
+    if (h.misses.length) console.log(`${name}: hipify references not reported (${h.misses.length}): ${h.misses.join('; ')}`);
+    if (h.unplaced.length) console.log(`${name}: hipify counts not found as whole words in the text: ${h.unplaced.join('; ')}`);
+  }
   if (sample > 0) {
     const known = new Set(labelled.labels.map(key));
     const pick = findings.filter((f) => !known.has(key(f)))
@@ -127,3 +159,12 @@ console.log('| code base | findings | precision (labelled sample) | recall (hand
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(`| all | ${rows.reduce((n, r) => n + r[1], 0)} | ${pct(totals.tp, totals.tp + totals.fp)} (${totals.tp + totals.fp}) | ${pct(totals.found, totals.sites)} (${totals.found}/${totals.sites}) | | |`);
+if (hipify) {
+  console.log('');
+  console.log(`| code base | hipify-perl references | set aside (${Object.keys(EXCLUDED).join(' / ')}) | recall |`);
+  console.log('|---|---|---|---|');
+  for (const r of hipifyRows) console.log(`| ${r.join(' | ')} |`);
+  const counted = hipifyTotals.refs - Object.values(hipifyTotals.excluded).reduce((a, b) => a + b, 0);
+  console.log(`| all | ${hipifyTotals.refs} | ${Object.values(hipifyTotals.excluded).join(' / ')} | ${pct(hipifyTotals.found, counted)} (${hipifyTotals.found}/${counted}) |`);
+  for (const [k, why] of Object.entries(EXCLUDED)) console.log(`set aside, ${k}: ${why}`);
+}

@@ -2,11 +2,12 @@
  * The analysis core's entry point: text in, findings and kernel facts out. The language server, the
  * report and the fixer all call these functions, so a rule behaves the same everywhere.
  */
+import * as path from 'node:path';
 import type { KnowledgeBase } from '../knowledge';
 import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
 import { LIBRARY_MACROS, MacroTable, maskForParse, qualifierMacroDefinitions } from './macros';
-import { DeclaredNames, isCompilerMacro, isNvidiaSampleHeader, isShim, textIncludes, type Declaration, type ProjectDeclarations } from './declarations';
+import { DeclaredNames, isCompilerMacro, isNvidiaSampleHeader, isShim, markCompatibilityLayer, textIncludes, type Declaration, type ProjectDeclarations } from './declarations';
 import { kernelCalls, type KernelCalls } from './calls';
 import { programFacts, type ProgramFacts } from './program';
 import type { FileFacts, SourceLanguage } from './languages/facts';
@@ -121,12 +122,16 @@ export function macroTableFor(text: string, options: AnalysisOptions): MacroTabl
 
 /** What the project headers the file includes declare (and the file's own, kept for those that include it). */
 function includedDeclarations(tree: Tree, text: string, scan: ScanResult, options: AnalysisOptions): readonly Declaration[] {
-  if (!options.project) return [];
+  if (!options.project) {
+    markLayer(scan);
+    return [];
+  }
   const { declarations, file } = options.project;
   const includes = includesOfText(text);
   // NVIDIA's sample helpers (helper_math.h's make_float4 overloads) stand for NVIDIA's API like a shim.
   const shim = isShim(text, file) || isNvidiaSampleHeader(file);
   if (shim) scan.ownDeclarations = scan.ownDeclarations.map((d) => ({ ...d, shim }));
+  else markLayer(scan);
   declarations.remember(file, { declarations: scan.ownDeclarations, includes, macros: qualifierMacroDefinitions(text) });
   return declarations.fromIncludes(file, includes);
 }
@@ -177,7 +182,8 @@ function fromScan(
   return {
     findings,
     kernels: sites.map((k, i) => kernelInfo(k, findings, lineStarts, called[i])),
-    declared: [...scan.declared],
+    // A compatibility layer's #defines do not make NVIDIA's names the project's (dropProjectDeclared).
+    declared: compat ? [...scan.declared].filter((n) => scan.declarations.some((d) => d.name === n && !compat.has(d.start))) : [...scan.declared],
     prefixOnly: [...prefixOnly],
     errorNodes: scan.errorNodes,
     lineCount: lineStarts.length,
@@ -207,7 +213,7 @@ function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Oc
   const byDefinition = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field' && d.kind !== 'macro'
     && (!d.file || d.namespace !== '')
     && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.device));
-  const byAny = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field';
+  const byAny = (d: Declaration) => !d.shim && !d.layer && d.kind !== 'namespace' && d.kind !== 'field';
   const atGlobal = (accept: (d: Declaration) => boolean) => (d: Declaration) => d.namespace === '' && accept(d);
   return (o) => {
     if (o.construct === 'header' || o.construct === 'qualifier' || o.construct === 'syntax' || !names.has(o.symbol)) return false;
@@ -221,8 +227,23 @@ function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Oc
 /** The symbol of the one finding a compatibility header gets. */
 export const COMPATIBILITY_LAYER = '#define CUDA-name other-name';
 
-/** So many `#define`s of NVIDIA names in one file make it a compatibility layer (ggml's vendors/hip.h). */
-const COMPAT_DEFINES = 3;
+/**
+ * Marks a compatibility layer's `#define`s (declarations.ts markCompatibilityLayer): those of names the
+ * scan found as NVIDIA's. Copies: the declarations may be shared with a previous scan.
+ */
+function markLayer(scan: ScanResult): void {
+  if (scan.ownDeclarations.every((d) => d.kind !== 'macro')) return;
+  const nvidiaAt = new Set<number>();
+  for (const o of scan.occurrences) if (o.construct !== 'header') nvidiaAt.add(o.start);
+  // A re-scan reuses the previous declarations, marks included: they are marked afresh.
+  const copies = scan.ownDeclarations.map((d) => {
+    if (d.kind !== 'macro') return d;
+    const { layer: _, ...rest } = d;
+    return rest;
+  });
+  const stale = scan.ownDeclarations.some((d) => d.layer);
+  if (markCompatibilityLayer(copies, (d) => nvidiaAt.has(d.start)) || stale) scan.ownDeclarations = copies;
+}
 
 /**
  * A file that `#define`s NVIDIA names (`#define cudaMalloc hipMalloc`, `#define __CUDA_ARCH__ 1300`) maps
@@ -230,13 +251,9 @@ const COMPAT_DEFINES = 3;
  * the starts of those names, or undefined when the file is not one.
  */
 function compatibilityDefines(scan: ScanResult): { has: (start: number) => boolean; first: number } | undefined {
-  const macroAt = new Set<number>();
-  // A shim's #defines are NVIDIA's own, copied (cuda_drvapi_dynlink_cuda.h): not a layer onto another vendor.
-  for (const d of scan.ownDeclarations) if (d.kind === 'macro' && !d.shim) macroAt.add(d.start);
-  if (macroAt.size < COMPAT_DEFINES) return undefined;
   const starts = new Set<number>();
-  for (const o of scan.occurrences) if (macroAt.has(o.start) && o.construct !== 'header') starts.add(o.start);
-  if (starts.size < COMPAT_DEFINES) return undefined;
+  for (const d of scan.ownDeclarations) if (d.layer) starts.add(d.start);
+  if (starts.size === 0) return undefined;
   return { has: (start) => starts.has(start), first: Math.min(...starts) };
 }
 
@@ -247,7 +264,8 @@ function compatibilityDefines(scan: ScanResult): { has: (start: number) => boole
  */
 function isProjectHeader(o: Occurrence, project: NonNullable<AnalysisOptions['project']>): boolean {
   const target = project.declarations.includeTarget(project.file, o.symbol, true);
-  return !!target && !isNvidiaSampleHeader(target);
+  // ggml's vendors/cuda.h includes <cuda.h>: a header does not include itself, so that is NVIDIA's.
+  return !!target && target !== path.resolve(project.file) && !isNvidiaSampleHeader(target);
 }
 
 /** Parses and analyses a whole text. */

@@ -56,7 +56,14 @@ export interface Declaration {
   scope?: { start: number; end: number };
   /** Declared in a dynamic-loading shim (a header mirroring NVIDIA's API through function pointers). */
   shim?: boolean;
+  /**
+   * A `#define` of an NVIDIA name in a compatibility layer for another vendor (ggml's vendors/hip.h:
+   * `#define cublasStrsmBatched hipblasStrsmBatched`): it stands for NVIDIA's name elsewhere, so it never
+   * makes that name the project's own.
+   */
+  layer?: boolean;
   /** The header it comes from (absolute), for declarations seen through an `#include`. */
+
   file?: string;
   /** A `__device__` function: with an NVIDIA name, an overload or polyfill of NVIDIA's (atomicAdd(double*)). */
   device?: boolean;
@@ -438,8 +445,23 @@ export function fileDeclarations(tree: Tree, text: string, fileName = '', only?:
     if (type && /^(t|PFN_|pfn_)(cu|cuda|nvrtc|nvml|cublas|cudnn|nccl)[A-Z_]/.test(type.text)) d.kind = 'function-pointer';
   }
   if (isShim(text, fileName)) for (const d of declarations) d.shim = true;
+  else if (only) markCompatibilityLayer(declarations, (d) => only(d.name));
   declarations.sort((a, b) => a.start - b.start);
   return { declarations, includes: includesOf(tree, text), macros: qualifierMacroDefinitions(text) };
+}
+
+/** So many `#define`s of NVIDIA names in one file make it a compatibility layer (ggml's vendors/hip.h). */
+export const COMPAT_DEFINES = 3;
+
+/**
+ * Marks the `#define`s of NVIDIA names (`isNvidia`) as a compatibility layer's when the file has at least
+ * COMPAT_DEFINES of them (a shim's are NVIDIA's own, copied: never a layer). Returns how many it marked.
+ */
+export function markCompatibilityLayer(declarations: Declaration[], isNvidia: (d: Declaration) => boolean): number {
+  const macros = declarations.filter((d) => d.kind === 'macro' && !d.shim && isNvidia(d));
+  if (new Set(macros.map((d) => d.start)).size < COMPAT_DEFINES) return 0;
+  for (const d of macros) d.layer = true;
+  return macros.length;
 }
 
 /** Names visible somewhere in a file, by name (several declarations of a name are all kept). */

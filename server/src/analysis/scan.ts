@@ -539,7 +539,8 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
     if (asm?.type === 'gnu_asm_expression') add(state, { symbol: asmKind(asm), construct: 'syntax', start, end, isCall: false, inMacro: seg.inMacro });
     return;
   }
-  if (!NAME_NODES.has(type)) return;
+  // `struct h : __half { h() : __half() {} }`: a base class initialised in a constructor is a field_identifier.
+  if (!NAME_NODES.has(type) && !(type === 'field_identifier' && isBaseInitializer(node, token, state))) return;
   if (type === 'namespace_identifier' || state.aliases.has(token) || (token in nvidiaNamespaces)) {
     const parent = node.parent;
     if (parent?.type === 'qualified_identifier' && visitQualified(parent, seg, state)) return;
@@ -637,6 +638,11 @@ function inDeviceCode(node: Node, state: ScanState): boolean {
     return false;
   }
   return false;
+}
+
+/** A mem-initializer naming an NVIDIA type (a base class); a prefix-only name there is the class's own member. */
+function isBaseInitializer(node: Node, token: string, state: ScanState): boolean {
+  return node.parent?.type === 'field_initializer' && (state.kb.has(token) || nvidiaFamily(token)?.source === 'headers');
 }
 
 function isDeclaringPosition(node: Node, parent: Node, parentType: string): boolean {

@@ -35,7 +35,8 @@ const prefixRules: Array<[RegExp, string]> = [
   [/^cusparse[A-Z]\w*$/, 'cusparse'],
   [/^CUSPARSE_[A-Z0-9_]+$/, 'cusparse'],
   [/^cusolver(Dn|Sp|Rf|Mg)?[A-Z]\w*$/, 'cusolver'],
-  [/^CUSOLVER_[A-Z0-9_]+$/, 'cusolver'],
+  // CUSOLVERDN_GETRF (cusolverDnFunction_t) and the other sub-libraries' constants.
+  [/^CUSOLVER(DN|SP|RF|MG)?_[A-Z0-9_]+$/, 'cusolver'],
   [/^nccl[A-Z]\w*$/, 'nccl'],
   [/^NCCL_[A-Z0-9_]+$/, 'nccl'],
   [/^nvrtc[A-Z]\w*$/, 'nvrtc'],
