@@ -234,7 +234,12 @@ export const COMPATIBILITY_LAYER = '#define CUDA-name other-name';
 function markLayer(scan: ScanResult): void {
   if (scan.ownDeclarations.every((d) => d.kind !== 'macro')) return;
   const nvidiaAt = new Set<number>();
-  for (const o of scan.occurrences) if (o.construct !== 'header') nvidiaAt.add(o.start);
+  const knownAt = new Set<number>();
+  for (const o of scan.occurrences) {
+    if (o.construct === 'header') continue;
+    nvidiaAt.add(o.start);
+    if (o.family?.source !== 'prefix' || isCompilerMacro(o.symbol)) knownAt.add(o.start);
+  }
   // A re-scan reuses the previous declarations, marks included: they are marked afresh.
   const copies = scan.ownDeclarations.map((d) => {
     if (d.kind !== 'macro') return d;
@@ -242,7 +247,7 @@ function markLayer(scan: ScanResult): void {
     return rest;
   });
   const stale = scan.ownDeclarations.some((d) => d.layer);
-  if (markCompatibilityLayer(copies, (d) => nvidiaAt.has(d.start)) || stale) scan.ownDeclarations = copies;
+  if (markCompatibilityLayer(copies, (d) => knownAt.has(d.start), (d) => nvidiaAt.has(d.start)) || stale) scan.ownDeclarations = copies;
 }
 
 /**

@@ -415,7 +415,9 @@ const NAME_NODE_TYPES = new Set(['identifier', 'type_identifier', 'field_identif
  * as the scanner does (much cheaper than a pass over the tree when few names qualify). Without it, every
  * declaration (a tree-sitter query finds the declarators).
  */
-export function fileDeclarations(tree: Tree, text: string, fileName = '', only?: (name: string) => boolean): FileDeclarations {
+export function fileDeclarations(
+  tree: Tree, text: string, fileName = '', only?: (name: string) => boolean, known?: (name: string) => boolean,
+): FileDeclarations {
   const declarations: Declaration[] = [];
   const root = tree.rootNode;
   if (only) {
@@ -445,7 +447,7 @@ export function fileDeclarations(tree: Tree, text: string, fileName = '', only?:
     if (type && /^(t|PFN_|pfn_)(cu|cuda|nvrtc|nvml|cublas|cudnn|nccl)[A-Z_]/.test(type.text)) d.kind = 'function-pointer';
   }
   if (isShim(text, fileName)) for (const d of declarations) d.shim = true;
-  else if (only) markCompatibilityLayer(declarations, (d) => only(d.name));
+  else if (only && known) markCompatibilityLayer(declarations, (d) => known(d.name) || isCompilerMacro(d.name), (d) => only(d.name));
   declarations.sort((a, b) => a.start - b.start);
   return { declarations, includes: includesOf(tree, text), macros: qualifierMacroDefinitions(text) };
 }
@@ -455,13 +457,19 @@ export const COMPAT_DEFINES = 3;
 
 /**
  * Marks the `#define`s of NVIDIA names (`isNvidia`) as a compatibility layer's when the file has at least
- * COMPAT_DEFINES of them (a shim's are NVIDIA's own, copied: never a layer). Returns how many it marked.
+ * COMPAT_DEFINES of names NVIDIA is known to have (`isKnown`; a shim's are NVIDIA's own, copied: never a
+ * layer). Returns how many it marked.
  */
-export function markCompatibilityLayer(declarations: Declaration[], isNvidia: (d: Declaration) => boolean): number {
-  const macros = declarations.filter((d) => d.kind === 'macro' && !d.shim && isNvidia(d));
-  if (new Set(macros.map((d) => d.start)).size < COMPAT_DEFINES) return 0;
-  for (const d of macros) d.layer = true;
-  return macros.length;
+export function markCompatibilityLayer(
+  declarations: Declaration[], isKnown: (d: Declaration) => boolean, isNvidia: (d: Declaration) => boolean,
+): number {
+  const macros = declarations.filter((d) => d.kind === 'macro' && !d.shim);
+  // Names NVIDIA is known to have decide (a project's own CUBLAS_LOWP or CUDA_CHECK macros do not);
+  // then every #define of an NVIDIA-looking name in the layer is the layer's (CUBLAS_TF32_TENSOR_OP_MATH).
+  if (new Set(macros.filter(isKnown).map((d) => d.start)).size < COMPAT_DEFINES) return 0;
+  let marked = 0;
+  for (const d of macros) if (isNvidia(d)) (d.layer = true), marked++;
+  return marked;
 }
 
 /** Names visible somewhere in a file, by name (several declarations of a name are all kept). */
@@ -553,19 +561,22 @@ export class ProjectDeclarations {
 
   private readonly readText: (file: string) => string | undefined;
   private readonly only?: (name: string) => boolean;
+  private readonly knownNames?: (name: string) => boolean;
 
   /**
    * `only`: record just the declarations of names it accepts (the scanner passes its candidates, which
-   * makes reading a header cheap); `readText`: how a file is read (default: from disk, UTF-8, up to 4 MB).
+   * makes reading a header cheap); `known`: the names among them NVIDIA is known to have (not by prefix
+   * alone), which tell a compatibility layer; `readText`: how a file is read (default: from disk, UTF-8, up to 4 MB).
    */
   constructor(
     roots: string[],
     private readonly parser: CudaParser,
-    options: { only?: (name: string) => boolean; readText?: (file: string) => string | undefined } = {},
+    options: { only?: (name: string) => boolean; known?: (name: string) => boolean; readText?: (file: string) => string | undefined } = {},
   ) {
     this.roots = roots.map((r) => path.resolve(r));
     this.readText = options.readText ?? readUtf8;
     this.only = options.only;
+    this.knownNames = options.known;
   }
 
   /** The project root holding `file`, if any. */
@@ -740,7 +751,7 @@ export class ProjectDeclarations {
     }
     const tree = this.parser.parse(text);
     try {
-      const own = fileDeclarations(tree, text, abs, this.only);
+      const own = fileDeclarations(tree, text, abs, this.only, this.knownNames);
       k = { own, targets: this.targetsOf(abs, own.includes) };
     } finally {
       tree.delete();

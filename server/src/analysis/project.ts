@@ -8,7 +8,7 @@ import { readSource, DEFAULT_MAX_FILE_BYTES } from './source';
 import type { ListedFile } from './files';
 import { ProjectDeclarations } from './declarations';
 import { getParser } from './parser';
-import { candidateFilter } from './scan';
+import { candidateFilter, knownFilter } from './scan';
 import { analyzeOtherText, bindingsIn, languageOf, localIncludes, mayRegister, type Binding } from './languages';
 import { lineStartsOf } from './resolve';
 
@@ -60,7 +60,7 @@ async function projectOf(file: ListedFile, options: AnalysisOptions & { declarat
   const root = file.absolute.slice(0, file.absolute.length - display.length - 1);
   let index = indexes.get(root);
   if (!index) {
-    index = new ProjectDeclarations([root], await getParser(), { only: candidateFilter(options.kb) });
+    index = new ProjectDeclarations([root], await getParser(), { only: candidateFilter(options.kb), known: knownFilter(options.kb) });
     indexes.set(root, index);
   }
   return { declarations: index, file: file.absolute };

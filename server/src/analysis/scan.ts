@@ -416,6 +416,12 @@ export function candidateFilter(kb: KnowledgeBase): (name: string) => boolean {
   return (name) => known.has(name) || hasNvidiaPrefix(name);
 }
 
+/** Among the candidates, the names NVIDIA is known to have (the knowledge base and the header catalogue, not a prefix alone). */
+export function knownFilter(kb: KnowledgeBase): (name: string) => boolean {
+  const known = knownNamesOf(kb);
+  return (name) => known.has(name);
+}
+
 /**
  * The first two characters of every candidate name, as a table indexed by `leadIndex`: most tokens of a
  * file (`int`, `for`, `count`...) are ruled out by it without making a string of them.

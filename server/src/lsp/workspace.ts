@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { listSourceFiles, type ListedFile } from '../analysis/files';
 import { ProjectDeclarations } from '../analysis/declarations';
 import { getParser } from '../analysis/parser';
-import { candidateFilter } from '../analysis/scan';
+import { candidateFilter, knownFilter } from '../analysis/scan';
 import { analyzeSourceFile, comparePaths, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
 import { kernelIdentity, type EffortEstimate, type EffortPart, type EffortWeights, type KernelOrigins } from '../effort';
@@ -149,7 +149,7 @@ export class WorkspaceIndex {
   private async declarationsFor(options: IndexOptions): Promise<ProjectDeclarations> {
     const d = this.declarationIndex;
     if (d && d.folders === this.folders && d.kb === options.kb) return d.index;
-    const index = new ProjectDeclarations(this.folders, await getParser(), { only: candidateFilter(options.kb) });
+    const index = new ProjectDeclarations(this.folders, await getParser(), { only: candidateFilter(options.kb), known: knownFilter(options.kb) });
     this.declarationIndex = { index, folders: this.folders, kb: options.kb };
     return index;
   }
