@@ -8,6 +8,7 @@ import { getParser, type CudaParser, type Tree } from './parser';
 import { scanTree, type KernelSite, type Occurrence, type Rescan, type ScanResult } from './scan';
 import { maskForParse, type MacroTable } from './macros';
 import { definesOfText, includesOfText, macroTableFor } from './macro-table';
+import { isWarpSizeSymbol } from './warp-size';
 
 export { macroTableFor } from './macro-table';
 import { DeclaredNames, isCompilerMacro, isNvidiaSampleHeader, isShim, markCompatibilityLayer, type Declaration, type ProjectDeclarations } from './declarations';
@@ -294,7 +295,8 @@ function bitsOfSymbol(s: string): number {
 function featureBits(f: Finding): number {
   const c = f.category;
   return bitsOfSymbol(f.symbol)
-    | (c === 'warp' ? WARP_BIT : c === 'atomic' ? ATOMICS : c === 'tensor-core' ? TENSOR : c === 'texture' ? TEXTURES : 0)
+    // A hard-coded warp size (warp-size.ts) is arithmetic, not a warp intrinsic: it adds no feature.
+    | (c === 'warp' && !isWarpSizeSymbol(f.symbol) ? WARP_BIT : c === 'atomic' ? ATOMICS : c === 'tensor-core' ? TENSOR : c === 'texture' ? TEXTURES : 0)
     | (f.library === 'wmma' ? TENSOR : f.library === 'cooperative_groups' ? COOP : 0);
 }
 

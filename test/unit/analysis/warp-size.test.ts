@@ -64,12 +64,12 @@ describe('hard-coded warp size', () => {
     expect(await sites(text)).toEqual(['1:warp-size:constant', '2:warp-size:mask', '4:warp-size:constant']);
   });
 
-  it('gives each finding the knowledge entry (manual, no fix) and the warp feature to the kernel', async () => {
+  it('gives each finding the knowledge entry (manual, no fix); arithmetic alone is no warp-intrinsic feature', async () => {
     const a = await analyze('__global__ void k(float* x) { int lane = threadIdx.x % 32; x[lane] = 0; }');
     const f = a.findings.find((x) => x.symbol === 'warp-size:lane')!;
     expect(f.kind).toBe('manual');
     expect(f.safeFix).toBe(false);
     expect(f.category).toBe('warp');
-    expect(a.kernels[0].features.warpIntrinsics).toBe(true);
+    expect(a.kernels[0].features.warpIntrinsics).toBe(false);
   });
 });
