@@ -9,6 +9,7 @@
  */
 import type { FileAnalysis, FindingKind, KernelInfo, PortingTarget } from '../analysis/analyze';
 import { byPath } from '../analysis/project';
+import { PATTERN_WHAT, projectPatternOf, type ProjectPattern } from './patterns';
 import {
   categoryFactor, DEFAULT_WEIGHTS, FEATURE_LABELS, overriddenKeys, type EffortWeights, type FeatureName, type UncertaintyClass,
 } from './weights';
@@ -201,7 +202,7 @@ export const ridesAlong = (f: Pick<EffortFindingInput, 'construct'>) => f.constr
 /** Runtime APIs a vendor or glue layer wraps: many distinct ones in a file make it runtime glue. */
 const GLUE_LIBRARIES = new Set(['runtime', 'driver', 'nccl']);
 const GLUE_CATEGORIES = new Set([
-  'device', 'stream', 'memory', 'memcpy', 'event', 'context', 'virtual-memory', 'ipc', 'unified-memory', 'callback',
+  'device', 'lifecycle', 'stream', 'memory', 'memcpy', 'event', 'context', 'virtual-memory', 'ipc', 'unified-memory', 'callback',
   'collective', 'communicator', 'group', 'p2p', 'init',
 ]);
 /** Libraries whose replacement is integrated once per project (library.integration). */
@@ -452,6 +453,8 @@ interface ApiItem {
   hours: number;
   /** A redesign item after another API of the same library and category in the file (one pattern, adapted once). */
   related: boolean;
+  /** The project-level pattern it belongs to (adapted once per project). */
+  pattern?: ProjectPattern;
   by: Attribution;
 }
 
@@ -488,17 +491,19 @@ function apiItems(findings: EffortFindingInput[], w: EffortWeights): Map<string,
     if (fix !== 1) by.push(['finding.autoFixFactor', hours]);
     if (relate !== 1) by.push(['finding.relatedApi', hours]);
     if (repeatShare > 0) by.push([repeatShare === w['finding.repeatCap'] ? 'finding.repeatCap' : 'finding.repeatSite', first * repeatShare]);
-    items.set(key, { symbol: f.symbol, kind: f.kind, library: f.library, sites, fixable, factorKey, factor, hours, related, by });
+    const projectPattern = ride === 1 ? projectPatternOf(f) : undefined;
+    items.set(key, { symbol: f.symbol, kind: f.kind, library: f.library, sites, fixable, factorKey, factor, hours, related, ...(projectPattern ? { pattern: projectPattern } : {}), by });
   }
   return items;
 }
 
 /**
  * API items of one symbol, in one file or summed over files: [symbol, files, sites, sites with a safe fix,
- * kind, category factor key (absent: none), factor, expected hours, files where it followed a related API]. A tuple, as thousands of these go
- * from `--jobs` workers to the main thread.
+ * kind, category factor key (absent: none), factor, expected hours, files where it followed a related API,
+ * project-level pattern (absent: none), files where the pattern was already learned]. A tuple, as thousands
+ * of these go from `--jobs` workers to the main thread.
  */
-type SymbolStats = [symbol: string, files: number, sites: number, fixable: number, kind: string, factorKey: string | undefined, factor: number, hours: number, related: number];
+type SymbolStats = [symbol: string, files: number, sites: number, fixable: number, kind: string, factorKey: string | undefined, factor: number, hours: number, related: number, pattern: ProjectPattern | undefined, learned: number];
 
 /**
  * One file's share of a project estimate: everything the project total needs from the file, summed where
@@ -523,6 +528,8 @@ export interface EffortPart {
   kernelBy: Attribution[];
   /** API items by symbol, in first-seen order. */
   symbols: SymbolStats[];
+  /** The weights of each pattern item's hours, by symbol (only items of a project-level pattern). */
+  patternBy: Array<[symbol: string, by: Attribution]>;
   /** Libraries integrated once per project that this file calls. */
   libraries: string[];
   /** The weights the file's hours come from (kernels included). */
@@ -567,8 +574,10 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
   const libraries = new Set<string>();
   const glueApis = new Set<string>();
   const symbols: SymbolStats[] = [];
+  const patternBy: EffortPart['patternBy'] = [];
   for (const item of items.values()) {
-    symbols.push([item.symbol, 1, item.sites, item.fixable, item.kind, item.factorKey, item.factor, item.hours, item.related ? 1 : 0]);
+    symbols.push([item.symbol, 1, item.sites, item.fixable, item.kind, item.factorKey, item.factor, item.hours, item.related ? 1 : 0, item.pattern, 0]);
+    if (item.pattern) patternBy.push([item.symbol, item.by]);
     addHours(hours, item.hours, classOf(item.kind), w);
     byPart.findings += item.hours;
     attribute(by, item.by);
@@ -594,7 +603,7 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
   return {
     path: file.path, findings: file.findings.length, kernels: file.kernels.length, hours, byPart, fileGroups,
     kernelEstimates, kernelHours, kernelKeys: file.kernels.map(kernelIdentity), kernelBy,
-    symbols, libraries: [...libraries].sort(), by: [...by], automatic,
+    symbols, patternBy, libraries: [...libraries].sort(), by: [...by], automatic,
   };
 }
 
@@ -646,6 +655,8 @@ export class EffortTotals {
   /** The per-file groups' hours and file counts (`file-overhead`, `kernel-build`, `runtime-glue`). */
   private readonly fileGroups = new Map<string, { h: number; files: number }>();
   private readonly symbolStats = new Map<string, SymbolStats>();
+  /** Per project-level pattern: files using it, hours of first uses (learning) and of further uses (edits). */
+  private readonly patterns = new Map<ProjectPattern, { files: number; apis: string[]; learn: number; edits: number; editFiles: number }>();
   private readonly kernelGroups = new Map<string, KernelGroup>();
   private readonly libraries = new Set<string>();
   private readonly automatic = { findings: 0, safeFixFindings: 0, affectedLines: 0, safeFixLines: 0 };
@@ -684,20 +695,49 @@ export class EffortTotals {
       group.review += review;
       this.kernels.push(copyEstimate(k, `${group.first.file}:${group.first.line}`, w));
     });
-    total.low += fileHours.low;
-    total.expected += fileHours.expected;
-    total.high += fileHours.high;
+    const patternBy = new Map(part.patternBy);
+    const patternsHere = new Set<ProjectPattern>();
+    const editedHere = new Set<ProjectPattern>();
     for (const s of part.symbols) {
       const seen = symbolStats.get(s[0]);
-      if (!seen) symbolStats.set(s[0], [...s]);
+      let hours = s[7];
+      const pattern = s[9];
+      if (pattern) {
+        patternsHere.add(pattern);
+        const p = this.patterns.get(pattern) ?? { files: 0, apis: [], learn: 0, edits: 0, editFiles: 0 };
+        this.patterns.set(pattern, p);
+        if (!seen) {
+          p.apis.push(s[0]);
+          p.learn += hours;
+        } else {
+          // Learned in an earlier file: here a small edit instead of a second adaptation.
+          const edit = w['pattern.fileEdit'];
+          const delta = hours * (edit - 1);
+          addHours(fileHours, delta, classOf(s[4]), w);
+          byPart.findings += delta;
+          const itemBy = patternBy.get(s[0]) ?? [];
+          attribute(this.by, itemBy, edit - 1);
+          attribute(this.by, [['pattern.fileEdit', hours * edit]]);
+          hours *= edit;
+          p.edits += hours;
+          editedHere.add(pattern);
+        }
+      }
+      if (!seen) symbolStats.set(s[0], [...s.slice(0, 7), hours, s[8], pattern, 0] as SymbolStats);
       else {
         seen[1] += s[1];
         seen[2] += s[2];
         seen[3] += s[3];
-        seen[7] += s[7];
+        seen[7] += hours;
         seen[8] += s[8];
+        if (pattern) seen[10]++;
       }
     }
+    for (const p of patternsHere) this.patterns.get(p)!.files++;
+    for (const p of editedHere) this.patterns.get(p)!.editFiles++;
+    total.low += fileHours.low;
+    total.expected += fileHours.expected;
+    total.high += fileHours.high;
     for (const l of part.libraries) this.libraries.add(l);
     for (const key of Object.keys(automatic) as Array<keyof typeof automatic>) automatic[key] += part.automatic[key];
     this.files.push({ path: part.path, findings: part.findings, kernels: part.kernels, ...rounded(fileHours) });
@@ -730,7 +770,16 @@ export class EffortTotals {
       const copies = g.copies ? `; ${g.copies} identical cop${g.copies === 1 ? 'y' : 'ies'} elsewhere reviewed (${g.copies} × kernel.duplicateReview ${fmt(w['kernel.duplicateReview'])})` : '';
       candidates.push({ label: `kernel ${k.name} (${k.file}:${k.line})${g.copies ? ` and ${g.copies} cop${g.copies === 1 ? 'y' : 'ies'}` : ''}`, why: `${k.why}${copies}`, h: g.port + g.review });
     }
-    for (const [symbol, files, sites, fixable, kind, factorKey, factorValue, h, related] of this.symbolStats.values()) {
+    for (const [name, p] of this.patterns) {
+      const edits = p.editFiles ? `; re-applied in ${p.editFiles} later file(s) at pattern.fileEdit ${w['pattern.fileEdit']} of each API's first cost (${fmt(p.edits)})` : '';
+      candidates.push({
+        label: `${name} pattern: adapted once, used in ${p.files} file(s)`,
+        why: `${PATTERN_WHAT[name]}; learned at the first file calling each of its ${p.apis.length} API(s) (${p.apis.slice(0, 6).join(', ')}${p.apis.length > 6 ? ', ...' : ''}): ${fmt(p.learn)}${edits}`,
+        h: p.learn + p.edits,
+      });
+    }
+    for (const [symbol, files, sites, fixable, kind, factorKey, factorValue, h, related, pattern] of this.symbolStats.values()) {
+      if (pattern) continue;
       const factor = factorKey ? ` × ${factorKey} ${factorValue}` : '';
       const fix = fixable === sites ? ` × finding.autoFixFactor ${w['finding.autoFixFactor']} (every site has a safe fix)` : fixable ? ` (${fixable} of ${sites} sites have a safe fix)` : '';
       const after = related ? `; in ${related} of the files it follows a related API of the same category (one pattern): × finding.relatedApi ${w['finding.relatedApi']} there` : '';

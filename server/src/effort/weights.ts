@@ -102,6 +102,7 @@ const ROWS: Row[] = [
   ['pattern.elementwiseMaxLines', 12, 'lines', 'longest kernel still treated as an obvious elementwise pattern', 'assumption'],
   ['pattern.reductionMaxLines', 40, 'lines', 'longest kernel still treated as an obvious reduction pattern', 'assumption'],
   ['pattern.runtimeGlueMinApis', 10, 'count', 'distinct device/stream/memory/event/collective APIs called outside kernels that make a file runtime glue', 'a vendor-layer file wraps many of them (DIPU: 31 and 11 in its two CUDA glue files)'],
+  ['pattern.fileEdit', 0.1, 'factor', 'an error-handling or lifecycle API (knowledge-base category error, lifecycle, init, context) in a file after the first file that calls it: share of its first-file cost', 'the project adapts its error checks and device set-up once; a further file applies the same edit'],
   ['pattern.runtimeGlueLinesPerApi', 20, 'lines', 'at most this many lines per such API: a wrapper layer, not a program that calls many APIs', 'DIPU\'s glue files: 8 and 14 lines per API; cuda-samples programs: 20 to 150'],
   // Per file and per project.
   ['file.overhead', 0.5, 'hours', 'per file with findings: includes and build entries', 'per file a fixed overhead for build and includes'],
