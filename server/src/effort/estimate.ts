@@ -8,6 +8,7 @@
  * the weights (weights.ts), so the report, `ascendify merge` and the language server's code lens agree.
  */
 import type { FileAnalysis, FindingKind, KernelInfo, PortingTarget } from '../analysis/analyze';
+import type { ReduceOp } from '../analysis/kernel-shape';
 import { byPath } from '../analysis/project';
 import { PATTERN_WHAT, projectPatternOf, type ProjectPattern } from './patterns';
 import {
@@ -40,6 +41,10 @@ export interface EffortKernelInput {
   hash?: string;
   /** The file's `__device__` helpers it calls (their features are already in `features`). */
   helpers?: Array<{ name: string; startLine: number; endLine: number }>;
+  /** A reduction's combining operation when the code shows one other than a sum. */
+  reduceOp?: ReduceOp;
+  /** The earlier kernel of the file (index) whose code this one's most resembles, and how much (0..1). */
+  variantOf?: { of: number; similarity: number };
 }
 
 export interface EffortFileInput {
@@ -217,6 +222,7 @@ const GEMM_NAME = /gemm|matmul|mat_mul|mmul/i;
  * Standard deep-learning operations by kernel name (words split at `_` and camelCase) and the aclnn
  * operators that implement them (each checked in CANN 8.1.RC1's aclnnop headers). First match wins.
  */
+const GENERIC_REDUCTION = ['aclnnReduceSum', 'aclnnMean'];
 const STANDARD_OPERATIONS: Array<[RegExp, string[]]> = [
   [/(^|_)soft_?max/, ['aclnnSoftmax']],
   [/(^|_)layer_?norm/, ['aclnnLayerNorm']],
@@ -248,7 +254,9 @@ const STANDARD_OPERATIONS: Array<[RegExp, string[]]> = [
   [/(^|_)pad(_|$)/, ['aclnnConstantPadNd']],
   [/(^|_)(cpy|copy|dup|convert|cast)(_|$)/, ['aclnnInplaceCopy', 'aclnnCast']],
   [/(^|_)(clamp|clip)(_|$)/, ['aclnnClamp']],
-  [/(^|_)(reduce|reduction|sum_rows|sum|mean)(_|$|\d)/, ['aclnnReduceSum', 'aclnnMean']],
+  [/(^|_)arg_?min/, ['aclnnArgMin']],
+  [/(^|_)(reduce|reduction)_?(min|max|amin|amax)(_|$|\d)|(^|_)(min|max)_?(reduce|reduction)/, GENERIC_REDUCTION],
+  [/(^|_)(reduce|reduction|sum_rows|sum|mean)(_|$|\d)/, GENERIC_REDUCTION],
   [/(^|_)arange/, ['aclnnArange']],
   [/(^|_)(cross_entropy|nll_loss)/, ['aclnnNLLLoss']],
   [/(^|_)roi_?align/, ['aclnnRoiAlign']],
@@ -281,6 +289,8 @@ export function detectPattern(k: EffortKernelInput, w: EffortWeights): { pattern
   const exotic = f('inlinePtx') || f('textures') || f('dynamicParallelism') || f('cooperativeGroups');
   if (f('tensorCores') || (GEMM_NAME.test(k.name) && !exotic)) return { pattern: 'gemm', ops: ['aclnnMatmul', 'aclnnBatchMatMul'] };
   const named = standardOperation(k.name);
+  // A generic reduction by name (reduce0, blockReduce) follows the operation it combines with.
+  if (named === GENERIC_REDUCTION) return { pattern: 'operation', ops: REDUCE_OPERATORS[reduceOpFor(k)] };
   if (named) return { pattern: 'operation', ops: named };
   if (w['kernel.assumeOperators'] >= 1) return { pattern: 'operation', ops: [] };
   if (exotic) return undefined;
@@ -290,19 +300,44 @@ export function detectPattern(k: EffortKernelInput, w: EffortWeights): { pattern
   }
   const reductionShape = (REDUCTION_NAME.test(k.name) && (f('sharedMemory') || f('warpIntrinsics') || f('atomics')))
     || (f('warpIntrinsics') && f('atomics'));
-  if (reductionShape && k.lines <= w['pattern.reductionMaxLines']) return { pattern: 'reduction', ops: reductionOps(k.name) };
+  if (reductionShape && k.lines <= w['pattern.reductionMaxLines']) return { pattern: 'reduction', ops: reductionOps(k) };
   return undefined;
 }
 
-function reductionOps(name: string): string[] {
+/** The aclnn operators of each reduction (CANN 8.1.RC1 aclnnop: along dimensions, then over all elements). */
+const REDUCE_OPERATORS: Record<ReduceOp | 'sum', string[]> = {
+  sum: ['aclnnReduceSum', 'aclnnMean'],
+  min: ['aclnnAmin', 'aclnnMin'],
+  max: ['aclnnAmax', 'aclnnMax'],
+  minmax: ['aclnnAminmax'],
+  prod: ['aclnnProd'],
+};
+
+/** A reduction's operation: what the name says (`reduceMin`, `max_reduction`), else what the code combines with. */
+function reduceOpFor(k: EffortKernelInput): ReduceOp | 'sum' {
+  const w = words(k.name);
+  if (/(^|_)arg_?(min|max)/.test(w)) return 'sum';
+  const min = /(^|_)(min|amin|minimum)(_|$|\d)/.test(w);
+  const max = /(^|_)(max|amax|maximum)(_|$|\d)/.test(w);
+  if (min && max) return 'minmax';
+  if (min) return 'min';
+  if (max) return 'max';
+  if (/(^|_)prod(uct)?(_|$|\d)/.test(w) && !/dot|scalar/.test(w)) return 'prod';
+  if (/(^|_)(sum|mean|add)(_|$|\d)/.test(w)) return 'sum';
+  return k.reduceOp ?? 'sum';
+}
+
+function reductionOps(k: EffortKernelInput): string[] {
+  const name = k.name;
   if (/softmax/i.test(name)) return ['aclnnSoftmax'];
   if (/layer_?norm/i.test(name)) return ['aclnnLayerNorm'];
   if (/cumsum|scan/i.test(name)) return ['aclnnCumsum'];
   if (/mean/i.test(name)) return ['aclnnMean'];
-  if (/max/i.test(name)) return ['aclnnAmax'];
+  if (/arg_?min/i.test(name)) return ['aclnnArgMin'];
+  if (/arg_?max/i.test(name)) return ['aclnnArgMax'];
   if (/dot/i.test(name)) return ['aclnnDot'];
   if (/hist/i.test(name)) return ['aclnnHistc'];
-  return ['aclnnReduceSum'];
+  return REDUCE_OPERATORS[reduceOpFor(k)];
 }
 
 /** Hours with the weights they multiply (doubling any of them adds these hours): the sensitivity. */
@@ -562,6 +597,19 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
         estimate: kernelFigures({ ...cost.estimate, why: `a variant of ${first.name} (line ${first.line}) that calls the same operator (${ops}): kernel.aclnnVariant ${fmt(h)}` }, h, w),
       };
     } else if (ops) operators.set(ops, cost.estimate);
+    const variant = k.variantOf && k.variantOf.similarity >= w['pattern.variantMinSimilarity'] ? kernelEstimates[k.variantOf.of] : undefined;
+    const review = w['kernel.variantReview'];
+    const deltaShare = 1 - (k.variantOf?.similarity ?? 1);
+    if (!first && variant && !variant.duplicateOf && review + deltaShare * cost.hours < cost.hours) {
+      // A near-identical variant of a kernel ported above: review it and port only what differs.
+      const delta = deltaShare * cost.hours;
+      const h = review + delta;
+      const pct = Math.round(k.variantOf!.similarity * 100);
+      cost = {
+        hours: h, by: [['kernel.variantReview', review], ...cost.by.map(([key, x]): [string, number] => [key, x * deltaShare])],
+        estimate: kernelFigures({ ...cost.estimate, why: `a near-identical variant of ${variant.name} (line ${variant.line}; ${pct} % of its code tokens shared): kernel.variantReview ${fmt(review)} + the ${100 - pct} % that differs of its own ${cost.estimate.route} port (${fmt(cost.hours)}) ${fmt(delta)}` }, h, w),
+      };
+    }
     kernelEstimates.push(cost.estimate);
     kernelHours.push(cost.hours);
     kernelBy.push(cost.by);
@@ -867,7 +915,10 @@ export function effortInputFromAnalysis(path: string, analysis: FileAnalysis): E
 }
 
 function kernelInput(k: KernelInfo): EffortKernelInput {
-  return { name: k.name, line: k.line, startLine: k.startLine, endLine: k.endLine, lines: k.lineCount, features: k.features, hash: k.hash, helpers: k.helpers };
+  return {
+    name: k.name, line: k.line, startLine: k.startLine, endLine: k.endLine, lines: k.lineCount, features: k.features, hash: k.hash, helpers: k.helpers,
+    ...(k.reduceOp ? { reduceOp: k.reduceOp } : {}), ...(k.variantOf ? { variantOf: k.variantOf } : {}),
+  };
 }
 
 /** One file's estimate (for a code lens or a file summary), its kernels included. */
