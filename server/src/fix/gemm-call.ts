@@ -44,6 +44,13 @@ const COMPUTE_TYPES: Record<string, string> = {
 };
 const OPS: Record<string, GemmOp> = { CUBLAS_OP_N: 'N', CUBLAS_OP_T: 'T' };
 
+/** What `ascendify explain` adds for a call with a scaffold (empty for others). */
+export function scaffoldNote(symbol: string): string {
+  if (!Object.hasOwn(GEMM_FORMS, symbol)) return '';
+  const to = GEMM_FORMS[symbol].batch ? 'aclnnBatchMatMul' : 'aclnnMm (aclnnInplaceAddmm when alpha/beta are not the constants 1 and 0)';
+  return `\nReviewed rewrite (editor: refactor code action on the call, never in fix-all): writes the ${to} two-phase call in place of the statement: aclTensor views of the column-major operands (transposes as strides), workspace query and aclrtMalloc, launch on the stream set with cublasSetStream on the same handle (not offered without one), synchronize, clean-up; each status checked as the file checks them. See docs/fixes.md, "Library calls".`;
+}
+
 export type GemmScaffoldResult = { edits: TextEdit[]; title: string; operator: GemmOperator } | { reason: string };
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
