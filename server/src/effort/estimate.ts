@@ -600,8 +600,10 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
     const variant = k.variantOf && k.variantOf.similarity >= w['pattern.variantMinSimilarity'] ? kernelEstimates[k.variantOf.of] : undefined;
     const review = w['kernel.variantReview'];
     const deltaShare = 1 - (k.variantOf?.similarity ?? 1);
-    if (!first && variant && !variant.duplicateOf && review + deltaShare * cost.hours < cost.hours) {
-      // A near-identical variant of a kernel ported above: review it and port only what differs.
+    // A near-identical variant of a kernel ported (not replaced by an operator) above: review it and port
+    // only what differs. Operator calls have their own variant rule (same operator, kernel.aclnnVariant).
+    const ported = variant && variant.route !== 'aclnn' && cost.estimate.route !== 'aclnn';
+    if (!first && ported && !variant.duplicateOf && review + deltaShare * cost.hours < cost.hours) {
       const delta = deltaShare * cost.hours;
       const h = review + delta;
       const pct = Math.round(k.variantOf!.similarity * 100);

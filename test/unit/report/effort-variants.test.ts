@@ -86,6 +86,15 @@ describe('near-identical kernels of one file: one port plus small deltas', () =>
     expect(est.breakdown.kernels).toBe(95.5); // 44.5 + 6.48 + 44.5 = 95.48
   });
 
+  it('a kernel replaced by an operator is no port to vary: a transpose that looks like a copy calls its own operator', () => {
+    const kernels: EffortKernelInput[] = [
+      { name: 'copy', line: 1, startLine: 1, endLine: 10, lines: 10, features: {} },
+      { name: 'transposeNaive', line: 11, startLine: 11, endLine: 20, lines: 10, features: {}, variantOf: { of: 0, similarity: 0.91 } },
+    ];
+    const est = estimateProject([{ path: 't.cu', findings: [], kernels }], 'a2a3', W);
+    expect(est.kernels.map((k) => [k.aclnnOps, k.expected])).toEqual([[['aclnnInplaceCopy', 'aclnnCast'], 16], [['aclnnPermute'], 16]]);
+  });
+
   it('the analysis finds the variant: two kernels that differ in a constant, not an unrelated one', async () => {
     const body = (name: string, k: string) => `__global__ void ${name}(float *d, const float *s, int n) {
   __shared__ float tile[256];
