@@ -21,6 +21,7 @@ import {
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
 import type { PortingTarget } from './analysis/analyze';
 import { FixWriteError, runFixCommand } from './fix/command';
+import { scaffoldNote } from './fix/gemm-call';
 import { forTerminal, linesForTerminal } from './report/terminal';
 import { openOutput, OutputError, type OutputFile } from './report/output';
 
@@ -201,7 +202,7 @@ export function buildProgram(): Command {
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
       const text = explainSymbol(kb, symbol, target, !!opts.json);
       if (text === undefined) throw new UsageError(`no mapping entry for "${symbol}" (try: ascendify mappings | grep -i ${symbol})`);
-      writeOutput(text, undefined);
+      writeOutput(opts.json ? text : `${text}${scaffoldNote(symbol)}`, undefined);
     });
 
   program

@@ -13,6 +13,7 @@ import { isWarpSizeSymbol } from './warp-size';
 export { macroTableFor } from './macro-table';
 import { DeclaredNames, isCompilerMacro, isNvidiaSampleHeader, isShim, markCompatibilityLayer, type Declaration, type ProjectDeclarations } from './declarations';
 import { kernelCalls, type KernelCalls } from './calls';
+import type { ReduceOp } from './kernel-shape';
 import { programFacts, type ProgramFacts } from './program';
 import type { FileFacts, SourceLanguage } from './languages/facts';
 
@@ -63,6 +64,10 @@ export interface KernelInfo extends KernelSite {
   hash: string;
   /** The file's `__device__` helpers the kernel calls, directly or not; their features are in `features`. */
   helpers: KernelHelper[];
+  /** A reduction's combining operation when the code shows one other than a sum (kernel-shape.ts). */
+  reduceOp?: ReduceOp;
+  /** The earlier kernel of the file (index in `kernels`) whose code this one's most resembles (0.5 to 1). */
+  variantOf?: { of: number; similarity: number };
 }
 
 export interface KernelHelper {
@@ -335,6 +340,8 @@ function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[], ca
     endLine: last + 1,
     hash: calls.hash,
     helpers: calls.helpers.map((h) => ({ name: h.name, startLine: lineIndexOf(lineStarts, h.start) + 1, endLine: lineIndexOf(lineStarts, h.end) + 1 })),
+    ...(calls.reduceOp ? { reduceOp: calls.reduceOp } : {}),
+    ...(calls.variantOf ? { variantOf: calls.variantOf } : {}),
     features: {
       sharedMemory: has(SHARED),
       warpIntrinsics: has(WARP_BIT),

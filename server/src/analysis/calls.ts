@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Node, Tree } from 'web-tree-sitter';
+import { codeTokens, reduceOpOf, variantsOf, type ReduceOp } from './kernel-shape';
 import type { KernelSite } from './scan';
 
 /** A `__device__` function defined in the file (offsets of the whole definition). */
@@ -17,6 +18,8 @@ export interface DeviceFunction {
   name: string;
   start: number;
   end: number;
+  /** A struct or class with `__device__` members (`SharedMemory<T>`): reached by any use of its name. */
+  type?: true;
 }
 
 export interface KernelCalls {
@@ -24,7 +27,14 @@ export interface KernelCalls {
   hash: string;
   /** The file's helpers the kernel reaches, in file order. */
   helpers: DeviceFunction[];
+  /** A reduction's combining operation when it is not a sum (kernel-shape.ts). */
+  reduceOp?: ReduceOp;
+  /** The earlier kernel of the file (index) whose code this one's most resembles, from 0.5 similarity up. */
+  variantOf?: { of: number; similarity: number };
 }
+
+/** Lowest similarity recorded; the effort model decides from which one a kernel is a variant. */
+const VARIANT_RECORDED = 0.5;
 
 const DEVICE = /\b__device__\b/g;
 const COMMENTS_AND_STRINGS = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
@@ -48,6 +58,18 @@ export function deviceFunctions(root: Node, text: string): DeviceFunction[] {
     // `__device__` sits on the definition itself, or inside a template or linkage wrapper's definition.
     while (node && node.type !== 'function_definition' && node.type !== 'translation_unit' && node.type !== 'compound_statement') node = node.parent;
     if (!node || node.type !== 'function_definition' || seen.has(node.startIndex)) continue;
+    // A member of a struct or class: the type is the helper (`T *s = SharedMemory<T>();` reaches its
+    // operator's `extern __shared__` array), its whole definition with any template header.
+    const owner = node.parent?.type === 'field_declaration_list' ? node.parent.parent : null;
+    if (owner && (owner.type === 'struct_specifier' || owner.type === 'class_specifier')) {
+      const typeName = owner.childForFieldName('name');
+      const whole = owner.parent?.type === 'template_declaration' ? owner.parent : owner;
+      if (typeName && !seen.has(whole.startIndex)) {
+        seen.add(whole.startIndex);
+        found.push({ name: (typeName.type === 'template_type' ? typeName.childForFieldName('name')?.text ?? typeName.text : typeName.text).replace(/^.*::/, ''), start: whole.startIndex, end: whole.endIndex, type: true });
+      }
+      continue;
+    }
     const header = text.slice(node.startIndex, node.childForFieldName('body')?.startIndex ?? node.endIndex);
     if (/\b__global__\b/.test(header)) continue; // a kernel, not a helper
     let d = node.childForFieldName('declarator');
@@ -61,10 +83,11 @@ export function deviceFunctions(root: Node, text: string): DeviceFunction[] {
   return found.sort((a, b) => a.start - b.start);
 }
 
-/** The names among `names` that `body` calls (`name(` or `name<...>(`). */
-function callsIn(body: string, names: Set<string>): Set<string> {
+/** The names among `names` that `body` calls (`name(` or `name<...>(`), and the `types` it names at all. */
+function callsIn(body: string, names: Set<string>, types: Set<string>): Set<string> {
   const called = new Set<string>();
   for (const m of body.matchAll(/\b([A-Za-z_]\w*)\s*(?:<[^;{}()]*>\s*)?\(/g)) if (names.has(m[1])) called.add(m[1]);
+  if (types.size) for (const m of body.matchAll(/\b[A-Za-z_]\w*\b/g)) if (types.has(m[0])) called.add(m[0]);
   return called;
 }
 
@@ -75,20 +98,26 @@ export function kernelCalls(tree: Tree, text: string, kernels: KernelSite[]): Ke
   const byName = new Map<string, DeviceFunction[]>();
   for (const h of helpers) byName.set(h.name, [...(byName.get(h.name) ?? []), h]);
   const names = new Set(byName.keys());
+  const types = new Set(helpers.filter((h) => h.type).map((h) => h.name));
   // Each helper's own calls, found once (overloads of a name share the edges of all of them).
   const edges = new Map<DeviceFunction, DeviceFunction[]>();
-  const targets = (body: string) => [...callsIn(body, names)].flatMap((n) => byName.get(n) ?? []);
+  const targets = (body: string) => [...callsIn(body, names, types)].flatMap((n) => byName.get(n) ?? []);
   for (const h of helpers) edges.set(h, targets(code(text.slice(h.start, h.end))));
-  return kernels.map((k) => {
+  const found = kernels.map((k) => {
     const definition = text.slice(k.start, k.end);
+    const own = code(definition);
     const reached = new Set<DeviceFunction>();
-    const stack = names.size ? targets(code(definition)) : [];
+    const stack = names.size ? targets(own) : [];
     while (stack.length) {
       const h = stack.pop()!;
       if (reached.has(h)) continue;
       reached.add(h);
       stack.push(...edges.get(h)!);
     }
-    return { hash: kernelFingerprint(definition), helpers: [...reached].sort((a, b) => a.start - b.start) };
+    const helpersReached = [...reached].sort((a, b) => a.start - b.start);
+    const reduceOp = reduceOpOf([own, ...helpersReached.map((h) => code(text.slice(h.start, h.end)))].join('\n'));
+    return { hash: kernelFingerprint(definition), helpers: helpersReached, tokens: codeTokens(own, k.name), ...(reduceOp ? { reduceOp } : {}) };
   });
+  const variants = variantsOf(found, VARIANT_RECORDED);
+  return found.map(({ tokens: _tokens, ...k }, i) => (variants[i] ? { ...k, variantOf: variants[i] } : k));
 }

@@ -8,7 +8,9 @@
  * the weights (weights.ts), so the report, `ascendify merge` and the language server's code lens agree.
  */
 import type { FileAnalysis, FindingKind, KernelInfo, PortingTarget } from '../analysis/analyze';
+import type { ReduceOp } from '../analysis/kernel-shape';
 import { byPath } from '../analysis/project';
+import { PATTERN_WHAT, projectPatternOf, type ProjectPattern } from './patterns';
 import {
   categoryFactor, DEFAULT_WEIGHTS, FEATURE_LABELS, overriddenKeys, type EffortWeights, type FeatureName, type UncertaintyClass,
 } from './weights';
@@ -39,6 +41,10 @@ export interface EffortKernelInput {
   hash?: string;
   /** The file's `__device__` helpers it calls (their features are already in `features`). */
   helpers?: Array<{ name: string; startLine: number; endLine: number }>;
+  /** A reduction's combining operation when the code shows one other than a sum. */
+  reduceOp?: ReduceOp;
+  /** The earlier kernel of the file (index) whose code this one's most resembles, and how much (0..1). */
+  variantOf?: { of: number; similarity: number };
 }
 
 export interface EffortFileInput {
@@ -151,7 +157,8 @@ export const RANGE_MEANING = {
 
 export const ASSUMPTIONS: readonly string[] = [
   'Work items, not occurrences: each API costs once per file where it is called (finding.<kind> × category factor), each further site of it in that file finding.repeatSite of that, capped at finding.repeatCap; types, enum constants, qualifiers, built-ins and includes ride along with the calls (finding.rideAlong).',
-  'A kernel is ported once: a kernel with the same name and text as one already counted costs kernel.duplicateReview. The __device__ helpers a kernel calls (in its file) are part of it: their lines and features count with the kernel, not as separate API items.',
+  'Error handling and the device lifecycle are adapted once per project: an API of knowledge-base category error, lifecycle, init or context costs its item in the first file (in report order) that calls it and pattern.fileEdit of that in every later file.',
+  'A kernel is ported once: a kernel with the same name and text as one already counted costs kernel.duplicateReview; a near-identical variant of an earlier ported kernel of its file (pattern.variantMinSimilarity of its code tokens shared) costs kernel.variantReview plus the differing share of its port. The __device__ helpers a kernel calls (in its file), and helper structs it names (SharedMemory<T>), are part of it: their lines and features count with the kernel, not as separate API items.',
   'A kernel takes the cheapest route available on the target. Kernels named after a standard deep-learning operation (softmax, norm, matmul, rope, get_rows...) and obvious elementwise, reduction or GEMM kernels default to an existing aclnn operator; further kernels of one file calling the same operator are variants (kernel.aclnnVariant). Otherwise an Ascend C SIMD redesign, or Ascend C SIMT (Ascend 950 only).',
   'On the SIMD and aclnn routes the findings inside a kernel are covered by the kernel estimate; on the SIMT route they are added as API items.',
   'A host-only wrapper file (no kernels, pattern.runtimeGlueMinApis or more distinct device, stream, memory, event or collective APIs called, at most pattern.runtimeGlueLinesPerApi lines per API) is runtime glue: file.runtimeGlue plus runtime.glueApi per wrapped API; each CUDA library used (cuBLAS, cuDNN, NCCL...) is integrated once (library.integration); the project set-up is counted once.',
@@ -201,7 +208,7 @@ export const ridesAlong = (f: Pick<EffortFindingInput, 'construct'>) => f.constr
 /** Runtime APIs a vendor or glue layer wraps: many distinct ones in a file make it runtime glue. */
 const GLUE_LIBRARIES = new Set(['runtime', 'driver', 'nccl']);
 const GLUE_CATEGORIES = new Set([
-  'device', 'stream', 'memory', 'memcpy', 'event', 'context', 'virtual-memory', 'ipc', 'unified-memory', 'callback',
+  'device', 'lifecycle', 'stream', 'memory', 'memcpy', 'event', 'context', 'virtual-memory', 'ipc', 'unified-memory', 'callback',
   'collective', 'communicator', 'group', 'p2p', 'init',
 ]);
 /** Libraries whose replacement is integrated once per project (library.integration). */
@@ -216,6 +223,7 @@ const GEMM_NAME = /gemm|matmul|mat_mul|mmul/i;
  * Standard deep-learning operations by kernel name (words split at `_` and camelCase) and the aclnn
  * operators that implement them (each checked in CANN 8.1.RC1's aclnnop headers). First match wins.
  */
+const GENERIC_REDUCTION = ['aclnnReduceSum', 'aclnnMean'];
 const STANDARD_OPERATIONS: Array<[RegExp, string[]]> = [
   [/(^|_)soft_?max/, ['aclnnSoftmax']],
   [/(^|_)layer_?norm/, ['aclnnLayerNorm']],
@@ -247,7 +255,9 @@ const STANDARD_OPERATIONS: Array<[RegExp, string[]]> = [
   [/(^|_)pad(_|$)/, ['aclnnConstantPadNd']],
   [/(^|_)(cpy|copy|dup|convert|cast)(_|$)/, ['aclnnInplaceCopy', 'aclnnCast']],
   [/(^|_)(clamp|clip)(_|$)/, ['aclnnClamp']],
-  [/(^|_)(reduce|reduction|sum_rows|sum|mean)(_|$|\d)/, ['aclnnReduceSum', 'aclnnMean']],
+  [/(^|_)arg_?min/, ['aclnnArgMin']],
+  [/(^|_)(reduce|reduction)_?(min|max|amin|amax)(_|$|\d)|(^|_)(min|max)_?(reduce|reduction)/, GENERIC_REDUCTION],
+  [/(^|_)(reduce|reduction|sum_rows|sum|mean)(_|$|\d)/, GENERIC_REDUCTION],
   [/(^|_)arange/, ['aclnnArange']],
   [/(^|_)(cross_entropy|nll_loss)/, ['aclnnNLLLoss']],
   [/(^|_)roi_?align/, ['aclnnRoiAlign']],
@@ -280,6 +290,8 @@ export function detectPattern(k: EffortKernelInput, w: EffortWeights): { pattern
   const exotic = f('inlinePtx') || f('textures') || f('dynamicParallelism') || f('cooperativeGroups');
   if (f('tensorCores') || (GEMM_NAME.test(k.name) && !exotic)) return { pattern: 'gemm', ops: ['aclnnMatmul', 'aclnnBatchMatMul'] };
   const named = standardOperation(k.name);
+  // A generic reduction by name (reduce0, blockReduce) follows the operation it combines with.
+  if (named === GENERIC_REDUCTION) return { pattern: 'operation', ops: REDUCE_OPERATORS[reduceOpFor(k)] };
   if (named) return { pattern: 'operation', ops: named };
   if (w['kernel.assumeOperators'] >= 1) return { pattern: 'operation', ops: [] };
   if (exotic) return undefined;
@@ -289,19 +301,44 @@ export function detectPattern(k: EffortKernelInput, w: EffortWeights): { pattern
   }
   const reductionShape = (REDUCTION_NAME.test(k.name) && (f('sharedMemory') || f('warpIntrinsics') || f('atomics')))
     || (f('warpIntrinsics') && f('atomics'));
-  if (reductionShape && k.lines <= w['pattern.reductionMaxLines']) return { pattern: 'reduction', ops: reductionOps(k.name) };
+  if (reductionShape && k.lines <= w['pattern.reductionMaxLines']) return { pattern: 'reduction', ops: reductionOps(k) };
   return undefined;
 }
 
-function reductionOps(name: string): string[] {
+/** The aclnn operators of each reduction (CANN 8.1.RC1 aclnnop: along dimensions, then over all elements). */
+const REDUCE_OPERATORS: Record<ReduceOp | 'sum', string[]> = {
+  sum: ['aclnnReduceSum', 'aclnnMean'],
+  min: ['aclnnAmin', 'aclnnMin'],
+  max: ['aclnnAmax', 'aclnnMax'],
+  minmax: ['aclnnAminmax'],
+  prod: ['aclnnProd'],
+};
+
+/** A reduction's operation: what the name says (`reduceMin`, `max_reduction`), else what the code combines with. */
+function reduceOpFor(k: EffortKernelInput): ReduceOp | 'sum' {
+  const w = words(k.name);
+  if (/(^|_)arg_?(min|max)/.test(w)) return 'sum';
+  const min = /(^|_)(min|amin|minimum)(_|$|\d)/.test(w);
+  const max = /(^|_)(max|amax|maximum)(_|$|\d)/.test(w);
+  if (min && max) return 'minmax';
+  if (min) return 'min';
+  if (max) return 'max';
+  if (/(^|_)prod(uct)?(_|$|\d)/.test(w) && !/dot|scalar/.test(w)) return 'prod';
+  if (/(^|_)(sum|mean|add)(_|$|\d)/.test(w)) return 'sum';
+  return k.reduceOp ?? 'sum';
+}
+
+function reductionOps(k: EffortKernelInput): string[] {
+  const name = k.name;
   if (/softmax/i.test(name)) return ['aclnnSoftmax'];
   if (/layer_?norm/i.test(name)) return ['aclnnLayerNorm'];
   if (/cumsum|scan/i.test(name)) return ['aclnnCumsum'];
   if (/mean/i.test(name)) return ['aclnnMean'];
-  if (/max/i.test(name)) return ['aclnnAmax'];
+  if (/arg_?min/i.test(name)) return ['aclnnArgMin'];
+  if (/arg_?max/i.test(name)) return ['aclnnArgMax'];
   if (/dot/i.test(name)) return ['aclnnDot'];
   if (/hist/i.test(name)) return ['aclnnHistc'];
-  return ['aclnnReduceSum'];
+  return REDUCE_OPERATORS[reduceOpFor(k)];
 }
 
 /** Hours with the weights they multiply (doubling any of them adds these hours): the sensitivity. */
@@ -452,6 +489,8 @@ interface ApiItem {
   hours: number;
   /** A redesign item after another API of the same library and category in the file (one pattern, adapted once). */
   related: boolean;
+  /** The project-level pattern it belongs to (adapted once per project). */
+  pattern?: ProjectPattern;
   by: Attribution;
 }
 
@@ -488,17 +527,19 @@ function apiItems(findings: EffortFindingInput[], w: EffortWeights): Map<string,
     if (fix !== 1) by.push(['finding.autoFixFactor', hours]);
     if (relate !== 1) by.push(['finding.relatedApi', hours]);
     if (repeatShare > 0) by.push([repeatShare === w['finding.repeatCap'] ? 'finding.repeatCap' : 'finding.repeatSite', first * repeatShare]);
-    items.set(key, { symbol: f.symbol, kind: f.kind, library: f.library, sites, fixable, factorKey, factor, hours, related, by });
+    const projectPattern = ride === 1 ? projectPatternOf(f) : undefined;
+    items.set(key, { symbol: f.symbol, kind: f.kind, library: f.library, sites, fixable, factorKey, factor, hours, related, ...(projectPattern ? { pattern: projectPattern } : {}), by });
   }
   return items;
 }
 
 /**
  * API items of one symbol, in one file or summed over files: [symbol, files, sites, sites with a safe fix,
- * kind, category factor key (absent: none), factor, expected hours, files where it followed a related API]. A tuple, as thousands of these go
- * from `--jobs` workers to the main thread.
+ * kind, category factor key (absent: none), factor, expected hours, files where it followed a related API,
+ * project-level pattern (absent: none), files where the pattern was already learned]. A tuple, as thousands
+ * of these go from `--jobs` workers to the main thread.
  */
-type SymbolStats = [symbol: string, files: number, sites: number, fixable: number, kind: string, factorKey: string | undefined, factor: number, hours: number, related: number];
+type SymbolStats = [symbol: string, files: number, sites: number, fixable: number, kind: string, factorKey: string | undefined, factor: number, hours: number, related: number, pattern: ProjectPattern | undefined, learned: number];
 
 /**
  * One file's share of a project estimate: everything the project total needs from the file, summed where
@@ -523,6 +564,8 @@ export interface EffortPart {
   kernelBy: Attribution[];
   /** API items by symbol, in first-seen order. */
   symbols: SymbolStats[];
+  /** The weights of each pattern item's hours, by symbol (only items of a project-level pattern). */
+  patternBy: Array<[symbol: string, by: Attribution]>;
   /** Libraries integrated once per project that this file calls. */
   libraries: string[];
   /** The weights the file's hours come from (kernels included). */
@@ -555,6 +598,21 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
         estimate: kernelFigures({ ...cost.estimate, why: `a variant of ${first.name} (line ${first.line}) that calls the same operator (${ops}): kernel.aclnnVariant ${fmt(h)}` }, h, w),
       };
     } else if (ops) operators.set(ops, cost.estimate);
+    const variant = k.variantOf && k.variantOf.similarity >= w['pattern.variantMinSimilarity'] ? kernelEstimates[k.variantOf.of] : undefined;
+    const review = w['kernel.variantReview'];
+    const deltaShare = 1 - (k.variantOf?.similarity ?? 1);
+    // A near-identical variant of a kernel ported (not replaced by an operator) above: review it and port
+    // only what differs. Operator calls have their own variant rule (same operator, kernel.aclnnVariant).
+    const ported = variant && variant.route !== 'aclnn' && cost.estimate.route !== 'aclnn';
+    if (!first && ported && !variant.duplicateOf && review + deltaShare * cost.hours < cost.hours) {
+      const delta = deltaShare * cost.hours;
+      const h = review + delta;
+      const pct = Math.round(k.variantOf!.similarity * 100);
+      cost = {
+        hours: h, by: [['kernel.variantReview', review], ...cost.by.map(([key, x]): [string, number] => [key, x * deltaShare])],
+        estimate: kernelFigures({ ...cost.estimate, why: `a near-identical variant of ${variant.name} (line ${variant.line}; ${pct} % of its code tokens shared): kernel.variantReview ${fmt(review)} + the ${100 - pct} % that differs of its own ${cost.estimate.route} port (${fmt(cost.hours)}) ${fmt(delta)}` }, h, w),
+      };
+    }
     kernelEstimates.push(cost.estimate);
     kernelHours.push(cost.hours);
     kernelBy.push(cost.by);
@@ -567,8 +625,10 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
   const libraries = new Set<string>();
   const glueApis = new Set<string>();
   const symbols: SymbolStats[] = [];
+  const patternBy: EffortPart['patternBy'] = [];
   for (const item of items.values()) {
-    symbols.push([item.symbol, 1, item.sites, item.fixable, item.kind, item.factorKey, item.factor, item.hours, item.related ? 1 : 0]);
+    symbols.push([item.symbol, 1, item.sites, item.fixable, item.kind, item.factorKey, item.factor, item.hours, item.related ? 1 : 0, item.pattern, 0]);
+    if (item.pattern) patternBy.push([item.symbol, item.by]);
     addHours(hours, item.hours, classOf(item.kind), w);
     byPart.findings += item.hours;
     attribute(by, item.by);
@@ -594,7 +654,7 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
   return {
     path: file.path, findings: file.findings.length, kernels: file.kernels.length, hours, byPart, fileGroups,
     kernelEstimates, kernelHours, kernelKeys: file.kernels.map(kernelIdentity), kernelBy,
-    symbols, libraries: [...libraries].sort(), by: [...by], automatic,
+    symbols, patternBy, libraries: [...libraries].sort(), by: [...by], automatic,
   };
 }
 
@@ -646,6 +706,8 @@ export class EffortTotals {
   /** The per-file groups' hours and file counts (`file-overhead`, `kernel-build`, `runtime-glue`). */
   private readonly fileGroups = new Map<string, { h: number; files: number }>();
   private readonly symbolStats = new Map<string, SymbolStats>();
+  /** Per project-level pattern: files using it, hours of first uses (learning) and of further uses (edits). */
+  private readonly patterns = new Map<ProjectPattern, { files: number; apis: string[]; learn: number; edits: number; editFiles: number }>();
   private readonly kernelGroups = new Map<string, KernelGroup>();
   private readonly libraries = new Set<string>();
   private readonly automatic = { findings: 0, safeFixFindings: 0, affectedLines: 0, safeFixLines: 0 };
@@ -684,20 +746,49 @@ export class EffortTotals {
       group.review += review;
       this.kernels.push(copyEstimate(k, `${group.first.file}:${group.first.line}`, w));
     });
-    total.low += fileHours.low;
-    total.expected += fileHours.expected;
-    total.high += fileHours.high;
+    const patternBy = new Map(part.patternBy);
+    const patternsHere = new Set<ProjectPattern>();
+    const editedHere = new Set<ProjectPattern>();
     for (const s of part.symbols) {
       const seen = symbolStats.get(s[0]);
-      if (!seen) symbolStats.set(s[0], [...s]);
+      let hours = s[7];
+      const pattern = s[9];
+      if (pattern) {
+        patternsHere.add(pattern);
+        const p = this.patterns.get(pattern) ?? { files: 0, apis: [], learn: 0, edits: 0, editFiles: 0 };
+        this.patterns.set(pattern, p);
+        if (!seen) {
+          p.apis.push(s[0]);
+          p.learn += hours;
+        } else {
+          // Learned in an earlier file: here a small edit instead of a second adaptation.
+          const edit = w['pattern.fileEdit'];
+          const delta = hours * (edit - 1);
+          addHours(fileHours, delta, classOf(s[4]), w);
+          byPart.findings += delta;
+          const itemBy = patternBy.get(s[0]) ?? [];
+          attribute(this.by, itemBy, edit - 1);
+          attribute(this.by, [['pattern.fileEdit', hours * edit]]);
+          hours *= edit;
+          p.edits += hours;
+          editedHere.add(pattern);
+        }
+      }
+      if (!seen) symbolStats.set(s[0], [...s.slice(0, 7), hours, s[8], pattern, 0] as SymbolStats);
       else {
         seen[1] += s[1];
         seen[2] += s[2];
         seen[3] += s[3];
-        seen[7] += s[7];
+        seen[7] += hours;
         seen[8] += s[8];
+        if (pattern) seen[10]++;
       }
     }
+    for (const p of patternsHere) this.patterns.get(p)!.files++;
+    for (const p of editedHere) this.patterns.get(p)!.editFiles++;
+    total.low += fileHours.low;
+    total.expected += fileHours.expected;
+    total.high += fileHours.high;
     for (const l of part.libraries) this.libraries.add(l);
     for (const key of Object.keys(automatic) as Array<keyof typeof automatic>) automatic[key] += part.automatic[key];
     this.files.push({ path: part.path, findings: part.findings, kernels: part.kernels, ...rounded(fileHours) });
@@ -730,7 +821,16 @@ export class EffortTotals {
       const copies = g.copies ? `; ${g.copies} identical cop${g.copies === 1 ? 'y' : 'ies'} elsewhere reviewed (${g.copies} × kernel.duplicateReview ${fmt(w['kernel.duplicateReview'])})` : '';
       candidates.push({ label: `kernel ${k.name} (${k.file}:${k.line})${g.copies ? ` and ${g.copies} cop${g.copies === 1 ? 'y' : 'ies'}` : ''}`, why: `${k.why}${copies}`, h: g.port + g.review });
     }
-    for (const [symbol, files, sites, fixable, kind, factorKey, factorValue, h, related] of this.symbolStats.values()) {
+    for (const [name, p] of this.patterns) {
+      const edits = p.editFiles ? `; re-applied in ${p.editFiles} later file(s) at pattern.fileEdit ${w['pattern.fileEdit']} of each API's first cost (${fmt(p.edits)})` : '';
+      candidates.push({
+        label: `${name} pattern: adapted once, used in ${p.files} file(s)`,
+        why: `${PATTERN_WHAT[name]}; learned at the first file calling each of its ${p.apis.length} API(s) (${p.apis.slice(0, 6).join(', ')}${p.apis.length > 6 ? ', ...' : ''}): ${fmt(p.learn)}${edits}`,
+        h: p.learn + p.edits,
+      });
+    }
+    for (const [symbol, files, sites, fixable, kind, factorKey, factorValue, h, related, pattern] of this.symbolStats.values()) {
+      if (pattern) continue;
       const factor = factorKey ? ` × ${factorKey} ${factorValue}` : '';
       const fix = fixable === sites ? ` × finding.autoFixFactor ${w['finding.autoFixFactor']} (every site has a safe fix)` : fixable ? ` (${fixable} of ${sites} sites have a safe fix)` : '';
       const after = related ? `; in ${related} of the files it follows a related API of the same category (one pattern): × finding.relatedApi ${w['finding.relatedApi']} there` : '';
@@ -818,7 +918,10 @@ export function effortInputFromAnalysis(path: string, analysis: FileAnalysis): E
 }
 
 function kernelInput(k: KernelInfo): EffortKernelInput {
-  return { name: k.name, line: k.line, startLine: k.startLine, endLine: k.endLine, lines: k.lineCount, features: k.features, hash: k.hash, helpers: k.helpers };
+  return {
+    name: k.name, line: k.line, startLine: k.startLine, endLine: k.endLine, lines: k.lineCount, features: k.features, hash: k.hash, helpers: k.helpers,
+    ...(k.reduceOp ? { reduceOp: k.reduceOp } : {}), ...(k.variantOf ? { variantOf: k.variantOf } : {}),
+  };
 }
 
 /** One file's estimate (for a code lens or a file summary), its kernels included. */

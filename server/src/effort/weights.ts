@@ -98,10 +98,13 @@ const ROWS: Row[] = [
   ['kernel.aclnn', 16, 'hours', 'delete the kernel and call an existing aclnn operator (two-phase call, aclTensor set-up, dtype and broadcast handling, a test against the reference)', `${REF8}: "kernel replaceable by an existing aclnn op: medium"; ${CAL}`],
   ['kernel.assumeOperators', 0, 'factor', 'set to 1 when CANN already has an operator for every kernel (a code base whose operators the vendor supports, as for MMCV): every kernel takes the aclnn route', 'a switch (0 or 1); the MMCV calibration case uses 1'],
   ['kernel.aclnnVariant', 1, 'hours', 'a further kernel of the same file that calls the same operator (a dtype or shape variant)', 'one operator call covers its variants'],
+  ['kernel.variantReview', 2, 'hours', 'a kernel whose code is near-identical to an earlier kernel of its file (reduce0 ... reduce6): review it, plus the differing share of its own port', 'port once, then carry the differences over'],
+  ['pattern.variantMinSimilarity', 0.8, 'factor', 'share of code tokens two kernels of a file must have in common for the later one to be a variant', 'assumption: four in five tokens the same is one algorithm with small changes'],
   ['kernel.duplicateReview', 1, 'hours', 'a kernel with the same name and text as one already counted: review the copy', 'port once, review each copy'],
   ['pattern.elementwiseMaxLines', 12, 'lines', 'longest kernel still treated as an obvious elementwise pattern', 'assumption'],
   ['pattern.reductionMaxLines', 40, 'lines', 'longest kernel still treated as an obvious reduction pattern', 'assumption'],
   ['pattern.runtimeGlueMinApis', 10, 'count', 'distinct device/stream/memory/event/collective APIs called outside kernels that make a file runtime glue', 'a vendor-layer file wraps many of them (DIPU: 31 and 11 in its two CUDA glue files)'],
+  ['pattern.fileEdit', 0.1, 'factor', 'an error-handling or lifecycle API (knowledge-base category error, lifecycle, init, context) in a file after the first file that calls it: share of its first-file cost', 'the project adapts its error checks and device set-up once; a further file applies the same edit'],
   ['pattern.runtimeGlueLinesPerApi', 20, 'lines', 'at most this many lines per such API: a wrapper layer, not a program that calls many APIs', 'DIPU\'s glue files: 8 and 14 lines per API; cuda-samples programs: 20 to 150'],
   // Per file and per project.
   ['file.overhead', 0.5, 'hours', 'per file with findings: includes and build entries', 'per file a fixed overhead for build and includes'],

@@ -64,7 +64,8 @@ export interface MappingEntry {
   kind: SymbolKind;
   /** runtime, driver, nvrtc, kernel, cublas, cudnn, cufft, curand, cusparse, cusolver, nccl, thrust, cub, nvtx, ... */
   library: string;
-  /** Topic within the library: memory, stream, event, device, error, warp, atomic, ... */
+  /** Topic within the library: memory, stream, event, device, lifecycle, error, warp, atomic, ... (error and
+   *  lifecycle/init/context APIs are adapted once per project in the effort model). */
   category: string;
   /** The CANN equivalent (function/type/constant name), or null when there is none. */
   ascend: string | null;

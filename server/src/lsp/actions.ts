@@ -7,6 +7,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from '../analysis/parser';
 import type { FileAnalysis, Finding } from '../analysis/analyze';
 import { checkHelperFixEdits, fixAll, fixForFinding, isQuickFix, portState, textFacts, type TextEdit } from '../fix';
+import { GEMM_FORMS, gemmScaffoldEdit } from '../fix/gemm-call';
 import { TextDocument as Doc } from 'vscode-languageserver-textdocument';
 import type { IncludedCheck } from './included-checks';
 import { SOURCE, findingRange, rangesTouch, toLspEdits } from './convert';
@@ -26,6 +27,8 @@ export interface ActionContext {
   documentChanges: boolean;
   /** Error checks defined in the headers the document includes (see included-checks.ts). */
   includedChecks?: Map<string, IncludedCheck>;
+  /** The CANN version the user builds against: a scaffold writes only what it declares. */
+  cannVersion?: string;
 }
 
 /** The edit of the document, plus the reviewed adapters of included error checks it relies on. */
@@ -137,6 +140,15 @@ export async function codeActions(ctx: ActionContext, params: CodeActionParams):
         isPreferred: fix.safe,
         edit: await workspaceEdit(ctx, toLspEdits(ctx.doc, fix.edits), fix.adaptElsewhere),
       });
+    }
+  }
+  // cuBLAS GEMM calls: the aclnn two-phase scaffold, a rewrite the user reviews (never in fix-all).
+  if (ctx.tree && wanted(only, CodeActionKind.RefactorRewrite)) {
+    for (const f of touched) {
+      if (!Object.hasOwn(GEMM_FORMS, f.symbol)) continue;
+      const r = gemmScaffoldEdit(text, ctx.tree, f.symbol, f.start, ctx.cannVersion);
+      if (!('edits' in r)) continue;
+      actions.push({ title: r.title, kind: CodeActionKind.RefactorRewrite, diagnostics: diagnosticsOf(f, requested), edit: await workspaceEdit(ctx, toLspEdits(ctx.doc, r.edits)) });
     }
   }
   const all = touched.length || (only && wanted(only, FIX_ALL_KIND)) ? await fixAllEdit(ctx) : undefined;

@@ -415,7 +415,7 @@ export class Session {
   private actionContext(d: OpenDocument, analysis: FileAnalysis): ActionContext {
     return {
       doc: d.doc, tree: d.fixTree(this.parser!), analysis, lineComment: d.language === 'cuda' ? '//' : '#',
-      documentChanges: !!this.caps.workspace?.workspaceEdit?.documentChanges,
+      documentChanges: !!this.caps.workspace?.workspaceEdit?.documentChanges, cannVersion: this.kb?.cannVersion,
     };
   }
 

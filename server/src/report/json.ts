@@ -8,6 +8,7 @@ import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyz
 import { byPath, summaryPart, SummaryTotals } from '../analysis/project';
 import { needsCannLifecycle, type ProgramFacts } from '../analysis/program';
 import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
+import type { ReduceOp } from '../analysis/kernel-shape';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -44,6 +45,10 @@ export interface JsonKernel {
   hash?: string;
   /** The file's `__device__` helpers it calls; their features are in `features`. */
   helpers?: Array<{ name: string; startLine: number; endLine: number }>;
+  /** A reduction's combining operation when not a sum: min, max, minmax, prod. */
+  reduceOp?: ReduceOp;
+  /** The earlier kernel of the file (index in `kernels`) this one's code most resembles, and how much (0.5 to 1). */
+  variantOf?: { of: number; similarity: number };
 }
 
 export interface JsonFile {
@@ -94,6 +99,7 @@ function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
   return a.kernels.map((k) => ({
     name: k.name, line: k.line, lines: k.lineCount, findings: k.findingCount, features: { ...k.features },
     startLine: k.startLine, endLine: k.endLine, hash: k.hash, helpers: k.helpers,
+    ...(k.reduceOp ? { reduceOp: k.reduceOp } : {}), ...(k.variantOf ? { variantOf: k.variantOf } : {}),
   }));
 }
 

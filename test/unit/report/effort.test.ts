@@ -234,7 +234,7 @@ describe('effort model: kernels and routes', () => {
     const gemm = estimateProject([{ path: 'g.cu', findings: [], kernels: [kernel('wmmaKernel', 1, 60, { tensorCores: true, sharedMemory: true })] }], '950', W).kernels[0];
     expect(gemm).toMatchObject({ pattern: 'gemm', route: 'aclnn', expected: 16, aclnnOps: ['aclnnMatmul', 'aclnnBatchMatMul'] });
     const reduce = estimateProject([{ path: 'r.cu', findings: [], kernels: [kernel('rowMaxPartial', 1, 30, { sharedMemory: true, barriers: true })] }], 'a2a3', W).kernels[0];
-    expect(reduce).toMatchObject({ pattern: 'reduction', route: 'aclnn', aclnnOps: ['aclnnAmax'] });
+    expect(reduce).toMatchObject({ pattern: 'reduction', route: 'aclnn', aclnnOps: ['aclnnAmax', 'aclnnMax'] });
     const tiny = estimateProject([{ path: 'e.cu', findings: [], kernels: [kernel('bump', 1, 5)] }], 'a2a3', W).kernels[0];
     // 16 + 5 x 0.15 = 16.75 as SIMD; the operator costs 16.
     expect(tiny).toMatchObject({ pattern: 'elementwise', route: 'aclnn', expected: 16 });

@@ -1,0 +1,75 @@
+/**
+ * Two facts about a kernel's code the effort model needs beyond its features: which operation a reduction
+ * combines with (a min reduction is aclnnAmin, not aclnnReduceSum), and whether it is a near-identical
+ * variant of an earlier kernel in the same file (reduce0 ... reduce6: one port, then small deltas).
+ * Both read the code text (comments and strings removed) of the kernel and the helpers it reaches.
+ */
+
+/** The combining operation of a reduction, when the code shows one other than a sum. */
+export type ReduceOp = 'min' | 'max' | 'minmax' | 'prod';
+
+/** `x = min(x, ...)` (also `fminf`, `std::min`, `__hmin`...), an atomic or warp min, a CUB/CG/Thrust min functor. */
+const MIN_FN = String.raw`(?:(?:std|cuda::std)::)?(?:f?min[fl]?|__hmin2?)`;
+const MAX_FN = String.raw`(?:(?:std|cuda::std)::)?(?:f?max[fl]?|__hmax2?)`;
+const combines = (fn: string, word: string) => new RegExp(
+  String.raw`([A-Za-z_][\w.]*(?:\[[^\]=;]*\])?)\s*=\s*${fn}\s*\(\s*\1\s*,|\b(?:atomic${word}|__reduce_${word.toLowerCase()}_sync)\s*\(|\b(?:cub::${word}|cg::${word === 'Min' ? 'less' : 'greater'}|thrust::${word === 'Min' ? 'minimum' : 'maximum'})\s*[<(]`,
+);
+const MIN_COMBINE = combines(MIN_FN, 'Min');
+const MAX_COMBINE = combines(MAX_FN, 'Max');
+const PROD_COMBINE = /([A-Za-z_][\w.]*(?:\[[^\]=;]*\])?)\s*\*=\s*[^;]*;|thrust::multiplies\s*</;
+
+/** The reduction operation `code` combines with, when it is not a sum (undefined: a sum or no reduction). */
+export function reduceOpOf(code: string): ReduceOp | undefined {
+  const min = MIN_COMBINE.test(code);
+  const max = MAX_COMBINE.test(code);
+  if (min && max) return 'minmax';
+  if (min) return 'min';
+  if (max) return 'max';
+  // A product only when nothing is summed: `*=` also scales values in sum kernels.
+  return PROD_COMBINE.test(code) && !/\+=/.test(code) ? 'prod' : undefined;
+}
+
+/** The tokens of a kernel's code, its own name left out (variants differ in their names). */
+export function codeTokens(code: string, ownName: string): string[] {
+  return (code.match(/[A-Za-z_]\w*|\d[\w.]*|\S/g) ?? []).filter((t) => t !== ownName);
+}
+
+/** How much two token lists share: the Dice coefficient of their multisets (1 = the same tokens). */
+export function tokenSimilarity(a: string[], b: string[]): number {
+  if (a.length + b.length === 0) return 1;
+  const counts = new Map<string, number>();
+  for (const t of a) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let common = 0;
+  for (const t of b) {
+    const n = counts.get(t) ?? 0;
+    if (n > 0) {
+      common++;
+      counts.set(t, n - 1);
+    }
+  }
+  return (2 * common) / (a.length + b.length);
+}
+
+/** Kernels compared with each earlier one in a file: at most this many (pairs grow with the square). */
+const MAX_COMPARED = 200;
+
+/**
+ * For each kernel, the earlier kernel of the file it is a near-identical variant of (the most similar one
+ * at or above `threshold`), with the similarity rounded to 0.01. Identical texts are copies, not variants
+ * (the effort model counts those by fingerprint).
+ */
+export function variantsOf(kernels: Array<{ tokens: string[]; hash: string }>, threshold: number): Array<{ of: number; similarity: number } | undefined> {
+  return kernels.map((k, i) => {
+    let best: { of: number; similarity: number } | undefined;
+    if (i >= MAX_COMPARED) return undefined;
+    for (let j = 0; j < i; j++) {
+      if (kernels[j].hash === k.hash) return undefined;
+      // Dice can reach the threshold only if the lengths are close enough.
+      const [m, n] = [k.tokens.length, kernels[j].tokens.length];
+      if ((2 * Math.min(m, n)) / (m + n || 1) < threshold) continue;
+      const s = tokenSimilarity(kernels[j].tokens, k.tokens);
+      if (s >= threshold && (!best || s > best.similarity)) best = { of: j, similarity: Math.floor(s * 100) / 100 };
+    }
+    return best;
+  });
+}
