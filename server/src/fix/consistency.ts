@@ -67,7 +67,8 @@ class Checker<P extends PlannedFix> {
   private readonly callPlanAt = new Map<number, P>(); // call plans by the call expression's start
   private readonly requires = new Map<P, Array<Requirement<P>>>();
   private readonly dropped = new Map<P, string>();
-  private readonly declaredHere: Map<string, number>;
+  /** Names the file declares (walked on first need: many files have no plan that asks). */
+  private declaredHere?: Map<string, number>;
   /** The error check each call plan hands its status to. */
   private readonly checkOf = new Map<P, string>();
 
@@ -86,7 +87,6 @@ class Checker<P extends PlannedFix> {
         if (call) this.callPlanAt.set(call.startIndex, p);
       }
     }
-    this.declaredHere = declaredNames(root);
   }
 
   run(): Consistency<P> {
@@ -176,6 +176,7 @@ class Checker<P extends PlannedFix> {
 
   /** A name the file declares itself, or a qualified name in a namespace of its own, is not NVIDIA's. */
   private projectOwn(f: Finding, node: Node): string | undefined {
+    this.declaredHere ??= declaredNames(this.root);
     const line = this.declaredHere.get(f.symbol);
     if (line !== undefined) return `'${f.symbol}' is declared by this project (line ${line}), not taken from CUDA: it is not renamed`;
     const q = node.parent;
@@ -649,17 +650,21 @@ function declaredNames(root: Node): Map<string, number> {
   const cursor = root.walk();
   try {
     for (;;) {
-      const n = cursor.currentNode;
-      if (n.type === 'function_declarator' && n.parent?.type !== 'parameter_declaration') {
-        const name = n.childForFieldName('declarator');
-        // a definition, or a declaration with no extern "C" CUDA header semantics (a project prototype)
-        if (name?.type === 'identifier') add(name);
-      } else if (n.type === 'type_definition') {
-        for (const d of n.childrenForFieldName('declarator')) if (d) add(declaratorName(d));
-      } else if (n.type === 'preproc_def' || n.type === 'preproc_function_def') {
-        add(n.childForFieldName('name') ?? undefined);
-      } else if (n.type === 'declaration' || n.type === 'parameter_declaration' || n.type === 'field_declaration') {
-        for (const d of n.childrenForFieldName('declarator')) if (d && d.type !== 'function_declarator') add(declaratorName(d));
+      // The cursor's type first: a Node object is made only for the few node types that declare.
+      const type = cursor.nodeType;
+      if (type === 'function_declarator') {
+        const n = cursor.currentNode;
+        if (n.parent?.type !== 'parameter_declaration') {
+          const name = n.childForFieldName('declarator');
+          // a definition, or a declaration with no extern "C" CUDA header semantics (a project prototype)
+          if (name?.type === 'identifier') add(name);
+        }
+      } else if (type === 'type_definition') {
+        for (const d of cursor.currentNode.childrenForFieldName('declarator')) if (d) add(declaratorName(d));
+      } else if (type === 'preproc_def' || type === 'preproc_function_def') {
+        add(cursor.currentNode.childForFieldName('name') ?? undefined);
+      } else if (type === 'declaration' || type === 'parameter_declaration' || type === 'field_declaration') {
+        for (const d of cursor.currentNode.childrenForFieldName('declarator')) if (d && d.type !== 'function_declarator') add(declaratorName(d));
       }
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return out;
@@ -699,11 +704,16 @@ function declarationOf(id: Node): { type: Node; scope: Node } | undefined {
 /** Every identifier with the declarator's name in the scope, after the declaration (the declarator itself excluded). */
 function usesOf(scope: Node, name: Node): Node[] {
   const out: Node[] = [];
+  const text = name.text;
+  const after = name.startIndex;
   const cursor = scope.walk();
   try {
     for (;;) {
-      const n = cursor.currentNode;
-      if (n.type === 'identifier' && n.text === name.text && n.startIndex > name.startIndex) out.push(n);
+      // Type, place and length from the cursor; the text and a Node object only for a likely match.
+      if (cursor.nodeType === 'identifier') {
+        const start = cursor.startIndex;
+        if (start > after && cursor.endIndex - start === text.length && cursor.nodeText === text) out.push(cursor.currentNode);
+      }
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return out;
     }

@@ -6,6 +6,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { mappingFileSchema, type MappingEntry, type MappingFile } from './schema';
 import { builtinFiles } from './data';
 import { forCannVersion } from './cann';
+import { precomputedEntries } from './precomputed';
 
 export type { MappingEntry, MappingFile, FixRecipe, MappingKind, SymbolKind, Alternative } from './schema';
 
@@ -124,7 +125,7 @@ export class KnowledgeBase {
   static builtinFor(cannVersion: string): KnowledgeBase {
     let kb = this.versioned.get(cannVersion);
     if (!kb) {
-      kb = new KnowledgeBase(forCannVersion(this.builtin().entries, cannVersion), cannVersion);
+      kb = new KnowledgeBase(precomputedEntries(cannVersion) ?? forCannVersion(this.builtin().entries, cannVersion), cannVersion);
       this.versioned.set(cannVersion, kb);
       for (const e of kb.entries) this.versionedEntries.add(e);
     }
