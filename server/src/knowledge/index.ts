@@ -2,7 +2,8 @@
  * The knowledge base: built-in mapping data plus optional user rules, indexed by CUDA name.
  * Every consumer (scanner, hover, fixer, report, docs) reads mappings through this module.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { ajvClass } from '../lazy-modules';
 import { mappingFileSchema, type MappingEntry, type MappingFile } from './schema';
 import { builtinFiles } from './data';
 import { forCannVersion } from './cann';
@@ -15,7 +16,7 @@ export class KnowledgeError extends Error {}
 // Compiled on first use: only user rule files (and the tests) need validation at run time.
 let validateFile: ValidateFunction<MappingFile> | undefined;
 function validator(): ValidateFunction<MappingFile> {
-  validateFile ??= new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile<MappingFile>(mappingFileSchema);
+  validateFile ??= new (ajvClass())({ allErrors: true, strict: true, strictRequired: false }).compile<MappingFile>(mappingFileSchema);
   return validateFile;
 }
 
