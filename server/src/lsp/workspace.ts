@@ -16,7 +16,6 @@ import { kernelIdentity, type EffortEstimate, type EffortPart, type EffortWeight
 import { fileShares, ReportTotals } from '../report/json';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
-import { KeptStrings } from './kept-strings';
 import type { CategoryGroupView, EffortView, FileFindings, FindingGroupsResult, FindingLocationView, ProjectSummaryResult } from './protocol';
 
 export interface IndexOptions extends AnalysisOptions {
@@ -155,14 +154,11 @@ export class WorkspaceIndex {
     return index;
   }
 
-  private readonly kept = new KeptStrings();
-
   private async analyze(file: ListedFile | string, options: IndexOptions): Promise<Entry> {
     const listed = typeof file === 'string' ? { absolute: file } : file;
     const { display } = this.locate(listed.absolute);
     const outcome = await analyzeSourceFile({ ...listed, display }, { ...options, declarations: await this.declarationsFor(options) });
-    // Kept for as long as the file is unchanged: its strings must not hold on to the file's text.
-    return 'result' in outcome ? { display, result: this.kept.detach(outcome.result) } : { display, skipped: outcome.skipped.reason };
+    return 'result' in outcome ? { display, result: outcome.result } : { display, skipped: outcome.skipped.reason };
   }
 
   /**
