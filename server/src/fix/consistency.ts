@@ -259,7 +259,7 @@ class Checker<P extends PlannedFix> {
         if (typeof r === 'string') return r;
         if (r) reqs.push(r);
       }
-      for (const use of usesOf(scope, name)) {
+      for (const use of usesOf(scope, name, this.text)) {
         const r = this.variableUse(use, f);
         if (typeof r === 'string') return r;
         if (r) reqs.push(r);
@@ -715,26 +715,25 @@ function declarationOf(id: Node): { type: Node; scope: Node } | undefined {
   return undefined;
 }
 
-/** Every identifier with the declarator's name in the scope, after the declaration (the declarator itself excluded). */
-function usesOf(scope: Node, name: Node): Node[] {
+/**
+ * Every identifier with the declarator's name in the scope, after the declaration (the declarator itself
+ * excluded), in text order. Found from the places the name is written in the scope's text, not by walking
+ * the scope's tree (a file-scope variable's scope is the whole file, walked node by node for each one).
+ */
+function usesOf(scope: Node, name: Node, text: string): Node[] {
   const out: Node[] = [];
-  const text = name.text;
-  const after = name.startIndex;
-  const cursor = scope.walk();
-  try {
-    for (;;) {
-      // Type, place and length from the cursor; the text and a Node object only for a likely match.
-      if (cursor.nodeType === 'identifier') {
-        const start = cursor.startIndex;
-        if (start > after && cursor.endIndex - start === text.length && cursor.nodeText === text) out.push(cursor.currentNode);
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return out;
-    }
-  } finally {
-    cursor.delete();
+  const word = name.text;
+  const end = scope.endIndex;
+  for (let at = text.indexOf(word, name.startIndex + 1); at !== -1 && at + word.length <= end; at = text.indexOf(word, at + 1)) {
+    // An identifier is never run together with a letter, `_` or `$` on either side (it would be one token).
+    if (IDENTIFIER_PART.test(text[at - 1] ?? '') || IDENTIFIER_PART.test(text[at + word.length] ?? '')) continue;
+    const n = scope.descendantForIndex(at, at + word.length);
+    if (n && n.type === 'identifier' && n.startIndex === at && n.endIndex === at + word.length) out.push(n);
   }
+  return out;
 }
+
+const IDENTIFIER_PART = /^[A-Za-z_$]$/;
 
 function argumentNodes(call: Node): Node[] {
   const list = call.childForFieldName('arguments');
