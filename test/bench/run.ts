@@ -18,6 +18,8 @@
  *      --hipify FILE, against hipify-perl -examine per file); with --real PATH (repeatable), each code base.
  * Options: --files N (default 2000), --mb M (default 20), --runs R (default 5), --edits E (default 200),
  * --tree PATH, --hipify FILE, --real PATH...; --only analysis|scaling|editor|memory|bigdoc|startup|tree|real.
+ * Over 400 lines: one runner for the benchmarks that share the corpus, the LSP client and the results
+ * table; the whole-process start-up and tree benchmarks are in startup.ts.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
