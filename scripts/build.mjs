@@ -5,6 +5,8 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -13,6 +15,10 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 fs.mkdirSync(dist, { recursive: true });
+
+// Bundles read dist/knowledge/<version>.json only when it carries their build's id (knowledge/precomputed.ts).
+// Watch mode rebuilds without writing them: its bundles answer the knowledge base at run time.
+const buildId = watch ? 'watch' : randomUUID();
 
 const common = {
   bundle: true,
@@ -25,6 +31,7 @@ const common = {
   absWorkingDir: root,
   // web-tree-sitter's ESM build needs import.meta.url, which CommonJS bundles lack: use its CJS build.
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+  define: { ASCENDIFY_BUILD_ID: JSON.stringify(buildId) },
 };
 
 const entries = [
@@ -54,6 +61,9 @@ for (const file of wasmFiles) {
 if (watch) {
   for (const e of entries) await (await esbuild.context({ ...common, ...e })).watch();
 } else {
-  await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  const precompute = { entryPoints: ['scripts/precompute-knowledge.ts'], outfile: 'dist/precompute-knowledge.js', sourcemap: false };
+  await Promise.all([...entries, precompute].map((e) => esbuild.build({ ...common, ...e })));
   fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+  // The built-in knowledge answered for the default CANN versions, read at start-up instead of worked out.
+  execFileSync(process.execPath, [path.join(dist, 'precompute-knowledge.js'), dist, buildId], { stdio: 'inherit' });
 }

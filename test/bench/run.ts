@@ -13,7 +13,13 @@
  *   5. a 9.5 MB document dense with CUDA calls opened in the editor (`--only bigdoc`): the latency of hovers
  *      sent every 50 ms, on another document and on the big one, until the big one's diagnostics arrive
  *      (p50, p95, max), that wait, and the server's peak RSS.
- * Options: --files N (default 2000), --mb M (default 20), --runs R (default 5), --edits E (default 200).
+ *   6. start-up and small trees (test/bench/startup.ts): a one-file report against `node -e 0`; with
+ *      --tree PATH, the comment-stripped .cu/.cuh files of that tree against their bare parse (and with
+ *      --hipify FILE, against hipify-perl -examine per file); with --real PATH (repeatable), each code base.
+ * Options: --files N (default 2000), --mb M (default 20), --runs R (default 5), --edits E (default 200),
+ * --tree PATH, --hipify FILE, --real PATH...; --only analysis|scaling|editor|memory|bigdoc|startup|tree|real.
+ * Over 400 lines: one runner for the benchmarks that share the corpus, the LSP client and the results
+ * table; the whole-process start-up and tree benchmarks are in startup.ts.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,6 +28,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { generateCorpus } from './corpus';
+import { analysisRow, hipifyRow, reportSizeRow, startupRow, strippedTree } from './startup';
 
 const REPO = path.resolve(__dirname, '..');
 const DIST = path.join(REPO, 'dist');
@@ -36,8 +43,15 @@ const MB = arg('mb', 20);
 const RUNS = arg('runs', 5);
 const EDITS = arg('edits', 200);
 const CORES = os.availableParallelism();
-/** --only analysis|scaling|editor|memory|bigdoc runs one benchmark (all by default). */
+/** --only analysis|scaling|editor|memory|bigdoc|startup|tree|real runs one benchmark (all by default). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+/** Every value of a repeatable path option. */
+const paths = (name: string) => process.argv.flatMap((a, i) => (a === `--${name}` && process.argv[i + 1] ? [path.resolve(process.argv[i + 1])] : []));
+const TREE = paths('tree')[0];
+const HIPIFY = paths('hipify')[0];
+const REAL = paths('real');
+/** Benchmarks that need the synthetic corpus. */
+const needsCorpus = !ONLY || ['analysis', 'scaling', 'editor', 'memory'].includes(ONLY);
 const wanted = (name: string) => !ONLY || ONLY === name;
 
 interface RunResult {
@@ -417,11 +431,11 @@ function fiveThousandLineFile(dir: string): string {
   const base = path.join(os.tmpdir(), `ascendify-bench-${FILES}-${MB}`);
   const corpus = path.join(base, 'corpus');
   // The big-document benchmark makes its own file: it needs no corpus.
-  if (ONLY !== 'bigdoc' && !fs.existsSync(path.join(base, 'done'))) {
+  if (needsCorpus && !fs.existsSync(path.join(base, 'done'))) {
     const g = generateCorpus(corpus, { files: FILES, totalBytes: MB * 1e6, seed: 20261129 });
     fs.writeFileSync(path.join(base, 'done'), JSON.stringify(g));
   }
-  const { bytes } = ONLY === 'bigdoc' ? { bytes: 0 } : JSON.parse(fs.readFileSync(path.join(base, 'done'), 'utf8'));
+  const { bytes } = needsCorpus ? JSON.parse(fs.readFileSync(path.join(base, 'done'), 'utf8')) : { bytes: 0 };
   const sizeMb = bytes / 1e6;
   const out = path.join(base, 'report.json');
   const cli = path.join(DIST, 'cli.js');
@@ -478,6 +492,28 @@ function fiveThousandLineFile(dir: string): string {
   rows.push(['editor: hovers on the 9.5 MB document meanwhile', f(big.same), '']);
   rows.push(['editor: server peak RSS with the 9.5 MB document', `peak ${big.peakRssMb.toFixed(0)} MB, ${big.rssAfterMb.toFixed(0)} MB 2 s after its diagnostics`, '']);
   for (const row of rows.slice(-4)) log(row.join(' | '));
+  }
+  const parseOnly = path.join(DIST, 'bench-parse-only.js');
+  if (wanted('startup')) {
+    rows.push(startupRow(cli, path.join(REPO, 'examples', 'cuda-app', 'src', 'main.cu'), Math.max(RUNS, 9)));
+    log(rows.at(-1)!.join(' | '));
+  }
+  if (TREE && wanted('tree')) {
+    const stripped = strippedTree(TREE);
+    const treeOut = path.join(os.tmpdir(), 'ascendify-bench-tree-report.json');
+    const name = `${stripped.files.length} stripped .cu/.cuh files of ${path.basename(TREE)}, ${(stripped.bytes / 1e6).toFixed(1)} MB`;
+    rows.push(analysisRow(`small tree: report --jobs 1 vs parse, whole processes (${name})`, cli, parseOnly, stripped.dir, treeOut, RUNS));
+    log(rows.at(-1)!.join(' | '));
+    rows.push(reportSizeRow(treeOut));
+    log(rows.at(-1)!.join(' | '));
+    if (HIPIFY) {
+      rows.push(hipifyRow(cli, HIPIFY, stripped.dir, stripped.files, treeOut, RUNS));
+      log(rows.at(-1)!.join(' | '));
+    }
+  }
+  for (const real of wanted('real') ? REAL : []) {
+    rows.push(analysisRow(`code base ${path.basename(real)}: report --jobs 1 vs parse, whole processes`, cli, parseOnly, real, path.join(os.tmpdir(), 'ascendify-bench-real-report.json'), RUNS));
+    log(rows.at(-1)!.join(' | '));
   }
   if (cliRss) rows.push(['CLI: report --jobs 1 / --jobs N peak RSS', cliRss, '']);
 

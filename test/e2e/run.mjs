@@ -222,7 +222,7 @@ try {
     assert(pages.includes('extension/docs/rules/runtime/cudaMalloc.md') && pages.every((e) => e.endsWith('.md')), `rule pages: ${pages.slice(0, 5).join(', ')}`);
     const entries = all.filter((e) => !e.startsWith('extension/docs/rules/'));
     const expected = ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/LICENSE.txt', 'extension/dist/document-worker.js', 'extension/dist/extension.js',
-      'extension/dist/server.js', 'extension/dist/tree-sitter-cuda.wasm', 'extension/dist/tree-sitter-make.wasm',
+      'extension/dist/knowledge/8.1.RC1.json', 'extension/dist/knowledge/9.0.0.json', 'extension/dist/server.js', 'extension/dist/tree-sitter-cuda.wasm', 'extension/dist/tree-sitter-make.wasm',
       'extension/dist/tree-sitter-python.wasm', 'extension/dist/tree-sitter.wasm',
       'extension/dist/worker.js', 'extension/package.json', 'extension/readme.md'];
     assert(JSON.stringify(entries) === JSON.stringify(expected), `VSIX entries: ${entries.join(', ')}`);

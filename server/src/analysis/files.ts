@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import fg from 'fast-glob';
+import { fastGlob } from '../lazy-modules';
 import ignore, { type Ignore } from 'ignore';
 
 export const DEFAULT_EXTENSIONS = ['.cu', '.cuh', '.cpp', '.cc', '.cxx', '.c', '.h', '.hpp', '.hxx', '.inl', '.py', '.cmake', '.mk'];
@@ -72,7 +72,7 @@ export async function listSourceFiles(paths: string[], options: FileListOptions 
     }
     // Every entry, not only source names: a link to a folder has no source extension, yet is listed as
     // skipped (links are not followed inside a scanned folder) rather than left out without a word.
-    const entries = await fg('**/*', {
+    const entries = await fastGlob()('**/*', {
       cwd: absolute,
       ignore: ['**/node_modules/**', '**/.git/**', ...excludes],
       caseSensitiveMatch: false,
@@ -132,7 +132,7 @@ function specialEntry(abs: string, dirent: Pick<fs.Dirent, 'isSymbolicLink'>, so
 
 /** Loads every .gitignore under `root` (each applies to its own folder), returning a matcher for root-relative paths. */
 function gitignoreMatcher(root: string): (rel: string) => boolean {
-  const ignoreFiles = fg.sync('**/.gitignore', {
+  const ignoreFiles = fastGlob().sync('**/.gitignore', {
     cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true, followSymbolicLinks: false, suppressErrors: true,
   });
   const matchers: Array<{ dir: string; ig: Ignore }> = [];

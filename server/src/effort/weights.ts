@@ -8,7 +8,8 @@
  * `--effort-config <file>` (validated JSON) and `--weight key=value`.
  */
 import * as fs from 'node:fs';
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { ajvClass } from '../lazy-modules';
 
 export type EffortWeights = Record<string, number>;
 
@@ -178,7 +179,7 @@ export function loadEffortConfig(file: string): EffortWeights {
     throw new EffortConfigError(code ? `cannot read effort config ${file}: ${code}` : `effort config ${file} is not valid JSON: ${(e as Error).message}`);
   }
   const errors: string[] = [];
-  validateConfig ??= new Ajv({ allErrors: true, strict: true }).compile<{ weights: EffortWeights }>(configSchema);
+  validateConfig ??= new (ajvClass())({ allErrors: true, strict: true }).compile<{ weights: EffortWeights }>(configSchema);
   const valid = validateConfig(data);
   for (const err of valid ? [] : validateConfig.errors ?? []) {
     const at = err.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : '(file)';

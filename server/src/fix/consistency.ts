@@ -67,7 +67,8 @@ class Checker<P extends PlannedFix> {
   private readonly callPlanAt = new Map<number, P>(); // call plans by the call expression's start
   private readonly requires = new Map<P, Array<Requirement<P>>>();
   private readonly dropped = new Map<P, string>();
-  private readonly declaredHere: Map<string, number>;
+  /** Lines where the file declares the names plans asked about (undefined: not declared here). */
+  private readonly declaredHere = new Map<string, number | undefined>();
   /** The error check each call plan hands its status to. */
   private readonly checkOf = new Map<P, string>();
 
@@ -86,7 +87,6 @@ class Checker<P extends PlannedFix> {
         if (call) this.callPlanAt.set(call.startIndex, p);
       }
     }
-    this.declaredHere = declaredNames(root);
   }
 
   run(): Consistency<P> {
@@ -176,6 +176,7 @@ class Checker<P extends PlannedFix> {
 
   /** A name the file declares itself, or a qualified name in a namespace of its own, is not NVIDIA's. */
   private projectOwn(f: Finding, node: Node): string | undefined {
+    if (!this.declaredHere.has(f.symbol)) this.declaredHere.set(f.symbol, declaredLine(this.root, this.text, f.symbol));
     const line = this.declaredHere.get(f.symbol);
     if (line !== undefined) return `'${f.symbol}' is declared by this project (line ${line}), not taken from CUDA: it is not renamed`;
     const q = node.parent;
@@ -258,7 +259,7 @@ class Checker<P extends PlannedFix> {
         if (typeof r === 'string') return r;
         if (r) reqs.push(r);
       }
-      for (const use of usesOf(scope, name)) {
+      for (const use of usesOf(scope, name, this.text)) {
         const r = this.variableUse(use, f);
         if (typeof r === 'string') return r;
         if (r) reqs.push(r);
@@ -640,33 +641,51 @@ function declaratorName(d: Node): Node | undefined {
   return x ?? undefined;
 }
 
-/** Names the file declares as functions, variables, types or macros, with their 1-based line. */
-function declaredNames(root: Node): Map<string, number> {
-  const out = new Map<string, number>();
-  const add = (n: Node | undefined) => {
-    if (n && !out.has(n.text)) out.set(n.text, n.startPosition.row + 1);
-  };
-  const cursor = root.walk();
-  try {
-    for (;;) {
-      const n = cursor.currentNode;
-      if (n.type === 'function_declarator' && n.parent?.type !== 'parameter_declaration') {
-        const name = n.childForFieldName('declarator');
-        // a definition, or a declaration with no extern "C" CUDA header semantics (a project prototype)
-        if (name?.type === 'identifier') add(name);
-      } else if (n.type === 'type_definition') {
-        for (const d of n.childrenForFieldName('declarator')) if (d) add(declaratorName(d));
-      } else if (n.type === 'preproc_def' || n.type === 'preproc_function_def') {
-        add(n.childForFieldName('name') ?? undefined);
-      } else if (n.type === 'declaration' || n.type === 'parameter_declaration' || n.type === 'field_declaration') {
-        for (const d of n.childrenForFieldName('declarator')) if (d && d.type !== 'function_declarator') add(declaratorName(d));
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return out;
+/**
+ * The names a node declares as a function, variable, type or macro (nothing for other nodes). A name's
+ * node lies inside the node that declares it, so declaredLine looks only at the ancestors of the places
+ * the name is written, instead of walking the whole tree (that walk was half the parse's time).
+ */
+function namesDeclaredBy(n: Node): Array<Node | undefined> {
+  switch (n.type) {
+    case 'function_declarator': {
+      if (n.parent?.type === 'parameter_declaration') return [];
+      const name = n.childForFieldName('declarator');
+      // a definition, or a declaration with no extern "C" CUDA header semantics (a project prototype)
+      return name?.type === 'identifier' ? [name] : [];
     }
-  } finally {
-    cursor.delete();
+    case 'type_definition':
+      return n.childrenForFieldName('declarator').map((d) => (d ? declaratorName(d) : undefined));
+    case 'preproc_def':
+    case 'preproc_function_def':
+      return [n.childForFieldName('name') ?? undefined];
+    case 'declaration':
+    case 'parameter_declaration':
+    case 'field_declaration':
+      return n.childrenForFieldName('declarator').map((d) => (d && d.type !== 'function_declarator' ? declaratorName(d) : undefined));
+    default:
+      return [];
   }
+}
+
+/**
+ * The 1-based line where the file declares `name` as a function, variable, type or macro, or undefined.
+ * Several declarations: the one whose declaring node comes first in the tree (pre-order: earliest start,
+ * the outer one of two that start together).
+ */
+function declaredLine(root: Node, text: string, name: string): number | undefined {
+  let best: { start: number; depth: number; row: number } | undefined;
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    const chain: Node[] = [];
+    for (let n = root.descendantForIndex(at, at + name.length); n; n = n.parent) chain.push(n);
+    chain.forEach((node, i) => {
+      const depth = chain.length - 1 - i;
+      if (best && (node.startIndex > best.start || (node.startIndex === best.start && depth >= best.depth))) return;
+      const declared = namesDeclaredBy(node).find((d) => d?.text === name);
+      if (declared) best = { start: node.startIndex, depth, row: declared.startPosition.row };
+    });
+  }
+  return best && best.row + 1;
 }
 
 /** The declaration (type and scope) of the variable an identifier names, searched outward from it. */
@@ -696,21 +715,25 @@ function declarationOf(id: Node): { type: Node; scope: Node } | undefined {
   return undefined;
 }
 
-/** Every identifier with the declarator's name in the scope, after the declaration (the declarator itself excluded). */
-function usesOf(scope: Node, name: Node): Node[] {
+/**
+ * Every identifier with the declarator's name in the scope, after the declaration (the declarator itself
+ * excluded), in text order. Found from the places the name is written in the scope's text, not by walking
+ * the scope's tree (a file-scope variable's scope is the whole file, walked node by node for each one).
+ */
+function usesOf(scope: Node, name: Node, text: string): Node[] {
   const out: Node[] = [];
-  const cursor = scope.walk();
-  try {
-    for (;;) {
-      const n = cursor.currentNode;
-      if (n.type === 'identifier' && n.text === name.text && n.startIndex > name.startIndex) out.push(n);
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return out;
-    }
-  } finally {
-    cursor.delete();
+  const word = name.text;
+  const end = scope.endIndex;
+  for (let at = text.indexOf(word, name.startIndex + 1); at !== -1 && at + word.length <= end; at = text.indexOf(word, at + 1)) {
+    // An identifier is never run together with a letter, `_` or `$` on either side (it would be one token).
+    if (IDENTIFIER_PART.test(text[at - 1] ?? '') || IDENTIFIER_PART.test(text[at + word.length] ?? '')) continue;
+    const n = scope.descendantForIndex(at, at + word.length);
+    if (n && n.type === 'identifier' && n.startIndex === at && n.endIndex === at + word.length) out.push(n);
   }
+  return out;
 }
+
+const IDENTIFIER_PART = /^[A-Za-z_$]$/;
 
 function argumentNodes(call: Node): Node[] {
   const list = call.childForFieldName('arguments');

@@ -117,8 +117,15 @@ export interface TextFacts {
 
 export function textFacts(text: string, tree: Tree): TextFacts {
   // Python trees (languages/): a recipe's header is a module to import, not an #include.
-  const includes = isPython(tree) ? pythonImportFacts(tree.rootNode, text) : includeFacts(tree.rootNode, text);
-  return { lineStarts: lineStartsOf(text), eol: eolOf(text), includes };
+  // The includes on first need: only fixes that render an edit ask (a report's safe-fix count does not),
+  // and finding them visits every top-level node.
+  let includes: IncludeFacts | undefined;
+  return {
+    lineStarts: lineStartsOf(text), eol: eolOf(text),
+    get includes() {
+      return (includes ??= isPython(tree) ? pythonImportFacts(tree.rootNode, text) : includeFacts(tree.rootNode, text));
+    },
+  };
 }
 
 const isPython = (tree: Tree) => tree.language.name === 'python';
@@ -342,12 +349,8 @@ class Context {
   readonly root: Node;
   readonly lineStarts: number[];
   readonly eol: string;
-  /** Include paths in the file before fixing. */
-  readonly initiallyPresent: Set<string>;
-  /** Include paths after the include fixes rendered so far. */
-  private readonly present: Set<string>;
-  private readonly includes: IncludeFacts;
   private readonly facts: TextFacts;
+  private presentNow?: Set<string>;
   /** Start of the first rendered fix that is not an include (new headers must come before it). */
   private firstUse = Number.POSITIVE_INFINITY;
   /** Headers the rendered fixes need, in order of first need. */
@@ -359,10 +362,21 @@ class Context {
     this.root = tree.rootNode;
     this.lineStarts = facts.lineStarts;
     this.eol = facts.eol;
-    this.includes = facts.includes;
     this.facts = facts;
-    this.initiallyPresent = this.includes.present;
-    this.present = new Set(this.includes.present);
+  }
+
+  private get includes(): IncludeFacts {
+    return this.facts.includes;
+  }
+
+  /** Include paths in the file before fixing. */
+  get initiallyPresent(): Set<string> {
+    return this.includes.present;
+  }
+
+  /** Include paths after the include fixes rendered so far. */
+  private get present(): Set<string> {
+    return (this.presentNow ??= new Set(this.includes.present));
   }
 
   /** The plan for a finding, or why there is none. */

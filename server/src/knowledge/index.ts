@@ -2,10 +2,12 @@
  * The knowledge base: built-in mapping data plus optional user rules, indexed by CUDA name.
  * Every consumer (scanner, hover, fixer, report, docs) reads mappings through this module.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { ajvClass } from '../lazy-modules';
 import { mappingFileSchema, type MappingEntry, type MappingFile } from './schema';
 import { builtinFiles } from './data';
 import { forCannVersion } from './cann';
+import { precomputedEntries } from './precomputed';
 
 export type { MappingEntry, MappingFile, FixRecipe, MappingKind, SymbolKind, Alternative } from './schema';
 
@@ -14,7 +16,7 @@ export class KnowledgeError extends Error {}
 // Compiled on first use: only user rule files (and the tests) need validation at run time.
 let validateFile: ValidateFunction<MappingFile> | undefined;
 function validator(): ValidateFunction<MappingFile> {
-  validateFile ??= new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile<MappingFile>(mappingFileSchema);
+  validateFile ??= new (ajvClass())({ allErrors: true, strict: true, strictRequired: false }).compile<MappingFile>(mappingFileSchema);
   return validateFile;
 }
 
@@ -143,7 +145,7 @@ export class KnowledgeBase {
   static builtinFor(cannVersion: string): KnowledgeBase {
     let kb = this.versioned.get(cannVersion);
     if (!kb) {
-      kb = new KnowledgeBase(forCannVersion(this.builtin().entries, cannVersion), cannVersion);
+      kb = new KnowledgeBase(precomputedEntries(cannVersion) ?? forCannVersion(this.builtin().entries, cannVersion), cannVersion);
       this.versioned.set(cannVersion, kb);
       for (const e of kb.entries) this.versionedEntries.add(e);
     }

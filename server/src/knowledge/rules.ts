@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { yamlModule } from '../lazy-modules';
 import { KnowledgeBase, KnowledgeError, validateMappingFile, type MappingFile } from './index';
 import { cannVersionFor, CannVersionError, defaultCannVersion } from './cann';
 
@@ -28,7 +28,7 @@ export function loadRuleFile(file: string): MappingFile {
   }
   let data: unknown;
   try {
-    data = /\.ya?ml$/i.test(file) ? parseYaml(raw) : JSON.parse(raw);
+    data = /\.ya?ml$/i.test(file) ? yamlModule().parse(raw) : JSON.parse(raw);
   } catch (e) {
     throw new KnowledgeError(`rule file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
   }

@@ -33,8 +33,19 @@ export function diagnosticsOf(findings: readonly Finding[], settings: Settings):
   return out;
 }
 
+// A re-analysis after an edit hands back the same Finding objects for the findings whose place did not
+// change (analysis/resolve.ts): they get the same diagnostic objects, made once per settings.
+let made: { settings: Settings; byFinding: WeakMap<Finding, Diagnostic | null> } | undefined;
+
 /** The diagnostic of one finding, or undefined when its kind's severity is "off". */
 export function findingDiagnostic(f: Finding, settings: Settings): Diagnostic | undefined {
+  if (made?.settings !== settings) made = { settings, byFinding: new WeakMap() };
+  let d = made.byFinding.get(f);
+  if (d === undefined) made.byFinding.set(f, (d = newDiagnostic(f, settings) ?? null));
+  return d ?? undefined;
+}
+
+function newDiagnostic(f: Finding, settings: Settings): Diagnostic | undefined {
   const severity = severityFor(settings, f.kind);
   if (severity === undefined) return undefined;
   const codeDescription = codeDescriptionOf(f);

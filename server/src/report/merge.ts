@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { ajvClass } from '../lazy-modules';
 import { byPath, summarizeParts } from '../analysis/project';
 import { estimateProject, weightProblems, type EffortWeights } from '../effort';
 import { JSON_SCHEMA_VERSION, programWithoutAclInit, type JsonFile, type JsonReport } from './json';
@@ -68,7 +69,7 @@ const reportSchema = {
 // Compiled on first use: only `merge` reads reports (compiling costs every command ~30 ms at start).
 let reportValidator: ValidateFunction<JsonReport> | undefined;
 const validateReport = (data: unknown): data is JsonReport => {
-  reportValidator ??= new Ajv({ allErrors: true, strict: false }).compile<JsonReport>(reportSchema);
+  reportValidator ??= new (ajvClass())({ allErrors: true, strict: false }).compile<JsonReport>(reportSchema);
   return reportValidator(data);
 };
 

@@ -1,5 +1,5 @@
 /** The progress bar `ascendify report` shows on a terminal (cli-progress, on stderr). */
-import { SingleBar } from 'cli-progress';
+import { cliProgress } from '../lazy-modules';
 import { forTerminal } from './terminal';
 
 export interface Progress {
@@ -12,7 +12,7 @@ const SILENT: Progress = { update() {}, stop() {} };
 /** A bar on stderr when it is a terminal and not --quiet; otherwise nothing at all. */
 export function progressBar(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (quiet || !stream.isTTY) return SILENT;
-  const bar = new SingleBar({
+  const bar = new (cliProgress().SingleBar)({
     stream,
     format: 'ascendify |{bar}| {value}/{total} files  {file}',
     barCompleteChar: '█',

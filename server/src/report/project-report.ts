@@ -13,7 +13,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { MappingEntry } from '../knowledge';
 import type { EffortWeights } from '../effort';
 import type { ListedFile } from '../analysis/files';
-import { compiledGrammar, useCompiledGrammar, type CompiledGrammar } from '../analysis/parser';
+import { compiledGrammar, useCompiledGrammar, wasmTierFor, type CompiledGrammar } from '../analysis/parser';
 import { analyzeSourceFile, comparePaths, withoutDeclared, type ProjectOptions, type SkippedFile } from '../analysis/project';
 import { safelyFixable } from '../fix';
 import { assembleReport, fileReportPart, reportFigures, ReportTotals, type AssembledReport, type FileReportPart, type ReportFigures } from './json';
@@ -163,6 +163,7 @@ async function runReport(
   try {
     const files = await listing;
     const sizes = fileSizes(files);
+    wasmTierFor(sizes.reduce((n, s) => n + s, 0));
     pool ??= startPool(Math.max(1, Math.min(autoJobs(sizes, ceiling), files.length)), options);
     pool.limit(files.length);
     const outcomes: Array<FileReportOutcome | typeof HANDED_ON> = new Array(files.length);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../../..');
 
 describe('VSIX contents', () => {
-  it('are the four bundles, the .wasm files (runtime, CUDA, Python and Makefile grammars), the rule pages, package.json, README and LICENSE, nothing else', () => {
+  it('are the four bundles, the built-in knowledge answered for the default CANN versions, the .wasm files (runtime, CUDA, Python and Makefile grammars), the rule pages, package.json, README and LICENSE, nothing else', () => {
     const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], {
       cwd: root, encoding: 'utf8',
     });
@@ -22,6 +22,8 @@ describe('VSIX contents', () => {
       'README.md',
       'dist/document-worker.js',
       'dist/extension.js',
+      'dist/knowledge/8.1.RC1.json',
+      'dist/knowledge/9.0.0.json',
       'dist/server.js',
       'dist/tree-sitter-cuda.wasm',
       'dist/tree-sitter-make.wasm',
