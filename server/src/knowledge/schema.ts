@@ -59,6 +59,11 @@ export interface Alternative {
 }
 
 export interface MappingEntry {
+  /**
+   * The rule id (knowledge/rule-ids.ts): built-in entries all have one; a user rule file's entry may
+   * omit it (then `<library>/<first CUDA name>`). Never renamed: suppressions and baselines name it.
+   */
+  id?: string;
   /** NVIDIA names this entry covers (all share the mapping). */
   cuda: string[];
   kind: SymbolKind;
@@ -131,6 +136,8 @@ export const mappingEntrySchema = {
   additionalProperties: false,
   required: ['cuda', 'kind', 'library', 'category', 'ascend', 'mapping', 'notes', 'docUrl'],
   properties: {
+    // No blank at either end, no comma: suppression comments list ids separated by commas.
+    id: { type: 'string', pattern: '^[^\\s,](?:[^,]*[^\\s,])?$' },
     cuda: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, uniqueItems: true },
     kind: { enum: ['function', 'type', 'enum', 'macro', 'header', 'qualifier', 'builtin', 'intrinsic', 'syntax', 'namespace'] },
     library: { type: 'string', minLength: 1 },
