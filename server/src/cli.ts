@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json';
-import { KnowledgeError } from './knowledge';
+import { KnowledgeError, type KnowledgeBase } from './knowledge';
 import { findRuleFile, knowledgeWithRules } from './knowledge/rules';
 import { DEFAULT_CANN_VERSION, DEFAULT_CANN_VERSION_950 } from './knowledge/cann';
 import { listSourceFiles, DEFAULT_EXTENSIONS, type ListedFile } from './analysis/files';
@@ -106,10 +106,13 @@ function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
     .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)');
 }
 
-/** The files `report` and `fix` work on, from their shared options (--exclude, --ext, --no-gitignore). */
-async function listFiles(paths: string[], opts: { exclude?: string[]; gitignore?: boolean; ext?: string }): Promise<ListedFile[]> {
+/**
+ * The files `report` and `fix` work on, from their shared options (--exclude, --ext, --no-gitignore) and
+ * the rule file's `ignore` globs (`kb.fileIgnores`); each folder's .ascendifyignore applies too (files.ts).
+ */
+async function listFiles(paths: string[], opts: { exclude?: string[]; gitignore?: boolean; ext?: string }, kb: KnowledgeBase): Promise<ListedFile[]> {
   const listed = await listSourceFiles(paths, {
-    exclude: opts.exclude,
+    exclude: [...(opts.exclude ?? []), ...kb.fileIgnores],
     gitignore: opts.gitignore,
     extensions: opts.ext ? String(opts.ext).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
   });
@@ -154,7 +157,7 @@ export function buildProgram(): Command {
       const weights = effortWeightsFrom(opts);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
       // Not awaited here: reportProject starts its workers while the files are listed.
-      const listed = listFiles(paths, opts);
+      const listed = listFiles(paths, opts, kb);
       const progress = progressBar(!!opts.quiet);
       const options: ReportOptions = {
         kb, target, maxFileBytes: maxMb * 1024 * 1024, jobs, auto: command.getOptionValueSource('jobs') === 'default',
@@ -227,7 +230,7 @@ export function buildProgram(): Command {
     .action(async (paths: string[], opts) => {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
-      const listed = await listFiles(paths, opts);
+      const listed = await listFiles(paths, opts, kb);
       const outcomes = await runFixCommand(listed, {
         kb, target, dryRun: !!opts.dryRun, safeOnly: !opts.unsafe, json: !!opts.json,
         out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t),

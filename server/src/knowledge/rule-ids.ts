@@ -29,3 +29,45 @@ export function ruleIdFor(entry: MappingEntry | undefined, library: string): str
 export function builtinRuleIds(entries: readonly MappingEntry[]): string[] {
   return [...entries.map((e) => ruleIdFor(e, e.library)), ...Object.values(UNMAPPED_RULES)];
 }
+
+/** What a rule is set to (ascendify.rules, a rule file's `rules`): off, or the severity its findings get. */
+export type RuleLevel = 'off' | 'error' | 'warning' | 'information' | 'hint';
+export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'error', 'warning', 'information', 'hint'];
+
+/**
+ * Whether a rule pattern names a rule id: the id itself, `<prefix>/*` for every id under the prefix
+ * (`unmapped/*`, `runtime/*`), or `*` for all.
+ */
+export function ruleMatches(pattern: string, id: string): boolean {
+  if (pattern === id || pattern === '*') return true;
+  return pattern.endsWith('/*') && id.startsWith(pattern.slice(0, -1));
+}
+
+/**
+ * Rule levels by id or pattern, read tolerantly (settings come from users' JSON): unknown levels are
+ * reported in `errors` and left out; `info` is taken for `information`.
+ */
+export function readRuleLevels(raw: unknown, source: string): { levels: Record<string, RuleLevel>; errors: string[] } {
+  const levels: Record<string, RuleLevel> = {};
+  const errors: string[] = [];
+  if (raw === undefined || raw === null) return { levels, errors };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { levels, errors: [`${source}: must be an object of rule id to level (${RULE_LEVELS.join(', ')})`] };
+  for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
+    const level = typeof value === 'string' ? value.trim().toLowerCase() : value;
+    if (level === 'info') levels[id] = 'information';
+    else if (typeof level === 'string' && (RULE_LEVELS as readonly string[]).includes(level)) levels[id] = level as RuleLevel;
+    else errors.push(`${source}: rule "${id}": level ${JSON.stringify(value)} is not one of ${RULE_LEVELS.join(', ')}`);
+  }
+  return { levels, errors };
+}
+
+/**
+ * The level set for a rule id: an exact entry first, then the longest matching pattern; undefined when
+ * nothing is set (the finding keeps its kind's default).
+ */
+export function levelOf(levels: Readonly<Record<string, RuleLevel>>, id: string): RuleLevel | undefined {
+  if (Object.hasOwn(levels, id)) return levels[id];
+  let best: string | undefined;
+  for (const pattern of Object.keys(levels)) if (ruleMatches(pattern, id) && (best === undefined || pattern.length > best.length)) best = pattern;
+  return best === undefined ? undefined : levels[best];
+}

@@ -170,10 +170,13 @@ export const mappingFileSchema = {
   $id: 'https://ascendify.dev/schema/mapping-file.json',
   type: 'object',
   additionalProperties: false,
-  required: ['entries'],
   properties: {
     $schema: { type: 'string' },
     description: { type: 'string' },
+    /** Rule files: rule id (or `lib/*`, `*`) to level; "off" drops the rule's findings everywhere. */
+    rules: { type: 'object', additionalProperties: { enum: ['off', 'error', 'warning', 'information', 'info', 'hint'] } },
+    /** Rule files: globs of files and folders not to scan (relative to the folder scanned, like --exclude). */
+    ignore: { type: 'array', items: { type: 'string', minLength: 1 } },
     /** Rule files: the CANN version the project builds against (see knowledge/cann.ts cannVersionFor). */
     cannVersion: { type: 'string', minLength: 1 },
     entries: { type: 'array', items: mappingEntrySchema },
@@ -183,5 +186,9 @@ export const mappingFileSchema = {
 export interface MappingFile {
   description?: string;
   cannVersion?: string;
+  /** Rule files only (knowledge/rule-ids.ts RuleLevel; `info` is read as `information`). */
+  rules?: Record<string, string>;
+  ignore?: string[];
+  /** Built-in files always have entries; a rule file may have only `rules` and `ignore`. */
   entries: MappingEntry[];
 }

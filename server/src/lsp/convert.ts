@@ -7,6 +7,7 @@ import type { Finding, ResolvedMapping } from '../analysis/analyze';
 import type { TextEdit } from '../fix/edits';
 import { ruleDocUrl } from '../knowledge/docs';
 import { severityFor, type Settings } from './settings';
+import type { RuleLevel } from '../knowledge/rule-ids';
 import type { FindingView } from './protocol';
 
 export const SOURCE = 'ascendify';
@@ -24,18 +25,18 @@ export function toLspEdits(doc: TextDocument, edits: readonly TextEdit[]): LspTe
 }
 
 /** The diagnostics of a document's findings (those whose kind's severity is not "off"). */
-export function diagnosticsOf(findings: readonly Finding[], settings: Settings): Diagnostic[] {
+export function diagnosticsOf(findings: readonly Finding[], settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const f of findings) {
-    const d = findingDiagnostic(f, settings);
+    const d = findingDiagnostic(f, settings, levels);
     if (d) out.push(d);
   }
   return out;
 }
 
-/** The diagnostic of one finding, or undefined when its kind's severity is "off". */
-export function findingDiagnostic(f: Finding, settings: Settings): Diagnostic | undefined {
-  const severity = severityFor(settings, f.kind);
+/** The diagnostic of one finding, or undefined when its rule's or kind's severity is "off". */
+export function findingDiagnostic(f: Finding, settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic | undefined {
+  const severity = severityFor(settings, f.kind, f.ruleId, levels);
   if (severity === undefined) return undefined;
   const codeDescription = codeDescriptionOf(f);
   const range = findingRange(f);
