@@ -15,6 +15,8 @@ import { jsonReportStream, type ReportFigures } from './report/json';
 import { renderReport } from './report/render';
 import { progressBar } from './report/progress';
 import { readJsonReport, mergeReports } from './report/merge';
+import { compareWithBaseline, newFindingsReport } from './report/baseline';
+import type { JsonReport } from './report/json';
 import {
   addReportOutputOptions, checkGate, DEFAULT_JOBS, effortWeightsFrom, GateTripped, isReportInputError, parseFailOn, parseJobs,
 } from './report/options';
@@ -95,6 +97,32 @@ async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOp
   return figures;
 }
 
+/** A JSON report to compare with (--baseline): a missing or foreign file says how to make one. */
+function readBaseline(file: string): JsonReport {
+  if (!fs.existsSync(file)) throw new UsageError(`baseline report not found: ${file} (write one with: ascendify report <paths> --format json --output ${file})`);
+  try {
+    return readJsonReport(file);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (--baseline takes a report written by: ascendify report <paths> --format json --output FILE)`);
+  }
+}
+
+/** What `--output` wrote, for the person who ran the command: where, which format, how much. */
+function wroteLine(output: string, format: string, figures: Pick<ReportFigures, 'summary' | 'skipped'> & { baseline?: JsonReport['baseline'] }): string {
+  const s = figures.summary;
+  let bytes = '';
+  try {
+    const size = fs.statSync(output).size;
+    bytes = size >= 1048576 ? `, ${(size / 1048576).toFixed(1)} MB` : `, ${Math.max(1, Math.round(size / 1024))} KB`;
+  } catch {
+    // A device or FIFO has no size worth showing.
+  }
+  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const base = figures.baseline ? ` (new since ${figures.baseline.file}; ${figures.baseline.unchanged} unchanged, ${figures.baseline.absent} gone)` : '';
+  const skipped = figures.skipped.length ? `, ${figures.skipped.length} skipped` : '';
+  return `ascendify: wrote ${format.toUpperCase()} report to ${path.resolve(output)}${bytes}: ${plural(s.findings, 'finding')}${base} in ${plural(s.filesWithFindings, 'file')} of ${plural(s.filesScanned, 'file')} scanned${skipped}`;
+}
+
 /** The options `report` and `fix` share: which files, which target, which rules. */
 function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
   return command
@@ -145,7 +173,8 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'files or folders to scan');
   addReportOutputOptions(report, 'text')
     .addOption(new Option('-j, --jobs <n>', 'threads that analyse files (this one and n-1 workers)').default(String(DEFAULT_JOBS), `${DEFAULT_JOBS} (the core count), fewer for small inputs`))
-    .option('-q, --quiet', 'no progress bar');
+    .option('-q, --quiet', 'no progress bar, and no line saying what --output wrote')
+    .option('--baseline <report.json>', 'report only the findings that are new since this JSON report (SARIF: every result with its baselineState); --fail-on then looks at new findings only');
   addFileOptions(report, 'scan')
     .option('--max-file-size <MB>', 'skip files larger than this many megabytes', '10')
     .action(async (paths: string[], opts, command: Command) => {
@@ -164,8 +193,16 @@ export function buildProgram(): Command {
         weights, version: VERSION, onFile: (done, total, file) => progress.update(done, total, file),
       };
       let figures: ReportFigures;
-      if (opts.format === 'json' && opts.output) figures = await streamJsonReport(listed, options, opts.output).finally(() => progress.stop());
-      else {
+      const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
+      if (opts.format === 'json' && opts.output && !baseline) figures = await streamJsonReport(listed, options, opts.output).finally(() => progress.stop());
+      else if (baseline) {
+        const full = (await reportProject(listed, options).finally(() => progress.stop())).report();
+        const comparison = compareWithBaseline(full, baseline, opts.baseline);
+        const fresh = newFindingsReport(full, comparison, VERSION, weights);
+        const files = (await listed).map((f) => f.absolute);
+        writeOutput(renderReport(opts.format === 'sarif' ? full : fresh, opts.format, { kb, csvMode: opts.csvMode, baseline: comparison }), opts.output, () => files);
+        figures = { ...fresh, extensions: fresh.extensions ?? [] };
+      } else {
         const assembled = await reportProject(listed, options).finally(() => progress.stop());
         // JSON goes out as the pieces the files' parts already are; other formats render the report object.
         const files = (await listed).map((f) => f.absolute);
@@ -173,6 +210,7 @@ export function buildProgram(): Command {
         figures = assembled;
       }
       for (const s of figures.skipped) process.stderr.write(`ascendify: skipped ${forTerminal(s.path)}: ${forTerminal(s.reason)}\n`);
+      if (opts.output && !opts.quiet) process.stdout.write(`${linesForTerminal(wroteLine(opts.output, opts.format, figures))}\n`);
       checkGate(figures, failOn);
     });
 
@@ -188,6 +226,7 @@ export function buildProgram(): Command {
       const report = mergeReports(files.map((f) => ({ source: f, report: readJsonReport(f) })), VERSION, weights);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
       writeOutput(renderReport(report, opts.format, { kb, csvMode: opts.csvMode }), opts.output);
+      if (opts.output) process.stdout.write(`${linesForTerminal(wroteLine(opts.output, opts.format, report))}\n`);
       checkGate(report, failOn);
     });
 

@@ -6,6 +6,7 @@ import { asciiJson, type JsonReport } from './json';
 import { renderMarkdown } from './markdown';
 import { renderSarif } from './sarif';
 import { renderTextSummary } from './text';
+import type { BaselineComparison } from './baseline';
 
 export const REPORT_FORMATS = ['text', 'json', 'html', 'md', 'sarif', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -14,6 +15,8 @@ export interface RenderOptions {
   /** For SARIF rule help (the knowledge base the findings came from). */
   kb?: KnowledgeBase;
   csvMode?: CsvMode;
+  /** SARIF: the comparison with a baseline report (`--baseline`), for each result's baselineState. */
+  baseline?: BaselineComparison;
 }
 
 export function renderReport(report: JsonReport, format: ReportFormat, options: RenderOptions = {}): string {
@@ -28,7 +31,7 @@ export function renderReport(report: JsonReport, format: ReportFormat, options: 
     case 'md':
       return renderMarkdown(report);
     case 'sarif':
-      return renderSarif(report, options.kb);
+      return renderSarif(report, options.kb, options.baseline);
     case 'csv':
       return renderCsv(report, options.csvMode);
   }
