@@ -97,6 +97,20 @@ async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOp
   return figures;
 }
 
+/**
+ * HTML reports link each file:line to the source file, relative to the folder the report is written to
+ * (the current folder for stdout), so the links work wherever the report and the sources move together.
+ */
+function sourceLinks(listed: ListedFile[], output: string | undefined): (file: string) => string | undefined {
+  const byDisplay = new Map(listed.map((f) => [f.display, f.absolute]));
+  const from = output ? path.dirname(path.resolve(output)) : process.cwd();
+  return (file) => {
+    const absolute = byDisplay.get(file);
+    if (!absolute) return undefined;
+    return path.relative(from, absolute).split(path.sep).map(encodeURIComponent).join('/');
+  };
+}
+
 /** A JSON report to compare with (--baseline): a missing or foreign file says how to make one. */
 function readBaseline(file: string): JsonReport {
   if (!fs.existsSync(file)) throw new UsageError(`baseline report not found: ${file} (write one with: ascendify report <paths> --format json --output ${file})`);
@@ -200,13 +214,14 @@ export function buildProgram(): Command {
         const comparison = compareWithBaseline(full, baseline, opts.baseline);
         const fresh = newFindingsReport(full, comparison, VERSION, weights);
         const files = (await listed).map((f) => f.absolute);
-        writeOutput(renderReport(opts.format === 'sarif' ? full : fresh, opts.format, { kb, csvMode: opts.csvMode, baseline: comparison }), opts.output, () => files);
+        writeOutput(renderReport(opts.format === 'sarif' ? full : fresh, opts.format, { kb, csvMode: opts.csvMode, baseline: comparison, sourceHref: sourceLinks(await listed, opts.output) }), opts.output, () => files);
         figures = { ...fresh, extensions: fresh.extensions ?? [] };
       } else {
         const assembled = await reportProject(listed, options).finally(() => progress.stop());
         // JSON goes out as the pieces the files' parts already are; other formats render the report object.
         const files = (await listed).map((f) => f.absolute);
-        writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode }), opts.output, () => files);
+        const sourceHref = sourceLinks(await listed, opts.output);
+        writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode, sourceHref }), opts.output, () => files);
         figures = assembled;
       }
       for (const s of figures.skipped) process.stderr.write(`ascendify: skipped ${forTerminal(s.path)}: ${forTerminal(s.reason)}\n`);

@@ -9,6 +9,7 @@
  */
 import type { FileAnalysis, FindingKind, KernelInfo, PortingTarget } from '../analysis/analyze';
 import { byPath } from '../analysis/project';
+import { foldersOf, type FolderEstimate } from './folders';
 import {
   categoryFactor, DEFAULT_WEIGHTS, FEATURE_LABELS, overriddenKeys, type EffortWeights, type FeatureName, type UncertaintyClass,
 } from './weights';
@@ -135,6 +136,8 @@ export interface EffortEstimate extends EffortRange {
   /** The weights that move the total most. */
   sensitivity: EffortSensitivity[];
   files: FileEstimate[];
+  /** The files' own work by folder (effort/folders.ts), most first; absent in reports from before it. */
+  byFolder?: FolderEstimate[];
   kernels: KernelEstimate[];
   /** The weights this estimate used (defaults with overrides applied). */
   weights: EffortWeights;
@@ -778,6 +781,7 @@ export class EffortTotals {
       contributors,
       sensitivity,
       files: [...this.files].sort(byPath),
+      byFolder: foldersOf(this.files),
       kernels: [...this.kernels],
       weights: { ...w },
       overridden: overriddenKeys(w),

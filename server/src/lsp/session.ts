@@ -604,7 +604,14 @@ export class Session {
     }
     const { project, summary, effort } = this.index.figures(this.indexOptions());
     const report = reportOfProject(project, { ...summary, effort }, VERSION, PANEL_MAX_FINDINGS);
-    return { html: renderHtml(report, { ...(params?.nonce ? { nonce: params.nonce } : {}), maxFindingRows: PANEL_MAX_FINDINGS, maxKernelCards: PANEL_MAX_KERNELS }) };
+    // Each file:line links to the file's URI: the panel's script asks the extension to open it (reportPanel.ts).
+    const uriOf = this.index.urisByDisplay();
+    return {
+      html: renderHtml(report, {
+        ...(params?.nonce ? { nonce: params.nonce } : {}), maxFindingRows: PANEL_MAX_FINDINGS, maxKernelCards: PANEL_MAX_KERNELS,
+        sourceHref: (file) => uriOf(file),
+      }),
+    };
   }
 
   watchedFilesChanged(params: DidChangeWatchedFilesParams): void {

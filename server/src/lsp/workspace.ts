@@ -324,7 +324,8 @@ export class WorkspaceIndex {
     return out;
   }
 
-  private urisByDisplay(): (display: string) => string {
+  /** The file URI of each indexed file's display path (the report panel links its findings with them). */
+  urisByDisplay(): (display: string) => string {
     const byDisplay = new Map<string, string>();
     for (const [abs, e] of this.entries) byDisplay.set(e.display, abs);
     return (display) => pathToFileURL(byDisplay.get(display) ?? display).toString();

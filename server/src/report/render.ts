@@ -17,6 +17,8 @@ export interface RenderOptions {
   csvMode?: CsvMode;
   /** SARIF: the comparison with a baseline report (`--baseline`), for each result's baselineState. */
   baseline?: BaselineComparison;
+  /** HTML: the link of a finding's file at a line (relative to where the report is written). */
+  sourceHref?: (file: string, line: number) => string | undefined;
 }
 
 export function renderReport(report: JsonReport, format: ReportFormat, options: RenderOptions = {}): string {
@@ -27,7 +29,7 @@ export function renderReport(report: JsonReport, format: ReportFormat, options: 
       // Compact: reports of large code bases run to hundreds of MB pretty-printed (pipe to `jq` to read).
       return asciiJson(report);
     case 'html':
-      return renderHtml(report);
+      return renderHtml(report, { sourceHref: options.sourceHref });
     case 'md':
       return renderMarkdown(report);
     case 'sarif':
