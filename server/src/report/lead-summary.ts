@@ -33,7 +33,7 @@ export function leadSummary(report: JsonReport): LeadSummary {
     totals: `${plural(s.findings, 'NVIDIA-specific finding')} in ${plural(s.filesWithFindings, 'file')} of ${plural(s.filesScanned, 'file')} scanned; ${plural(s.kernels, 'kernel')} to port${s.filesSkipped ? `; ${plural(s.filesSkipped, 'file')} skipped` : ''}.`,
     effort: { low: e.low, expected: e.expected, high: e.high, days: e.days },
     meaning: range ? (['low', 'expected', 'high'] as const).map((end) => ({ end, text: range[end] })) : [],
-    automatic: `${a.safeFixFindings.toLocaleString('en-US')} of ${a.findings.toLocaleString('en-US')} findings (${percent(a.findingShare)}) have a safe automatic fix: \`ascendify fix\` (or "fix all" in the editor) applies them; the rest is the work estimated here.`,
+    automatic: `${a.safeFixFindings.toLocaleString('en-US')} of ${a.findings.toLocaleString('en-US')} findings (${percent(a.findingShare)}) have a safe automatic fix: ascendify fix (or "fix all" in the editor) applies them; the rest is the work estimated here.`,
     topItems: e.contributors.slice(0, TOP_ITEMS),
     folders: (e.byFolder ?? foldersOf(e.files)).slice(0, TOP_FOLDERS),
     projectHours: Math.round(((e.breakdown?.setup ?? 0) + (e.breakdown?.libraries ?? 0)) * 10) / 10,
