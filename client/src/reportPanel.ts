@@ -77,5 +77,5 @@ export async function openFromReport(message: unknown): Promise<void> {
   const line = Number.isInteger(m.line) && (m.line as number) > 0 ? (m.line as number) - 1 : 0;
   const column = Number.isInteger(m.column) && (m.column as number) > 0 ? (m.column as number) - 1 : 0;
   const at = new vscode.Position(line, column);
-  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.Beside, preview: false });
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.Active, preview: false });
 }
