@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json';
-import { KnowledgeError } from './knowledge';
+import { KnowledgeError, type KnowledgeBase } from './knowledge';
 import { findRuleFile, knowledgeWithRules } from './knowledge/rules';
 import { DEFAULT_CANN_VERSION, DEFAULT_CANN_VERSION_950 } from './knowledge/cann';
 import { listSourceFiles, DEFAULT_EXTENSIONS, type ListedFile } from './analysis/files';
@@ -15,6 +15,8 @@ import { jsonReportStream, type ReportFigures } from './report/json';
 import { renderReport } from './report/render';
 import { progressBar } from './report/progress';
 import { readJsonReport, mergeReports } from './report/merge';
+import { compareWithBaseline, newFindingsReport } from './report/baseline';
+import type { JsonReport } from './report/json';
 import {
   addReportOutputOptions, checkGate, DEFAULT_JOBS, effortWeightsFrom, GateTripped, isReportInputError, parseFailOn, parseJobs,
 } from './report/options';
@@ -96,6 +98,46 @@ async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOp
   return figures;
 }
 
+/**
+ * HTML reports link each file:line to the source file, relative to the folder the report is written to
+ * (the current folder for stdout), so the links work wherever the report and the sources move together.
+ */
+function sourceLinks(listed: ListedFile[], output: string | undefined): (file: string) => string | undefined {
+  const byDisplay = new Map(listed.map((f) => [f.display, f.absolute]));
+  const from = output ? path.dirname(path.resolve(output)) : process.cwd();
+  return (file) => {
+    const absolute = byDisplay.get(file);
+    if (!absolute) return undefined;
+    return path.relative(from, absolute).split(path.sep).map(encodeURIComponent).join('/');
+  };
+}
+
+/** A JSON report to compare with (--baseline): a missing or foreign file says how to make one. */
+function readBaseline(file: string): JsonReport {
+  if (!fs.existsSync(file)) throw new UsageError(`baseline report not found: ${file} (write one with: ascendify report <paths> --format json --output ${file})`);
+  try {
+    return readJsonReport(file);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (--baseline takes a report written by: ascendify report <paths> --format json --output FILE)`);
+  }
+}
+
+/** What `--output` wrote, for the person who ran the command: where, which format, how much. */
+function wroteLine(output: string, format: string, figures: Pick<ReportFigures, 'summary' | 'skipped'> & { baseline?: JsonReport['baseline'] }): string {
+  const s = figures.summary;
+  let bytes = '';
+  try {
+    const size = fs.statSync(output).size;
+    bytes = size >= 1048576 ? `, ${(size / 1048576).toFixed(1)} MB` : `, ${Math.max(1, Math.round(size / 1024))} KB`;
+  } catch {
+    // A device or FIFO has no size worth showing.
+  }
+  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const base = figures.baseline ? ` (new since ${figures.baseline.file}; ${figures.baseline.unchanged} unchanged, ${figures.baseline.absent} gone)` : '';
+  const skipped = figures.skipped.length ? `, ${figures.skipped.length} skipped` : '';
+  return `ascendify: wrote ${format.toUpperCase()} report to ${path.resolve(output)}${bytes}: ${plural(s.findings, 'finding')}${base} in ${plural(s.filesWithFindings, 'file')} of ${plural(s.filesScanned, 'file')} scanned${skipped}`;
+}
+
 /** The options `report` and `fix` share: which files, which target, which rules. */
 function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
   return command
@@ -107,10 +149,13 @@ function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
     .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)');
 }
 
-/** The files `report` and `fix` work on, from their shared options (--exclude, --ext, --no-gitignore). */
-async function listFiles(paths: string[], opts: { exclude?: string[]; gitignore?: boolean; ext?: string }): Promise<ListedFile[]> {
+/**
+ * The files `report` and `fix` work on, from their shared options (--exclude, --ext, --no-gitignore) and
+ * the rule file's `ignore` globs (`kb.fileIgnores`); each folder's .ascendifyignore applies too (files.ts).
+ */
+async function listFiles(paths: string[], opts: { exclude?: string[]; gitignore?: boolean; ext?: string }, kb: KnowledgeBase): Promise<ListedFile[]> {
   const listed = await listSourceFiles(paths, {
-    exclude: opts.exclude,
+    exclude: [...(opts.exclude ?? []), ...kb.fileIgnores],
     gitignore: opts.gitignore,
     extensions: opts.ext ? String(opts.ext).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
   });
@@ -143,7 +188,8 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'files or folders to scan');
   addReportOutputOptions(report, 'text')
     .addOption(new Option('-j, --jobs <n>', 'threads that analyse files (this one and n-1 workers)').default(String(DEFAULT_JOBS), `${DEFAULT_JOBS} (the core count), fewer for small inputs`))
-    .option('-q, --quiet', 'no progress bar');
+    .option('-q, --quiet', 'no progress bar, and no line saying what --output wrote')
+    .option('--baseline <report.json>', 'report only the findings that are new since this JSON report (SARIF: every result with its baselineState); --fail-on then looks at new findings only');
   addFileOptions(report, 'scan')
     .option('--max-file-size <MB>', 'skip files larger than this many megabytes', '10')
     .action(async (paths: string[], opts, command: Command) => {
@@ -155,22 +201,32 @@ export function buildProgram(): Command {
       const weights = effortWeightsFrom(opts);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
       // Not awaited here: reportProject starts its workers while the files are listed.
-      const listed = listFiles(paths, opts);
+      const listed = listFiles(paths, opts, kb);
       const progress = progressBar(!!opts.quiet);
       const options: ReportOptions = {
         kb, target, maxFileBytes: maxMb * 1024 * 1024, jobs, auto: command.getOptionValueSource('jobs') === 'default',
         weights, version: VERSION, onFile: (done, total, file) => progress.update(done, total, file),
       };
       let figures: ReportFigures;
-      if (opts.format === 'json' && opts.output) figures = await streamJsonReport(listed, options, opts.output).finally(() => progress.stop());
-      else {
+      const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
+      if (opts.format === 'json' && opts.output && !baseline) figures = await streamJsonReport(listed, options, opts.output).finally(() => progress.stop());
+      else if (baseline) {
+        const full = (await reportProject(listed, options).finally(() => progress.stop())).report();
+        const comparison = compareWithBaseline(full, baseline, opts.baseline);
+        const fresh = newFindingsReport(full, comparison, VERSION, weights);
+        const files = (await listed).map((f) => f.absolute);
+        writeOutput(renderReport(opts.format === 'sarif' ? full : fresh, opts.format, { kb, csvMode: opts.csvMode, baseline: comparison, sourceHref: sourceLinks(await listed, opts.output) }), opts.output, () => files);
+        figures = { ...fresh, extensions: fresh.extensions ?? [] };
+      } else {
         const assembled = await reportProject(listed, options).finally(() => progress.stop());
         // JSON goes out as the pieces the files' parts already are; other formats render the report object.
         const files = (await listed).map((f) => f.absolute);
-        writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode }), opts.output, () => files);
+        const sourceHref = sourceLinks(await listed, opts.output);
+        writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode, sourceHref }), opts.output, () => files);
         figures = assembled;
       }
       for (const s of figures.skipped) process.stderr.write(`ascendify: skipped ${forTerminal(s.path)}: ${forTerminal(s.reason)}\n`);
+      if (opts.output && !opts.quiet) process.stdout.write(`${linesForTerminal(wroteLine(opts.output, opts.format, figures))}\n`);
       checkGate(figures, failOn);
     });
 
@@ -186,6 +242,7 @@ export function buildProgram(): Command {
       const report = mergeReports(files.map((f) => ({ source: f, report: readJsonReport(f) })), VERSION, weights);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
       writeOutput(renderReport(report, opts.format, { kb, csvMode: opts.csvMode }), opts.output);
+      if (opts.output) process.stdout.write(`${linesForTerminal(wroteLine(opts.output, opts.format, report))}\n`);
       checkGate(report, failOn);
     });
 
@@ -228,7 +285,7 @@ export function buildProgram(): Command {
     .action(async (paths: string[], opts) => {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
-      const listed = await listFiles(paths, opts);
+      const listed = await listFiles(paths, opts, kb);
       const outcomes = await runFixCommand(listed, {
         kb, target, dryRun: !!opts.dryRun, safeOnly: !opts.unsafe, json: !!opts.json,
         out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t),

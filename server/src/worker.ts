@@ -10,7 +10,7 @@ import { reportSourceFile, type WorkerData, type WorkerReply, type WorkerRequest
 
 const init = workerData as WorkerData;
 // The main thread validated these entries (built-in data and user rules): the same knowledge, no re-check.
-const kb = new KnowledgeBase(init.entries);
+const kb = new KnowledgeBase(init.entries, undefined, init.control);
 useCompiledGrammar(init.grammar);
 const port = init.port;
 

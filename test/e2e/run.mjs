@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { reportAndRuleControlSteps } from './report-and-rules.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -459,6 +460,9 @@ try {
     });
     await page.screenshot({ path: path.join(artifacts, 'fix-all-port-state.png') });
   });
+
+  // Rule control and the report panel (test/e2e/report-and-rules.mjs).
+  await reportAndRuleControlSteps({ page, step, until, assert, openFile, goTo, workspace, root, status });
 
   fs.writeFileSync(path.join(artifacts, 'blocked-requests.txt'), blocked.join('\n'));
   consoleLog.end();

@@ -19,6 +19,7 @@ import type { FileFacts, SourceLanguage } from './languages/facts';
 
 export type { Rescan, ScanResult } from './scan';
 import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
+import { applyRuleControl } from './suppressions';
 
 export type { Finding, PortingTarget, FindingKind, ResolvedMapping } from './resolve';
 
@@ -161,7 +162,7 @@ function fromScan(
     kept.push(o);
   }
   const resolved = resolveOccurrences(kept, options.kb, options.target, lineStarts, reuse);
-  const findings = scan.suppressedLines.size ? resolved.filter((f) => !scan.suppressedLines.has(f.line - 1)) : resolved;
+  const findings = applyRuleControl(resolved, scan.suppressions, options.kb.ruleLevels);
   const sites = scan.kernels.filter((k) => k.start < end);
   const called = calls(sites);
   return {

@@ -1,6 +1,7 @@
 /**
  * Finding the CUDA/C++ files to scan under the paths a user gives: extension filter, `--exclude` globs
- * (fast-glob) and `.gitignore` files (the `ignore` package, which implements git's matching rules).
+ * (fast-glob), `.gitignore` files and the folder's `.ascendifyignore` (the `ignore` package, which
+ * implements git's matching rules).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -82,7 +83,9 @@ export async function listSourceFiles(paths: string[], options: FileListOptions 
       objectMode: true,
       suppressErrors: true,
     });
-    const ignored = options.gitignore === false ? () => false : gitignoreMatcher(absolute);
+    const gitignored = options.gitignore === false ? () => false : gitignoreMatcher(absolute);
+    const projectIgnored = ascendifyIgnoreMatcher(absolute);
+    const ignored = (rel: string) => gitignored(rel) || projectIgnored(rel);
     for (const entry of entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       const rel = entry.path;
       if (entry.dirent.isDirectory()) continue;
@@ -128,6 +131,24 @@ function specialEntry(abs: string, dirent: Pick<fs.Dirent, 'isSymbolicLink'>, so
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'ELOOP' ? 'symbolic link loop' : code === 'ENOENT' ? 'broken symbolic link' : `symbolic link: cannot read its target (${code})`;
   }
+}
+
+/** The file a project lists what Ascendify never scans in (gitignore syntax), at the root of a scanned folder. */
+export const IGNORE_FILE_NAME = '.ascendifyignore';
+
+/**
+ * The `.ascendifyignore` of a folder (only the folder's own: one more walk of a big tree for nested
+ * ones would cost every scan), as a matcher for folder-relative paths; honoured whatever --no-gitignore says.
+ */
+export function ascendifyIgnoreMatcher(root: string): (rel: string) => boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, IGNORE_FILE_NAME), 'utf8');
+  } catch {
+    return () => false; // none (or unreadable): nothing ignored
+  }
+  const ig = ignore().add(text);
+  return (rel) => ig.ignores(rel);
 }
 
 /** Loads every .gitignore under `root` (each applies to its own folder), returning a matcher for root-relative paths. */

@@ -4,6 +4,7 @@
 import type { FixRecipe, KnowledgeBase, MappingEntry, MappingKind, SymbolKind } from '../knowledge';
 import type { VersionedEntry } from '../knowledge/cann';
 import type { Occurrence } from './scan';
+import { ruleIdFor } from '../knowledge/rule-ids';
 
 /** Atlas A2/A3 (Ascend C SIMD kernels) or Ascend 950 (Ascend C SIMT kernels available). */
 export type PortingTarget = 'a2a3' | '950';
@@ -49,10 +50,7 @@ export interface Finding {
   safeFix: boolean;
 }
 
-/** Stable rule id: `<library>/<first CUDA name>` for knowledge entries, `unmapped/<library>` otherwise. */
-export function ruleIdFor(entry: MappingEntry | undefined, library: string): string {
-  return entry ? `${entry.library}/${entry.cuda[0]}` : `unmapped/${library}`;
-}
+export { ruleIdFor } from '../knowledge/rule-ids';
 
 // One string per rule, shared by its findings (not a new one per finding on every edit).
 const ruleIds = new WeakMap<MappingEntry, string>();

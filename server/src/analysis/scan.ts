@@ -17,6 +17,7 @@ import { declarationAt, isCompilerMacro, mayDeclareAt, type Declaration } from '
 import { onPreprocessorLine, type MacroTable } from './macros';
 import { isWarpSizeSymbol, warpSizeSites } from './warp-size';
 import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
+import { addSuppression, restOfLine, SUPPRESSION_MARK, type Suppressions } from './suppressions';
 
 export interface Occurrence {
   /** The NVIDIA name as written (qualified names use their canonical namespace, e.g. `cooperative_groups::sync`). */
@@ -68,8 +69,8 @@ export interface ScanResult {
   openNamespaces: string[];
   /** The namespaces of its using-directives. */
   usedNamespaces: string[];
-  /** Lines (0-based) on which findings are suppressed by an `ascendify-ignore` comment. */
-  suppressedLines: Set<number>;
+  /** Lines (0-based) on which findings are suppressed by an `ascendify-ignore` comment (suppressions.ts). */
+  suppressions: Suppressions;
   /** Number of ERROR nodes: a measure of how well the file parsed. */
   errorNodes: number;
   /**
@@ -110,7 +111,6 @@ const MACRO_SUFFIX = '\n}';
 const INCLUDE = /[ \t]*include[ \t]*([<"][^>"\n]*[>"])/;
 /** What ends a line for `^` in a multiline regular expression (where #include lines begin). */
 const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
-const IGNORE_MARK = /ascendify-ignore(-next-line)?\b/g;
 const GLOBAL = /\b__global__\b/g;
 const ALIAS = /\bnamespace[ \t\n]+([A-Za-z_]\w*)[ \t\n]*=[ \t\n]*(?:::)?([A-Za-z_][\w:]*)/g;
 const NAMESPACE_OPEN = /\bnamespace[ \t\n]+([A-Za-z_][\w:]*)[ \t\n]*\{/g;
@@ -165,7 +165,7 @@ export function scanTree(
   tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase, lineStarts: number[], rescan?: Rescan, macros?: MacroTable,
 ): ScanResult {
   const result: ScanResult = {
-    occurrences: [], kernels: [], declared: new Set(), declarations: [], ownDeclarations: [], openNamespaces: [], usedNamespaces: [], suppressedLines: new Set(), errorNodes: 0, namespaces: '', lineStarts,
+    occurrences: [], kernels: [], declared: new Set(), declarations: [], ownDeclarations: [], openNamespaces: [], usedNamespaces: [], suppressions: new Map(), errorNodes: 0, namespaces: '', lineStarts,
   };
   const state: ScanState = {
     fileText: text, kb, known: knownNamesOf(kb), leads: leadsOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], usingNvidia: false, macroBodies: new Set(),
@@ -821,12 +821,12 @@ function scanIncludes(root: Node, text: string, state: ScanState, lines: Lines |
   }
 }
 
-/** `// ascendify-ignore` (this line) and `// ascendify-ignore-next-line`, only inside comments. */
+/** `// ascendify-ignore [RULE, ...]` (this line) and `// ascendify-ignore-next-line [RULE, ...]`, only inside comments. */
 function scanSuppressions(root: Node, text: string, state: ScanState): void {
-  for (const m of text.matchAll(IGNORE_MARK)) {
+  for (const m of text.matchAll(SUPPRESSION_MARK)) {
     if (root.descendantForIndex(m.index!)?.type !== 'comment') continue;
     const line = lineIndexOf(state.result.lineStarts, m.index!);
-    state.result.suppressedLines.add(m[1] ? line + 1 : line);
+    addSuppression(state.result.suppressions, line, !!m[1], restOfLine(text, m.index! + m[0].length));
   }
 }
 

@@ -11,6 +11,7 @@ import type { FileAnalysis, FindingKind, KernelInfo, PortingTarget } from '../an
 import type { ReduceOp } from '../analysis/kernel-shape';
 import { byPath } from '../analysis/project';
 import { PATTERN_WHAT, projectPatternOf, type ProjectPattern } from './patterns';
+import { foldersOf, type FolderEstimate } from './folders';
 import {
   categoryFactor, DEFAULT_WEIGHTS, FEATURE_LABELS, overriddenKeys, type EffortWeights, type FeatureName, type UncertaintyClass,
 } from './weights';
@@ -141,6 +142,8 @@ export interface EffortEstimate extends EffortRange {
   /** The weights that move the total most. */
   sensitivity: EffortSensitivity[];
   files: FileEstimate[];
+  /** The files' own work by folder (effort/folders.ts), most first; absent in reports from before it. */
+  byFolder?: FolderEstimate[];
   kernels: KernelEstimate[];
   /** The weights this estimate used (defaults with overrides applied). */
   weights: EffortWeights;
@@ -878,6 +881,7 @@ export class EffortTotals {
       contributors,
       sensitivity,
       files: [...this.files].sort(byPath),
+      byFolder: foldersOf(this.files),
       kernels: [...this.kernels],
       weights: { ...w },
       overridden: overriddenKeys(w),

@@ -4,7 +4,8 @@
  */
 import { forCannVersion, sinceWords } from './cann';
 import { KnowledgeBase, type MappingEntry } from './index';
-import { libraryName, resolveEntry, ruleIdFor } from '../analysis/resolve';
+import { libraryName, resolveEntry } from '../analysis/resolve';
+import { ruleIdFor } from './rule-ids';
 import { escapeMarkdown, inlineCode } from './views';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -65,7 +66,8 @@ export function renderRulePage(entry: MappingEntry): string {
   const out: string[] = [];
   out.push(`# ${md(entry.cuda.join(', '))}`);
   out.push('');
-  out.push(`Rule \`${ruleIdFor(entry, entry.library)}\` · ${libraryName(entry.library)} · ${entry.category} · ${entry.kind}`);
+  const id = ruleIdFor(entry, entry.library);
+  out.push(`Rule \`${id}\` · ${libraryName(entry.library)} · ${entry.category} · ${entry.kind}`);
   out.push('');
   const targets: Array<[string, ReturnType<typeof resolveEntry>]> = [['Atlas A2/A3', a2]];
   if (entry.simt) targets.push(['Ascend 950 (Ascend C SIMT)', resolveEntry(entry, '950')]);
@@ -96,6 +98,7 @@ export function renderRulePage(entry: MappingEntry): string {
   if (entry.fallback?.length) out.push(`**Older CANN versions:** ${entry.fallback.map((f) => (f.ascend ? code(f.ascend) : 'none')).join(', ')} where the version lacks the answer above`, '');
   if (entry.docOnly?.length) out.push(`**Documented but in no public header (never fixed):** ${entry.docOnly.map((d) => `${code(d.name)} <${d.url}>`).join(', ')}`, '');
   if (entry.unconfirmed?.length) out.push(`**Not confirmed by the documentation:** ${md(entry.unconfirmed.join('; '))}`, '');
+  out.push(suppressionHelp(id, entry.library), '');
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -104,14 +107,22 @@ export function renderUnmappedPage(library: string): string {
   return [
     `# Unmapped ${md(libraryName(library))} symbols`,
     '',
-    `Rule \`unmapped/${library}\``,
+    `Rule \`${ruleIdFor(undefined, library)}\``,
     '',
     `The symbol belongs to ${md(libraryName(library))} (recognised from the CUDA toolkit's headers or the library's documented`,
     'name prefix) but the knowledge base has no CANN mapping for it yet. Nothing is dropped: the finding counts',
     'as manual work in the effort estimate. Look for the closest CANN API in the documentation, or add an',
     'entry for it to your project\'s `.ascendify.json` rule file.',
     '',
+    suppressionHelp(ruleIdFor(undefined, library), library),
+    '',
   ].join('\n');
+}
+
+/** How to silence a rule (docs/rules.md has the whole story): the comment in the file's own syntax. */
+function suppressionHelp(id: string, library: string): string {
+  const comment = library === 'build' || library === 'pytorch' || library === 'cupy' || library === 'numba' || library === 'pycuda' ? '#' : '//';
+  return `**Silence it.** One line: \`${comment} ascendify-ignore-next-line ${id}\`; everywhere: \`"rules": { "${id}": "off" }\` in \`.ascendify.json\` or the \`ascendify.rules\` setting ([rule control](../rule-control.md)).`;
 }
 
 export const UNMAPPED_LIBRARIES = [

@@ -8,6 +8,7 @@ import { mappingFileSchema, type MappingEntry, type MappingFile } from './schema
 import { builtinFiles } from './data';
 import { forCannVersion } from './cann';
 import { precomputedEntries } from './precomputed';
+import type { RuleLevel } from './rule-ids';
 
 export type { MappingEntry, MappingFile, FixRecipe, MappingKind, SymbolKind, Alternative } from './schema';
 
@@ -76,9 +77,19 @@ export class KnowledgeBase {
   /** lookup's answers for qualified names without an entry of their own (null: none encloses them). */
   private readonly enclosing = new Map<string, MappingEntry | null>();
 
-  constructor(entries: MappingEntry[], cannVersion?: string) {
+  /**
+   * Rule levels by id or pattern (ascendify.rules, a rule file's `rules`): "off" drops the rule's findings
+   * in the analysis itself (analysis/suppressions.ts), so the editor, reports and `fix` all leave them out.
+   */
+  readonly ruleLevels: Readonly<Record<string, RuleLevel>>;
+  /** File globs a rule file's `ignore` lists (relative to the folder scanned). */
+  readonly fileIgnores: readonly string[];
+
+  constructor(entries: MappingEntry[], cannVersion?: string, control: { ruleLevels?: Record<string, RuleLevel>; fileIgnores?: string[] } = {}) {
     this.entries = entries;
     this.cannVersion = cannVersion;
+    this.ruleLevels = control.ruleLevels ?? {};
+    this.fileIgnores = control.fileIgnores ?? [];
     // Later entries win, so user rules loaded after the built-ins override them.
     for (const entry of entries) for (const name of entry.cuda) this.bySymbol.set(name, entry);
   }
@@ -115,7 +126,20 @@ export class KnowledgeBase {
 
   /** A new knowledge base with user entries added on top (same names override). */
   withRules(extra: MappingEntry[]): KnowledgeBase {
-    return new KnowledgeBase([...this.entries, ...extra], this.cannVersion);
+    return new KnowledgeBase([...this.entries, ...extra], this.cannVersion, this.control());
+  }
+
+  /** The same knowledge with rule levels and file ignores added (later levels win over earlier ones). */
+  withRuleControl(ruleLevels: Record<string, RuleLevel>, fileIgnores: string[] = []): KnowledgeBase {
+    if (!Object.keys(ruleLevels).length && !fileIgnores.length) return this;
+    return new KnowledgeBase([...this.entries], this.cannVersion, {
+      ruleLevels: { ...this.ruleLevels, ...ruleLevels }, fileIgnores: [...this.fileIgnores, ...fileIgnores],
+    });
+  }
+
+  /** What a worker thread needs besides the entries to build the same knowledge base. */
+  control(): { ruleLevels: Record<string, RuleLevel>; fileIgnores: string[] } {
+    return { ruleLevels: { ...this.ruleLevels }, fileIgnores: [...this.fileIgnores] };
   }
 
   private static builtinInstance: KnowledgeBase | undefined;

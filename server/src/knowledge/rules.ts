@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { yamlModule } from '../lazy-modules';
 import { KnowledgeBase, KnowledgeError, validateMappingFile, type MappingFile } from './index';
 import { cannVersionFor, CannVersionError, defaultCannVersion } from './cann';
+import { readRuleLevels } from './rule-ids';
 
 export const RULE_FILE_NAMES = ['.ascendify.json', '.ascendify.yaml', '.ascendify.yml'];
 const MAX_RULE_FILE_BYTES = 16 * 1024 * 1024;
@@ -34,7 +35,8 @@ export function loadRuleFile(file: string): MappingFile {
   }
   const errors = validateMappingFile(data, path.basename(file));
   if (errors.length) throw new KnowledgeError(`rule file ${file} is invalid:\n  ${errors.join('\n  ')}`);
-  return data as MappingFile;
+  const rules = data as MappingFile;
+  return { ...rules, entries: rules.entries ?? [] };
 }
 
 /** The rule file in `dir`, if any (first of RULE_FILE_NAMES). */
@@ -62,5 +64,7 @@ export function knowledgeWithRules(ruleFile: string | undefined, cannVersion?: s
     throw e;
   }
   const kb = KnowledgeBase.builtinFor(version);
-  return rules ? kb.withRules(rules.entries) : kb;
+  if (!rules) return kb;
+  // The schema has checked the levels: readRuleLevels only maps `info` to `information`.
+  return kb.withRules(rules.entries).withRuleControl(readRuleLevels(rules.rules, ruleFile!).levels, rules.ignore ?? []);
 }

@@ -59,6 +59,11 @@ export interface Alternative {
 }
 
 export interface MappingEntry {
+  /**
+   * The rule id (knowledge/rule-ids.ts): built-in entries all have one; a user rule file's entry may
+   * omit it (then `<library>/<first CUDA name>`). Never renamed: suppressions and baselines name it.
+   */
+  id?: string;
   /** NVIDIA names this entry covers (all share the mapping). */
   cuda: string[];
   kind: SymbolKind;
@@ -132,6 +137,8 @@ export const mappingEntrySchema = {
   additionalProperties: false,
   required: ['cuda', 'kind', 'library', 'category', 'ascend', 'mapping', 'notes', 'docUrl'],
   properties: {
+    // No blank at either end, no comma: suppression comments list ids separated by commas.
+    id: { type: 'string', pattern: '^[^\\s,](?:[^,]*[^\\s,])?$' },
     cuda: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, uniqueItems: true },
     kind: { enum: ['function', 'type', 'enum', 'macro', 'header', 'qualifier', 'builtin', 'intrinsic', 'syntax', 'namespace'] },
     library: { type: 'string', minLength: 1 },
@@ -164,10 +171,13 @@ export const mappingFileSchema = {
   $id: 'https://ascendify.dev/schema/mapping-file.json',
   type: 'object',
   additionalProperties: false,
-  required: ['entries'],
   properties: {
     $schema: { type: 'string' },
     description: { type: 'string' },
+    /** Rule files: rule id (or `lib/*`, `*`) to level; "off" drops the rule's findings everywhere. */
+    rules: { type: 'object', additionalProperties: { enum: ['off', 'error', 'warning', 'information', 'info', 'hint'] } },
+    /** Rule files: globs of files and folders not to scan (relative to the folder scanned, like --exclude). */
+    ignore: { type: 'array', items: { type: 'string', minLength: 1 } },
     /** Rule files: the CANN version the project builds against (see knowledge/cann.ts cannVersionFor). */
     cannVersion: { type: 'string', minLength: 1 },
     entries: { type: 'array', items: mappingEntrySchema },
@@ -177,5 +187,9 @@ export const mappingFileSchema = {
 export interface MappingFile {
   description?: string;
   cannVersion?: string;
+  /** Rule files only (knowledge/rule-ids.ts RuleLevel; `info` is read as `information`). */
+  rules?: Record<string, string>;
+  ignore?: string[];
+  /** Built-in files always have entries; a rule file may have only `rules` and `ignore`. */
   entries: MappingEntry[];
 }

@@ -7,6 +7,7 @@ import type { Finding, ResolvedMapping } from '../analysis/analyze';
 import type { TextEdit } from '../fix/edits';
 import { ruleDocUrl } from '../knowledge/docs';
 import { severityFor, type Settings } from './settings';
+import type { RuleLevel } from '../knowledge/rule-ids';
 import type { FindingView } from './protocol';
 
 export const SOURCE = 'ascendify';
@@ -24,29 +25,31 @@ export function toLspEdits(doc: TextDocument, edits: readonly TextEdit[]): LspTe
 }
 
 /** The diagnostics of a document's findings (those whose kind's severity is not "off"). */
-export function diagnosticsOf(findings: readonly Finding[], settings: Settings): Diagnostic[] {
+export function diagnosticsOf(findings: readonly Finding[], settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const f of findings) {
-    const d = findingDiagnostic(f, settings);
+    const d = findingDiagnostic(f, settings, levels);
     if (d) out.push(d);
   }
   return out;
 }
 
 // A re-analysis after an edit hands back the same Finding objects for the findings whose place did not
-// change (analysis/resolve.ts): they get the same diagnostic objects, made once per settings.
-let made: { settings: Settings; byFinding: WeakMap<Finding, Diagnostic | null> } | undefined;
+// change (analysis/resolve.ts): they get the same diagnostic objects, made once per settings and rule levels.
+let made:
+  | { settings: Settings; levels?: Readonly<Record<string, RuleLevel>>; byFinding: WeakMap<Finding, Diagnostic | null> }
+  | undefined;
 
-/** The diagnostic of one finding, or undefined when its kind's severity is "off". */
-export function findingDiagnostic(f: Finding, settings: Settings): Diagnostic | undefined {
-  if (made?.settings !== settings) made = { settings, byFinding: new WeakMap() };
+/** The diagnostic of one finding, or undefined when its rule's or kind's severity is "off". */
+export function findingDiagnostic(f: Finding, settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic | undefined {
+  if (made?.settings !== settings || made.levels !== levels) made = { settings, levels, byFinding: new WeakMap() };
   let d = made.byFinding.get(f);
-  if (d === undefined) made.byFinding.set(f, (d = newDiagnostic(f, settings) ?? null));
+  if (d === undefined) made.byFinding.set(f, (d = newDiagnostic(f, settings, levels) ?? null));
   return d ?? undefined;
 }
 
-function newDiagnostic(f: Finding, settings: Settings): Diagnostic | undefined {
-  const severity = severityFor(settings, f.kind);
+function newDiagnostic(f: Finding, settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic | undefined {
+  const severity = severityFor(settings, f.kind, f.ruleId, levels);
   if (severity === undefined) return undefined;
   const codeDescription = codeDescriptionOf(f);
   const range = findingRange(f);

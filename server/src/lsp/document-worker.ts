@@ -12,7 +12,7 @@ import type { DocumentJob, DocumentJobReply } from './off-thread';
 
 const job = workerData as DocumentJob;
 // The main thread validated these entries (built-in data and user rules): the same knowledge, no re-check.
-const kb = new KnowledgeBase(job.entries);
+const kb = new KnowledgeBase(job.entries, undefined, job.control);
 useCompiledGrammar(job.grammar);
 const entryIndex = new Map(kb.entries.map((e, i) => [e, i]));
 

@@ -22,6 +22,7 @@ export interface DocumentJob {
   text: string;
   target: PortingTarget;
   entries: MappingEntry[];
+  control: ReturnType<KnowledgeBase['control']>;
   grammar: CompiledGrammar;
 }
 
@@ -42,7 +43,7 @@ export function analyseOffThread(text: string, kb: KnowledgeBase, target: Portin
 function runWorker(text: string, kb: KnowledgeBase, target: PortingTarget, script: string): Promise<FileAnalysis> {
   if (!fs.existsSync(script)) return Promise.reject(new Error(`document worker script not found: ${script} (run npm run build)`));
   grammar ??= compiledGrammar();
-  const job: DocumentJob = { text, target, entries: [...kb.entries], grammar };
+  const job: DocumentJob = { text, target, entries: [...kb.entries], control: kb.control(), grammar };
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     const findings: Finding[] = [];

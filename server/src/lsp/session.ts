@@ -18,6 +18,8 @@ import { analyzeTree, type FileAnalysis } from '../analysis/analyze';
 import { withoutDeclared } from '../analysis/project';
 import { KnowledgeBase, KnowledgeError } from '../knowledge';
 import { findRuleFile, knowledgeWithRules, RULE_FILE_NAMES } from '../knowledge/rules';
+import type { RuleLevel } from '../knowledge/rule-ids';
+import { IGNORE_FILE_NAME } from '../analysis/files';
 import { DEFAULT_WEIGHTS, parseWeightFlags, resolveWeights, type EffortWeights } from '../effort';
 import { reportOfProject } from '../report/json';
 import { renderHtml } from '../report/html';
@@ -39,7 +41,7 @@ import {
 export const VERSION: string = pkg.version;
 
 /** Settings whose change alters what the workspace scan finds. */
-const SCAN_KEYS: Array<keyof Settings> = ['enable', 'include', 'exclude', 'target', 'maxFileSizeMB', 'rulesFile', 'workspaceTrusted'];
+const SCAN_KEYS: Array<keyof Settings> = ['enable', 'include', 'exclude', 'rules', 'target', 'maxFileSizeMB', 'rulesFile', 'workspaceTrusted'];
 const WATCH_DEBOUNCE_MS = 200;
 /**
  * The editor's report panel shows at most this many finding rows and kernel cards (the summary, charts and
@@ -175,7 +177,7 @@ export class Session {
       this.weightsKey = weightsKey;
       this.weights = this.loadWeights(next.effortWeights);
     }
-    if (initial || changed('rulesFile') || changed('cannVersion') || changed('target') || changed('workspaceTrusted')) this.loadKnowledge();
+    if (initial || changed('rulesFile') || changed('rules') || changed('cannVersion') || changed('target') || changed('workspaceTrusted')) this.loadKnowledge();
     if (initial || changed('include')) this.registerWatcher();
     this.generation++;
     // At start-up the documents opened so far are waiting for `ready` and analyse with these settings.
@@ -240,13 +242,15 @@ export class Session {
       this.kb = builtin;
       this.showError(`Ascendify: ${message(e)} — using the built-in rules only.`);
     }
+    // The ascendify.rules setting over the rule file's levels (the workspace's own choice wins).
+    this.kb = this.kb.withRuleControl(this.settings.rules);
   }
 
   private registerWatcher(): void {
     if (!this.caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) return;
     const previous = this.watcher;
     const rules = this.settings.rulesFile ? [this.ruleFile()!] : [];
-    const globs = [...this.settings.include, ...RULE_FILE_NAMES.map((n) => `**/${n}`), ...rules];
+    const globs = [...this.settings.include, ...[...RULE_FILE_NAMES, IGNORE_FILE_NAME].map((n) => `**/${n}`), ...rules];
     this.watcher = this.connection.client
       .register(DidChangeWatchedFilesNotification.type, { watchers: globs.map((globPattern) => ({ globPattern })) })
       .catch((e) => {
@@ -262,10 +266,22 @@ export class Session {
       target: this.settings.target,
       fixable: safelyFixable, // the summary's "automatic" share counts what fix-all really applies, as the report does
       include: this.settings.include,
-      exclude: this.settings.exclude,
+      exclude: this.excludeGlobs(),
       maxFileBytes: this.settings.maxFileSizeMB * 1024 * 1024,
       weights: this.weights,
     };
+  }
+
+  // One array per settings and knowledge base (the index compiles the globs once per array).
+  private excludes: { settings: string[]; kb: KnowledgeBase | undefined; globs: string[] } | undefined;
+
+  /** The ascendify.exclude setting's globs plus the rule file's `ignore`. */
+  private excludeGlobs(): string[] {
+    const kb = this.kb;
+    if (this.excludes?.settings !== this.settings.exclude || this.excludes.kb !== kb) {
+      this.excludes = { settings: this.settings.exclude, kb, globs: [...this.settings.exclude, ...(kb?.fileIgnores ?? [])] };
+    }
+    return this.excludes.globs;
   }
 
   // ----- documents -----
@@ -317,7 +333,7 @@ export class Session {
   /** Whether the settings select this document (documents that are not files, e.g. untitled, always are). */
   private selected(d: OpenDocument): boolean {
     const file = uriToPath(d.uri);
-    return !file || this.index.includes(file, this.settings);
+    return !file || this.index.includes(file, { include: this.settings.include, exclude: this.excludeGlobs() });
   }
 
   /** Big documents are analysed in a worker thread (lsp/off-thread.ts), never on the request path. */
@@ -384,7 +400,7 @@ export class Session {
       const big = this.isBig(d);
       const analysis = big ? await this.analyseBig(d) : this.analysisOf(d);
       if (analysis === undefined) return; // superseded by a newer version
-      diagnostics = cappedDiagnostics(analysis?.findings ?? [], this.settings);
+      diagnostics = cappedDiagnostics(analysis?.findings ?? [], this.settings, this.kb?.ruleLevels);
       // Lenses asked for while the worker ran were answered with none: ask the editor to ask again.
       if (big && analysis) this.refreshLenses();
     } catch (e) {
@@ -588,7 +604,14 @@ export class Session {
     }
     const { project, summary, effort } = this.index.figures(this.indexOptions());
     const report = reportOfProject(project, { ...summary, effort }, VERSION, PANEL_MAX_FINDINGS);
-    return { html: renderHtml(report, { ...(params?.nonce ? { nonce: params.nonce } : {}), maxFindingRows: PANEL_MAX_FINDINGS, maxKernelCards: PANEL_MAX_KERNELS }) };
+    // Each file:line links to the file's URI: the panel's script asks the extension to open it (reportPanel.ts).
+    const uriOf = this.index.urisByDisplay();
+    return {
+      html: renderHtml(report, {
+        ...(params?.nonce ? { nonce: params.nonce } : {}), maxFindingRows: PANEL_MAX_FINDINGS, maxKernelCards: PANEL_MAX_KERNELS,
+        sourceHref: (file) => uriOf(file),
+      }),
+    };
   }
 
   watchedFilesChanged(params: DidChangeWatchedFilesParams): void {
@@ -597,7 +620,7 @@ export class Session {
     for (const change of params.changes) {
       const file = uriToPath(change.uri);
       if (!file) continue;
-      if (RULE_FILE_NAMES.includes(path.basename(file)) || file === ruleFile) {
+      if (RULE_FILE_NAMES.includes(path.basename(file)) || path.basename(file) === IGNORE_FILE_NAME || file === ruleFile) {
         rules = true;
         continue;
       }
@@ -659,18 +682,15 @@ export class Session {
 }
 
 /** The diagnostics of the findings in document order, at most MAX_DIAGNOSTICS, then one saying how many more there are. */
-export function cappedDiagnostics(findings: readonly FileAnalysis['findings'][number][], settings: Settings): Diagnostic[] {
+export function cappedDiagnostics(findings: readonly FileAnalysis['findings'][number][], settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic[] {
   const out: Diagnostic[] = [];
   let more = 0;
-  const shown = new Map<string, boolean>(); // per kind: is its severity on?
   for (const f of findings) {
     if (out.length === MAX_DIAGNOSTICS) {
-      let on = shown.get(f.kind);
-      if (on === undefined) shown.set(f.kind, (on = severityFor(settings, f.kind) !== undefined));
-      if (on) more++;
+      if (severityFor(settings, f.kind, f.ruleId, levels) !== undefined) more++;
       continue;
     }
-    const d = findingDiagnostic(f, settings);
+    const d = findingDiagnostic(f, settings, levels);
     if (d) out.push(d);
   }
   if (more) {

@@ -6,6 +6,7 @@
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import { DEFAULT_EXTENSIONS, DEFAULT_FILE_NAMES } from '../analysis/files';
 import type { FindingKind, PortingTarget } from '../analysis/analyze';
+import { levelOf, readRuleLevels, type RuleLevel } from '../knowledge/rule-ids';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
@@ -16,6 +17,11 @@ export interface Settings {
   exclude: string[];
   target: PortingTarget;
   severity: Record<FindingKind, SeverityName>;
+  /**
+   * Per-rule levels by rule id or pattern (`runtime/*`): over the kind's severity, and over the rule
+   * file's `rules`; "off" drops the rule's findings (knowledge/rule-ids.ts, analysis/suppressions.ts).
+   */
+  rules: Record<string, RuleLevel>;
   /** Rule file path ('' = `.ascendify.json`/`.yaml` at the workspace root). */
   rulesFile: string;
   /** CANN version ('' = the rule file's cannVersion, else the default): see knowledge/cann.ts. */
@@ -39,6 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   exclude: [],
   target: 'a2a3',
   severity: { unmapped: 'warning', none: 'warning', manual: 'warning', rewrite: 'information', rename: 'information' },
+  rules: {},
   rulesFile: '',
   cannVersion: '',
   effortWeights: {},
@@ -55,9 +62,22 @@ const SEVERITIES: Record<Exclude<SeverityName, 'off'>, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** The diagnostic severity for a finding kind, or undefined when that kind is switched off. */
-export function severityFor(settings: Settings, kind: FindingKind): DiagnosticSeverity | undefined {
-  const name = settings.severity[kind];
+// A rule's level, by levels object (one per loaded knowledge base) and rule id: patterns are matched once.
+const levelCache = new WeakMap<Readonly<Record<string, RuleLevel>>, Map<string, RuleLevel | undefined>>();
+
+/**
+ * The diagnostic severity of a finding: its rule's level (`levels`: the knowledge base's, which merge the
+ * rule file's and the ascendify.rules setting), else its kind's; undefined when switched off.
+ */
+export function severityFor(settings: Settings, kind: FindingKind, ruleId?: string, levels: Readonly<Record<string, RuleLevel>> = settings.rules): DiagnosticSeverity | undefined {
+  let name: SeverityName = settings.severity[kind];
+  if (ruleId !== undefined && Object.keys(levels).length) {
+    let byId = levelCache.get(levels);
+    if (!byId) levelCache.set(levels, (byId = new Map()));
+    let level = byId.get(ruleId);
+    if (level === undefined && !byId.has(ruleId)) byId.set(ruleId, (level = levelOf(levels, ruleId)));
+    if (level) name = level;
+  }
   return name === 'off' ? undefined : SEVERITIES[name];
 }
 
@@ -95,6 +115,7 @@ export function readSettings(raw: unknown): Settings {
     exclude: stringList(r.exclude) ?? d.exclude,
     target: readTarget(r.target) ?? d.target,
     severity: readSeverity(r.severity),
+    rules: readRuleLevels(r.rules, 'ascendify.rules').levels,
     rulesFile: typeof r.rulesFile === 'string' ? r.rulesFile.trim() : d.rulesFile,
     cannVersion: typeof r.cannVersion === 'string' ? r.cannVersion.trim() : d.cannVersion,
     effortWeights: isObject(r.effortWeights) ? r.effortWeights : d.effortWeights,

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import micromatch from 'micromatch';
 import { pathToFileURL } from 'node:url';
 import * as fs from 'node:fs';
-import { listSourceFiles, type ListedFile } from '../analysis/files';
+import { ascendifyIgnoreMatcher, listSourceFiles, type ListedFile } from '../analysis/files';
 import { ProjectDeclarations } from '../analysis/declarations';
 import { getParser } from '../analysis/parser';
 import { candidateFilter, knownFilter } from '../analysis/scan';
@@ -84,8 +84,16 @@ export class WorkspaceIndex {
 
   /** Whether the include/exclude globs select `file` (matched against its workspace-relative path). */
   includes(file: string, options: Pick<IndexOptions, 'include' | 'exclude'>): boolean {
-    const { rel } = this.locate(path.resolve(file));
-    return this.matcherFor(options)(rel);
+    const { folder, rel } = this.locate(path.resolve(file));
+    return this.matcherFor(options)(rel) && !(folder && this.projectIgnores(folder)(rel));
+  }
+
+  /** Each folder's .ascendifyignore, read once per scan (a change to it is a watched-file event that rescans). */
+  private ignoreFiles = new Map<string, (rel: string) => boolean>();
+  private projectIgnores(folder: string): (rel: string) => boolean {
+    let m = this.ignoreFiles.get(folder);
+    if (!m) this.ignoreFiles.set(folder, (m = ascendifyIgnoreMatcher(folder)));
+    return m;
   }
 
   // The globs compiled once per settings (both arrays are replaced when they change), not for every file
@@ -116,6 +124,7 @@ export class WorkspaceIndex {
     };
     this.state = this.folders.length ? 'scanning' : 'empty';
     this.cache = undefined;
+    this.ignoreFiles.clear();
     const files = await this.list(options);
     if (stale()) return false;
     const next = new Map<string, Entry>();
@@ -315,7 +324,8 @@ export class WorkspaceIndex {
     return out;
   }
 
-  private urisByDisplay(): (display: string) => string {
+  /** The file URI of each indexed file's display path (the report panel links its findings with them). */
+  urisByDisplay(): (display: string) => string {
     const byDisplay = new Map<string, string>();
     for (const [abs, e] of this.entries) byDisplay.set(e.display, abs);
     return (display) => pathToFileURL(byDisplay.get(display) ?? display).toString();

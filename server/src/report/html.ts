@@ -10,41 +10,10 @@ import { libraryName } from '../analysis/resolve';
 import type { KernelEstimate } from '../effort';
 import type { JsonReport } from './json';
 import { allFindings, effortRange, KIND_LABELS, KIND_ORDER, percent, rangeMeaning, sensitivityLines, TARGET_LABELS, weightRows } from './format';
-import { escapeHtml } from './escape';
-
-/** Markup that is already safe (built by the `html` tag). */
-class Html {
-  constructor(readonly text: string) {}
-}
-
-type Part = Html | string | number | boolean | null | undefined | Part[];
-
-
-function part(v: Part): string {
-  if (v instanceof Html) return v.text;
-  if (Array.isArray(v)) return v.map(part).join('');
-  if (v === null || v === undefined || v === false) return '';
-  return escapeHtml(String(v));
-}
-
-/** Template tag: literal parts are markup, interpolated values are escaped unless they are Html. */
-function html(strings: TemplateStringsArray, ...values: Part[]): Html {
-  let out = strings[0];
-  values.forEach((v, i) => {
-    out += part(v) + strings[i + 1];
-  });
-  return new Html(out);
-}
-
-/** Joins markup pieces (never use + on Html: it would turn markup into a string that gets escaped). */
-function cat(...parts: Part[]): Html {
-  return new Html(parts.map(part).join(''));
-}
-
-/** Only http(s) links are ever emitted (a report read back by `merge` could carry anything). */
-function safeUrl(url: string | null | undefined): string | undefined {
-  return url && /^https?:\/\//i.test(url) ? url : undefined;
-}
+import { cat, html, Html, type Part } from './html-kit';
+import { findingsTable } from './html-findings';
+import { SCRIPT, STYLE } from './html-assets';
+import { leadSummary } from './lead-summary';
 
 export interface HtmlOptions {
   /** CSP nonce; default: derived from the report content, so the same report gives the same file. */
@@ -56,6 +25,8 @@ export interface HtmlOptions {
    */
   maxFindingRows?: number;
   maxKernelCards?: number;
+  /** The link of a finding's file at a line (html-findings.ts); none: file:line is plain text. */
+  sourceHref?: (file: string, line: number) => string | undefined;
 }
 
 /** A note under a section that shows only the first `shown` of `total` items. */
@@ -72,12 +43,19 @@ interface Bar {
   high?: number;
 }
 
-const CHART_WIDTH = 560;
-const LABEL_WIDTH = 190;
+const CHART_WIDTH = 600;
+/** Labels get at most this many characters; the label column is as wide as the longest needs. */
+const LABEL_CHARS = 34;
+/** Width of one character of the 12 px label font, on the safe side (monospace digits and wide capitals). */
+const CHAR_PX = 7.2;
+/** Room right of the longest bar for its value ("123.4 h"). */
+const VALUE_PX = 64;
 const ROW = 22;
 
+/** Shortens a label; a path keeps its end (the file name), other text its start. */
 function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (text.length <= max) return text;
+  return text.includes('/') ? `…${text.slice(text.length - max + 1)}` : `${text.slice(0, max - 1)}…`;
 }
 
 function fmtNum(n: number): string {
@@ -88,7 +66,10 @@ function fmtNum(n: number): string {
 function barChart(id: string, title: string, bars: Bar[], unit: string, cls: string): Html {
   if (bars.length === 0) return html`<figure class="chart" id="${id}"><figcaption>${title}</figcaption><p class="empty">None.</p></figure>`;
   const max = Math.max(...bars.map((b) => Math.max(b.value, b.high ?? 0)), 1e-9);
-  const plot = CHART_WIDTH - LABEL_WIDTH - 70;
+  const labels = bars.map((b) => truncate(b.label, LABEL_CHARS));
+  // Every label fits left of the bars (text-anchor end at LABEL_WIDTH - 6), whatever its length.
+  const LABEL_WIDTH = Math.ceil(Math.max(...labels.map((l) => l.length)) * CHAR_PX) + 12;
+  const plot = CHART_WIDTH - LABEL_WIDTH - VALUE_PX;
   const height = bars.length * ROW + 8;
   const x = (v: number) => LABEL_WIDTH + (v / max) * plot;
   const rows = bars.map((b, i) => {
@@ -98,7 +79,7 @@ function barChart(id: string, title: string, bars: Bar[], unit: string, cls: str
       : '';
     const end = Math.max(x(b.value), b.high !== undefined ? x(b.high) : 0);
     return cat(html`<g><title>${b.label}: ${fmtNum(b.value)}${unit}${b.low !== undefined ? ` (${fmtNum(b.low)}–${fmtNum(b.high ?? b.value)}${unit})` : ''}</title>`,
-      html`<text class="label" x="${LABEL_WIDTH - 6}" y="${y + 13}">${truncate(b.label, 30)}</text>`,
+      html`<text class="label" x="${LABEL_WIDTH - 6}" y="${y + 13}">${labels[i]}</text>`,
       html`<rect class="bar ${cls}" x="${LABEL_WIDTH}" y="${y + 2}" width="${Math.max(1, x(b.value) - LABEL_WIDTH).toFixed(1)}" height="${ROW - 6}"></rect>`,
       html`${whisker}<text class="value" x="${(end + 4).toFixed(1)}" y="${y + 13}">${fmtNum(b.value)}${unit}</text></g>`);
   });
@@ -131,141 +112,6 @@ function kernelCard(k: KernelEstimate): Html {
     html`<p class="why">${k.why}</p></article>`);
 }
 
-function findingsTable(report: JsonReport, maxRows = Infinity): Html {
-  const all = allFindings(report);
-  const findings = all.length > maxRows ? all.slice(0, maxRows) : all;
-  const libraries = [...new Set(findings.map((f) => f.library))].sort();
-  const rows = findings.map((f) => {
-    const url = safeUrl(f.docUrl);
-    const symbol = url ? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${f.symbol}</a>` : f.symbol;
-    return cat(html`<tr data-kind="${f.kind}" data-library="${f.library}" data-fix="${f.fixable ? 1 : 0}">`,
-      html`<td class="path">${f.file}</td><td class="num" data-v="${f.line * 100000 + f.column}">${f.line}:${f.column}</td>`,
-      html`<td class="sym">${symbol}</td><td class="nowrap"><span class="kind k-${f.kind}">${f.kind}</span>${f.fixable ? html` <span class="fix" title="safe automatic fix">fix</span>` : ''}</td>`,
-      html`<td class="sym">${f.ascend ?? '—'}</td><td class="src" title="${f.source ?? ''}"><code>${(f.source ?? '').trim()}</code></td>`,
-      html`<td class="nowrap">${libraryName(f.library)}</td><td>${f.category}</td><td class="msg">${f.message}</td></tr>`);
-  });
-  const th = (label: string, type = 'text') => html`<th data-type="${type}"><button type="button">${label}</button></th>`;
-  return cat(html`<div class="filters">`,
-    html`<label>Search <input type="search" id="filter-text" placeholder="symbol, file, source…"></label>`,
-    html`<label>Kind <select id="filter-kind"><option value="">all</option>${KIND_ORDER.map((k) => html`<option value="${k}">${k}</option>`)}</select></label>`,
-    html`<label>Library <select id="filter-library"><option value="">all</option>${libraries.map((l) => html`<option value="${l}">${libraryName(l)}</option>`)}</select></label>`,
-    html`<label><input type="checkbox" id="filter-nofix"> only without a safe fix</label>`,
-    html`<span class="count"><span id="filter-count">${findings.length}</span> of ${findings.length} shown</span></div>`,
-    html`<div class="table-wrap"><table id="findings-table"><thead><tr>`,
-    html`${th('File')}${th('Line', 'number')}${th('Symbol')}${th('Kind')}${th('CANN equivalent')}${th('Source line')}${th('Library')}${th('Category')}${th('Note')}`,
-    html`</tr></thead><tbody>${rows}</tbody></table></div>`,
-    // A report may carry the entries of its first files only (the editor's panel): the summary has the total.
-    shownNote(findings.length, Math.max(all.length, report.summary.findings), 'findings'));
-}
-
-const STYLE = `
-:root { color-scheme: light; --fg: #1d2330; --muted: #5b6475; --line: #d9dee7; --bg: #f6f7fa; --accent: #2f5da8; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); }
-header { background: #1f3a66; color: #fff; padding: 18px 28px; }
-header h1 { margin: 0 0 4px; font-size: 22px; }
-header p { margin: 0; opacity: .85; }
-nav { padding: 8px 28px; background: #fff; border-bottom: 1px solid var(--line); }
-nav a { margin-right: 16px; color: var(--accent); text-decoration: none; }
-main { padding: 12px 28px 40px; max-width: 1400px; }
-section { margin-top: 22px; }
-h2 { font-size: 18px; margin: 0 0 10px; }
-h3 { font-size: 15px; margin: 0 0 6px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 12px; }
-.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
-.card-label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-.card-value { font-size: 26px; font-weight: 600; margin: 2px 0; }
-.card-sub { color: var(--muted); font-size: 12.5px; }
-.kinds { list-style: none; padding: 0; margin: 10px 0 0; display: flex; flex-wrap: wrap; gap: 8px; }
-.kind { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; background: #e6e9ef; }
-.k-rename { background: #dcefdc; } .k-rewrite { background: #e2ecfa; } .k-manual { background: #fbecd2; }
-.k-unmapped { background: #f3dede; } .k-none { background: #f0cccc; }
-.fix { font-size: 11px; color: #1b6b2b; border: 1px solid #9bc9a4; border-radius: 8px; padding: 0 5px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 14px; }
-.chart { background: #fff; border: 1px solid var(--line); border-radius: 8px; margin: 0; padding: 10px; overflow-x: auto; }
-.chart figcaption { font-weight: 600; margin-bottom: 6px; }
-.chart .label { font-size: 12px; text-anchor: end; fill: var(--fg); }
-.chart .value { font-size: 11.5px; fill: var(--muted); }
-.bar { fill: #4a78c2; } .bar.lib { fill: #5b8f5b; } .bar.unmapped { fill: #c0703a; } .bar.effort { fill: #7a5fb0; }
-.whisker { stroke: #2a2140; stroke-width: 2; }
-.empty, .muted, .note { color: var(--muted); }
-.kernels { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 12px; }
-.kernel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
-.kernel .loc { color: var(--muted); font-weight: 400; font-size: 12.5px; }
-.kernel dl { display: grid; grid-template-columns: 80px 1fr; gap: 3px 8px; margin: 8px 0; }
-.kernel dt { color: var(--muted); } .kernel dd { margin: 0; }
-.route { margin: 0; font-weight: 600; } .route-aclnn { color: #1b6b2b; } .route-simd { color: #8a3b12; } .route-simt { color: #2f5da8; }
-.chip { display: inline-block; background: #eef1f6; border-radius: 10px; padding: 0 7px; margin: 0 4px 3px 0; font-size: 12px; }
-.why { color: var(--muted); font-size: 12.5px; margin: 0; }
-table { border-collapse: collapse; width: 100%; background: #fff; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #eef1f6; position: sticky; top: 0; }
-th button { all: unset; cursor: pointer; font-weight: 600; }
-th[aria-sort="ascending"] button::after { content: " ▲"; } th[aria-sort="descending"] button::after { content: " ▼"; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.path, td.sym, td.nowrap { white-space: nowrap; }
-td.src { max-width: 460px; overflow: hidden; text-overflow: ellipsis; white-space: pre; }
-td.src code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-td.msg { color: var(--muted); min-width: 260px; }
-.table-wrap { max-height: 640px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
-.filters { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; margin-bottom: 8px; }
-.filters input[type=search] { width: 240px; }
-.count { color: var(--muted); }
-.weights td:nth-child(2) { text-align: right; white-space: nowrap; }
-tr.overridden td { background: #fff6d6; }
-a { color: var(--accent); }
-`;
-
-const SCRIPT = `
-(function () {
-  'use strict';
-  var table = document.getElementById('findings-table');
-  if (!table) return;
-  var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var text = document.getElementById('filter-text');
-  var kind = document.getElementById('filter-kind');
-  var lib = document.getElementById('filter-library');
-  var nofix = document.getElementById('filter-nofix');
-  var count = document.getElementById('filter-count');
-  function apply() {
-    var q = text.value.trim().toLowerCase(), k = kind.value, l = lib.value, nf = nofix.checked, shown = 0;
-    for (var i = 0; i < rows.length; i++) {
-      var r = rows[i];
-      var ok = (!k || r.getAttribute('data-kind') === k) && (!l || r.getAttribute('data-library') === l) &&
-        (!nf || r.getAttribute('data-fix') === '0') && (!q || r.textContent.toLowerCase().indexOf(q) !== -1);
-      r.hidden = !ok;
-      if (ok) shown++;
-    }
-    count.textContent = String(shown);
-  }
-  [text, kind, lib, nofix].forEach(function (el) {
-    el.addEventListener('input', apply);
-    el.addEventListener('change', apply);
-  });
-  var heads = table.tHead.rows[0].cells;
-  function key(row, col, numeric) {
-    var cell = row.cells[col], v = cell.getAttribute('data-v');
-    if (v === null) v = cell.textContent;
-    return numeric ? Number(v) : v.toLowerCase();
-  }
-  Array.prototype.forEach.call(heads, function (th, col) {
-    th.querySelector('button').addEventListener('click', function () {
-      var dir = th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
-      Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
-      th.setAttribute('aria-sort', dir);
-      var numeric = th.getAttribute('data-type') === 'number', sign = dir === 'ascending' ? 1 : -1;
-      rows.sort(function (a, b) {
-        var x = key(a, col, numeric), y = key(b, col, numeric);
-        return (x < y ? -1 : x > y ? 1 : 0) * sign;
-      });
-      rows.forEach(function (r) { body.appendChild(r); });
-    });
-  });
-  apply();
-})();
-`;
-
 export function renderHtml(report: JsonReport, options: HtmlOptions = {}): string {
   const nonce = options.nonce ?? createHash('sha256').update(JSON.stringify(report)).digest('base64').slice(0, 24);
   if (!/^[A-Za-z0-9+/_-]+=*$/.test(nonce)) throw new Error(`invalid CSP nonce: ${JSON.stringify(nonce)}`);
@@ -273,6 +119,16 @@ export function renderHtml(report: JsonReport, options: HtmlOptions = {}): strin
   const e = s.effort;
   const a = e.automatic;
   const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action 'none'`;
+
+  const lead = leadSummary(report);
+  const atAGlance = html`<section id="lead" class="lead"><h2>At a glance</h2>
+<p id="lead-totals">${lead.totals}</p>
+<p class="big" id="lead-effort">${lead.effort.low}–${lead.effort.high} person-hours (expected ${lead.effort.expected} h; ${lead.effort.days.low}–${lead.effort.days.high} person-days)</p>
+${lead.meaning.length ? html`<ul id="lead-meaning">${lead.meaning.map((m) => html`<li><b>${m.end}</b>: ${m.text}</li>`)}</ul>` : ''}
+<p id="lead-automatic"><b>Automatic:</b> ${lead.automatic}</p>
+<div class="lead-grid"><div><h3>Top work items</h3>${lead.topItems.length ? html`<ol id="lead-items">${lead.topItems.map((c) => html`<li><b>${fmtNum(c.hours)} h</b> ${c.label} <span class="muted">— ${c.why}</span></li>`)}</ol>` : html`<p class="empty">Nothing to port.</p>`}</div>
+<div><h3>By folder</h3>${lead.folders.length ? html`<table id="lead-folders"><thead><tr><th>Folder</th><th>Files</th><th>Findings</th><th>Kernels</th><th>Expected h (low–high)</th></tr></thead><tbody>${lead.folders.map((f) => html`<tr><td class="path">${f.folder}</td><td class="num">${f.files}</td><td class="num">${f.findings}</td><td class="num">${f.kernels}</td><td class="num">${fmtNum(f.expected)} (${fmtNum(f.low)}–${fmtNum(f.high)})</td></tr>`)}</tbody></table><p class="note">The files' own work; project set-up and library integration (${fmtNum(lead.projectHours)} h expected) belong to no folder.</p>` : html`<p class="empty">No files with findings.</p>`}</div></div>
+</section>`;
 
   const summary = cat(html`<section id="summary"><h2>Summary</h2><div class="cards">`,
     card('sum-files', 'Files scanned', s.filesScanned, `${s.filesWithFindings} with findings · ${s.filesSkipped} skipped`),
@@ -317,7 +173,7 @@ export function renderHtml(report: JsonReport, options: HtmlOptions = {}): strin
     })}</tbody></table></section>`
     : '';
 
-  const findings = html`<section id="findings"><h2>Findings</h2>${findingsTable(report, options.maxFindingRows)}</section>`;
+  const findings = html`<section id="findings"><h2>Findings</h2>${findingsTable(report, { maxRows: options.maxFindingRows, sourceHref: options.sourceHref })}</section>`;
 
   const skipped = report.skipped.length
     ? html`<section id="skipped"><h2>Skipped files</h2><ul>${report.skipped.map((k) => html`<li><span class="path">${k.path}</span>: ${k.reason}</li>`)}</ul></section>`
@@ -339,8 +195,9 @@ export function renderHtml(report: JsonReport, options: HtmlOptions = {}): strin
 </head>
 <body>
 <header><h1>Ascendify porting report</h1><p>Target: ${TARGET_LABELS[s.target]}${s.cannVersion ? html` · CANN <span id="cann-version">${s.cannVersion}</span>` : ''} · ascendify ${report.tool.version} · ${s.filesScanned} file(s)</p></header>
-<nav><a href="#summary">Summary</a><a href="#why">Why this number</a><a href="#charts">Charts</a><a href="#kernels">Kernels</a><a href="#findings">Findings</a><a href="#model">Assumptions</a></nav>
+<nav><a href="#lead">At a glance</a><a href="#summary">Summary</a><a href="#why">Why this number</a><a href="#charts">Charts</a><a href="#kernels">Kernels</a><a href="#findings">Findings</a><a href="#model">Assumptions</a></nav>
 <main>
+${atAGlance}
 ${summary}
 ${why}
 ${charts}

@@ -75,6 +75,8 @@ export interface JsonReport {
   /** The project picture: Python call site -> extension -> sources and kernels -> build targets (languages/links.ts). */
   extensions?: ExtensionLink[];
   summary: Summary & { effort: EffortEstimate };
+  /** With `--baseline`: the report holds only the findings new since that report; these are the counts. */
+  baseline?: { file: string; new: number; unchanged: number; absent: number };
 }
 
 /**

@@ -5,6 +5,7 @@
 import { libraryName } from '../analysis/resolve';
 import { describeLink, pathEffort } from '../analysis/languages/links';
 import type { JsonReport } from './json';
+import { leadSummary } from './lead-summary';
 import { effortRange, KIND_LABELS, KIND_ORDER, percent, rangeMeaning, sensitivityLines, TARGET_LABELS, weightRows } from './format';
 
 /** Escapes text for Markdown (inline and in table cells): `&`, `<` and `>` become entities (no raw HTML),
@@ -25,6 +26,28 @@ function table(header: string[], rows: Array<Array<string | number>>, align?: st
   return out;
 }
 
+/** The part a lead reads first (lead-summary.ts): totals, effort and its meaning, automatic share, top items, folders. */
+function atAGlance(report: JsonReport): string[] {
+  const lead = leadSummary(report);
+  const out = ['## At a glance', '', mdEscape(lead.totals), ''];
+  const { effort: e } = lead;
+  out.push(`**${e.low}–${e.high} person-hours** (expected ${e.expected} h; ${e.days.low}–${e.days.high} person-days)`, '');
+  for (const m of lead.meaning) out.push(`- **${m.end}**: ${mdEscape(m.text)}`);
+  if (lead.meaning.length) out.push('');
+  out.push(`**Automatic:** ${mdEscape(lead.automatic)}`, '');
+  if (lead.topItems.length) {
+    out.push('Top work items:', '');
+    lead.topItems.forEach((c, i) => out.push(`${i + 1}. **${c.hours} h** ${mdEscape(c.label)}: ${mdEscape(c.why)}`));
+    out.push('');
+  }
+  if (lead.folders.length) {
+    out.push(...table(['Folder', 'Files', 'Findings', 'Kernels', 'Expected h (low–high)'],
+      lead.folders.map((f) => [mdEscape(f.folder), f.files, f.findings, f.kernels, `${f.expected} (${f.low}–${f.high})`]), ['---', '---:', '---:', '---:', '---:']));
+    out.push('', `The files' own work; project set-up and library integration (${lead.projectHours} h expected) belong to no folder.`, '');
+  }
+  return out;
+}
+
 export function renderMarkdown(report: JsonReport): string {
   const s = report.summary;
   const e = s.effort;
@@ -32,6 +55,7 @@ export function renderMarkdown(report: JsonReport): string {
   const out: string[] = [];
   out.push('# Ascendify porting report', '');
   out.push(`Target: **${TARGET_LABELS[s.target]}**${s.cannVersion ? ` · CANN **${mdEscape(s.cannVersion)}** (suggestions and fixes use only what its headers declare)` : ''} · ascendify ${mdEscape(report.tool.version)}`, '');
+  out.push(...atAGlance(report));
   out.push('## Summary', '');
   out.push(...table(['', ''], [
     ['Files scanned', `${s.filesScanned} (${s.filesWithFindings} with findings${s.filesSkipped ? `, ${s.filesSkipped} skipped` : ''})`],

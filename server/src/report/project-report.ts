@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import type { FilePicture } from '../analysis/languages/links';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { MappingEntry } from '../knowledge';
+import type { KnowledgeBase, MappingEntry } from '../knowledge';
 import type { EffortWeights } from '../effort';
 import type { ListedFile } from '../analysis/files';
 import { compiledGrammar, useCompiledGrammar, wasmTierFor, type CompiledGrammar } from '../analysis/parser';
@@ -33,6 +33,8 @@ export interface ReportOptions extends ProjectOptions {
 export interface WorkerInit {
   /** The knowledge base's entries (built-in plus user rules), already validated by the main thread. */
   entries: MappingEntry[];
+  /** Its rule levels and file ignores (KnowledgeBase.control). */
+  control: ReturnType<KnowledgeBase['control']>;
   target: ProjectOptions['target'];
   maxFileBytes?: number;
   weights?: EffortWeights;
@@ -228,7 +230,7 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; limit: 
   if (jobs > 1 && !fs.existsSync(script)) throw new Error(`worker script not found: ${script} (run npm run build)`);
   const init: WorkerInit | undefined = jobs > 1
     ? {
-      entries: [...options.kb.entries], target: options.target, maxFileBytes: options.maxFileBytes, weights: options.weights,
+      entries: [...options.kb.entries], control: options.kb.control(), target: options.target, maxFileBytes: options.maxFileBytes, weights: options.weights,
       grammar: compiledGrammar(),
     }
     : undefined;

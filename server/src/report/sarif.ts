@@ -11,6 +11,8 @@ import type { KnowledgeBase } from '../knowledge';
 import type { JsonFinding, JsonReport } from './json';
 import { allFindings } from './format';
 import { mdEscape } from './markdown';
+import { levelOf, type RuleLevel } from '../knowledge/rule-ids';
+import type { BaselineComparison, BaselineState } from './baseline';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -97,8 +99,21 @@ function rule(ruleId: string, sample: JsonFinding, kb: KnowledgeBase | undefined
   };
 }
 
-export function renderSarif(report: JsonReport, kb?: KnowledgeBase): string {
-  const findings = allFindings(report);
+const LEVEL_BY_RULE_LEVEL: Record<Exclude<RuleLevel, 'off'>, Level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+/** A finding's SARIF level: its rule's level when the rule file or settings set one, else its kind's. */
+function levelFor(f: JsonFinding, kb: KnowledgeBase | undefined): Level {
+  const set = kb && Object.keys(kb.ruleLevels).length ? levelOf(kb.ruleLevels, f.ruleId) : undefined;
+  return set && set !== 'off' ? LEVEL_BY_RULE_LEVEL[set] : LEVEL_BY_KIND[f.kind];
+}
+
+/**
+ * `baseline`: this run compared with an earlier report (report/baseline.ts): every result carries its
+ * `baselineState`, and the baseline's findings this run no longer has are added as `absent` results.
+ */
+export function renderSarif(report: JsonReport, kb?: KnowledgeBase, baseline?: BaselineComparison): string {
+  const findings = baseline ? [...baseline.current.map((c) => c.finding), ...baseline.absent] : allFindings(report);
+  const states: Array<BaselineState | undefined> = baseline ? [...baseline.current.map((c) => c.state), ...baseline.absent.map(() => 'absent' as const)] : [];
   const samples = new Map<string, JsonFinding>();
   for (const f of findings) if (!samples.has(f.ruleId)) samples.set(f.ruleId, f);
   const ids = [...samples.keys()].sort();
@@ -118,10 +133,11 @@ export function renderSarif(report: JsonReport, kb?: KnowledgeBase): string {
         },
       },
       columnKind: 'utf16CodeUnits',
-      results: findings.map((f) => ({
+      results: findings.map((f, i) => ({
         ruleId: f.ruleId,
         ruleIndex: index.get(f.ruleId)!,
-        level: LEVEL_BY_KIND[f.kind],
+        level: levelFor(f, kb),
+        ...(states[i] ? { baselineState: states[i] } : {}),
         message: { text: f.message },
         locations: [{
           physicalLocation: {

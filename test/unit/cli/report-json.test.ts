@@ -49,11 +49,12 @@ describe('ascendify report --format json', () => {
     expect(report.summary.filesScanned).toBe(2);
   });
 
-  it('writes to --output atomically and prints nothing on stdout', () => {
+  it('writes to --output atomically and prints only what it wrote on stdout', () => {
     const out = path.join(dir, 'report.json');
     const r = runCli(['report', dir, '-f', 'json', '-o', out]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('');
+    expect(r.stdout).toMatch(/^ascendify: wrote JSON report to .*report\.json, \d+ KB: /);
+    expect(r.stdout.split('\n')).toHaveLength(2);
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).files.length).toBeGreaterThan(0);
   });
 

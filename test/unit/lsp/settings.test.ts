@@ -39,3 +39,15 @@ describe('language server settings', () => {
     expect(severityFor(s, 'rename')).toBeUndefined();
   });
 });
+
+describe('ascendify.rules: per-rule levels over the kind severity', () => {
+  it('reads rule levels, drops what is not a level, and a rule level overrides its kind', () => {
+    const s = readSettings({ rules: { 'runtime/cudaFree': 'error', 'unmapped/*': 'off', 'cub/x': 'loud' }, severity: { rename: 'hint' } });
+    expect(s.rules).toEqual({ 'runtime/cudaFree': 'error', 'unmapped/*': 'off' });
+    expect(severityFor(s, 'rename', 'runtime/cudaFree')).toBe(1); // DiagnosticSeverity.Error
+    expect(severityFor(s, 'rename', 'runtime/cudaMalloc')).toBe(4); // the kind's: Hint
+    expect(severityFor(s, 'unmapped', 'unmapped/cub')).toBeUndefined();
+    // The knowledge base's merged levels (rule file + setting) when given.
+    expect(severityFor(s, 'rename', 'runtime/cudaMalloc', { 'runtime/*': 'warning' })).toBe(2);
+  });
+});

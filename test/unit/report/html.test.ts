@@ -16,19 +16,19 @@ function writeHtml(name: string, html: string): string {
 }
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
-const visibleSymbols = (page: Page) => page.$$eval('#findings-table tbody tr:not([hidden]) td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+const visibleSymbols = (page: Page) => page.$$eval('#findings-table tbody tr:not([hidden]) td.c-sym', (tds) => tds.map((td) => td.textContent));
 
 describe('HTML report for the editor panel: capped tables', () => {
   it('shows at most maxFindingRows findings and maxKernelCards kernels, and says how many there are', () => {
     const report = sampleReport(); // 8 findings in 2 files, 1 kernel (test/helpers/report.ts)
     const capped = renderHtml(report, { maxFindingRows: 3, maxKernelCards: 1 });
-    expect(capped.match(/<tr data-kind=/g)).toHaveLength(3);
+    expect(capped.match(/<tr data-file=/g)).toHaveLength(3);
     expect(capped).toContain('Showing the first 3 of 8 findings (by file).');
     expect(capped.match(/<article class="kernel"/g)).toHaveLength(1);
     expect(capped).not.toContain('kernels (by file)'); // all kernels shown: no note
     expect(renderHtml(report, { maxKernelCards: 0 })).toContain('Showing the first 0 of 1 kernels (by file).');
     const full = renderHtml(report);
-    expect(full.match(/<tr data-kind=/g)).toHaveLength(8);
+    expect(full.match(/<tr data-file=/g)).toHaveLength(8);
     expect(full).not.toContain('Showing the first');
   });
 });
@@ -90,7 +90,7 @@ describe('HTML report in headless Chromium', () => {
     expect(requests).toEqual([]);
   });
 
-  it('filters the findings table by text, kind, library and fixability', async () => {
+  it('filters the findings table by text, file, kind, rule, severity, route and automatic fix', async () => {
     const { page } = await openFile(browser, writeHtml('filter.html', renderHtml(sampleReport())));
     await page.fill('#filter-text', 'cudamemcpy');
     expect(await visibleSymbols(page)).toEqual(['cudaMemcpy', 'cudaMemcpyHostToDevice']);
@@ -98,27 +98,51 @@ describe('HTML report in headless Chromium', () => {
     await page.fill('#filter-text', 'HostToDevice);'); // matches the source line text too
     expect(await visibleSymbols(page)).toEqual(['cudaMemcpy', 'cudaMemcpyHostToDevice']);
     await page.fill('#filter-text', '');
+    await page.fill('#filter-file', 'host.');
+    expect(await visibleSymbols(page)).toEqual(['cudaFree']);
+    await page.fill('#filter-file', '');
     await page.selectOption('#filter-kind', 'manual');
     expect(await visibleSymbols(page)).toEqual(['cublasSgemm', '__shfl_down_sync']);
-    await page.selectOption('#filter-library', 'cublas');
+    await page.selectOption('#filter-rule', 'cublas/cublasSgemm');
     expect(await visibleSymbols(page)).toEqual(['cublasSgemm']);
     await page.selectOption('#filter-kind', '');
-    await page.selectOption('#filter-library', '');
-    await page.check('#filter-nofix');
+    await page.selectOption('#filter-rule', '');
+    // Severity is the SARIF level of the kind: none is an error.
+    await page.selectOption('#filter-sev', 'error');
+    expect(await visibleSymbols(page)).toEqual(['asm']);
+    await page.selectOption('#filter-sev', '');
+    // Lines 14 and 15 lie in the kernel blendRows (lines 12-16), whose route is the SIMD redesign.
+    await page.selectOption('#filter-route', 'simd');
+    expect(await visibleSymbols(page)).toEqual(['__shfl_down_sync', 'asm']);
+    await page.selectOption('#filter-route', '');
+    await page.selectOption('#filter-fix', '0');
     expect(await text(page, '#filter-count')).toBe('5');
+    await page.selectOption('#filter-fix', '1');
+    expect(await visibleSymbols(page)).toEqual(['cudaMalloc', 'cudaMemcpyHostToDevice', 'cudaFree']);
+  });
+
+  it('the column picker shows and hides columns', async () => {
+    const { page } = await openFile(browser, writeHtml('columns.html', renderHtml(sampleReport())));
+    expect(await page.locator('#findings-table th.c-rule').isVisible()).toBe(false);
+    await page.click('.columns summary');
+    await page.check('.columns input[data-col="rule"]');
+    expect(await page.locator('#findings-table th.c-rule').isVisible()).toBe(true);
+    expect(await page.locator('#findings-table tbody tr').first().locator('td.c-rule').innerText()).toBe('runtime/cudaMalloc');
+    await page.uncheck('.columns input[data-col="note"]');
+    expect(await page.locator('#findings-table td.c-note').first().isVisible()).toBe(false);
   });
 
   it('sorts the findings table by a column, both ways', async () => {
     const { page, problems } = await openFile(browser, writeHtml('sort.html', renderHtml(sampleReport())));
-    await page.click('#findings-table th:nth-child(3) button');
+    await page.click('#findings-table th.c-sym button');
     expect(await visibleSymbols(page)).toEqual(['__shfl_down_sync', 'asm', 'cublasSgemm', 'cudaFooBar', 'cudaFree', 'cudaMalloc', 'cudaMemcpy', 'cudaMemcpyHostToDevice']);
-    expect(await page.getAttribute('#findings-table th:nth-child(3)', 'aria-sort')).toBe('ascending');
-    await page.click('#findings-table th:nth-child(3) button');
+    expect(await page.getAttribute('#findings-table th.c-sym', 'aria-sort')).toBe('ascending');
+    await page.click('#findings-table th.c-sym button');
     expect((await visibleSymbols(page))[0]).toBe('cudaMemcpyHostToDevice');
-    // Line sorts as a number (2 before 3 before 14), not as text.
-    await page.click('#findings-table th:nth-child(2) button');
-    const lines = await page.$$eval('#findings-table tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
-    expect(lines).toEqual(['2:3', '3:3', '4:3', '4:24', '8:3', '9:3', '14:8', '15:3']);
+    // File:line sorts by file, then by line as a number (9 before 14), not as text.
+    await page.click('#findings-table th.c-loc button');
+    const places = await page.$$eval('#findings-table tbody tr td.c-loc', (tds) => tds.map((td) => td.textContent));
+    expect(places).toEqual(['src/app.cu:3', 'src/app.cu:4', 'src/app.cu:4', 'src/app.cu:8', 'src/app.cu:9', 'src/app.cu:14', 'src/app.cu:15', 'src/host.cpp:2']);
     expect(problems).toEqual([]);
   });
 
@@ -137,10 +161,10 @@ describe('HTML report in headless Chromium', () => {
     expect(await page.evaluate(`document.querySelectorAll('textarea, img, svg[onload], [onmouseover], [onerror], [onload]').length`)).toBe(0);
     expect(await page.evaluate(`document.querySelectorAll('a[href^="javascript"]').length`)).toBe(0);
     const row = page.locator('#findings-table tbody tr').first();
-    expect(await row.locator('td.path').innerText()).toBe(HOSTILE.path);
-    expect(await row.locator('td:nth-child(3)').innerText()).toBe(HOSTILE.symbol);
-    expect(await row.locator('td.src').getAttribute('title')).toBe(HOSTILE.source);
-    expect(await row.locator('td.msg').innerText()).toBe(HOSTILE.message);
+    expect(await row.locator('td.c-loc').textContent()).toBe(`${HOSTILE.path}:1`);
+    expect(await row.locator('td.c-sym').innerText()).toBe(HOSTILE.symbol);
+    expect(await row.locator('td.c-src code').textContent()).toBe(HOSTILE.source.trim());
+    expect(await row.locator('td.c-note summary').innerText()).toBe(HOSTILE.message);
     expect(await page.locator('article.kernel h3').innerText()).toContain(HOSTILE.kernel);
     expect(problems).toEqual([]);
   });
@@ -164,8 +188,10 @@ describe('HTML report in headless Chromium', () => {
     expect(await page.evaluate(`document.querySelectorAll('textarea, [onmouseover], a[href^="javascript"]').length`)).toBe(0);
     const symbols = await visibleSymbols(page);
     expect(symbols).toEqual(['cudaFree', 'cudaDeviceSynchronize', 'cudaScriptOnmouseoverJavascriptTextarea']);
-    expect(await page.locator('#findings-table tbody tr td.path').first().innerText()).toBe(rel);
-    expect(await page.locator('#findings-table tbody tr td.src').first().getAttribute('title')).toContain('</textarea><script>window.__xss=6</script>');
+    expect(await page.locator('#findings-table tbody tr td.c-loc').first().textContent()).toBe(`${rel}:2`);
+    expect(await page.locator('#findings-table tbody tr td.c-src').first().textContent()).toContain('</textarea><script>window.__xss=6</script>');
+    // The file:line link points at the source, relative to the report's folder.
+    expect(await page.locator('#findings-table tbody tr a.loc').first().getAttribute('href')).toBe(`hostile-src/${rel.split('/').map(encodeURIComponent).join('/')}`);
     expect(problems).toEqual([]);
     const md = runCli(['report', dir, '-f', 'md']).stdout;
     // In Markdown a quote is plain text; tags are what must not survive.

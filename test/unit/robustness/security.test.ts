@@ -251,8 +251,10 @@ describe('hostile file names, identifiers, comments, strings and rules in the re
       // The report's own script ran (it fills the count) and the texts show as plain text.
       const rows = await page.locator('#findings-table tbody tr').count();
       expect(await page.locator('#filter-count').innerText()).toBe(String(rows));
-      expect(await page.locator('#findings-table td.path').allInnerTexts()).toContain('x<script>alert(1)</script>.cu');
-      expect(await page.locator('#findings-table td.path').allInnerTexts()).toContain('"onmouseover=alert(3) x=".cu');
+      // File:line cells: the path as text, then its line.
+      const paths = (await page.locator('#findings-table td.c-loc').allTextContents()).map((t) => t.replace(/:\d+$/, ''));
+      expect(paths).toContain('x<script>alert(1)</script>.cu');
+      expect(paths).toContain('"onmouseover=alert(3) x=".cu');
       const bodyText = await page.locator('body').innerText();
       expect(bodyText).toContain('"onmouseover=alert(17) x="');
       await page.context().close();

@@ -12,6 +12,8 @@ import { parseCMake, type CMakeCommand } from './cmake-syntax';
 import { flagOf, linkHit, NVIDIA_LINK_LIBRARIES, type FlagHit } from './flags';
 import type { ExtensionDecl } from './facts';
 import type { LanguageScan } from './scan-result';
+import { suppressionsIn } from '../suppressions';
+
 
 const BUILD: Family = { library: 'build', source: 'headers' };
 
@@ -88,15 +90,9 @@ export function scanCMake(text: string, kb: KnowledgeBase, lineStarts: number[])
       }
     }
   }
-  const suppressedLines = new Set<number>();
-  for (const c of file.comments) {
-    const m = /ascendify-ignore(-next-line)?\b/.exec(c.text);
-    if (!m) continue;
-    const line = lineIndexOf(lineStarts, c.start);
-    suppressedLines.add(m[1] ? line + 1 : line);
-  }
+  const suppressions = suppressionsIn(file.comments, lineStarts);
   occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { occurrences, suppressedLines, errorNodes: file.errors, facts: { extensions, uses: [] } };
+  return { occurrences, suppressions, errorNodes: file.errors, facts: { extensions, uses: [] } };
 }
 
 function targetDecl(cmd: CMakeCommand, lineStarts: number[]): ExtensionDecl {

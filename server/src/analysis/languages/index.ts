@@ -15,6 +15,7 @@ import { scanCMake } from './cmake';
 import { scanMake } from './make';
 import type { SourceLanguage } from './facts';
 import type { LanguageScan } from './scan-result';
+import { applyRuleControl } from '../suppressions';
 
 export type { SourceLanguage, FileFacts, ExtensionDecl, ModuleUse, Binding } from './facts';
 export { bindingsIn, localIncludes, mayRegister } from './bindings';
@@ -60,7 +61,7 @@ export function analyzeOther(text: string, language: Exclude<SourceLanguage, 'cu
     }
   }
   const resolved = resolveOccurrences(scan.occurrences, options.kb, options.target, lineStarts);
-  const findings = scan.suppressedLines.size ? resolved.filter((f) => !scan.suppressedLines.has(f.line - 1)) : resolved;
+  const findings = applyRuleControl(resolved, scan.suppressions, options.kb.ruleLevels);
   return {
     findings, kernels: [], declared: [], prefixOnly: [], errorNodes: scan.errorNodes, lineCount: lineStarts.length,
     language, facts: scan.facts,

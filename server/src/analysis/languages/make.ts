@@ -10,6 +10,9 @@ import type { Occurrence } from '../scan';
 import { lineIndexOf } from '../resolve';
 import { flagsIn } from './flags';
 import type { LanguageScan } from './scan-result';
+import { suppressionsIn } from '../suppressions';
+import { commentsOf } from './scan-result';
+
 
 const BUILD: Family = { library: 'build', source: 'headers' };
 /** Nodes holding command-line or value text. */
@@ -32,17 +35,10 @@ export function scanMake(tree: Tree, text: string, kb: KnowledgeBase, lineStarts
       }
     }
   }
-  const suppressedLines = new Set<number>();
-  for (const c of root.descendantsOfType('comment')) {
-    if (!c) continue;
-    const m = /ascendify-ignore(-next-line)?\b/.exec(c.text);
-    if (!m) continue;
-    const line = lineIndexOf(lineStarts, c.startIndex);
-    suppressedLines.add(m[1] ? line + 1 : line);
-  }
+  const suppressions = suppressionsIn(commentsOf(root), lineStarts);
   occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
   return {
-    occurrences, suppressedLines, facts: { extensions: [], uses: [] },
+    occurrences, suppressions, facts: { extensions: [], uses: [] },
     errorNodes: root.hasError ? root.descendantsOfType('ERROR').length : 0,
   };
 }

@@ -15,6 +15,9 @@ import type { Family } from '../../knowledge/families';
 import type { ExtensionDecl, FileFacts, ModuleUse } from './facts';
 import { lineIndexOf } from '../resolve';
 import type { LanguageScan } from './scan-result';
+import { suppressionsIn } from '../suppressions';
+import { commentsOf } from './scan-result';
+
 
 /** Module roots whose every use is NVIDIA-specific, and the library their findings count under. */
 const NVIDIA_ROOTS: Array<[string, string]> = [
@@ -84,17 +87,10 @@ export function scanPython(tree: Tree, text: string, kb: KnowledgeBase, lineStar
     for (const n of root.descendantsOfType('call')) if (n) visitCall(n, state);
   }
   if (mentionsCuda || text.includes('nccl')) for (const n of root.descendantsOfType('string')) if (n) visitString(n, state);
-  const suppressedLines = new Set<number>();
-  if (text.includes('ascendify-ignore')) for (const c of root.descendantsOfType('comment')) {
-    if (!c) continue;
-    const m = /ascendify-ignore(-next-line)?\b/.exec(c.text);
-    if (!m) continue;
-    const line = lineIndexOf(lineStarts, c.startIndex);
-    suppressedLines.add(m[1] ? line + 1 : line);
-  }
+  const suppressions = text.includes('ascendify-ignore') ? suppressionsIn(commentsOf(root), lineStarts) : new Map();
   state.occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
   return {
-    occurrences: state.occurrences, suppressedLines, facts: state.facts,
+    occurrences: state.occurrences, suppressions, facts: state.facts,
     errorNodes: root.hasError ? root.descendantsOfType('ERROR').length : 0,
   };
 }
