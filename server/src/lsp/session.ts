@@ -27,6 +27,7 @@ import { DEFAULT_SETTINGS, readSettings, severityFor, type Settings } from './se
 import { findingDiagnostic } from './convert';
 import { warmUpServer } from './warmup';
 import { findingAt, hoverFor } from './hover';
+import { fileFindings, findingFiles, type TreeContext } from './findings-tree';
 import { rewritePreview } from '../fix/preview';
 import { kernelLenses } from './lens';
 import { codeActions, fixAllEdit, type ActionContext } from './actions';
@@ -35,7 +36,7 @@ import { safelyFixable } from '../fix';
 import { WorkspaceIndex, type IndexOptions } from './workspace';
 import { analyseOffThread, BIG_DOCUMENT_BYTES } from './off-thread';
 import {
-  SUMMARY_CHANGED, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
+  SUMMARY_CHANGED, type FileFindingsParams, type FileFindingView, type FindingFilesResult, type FindingFilter, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
 } from './protocol';
 
 export const VERSION: string = pkg.version;
@@ -617,6 +618,26 @@ export class Session {
 
   findingGroups(): FindingGroupsResult {
     return this.index.findingGroups(this.indexOptions());
+  }
+
+  private treeContext(): TreeContext {
+    const names = ['', 'error', 'warning', 'information', 'hint'];
+    return {
+      target: this.settings.target, weights: this.weights,
+      severityOf: (f) => {
+        const d = findingDiagnostic(f, this.settings);
+        return d?.severity ? names[d.severity] : undefined;
+      },
+    };
+  }
+
+  findingFiles(filter: FindingFilter | null | undefined): FindingFilesResult {
+    return findingFiles(this.index.treeFiles(this.indexOptions()), filter ?? undefined, this.treeContext(), this.index.state);
+  }
+
+  fileFindings(params: FileFindingsParams | null | undefined): FileFindingView[] {
+    const file = params && this.index.treeFiles(this.indexOptions()).find((f) => f.uri === params.uri);
+    return file ? fileFindings(file, params.kind, params.filter, this.treeContext()) : [];
   }
 
   findingLocations(params: FindingLocationsParams | null | undefined): FindingLocationView[] {
