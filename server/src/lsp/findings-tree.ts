@@ -82,7 +82,9 @@ export function findingFiles(files: readonly TreeFile[], filter: FindingFilter |
       if (isProjectLevelHeader(f.symbol, f.construct)) {
         // Shown once for the project, not under each file that includes it.
         let item = project.get(f.symbol);
-        if (!item) project.set(f.symbol, (item = { symbol: f.symbol, ruleId: f.ruleId, message: f.message, files: 0, uri: file.uri, range: findingRange(f), seen: new Set() }));
+        if (!item) project.set(f.symbol, (item = {
+          symbol: f.symbol, ruleId: f.ruleId, message: f.message, files: 0,
+          advice: f.resolved?.notes || 'No CANN mapping on record: replace what the project uses from it by hand, once.', uri: file.uri, range: findingRange(f), seen: new Set() }));
         if (!item.seen.has(file.uri)) item.seen.add(file.uri), item.files++;
         shown++;
         return;

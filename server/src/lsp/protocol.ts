@@ -89,6 +89,8 @@ export interface ProjectItemView {
   symbol: string;
   ruleId: string;
   message: string;
+  /** What to do, once for the project (the knowledge entry's notes). */
+  advice: string;
   files: number;
   /** The first file that includes it, to open on click. */
   uri: string;
