@@ -8,7 +8,7 @@
  * base's 250,000 findings never cross the wire at once.
  */
 import * as vscode from 'vscode';
-import { filterDescription, findingLabel, splitPath } from './format';
+import { describeFilter, filterDescription, findingLabel, splitPath } from './format';
 import type { FileFindingView, FileGroupView, FindingFilesResult, FindingFilter, ProjectItemView } from './protocol';
 
 type Node =
@@ -88,6 +88,9 @@ export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       ...r.files.map((file): Node => ({ type: 'file', file })),
     ];
     this.view.description = r && r.total ? filterDescription(r.shown, r.total, this.filter) : undefined;
+    // The header's description is cut when the view is narrow: the active filter also heads the tree itself.
+    const words = describeFilter(this.filter);
+    this.view.message = words && r ? `Filter: ${words} (${r.shown} of ${r.total} findings)` : undefined;
     this.changed.fire();
   }
 

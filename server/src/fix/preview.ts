@@ -17,7 +17,12 @@ export type RewritePreview =
 
 export function rewritePreview(text: string, tree: Tree, analysis: FileAnalysis, finding: Finding, options: FixForFindingOptions = {}): RewritePreview {
   const fix = fixForFinding(text, tree, analysis, finding, textFacts(text, tree), options);
-  if (!isQuickFix(fix)) return { reason: fix.reason };
+  if (!isQuickFix(fix)) {
+    // The mapping's notes end many reasons; the hover shows them already ("What differs").
+    const notes = finding.resolved?.notes;
+    const reason = notes && fix.reason.endsWith(` ${notes}`) ? fix.reason.slice(0, -notes.length - 1) : fix.reason;
+    return { reason };
+  }
   // The edit of this finding's code: the one that covers it, else the nearest (a header include's edit
   // replaces the #include line itself).
   const own = fix.edits.find((e) => e.start <= finding.start && finding.end <= e.end)

@@ -175,6 +175,8 @@ export function hoverMarkdown(entry: MappingEntry, target: PortingTarget, option
   const where = `${r.ascendHeader ? `, ${inlineCode(r.ascendHeader)}` : ''}) · ${escapeMarkdown(TARGET_NAMES[target])}`;
   // A name CANN keeps (SIMT's threadIdx) is said so, not shown as "X → X".
   out.push(r.ascend === x.symbol ? `${inlineCode(x.symbol)}: **same name in CANN** (${r.mapping}${where}` : `${inlineCode(x.symbol)} → ${cann} (${r.mapping}${where}`);
+  // What the quick fix makes of this call comes first: it is what the reader acts on.
+  if (options.rewrite) out.push(rewriteMarkdown(options.rewrite));
   if (r.signature) out.push(codeBlock(r.signature, 'c'));
   if (r.notes) out.push(`**What differs:** ${escapeMarkdown(r.notes)}`);
   if (x.values.length) {
@@ -182,8 +184,7 @@ export function hoverMarkdown(entry: MappingEntry, target: PortingTarget, option
   }
   if (x.otherTarget) out.push(`${escapeMarkdown(x.otherTarget.label)}: ${x.otherTarget.ascend ? inlineCode(x.otherTarget.ascend) : '(none)'} (${x.otherTarget.mapping})`);
   if (x.availability) out.push(`Availability: ${escapeMarkdown(x.availability)}`);
-  if (options.rewrite) out.push(rewriteMarkdown(options.rewrite));
-  else if (x.fix) out.push(`Quick fix${x.fix.review ? ' (needs review)' : ''}: ${inlineCode(x.fix.how)}`);
+  if (!options.rewrite && x.fix) out.push(`Quick fix${x.fix.review ? ' (needs review)' : ''}: ${inlineCode(x.fix.how)}`);
   if (entry.unconfirmed?.length) out.push(`*Not confirmed by the docs:* ${escapeMarkdown(entry.unconfirmed.join('; '))}`);
   const links = [link('CANN documentation', r.docUrl)];
   if (options.ruleUrl) links.push(link(`Rule ${x.ruleId}`, options.ruleUrl));

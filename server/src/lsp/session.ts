@@ -552,7 +552,7 @@ export class Session {
         const percent = Math.floor((done * 100) / total);
         if (percent !== lastPercent || done === total) reporter?.report(percent, `${done}/${total} ${file}`);
         // The log gets a line per quarter, so a long scan shows it is moving without a line per file.
-        if (Math.floor(percent / 25) !== Math.floor(lastPercent / 25) && done < total) log.info(`scanning: ${done} of ${total} files (${seconds(started)})`);
+        if (percent >= 25 && Math.floor(percent / 25) > Math.floor(Math.max(lastPercent, 0) / 25) && done < total) log.info(`scanning: ${done} of ${total} files (${seconds(started)})`);
         lastPercent = percent;
       },
       () => !!token?.isCancellationRequested || !!reporter?.token.isCancellationRequested,
