@@ -500,9 +500,14 @@ try {
     // The first kernel's lens, in view (an earlier step left the editor scrolled down).
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Home');
-    const lens = lenses.locator('a', { hasText: /^port: / }).first();
-    await lens.scrollIntoViewIfNeeded();
-    await lens.click();
+    // Lenses are drawn again as the editor scrolls: click until the preview's tab opens.
+    const tab = page.locator('.tabs-container .tab', { hasText: 'saxpy.md' }).first();
+    await until('the kernel detail tab', async () => {
+      const lens = lenses.locator('a', { hasText: /^port: / }).first();
+      await lens.scrollIntoViewIfNeeded();
+      await lens.click({ timeout: 5000 });
+      return tab.waitFor({ timeout: 5000 }).then(() => true, () => false);
+    }, 45_000);
     const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
     await until('the kernel detail rendered', async () => {
       const body = await frame.locator('body').textContent({ timeout: 2000 });
