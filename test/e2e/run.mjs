@@ -6,7 +6,7 @@
 // folder. One screenshot per step goes to test-artifacts/e2e/. Last line: "N passed, M failed".
 //
 // Usage (from the repository root, after `npm ci --prefix test/e2e` and `npm run package`):
-//   node test/e2e/run.mjs [path/to/ascendify-<version>.vsix]
+//   node test/e2e/run.mjs [path/to/ascendify-<version>.vsix] [--update-images]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -19,11 +19,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const artifacts = path.join(root, 'test-artifacts', 'e2e');
 const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-const vsix = path.resolve(process.argv[2] ?? path.join(root, `ascendify-${version}.vsix`));
+const vsix = path.resolve(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? path.join(root, `ascendify-${version}.vsix`));
 const codeServer = path.join(here, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const STEP_TIMEOUT = 30_000;
-/** The README's pictures: the steps that show a feature save one here too (docs/images/). */
-const images = path.join(root, 'docs', 'images');
+/**
+ * The README's pictures: the steps that show a feature save one to test-artifacts/e2e/readme/, or with
+ * `--update-images` to docs/images/ (so a plain run leaves the repository unchanged).
+ */
+const updateImages = process.argv.includes('--update-images');
+const images = updateImages ? path.join(root, 'docs', 'images') : path.join(artifacts, 'readme');
 
 fs.rmSync(artifacts, { recursive: true, force: true });
 fs.mkdirSync(artifacts, { recursive: true });
