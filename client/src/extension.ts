@@ -18,20 +18,23 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { plural, statusView } from './format';
+import { describeFilter, plural, statusView } from './format';
 import { FindingsTree } from './findingsTree';
+import { isRulePage, openRuleLink, OPEN_RULE_COMMAND, withRuleCommands } from './links';
+import { registerDetailViews } from './details';
 import { ReportPanel } from './reportPanel';
 import { UNTRUSTED_NOTE, withTrust } from './trust';
 import {
-  FINDING_GROUPS,
-  FINDING_LOCATIONS,
+  FILE_FINDINGS,
+  FINDING_FILES,
   FIX_ALL_COMMAND,
   PROJECT_SUMMARY,
   REPORT,
   SCAN_WORKSPACE,
   SUMMARY_CHANGED,
-  type FindingGroupsResult,
-  type FindingLocationView,
+  type FileFindingView,
+  type FindingFilesResult,
+  type FindingFilter,
   type FixAllResult,
   type ProjectSummaryResult,
   type ReportResult,
@@ -45,6 +48,7 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Ascendify');
+  output.appendLine(`[client] Ascendify ${String(context.extension.packageJSON.version)} activated in VS Code ${vscode.version}; starting the language server`);
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -58,7 +62,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'ascendify' },
     initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
     outputChannel: output,
+    // Hovers may link the rule page through the command that renders it (links.ts), nothing else.
+    markdown: { isTrusted: { enabledCommands: [OPEN_RULE_COMMAND] } },
     middleware: {
+      // Rule pages open rendered: their links become `command:ascendify.openRule` links.
+      handleDiagnostics: (uri, diagnostics, next) => {
+        for (const d of diagnostics) {
+          const code = d.code;
+          if (typeof code === 'object' && isRulePage(code.target.toString(true))) {
+            d.code = { value: code.value, target: vscode.Uri.parse(openRuleLink(code.target.toString(true))) };
+          }
+        }
+        next(uri, diagnostics);
+      },
+      provideHover: async (document, position, token, next) => {
+        const hover = await next(document, position, token);
+        for (const content of hover?.contents ?? []) {
+          if (!(content instanceof vscode.MarkdownString)) continue;
+          const { text, changed } = withRuleCommands(content.value);
+          if (!changed) continue;
+          content.value = text;
+          content.isTrusted = { enabledCommands: [OPEN_RULE_COMMAND] };
+        }
+        return hover;
+      },
       workspace: {
         // Every `ascendify` section the server pulls says whether the workspace is trusted.
         configuration: async (params, token, next) => {
@@ -108,8 +135,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   };
   const tree = new FindingsTree('ascendify.findings', {
-    groups: async () => (await ask<FindingGroupsResult>('the findings by category', FINDING_GROUPS))?.groups,
-    locations: (category, symbol) => ask<FindingLocationView[]>(`the locations of ${symbol}`, FINDING_LOCATIONS, { category, symbol }),
+    files: (filter) => ask<FindingFilesResult>('the findings by file', FINDING_FILES, filter),
+    findings: (uri, kind, filter) => ask<FileFindingView[]>(`the ${kind} findings of ${uri}`, FILE_FINDINGS, { uri, kind, filter }),
   });
   const report = new ReportPanel(async () => (await request<ReportResult>(REPORT, { format: 'html' })).html);
   const onSummary = (result: ProjectSummaryResult) => {
@@ -134,6 +161,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.commands.registerCommand('ascendify.showReport', () => report.show()),
+    ...registerDetailViews(output),
+    vscode.commands.registerCommand('ascendify.filterFindings', () => pickFilter(tree)),
+    vscode.commands.registerCommand('ascendify.clearFindingsFilter', () => tree.setFilter({})),
+    vscode.commands.registerCommand('ascendify.revealInTree', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) return;
+      if (!(await tree.reveal(editor.document.uri, editor.selection.active))) {
+        const filtered = describeFilter(tree.activeFilter);
+        void vscode.window.showInformationMessage(`Ascendify: no findings of this file in the Ascend Porting tree${filtered ? ` (filter: ${filtered})` : ' (scan the workspace first?)'}.`);
+      }
+    }),
     vscode.commands.registerCommand('ascendify.fixAllInFile', () => fixAllInFile(false)),
     vscode.commands.registerCommand('ascendify.fixAllInFileReviewed', () => fixAllInFile(true)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -188,4 +226,36 @@ async function showFixAllOutcome(result: FixAllResult | null): Promise<void> {
   const show = result.left ? 'Show what is left' : undefined;
   const choice = await vscode.window.showInformationMessage(text, ...(show ? [show] : []));
   if (choice === show) await vscode.commands.executeCommand('workbench.actions.view.problems');
+}
+
+/** The filter's quick pick: every kind, severity and route of the workspace, and "auto-fixable only"; the active ones ticked. */
+async function pickFilter(tree: FindingsTree): Promise<void> {
+  const facets = tree.facets;
+  if (!facets) {
+    void vscode.window.showInformationMessage('Ascendify: no findings to filter yet (scan the workspace first).');
+    return;
+  }
+  const active = tree.activeFilter;
+  type Item = vscode.QuickPickItem & { facet?: keyof FindingFilter; value?: string };
+  const section = (label: string): Item => ({ label, kind: vscode.QuickPickItemKind.Separator });
+  const items: Item[] = [
+    section('kind'),
+    ...facets.kinds.map((v): Item => ({ label: v, facet: 'kinds', value: v, picked: !!active.kinds?.includes(v) })),
+    section('severity'),
+    ...facets.severities.map((v): Item => ({ label: v, facet: 'severities', value: v, picked: !!active.severities?.includes(v) })),
+    section('kernel route'),
+    ...facets.routes.map((v): Item => ({ label: v, facet: 'routes', value: v, picked: !!active.routes?.includes(v) })),
+    section('fix'),
+    { label: 'auto-fixable only', description: 'what "Fix All" applies', facet: 'fixable', picked: !!active.fixable },
+  ];
+  const chosen = await vscode.window.showQuickPick(items, {
+    canPickMany: true, title: 'Ascendify: filter the Ascend Porting tree', placeHolder: 'Tick what to show (nothing ticked in a group: all of it)',
+  });
+  if (!chosen) return;
+  const filter: FindingFilter = {};
+  for (const c of chosen) {
+    if (c.facet === 'fixable') filter.fixable = true;
+    else if (c.facet && c.value) (filter[c.facet] as string[] | undefined) = [...((filter[c.facet] as string[] | undefined) ?? []), c.value];
+  }
+  await tree.setFilter(filter);
 }

@@ -2,7 +2,7 @@
  * What the client shows, computed from the server's answers: the status bar text and tooltip, and the
  * labels of the "Ascend Porting" tree. Pure functions (no `vscode` import) so unit tests can check them.
  */
-import type { FindingLocationView, ProjectSummaryResult } from './protocol';
+import type { FileFindingView, FindingFilter, FindingLocationView, ProjectSummaryResult } from './protocol';
 
 export const TARGET_LABELS: Record<string, string> = { a2a3: 'Atlas A2/A3', '950': 'Ascend 950' };
 
@@ -59,4 +59,32 @@ export function statusView(result: ProjectSummaryResult | undefined): StatusView
 /** Tree label of one location: `path:line` (1-based line, as editors show it). */
 export function locationLabel(loc: FindingLocationView): string {
   return `${loc.path}:${loc.range.start.line + 1}`;
+}
+
+/** A workspace-relative path as the tree shows it: the file name, and its folder beside it. */
+export function splitPath(p: string): { name: string; folder: string } {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? { name: p, folder: '' } : { name: p.slice(i + 1), folder: p.slice(0, i) };
+}
+
+/** A finding's row: "L14 cudaMalloc → aclrtMalloc" (1-based line; no arrow when CANN keeps the name or has none). */
+export function findingLabel(f: Pick<FileFindingView, 'range' | 'symbol' | 'ascend'>): string {
+  const to = f.ascend && f.ascend !== f.symbol ? ` → ${f.ascend}` : '';
+  return `L${f.range.start.line + 1} ${f.symbol}${to}`;
+}
+
+/** The active filter in words, or "" for none. */
+export function describeFilter(filter: FindingFilter): string {
+  const parts: string[] = [];
+  if (filter.kinds?.length) parts.push(`kind ${filter.kinds.join(', ')}`);
+  if (filter.severities?.length) parts.push(`severity ${filter.severities.join(', ')}`);
+  if (filter.routes?.length) parts.push(`route ${filter.routes.join(', ')}`);
+  if (filter.fixable) parts.push('auto-fixable');
+  return parts.join('; ');
+}
+
+/** The tree's description: how many findings, and the filter when one is active ("12 of 340 findings · filter: kind manual"). */
+export function filterDescription(shown: number, total: number, filter: FindingFilter): string {
+  const words = describeFilter(filter);
+  return words ? `${shown} of ${plural(total, 'finding')} · filter: ${words}` : plural(total, 'finding');
 }

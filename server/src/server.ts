@@ -9,7 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import { Session, VERSION } from './lsp/session';
 import {
-  FIX_ALL_COMMAND, FIX_ALL_KIND, FINDING_GROUPS, FINDING_LOCATIONS, PROJECT_SUMMARY, REPORT, SCAN_WORKSPACE, type FindingLocationsParams, type ProjectSummaryParams, type ReportParams,
+  FIX_ALL_COMMAND, FIX_ALL_KIND, FILE_FINDINGS, FINDING_FILES, FINDING_GROUPS, FINDING_LOCATIONS, PROJECT_SUMMARY, REPORT, SCAN_WORKSPACE, type FileFindingsParams, type FindingFilter, type FindingLocationsParams, type ProjectSummaryParams, type ReportParams,
 } from './lsp/protocol';
 
 /**
@@ -95,6 +95,8 @@ export function startServer(connection: Connection = connectionFromCommandLine()
   connection.onRequest(PROJECT_SUMMARY, (p: ProjectSummaryParams | null) => session.summary(p));
   connection.onRequest(FINDING_GROUPS, () => session.findingGroups());
   connection.onRequest(FINDING_LOCATIONS, (p: FindingLocationsParams | null) => session.findingLocations(p));
+  connection.onRequest(FINDING_FILES, (p: FindingFilter | null) => session.findingFiles(p));
+  connection.onRequest(FILE_FINDINGS, (p: FileFindingsParams | null) => session.fileFindings(p));
   connection.onRequest(SCAN_WORKSPACE, (_p: unknown, token) => session.scanRequest(token));
   connection.onRequest(REPORT, (p: ReportParams | null, token) => session.report(p, token));
 

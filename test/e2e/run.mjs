@@ -6,7 +6,7 @@
 // folder. One screenshot per step goes to test-artifacts/e2e/. Last line: "N passed, M failed".
 //
 // Usage (from the repository root, after `npm ci --prefix test/e2e` and `npm run package`):
-//   node test/e2e/run.mjs [path/to/ascendify-<version>.vsix]
+//   node test/e2e/run.mjs [path/to/ascendify-<version>.vsix] [--update-images]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -20,9 +20,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const artifacts = path.join(root, 'test-artifacts', 'e2e');
 const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-const vsix = path.resolve(process.argv[2] ?? path.join(root, `ascendify-${version}.vsix`));
+const vsix = path.resolve(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? path.join(root, `ascendify-${version}.vsix`));
 const codeServer = path.join(here, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const STEP_TIMEOUT = 30_000;
+/**
+ * The README's pictures: the steps that show a feature save one to test-artifacts/e2e/readme/, or with
+ * `--update-images` to docs/images/ (so a plain run leaves the repository unchanged).
+ */
+const updateImages = process.argv.includes('--update-images');
+const images = updateImages ? path.join(root, 'docs', 'images') : path.join(artifacts, 'readme');
 
 fs.rmSync(artifacts, { recursive: true, force: true });
 fs.mkdirSync(artifacts, { recursive: true });
@@ -202,6 +208,21 @@ async function goTo(line, column) {
     (await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent()).includes(`Ln ${line}, Col ${column}`));
 }
 
+/** A picture of the window for the README (docs/images/NAME.png). */
+async function readmeShot(name) {
+  fs.mkdirSync(images, { recursive: true });
+  await page.screenshot({ path: path.join(images, `${name}.png`) });
+}
+
+/** Runs a command from the palette by its title. */
+async function runCommand(title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
 function positionOf(text, needle) {
   const i = text.indexOf(needle);
   assert(i >= 0, `"${needle}" not in the file`);
@@ -290,6 +311,16 @@ try {
     await hoverToken('cudaSetDevice', 'aclError aclrtSetDevice(int32_t deviceId)');
   });
 
+  await step('the hover shows what the quick fix makes of this very call, without recipe placeholders', async () => {
+    const hover = page.locator('.monaco-hover:visible').first();
+    await until('the rewrite in the hover', async () => (await hover.textContent()).includes('This code becomes'));
+    const text = await hover.textContent();
+    // main.cu calls CUDA_CHECK(cudaSetDevice(0)): the quick fix keeps the check and its argument.
+    assert(text.includes('CUDA_CHECK(aclrtSetDevice(0));'), `hover: ${text}`);
+    assert(!/\$\d|\$\*/.test(text), `placeholders in the hover: ${text}`);
+    await readmeShot('hover');
+  });
+
   await step('a quick fix rewrites cudaSetDevice and the saved file has the new text', async () => {
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
@@ -368,6 +399,24 @@ try {
     await until('the status bar estimate', async () => /Ascendify: \d+ findings? · .*\d.*h/.test(await status.textContent()));
   });
 
+  await step('the Ascendify output channel logs the server start, target and CANN version, and the scan with its timing', async () => {
+    await runCommand('Output: Show Output Channels...');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ }).first().waitFor();
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ }).first().click();
+    // The whole log in view (the Output editor renders only the lines it shows).
+    await runCommand('View: Toggle Maximized Panel');
+    const lines = page.locator('.part.panel .monaco-editor .view-lines').first();
+    await until('the server log in the Output panel', async () => {
+      const text = (await lines.textContent()).replace(/\u00a0/g, ' ');
+      return /Ascendify language server [\d.]+ started \(Node v[\d.]+\): target Atlas A2\/A3[^,]*, CANN 8\.1\.RC1, [\d,]+ rules/.test(text)
+        && /workspace scan done in [\d.]+ s: \d+ files analysed, \d+ findings in \d+ files/.test(text)
+        && /\[client\] Ascendify [\d.]+ activated/.test(text);
+    });
+    await readmeShot('output-channel');
+    await runCommand('View: Toggle Maximized Panel');
+    await page.keyboard.press('Control+J');
+  });
+
   await step('the porting report opens in a webview with a strict CSP (status bar click)', async () => {
     await status.click();
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -386,7 +435,9 @@ try {
     });
   });
 
-  await step('the Ascend Porting tree lists findings by category and symbol, and a click opens the location', async () => {
+  await step('the Ascend Porting tree groups findings by file then kind, a filter narrows it, and a click opens the location', async () => {
+    await runCommand('View: Close All Editors');
+    await openFile('kernels.cu');
     await page.keyboard.press('Control+Shift+E');
     // Room for the tree: close the panel and collapse the folder view above it.
     if (await page.locator('.part.panel').isVisible()) await page.keyboard.press('Control+J');
@@ -397,31 +448,77 @@ try {
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     const pane = page.locator('.pane', { has: header });
     const rows = pane.locator('.monaco-list-row');
-    await until('category rows', async () => (await rows.count()) >= 2);
-    const memory = rows.filter({ hasText: /^memory/ }).first();
-    await memory.click();
-    const malloc = rows.filter({ hasText: 'cudaMalloc' }).first();
-    await malloc.waitFor();
-    await malloc.click();
-    const loc = rows.filter({ hasText: /main\.cu:\d+/ }).first();
-    await loc.waitFor();
-    const line = Number((await loc.textContent()).match(/main\.cu:(\d+)/)[1]);
-    await loc.click();
-    await until(`the cursor on line ${line} of main.cu`, async () =>
+    // File rows: the name, then the count and the folder; under a file, its kinds with their counts.
+    const mainRow = rows.filter({ hasText: /^main\.cu\s*\d+ · src$/ }).first();
+    await mainRow.waitFor();
+    await mainRow.click();
+    await rows.filter({ hasText: /^(rename|rewrite)\s*\d+$/ }).first().waitFor();
+    // The helper header of the samples (vectorAdd.cu includes helper_cuda.h) is one project-level item.
+    await rows.filter({ hasText: /^helper_cuda\.h\s*included by 1 file$/ }).first().waitFor();
+    // The filter: manual findings only, named above the tree and in the view's description.
+    await runCommand('Ascendify: Filter Findings…');
+    const option = page.locator('.quick-input-widget .monaco-list-row', { hasText: /^manual$/ }).first();
+    await option.waitFor();
+    await option.click();
+    await page.keyboard.press('Enter');
+    await until('the filter above the tree', async () => /Filter: kind manual \(\d+ of \d+ findings\)/.test(await pane.textContent()));
+    assert(/\d+ of \d+ findings · filter: kind manual/.test(await header.textContent()), `header: ${await header.textContent()}`);
+    await until('only manual kinds left', async () => !(await rows.allTextContents()).some((t) => /^(rename|rewrite)\s*\d/.test(t)));
+    const kernels = rows.filter({ hasText: /^kernels\.cu\s*\d+ · src$/ }).first();
+    if ((await kernels.getAttribute('aria-expanded')) !== 'true') await kernels.click();
+    const kind = rows.filter({ hasText: /^manual\s*\d+$/ }).first();
+    await kind.waitFor();
+    if ((await kind.getAttribute('aria-expanded')) !== 'true') await kind.click();
+    const finding = rows.filter({ hasText: /^L\d+ / }).first();
+    await finding.waitFor();
+    const line = Number((await finding.textContent()).match(/^L(\d+)/)[1]);
+    await readmeShot('findings-tree');
+    await finding.click();
+    await until(`the cursor on line ${line}`, async () =>
       (await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent()).includes(`Ln ${line},`));
+    // Reveal in tree from the editor: another finding's row gets selected.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    const last = rows.filter({ hasText: /^L\d+ / }).last();
+    const lastLine = Number((await last.textContent()).match(/^L(\d+)/)[1]);
+    await goTo(lastLine, 1);
+    await runCommand('Ascendify: Reveal in Ascend Porting Tree');
+    await until(`the row of line ${lastLine} selected`, async () =>
+      new RegExp(`^L${lastLine} `).test((await pane.locator('.monaco-list-row.selected').first().textContent().catch(() => '')) ?? ''));
+    await runCommand('Ascendify: Clear Findings Filter');
+    await until('the filter gone', async () => !/filter:/i.test(await pane.textContent()));
   });
 
-  await step('a code lens over each kernel gives its estimate, route and what it uses', async () => {
+  await step('a short code lens over each kernel opens its detail: route, features, why, documentation', async () => {
     await openFile('kernels.cu');
     const lenses = page.locator('.monaco-editor .codelens-decoration');
     await until('three kernel lenses', async () => {
       const texts = await lenses.allTextContents();
-      return texts.filter((t) => /Ascend port: .*h.* · route: /.test(t)).length === 3 && texts.some((t) => /uses: .*shared memory/.test(t));
+      return texts.filter((t) => /^(port|review): .+, ~[\d.]+ h$/.test(t)).length === 3;
     });
+    const texts = await lenses.allTextContents();
+    assert(texts.every((t) => t.length <= 60 && !t.includes('…')), `lenses: ${texts.join(' | ')}`);
     // Not an assertion: the picture of the extension at work (lenses, squiggles, hover, tree, status bar).
     await hoverToken('__shfl_down_sync', 'What differs', 5000).catch(() => {});
     await page.screenshot({ path: path.join(artifacts, 'extension-at-work.png') });
     await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    // The first kernel's lens, in view (an earlier step left the editor scrolled down).
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    // Lenses are drawn again as the editor scrolls: click until the preview's tab opens.
+    const tab = page.locator('.tabs-container .tab', { hasText: 'saxpy.md' }).first();
+    await until('the kernel detail tab', async () => {
+      const lens = lenses.locator('a', { hasText: /^port: / }).first();
+      await lens.scrollIntoViewIfNeeded();
+      await lens.click({ timeout: 5000 });
+      return tab.waitFor({ timeout: 5000 }).then(() => true, () => false);
+    }, 45_000);
+    const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    await until('the kernel detail rendered', async () => {
+      const body = await frame.locator('body').textContent({ timeout: 2000 });
+      return /Kernel saxpy/.test(body) && body.includes('Why it costs this') && body.includes('What it uses');
+    });
+    await readmeShot('kernel-detail');
   });
 
   /** Runs a command from the palette and waits for its notification; returns the notification's text. */

@@ -90,20 +90,31 @@ describe('language server over stdio: one document', () => {
     expect(md.value).toContain('(https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-01_device_memory_malloc_and_free.md#aclrtMalloc)');
     expect(md.value).toContain(`[Rule runtime/cudaMalloc](${RULES}runtime/cudaMalloc.md)`);
     expect(hover.range).toEqual({ start: { line: 13, character: 2 }, end: { line: 13, character: 12 } });
+    // This very call rewritten (its own arguments), not the recipe's placeholders.
+    expect(md.value).toContain('**This code becomes** (quick fix; adds `#include <acl/acl.h>`):\n\n```cpp\naclrtMalloc((void**)&d, 256 * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST);\n```');
+    expect(md.value).not.toMatch(/\$\d|\$\*/);
 
     const none = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 12, character: 3 } });
     expect(none).toBeNull();
   });
 
-  it('a code lens over the kernel names what it uses, the estimate, the route and why', async () => {
+  it('one short code lens over the kernel, whose command opens the detail: route, estimate, features, why, documentation', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: URI } });
-    // One kernel, `saxpy` at line 3, character 16: three lenses there.
-    expect(lenses.map((l) => l.range.start)).toEqual([{ line: 3, character: 16 }, { line: 3, character: 16 }, { line: 3, character: 16 }]);
-    const titles = lenses.map((l) => l.command!.title);
-    // saxpy is a standard operation by its name: the default route is an existing aclnn operator.
-    expect(titles[0]).toMatch(/^Ascend port: [\d.]+–[\d.]+ h \(expected 16 h\) · route: replace with an existing aclnn operator \(aclnn/);
-    expect(titles[1]).toBe('uses: shared memory, atomics, barriers/fences');
-    expect(titles[2]).toMatch(/^why: standard operation by name: call aclnn\w+( or aclnn\w+)* instead of porting the kernel \(kernel\.aclnn 16 h\); other routes: simd [\d.]+ h$/);
+    // One kernel, `saxpy` at line 3, character 16.
+    expect(lenses.map((l) => l.range.start)).toEqual([{ line: 3, character: 16 }]);
+    const command = lenses[0].command!;
+    // saxpy is a standard operation by its name: the default route is an existing aclnn operator, 16 h.
+    expect(command.title).toMatch(/^port: aclnn operator aclnn\w+(\/aclnn\w+)?, ~16 h$/);
+    expect(command.command).toBe('ascendify.showKernelDetail');
+    const [title, detail] = command.arguments as [string, string];
+    expect(title).toBe(`saxpy: ${command.title}`);
+    expect(detail).toMatch(/^# Kernel `saxpy`\n/);
+    expect(detail).toContain('**Route:** replace with an existing aclnn operator');
+    expect(detail).toContain('## What it uses\n\n- shared memory\n- atomics\n- barriers/fences\n');
+    expect(detail).toMatch(/## Why it costs this\n\nstandard operation by name: call aclnn\w+/);
+    // The documentation of what the kernel calls: __syncthreads and atomicAdd are in it.
+    expect(detail).toContain('## CANN documentation');
+    expect(detail).toContain('- [\\_\\_syncthreads → AscendC::PipeBarrier](https://gitcode.com/cann/asc-devkit/');
   });
 
   it('the quick fix for cudaMalloc rewrites the call and adds the CANN header once', async () => {

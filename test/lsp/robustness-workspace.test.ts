@@ -79,6 +79,9 @@ describe('scanning a workspace full of bad files', () => {
       'pipe.cu: skipped: not a regular file (a FIFO, socket or device)',
     ];
     for (const line of expectedSkips) await client.waitFor(line, () => logs(client).find((m) => m === line));
+    // The log says what runs (version, target, CANN version, rules) and what the scan did, with its time.
+    expect(logs(client)).toContainEqual(expect.stringMatching(/^Ascendify language server \d+\.\d+\.\d+ started \(Node v[\d.]+\): target Atlas A2\/A3[^,]*, CANN 8\.1\.RC1, [\d,]+ rules \(built-in\); workspace folders: /));
+    await client.waitFor('the scan totals', () => logs(client).find((m) => /^workspace scan done in [\d.]+ s: 4 files analysed, 4 findings in 4 files, 7 files skipped \(listed above\)$/.test(m)));
     // The files with findings, with their paths as they are.
     expect((await summary(client)).files!.map((f) => f.path).sort()).toEqual(['latin1.cu', 'ok.cu', 'utf16.cu', 'ünï 名前/ç.cu']);
     // The report lists the skipped files too.

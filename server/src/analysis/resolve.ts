@@ -5,6 +5,7 @@ import type { FixRecipe, KnowledgeBase, MappingEntry, MappingKind, SymbolKind } 
 import type { VersionedEntry } from '../knowledge/cann';
 import type { Occurrence } from './scan';
 import { ruleIdFor } from '../knowledge/rule-ids';
+import { isNvidiaSampleHeader } from './declarations';
 
 /** Atlas A2/A3 (Ascend C SIMD kernels) or Ascend 950 (Ascend C SIMT kernels available). */
 export type PortingTarget = 'a2a3' | '950';
@@ -106,17 +107,35 @@ export function libraryName(library: string): string {
   return Object.hasOwn(LIBRARY_NAMES, library) ? LIBRARY_NAMES[library] : library; // "constructor" is a name, not Object's
 }
 
-export function messageFor(symbol: string, library: string, r: ResolvedMapping | undefined): string {
+/**
+ * NVIDIA's sample helper headers (helper_cuda.h, included by most of cuda-samples): one change for the
+ * whole project, so each file's include is a pointer to the project-level item, not a finding of its own.
+ */
+export function isProjectLevelHeader(symbol: string, construct: string): boolean {
+  return construct === 'header' && isNvidiaSampleHeader(symbol);
+}
+
+/** What a finding's change is, in words that fit its kind of symbol (a header is included, a type renamed). */
+export function messageFor(symbol: string, library: string, r: ResolvedMapping | undefined, construct?: string): string {
   if (library === 'compat') {
     return 'This file maps CUDA names onto other names with #define (a compatibility layer, e.g. for HIP or MUSA): add an Ascend (CANN) branch beside it; its lines are not counted one by one.';
   }
+  if (construct && isProjectLevelHeader(symbol, construct)) {
+    return `'${symbol}' is a helper header of the CUDA samples, included across the project: port it once for the whole project `
+      + `(the "Project" group of the Ascend Porting tree), not file by file${r?.ascend ? `; CANN: '${r.ascend}'` : ''}.`;
+  }
   if (!r) return `'${symbol}' is ${libraryName(library)} API with no CANN mapping on record yet: port it by hand.`;
+  // Ascend C's SIMT API keeps many CUDA names (threadIdx, __host__, __popc, __launch_bounds__).
+  const same = r.ascend === symbol;
+  const where = r.ascendHeader ?? 'CANN';
   switch (r.mapping) {
     case 'rename':
-      // Ascend C's SIMT API keeps many CUDA names (threadIdx, __host__, __popc): nothing to rename.
-      if (r.ascend === symbol) return `'${symbol}' has the same name in ${r.ascendHeader ?? 'CANN'}: keep it (check the types it works on).`;
-      return `'${symbol}' → '${r.ascend}' (${r.ascendHeader ?? 'CANN'}): same arguments.`;
+      if (same) return `'${symbol}' has the same name in ${where}: keep it (check the types it works on).`;
+      if (construct === 'header') return `#include <${symbol}> → #include <${r.ascend}>.`;
+      if (construct === 'function' || construct === 'intrinsic') return `'${symbol}' → '${r.ascend}' (${where}): same arguments.`;
+      return `'${symbol}' → '${r.ascend}' (${where}): same meaning, new name.`;
     case 'rewrite':
+      if (same) return `'${symbol}' keeps its name in ${where}, but its arguments or values change.`;
       return `'${symbol}' → '${r.ascend}': arguments or values change.`;
     case 'manual':
       if (r.newerCannOnly) return `'${symbol}' needs manual porting: CANN ${r.newerCannOnly} declares no equivalent; a newer CANN does (see explain with --cann).`;
@@ -133,12 +152,12 @@ export function messageFor(symbol: string, library: string, r: ResolvedMapping |
 const messages = new WeakMap<ResolvedMapping, Map<string, string>>();
 const unmappedMessages = new Map<string, string>();
 
-function cachedMessage(symbol: string, library: string, r: ResolvedMapping | undefined): string {
+function cachedMessage(symbol: string, library: string, r: ResolvedMapping | undefined, construct: string): string {
   const cache = r ? (messages.get(r) ?? messages.set(r, new Map()).get(r)!) : unmappedMessages;
-  const key = r ? symbol : `${library}\u0000${symbol}`;
+  const key = r ? symbol : `${library}\u0000${construct}\u0000${symbol}`;
   let m = cache.get(key);
   if (m === undefined) {
-    m = messageFor(symbol, library, r);
+    m = messageFor(symbol, library, r, construct);
     cache.set(key, m);
   }
   return m;
@@ -195,7 +214,7 @@ function resolveOccurrence(
     construct: entry?.kind ?? o.construct,
     kind: resolved?.mapping ?? 'unmapped',
     ascend: resolved?.ascend ?? null,
-    message: cachedMessage(o.symbol, library, resolved),
+    message: cachedMessage(o.symbol, library, resolved, entry?.kind ?? o.construct),
     start: o.start,
     end: o.end,
     line,

@@ -331,8 +331,10 @@ function titleFor(plan: Plan, ctx: Context): string {
         ? `Remove #include <${f.symbol}> (<${target}> is already included)`
         : `Replace #include <${f.symbol}> with <${target}>`;
     }
-    case 'call':
-      return `Rewrite '${f.symbol}(...)' as '${calleeOf(plan.recipe.call!)}(...)'`;
+    case 'call': {
+      const callee = calleeOf(plan.recipe.call!);
+      return callee === f.symbol ? `Rewrite the arguments of '${f.symbol}(...)'` : `Rewrite '${f.symbol}(...)' as '${callee}(...)'`;
+    }
   }
 }
 
@@ -388,10 +390,13 @@ class Context {
     if (!recipe) {
       if (r.mapping === 'none') return `no CANN equivalent: redesign this part.${notes}`;
       if (r.mapping === 'manual') return `needs manual porting${r.ascend ? ` (closest: '${r.ascend}')` : ''}.${notes}`;
+      // A name CANN keeps (SIMT's blockIdx) needs no rewrite of the name, only of what differs.
+      if (r.ascend === f.symbol) return `'${f.symbol}' keeps its name in CANN: nothing to rename.${notes}`;
       return `no automatic fix${r.ascend ? `: rewrite as '${r.ascend}' by hand` : ''}.${notes}`;
     }
     if (f.inMacro) {
-      return `inside a #define body: edit the macro by hand${r.ascend ? ` ('${f.symbol}' → '${r.ascend}')` : ''}.${notes}`;
+      const change = r.ascend && r.ascend !== f.symbol ? ` ('${f.symbol}' → '${r.ascend}')` : '';
+      return `inside a #define body: edit the macro by hand${change}.${notes}`;
     }
     if (safeOnly && recipe.safe === false) {
       return `the fix needs review, so fix-all does not apply it (use the quick fix or --unsafe).${notes}`;

@@ -147,6 +147,23 @@ export interface HoverOptions {
   kb?: KnowledgeBase;
   /** The rule's reference page (knowledge/docs.ts ruleDocUrl). */
   ruleUrl?: string;
+  /**
+   * What the quick fix makes of this very call (fix/preview.ts), shown instead of the recipe with its
+   * placeholders; `reason` when no rewrite applies here.
+   */
+  rewrite?: { before: string; after: string; safe: boolean; headers: string[]; related: boolean; cut: boolean } | { reason: string };
+}
+
+/** The hover's lines about the rewrite of the code under the cursor. */
+export function rewriteMarkdown(rewrite: NonNullable<HoverOptions['rewrite']>, lang = 'cpp'): string {
+  if ('reason' in rewrite) return `**No automatic rewrite here:** ${escapeMarkdown(rewrite.reason)}`;
+  const how = rewrite.safe ? 'quick fix' : 'quick fix, review the result';
+  const extra = [
+    rewrite.headers.length ? `adds ${rewrite.headers.map((h) => inlineCode(`#include <${h}>`)).join(', ')}` : '',
+    rewrite.related ? 'with related changes elsewhere in the file' : '',
+    rewrite.cut ? `first ${rewrite.after.split('\n').length} lines shown` : '',
+  ].filter(Boolean);
+  return `**This code becomes** (${how}${extra.length ? `; ${extra.join('; ')}` : ''}):\n\n${codeBlock(rewrite.after, lang)}`;
 }
 
 /** The hover text (Markdown) for a finding of `entry`: the same facts as `explainSymbol`. */
@@ -155,7 +172,11 @@ export function hoverMarkdown(entry: MappingEntry, target: PortingTarget, option
   const r = x.resolved;
   const out: string[] = [];
   const cann = r.ascend ? `**${inlineCode(r.ascend)}**` : '*no CANN equivalent*';
-  out.push(`${inlineCode(x.symbol)} → ${cann} (${r.mapping}${r.ascendHeader ? `, ${inlineCode(r.ascendHeader)}` : ''}) · ${escapeMarkdown(TARGET_NAMES[target])}`);
+  const where = `${r.ascendHeader ? `, ${inlineCode(r.ascendHeader)}` : ''}) · ${escapeMarkdown(TARGET_NAMES[target])}`;
+  // A name CANN keeps (SIMT's threadIdx) is said so, not shown as "X → X".
+  out.push(r.ascend === x.symbol ? `${inlineCode(x.symbol)}: **same name in CANN** (${r.mapping}${where}` : `${inlineCode(x.symbol)} → ${cann} (${r.mapping}${where}`);
+  // What the quick fix makes of this call comes first: it is what the reader acts on.
+  if (options.rewrite) out.push(rewriteMarkdown(options.rewrite));
   if (r.signature) out.push(codeBlock(r.signature, 'c'));
   if (r.notes) out.push(`**What differs:** ${escapeMarkdown(r.notes)}`);
   if (x.values.length) {
@@ -163,7 +184,7 @@ export function hoverMarkdown(entry: MappingEntry, target: PortingTarget, option
   }
   if (x.otherTarget) out.push(`${escapeMarkdown(x.otherTarget.label)}: ${x.otherTarget.ascend ? inlineCode(x.otherTarget.ascend) : '(none)'} (${x.otherTarget.mapping})`);
   if (x.availability) out.push(`Availability: ${escapeMarkdown(x.availability)}`);
-  if (x.fix) out.push(`Quick fix${x.fix.review ? ' (needs review)' : ''}: ${inlineCode(x.fix.how)}`);
+  if (!options.rewrite && x.fix) out.push(`Quick fix${x.fix.review ? ' (needs review)' : ''}: ${inlineCode(x.fix.how)}`);
   if (entry.unconfirmed?.length) out.push(`*Not confirmed by the docs:* ${escapeMarkdown(entry.unconfirmed.join('; '))}`);
   const links = [link('CANN documentation', r.docUrl)];
   if (options.ruleUrl) links.push(link(`Rule ${x.ruleId}`, options.ruleUrl));

@@ -1,9 +1,10 @@
 /**
  * From the core's findings and offset-based edits to LSP shapes (ranges, diagnostics, text edits).
  */
-import { type CodeDescription, type Diagnostic, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import { DiagnosticSeverity, type CodeDescription, type Diagnostic, type Range, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, ResolvedMapping } from '../analysis/analyze';
+import { isProjectLevelHeader } from '../analysis/resolve';
 import type { TextEdit } from '../fix/edits';
 import { ruleDocUrl } from '../knowledge/docs';
 import { severityFor, type Settings } from './settings';
@@ -49,8 +50,10 @@ export function findingDiagnostic(f: Finding, settings: Settings, levels?: Reado
 }
 
 function newDiagnostic(f: Finding, settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic | undefined {
-  const severity = severityFor(settings, f.kind, f.ruleId, levels);
+  let severity = severityFor(settings, f.kind, f.ruleId, levels);
   if (severity === undefined) return undefined;
+  // A sample helper header is one item for the whole project: in each file it is a pointer to it, not a warning.
+  if (isProjectLevelHeader(f.symbol, f.construct) && severity < DiagnosticSeverity.Information) severity = DiagnosticSeverity.Information;
   const codeDescription = codeDescriptionOf(f);
   const range = findingRange(f);
   // No `data`: code actions are computed from the document's current analysis, and every byte here is

@@ -6,7 +6,8 @@ import { MarkupKind, type Hover } from 'vscode-languageserver';
 import type { FileAnalysis, Finding, PortingTarget } from '../analysis/analyze';
 import type { KnowledgeBase } from '../knowledge';
 import { ruleDocUrl } from '../knowledge/docs';
-import { escapeMarkdown, hoverMarkdown } from '../knowledge/views';
+import { escapeMarkdown, hoverMarkdown, rewriteMarkdown } from '../knowledge/views';
+import type { RewritePreview } from '../fix/preview';
 import { findingRange } from './convert';
 
 /** The longest finding of each analysis: how far before an offset a finding containing it can start. */
@@ -41,12 +42,23 @@ export function findingAt(analysis: FileAnalysis, offset: number): Finding | und
   return best;
 }
 
-export function hoverFor(analysis: FileAnalysis, offset: number, kb: KnowledgeBase, target: PortingTarget): Hover | null {
+/**
+ * The hover of the finding at `offset`. `rewrite` gives what the quick fix makes of that finding's code
+ * (fix/preview.ts; undefined where the document has no syntax tree to fix on).
+ */
+export function hoverFor(
+  analysis: FileAnalysis, offset: number, kb: KnowledgeBase, target: PortingTarget, rewrite?: (f: Finding) => RewritePreview | undefined,
+): Hover | null {
   const f = findingAt(analysis, offset);
   if (!f) return null;
   const ruleUrl = ruleDocUrl(f);
+  const preview = rewrite?.(f);
   const value = f.entry
-    ? hoverMarkdown(f.entry, target, { symbol: f.symbol, kb, ruleUrl })
-    : [escapeMarkdown(f.message), ruleUrl ? `[Rule ${escapeMarkdown(f.ruleId)}](${ruleUrl})` : `Rule ${escapeMarkdown(f.ruleId)}`].join('\n\n');
+    ? hoverMarkdown(f.entry, target, { symbol: f.symbol, kb, ruleUrl, rewrite: preview })
+    : [
+      escapeMarkdown(f.message),
+      ...(preview ? [rewriteMarkdown(preview)] : []),
+      ruleUrl ? `[Rule ${escapeMarkdown(f.ruleId)}](${ruleUrl})` : `Rule ${escapeMarkdown(f.ruleId)}`,
+    ].join('\n\n');
   return { contents: { kind: MarkupKind.Markdown, value }, range: findingRange(f) };
 }

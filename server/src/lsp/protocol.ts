@@ -57,6 +57,72 @@ export interface FindingLocationView {
   message: string;
 }
 
+/** Request `ascendify/findingFiles` (FindingFilter | null) -> FindingFilesResult: the tree's files and project items. */
+export const FINDING_FILES = 'ascendify/findingFiles';
+/** Request `ascendify/fileFindings` (FileFindingsParams) -> FileFindingView[]: one file's findings (of one kind). */
+export const FILE_FINDINGS = 'ascendify/fileFindings';
+
+/** What the findings tree shows; an empty or absent facet lets everything through. */
+export interface FindingFilter {
+  kinds?: string[];
+  /** error, warning, information, hint (the diagnostic's severity under the settings). */
+  severities?: string[];
+  /** A kernel's porting route label ("Ascend C SIMD"...), or "host code" for findings outside kernels. */
+  routes?: string[];
+  /** Only findings fix-all applies. */
+  fixable?: boolean;
+}
+
+export interface FindingFilesResult {
+  state: ProjectSummaryResult['state'];
+  /** Findings that pass the filter, and all of them. */
+  shown: number;
+  total: number;
+  /** One item per change made once for the whole project (a sample helper header), with how many files include it. */
+  projectItems: ProjectItemView[];
+  files: FileGroupView[];
+  /** The values each facet can take in this workspace (for the filter's quick pick). */
+  facets: { kinds: string[]; severities: string[]; routes: string[] };
+}
+
+export interface ProjectItemView {
+  symbol: string;
+  ruleId: string;
+  message: string;
+  /** What to do, once for the project (the knowledge entry's notes). */
+  advice: string;
+  files: number;
+  /** The first file that includes it, to open on click. */
+  uri: string;
+  range: Range;
+}
+
+export interface FileGroupView {
+  uri: string;
+  /** Workspace-relative path. */
+  path: string;
+  count: number;
+  kinds: Array<{ kind: string; count: number }>;
+}
+
+export interface FileFindingsParams {
+  uri: string;
+  /** Only this kind (absent: all). */
+  kind?: string;
+  filter?: FindingFilter;
+}
+
+export interface FileFindingView {
+  uri: string;
+  range: Range;
+  ruleId: string;
+  symbol: string;
+  kind: string;
+  ascend: string | null;
+  message: string;
+  safeFix: boolean;
+}
+
 export interface ProjectSummaryParams {
   /** Also return every finding per file (for a tree view). */
   includeFiles?: boolean;

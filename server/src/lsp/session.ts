@@ -23,11 +23,14 @@ import { IGNORE_FILE_NAME } from '../analysis/files';
 import { DEFAULT_WEIGHTS, parseWeightFlags, resolveWeights, type EffortWeights } from '../effort';
 import { reportOfProject } from '../report/json';
 import { renderHtml } from '../report/html';
+import { TARGET_LABELS } from '../report/format';
 import { DocumentStore, type OpenDocument } from './documents';
 import { DEFAULT_SETTINGS, readSettings, severityFor, type Settings } from './settings';
 import { findingDiagnostic } from './convert';
 import { warmUpServer } from './warmup';
-import { hoverFor } from './hover';
+import { findingAt, hoverFor } from './hover';
+import { fileFindings, findingFiles, type TreeContext } from './findings-tree';
+import { rewritePreview } from '../fix/preview';
 import { kernelLenses } from './lens';
 import { codeActions, fixAllEdit, type ActionContext } from './actions';
 import { includedChecks } from './included-checks';
@@ -35,7 +38,7 @@ import { safelyFixable } from '../fix';
 import { WorkspaceIndex, type IndexOptions } from './workspace';
 import { analyseOffThread, BIG_DOCUMENT_BYTES } from './off-thread';
 import {
-  SUMMARY_CHANGED, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
+  SUMMARY_CHANGED, type FileFindingsParams, type FileFindingView, type FindingFilesResult, type FindingFilter, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
 } from './protocol';
 
 export const VERSION: string = pkg.version;
@@ -64,6 +67,9 @@ function uriToPath(uri: string): string | undefined {
     return undefined;
   }
 }
+
+/** Seconds since `started`, for the log ("1.4 s"). */
+const seconds = (started: number) => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -125,6 +131,8 @@ export class Session {
         await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'ascendify' });
       }
       await this.applySettings(await this.pullSettings(), true);
+      this.connection.console.info(`Ascendify language server ${VERSION} started (Node ${process.version}): ${this.knowledgeLine()}; `
+        + `workspace folders: ${this.index.getFolders().join(', ') || 'none'}`);
     } catch (e) {
       this.logError('start-up failed', e);
     } finally {
@@ -177,7 +185,10 @@ export class Session {
       this.weightsKey = weightsKey;
       this.weights = this.loadWeights(next.effortWeights);
     }
-    if (initial || changed('rulesFile') || changed('rules') || changed('cannVersion') || changed('target') || changed('workspaceTrusted')) this.loadKnowledge();
+    if (initial || changed('rulesFile') || changed('rules') || changed('cannVersion') || changed('target') || changed('workspaceTrusted')) {
+      this.loadKnowledge();
+      if (!initial) this.connection.console.info(`settings changed: ${this.knowledgeLine()}`);
+    }
     if (initial || changed('include')) this.registerWatcher();
     this.generation++;
     // At start-up the documents opened so far are waiting for `ready` and analyse with these settings.
@@ -244,6 +255,14 @@ export class Session {
     }
     // The ascendify.rules setting over the rule file's levels (the workspace's own choice wins).
     this.kb = this.kb.withRuleControl(this.settings.rules);
+  }
+
+  /** What the analysis uses, for the log: target, CANN version, rules and where they come from. */
+  private knowledgeLine(): string {
+    const kb = this.kb;
+    const file = this.ruleFile();
+    return `target ${TARGET_LABELS[this.settings.target]}, CANN ${kb?.cannVersion ?? 'version unknown'}, `
+      + `${kb ? kb.entries.length.toLocaleString('en-US') : 0} rules (built-in${file ? ` + ${file}` : ''})`;
   }
 
   private registerWatcher(): void {
@@ -440,7 +459,22 @@ export class Session {
   async hover(params: TextDocumentPositionParams, token: CancellationToken): Promise<Hover | null> {
     const c = await this.current(params.textDocument.uri, token);
     if (!c) return null;
-    return hoverFor(c.analysis, c.d.doc.offsetAt(params.position), this.kb!, this.settings.target);
+    const offset = c.d.doc.offsetAt(params.position);
+    // The rewrite of this very call needs the syntax tree (none for CMake; too slow for a big document).
+    const tree = this.isBig(c.d) ? undefined : c.d.fixTree(this.parser!);
+    const text = c.d.doc.getText();
+    const checks = tree && findingAt(c.analysis, offset)?.resolved?.fix && /\b(cuda|cu)[A-Z]\w*\s*\(/.test(text)
+      ? await includedChecks(c.d.doc.uri, text) : undefined;
+    const checkHelpers = checks && new Map([...checks].map(([name, check]) => [name, check.ready]));
+    return hoverFor(c.analysis, offset, this.kb!, this.settings.target, (f) => {
+      if (!tree) return undefined;
+      try {
+        return rewritePreview(text, tree, c.analysis, f, { checkHelpers });
+      } catch (e) {
+        this.logError(`the rewrite preview of '${f.symbol}' in ${params.textDocument.uri} failed`, e);
+        return undefined;
+      }
+    });
   }
 
   async codeLenses(uri: string, token: CancellationToken): Promise<CodeLens[]> {
@@ -525,11 +559,16 @@ export class Session {
       : undefined;
     reporter?.begin('Ascendify: scanning workspace', 0, 'listing files', true);
     let lastPercent = -1;
+    const started = Date.now();
+    const log = this.connection.console;
+    log.info(`workspace scan started (${this.knowledgeLine()})`);
     const scan = this.index.scan(
       this.indexOptions(),
       (done, total, file) => {
         const percent = Math.floor((done * 100) / total);
         if (percent !== lastPercent || done === total) reporter?.report(percent, `${done}/${total} ${file}`);
+        // The log gets a line per quarter, so a long scan shows it is moving without a line per file.
+        if (percent >= 25 && Math.floor(percent / 25) > Math.floor(Math.max(lastPercent, 0) / 25) && done < total) log.info(`scanning: ${done} of ${total} files (${seconds(started)})`);
         lastPercent = percent;
       },
       () => !!token?.isCancellationRequested || !!reporter?.token.isCancellationRequested,
@@ -543,7 +582,12 @@ export class Session {
     } finally {
       reporter?.done();
     }
-    if (ok) this.workspaceChanged();
+    if (ok) {
+      this.workspaceChanged();
+      this.logScanDone(started);
+    } else {
+      log.info(`workspace scan stopped after ${seconds(started)} (cancelled, or a newer scan took over)`);
+    }
     return ok;
   }
 
@@ -574,6 +618,15 @@ export class Session {
     }
   }
 
+  /** One line of totals after a scan: files, findings, skipped files, time taken. */
+  private logScanDone(started: number): void {
+    const s = this.summary(null).summary;
+    if (!s) return;
+    const n = (k: number, word: string) => `${k.toLocaleString('en-US')} ${word}${k === 1 ? '' : 's'}`;
+    this.connection.console.info(`workspace scan done in ${seconds(started)}: ${n(s.filesScanned, 'file')} analysed, `
+      + `${n(s.findings, 'finding')} in ${n(s.filesWithFindings, 'file')}${s.filesSkipped ? `, ${n(s.filesSkipped, 'file')} skipped (listed above)` : ''}`);
+  }
+
   summary(params: ProjectSummaryParams | null | undefined): ProjectSummaryResult {
     const opts = this.indexOptions();
     return this.index.summary(opts, !!params?.includeFiles);
@@ -581,6 +634,26 @@ export class Session {
 
   findingGroups(): FindingGroupsResult {
     return this.index.findingGroups(this.indexOptions());
+  }
+
+  private treeContext(): TreeContext {
+    const names = ['', 'error', 'warning', 'information', 'hint'];
+    return {
+      target: this.settings.target, weights: this.weights,
+      severityOf: (f) => {
+        const d = findingDiagnostic(f, this.settings);
+        return d?.severity ? names[d.severity] : undefined;
+      },
+    };
+  }
+
+  findingFiles(filter: FindingFilter | null | undefined): FindingFilesResult {
+    return findingFiles(this.index.treeFiles(this.indexOptions()), filter ?? undefined, this.treeContext(), this.index.state);
+  }
+
+  fileFindings(params: FileFindingsParams | null | undefined): FileFindingView[] {
+    const file = params && this.index.treeFiles(this.indexOptions()).find((f) => f.uri === params.uri);
+    return file ? fileFindings(file, params.kind, params.filter, this.treeContext()) : [];
   }
 
   findingLocations(params: FindingLocationsParams | null | undefined): FindingLocationView[] {

@@ -16,6 +16,7 @@ import { kernelIdentity, type EffortEstimate, type EffortPart, type EffortWeight
 import { fileShares, ReportTotals } from '../report/json';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
+import type { TreeFile } from './findings-tree';
 import type { CategoryGroupView, EffortView, FileFindings, FindingGroupsResult, FindingLocationView, ProjectSummaryResult } from './protocol';
 
 export interface IndexOptions extends AnalysisOptions {
@@ -322,6 +323,13 @@ export class WorkspaceIndex {
       }
     }
     return out;
+  }
+
+  /** The analysed files with their URIs, in the report's order (the findings tree's source); none before a scan. */
+  treeFiles(options: Pick<IndexOptions, 'target' | 'weights'>): TreeFile[] {
+    if (!this.hasResults()) return [];
+    const uris = this.urisByDisplay();
+    return this.figures(options).project.files.map((f) => ({ uri: uris(f.path), path: f.path, analysis: f.analysis }));
   }
 
   /** The file URI of each indexed file's display path (the report panel links its findings with them). */
