@@ -22,4 +22,19 @@ fi
 # (node-pty's postinstall runs `npx node-gyp`); package.json's allowScripts lets the install scripts of
 # code-server and argon2 run (code-server loads argon2 at start; its prebuilt download fails offline and
 # it builds from source with node-gyp).
+# `npm ci` starts by deleting node_modules, through a symbolic link too: a node_modules that links to
+# another checkout's install is used as it is, never reinstalled. An install this script finished (its
+# stamp names the lockfile it installed) is not redone either: the install takes minutes.
+stamp=node_modules/.ascendify-install-stamp
+lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ -L node_modules ]; then
+  [ -f node_modules/code-server/out/node/entry.js ] || { echo "install.sh: node_modules links to an incomplete install" >&2; exit 1; }
+  echo "install.sh: node_modules links to $(readlink node_modules): used as it is"
+  exit 0
+fi
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_sum" ]; then
+  echo "install.sh: the end-to-end test's dependencies are installed (package-lock.json unchanged)"
+  exit 0
+fi
 npm ci --no-audit --no-fund
+echo "$lock_sum" > "$stamp"

@@ -2,9 +2,16 @@
  * Headless Chromium for report tests: Debian's /usr/bin/chromium through playwright-core (never a
  * downloaded browser), with every request that is not a local file refused.
  */
+import * as fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Whether the browser tests can run; without Chromium they are skipped and say so once per file. */
+export const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
+export function noteChromium(what: string): void {
+  if (!HAS_CHROMIUM) console.warn(`SKIPPED: ${what} need Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+}
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

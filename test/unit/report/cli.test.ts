@@ -29,16 +29,17 @@ function bigProject(): string {
 describe('ascendify report --jobs', () => {
   const big = bigProject();
 
-  for (const format of ['json', 'html', 'sarif', 'csv']) {
-    it(`--jobs 1 and --jobs 2 and --jobs 4 write the same ${format}`, () => {
-      const one = runCli(['report', big, '--format', format, '--jobs', '1']);
-      const two = runCli(['report', big, '--format', format, '--jobs', '2']);
-      const four = runCli(['report', big, '--format', format, '--jobs', '4']);
+  // JSON goes out as the parts' own bytes, the other formats are rendered from the assembled report:
+  // three worker counts for the first, one and two threads for each of the others.
+  for (const [format, counts] of [['json', ['1', '2', '4']], ['html', ['1', '2']], ['sarif', ['1', '2']], ['csv', ['1', '2']]] as const) {
+    it(`--jobs ${counts.join(' and --jobs ')} write the same ${format}`, () => {
+      const [one, ...more] = counts.map((jobs) => runCli(['report', big, '--format', format, '--jobs', jobs]));
       expect(one.code).toBe(0);
-      expect(two.code).toBe(0);
       expect(one.stdout.length).toBeGreaterThan(1000);
-      expect(two.stdout).toBe(one.stdout);
-      expect(four.stdout).toBe(one.stdout);
+      for (const other of more) {
+        expect(other.code).toBe(0);
+        expect(other.stdout).toBe(one.stdout);
+      }
     });
   }
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../server/src/report/html';
-import { launchChromium, openFile } from '../../helpers/browser';
+import { HAS_CHROMIUM, launchChromium, noteChromium, openFile } from '../../helpers/browser';
 import { REPO, runCli } from '../../helpers/cli';
 import { HOSTILE, hostileReport, sampleReport } from '../../helpers/report';
 
@@ -59,7 +59,8 @@ describe('HTML report: one self-contained file', () => {
   });
 });
 
-describe('HTML report in headless Chromium', () => {
+noteChromium('the HTML report tests in headless Chromium');
+describe.skipIf(!HAS_CHROMIUM)('HTML report in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();
