@@ -16,12 +16,12 @@ import { renderReport } from './report/render';
 import { progressBar } from './report/progress';
 import { readJsonReport, mergeReports } from './report/merge';
 import {
-  addReportOutputOptions, checkGate, DEFAULT_JOBS, effortWeightsFrom, GateTripped, isReportInputError, parseFailOn, parseJobs,
+  addReportOutputOptions, checkGate, type ReportOutputOptions, DEFAULT_JOBS, effortWeightsFrom, GateTripped, isReportInputError, parseFailOn, parseJobs,
 } from './report/options';
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
-import type { PortingTarget } from './analysis/analyze';
+import { DEFAULT_TARGET, PORTING_TARGET_IDS, parseTargetName, targetChoices, type PortingTarget } from './shared/targets';
 import { FixWriteError, runFixCommand } from './fix/command';
-import { forTerminal, linesForTerminal } from './report/terminal';
+import { forTerminal, linesForTerminal } from './shared/terminal';
 import { openOutput, OutputError, type OutputFile } from './report/output';
 
 export const VERSION: string = pkg.version;
@@ -30,10 +30,9 @@ export const VERSION: string = pkg.version;
 export class UsageError extends Error {}
 
 function parseTarget(value: string): PortingTarget {
-  const v = value.toLowerCase().replace(/[\s/_-]/g, '');
-  if (v === 'a2a3' || v === 'a2' || v === 'a3' || v === 'atlas') return 'a2a3';
-  if (v === '950' || v === 'ascend950' || v === 'simt') return '950';
-  throw new UsageError(`unknown target "${value}": use a2a3 (Atlas A2/A3) or 950 (Ascend 950)`);
+  const target = parseTargetName(value);
+  if (target === undefined) throw new UsageError(`unknown target "${value}": use ${targetChoices()}`);
+  return target;
 }
 
 /**
@@ -95,13 +94,42 @@ async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOp
   return figures;
 }
 
+/** The values of the options addFileOptions adds (commander's names for them). */
+interface FileOptions {
+  exclude?: string[];
+  ext?: string;
+  gitignore: boolean;
+  target: string;
+  cann?: string;
+  rules?: string;
+}
+
+/** `ascendify report`'s option values. */
+interface ReportCommandOptions extends FileOptions, ReportOutputOptions {
+  jobs: string;
+  quiet?: boolean;
+  maxFileSize: string;
+}
+
+/** `ascendify merge`'s option values. */
+interface MergeCommandOptions extends ReportOutputOptions {
+  rules?: string;
+}
+
+/** `ascendify fix`'s option values. */
+interface FixCommandOptions extends FileOptions {
+  dryRun?: boolean;
+  unsafe?: boolean;
+  json?: boolean;
+}
+
 /** The options `report` and `fix` share: which files, which target, which rules. */
 function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
   return command
     .option('-e, --exclude <glob...>', 'glob(s) of files to skip, relative to each folder')
     .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
     .option('--no-gitignore', `also ${verb} files that .gitignore excludes`)
-    .option('-t, --target <target>', 'porting target: a2a3 (Atlas A2/A3) or 950 (Ascend 950)', 'a2a3')
+    .option('-t, --target <target>', `porting target: ${targetChoices()}`, DEFAULT_TARGET)
     .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
     .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)');
 }
@@ -145,7 +173,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress bar');
   addFileOptions(report, 'scan')
     .option('--max-file-size <MB>', 'skip files larger than this many megabytes', '10')
-    .action(async (paths: string[], opts, command: Command) => {
+    .action(async (paths: string[], opts: ReportCommandOptions, command: Command) => {
       const target = parseTarget(opts.target);
       const maxMb = Number(opts.maxFileSize);
       if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError(`--max-file-size must be a positive number, got "${opts.maxFileSize}"`);
@@ -179,11 +207,11 @@ export function buildProgram(): Command {
     .argument('<reports...>', 'JSON reports written by `ascendify report --format json`');
   addReportOutputOptions(merge, 'json')
     .option('-r, --rules <file>', 'user rule file (SARIF rule help for user entries)')
-    .action((files: string[], opts) => {
+    .action((files: string[], opts: MergeCommandOptions) => {
       const failOn = parseFailOn(opts.failOn);
       const weights = effortWeightsFrom(opts);
       const report = mergeReports(files.map((f) => ({ source: f, report: readJsonReport(f) })), VERSION, weights);
-      const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
+      const kb = knowledgeWithRules(rulesFor(opts.rules));
       writeOutput(renderReport(report, opts.format, { kb, csvMode: opts.csvMode }), opts.output);
       checkGate(report, failOn);
     });
@@ -192,11 +220,11 @@ export function buildProgram(): Command {
     .command('explain')
     .description('print the CANN equivalent of a CUDA symbol: signature, differences, documentation link')
     .argument('<symbol>', 'CUDA name, e.g. cudaMemcpy')
-    .option('-t, --target <target>', 'porting target: a2a3 or 950', 'a2a3')
+    .option('-t, --target <target>', `porting target: ${PORTING_TARGET_IDS.join(' or ')}`, DEFAULT_TARGET)
     .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
     .option('-r, --rules <file>', 'user rule file')
     .option('--json', 'print the entry as JSON')
-    .action((symbol: string, opts) => {
+    .action((symbol: string, opts: { target: string; cann?: string; rules?: string; json?: boolean }) => {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
       const text = explainSymbol(kb, symbol, target, !!opts.json);
@@ -211,7 +239,7 @@ export function buildProgram(): Command {
     .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
     .option('-r, --rules <file>', 'user rule file')
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .action((opts) => {
+    .action((opts: { format: 'text' | 'json'; cann?: string; rules?: string; output?: string }) => {
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
       writeOutput(opts.format === 'json' ? mappingsJson(kb, VERSION) : mappingsTable(kb), opts.output);
     });
@@ -224,7 +252,7 @@ export function buildProgram(): Command {
     .option('--unsafe', 'also apply fixes that are mechanical but need review')
     .option('--json', 'print each file\'s outcome and port state as JSON instead of the text summary');
   addFileOptions(fix, 'fix')
-    .action(async (paths: string[], opts) => {
+    .action(async (paths: string[], opts: FixCommandOptions) => {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
       const listed = await listFiles(paths, opts);
@@ -241,7 +269,7 @@ export function buildProgram(): Command {
     .description('run the language server for any LSP editor (Neovim, Emacs, Helix...): JSON-RPC over stdin/stdout')
     .option('--stdio', 'talk over stdin/stdout (the default)')
     .option('--node-ipc', 'talk over Node IPC (when started by a Node parent with an IPC channel)')
-    .action((opts) => {
+    .action((opts: { stdio?: boolean; nodeIpc?: boolean }) => {
       // The same server code the extension starts: dist/server.js beside this bundle. It reads the
       // transport from the command line, so make the default explicit.
       const bundle = path.join(__dirname, 'server.js');
@@ -276,7 +304,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ascendify: ${e.message}\n`);
       return 4;
     }
-    process.stderr.write(`ascendify: internal error: ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(`ascendify: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 3;
   }
 }
@@ -287,7 +315,7 @@ if (require.main === module) {
     if (e.code !== 'EPIPE') throw e;
     process.exit(process.exitCode ?? 0);
   });
-  main(process.argv).then((code) => {
+  void main(process.argv).then((code) => {
     process.exitCode = code;
   });
 }

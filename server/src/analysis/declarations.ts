@@ -324,7 +324,7 @@ const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*(<[^>\n]*>|"[^"\n]*")/gm;
 export function textIncludes(text: string): IncludeDirective[] {
   const out: IncludeDirective[] = [];
   for (const m of text.matchAll(INCLUDE)) {
-    const start = m.index! + m[0].length - m[1].length;
+    const start = m.index + m[0].length - m[1].length;
     out.push({ spec: m[1].slice(1, -1).trim(), quoted: m[1][0] === '"', start, end: start + m[1].length });
   }
   return out;
@@ -335,7 +335,7 @@ export function includesOf(tree: Tree, text: string): IncludeDirective[] {
   const out: IncludeDirective[] = [];
   const root = tree.rootNode;
   for (const m of text.matchAll(INCLUDE)) {
-    const start = m.index! + m[0].length - m[1].length;
+    const start = m.index + m[0].length - m[1].length;
     let n: Node | null = root.descendantForIndex(start, start + m[1].length);
     while (n && n.type !== 'preproc_include' && n.type !== 'translation_unit') n = n.parent;
     if (n?.type !== 'preproc_include') continue;
@@ -413,8 +413,8 @@ export function fileDeclarations(tree: Tree, text: string, fileName = '', only?:
   const root = tree.rootNode;
   if (only) {
     for (const m of text.matchAll(IDENTIFIER)) {
-      if (!only(m[0]) || !mayDeclareAt(text, m.index!, m.index! + m[0].length)) continue;
-      const node = root.descendantForIndex(m.index!, m.index! + m[0].length);
+      if (!only(m[0]) || !mayDeclareAt(text, m.index, m.index + m[0].length)) continue;
+      const node = root.descendantForIndex(m.index, m.index + m[0].length);
       if (!node || !NAME_NODE_TYPES.has(node.type)) continue;
       const d = declarationAt(node);
       if (d) declarations.push(d);
@@ -729,7 +729,7 @@ export class ProjectDeclarations {
 
   private mayDeclareAny(text: string): boolean {
     for (const m of text.matchAll(IDENTIFIER)) {
-      if (this.only!(m[0]) && mayDeclareAt(text, m.index!, m.index! + m[0].length)) return true;
+      if (this.only!(m[0]) && mayDeclareAt(text, m.index, m.index + m[0].length)) return true;
     }
     return false;
   }

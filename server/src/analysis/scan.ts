@@ -12,7 +12,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import type { KnowledgeBase, SymbolKind } from '../knowledge';
-import { lineIndexOf } from './resolve';
+import { lineIndexOf } from './lines';
 import { declarationAt, isCompilerMacro, mayDeclareAt, type Declaration } from './declarations';
 import { onPreprocessorLine, type MacroTable } from './macros';
 import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
@@ -349,15 +349,15 @@ function countErrorsIn(node: Node): number {
 /** Namespace aliases and using-directives, confirmed by the tree (not in a comment or string). */
 function collectNamespaces(root: Node, text: string, state: ScanState): void {
   for (const m of text.matchAll(ALIAS)) {
-    if (root.descendantForIndex(m.index!)?.parent?.type === 'namespace_alias_definition') state.aliases.set(m[1], m[2]);
+    if (root.descendantForIndex(m.index)?.parent?.type === 'namespace_alias_definition') state.aliases.set(m[1], m[2]);
   }
   for (const m of text.matchAll(USING_NAMESPACE)) {
-    if (root.descendantForIndex(m.index!)?.parent?.type === 'using_declaration') state.usedNamespaces.push(m[1]);
+    if (root.descendantForIndex(m.index)?.parent?.type === 'using_declaration') state.usedNamespaces.push(m[1]);
   }
   state.usingNvidia = state.usedNamespaces.some((ns) => ns.split('::')[0] in nvidiaNamespaces && ns !== 'cuda');
   const opened = new Set<string>();
   for (const m of text.matchAll(NAMESPACE_OPEN)) {
-    if (root.descendantForIndex(m.index!)?.parent?.type !== 'namespace_definition') continue;
+    if (root.descendantForIndex(m.index)?.parent?.type !== 'namespace_definition') continue;
     opened.add(m[1]);
     for (const part of m[1].split('::')) opened.add(part);
   }
@@ -711,9 +711,9 @@ function scanKernels(root: Node, text: string, state: ScanState, touched: Touche
   const delta = rescan?.delta ?? 0;
   const straddles = (k: KernelSite, at: number) => k.start < at && k.end > at;
   const partial = !!touched && !!rescan && !rescan.previous.kernels.some((k) => straddles(k, touched.start) || straddles(k, touched.end - delta));
-  const previous = partial ? rescan!.previous.kernels : [];
-  const from = partial ? touched!.start : 0;
-  const to = partial ? touched!.end : text.length;
+  const previous = partial ? rescan.previous.kernels : [];
+  const from = partial ? touched.start : 0;
+  const to = partial ? touched.end : text.length;
   const kernels = state.result.kernels;
   for (const k of previous) if (k.start < from) kernels.push(k);
   const kernelMacros = state.macros?.kernelMacros() ?? [];
@@ -806,8 +806,8 @@ function scanIncludes(root: Node, text: string, state: ScanState, lines: Lines |
 /** `// ascendify-ignore` (this line) and `// ascendify-ignore-next-line`, only inside comments. */
 function scanSuppressions(root: Node, text: string, state: ScanState): void {
   for (const m of text.matchAll(IGNORE_MARK)) {
-    if (root.descendantForIndex(m.index!)?.type !== 'comment') continue;
-    const line = lineIndexOf(state.result.lineStarts, m.index!);
+    if (root.descendantForIndex(m.index)?.type !== 'comment') continue;
+    const line = lineIndexOf(state.result.lineStarts, m.index);
     state.result.suppressedLines.add(m[1] ? line + 1 : line);
   }
 }

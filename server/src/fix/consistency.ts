@@ -36,7 +36,7 @@ export interface Consistency<P extends PlannedFix> {
   /** The plans each kept plan must be applied with (itself included). */
   groupOf(plan: P): P[];
   /** The error checks these plans hand a CANN status to (they must take one: see ConsistencyOptions.acceptsAcl). */
-  checksUsedBy(plans: P[]): string[];
+  checksUsedBy: (plans: P[]) => string[];
 }
 
 /** Libraries whose names belong in kernel (device) code. */
@@ -403,7 +403,7 @@ class Checker<P extends PlannedFix> {
       if (use) reqs.push(use);
     }
     // The CANN parameter each CUDA argument lands in, bare (`$k` alone) or converted by the recipe.
-    const landing = p.kind === 'call' ? templateLandings(p.recipe.call!, args.length) : args.map((_, k) => ({ arg: k, param: k as number | undefined }));
+    const landing = p.kind === 'call' ? templateLandings(p.recipe.call!, args.length) : args.map((_, k) => ({ arg: k, param: k }));
     const kept = new Set(landing.map((l) => l.arg));
     for (const [k, arg] of args.entries()) {
       if (!kept.has(k)) {

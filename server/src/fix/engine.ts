@@ -15,7 +15,7 @@
 import type { Node, Tree } from '../analysis/parser';
 import type { FileAnalysis, Finding } from '../analysis/analyze';
 import type { FixRecipe } from '../knowledge';
-import { firstAtLeast, lineIndexOf, lineStartsOf } from '../analysis/resolve';
+import { lineIndexOf, lineStartsOf } from '../analysis/resolve';
 import { applyEdits, type TextEdit } from './edits';
 import { eolOf, includeFacts, insertionPoint, type IncludeFacts } from './headers';
 import { callOfName, checkConsistency, type Consistency } from './consistency';
@@ -288,13 +288,6 @@ const CAST_OPERAND = new Set([...PRIMARY, 'pointer_expression', 'unary_expressio
 
 function within(f: { start: number; end: number }, span: { start: number; end: number }): boolean {
   return f.start >= span.start && f.end <= span.end;
-}
-
-/** The findings (sorted by start) within a span, found by binary search. */
-function findingsWithin(findings: Finding[], span: { start: number; end: number }): Finding[] {
-  const out: Finding[] = [];
-  for (let i = firstAtLeast(findings, span.start, (f) => f.start); i < findings.length && findings[i].start < span.end; i++) if (within(findings[i], span)) out.push(findings[i]);
-  return out;
 }
 
 /** Orders plans and puts each one inside the call argument that contains it; the rest are overlaps. */

@@ -18,7 +18,7 @@ function validator(): ValidateFunction<MappingFile> {
   return validateFile;
 }
 
-function describeError(file: MappingFile | unknown, source: string, err: ErrorObject): string {
+function describeError(file: unknown, source: string, err: ErrorObject): string {
   // instancePath looks like /entries/12/fix/call: name the entry by its first CUDA symbol.
   const m = /^\/entries\/(\d+)(.*)$/.exec(err.instancePath);
   if (m) {

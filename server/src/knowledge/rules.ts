@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KnowledgeBase, KnowledgeError, validateMappingFile, type MappingFile } from './index';
 import { cannVersionFor, CannVersionError, defaultCannVersion } from './cann';
+import { DEFAULT_TARGET, type PortingTarget } from '../shared/targets';
 
 export const RULE_FILE_NAMES = ['.ascendify.json', '.ascendify.yaml', '.ascendify.yml'];
 const MAX_RULE_FILE_BYTES = 16 * 1024 * 1024;
@@ -51,7 +52,7 @@ export function findRuleFile(dir: string): string | undefined {
  * built-ins of the same name). The version: `cannVersion` (--cann, the ascendify.cannVersion setting),
  * else the rule file's `cannVersion`, else the default for the porting target (defaultCannVersion).
  */
-export function knowledgeWithRules(ruleFile: string | undefined, cannVersion?: string, target: 'a2a3' | '950' = 'a2a3'): KnowledgeBase {
+export function knowledgeWithRules(ruleFile: string | undefined, cannVersion?: string, target: PortingTarget = DEFAULT_TARGET): KnowledgeBase {
   const rules = ruleFile ? loadRuleFile(ruleFile) : undefined;
   const wanted = cannVersion?.trim() || rules?.cannVersion || defaultCannVersion(target);
   let version: string;

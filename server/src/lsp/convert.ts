@@ -7,7 +7,7 @@ import type { Finding, ResolvedMapping } from '../analysis/analyze';
 import type { TextEdit } from '../fix/edits';
 import { ruleDocUrl } from '../knowledge/docs';
 import { severityFor, type Settings } from './settings';
-import type { FindingView } from './protocol';
+import type { FindingView } from '../shared/protocol';
 
 export const SOURCE = 'ascendify';
 

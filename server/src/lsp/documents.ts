@@ -5,7 +5,7 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { CudaParser, Edit, Tree } from '../analysis/parser';
+import type { CudaParser, Tree } from '../analysis/parser';
 import type { Point } from 'web-tree-sitter';
 import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
 import { ChangedSpan } from '../analysis/incremental';
@@ -59,7 +59,7 @@ export class OpenDocument {
         const oldEndPosition = this.point(end);
         const oldAround = this.doc.getText().slice(Math.max(0, start - 1), end + 1);
         this.doc = TextDocument.update(this.doc, [change], version);
-        this.tree?.edit({ startIndex: start, oldEndIndex: end, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition: this.point(newEnd) } as Edit);
+        this.tree?.edit({ startIndex: start, oldEndIndex: end, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition: this.point(newEnd) });
         this.changed.addEdit(start, end, newEnd);
         // Making or breaking a `/*` or `*/` can turn code far before or after the edit into comment or
         // back, and the parser's changed ranges may not say so (typing `*/` far into a comment that ran to
@@ -125,7 +125,7 @@ export class OpenDocument {
     this.changed.reset();
     this.analysisVersion = this.version;
     this.analysisGeneration = generation;
-    return this.analysis!;
+    return this.analysis;
   }
 
   /** The analysis of this document running in a worker (big documents, lsp/off-thread.ts), if any. */

@@ -14,7 +14,7 @@ import {
 import pkg from '../../../package.json';
 import { getParser, type CudaParser } from '../analysis/parser';
 import { loadLanguageParsers } from '../analysis/languages';
-import { analyzeTree, type FileAnalysis } from '../analysis/analyze';
+import type { FileAnalysis } from '../analysis/analyze';
 import { withoutDeclared } from '../analysis/project';
 import { KnowledgeBase, KnowledgeError } from '../knowledge';
 import { findRuleFile, knowledgeWithRules, RULE_FILE_NAMES } from '../knowledge/rules';
@@ -34,7 +34,7 @@ import { WorkspaceIndex, type IndexOptions } from './workspace';
 import { analyseOffThread, BIG_DOCUMENT_BYTES } from './off-thread';
 import {
   SUMMARY_CHANGED, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
-} from './protocol';
+} from '../shared/protocol';
 
 export const VERSION: string = pkg.version;
 
@@ -122,7 +122,7 @@ export class Session {
       if (this.caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
         await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'ascendify' });
       }
-      await this.applySettings(await this.pullSettings(), true);
+      this.applySettings(await this.pullSettings(), true);
     } catch (e) {
       this.logError('start-up failed', e);
     } finally {
@@ -160,13 +160,13 @@ export class Session {
   async configurationChanged(): Promise<void> {
     await this.ready;
     try {
-      await this.applySettings(await this.pullSettings(), false);
+      this.applySettings(await this.pullSettings(), false);
     } catch (e) {
       this.logError('applying the settings failed', e);
     }
   }
 
-  private async applySettings(next: Settings, initial: boolean): Promise<void> {
+  private applySettings(next: Settings, initial: boolean): void {
     const prev = this.settings;
     this.settings = next;
     const changed = (k: keyof Settings) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]);
@@ -194,7 +194,7 @@ export class Session {
 
   private loadWeights(raw: Record<string, unknown>): EffortWeights {
     try {
-      return resolveWeights(parseWeightFlags(Object.entries(raw).map(([k, v]) => `${k}=${v}`)));
+      return resolveWeights(parseWeightFlags(Object.entries(raw).map(([k, v]) => `${k}=${String(v)}`)));
     } catch (e) {
       this.showError(`Ascendify: ascendify.effortWeights: ${message(e)} — using the default weights.`);
       return DEFAULT_WEIGHTS;
@@ -347,7 +347,7 @@ export class Session {
     // The document keeps its own analysis; names declared elsewhere in the workspace are applied on top.
     if (d.isAnalysed(this.generation)) return withoutDeclared(d.analysis!, this.declared);
     if (!this.analysable(d) || this.isBig(d)) return null;
-    return withoutDeclared(d.analyse(this.parser!, { kb: this.kb, target: this.settings.target }, this.generation), this.declared);
+    return withoutDeclared(d.analyse(this.parser, { kb: this.kb, target: this.settings.target }, this.generation), this.declared);
   }
 
   /**

@@ -10,7 +10,7 @@ import { libraryName } from '../analysis/resolve';
 import type { KernelEstimate } from '../effort';
 import type { JsonReport } from './json';
 import { allFindings, effortRange, KIND_LABELS, KIND_ORDER, percent, rangeMeaning, sensitivityLines, TARGET_LABELS, weightRows } from './format';
-import { escapeHtml } from './escape';
+import { escapeHtml } from '../shared/escape';
 
 /** Markup that is already safe (built by the `html` tag). */
 class Html {

@@ -5,9 +5,12 @@
 import type { FileResult, ProjectAnalysis, SkippedFile, Summary, SummaryPart } from '../analysis/project';
 import { linkProject, pictureOf, type ExtensionLink, type FilePicture } from '../analysis/languages/links';
 import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
-import { byPath, summaryPart, SummaryTotals } from '../analysis/project';
-import { needsCannLifecycle, type ProgramFacts } from '../analysis/program';
-import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
+import { byPath } from '../analysis/project';
+import { fileShares, ReportTotals } from '../effort/totals';
+import type { EffortEstimate, EffortPart, EffortWeights } from '../effort';
+
+// The totals moved to effort/totals.ts (the language server adds them up too); their importers still find them here.
+export { fileShares, programWithoutAclInit, ReportTotals } from '../effort/totals';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -99,19 +102,6 @@ function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
 
 export function fileReportPart(file: FileResult, target: PortingTarget, weights?: EffortWeights): FileReportPart {
   return { path: file.path, json: fileJson(file, jsonKernels(file.analysis)), ...fileShares(file, target, weights), picture: pictureOf(file.path, file.analysis) };
-}
-
-/** A file's share of the summary and of the estimate (the report's parts; the workspace index keeps them). */
-export function fileShares(file: FileResult, target: PortingTarget, weights?: EffortWeights): { summary: SummaryPart; effort: EffortPart } {
-  return {
-    summary: summaryPart(file.analysis.findings, file.analysis.kernels.length, programWithoutAclInit(file.path, file.analysis)),
-    effort: effortPart(effortInputFromAnalysis(file.path, file.analysis), target, weights),
-  };
-}
-
-/** `path:line` of main when the file is a program that uses the CUDA runtime without aclInit (program.ts). */
-export function programWithoutAclInit(path: string, a: { program?: ProgramFacts; findings: ReadonlyArray<{ library: string }> }): string | undefined {
-  return needsCannLifecycle(a.program, a.findings) ? `${path}:${a.program!.line}` : undefined;
 }
 
 /**
@@ -267,7 +257,7 @@ function findingTemplate(f: Finding): Template {
   // A mapped finding's rule, category, library, mapping and link come from its entry; an unmapped one's
   // from its library and construct.
   let bySymbol = f.resolved ? templates.get(f.resolved) : unmappedTemplates;
-  if (!bySymbol) templates.set(f.resolved!, (bySymbol = new Map()));
+  if (!bySymbol) templates.set(f.resolved!, (bySymbol = new Map<string, Array<Template | undefined>>()));
   const key = f.resolved ? `${f.construct}\u0000${f.symbol}` : `${f.library}\u0000${f.category}\u0000${f.construct}\u0000${f.symbol}`;
   let pair = bySymbol.get(key);
   if (!pair) bySymbol.set(key, (pair = [undefined, undefined]));
@@ -296,26 +286,6 @@ export interface AssembledReport extends ReportFigures {
   jsonChunks(): Array<string | Uint8Array>;
   /** The report as an object (parses each file's JSON text). */
   report(): JsonReport;
-}
-
-/** A report's summary and estimate, added up from its files' parts in the report's order (by path). */
-export class ReportTotals {
-  private readonly summaries = new SummaryTotals();
-  private readonly effort: EffortTotals;
-
-  /** `cannVersion`: the CANN version the report's answers were chosen for (knowledge/cann.ts). */
-  constructor(private readonly target: PortingTarget, weights?: EffortWeights, private readonly cannVersion?: string) {
-    this.effort = new EffortTotals(weights);
-  }
-
-  add(part: Pick<FileReportPart, 'summary' | 'effort'>): void {
-    this.summaries.add(part.summary);
-    this.effort.add(part.effort);
-  }
-
-  summary(skipped: number): JsonReport['summary'] {
-    return { ...this.summaries.summary(this.target, skipped), ...(this.cannVersion ? { cannVersion: this.cannVersion } : {}), effort: this.effort.estimate(this.target) };
-  }
 }
 
 /** The summary of the parts added up in `totals`, and the skipped files in the report's order. */

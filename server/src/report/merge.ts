@@ -9,7 +9,8 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { byPath, summarizeParts } from '../analysis/project';
 import { estimateProject, weightProblems, type EffortWeights } from '../effort';
 import { JSON_SCHEMA_VERSION, programWithoutAclInit, type JsonFile, type JsonReport } from './json';
-import { forTerminal } from './terminal';
+import { forTerminal } from '../shared/terminal';
+import { PORTING_TARGET_IDS } from '../shared/targets';
 
 export class MergeError extends Error {}
 
@@ -58,7 +59,7 @@ const reportSchema = {
       type: 'object',
       required: ['target'],
       properties: {
-        target: { enum: ['a2a3', '950'] },
+        target: { enum: [...PORTING_TARGET_IDS] },
         effort: { type: 'object', properties: { weights: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } } },
       },
     },

@@ -211,7 +211,7 @@ function chainOf(node: Node, state: PyState): Chain | undefined {
   const head = canonical.split('.');
   return {
     parts: [...head, ...written.map((w) => w.text)],
-    ends: [...head.map(() => n!.endIndex), ...written.map((w) => w.endIndex)],
+    ends: [...head.map(() => n.endIndex), ...written.map((w) => w.endIndex)],
     start: n.startIndex,
   };
 }
