@@ -14,6 +14,8 @@
  *      sent every 50 ms, on another document and on the big one, until the big one's diagnostics arrive
  *      (p50, p95, max), that wait, and the server's peak RSS.
  * Options: --files N (default 2000), --mb M (default 20), --runs R (default 5), --edits E (default 200).
+ *
+ * Over 400 lines: the benchmarks share their corpus, server driver and report table; one command runs them all.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

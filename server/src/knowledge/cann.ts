@@ -5,6 +5,8 @@
  * suggestion names something that version does not declare falls back to its older idiom (`fallback`),
  * or else becomes a manual finding that names nothing the version lacks. So a resolved finding already
  * carries the recipe for the chosen version.
+ *
+ * Over 400 lines: the version index, the version words and forCannVersion's fallback choice are one contract.
  */
 import type { Alternative, FixRecipe, MappingEntry, TargetOverride } from './schema';
 import compactIndex from './cann-index/index.json';

@@ -2,6 +2,8 @@
  * The language server's state and behaviour behind the protocol handlers of server.ts: settings, the
  * knowledge base, open documents (incremental trees, debounced diagnostics) and the workspace index.
  * Every analysis goes through the core (analysis/, knowledge/, fix/, effort/); nothing is analysed here.
+ *
+ * Over 400 lines: one class holds the server's state behind every handler; other work on this file is under way, a split waits for it.
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';

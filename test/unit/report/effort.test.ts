@@ -1,3 +1,8 @@
+/**
+ * The effort model: per-file and project estimates, weights and their overrides, the report's effort parts.
+ *
+ * Over 400 lines: one test per rule of docs/effort-model.md, kept beside each other as the model's record.
+ */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -3,6 +3,8 @@
  * (the race driven deterministically by the fix command's hook between reading and replacing a file),
  * `--output` at special files, links and scanned sources, read-only and foreign-owned files, hostile
  * `merge` input, escape sequences in file names, SARIF help from a hostile rule file, and links to folders.
+ *
+ * Over 400 lines: one regression test per finding of the hardening issue, kept together as its record.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
