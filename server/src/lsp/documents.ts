@@ -9,7 +9,7 @@ import type { CudaParser, Tree } from '../analysis/parser';
 import type { Point } from 'web-tree-sitter';
 import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
 import { ChangedSpan } from '../analysis/incremental';
-import { analyzeOther, languageOfDocument, loadedLanguageParser, treeLanguageOf, type SourceLanguage } from '../analysis/languages';
+import { analyzeOther, hasSyntaxTree, languageOfDocument, loadedLanguageParser, treeLanguageOf, type SourceLanguage } from '../analysis/languages';
 
 const COMMENT_DELIMITER = /\/\*|\*\//;
 
@@ -145,7 +145,7 @@ export class OpenDocument {
   /** Python and build files: small, analysed whole (their trees are still re-parsed incrementally). */
   private analyseOther(parser: CudaParser, options: AnalysisOptions, generation: number): FileAnalysis {
     if (!this.isAnalysed(generation)) {
-      const tree = this.language === 'cmake' ? undefined : this.treeFor(parser);
+      const tree = hasSyntaxTree(this.language) ? this.treeFor(parser) : undefined;
       this.analysis = analyzeOther(this.doc.getText(), this.language as Exclude<SourceLanguage, 'cuda'>, options, tree);
     }
     this.changed.reset();
@@ -154,9 +154,9 @@ export class OpenDocument {
     return this.analysis!;
   }
 
-  /** The tree quick fixes work on; none for CMake (read without a syntax tree). */
+  /** The tree quick fixes work on; none for a language read without a syntax tree (CMake). */
   fixTree(parser: CudaParser): Tree | undefined {
-    return this.language === 'cmake' ? undefined : this.treeFor(parser);
+    return hasSyntaxTree(this.language) ? this.treeFor(parser) : undefined;
   }
 
   /** True when `analysis` describes the current text under options generation `generation`. */

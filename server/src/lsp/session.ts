@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageserver';
 import pkg from '../../../package.json';
 import { getParser, type CudaParser } from '../analysis/parser';
-import { loadLanguageParsers } from '../analysis/languages';
+import { lineCommentOf, loadLanguageParsers } from '../analysis/languages';
 import type { FileAnalysis } from '../analysis/analyze';
 import { withoutDeclared } from '../analysis/project';
 import { KnowledgeBase, KnowledgeError } from '../knowledge';
@@ -416,7 +416,7 @@ export class Session {
 
   private actionContext(d: OpenDocument, analysis: FileAnalysis): ActionContext {
     return {
-      doc: d.doc, tree: d.fixTree(this.parser!), analysis, lineComment: d.language === 'cuda' ? '//' : '#',
+      doc: d.doc, tree: d.fixTree(this.parser!), analysis, lineComment: lineCommentOf(d.language),
       documentChanges: !!this.caps.workspace?.workspaceEdit?.documentChanges,
     };
   }
