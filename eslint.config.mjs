@@ -7,7 +7,7 @@ export default tseslint.config(
   {
     // Bundles, dependencies, vendored or generated material, and test inputs (fixtures are code to scan,
     // not code of this project). The .mjs/.mts build and test scripts are plain JavaScript/config.
-    ignores: ['dist/**', 'node_modules/**', 'test/e2e/**', 'test/realcode/**', 'test/fixtures/**', 'examples/**', 'grammars/**', '**/*.mjs', '**/*.mts'],
+    ignores: ['dist/**', 'node_modules/**', 'test/e2e/**', 'test/realcode/**', 'test/fixtures/**', 'examples/**', 'grammars/**', '**/*.mjs', '**/*.mts', '**/*.cjs'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
