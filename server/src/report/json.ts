@@ -8,57 +8,14 @@ import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyz
 import { byPath } from '../analysis/project';
 import { fileShares, ReportTotals } from '../effort/totals';
 import type { EffortEstimate, EffortPart, EffortWeights } from '../effort';
+import type { JsonFile, JsonKernel } from './schema';
 
 // The totals moved to effort/totals.ts (the language server adds them up too); their importers still find them here.
 export { fileShares, programWithoutAclInit, ReportTotals } from '../effort/totals';
 
 export const JSON_SCHEMA_VERSION = 1;
 
-export interface JsonFinding {
-  symbol: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  ruleId: string;
-  category: string;
-  library: string;
-  kind: Finding['kind'];
-  ascend: string | null;
-  message: string;
-  fixable: boolean;
-  docUrl: string | null;
-  /** What the source shows (function, type, enum, header...): the effort model costs calls, not what rides along. */
-  construct?: string;
-  /** The text of the finding's source line (reports show it); absent when the reader did not keep it. */
-  source?: string;
-}
-
-export interface JsonKernel {
-  name: string;
-  line: number;
-  lines: number;
-  findings: number;
-  features: Record<string, boolean>;
-  /** First and last line of the kernel definition. */
-  startLine: number;
-  endLine: number;
-  /** Fingerprint of the kernel's text (the same kernel in two files has the same one). */
-  hash?: string;
-  /** The file's `__device__` helpers it calls; their features are in `features`. */
-  helpers?: Array<{ name: string; startLine: number; endLine: number }>;
-}
-
-export interface JsonFile {
-  path: string;
-  findings: JsonFinding[];
-  kernels: JsonKernel[];
-  lines: number;
-  parseErrors: number;
-  warning?: string;
-  /** The file defines main (line), and whether it calls aclInit. */
-  program?: { main: number; aclInit: boolean };
-}
+export type { JsonFile, JsonFinding, JsonKernel } from './schema';
 
 export interface JsonReportOptions {
   /** Effort weights (defaults with the user's overrides); the default table when absent. */
