@@ -10,7 +10,7 @@ import { byPath, summarizeParts } from '../analysis/project';
 import { estimateProject, weightProblems, type EffortWeights } from '../effort';
 import { JSON_SCHEMA_VERSION, programWithoutAclInit, type JsonFile, type JsonReport } from './json';
 import { forTerminal } from '../shared/terminal';
-import { jsonFileSchema, skippedFileSchema } from './schema';
+import { readFileSchema, skippedFileSchema } from './schema';
 import { PORTING_TARGET_IDS } from '../shared/targets';
 
 export class MergeError extends Error {}
@@ -25,7 +25,7 @@ const reportSchema = {
   properties: {
     tool: { type: 'object', required: ['name', 'version'], properties: { name: { const: 'ascendify' }, version: str } },
     schemaVersion: { const: JSON_SCHEMA_VERSION },
-    files: { type: 'array', items: jsonFileSchema },
+    files: { type: 'array', items: readFileSchema },
     skipped: { type: 'array', items: skippedFileSchema },
     summary: {
       type: 'object',

@@ -3,7 +3,7 @@
  * checks its inputs with, and the TypeScript types the writers use are derived from it. Objects stay
  * open (newer reports may add fields); the summary is checked only where merge relies on it (merge.ts).
  */
-import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
 /** Far beyond any real file (a 10 MB file has at most 10 million lines), small enough that sums stay finite. */
 export const MAX_COUNT = 1_000_000_000;
@@ -35,32 +35,40 @@ export const jsonFindingSchema = Type.Object({
 });
 export type JsonFinding = Static<typeof jsonFindingSchema>;
 
-export const jsonKernelSchema = Type.Object({
+const kernelFields = {
   name: Type.String(),
   line: Line(),
   lines: Count(),
   findings: Count(),
   features: Type.Unsafe<Record<string, boolean>>({ type: 'object', additionalProperties: { type: 'boolean' } }),
-  /** First and last line of the kernel definition. */
-  startLine: Line(),
-  endLine: Line(),
   /** Fingerprint of the kernel's text (the same kernel in two files has the same one). */
   hash: Type.Optional(Type.String()),
   /** The file's `__device__` helpers it calls; their features are in `features`. */
   helpers: Type.Optional(Type.Array(Type.Object({ name: Type.String(), startLine: Line(), endLine: Line() }))),
-});
+};
+
+/** A kernel as this version writes it: with the first and last line of its definition. */
+export const jsonKernelSchema = Type.Object({ ...kernelFields, startLine: Line(), endLine: Line() });
 export type JsonKernel = Static<typeof jsonKernelSchema>;
 
-export const jsonFileSchema = Type.Object({
+/** A kernel as `merge` reads it: reports written before kernels had startLine/endLine are merged too. */
+const readKernelSchema = Type.Object({ ...kernelFields, startLine: Type.Optional(Line()), endLine: Type.Optional(Line()) });
+
+const fileFields = <K extends TSchema>(kernel: K) => ({
   path: Type.String(),
   findings: Type.Array(jsonFindingSchema),
-  kernels: Type.Array(jsonKernelSchema),
+  kernels: Type.Array(kernel),
   lines: Count(),
   parseErrors: Count(),
   warning: Type.Optional(Type.String()),
   /** The file defines main (line), and whether it calls aclInit. */
   program: Type.Optional(Type.Object({ main: Line(), aclInit: Type.Boolean() })),
 });
+
+export const jsonFileSchema = Type.Object(fileFields(jsonKernelSchema));
 export type JsonFile = Static<typeof jsonFileSchema>;
+
+/** A file entry as `merge` reads it (older kernels without their line range included). */
+export const readFileSchema = Type.Object(fileFields(readKernelSchema));
 
 export const skippedFileSchema = Type.Object({ path: Type.String(), reason: Type.String() });
