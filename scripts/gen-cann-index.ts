@@ -53,7 +53,7 @@ function readBlobs(gitDir: string, shas: string[]): Map<string, string> {
   const out = new Map<string, string>();
   if (!shas.length) return out;
   const res = spawnSync('git', ['-C', gitDir, 'cat-file', '--batch'], { input: shas.join('\n') + '\n', maxBuffer: 1 << 30 });
-  if (res.status !== 0) throw new Error(`git cat-file failed in ${gitDir}: ${res.stderr}`);
+  if (res.status !== 0) throw new Error(`git cat-file failed in ${gitDir}: ${res.stderr.toString()}`);
   const buf = res.stdout;
   let at = 0;
   for (const sha of shas) {

@@ -7,7 +7,8 @@
  * Workspace trust: the server only reads files and never runs workspace code, so the extension also
  * works in untrusted workspaces, with one limit: a rule file from the workspace (`.ascendify.json`/
  * `.yaml` or `ascendify.rulesFile`) is ignored there. The client tells the server through the
- * `workspaceTrusted` flag (initialization options and every `ascendify` configuration answer).
+ * `workspaceTrusted` flag in every `ascendify` configuration answer (the server pulls its settings
+ * before its first analysis, so no initialization option is needed).
  */
 import * as vscode from 'vscode';
 import {
@@ -60,7 +61,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       ...BUILD_FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
     ],
     synchronize: { configurationSection: 'ascendify' },
-    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
     outputChannel: output,
     // Hovers may link the rule page through the command that renders it (links.ts), nothing else.
     markdown: { isTrusted: { enabledCommands: [OPEN_RULE_COMMAND] } },

@@ -3,8 +3,9 @@
  * labels of the "Ascend Porting" tree. Pure functions (no `vscode` import) so unit tests can check them.
  */
 import type { FileFindingView, FindingFilter, FindingLocationView, ProjectSummaryResult } from './protocol';
+import { PORTING_TARGETS } from '../../server/src/shared/targets';
 
-export const TARGET_LABELS: Record<string, string> = { a2a3: 'Atlas A2/A3', '950': 'Ascend 950' };
+export const TARGET_LABELS: Record<string, string> = Object.fromEntries(PORTING_TARGETS.map((t) => [t.id, t.name]));
 
 const KIND_ORDER = ['rename', 'rewrite', 'manual', 'none', 'unmapped'];
 

@@ -18,13 +18,13 @@ import { readJsonReport, mergeReports } from './report/merge';
 import { compareWithBaseline, newFindingsReport } from './report/baseline';
 import type { JsonReport } from './report/json';
 import {
-  addReportOutputOptions, checkGate, DEFAULT_JOBS, effortWeightsFrom, GateTripped, isReportInputError, parseFailOn, parseJobs,
+  addReportOutputOptions, checkGate, type ReportOutputOptions, DEFAULT_JOBS, effortWeightsFrom, GateTripped, isReportInputError, parseFailOn, parseJobs,
 } from './report/options';
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
-import type { PortingTarget } from './analysis/analyze';
+import { DEFAULT_TARGET, PORTING_TARGET_IDS, parseTargetName, targetChoices, type PortingTarget } from './shared/targets';
 import { FixWriteError, runFixCommand } from './fix/command';
 import { scaffoldNote } from './fix/gemm-call';
-import { forTerminal, linesForTerminal } from './report/terminal';
+import { forTerminal, linesForTerminal } from './shared/terminal';
 import { openOutput, OutputError, type OutputFile } from './report/output';
 
 export const VERSION: string = pkg.version;
@@ -33,10 +33,9 @@ export const VERSION: string = pkg.version;
 export class UsageError extends Error {}
 
 function parseTarget(value: string): PortingTarget {
-  const v = value.toLowerCase().replace(/[\s/_-]/g, '');
-  if (v === 'a2a3' || v === 'a2' || v === 'a3' || v === 'atlas') return 'a2a3';
-  if (v === '950' || v === 'ascend950' || v === 'simt') return '950';
-  throw new UsageError(`unknown target "${value}": use a2a3 (Atlas A2/A3) or 950 (Ascend 950)`);
+  const target = parseTargetName(value);
+  if (target === undefined) throw new UsageError(`unknown target "${value}": use ${targetChoices()}`);
+  return target;
 }
 
 /**
@@ -138,13 +137,44 @@ function wroteLine(output: string, format: string, figures: Pick<ReportFigures, 
   return `ascendify: wrote ${format.toUpperCase()} report to ${path.resolve(output)}${bytes}: ${plural(s.findings, 'finding')}${base} in ${plural(s.filesWithFindings, 'file')} of ${plural(s.filesScanned, 'file')} scanned${skipped}`;
 }
 
+/** The values of the options addFileOptions adds (commander's names for them). */
+interface FileOptions {
+  exclude?: string[];
+  ext?: string;
+  gitignore: boolean;
+  target: string;
+  cann?: string;
+  rules?: string;
+}
+
+/** `ascendify report`'s option values. */
+interface ReportCommandOptions extends FileOptions, ReportOutputOptions {
+  jobs: string;
+  /** An earlier JSON report: only findings it does not have are reported (SARIF: all, with baselineState). */
+  baseline?: string;
+  quiet?: boolean;
+  maxFileSize: string;
+}
+
+/** `ascendify merge`'s option values. */
+interface MergeCommandOptions extends ReportOutputOptions {
+  rules?: string;
+}
+
+/** `ascendify fix`'s option values. */
+interface FixCommandOptions extends FileOptions {
+  dryRun?: boolean;
+  unsafe?: boolean;
+  json?: boolean;
+}
+
 /** The options `report` and `fix` share: which files, which target, which rules. */
 function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
   return command
     .option('-e, --exclude <glob...>', 'glob(s) of files to skip, relative to each folder')
     .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
     .option('--no-gitignore', `also ${verb} files that .gitignore excludes`)
-    .option('-t, --target <target>', 'porting target: a2a3 (Atlas A2/A3) or 950 (Ascend 950)', 'a2a3')
+    .option('-t, --target <target>', `porting target: ${targetChoices()}`, DEFAULT_TARGET)
     .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
     .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)');
 }
@@ -192,7 +222,7 @@ export function buildProgram(): Command {
     .option('--baseline <report.json>', 'report only the findings that are new since this JSON report (SARIF: every result with its baselineState); --fail-on then looks at new findings only');
   addFileOptions(report, 'scan')
     .option('--max-file-size <MB>', 'skip files larger than this many megabytes', '10')
-    .action(async (paths: string[], opts, command: Command) => {
+    .action(async (paths: string[], opts: ReportCommandOptions, command: Command) => {
       const target = parseTarget(opts.target);
       const maxMb = Number(opts.maxFileSize);
       if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError(`--max-file-size must be a positive number, got "${opts.maxFileSize}"`);
@@ -208,11 +238,12 @@ export function buildProgram(): Command {
         weights, version: VERSION, onFile: (done, total, file) => progress.update(done, total, file),
       };
       let figures: ReportFigures;
-      const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
+      const baselineFile = opts.baseline;
+      const baseline = baselineFile !== undefined ? readBaseline(baselineFile) : undefined;
       if (opts.format === 'json' && opts.output && !baseline) figures = await streamJsonReport(listed, options, opts.output).finally(() => progress.stop());
-      else if (baseline) {
+      else if (baseline && baselineFile !== undefined) {
         const full = (await reportProject(listed, options).finally(() => progress.stop())).report();
-        const comparison = compareWithBaseline(full, baseline, opts.baseline);
+        const comparison = compareWithBaseline(full, baseline, baselineFile);
         const fresh = newFindingsReport(full, comparison, VERSION, weights);
         const files = (await listed).map((f) => f.absolute);
         writeOutput(renderReport(opts.format === 'sarif' ? full : fresh, opts.format, { kb, csvMode: opts.csvMode, baseline: comparison, sourceHref: sourceLinks(await listed, opts.output) }), opts.output, () => files);
@@ -236,11 +267,11 @@ export function buildProgram(): Command {
     .argument('<reports...>', 'JSON reports written by `ascendify report --format json`');
   addReportOutputOptions(merge, 'json')
     .option('-r, --rules <file>', 'user rule file (SARIF rule help for user entries)')
-    .action((files: string[], opts) => {
+    .action((files: string[], opts: MergeCommandOptions) => {
       const failOn = parseFailOn(opts.failOn);
       const weights = effortWeightsFrom(opts);
       const report = mergeReports(files.map((f) => ({ source: f, report: readJsonReport(f) })), VERSION, weights);
-      const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
+      const kb = knowledgeWithRules(rulesFor(opts.rules));
       writeOutput(renderReport(report, opts.format, { kb, csvMode: opts.csvMode }), opts.output);
       if (opts.output) process.stdout.write(`${linesForTerminal(wroteLine(opts.output, opts.format, report))}\n`);
       checkGate(report, failOn);
@@ -250,11 +281,11 @@ export function buildProgram(): Command {
     .command('explain')
     .description('print the CANN equivalent of a CUDA symbol: signature, differences, documentation link')
     .argument('<symbol>', 'CUDA name, e.g. cudaMemcpy')
-    .option('-t, --target <target>', 'porting target: a2a3 or 950', 'a2a3')
+    .option('-t, --target <target>', `porting target: ${PORTING_TARGET_IDS.join(' or ')}`, DEFAULT_TARGET)
     .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
     .option('-r, --rules <file>', 'user rule file')
     .option('--json', 'print the entry as JSON')
-    .action((symbol: string, opts) => {
+    .action((symbol: string, opts: { target: string; cann?: string; rules?: string; json?: boolean }) => {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
       const text = explainSymbol(kb, symbol, target, !!opts.json);
@@ -269,7 +300,7 @@ export function buildProgram(): Command {
     .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
     .option('-r, --rules <file>', 'user rule file')
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .action((opts) => {
+    .action((opts: { format: 'text' | 'json'; cann?: string; rules?: string; output?: string }) => {
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann);
       writeOutput(opts.format === 'json' ? mappingsJson(kb, VERSION) : mappingsTable(kb), opts.output);
     });
@@ -282,7 +313,7 @@ export function buildProgram(): Command {
     .option('--unsafe', 'also apply fixes that are mechanical but need review')
     .option('--json', 'print each file\'s outcome and port state as JSON instead of the text summary');
   addFileOptions(fix, 'fix')
-    .action(async (paths: string[], opts) => {
+    .action(async (paths: string[], opts: FixCommandOptions) => {
       const target = parseTarget(opts.target);
       const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
       const listed = await listFiles(paths, opts, kb);
@@ -299,7 +330,7 @@ export function buildProgram(): Command {
     .description('run the language server for any LSP editor (Neovim, Emacs, Helix...): JSON-RPC over stdin/stdout')
     .option('--stdio', 'talk over stdin/stdout (the default)')
     .option('--node-ipc', 'talk over Node IPC (when started by a Node parent with an IPC channel)')
-    .action((opts) => {
+    .action((opts: { stdio?: boolean; nodeIpc?: boolean }) => {
       // The same server code the extension starts: dist/server.js beside this bundle. It reads the
       // transport from the command line, so make the default explicit.
       const bundle = path.join(__dirname, 'server.js');
@@ -334,7 +365,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ascendify: ${e.message}\n`);
       return 4;
     }
-    process.stderr.write(`ascendify: internal error: ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(`ascendify: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 3;
   }
 }
@@ -345,7 +376,7 @@ if (require.main === module) {
     if (e.code !== 'EPIPE') throw e;
     process.exit(process.exitCode ?? 0);
   });
-  main(process.argv).then((code) => {
+  void main(process.argv).then((code) => {
     process.exitCode = code;
   });
 }

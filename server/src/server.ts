@@ -5,12 +5,12 @@
  */
 import { format } from 'node:util';
 import {
-  CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind, createConnection, type Connection, type InitializeResult,
+  CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind, createConnection, type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { Session, VERSION } from './lsp/session';
 import {
   FIX_ALL_COMMAND, FIX_ALL_KIND, FILE_FINDINGS, FINDING_FILES, FINDING_GROUPS, FINDING_LOCATIONS, PROJECT_SUMMARY, REPORT, SCAN_WORKSPACE, type FileFindingsParams, type FindingFilter, type FindingLocationsParams, type ProjectSummaryParams, type ReportParams,
-} from './lsp/protocol';
+} from './shared/protocol';
 
 /**
  * The connection the command line asks for. Over stdio the message reader is ours, to act on its errors:
@@ -97,8 +97,8 @@ export function startServer(connection: Connection = connectionFromCommandLine()
   connection.onRequest(FINDING_LOCATIONS, (p: FindingLocationsParams | null) => session.findingLocations(p));
   connection.onRequest(FINDING_FILES, (p: FindingFilter | null) => session.findingFiles(p));
   connection.onRequest(FILE_FINDINGS, (p: FileFindingsParams | null) => session.fileFindings(p));
-  connection.onRequest(SCAN_WORKSPACE, (_p: unknown, token) => session.scanRequest(token));
-  connection.onRequest(REPORT, (p: ReportParams | null, token) => session.report(p, token));
+  connection.onRequest(SCAN_WORKSPACE, (_p: unknown, token: CancellationToken) => session.scanRequest(token));
+  connection.onRequest(REPORT, (p: ReportParams | null, token: CancellationToken) => session.report(p, token));
 
   // A stray rejected promise (a client that does not answer a request, say) is logged, never fatal.
   process.on('unhandledRejection', (e) => session.logError('unhandled rejection', e));

@@ -6,7 +6,7 @@ import { listSourceFiles } from '../../server/src/analysis/files';
 import { readSource } from '../../server/src/analysis/source';
 import { getParser } from '../../server/src/analysis/parser';
 
-(async () => {
+void (async () => {
   const parser = await getParser();
   const { files } = await listSourceFiles([process.argv[2]]);
   let bytes = 0;

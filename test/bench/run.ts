@@ -418,7 +418,7 @@ function fiveThousandLineFile(dir: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Concatenate corpus files until 5,000 lines: realistic content, deterministic.
   const out: string[] = [];
-  for (const f of (fs.readdirSync(path.join(dir, 'corpus', 'module1')) as string[]).sort()) {
+  for (const f of (fs.readdirSync(path.join(dir, 'corpus', 'module1'))).sort()) {
     for (const line of fs.readFileSync(path.join(dir, 'corpus', 'module1', f), 'utf8').split('\n')) {
       if (out.length < 5000 && !line.startsWith('#define CHECK_')) out.push(line.replace(/CHECK_\d+/g, 'CHECK'));
     }

@@ -7,6 +7,8 @@
 //
 // Usage (from the repository root, after `npm ci --prefix test/e2e` and `npm run package`):
 //   node test/e2e/run.mjs [path/to/ascendify-<version>.vsix] [--update-images]
+//
+// Over 400 lines: one scripted session in the editor, its steps in order; splitting it would scatter the story.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';

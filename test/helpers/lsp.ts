@@ -118,7 +118,7 @@ export class TestClient {
           value = probe();
         } catch (e) {
           done();
-          reject(e);
+          reject(e instanceof Error ? e : new Error(String(e)));
           return;
         }
         if (value !== undefined) {

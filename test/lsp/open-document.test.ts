@@ -31,7 +31,7 @@ texts.push(texts[0].replace(/\n/g, '\r\n'), texts[1].replace(/\n/g, '\r'));
 describe('an open document re-analysed after each change equals a full analysis', () => {
   it('after random didChange notifications of one to three changes', async () => {
     const parser = await getParser();
-    await fc.assert(
+    fc.assert(
       fc.property(
         fc.integer({ min: 0, max: texts.length - 1 }),
         fc.array(

@@ -34,7 +34,7 @@ function rawSession(chunks: string[], waitMs = 5000): Promise<{ code: number | '
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
     });
-    (async () => {
+    void (async () => {
       for (const c of chunks) {
         proc.stdin.write(c);
         await new Promise((r) => setTimeout(r, 1000));

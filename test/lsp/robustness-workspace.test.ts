@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
-import type { LogMessageParams, WorkDoneProgressReport } from 'vscode-languageserver-protocol';
-import type { ProjectSummaryResult, ReportResult } from '../../server/src/lsp/protocol';
+import type { LogMessageParams } from 'vscode-languageserver-protocol';
+import type { ProjectSummaryResult, ReportResult } from '../../server/src/shared/protocol';
 import { SERVER, TestClient, fileUri } from '../helpers/lsp';
 import { CRASH_MARKER, crashPreload, trappedWorkspace } from '../helpers/robustness';
 
@@ -42,7 +42,7 @@ async function start(folder: string, settings: Record<string, unknown>, args?: s
 const logs = (c: TestClient) => c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => (n.params as LogMessageParams).message);
 const summary = (c: TestClient) => c.request<ProjectSummaryResult>('ascendify/projectSummary', { includeFiles: true });
 /** The first work-done progress report of a scan that has analysed at least one file. */
-const scanProgress = (c: TestClient) => c.waitFor('scan progress', () => c.progress.find((p) => p.value.kind === 'report' && /^\d+\/\d+ /.test((p.value as WorkDoneProgressReport).message ?? '')));
+const scanProgress = (c: TestClient) => c.waitFor('scan progress', () => c.progress.find((p) => p.value.kind === 'report' && /^\d+\/\d+ /.test((p.value).message ?? '')));
 
 /** `n` small CUDA files, one finding each. */
 function manyFiles(n: number): Record<string, string> {

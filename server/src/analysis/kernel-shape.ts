@@ -6,7 +6,8 @@
  */
 
 /** The combining operation of a reduction, when the code shows one other than a sum. */
-export type ReduceOp = 'min' | 'max' | 'minmax' | 'prod';
+export const REDUCE_OPS = ['min', 'max', 'minmax', 'prod'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
 
 /** `x = min(x, ...)` (also `fminf`, `std::min`, `__hmin`...), an atomic or warp min, a CUB/CG/Thrust min functor. */
 const MIN_FN = String.raw`(?:(?:std|cuda::std)::)?(?:f?min[fl]?|__hmin2?)`;

@@ -139,28 +139,8 @@ export function withoutDeclared(analysis: FileAnalysis, declared: ReadonlySet<st
   return { ...analysis, findings, prefixOnly: analysis.prefixOnly.filter((s) => !dropSet.has(s)) };
 }
 
-export interface Summary {
-  target: AnalysisOptions['target'];
-  /** The CANN version the suggestions and fixes were chosen for (`--cann`, the setting or the default). */
-  cannVersion?: string;
-  filesScanned: number;
-  filesWithFindings: number;
-  filesSkipped: number;
-  findings: number;
-  byKind: Record<string, number>;
-  byLibrary: Record<string, number>;
-  byCategory: Record<string, number>;
-  /** Most frequent symbols, most first. */
-  topSymbols: Array<{ symbol: string; count: number; kind: string }>;
-  topUnmapped: Array<{ symbol: string; count: number; library: string }>;
-  kernels: number;
-  safeFixes: number;
-  /**
-   * Programs (files defining main, as `path:line`) that use the CUDA runtime and never call aclInit: each
-   * needs aclInit/aclFinalize when ported (`ascendify fix --unsafe` adds them).
-   */
-  programsWithoutAclInit: string[];
-}
+import type { Summary } from '../shared/summary';
+export type { Summary };
 
 const KINDS = ['rename', 'rewrite', 'manual', 'none', 'unmapped'];
 

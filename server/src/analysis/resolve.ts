@@ -1,29 +1,20 @@
 /**
  * Resolution: occurrences + knowledge base + porting target -> findings with mapping, rule id and message.
  */
-import type { FixRecipe, KnowledgeBase, MappingEntry, MappingKind, SymbolKind } from '../knowledge';
-import type { VersionedEntry } from '../knowledge/cann';
+import type { KnowledgeBase, MappingEntry, MappingKind, SymbolKind } from '../knowledge';
+import { cachedRuleId, libraryName, resolveEntry, type ResolvedMapping } from '../knowledge/resolved';
+import type { PortingTarget } from '../shared/targets';
 import type { Occurrence } from './scan';
-import { ruleIdFor } from '../knowledge/rule-ids';
 import { isNvidiaSampleHeader } from './declarations';
+import { lineOf } from './lines';
 
-/** Atlas A2/A3 (Ascend C SIMD kernels) or Ascend 950 (Ascend C SIMT kernels available). */
-export type PortingTarget = 'a2a3' | '950';
+// The line helpers moved to lines.ts; their importers still find them here.
+export { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, positionOf } from './lines';
+
+export type { PortingTarget } from '../shared/targets';
+export { libraryName, resolveEntry, ruleIdFor, type ResolvedMapping } from '../knowledge/resolved';
 
 export type FindingKind = MappingKind | 'unmapped';
-
-/** The entry's answer for one target: the top-level fields, or the SIMT override on Ascend 950. */
-export interface ResolvedMapping {
-  ascend: string | null;
-  ascendHeader?: string;
-  signature?: string;
-  mapping: MappingKind;
-  notes: string;
-  docUrl: string;
-  fix?: FixRecipe;
-  /** Set when the chosen CANN version declares no answer that a newer one has (knowledge/cann.ts). */
-  newerCannOnly?: string;
-}
 
 export interface Finding {
   symbol: string;
@@ -49,62 +40,6 @@ export interface Finding {
   resolved?: ResolvedMapping;
   /** A fix exists and is marked safe for "fix all". */
   safeFix: boolean;
-}
-
-export { ruleIdFor } from '../knowledge/rule-ids';
-
-// One string per rule, shared by its findings (not a new one per finding on every edit).
-const ruleIds = new WeakMap<MappingEntry, string>();
-const unmappedRuleIds = new Map<string, string>();
-
-function cachedRuleId(entry: MappingEntry | undefined, library: string): string {
-  const cached = entry ? ruleIds.get(entry) : unmappedRuleIds.get(library);
-  if (cached !== undefined) return cached;
-  const id = ruleIdFor(entry, library);
-  if (entry) ruleIds.set(entry, id);
-  else unmappedRuleIds.set(library, id);
-  return id;
-}
-
-const resolvedCache: Record<PortingTarget, WeakMap<MappingEntry, ResolvedMapping>> = { a2a3: new WeakMap(), '950': new WeakMap() };
-
-/** The entry's answer for a target (shared, read-only objects: one per entry and target). */
-export function resolveEntry(entry: MappingEntry, target: PortingTarget): ResolvedMapping {
-  let r = resolvedCache[target].get(entry);
-  if (!r) {
-    r = computeResolved(entry, target);
-    resolvedCache[target].set(entry, r);
-  }
-  return r;
-}
-
-function computeResolved(entry: MappingEntry, target: PortingTarget): ResolvedMapping {
-  const base: ResolvedMapping = {
-    ascend: entry.ascend, ascendHeader: entry.ascendHeader, signature: entry.signature, mapping: entry.mapping,
-    notes: entry.notes, docUrl: entry.docUrl, fix: entry.fix,
-  };
-  const cann = (entry as VersionedEntry).cann;
-  if (cann?.missing?.some((m) => m.since) && !cann.fallbackFrom && entry.ascend === null) base.newerCannOnly = cann.version;
-  if (target === '950' && entry.simt) {
-    const s = entry.simt;
-    return {
-      ascend: s.ascend, ascendHeader: s.ascendHeader ?? base.ascendHeader, signature: s.signature, mapping: s.mapping,
-      notes: s.notes ?? base.notes, docUrl: s.docUrl ?? base.docUrl, fix: s.fix,
-    };
-  }
-  return base;
-}
-
-const LIBRARY_NAMES: Record<string, string> = {
-  runtime: 'CUDA runtime', driver: 'CUDA driver', kernel: 'CUDA kernel', nvrtc: 'NVRTC', cublas: 'cuBLAS',
-  cublaslt: 'cuBLASLt', cudnn: 'cuDNN', cufft: 'cuFFT', curand: 'cuRAND', cusparse: 'cuSPARSE', cusolver: 'cuSOLVER',
-  nccl: 'NCCL', thrust: 'Thrust', cub: 'CUB', nvtx: 'NVTX', cooperative_groups: 'cooperative groups', wmma: 'WMMA',
-  libcudacxx: 'libcu++', cutlass: 'CUTLASS', compiler: 'nvcc', nvml: 'NVML', cupti: 'CUPTI', samples: 'CUDA samples',
-  profiler: 'CUDA profiler', compat: 'compatibility layer',
-};
-
-export function libraryName(library: string): string {
-  return Object.hasOwn(LIBRARY_NAMES, library) ? LIBRARY_NAMES[library] : library; // "constructor" is a name, not Object's
 }
 
 /**
@@ -241,79 +176,4 @@ function moved(f: Finding, o: Occurrence, line: number, column: number, endLine:
     ascend: f.ascend, message: f.message, start: o.start, end: o.end, line, column, endLine, endColumn,
     isCall: f.isCall, inMacro: f.inMacro, entry: f.entry, resolved: f.resolved, safeFix: f.safeFix,
   };
-}
-
-/**
- * Offsets at which each line starts (one pass over the text). Line breaks are `\n`, `\r\n` and a lone
- * `\r`, as in LSP and in editors, so findings' lines and columns match what the editor shows in files
- * with old Mac or mixed line endings.
- */
-export function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  if (!text.includes('\r')) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    return starts;
-  }
-  for (const m of text.matchAll(LINE_BREAK)) starts.push(m.index! + m[0].length);
-  return starts;
-}
-
-const LINE_BREAK = /\r\n?|\n/g;
-
-/**
- * The line starts of a text after an edit, from those before it: the text changed only in [start, end)
- * (new coordinates; `delta` = new length - old length). Whether `p` starts a line depends on the
- * characters at p - 1 and p, so only starts in [start, end] are looked for again; the others are kept,
- * shifted after the edit. Equals `lineStartsOf(text)` without a pass over the whole text.
- */
-export function lineStartsAfterEdit(previous: readonly number[], text: string, start: number, end: number, delta: number): number[] {
-  const out: number[] = [];
-  let i = 0;
-  for (; i < previous.length && previous[i] < start; i++) out.push(previous[i]);
-  const last = Math.min(end, text.length);
-  for (let p = start; p <= last; p++) {
-    const before = p === 0 ? -1 : text.charCodeAt(p - 1);
-    if (p === 0 || before === 10 || (before === 13 && text.charCodeAt(p) !== 10)) out.push(p);
-  }
-  for (; i < previous.length && previous[i] <= end - delta; i++);
-  for (; i < previous.length; i++) out.push(previous[i] + delta);
-  return out;
-}
-
-/** The 0-based line holding `offset`, walking forward from line `from` (a binary search if it lies before). */
-function lineOf(lineStarts: number[], offset: number, from: number): number {
-  if (lineStarts[from] > offset) return lineIndexOf(lineStarts, offset);
-  let line = from;
-  while (line + 1 < lineStarts.length && lineStarts[line + 1] <= offset) line++;
-  return line;
-}
-
-/** 0-based line and UTF-16 character of an offset. */
-export function positionOf(lineStarts: number[], offset: number): { line: number; character: number } {
-  const line = lineIndexOf(lineStarts, offset);
-  return { line, character: offset - lineStarts[line] };
-}
-
-/** The first index whose item's key is at least `value`, in items sorted by that key (binary search). */
-export function firstAtLeast<T>(items: readonly T[], value: number, key: (item: T) => number): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (key(items[mid]) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The 0-based line holding an offset (binary search). */
-export function lineIndexOf(lineStarts: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

@@ -213,7 +213,7 @@ export function parseWeightFlags(flags: string[]): EffortWeights {
 
 /** Defaults, then each override layer in order (config file, then CLI flags). */
 export function resolveWeights(...layers: Array<EffortWeights | undefined>): EffortWeights {
-  return Object.assign({}, DEFAULT_WEIGHTS, ...layers.filter(Boolean));
+  return Object.assign({}, DEFAULT_WEIGHTS, ...layers.filter(Boolean)) as EffortWeights;
 }
 
 /** Keys whose value differs from the default (or that the default table does not have). */
@@ -225,9 +225,9 @@ export function overriddenKeys(weights: EffortWeights): string[] {
 export function categoryFactor(weights: EffortWeights, library: string, category: string): { factor: number; key?: string } {
   // Asked once per finding: remember the answer per weight table, library and category.
   let byLibrary = factorCache.get(weights);
-  if (!byLibrary) factorCache.set(weights, (byLibrary = new Map()));
+  if (!byLibrary) factorCache.set(weights, (byLibrary = new Map<string, Map<string, { factor: number; key?: string }>>()));
   let byCategory = byLibrary.get(library);
-  if (!byCategory) byLibrary.set(library, (byCategory = new Map()));
+  if (!byCategory) byLibrary.set(library, (byCategory = new Map<string, { factor: number; key?: string }>()));
   let found = byCategory.get(category);
   if (!found) {
     const key = [`category.${library}/${category}`, `category.${library}`, `category.*/${category}`].find((k) => k in weights);

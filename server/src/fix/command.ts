@@ -12,10 +12,10 @@ import type { ListedFile } from '../analysis/files';
 import { randomBytes } from 'node:crypto';
 import { decodeSource, readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } from '../analysis/source';
 import { fixText, projectCheckHelpers } from './index';
-import { languageOf } from '../analysis/languages';
+import { dependencyLine, languageOf } from '../analysis/languages';
 import { portState, type FixAllResult, type PortState } from './engine';
-import { checkSameFile, FileSwapped, identityOf, NotRegularFile, readNoFollow, replaceViaTemp, type FileIdentity } from '../atomic';
-import { forTerminal, linesForTerminal } from '../report/terminal';
+import { checkSameFile, FileSwapped, identityOf, NotRegularFile, readNoFollow, replaceViaTemp, type FileIdentity } from '../shared/atomic';
+import { forTerminal, linesForTerminal } from '../shared/terminal';
 
 export interface FixCommandOptions {
   kb: KnowledgeBase;
@@ -143,9 +143,9 @@ function countStates(outcomes: FileFixOutcome[]): Record<PortState | 'skipped', 
 function describe(display: string, result: FixAllResult & { errorNodes: number }, changed: boolean, dryRun: boolean): string {
   const lines: string[] = [];
   const n = result.applied.length;
-  const python = languageOf(display) === 'python';
+  const language = languageOf(display);
   const added = (result.headersAdded.length
-    ? `, added ${result.headersAdded.map((h) => (python ? `import ${h}` : `#include <${h}>`)).join(python ? ', ' : ' ')}`
+    ? `, added ${result.headersAdded.map((h) => dependencyLine(language, h)).join(language === 'cuda' ? ' ' : ', ')}`
     : '') + (result.helpersAdapted.length ? `, made ${result.helpersAdapted.map((h) => `'${h}'`).join(', ')} accept aclError (reviewed)` : '');
   const did = changed ? `${dryRun ? 'would apply' : 'applied'} ${n} fix${n === 1 ? '' : 'es'}${added}` : 'nothing to fix automatically';
   const errors = result.errorNodes ? ` (${result.errorNodes} syntax error${result.errorNodes === 1 ? '' : 's'} in the file: fixes near them were skipped)` : '';

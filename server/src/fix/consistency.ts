@@ -15,6 +15,8 @@
  * - kernel code (qualifiers, device types and intrinsics): only when all of its function is fixed;
  *   host APIs in device code and names the project declares itself: never.
  * The remaining fixes form groups (connected by these requirements); a quick fix applies one whole group.
+ *
+ * Over 400 lines: the agreement rules (calls, constants, variables, includes) work on one shared picture of the file; other work on this file is under way, a split waits for it.
  */
 import type { Node } from '../analysis/parser';
 import type { Finding } from '../analysis/analyze';
@@ -36,7 +38,7 @@ export interface Consistency<P extends PlannedFix> {
   /** The plans each kept plan must be applied with (itself included). */
   groupOf(plan: P): P[];
   /** The error checks these plans hand a CANN status to (they must take one: see ConsistencyOptions.acceptsAcl). */
-  checksUsedBy(plans: P[]): string[];
+  checksUsedBy: (plans: P[]) => string[];
 }
 
 /** Libraries whose names belong in kernel (device) code. */
@@ -404,7 +406,7 @@ class Checker<P extends PlannedFix> {
       if (use) reqs.push(use);
     }
     // The CANN parameter each CUDA argument lands in, bare (`$k` alone) or converted by the recipe.
-    const landing = p.kind === 'call' ? templateLandings(p.recipe.call!, args.length) : args.map((_, k) => ({ arg: k, param: k as number | undefined }));
+    const landing = p.kind === 'call' ? templateLandings(p.recipe.call!, args.length) : args.map((_, k) => ({ arg: k, param: k }));
     const kept = new Set(landing.map((l) => l.arg));
     for (const [k, arg] of args.entries()) {
       if (!kept.has(k)) {

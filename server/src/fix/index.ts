@@ -10,7 +10,7 @@ import type { FileAnalysis, Finding } from '../analysis/analyze';
 import { findCheckHelpers } from './check-helpers';
 import { eolOf, includeFacts, insertionPoint } from './headers';
 import type { TextEdit } from './edits';
-import { analyzeOther, analyzeOtherText, getLanguageParser, type SourceLanguage } from '../analysis/languages';
+import { analyzeOther, analyzeOtherText, getLanguageParser, scannerOf, treeLanguageOf, type SourceLanguage } from '../analysis/languages';
 
 export { fixForFinding, fixAll, isQuickFix, portState, textFacts } from './engine';
 export type { QuickFix, NoFix, FixForFindingResult, FixForFindingOptions, FixAllOptions, FixAllResult, PortState, SkippedFinding, TextFacts } from './engine';
@@ -21,12 +21,14 @@ export { applyEdits, assertDisjoint, sortEdits, type TextEdit } from './edits';
  * fixed through their own trees; CMake files have no syntax tree to rewrite on, so they are left unchanged.
  */
 export async function fixText(text: string, options: AnalysisOptions & FixAllOptions, language: SourceLanguage = 'cuda'): Promise<FixAllResult & { errorNodes: number }> {
-  if (language === 'cmake') {
+  const grammar = treeLanguageOf(language);
+  if (language !== 'cuda' && !grammar) {
     const analysis = await analyzeOtherText(text, language, options);
-    return { text, edits: [], applied: [], skipped: analysis.findings.map((finding) => ({ finding, reason: 'CMake files are not rewritten automatically: edit by hand' })), headersAdded: [], helpersAdapted: [], checkHelpers: [], checksUsed: [], errorNodes: analysis.errorNodes };
+    const reason = `${scannerOf(language)?.name ?? language} files are not rewritten automatically: edit by hand`;
+    return { text, edits: [], applied: [], skipped: analysis.findings.map((finding) => ({ finding, reason })), headersAdded: [], helpersAdapted: [], checkHelpers: [], checksUsed: [], errorNodes: analysis.errorNodes };
   }
   if (language !== 'cuda') {
-    const parser = await getLanguageParser(language);
+    const parser = await getLanguageParser(grammar!);
     const tree = parser.parse(text);
     try {
       const analysis = analyzeOther(text, language, options, tree);

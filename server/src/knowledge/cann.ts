@@ -5,9 +5,12 @@
  * suggestion names something that version does not declare falls back to its older idiom (`fallback`),
  * or else becomes a manual finding that names nothing the version lacks. So a resolved finding already
  * carries the recipe for the chosen version.
+ *
+ * Over 400 lines: the version index, the version words and forCannVersion's fallback choice are one contract.
  */
 import type { Alternative, FixRecipe, MappingEntry, TargetOverride } from './schema';
 import compactIndex from './cann-index/index.json';
+import { targetInfo, type PortingTarget } from '../shared/targets';
 
 /** The full index of one version (test/cann-index/<version>.json): every header's declarations. */
 export interface FullIndex {
@@ -42,21 +45,15 @@ const index = compactIndex as CompactIndex;
 /** The indexed versions, oldest first (8.1.RC1, 8.5.0, 9.0.0, master). */
 export const CANN_VERSIONS: readonly string[] = index.versions.map((v) => v.name);
 
-/**
- * The default: CANN 8.1.RC1, the oldest release indexed and the only one whose whole toolkit's headers
- * are public. Code written against it keeps compiling on later releases (they add APIs), so the default
- * suggests what the most installations have; choose a newer version to get the newer APIs.
- */
-export const DEFAULT_CANN_VERSION = '8.1.RC1';
+/** The default for Atlas A2/A3 (the reason is in shared/targets.ts): 8.1.RC1. */
+export const DEFAULT_CANN_VERSION = targetInfo('a2a3').defaultCannVersion;
 
-/**
- * The default when porting to Ascend 950: its SIMT API (asc_syncthreads, asc_shfl, simt_api/*.h) is first
- * declared by the 9.0.0 headers, so no older CANN can build Ascend 950 SIMT code.
- */
-export const DEFAULT_CANN_VERSION_950 = '9.0.0';
+/** The default when porting to Ascend 950 (the reason is in shared/targets.ts): 9.0.0. */
+export const DEFAULT_CANN_VERSION_950 = targetInfo('950').defaultCannVersion;
 
-export function defaultCannVersion(target: 'a2a3' | '950'): string {
-  return target === '950' ? DEFAULT_CANN_VERSION_950 : DEFAULT_CANN_VERSION;
+/** The CANN version assumed for a target when the user names none. */
+export function defaultCannVersion(target: PortingTarget): string {
+  return targetInfo(target).defaultCannVersion;
 }
 
 export class CannVersionError extends Error {}
@@ -171,7 +168,7 @@ export function codeWords(text: string): string[] {
   if (clean.includes('<<<')) clean = clean.replace(/<<<[^>]*>>>/g, ' ');
   for (const m of clean.matchAll(/\b\d[\w.]*|(?:[A-Za-z_]\w*::)*~?[A-Za-z_]\w*/g)) {
     if (/^\d/.test(m[0])) continue; // numbers, 0x1FU included
-    const before = clean.slice(Math.max(0, m.index! - 2), m.index!);
+    const before = clean.slice(Math.max(0, m.index - 2), m.index);
     if (/(\.|->)$/.test(before) || /\$$/.test(before)) continue;
     // One-letter words are placeholders (template <typename T>, dim3's x, y, z), never CANN names.
     if (/^\d/.test(m[0]) || LANGUAGE_WORDS.has(m[0]) || m[0].length === 1 || m[0].startsWith('std::')) continue;

@@ -4,8 +4,7 @@
  */
 import { forCannVersion, sinceWords } from './cann';
 import { KnowledgeBase, type MappingEntry } from './index';
-import { libraryName, resolveEntry } from '../analysis/resolve';
-import { ruleIdFor } from './rule-ids';
+import { libraryName, resolveEntry, ruleIdFor } from './resolved';
 import { escapeMarkdown, inlineCode } from './views';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

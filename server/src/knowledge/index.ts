@@ -4,13 +4,13 @@
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ajvClass } from '../lazy-modules';
-import { mappingFileSchema, type MappingEntry, type MappingFile } from './schema';
+import { mappingFileSchema, type MappingEntry, type MappingFile, type LoadedMappingFile } from './schema';
 import { builtinFiles } from './data';
 import { forCannVersion } from './cann';
 import { precomputedEntries } from './precomputed';
 import type { RuleLevel } from './rule-ids';
 
-export type { MappingEntry, MappingFile, FixRecipe, MappingKind, SymbolKind, Alternative } from './schema';
+export type { MappingEntry, MappingFile, LoadedMappingFile, FixRecipe, MappingKind, SymbolKind, Alternative } from './schema';
 
 export class KnowledgeError extends Error {}
 
@@ -21,7 +21,7 @@ function validator(): ValidateFunction<MappingFile> {
   return validateFile;
 }
 
-function describeError(file: MappingFile | unknown, source: string, err: ErrorObject): string {
+function describeError(file: unknown, source: string, err: ErrorObject): string {
   // instancePath looks like /entries/12/fix/call: name the entry by its first CUDA symbol.
   const m = /^\/entries\/(\d+)(.*)$/.exec(err.instancePath);
   if (m) {
@@ -149,7 +149,7 @@ export class KnowledgeBase {
    * every start: validation costs ~0.1 s, paid again by each worker thread and server start.
    */
   static builtin(): KnowledgeBase {
-    this.builtinInstance ??= new KnowledgeBase(Object.values(builtinFiles).flatMap((file) => (file as MappingFile).entries));
+    this.builtinInstance ??= new KnowledgeBase(Object.values(builtinFiles).flatMap((file) => (file as LoadedMappingFile).entries));
     return this.builtinInstance;
   }
 

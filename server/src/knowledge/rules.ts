@@ -7,14 +7,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { yamlModule } from '../lazy-modules';
 import { KnowledgeBase, KnowledgeError, validateMappingFile, type MappingFile } from './index';
+import type { LoadedMappingFile } from './schema';
 import { cannVersionFor, CannVersionError, defaultCannVersion } from './cann';
 import { readRuleLevels } from './rule-ids';
+import { DEFAULT_TARGET, type PortingTarget } from '../shared/targets';
 
 export const RULE_FILE_NAMES = ['.ascendify.json', '.ascendify.yaml', '.ascendify.yml'];
 const MAX_RULE_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Reads and validates a rule file; throws KnowledgeError with every problem listed. */
-export function loadRuleFile(file: string): MappingFile {
+export function loadRuleFile(file: string): LoadedMappingFile {
   let raw: string;
   try {
     // A FIFO or device would block the read forever (a hostile repository could ship one); a rule file
@@ -36,7 +38,7 @@ export function loadRuleFile(file: string): MappingFile {
   const errors = validateMappingFile(data, path.basename(file));
   if (errors.length) throw new KnowledgeError(`rule file ${file} is invalid:\n  ${errors.join('\n  ')}`);
   const rules = data as MappingFile;
-  return { ...rules, entries: rules.entries ?? [] };
+  return { ...rules, entries: rules.entries ?? [] } satisfies LoadedMappingFile;
 }
 
 /** The rule file in `dir`, if any (first of RULE_FILE_NAMES). */
@@ -53,7 +55,7 @@ export function findRuleFile(dir: string): string | undefined {
  * built-ins of the same name). The version: `cannVersion` (--cann, the ascendify.cannVersion setting),
  * else the rule file's `cannVersion`, else the default for the porting target (defaultCannVersion).
  */
-export function knowledgeWithRules(ruleFile: string | undefined, cannVersion?: string, target: 'a2a3' | '950' = 'a2a3'): KnowledgeBase {
+export function knowledgeWithRules(ruleFile: string | undefined, cannVersion?: string, target: PortingTarget = DEFAULT_TARGET): KnowledgeBase {
   const rules = ruleFile ? loadRuleFile(ruleFile) : undefined;
   const wanted = cannVersion?.trim() || rules?.cannVersion || defaultCannVersion(target);
   let version: string;

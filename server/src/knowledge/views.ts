@@ -4,9 +4,10 @@
  */
 import type { KnowledgeBase, MappingEntry } from './index';
 import { sinceWords, type VersionedEntry } from './cann';
-import { libraryName, resolveEntry, ruleIdFor, type PortingTarget, type ResolvedMapping } from '../analysis/resolve';
+import { libraryName, resolveEntry, ruleIdFor, type ResolvedMapping } from './resolved';
+import { perTarget, targetInfo, type PortingTarget } from '../shared/targets';
 
-const TARGET_NAMES: Record<PortingTarget, string> = { a2a3: 'Atlas A2/A3', '950': 'Ascend 950' };
+const TARGET_NAMES: Record<PortingTarget, string> = perTarget((t) => targetInfo(t).name);
 
 function availabilityText(entry: MappingEntry): string | undefined {
   const a = entry.availability;

@@ -5,11 +5,11 @@
  */
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { CudaParser, Edit, Tree } from '../analysis/parser';
+import type { CudaParser, Tree } from '../analysis/parser';
 import type { Point } from 'web-tree-sitter';
 import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
 import { ChangedSpan } from '../analysis/incremental';
-import { analyzeOther, languageOfDocument, loadedLanguageParser, treeLanguageOf, type SourceLanguage } from '../analysis/languages';
+import { analyzeOther, hasSyntaxTree, languageOfDocument, loadedLanguageParser, treeLanguageOf, type SourceLanguage } from '../analysis/languages';
 
 const COMMENT_DELIMITER = /\/\*|\*\//;
 
@@ -59,7 +59,7 @@ export class OpenDocument {
         const oldEndPosition = this.point(end);
         const oldAround = this.doc.getText().slice(Math.max(0, start - 1), end + 1);
         this.doc = TextDocument.update(this.doc, [change], version);
-        this.tree?.edit({ startIndex: start, oldEndIndex: end, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition: this.point(newEnd) } as Edit);
+        this.tree?.edit({ startIndex: start, oldEndIndex: end, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition: this.point(newEnd) });
         this.changed.addEdit(start, end, newEnd);
         // Making or breaking a `/*` or `*/` can turn code far before or after the edit into comment or
         // back, and the parser's changed ranges may not say so (typing `*/` far into a comment that ran to
@@ -125,7 +125,7 @@ export class OpenDocument {
     this.changed.reset();
     this.analysisVersion = this.version;
     this.analysisGeneration = generation;
-    return this.analysis!;
+    return this.analysis;
   }
 
   /** The analysis of this document running in a worker (big documents, lsp/off-thread.ts), if any. */
@@ -145,7 +145,7 @@ export class OpenDocument {
   /** Python and build files: small, analysed whole (their trees are still re-parsed incrementally). */
   private analyseOther(parser: CudaParser, options: AnalysisOptions, generation: number): FileAnalysis {
     if (!this.isAnalysed(generation)) {
-      const tree = this.language === 'cmake' ? undefined : this.treeFor(parser);
+      const tree = hasSyntaxTree(this.language) ? this.treeFor(parser) : undefined;
       this.analysis = analyzeOther(this.doc.getText(), this.language as Exclude<SourceLanguage, 'cuda'>, options, tree);
     }
     this.changed.reset();
@@ -154,9 +154,9 @@ export class OpenDocument {
     return this.analysis!;
   }
 
-  /** The tree quick fixes work on; none for CMake (read without a syntax tree). */
+  /** The tree quick fixes work on; none for a language read without a syntax tree (CMake). */
   fixTree(parser: CudaParser): Tree | undefined {
-    return this.language === 'cmake' ? undefined : this.treeFor(parser);
+    return hasSyntaxTree(this.language) ? this.treeFor(parser) : undefined;
   }
 
   /** True when `analysis` describes the current text under options generation `generation`. */

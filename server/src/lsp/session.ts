@@ -2,6 +2,8 @@
  * The language server's state and behaviour behind the protocol handlers of server.ts: settings, the
  * knowledge base, open documents (incremental trees, debounced diagnostics) and the workspace index.
  * Every analysis goes through the core (analysis/, knowledge/, fix/, effort/); nothing is analysed here.
+ *
+ * Over 400 lines: one class holds the server's state behind every handler; other work on this file is under way, a split waits for it.
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +15,8 @@ import {
 } from 'vscode-languageserver';
 import pkg from '../../../package.json';
 import { getParser, type CudaParser } from '../analysis/parser';
-import { loadLanguageParsers } from '../analysis/languages';
-import { analyzeTree, type FileAnalysis } from '../analysis/analyze';
+import { lineCommentOf, loadLanguageParsers } from '../analysis/languages';
+import type { FileAnalysis } from '../analysis/analyze';
 import { withoutDeclared } from '../analysis/project';
 import { KnowledgeBase, KnowledgeError } from '../knowledge';
 import { findRuleFile, knowledgeWithRules, RULE_FILE_NAMES } from '../knowledge/rules';
@@ -39,7 +41,7 @@ import { WorkspaceIndex, type IndexOptions } from './workspace';
 import { analyseOffThread, BIG_DOCUMENT_BYTES } from './off-thread';
 import {
   SUMMARY_CHANGED, type FileFindingsParams, type FileFindingView, type FindingFilesResult, type FindingFilter, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
-} from './protocol';
+} from '../shared/protocol';
 
 export const VERSION: string = pkg.version;
 
@@ -130,7 +132,7 @@ export class Session {
       if (this.caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
         await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'ascendify' });
       }
-      await this.applySettings(await this.pullSettings(), true);
+      this.applySettings(await this.pullSettings(), true);
       this.connection.console.info(`Ascendify language server ${VERSION} started (Node ${process.version}): ${this.knowledgeLine()}; `
         + `workspace folders: ${this.index.getFolders().join(', ') || 'none'}`);
     } catch (e) {
@@ -170,13 +172,13 @@ export class Session {
   async configurationChanged(): Promise<void> {
     await this.ready;
     try {
-      await this.applySettings(await this.pullSettings(), false);
+      this.applySettings(await this.pullSettings(), false);
     } catch (e) {
       this.logError('applying the settings failed', e);
     }
   }
 
-  private async applySettings(next: Settings, initial: boolean): Promise<void> {
+  private applySettings(next: Settings, initial: boolean): void {
     const prev = this.settings;
     this.settings = next;
     const changed = (k: keyof Settings) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]);
@@ -207,7 +209,7 @@ export class Session {
 
   private loadWeights(raw: Record<string, unknown>): EffortWeights {
     try {
-      return resolveWeights(parseWeightFlags(Object.entries(raw).map(([k, v]) => `${k}=${v}`)));
+      return resolveWeights(parseWeightFlags(Object.entries(raw).map(([k, v]) => `${k}=${String(v)}`)));
     } catch (e) {
       this.showError(`Ascendify: ascendify.effortWeights: ${message(e)} — using the default weights.`);
       return DEFAULT_WEIGHTS;
@@ -382,7 +384,7 @@ export class Session {
     // The document keeps its own analysis; names declared elsewhere in the workspace are applied on top.
     if (d.isAnalysed(this.generation)) return withoutDeclared(d.analysis!, this.declared);
     if (!this.analysable(d) || this.isBig(d)) return null;
-    return withoutDeclared(d.analyse(this.parser!, { kb: this.kb, target: this.settings.target }, this.generation), this.declared);
+    return withoutDeclared(d.analyse(this.parser, { kb: this.kb, target: this.settings.target }, this.generation), this.declared);
   }
 
   /**
@@ -449,7 +451,7 @@ export class Session {
 
   private actionContext(d: OpenDocument, analysis: FileAnalysis): ActionContext {
     return {
-      doc: d.doc, tree: d.fixTree(this.parser!), analysis, lineComment: d.language === 'cuda' ? '//' : '#',
+      doc: d.doc, tree: d.fixTree(this.parser!), analysis, lineComment: lineCommentOf(d.language),
       documentChanges: !!this.caps.workspace?.workspaceEdit?.documentChanges, cannVersion: this.kb?.cannVersion,
     };
   }

@@ -5,8 +5,9 @@
  */
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import { DEFAULT_EXTENSIONS, DEFAULT_FILE_NAMES } from '../analysis/files';
-import type { FindingKind, PortingTarget } from '../analysis/analyze';
+import type { FindingKind } from '../analysis/analyze';
 import { levelOf, readRuleLevels, type RuleLevel } from '../knowledge/rule-ids';
+import { DEFAULT_TARGET, parseTargetName, type PortingTarget } from '../shared/targets';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
@@ -43,7 +44,7 @@ export const DEFAULT_SETTINGS: Settings = {
   enable: true,
   include: [...DEFAULT_EXTENSIONS.map((e) => `**/*${e}`), ...DEFAULT_FILE_NAMES.map((n) => `**/${n}`)],
   exclude: [],
-  target: 'a2a3',
+  target: DEFAULT_TARGET,
   severity: { unmapped: 'warning', none: 'warning', manual: 'warning', rewrite: 'information', rename: 'information' },
   rules: {},
   rulesFile: '',
@@ -87,18 +88,14 @@ const stringList = (v: unknown): string[] | undefined =>
 const positive = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
 
 function readTarget(v: unknown): PortingTarget | undefined {
-  if (typeof v !== 'string') return undefined;
-  const t = v.toLowerCase().replace(/[\s/_-]/g, '');
-  if (t === 'a2a3') return 'a2a3';
-  if (t === '950' || t === 'ascend950') return '950';
-  return undefined;
+  return typeof v === 'string' ? parseTargetName(v) : undefined;
 }
 
 function readSeverity(v: unknown): Settings['severity'] {
   const out = { ...DEFAULT_SETTINGS.severity };
   if (!isObject(v)) return out;
   for (const kind of Object.keys(out) as FindingKind[]) {
-    const s = typeof v[kind] === 'string' ? (v[kind] as string).toLowerCase() : undefined;
+    const s = typeof v[kind] === 'string' ? (v[kind]).toLowerCase() : undefined;
     if (s === 'off' || (s !== undefined && s in SEVERITIES)) out[kind] = s as SeverityName;
     else if (s === 'info') out[kind] = 'information';
   }

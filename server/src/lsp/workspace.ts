@@ -13,11 +13,11 @@ import { candidateFilter, knownFilter } from '../analysis/scan';
 import { analyzeSourceFile, comparePaths, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
 import { kernelIdentity, type EffortEstimate, type EffortPart, type EffortWeights, type KernelOrigins } from '../effort';
-import { fileShares, ReportTotals } from '../report/json';
+import { fileShares, ReportTotals } from '../effort/totals';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
 import type { TreeFile } from './findings-tree';
-import type { CategoryGroupView, EffortView, FileFindings, FindingGroupsResult, FindingLocationView, ProjectSummaryResult } from './protocol';
+import type { CategoryGroupView, EffortView, FileFindings, FindingGroupsResult, FindingLocationView, ProjectSummaryResult } from '../shared/protocol';
 
 export interface IndexOptions extends AnalysisOptions {
   include: string[];
@@ -295,7 +295,7 @@ export class WorkspaceIndex {
     for (const file of this.figures(options).project.files) {
       for (const f of file.analysis.findings) {
         let symbols = categories.get(f.category);
-        if (!symbols) categories.set(f.category, (symbols = new Map()));
+        if (!symbols) categories.set(f.category, (symbols = new Map<string, { symbol: string; kind: string; ascend: string | null; count: number }>()));
         const group = symbols.get(f.symbol);
         if (group) group.count++;
         else symbols.set(f.symbol, { symbol: f.symbol, kind: f.kind, ascend: f.ascend, count: 1 });

@@ -1,12 +1,10 @@
 /** Small pieces every report writer shares: names, number formats, kind order, the --fail-on gate. */
-import type { FindingKind, PortingTarget } from '../analysis/analyze';
+import type { FindingKind } from '../analysis/analyze';
+import { perTarget, targetInfo, type PortingTarget } from '../shared/targets';
 import type { JsonReport } from './json';
 import { WEIGHT_DOCS } from '../effort';
 
-export const TARGET_LABELS: Record<PortingTarget, string> = {
-  a2a3: 'Atlas A2/A3 (Ascend C SIMD kernels)',
-  '950': 'Ascend 950 (Ascend C SIMT kernels)',
-};
+export const TARGET_LABELS: Record<PortingTarget, string> = perTarget((t) => targetInfo(t).label);
 
 /** Mapping kinds from the most mechanical to the hardest; `--fail-on K` trips on K or anything after it. */
 export const KIND_ORDER: readonly FindingKind[] = ['rename', 'rewrite', 'manual', 'unmapped', 'none'];

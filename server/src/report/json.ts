@@ -5,62 +5,17 @@
 import type { FileResult, ProjectAnalysis, SkippedFile, Summary, SummaryPart } from '../analysis/project';
 import { linkProject, pictureOf, type ExtensionLink, type FilePicture } from '../analysis/languages/links';
 import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
-import { byPath, summaryPart, SummaryTotals } from '../analysis/project';
-import { needsCannLifecycle, type ProgramFacts } from '../analysis/program';
-import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart, type EffortWeights } from '../effort';
-import type { ReduceOp } from '../analysis/kernel-shape';
+import { byPath } from '../analysis/project';
+import { fileShares, ReportTotals } from '../effort/totals';
+import type { EffortEstimate, EffortPart, EffortWeights } from '../effort';
+import type { JsonFile, JsonKernel } from './schema';
+
+// The totals moved to effort/totals.ts (the language server adds them up too); their importers still find them here.
+export { fileShares, programWithoutAclInit, ReportTotals } from '../effort/totals';
 
 export const JSON_SCHEMA_VERSION = 1;
 
-export interface JsonFinding {
-  symbol: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  ruleId: string;
-  category: string;
-  library: string;
-  kind: Finding['kind'];
-  ascend: string | null;
-  message: string;
-  fixable: boolean;
-  docUrl: string | null;
-  /** What the source shows (function, type, enum, header...): the effort model costs calls, not what rides along. */
-  construct?: string;
-  /** The text of the finding's source line (reports show it); absent when the reader did not keep it. */
-  source?: string;
-}
-
-export interface JsonKernel {
-  name: string;
-  line: number;
-  lines: number;
-  findings: number;
-  features: Record<string, boolean>;
-  /** First and last line of the kernel definition. */
-  startLine: number;
-  endLine: number;
-  /** Fingerprint of the kernel's text (the same kernel in two files has the same one). */
-  hash?: string;
-  /** The file's `__device__` helpers it calls; their features are in `features`. */
-  helpers?: Array<{ name: string; startLine: number; endLine: number }>;
-  /** A reduction's combining operation when not a sum: min, max, minmax, prod. */
-  reduceOp?: ReduceOp;
-  /** The earlier kernel of the file (index in `kernels`) this one's code most resembles, and how much (0.5 to 1). */
-  variantOf?: { of: number; similarity: number };
-}
-
-export interface JsonFile {
-  path: string;
-  findings: JsonFinding[];
-  kernels: JsonKernel[];
-  lines: number;
-  parseErrors: number;
-  warning?: string;
-  /** The file defines main (line), and whether it calls aclInit. */
-  program?: { main: number; aclInit: boolean };
-}
+export type { JsonFile, JsonFinding, JsonKernel } from './schema';
 
 export interface JsonReportOptions {
   /** Effort weights (defaults with the user's overrides); the default table when absent. */
@@ -107,19 +62,6 @@ function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
 
 export function fileReportPart(file: FileResult, target: PortingTarget, weights?: EffortWeights): FileReportPart {
   return { path: file.path, json: fileJson(file, jsonKernels(file.analysis)), ...fileShares(file, target, weights), picture: pictureOf(file.path, file.analysis) };
-}
-
-/** A file's share of the summary and of the estimate (the report's parts; the workspace index keeps them). */
-export function fileShares(file: FileResult, target: PortingTarget, weights?: EffortWeights): { summary: SummaryPart; effort: EffortPart } {
-  return {
-    summary: summaryPart(file.analysis.findings, file.analysis.kernels.length, programWithoutAclInit(file.path, file.analysis)),
-    effort: effortPart(effortInputFromAnalysis(file.path, file.analysis), target, weights),
-  };
-}
-
-/** `path:line` of main when the file is a program that uses the CUDA runtime without aclInit (program.ts). */
-export function programWithoutAclInit(path: string, a: { program?: ProgramFacts; findings: ReadonlyArray<{ library: string }> }): string | undefined {
-  return needsCannLifecycle(a.program, a.findings) ? `${path}:${a.program!.line}` : undefined;
 }
 
 /**
@@ -275,7 +217,7 @@ function findingTemplate(f: Finding): Template {
   // A mapped finding's rule, category, library, mapping and link come from its entry; an unmapped one's
   // from its library and construct.
   let bySymbol = f.resolved ? templates.get(f.resolved) : unmappedTemplates;
-  if (!bySymbol) templates.set(f.resolved!, (bySymbol = new Map()));
+  if (!bySymbol) templates.set(f.resolved!, (bySymbol = new Map<string, Array<Template | undefined>>()));
   const key = f.resolved ? `${f.construct}\u0000${f.symbol}` : `${f.library}\u0000${f.category}\u0000${f.construct}\u0000${f.symbol}`;
   let pair = bySymbol.get(key);
   if (!pair) bySymbol.set(key, (pair = [undefined, undefined]));
@@ -304,26 +246,6 @@ export interface AssembledReport extends ReportFigures {
   jsonChunks(): Array<string | Uint8Array>;
   /** The report as an object (parses each file's JSON text). */
   report(): JsonReport;
-}
-
-/** A report's summary and estimate, added up from its files' parts in the report's order (by path). */
-export class ReportTotals {
-  private readonly summaries = new SummaryTotals();
-  private readonly effort: EffortTotals;
-
-  /** `cannVersion`: the CANN version the report's answers were chosen for (knowledge/cann.ts). */
-  constructor(private readonly target: PortingTarget, weights?: EffortWeights, private readonly cannVersion?: string) {
-    this.effort = new EffortTotals(weights);
-  }
-
-  add(part: Pick<FileReportPart, 'summary' | 'effort'>): void {
-    this.summaries.add(part.summary);
-    this.effort.add(part.effort);
-  }
-
-  summary(skipped: number): JsonReport['summary'] {
-    return { ...this.summaries.summary(this.target, skipped), ...(this.cannVersion ? { cannVersion: this.cannVersion } : {}), effort: this.effort.estimate(this.target) };
-  }
 }
 
 /** The summary of the parts added up in `totals`, and the skipped files in the report's order. */

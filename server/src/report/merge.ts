@@ -10,56 +10,29 @@ import { ajvClass } from '../lazy-modules';
 import { byPath, summarizeParts } from '../analysis/project';
 import { estimateProject, weightProblems, type EffortWeights } from '../effort';
 import { JSON_SCHEMA_VERSION, programWithoutAclInit, type JsonFile, type JsonReport } from './json';
-import { forTerminal } from './terminal';
+import { forTerminal } from '../shared/terminal';
+import { readFileSchema, skippedFileSchema } from './schema';
+import { PORTING_TARGET_IDS } from '../shared/targets';
 
 export class MergeError extends Error {}
 
-/** Far beyond any real file (a 10 MB file has at most 10 million lines), small enough that sums stay finite. */
-const MAX_COUNT = 1_000_000_000;
-const str = { type: 'string' };
-/** Line and column numbers count from 1; counts of lines from 0. */
-const int = { type: 'integer', minimum: 1, maximum: MAX_COUNT };
-const count = { type: 'integer', minimum: 0, maximum: MAX_COUNT };
 /** Reports nest six levels deep; anything much deeper is not a report (and would overflow the stack). */
 const MAX_DEPTH = 64;
-const findingSchema = {
-  type: 'object',
-  required: ['symbol', 'line', 'column', 'endLine', 'endColumn', 'ruleId', 'category', 'library', 'kind', 'ascend', 'message', 'fixable', 'docUrl'],
-  properties: {
-    symbol: str, line: int, column: int, endLine: int, endColumn: int, ruleId: str, category: str, library: str,
-    kind: { enum: ['rename', 'rewrite', 'manual', 'none', 'unmapped'] }, ascend: { type: ['string', 'null'] }, message: str,
-    fixable: { type: 'boolean' }, docUrl: { type: ['string', 'null'] }, source: str,
-  },
-};
-const kernelSchema = {
-  type: 'object',
-  required: ['name', 'line', 'lines', 'findings', 'features'],
-  properties: {
-    name: str, line: int, lines: count, findings: count, startLine: int, endLine: int,
-    features: { type: 'object', additionalProperties: { type: 'boolean' } },
-  },
-};
-/** What merge relies on; extra fields are allowed (newer reports may add some). */
+const str = { type: 'string' };
+/** What merge relies on: the files' shape (report/schema.ts) and the summary's target and weights; extra fields are allowed (newer reports may add some). */
 const reportSchema = {
   type: 'object',
   required: ['tool', 'schemaVersion', 'files', 'skipped', 'summary'],
   properties: {
     tool: { type: 'object', required: ['name', 'version'], properties: { name: { const: 'ascendify' }, version: str } },
     schemaVersion: { const: JSON_SCHEMA_VERSION },
-    files: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['path', 'findings', 'kernels', 'lines', 'parseErrors'],
-        properties: { path: str, findings: { type: 'array', items: findingSchema }, kernels: { type: 'array', items: kernelSchema }, lines: count, parseErrors: count, warning: str },
-      },
-    },
-    skipped: { type: 'array', items: { type: 'object', required: ['path', 'reason'], properties: { path: str, reason: str } } },
+    files: { type: 'array', items: readFileSchema },
+    skipped: { type: 'array', items: skippedFileSchema },
     summary: {
       type: 'object',
       required: ['target'],
       properties: {
-        target: { enum: ['a2a3', '950'] },
+        target: { enum: [...PORTING_TARGET_IDS] },
         effort: { type: 'object', properties: { weights: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } } },
       },
     },

@@ -9,7 +9,8 @@ import { EffortConfigError, loadEffortConfig, parseWeightFlags, resolveWeights, 
 import { gateTripped, KIND_ORDER } from './format';
 import type { JsonReport } from './json';
 import { MergeError } from './merge';
-import { REPORT_FORMATS } from './render';
+import { REPORT_FORMATS, type ReportFormat } from './render';
+import type { CsvMode } from './csv';
 
 export class ReportOptionError extends Error {}
 
@@ -22,6 +23,16 @@ export function isReportInputError(e: unknown): e is Error {
 }
 
 export const DEFAULT_JOBS = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+
+/** The values of the options addReportOutputOptions adds (commander's names for them). */
+export interface ReportOutputOptions {
+  format: ReportFormat;
+  output?: string;
+  csvMode: CsvMode;
+  effortConfig?: string;
+  weight: string[];
+  failOn?: string;
+}
 
 /** Adds --format, --output, --csv-mode, --effort-config, --weight and --fail-on. */
 export function addReportOutputOptions(cmd: Command, defaultFormat: string): Command {

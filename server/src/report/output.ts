@@ -9,8 +9,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { outputTempFor, removeStaleOutputTemps, StreamedReplacement } from '../atomic';
-import { forTerminal } from './terminal';
+import { outputTempFor, removeStaleOutputTemps, StreamedReplacement } from '../shared/atomic';
+import { forTerminal } from '../shared/terminal';
 
 /** A bad --output: the message says what to do instead (the CLI exits 2). */
 export class OutputError extends Error {}
@@ -24,7 +24,8 @@ export interface OutputFile {
 
 /** Writes straight into a special file, opened without creating, truncating or following a link. */
 class WriteThrough implements OutputFile {
-  private failure?: unknown;
+  /** What a write threw (the error is reported by finish). */
+  private failure?: { error: unknown };
   constructor(private readonly fd: number) {}
 
   write(...pieces: Array<string | Uint8Array>): void {
@@ -35,13 +36,13 @@ class WriteThrough implements OutputFile {
         for (let at = 0; at < b.length; ) at += fs.writeSync(this.fd, b, at, b.length - at);
       }
     } catch (e) {
-      this.failure = e;
+      this.failure = { error: e };
     }
   }
 
   finish(): void {
     fs.closeSync(this.fd);
-    if (this.failure !== undefined) throw this.failure;
+    if (this.failure !== undefined) throw this.failure.error;
   }
 
   abort(): void {

@@ -168,7 +168,7 @@ async function runReport(
     wasmTierFor(sizes.reduce((n, s) => n + s, 0));
     pool ??= startPool(Math.max(1, Math.min(autoJobs(sizes, ceiling), files.length)), options);
     pool.limit(files.length);
-    const outcomes: Array<FileReportOutcome | typeof HANDED_ON> = new Array(files.length);
+    const outcomes = new Array<FileReportOutcome | typeof HANDED_ON>(files.length);
     const inOrder = reportOrder(files);
     // Names files declare, for the project pass below (taken as outcomes come, since parts are handed on).
     const declared = new Set<string>();

@@ -33,7 +33,7 @@ files.push(files[0].slice(0, files[0].lastIndexOf('}')));
 describe('incremental re-analysis equals a full analysis', () => {
   it('after random sequences of edits', async () => {
     const parser = await getParser();
-    await fc.assert(
+    fc.assert(
       fc.property(
         fc.integer({ min: 0, max: files.length - 1 }),
         fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 12 }), fc.constantFrom(...SNIPPETS)), { minLength: 1, maxLength: 6 }),
@@ -115,5 +115,5 @@ function editFor(oldText: string, start: number, oldEnd: number, insertedText: s
     startPosition: position(oldText, start),
     oldEndPosition: position(oldText, oldEnd),
     newEndPosition: position(newText, newEnd),
-  } as Edit;
+  };
 }

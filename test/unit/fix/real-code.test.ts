@@ -248,7 +248,7 @@ describe('fixes that would change behaviour', () => {
     expect(reasonOf(r, 'cudaHostAlloc')).toMatch(/has no parameter for 'cudaHostAllocMapped'/);
   });
 
-  it('the driver copies carry the same synchronisation difference as cudaMemcpy: needs review', async () => {
+  it('the driver copies carry the same synchronisation difference as cudaMemcpy: needs review', () => {
     for (const name of ['cuMemcpyHtoD', 'cuMemcpyDtoH', 'cuMemcpyDtoD', 'cudaMemcpy']) expect(kb.lookup(name)?.fix?.safe).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../../server/src/knowledge';
 import kernel from '../../../server/src/knowledge/data/kernel.json';
-import type { MappingFile } from '../../../server/src/knowledge';
+import type { LoadedMappingFile } from '../../../server/src/knowledge';
 
 const kb = KnowledgeBase.builtin();
-const file = kernel as MappingFile;
+const file = kernel as LoadedMappingFile;
 
 // Expected values copied by hand from the cann/asc-devkit master docs
 // (docs/zh/api/SIMT-API/** and docs/zh/api/SIMD-API/basic_api/**).

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../../server/src/knowledge';
 import { builtinFiles } from '../../../server/src/knowledge/data';
-import type { MappingFile } from '../../../server/src/knowledge';
+import type { LoadedMappingFile } from '../../../server/src/knowledge';
 
 // Expected values copied by hand from the CANN docs:
 // gitcode.com/cann/runtime docs/zh/api_ref/{06_stream_management,07_event_management,05_context_management,
 // 14_Kernel_loading_and_execution,15_model_running_instance_management}.md and
 // gitcode.com/cann/asc-devkit docs/zh/api/Utils-API/RTC/aclrtcCreateProg.md.
 const kb = KnowledgeBase.builtin();
-const file = builtinFiles['runtime-exec.json'] as MappingFile;
+const file = builtinFiles['runtime-exec.json'] as LoadedMappingFile;
 
 describe('runtime-exec mappings match the CANN docs', () => {
   it('cudaStreamCreate -> aclrtCreateStream (rename)', () => {

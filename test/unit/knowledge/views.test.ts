@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeBase, KnowledgeError } from '../../../server/src/knowledge';
@@ -71,7 +72,7 @@ describe('user rule files', () => {
   });
 
   it('a rule file that is not JSON says so', () => {
-    const tmp = path.join(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'asc-')), '.ascendify.json');
+    const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'asc-')), '.ascendify.json');
     fs.writeFileSync(tmp, '{ entries: [');
     expect(() => loadRuleFile(tmp)).toThrow(/not valid JSON/);
   });

@@ -22,9 +22,9 @@ function fakeConnection() {
   const published: PublishDiagnosticsParams[] = [];
   const errors: string[] = [];
   const connection = {
-    sendDiagnostics: async (p: PublishDiagnosticsParams) => void published.push(p),
-    sendNotification: async () => undefined,
-    sendRequest: async () => null,
+    sendDiagnostics: (p: PublishDiagnosticsParams) => Promise.resolve(void published.push(p)),
+    sendNotification: () => Promise.resolve(undefined),
+    sendRequest: () => Promise.resolve(null),
     console: { error: (m: string) => void errors.push(m), log: () => undefined, warn: () => undefined, info: () => undefined },
   } as unknown as Connection;
   return { connection, published, errors };

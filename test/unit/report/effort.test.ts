@@ -1,3 +1,8 @@
+/**
+ * The effort model: per-file and project estimates, weights and their overrides, the report's effort parts.
+ *
+ * Over 400 lines: one test per rule of docs/effort-model.md, kept beside each other as the model's record.
+ */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,7 +12,6 @@ import {
   loadEffortConfig, parseWeightFlags, resolveWeights, standardOperation, WEIGHT_DOCS, type EffortFileInput, type EffortFindingInput, type EffortKernelInput,
 } from '../../../server/src/effort';
 import { fileReportPart } from '../../../server/src/report/json';
-import type { FileResult } from '../../../server/src/analysis/project';
 import { analyze } from '../../helpers/analyze';
 
 function finding(symbol: string, kind: EffortFindingInput['kind'], line: number, extra: Partial<EffortFindingInput> = {}): EffortFindingInput {
@@ -418,7 +422,7 @@ describe('effort model on analysed code (what the code lens shows)', () => {
     expect(lens).toEqual(report.kernels);
     // What `ascendify merge` reads back: the JSON file entry (findings with their construct, kernels with
     // fingerprint and helpers).
-    const part = fileReportPart({ path: 'p.cu', analysis: a } as FileResult, 'a2a3');
+    const part = fileReportPart({ path: 'p.cu', analysis: a }, 'a2a3');
     const json = JSON.parse(new TextDecoder().decode(part.json));
     const merged = estimateProject([json], 'a2a3');
     expect(merged).toEqual(report);

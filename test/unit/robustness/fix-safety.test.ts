@@ -271,7 +271,7 @@ describe('an interrupted ascendify fix', () => {
         { numRuns: 6, seed, endOnFailure: true },
       );
     } catch (e) {
-      throw new Error(`seed ${seed}: ${(e as Error).message}`);
+      throw new Error(`seed ${seed}: ${(e as Error).message}`, { cause: e });
     }
     expect(kills).toBe(6);
   }, 180_000);

@@ -3,6 +3,8 @@
  * (the race driven deterministically by the fix command's hook between reading and replacing a file),
  * `--output` at special files, links and scanned sources, read-only and foreign-owned files, hostile
  * `merge` input, escape sequences in file names, SARIF help from a hostile rule file, and links to folders.
+ *
+ * Over 400 lines: one regression test per finding of the hardening issue, kept together as its record.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listSourceFiles } from '../../../server/src/analysis/files';
 import { runFixCommand, type FileFixOutcome } from '../../../server/src/fix/command';
 import { KnowledgeBase } from '../../../server/src/knowledge';
-import { forTerminal } from '../../../server/src/report/terminal';
+import { forTerminal } from '../../../server/src/shared/terminal';
+import type { JsonReport } from '../../../server/src/report/json';
 import { runCli } from '../../helpers/cli';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-hardening-'));
@@ -278,7 +281,7 @@ describe('item 11: a link to a folder inside a scanned folder is listed as skipp
 
 describe('items 6-8: merge takes only sane reports', () => {
   /** A real JSON report of one file with two findings, made in `dir` (paths relative to it). */
-  function shard(dir: string, given = 'src/a.cu'): Record<string, any> {
+  function shard(dir: string, given = 'src/a.cu'): JsonReport {
     const r = runCli(['report', given, '-f', 'json', '-q'], dir);
     expect(r.code).toBe(0);
     return JSON.parse(r.stdout);
@@ -295,10 +298,10 @@ describe('items 6-8: merge takes only sane reports', () => {
   };
 
   it.each([
-    ['a negative line count', (r: any) => (r.files[0].lines = -5), '/files/0/lines must be >= 0'],
-    ['a huge line count', (r: any) => (r.files[0].lines = 1e308), '/files/0/lines must be <= 1000000000'],
-    ['a finding on line 0', (r: any) => (r.files[0].findings[0].line = 0), '/files/0/findings/0/line must be >= 1'],
-    ['a negative weight', (r: any) => (r.summary.effort.weights['finding.manual'] = -1), '/summary/effort/weights/finding.manual must be >= 0'],
+    ['a negative line count', (r: JsonReport) => (r.files[0].lines = -5), '/files/0/lines must be >= 0'],
+    ['a huge line count', (r: JsonReport) => (r.files[0].lines = 1e308), '/files/0/lines must be <= 1000000000'],
+    ['a finding on line 0', (r: JsonReport) => (r.files[0].findings[0].line = 0), '/files/0/findings/0/line must be >= 1'],
+    ['a negative weight', (r: JsonReport) => (r.summary.effort.weights['finding.manual'] = -1), '/summary/effort/weights/finding.manual must be >= 0'],
   ])('%s: exit 2 naming the field', (_name, spoil, message) => {
     const dir = project();
     const report = shard(dir);

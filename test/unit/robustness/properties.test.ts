@@ -75,13 +75,14 @@ const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : Date.now() % 2_
 async function check(name: string, runs: number, property: (text: string, safeOnly: boolean) => void): Promise<void> {
   try {
     await fc.assert(
-      fc.asyncProperty(sample, async ({ source, mutations, safeOnly }) => {
+      fc.asyncProperty(sample, ({ source, mutations, safeOnly }) => {
         property(mutate(SOURCES[source].text, mutations), safeOnly);
+        return Promise.resolve();
       }),
       { numRuns: runs, seed: SEED },
     );
   } catch (e) {
-    throw new Error(`${name} failed with FC_SEED=${SEED}:\n${(e as Error).message}`);
+    throw new Error(`${name} failed with FC_SEED=${SEED}:\n${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -181,7 +181,7 @@ async function trap(page: Page, dialogs: string[]): Promise<void> {
 }
 
 function whatRan(page: Page): Promise<{ pwned: string[]; injected: string[] }> {
-  return page.evaluate(PROBE) as Promise<{ pwned: string[]; injected: string[] }>;
+  return page.evaluate<{ pwned: string[]; injected: string[] }>(PROBE);
 }
 
 noteChromium('the report escaping checks in headless Chromium');

@@ -37,7 +37,7 @@ export function bindingsIn(tree: Tree, text: string, lineStarts: number[]): Bind
   const out: Binding[] = [];
   const root = tree.rootNode;
   for (const m of text.matchAll(REGISTRATION)) {
-    const at = m.index!;
+    const at = m.index;
     const node = root.descendantForIndex(at, at + m[1].length);
     if (!node || node.type !== 'identifier') continue;
     out.push({ macro: m[1], name: m[2], line: lineIndexOf(lineStarts, at) + 1 });

@@ -80,12 +80,12 @@ export function scanCMake(text: string, kb: KnowledgeBase, lineStarts: number[])
       // Every name below contains `CUDA`; every flag starts with `-` or names nvcc: most values have neither.
       if (a.value.includes('CUDA')) for (const m of a.value.matchAll(VALUE_NAMES)) {
         const word = m[0];
-        const start = a.start + m.index!;
+        const start = a.start + m.index;
         add(word.startsWith('CUDA::') ? word : `${word} (CMake)`, start, start + word.length, false);
       }
       // Flags and the compiler inside values (`set(CMAKE_CUDA_FLAGS "... -gencode ...")`, `-lcublas`).
       if (a.value.includes('-') || a.value.includes('nvcc')) for (const w of a.value.matchAll(/[^\s;"']+/g)) {
-        const hit = flagOf(w[0], a.start + w.index!);
+        const hit = flagOf(w[0], a.start + w.index);
         if (hit) addHit(hit);
       }
     }

@@ -49,7 +49,7 @@ export function linkHit(name: string, offset: number, length: number): FlagHit {
 export function flagsIn(text: string, offset: number): FlagHit[] {
   const out: FlagHit[] = [];
   for (const m of text.matchAll(/[^\s"']+/g)) {
-    const hit = flagOf(m[0], offset + m.index!);
+    const hit = flagOf(m[0], offset + m.index);
     if (hit) out.push(hit);
   }
   return out;

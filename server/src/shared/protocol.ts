@@ -3,8 +3,8 @@
  * here; this module has no runtime dependency on either side).
  */
 import type { Range } from 'vscode-languageserver';
-import type { Summary } from '../analysis/project';
-import type { PortingTarget } from '../analysis/analyze';
+import type { Summary } from './summary';
+import type { PortingTarget } from './targets';
 
 /** Request `ascendify/projectSummary` (params: ProjectSummaryParams | null) -> ProjectSummaryResult. */
 export const PROJECT_SUMMARY = 'ascendify/projectSummary';

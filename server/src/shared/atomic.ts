@@ -46,7 +46,8 @@ export class StreamedReplacement {
   private readonly fd: number;
   private batch: Uint8Array[] = [];
   private batchLength = 0;
-  private failure?: unknown;
+  /** What a write threw (the error is reported by finish). */
+  private failure?: { error: unknown };
   private closed = false;
 
   constructor(private readonly tmp: string, private readonly target: string, mode = 0o666, private readonly batchBytes = 1 << 20) {
@@ -73,7 +74,7 @@ export class StreamedReplacement {
     try {
       writePieces(this.fd, batch);
     } catch (e) {
-      this.failure = e;
+      this.failure = { error: e };
     }
   }
 
@@ -90,7 +91,7 @@ export class StreamedReplacement {
   finish(options: { durable?: boolean; beforeRename?: () => void } = {}): void {
     try {
       this.flush();
-      if (this.failure !== undefined) throw this.failure;
+      if (this.failure !== undefined) throw this.failure.error;
       if (options.durable) fs.fsyncSync(this.fd);
       this.close();
       options.beforeRename?.();

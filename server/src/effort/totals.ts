@@ -1,0 +1,43 @@
+/**
+ * A project's totals: each file's share of the summary and of the estimate, and their sum. The JSON report
+ * (report/json.ts) and the language server's workspace index (lsp/workspace.ts) both add them up.
+ */
+import type { FileResult, Summary, SummaryPart } from '../analysis/project';
+import type { PortingTarget } from '../analysis/analyze';
+import { summaryPart, SummaryTotals } from '../analysis/project';
+import { needsCannLifecycle, type ProgramFacts } from '../analysis/program';
+import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart } from './estimate';
+import type { EffortWeights } from './weights';
+
+/** A file's share of the summary and of the estimate (the report's parts; the workspace index keeps them). */
+export function fileShares(file: FileResult, target: PortingTarget, weights?: EffortWeights): { summary: SummaryPart; effort: EffortPart } {
+  return {
+    summary: summaryPart(file.analysis.findings, file.analysis.kernels.length, programWithoutAclInit(file.path, file.analysis)),
+    effort: effortPart(effortInputFromAnalysis(file.path, file.analysis), target, weights),
+  };
+}
+
+/** `path:line` of main when the file is a program that uses the CUDA runtime without aclInit (program.ts). */
+export function programWithoutAclInit(path: string, a: { program?: ProgramFacts; findings: ReadonlyArray<{ library: string }> }): string | undefined {
+  return needsCannLifecycle(a.program, a.findings) ? `${path}:${a.program!.line}` : undefined;
+}
+
+/** A report's summary and estimate, added up from its files' parts in the report's order (by path). */
+export class ReportTotals {
+  private readonly summaries = new SummaryTotals();
+  private readonly effort: EffortTotals;
+
+  /** `cannVersion`: the CANN version the report's answers were chosen for (knowledge/cann.ts). */
+  constructor(private readonly target: PortingTarget, weights?: EffortWeights, private readonly cannVersion?: string) {
+    this.effort = new EffortTotals(weights);
+  }
+
+  add(part: { summary: SummaryPart; effort: EffortPart }): void {
+    this.summaries.add(part.summary);
+    this.effort.add(part.effort);
+  }
+
+  summary(skipped: number): Summary & { effort: EffortEstimate } {
+    return { ...this.summaries.summary(this.target, skipped), ...(this.cannVersion ? { cannVersion: this.cannVersion } : {}), effort: this.effort.estimate(this.target) };
+  }
+}
