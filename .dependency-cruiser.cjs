@@ -58,6 +58,9 @@ module.exports = {
     // Type-only imports are dependencies too: a layer that names a higher layer's types depends on it.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.d.ts', '.js', '.cjs', '.mjs', '.json'], conditionNames: ['require', 'import', 'node', 'types', 'default'] },
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.d.ts', '.js', '.cjs', '.mjs', '.json'],
+      conditionNames: ['require', 'import', 'node', 'types', 'default'],
+    },
   },
 };

@@ -7,7 +7,18 @@ export default tseslint.config(
   {
     // Bundles, dependencies, vendored or generated material, and test inputs (fixtures are code to scan,
     // not code of this project). The .mjs/.mts build and test scripts are plain JavaScript/config.
-    ignores: ['dist/**', 'node_modules/**', 'test/e2e/**', 'test/realcode/**', 'test/fixtures/**', 'examples/**', 'grammars/**', '**/*.mjs', '**/*.mts', '**/*.cjs'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test/e2e/**',
+      'test/realcode/**',
+      'test/fixtures/**',
+      'examples/**',
+      'grammars/**',
+      '**/*.mjs',
+      '**/*.mts',
+      '**/*.cjs',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -17,7 +28,10 @@ export default tseslint.config(
     },
     rules: {
       // A leading underscore marks a value taken apart on purpose and left unused (`{ resolved: _r, ...rest }`).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {

@@ -22,11 +22,13 @@ export const EXCLUDED = {
   string: 'in a string literal (a message or a file name, not a use)',
   notCode: 'in an `#if 0` block or after `#error`/`#pragma message` (never compiled)',
   projectHeader: 'part of an `#include` path that names a file of the code base itself (ggml-cuda.h, raft/core/resource/cuda_stream.hpp)',
-  ownDeclaration: 'the name of a function the code base declares itself with an NVIDIA name (a typed wrapper such as raft\'s curandGenerateNormal<T>)',
+  ownDeclaration:
+    "the name of a function the code base declares itself with an NVIDIA name (a typed wrapper such as raft's curandGenerateNormal<T>)",
 };
 
 /** What precedes a declared function's name on its line: specifiers and a return type, nothing else. */
-const RETURN_TYPE = /^\s*(?:(?:inline|static|extern|constexpr|template\s*<[^;()]*>)\s+)*(?!(?:return|else|case|throw|new|delete|co_return)\b)[A-Za-z_][\w:]*(?:<[^;()]*>)?[\s*&]+$/;
+const RETURN_TYPE =
+  /^\s*(?:(?:inline|static|extern|constexpr|template\s*<[^;()]*>)\s+)*(?!(?:return|else|case|throw|new|delete|co_return)\b)[A-Za-z_][\w:]*(?:<[^;()]*>)?[\s*&]+$/;
 
 const FILES_PER_RUN = 40;
 
@@ -64,7 +66,7 @@ export function hipifyCounts(hipify, files) {
 /** Per character: 'c' comment, 's' string or character literal, 'x' never-compiled line, ' ' code. */
 function classify(text) {
   const kind = new Uint8Array(text.length); // 0 code, 1 comment, 2 string, 3 not compiled
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i];
     if (c === '/' && text[i + 1] === '/') {
       let j = text.indexOf('\n', i);
@@ -120,7 +122,10 @@ export function hipifyRecall(hipify, dir, files, findings, projectFiles) {
   // A file of the code base (absolute paths) the #include can name, other than the including file itself
   // (ggml's vendors/cuda.h includes <cuda.h>, NVIDIA's).
   const isProjectFile = (spec, rel) => projectFiles.some((f) => f.endsWith(`/${spec}`) && f !== path.join(dir, rel));
-  const counts = hipifyCounts(hipify, files.map((f) => path.join(dir, f)));
+  const counts = hipifyCounts(
+    hipify,
+    files.map((f) => path.join(dir, f)),
+  );
   const byFile = new Map();
   for (const f of findings) {
     if (!byFile.has(f.path)) byFile.set(f.path, []);
@@ -134,7 +139,8 @@ export function hipifyRecall(hipify, dir, files, findings, projectFiles) {
     const lineStarts = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
     const lineOf = (at) => {
-      let lo = 0, hi = lineStarts.length - 1;
+      let lo = 0,
+        hi = lineStarts.length - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
         if (lineStarts[mid] <= at) lo = mid;
@@ -160,7 +166,8 @@ export function hipifyRecall(hipify, dir, files, findings, projectFiles) {
         const k = kind[at];
         const lineText = text.slice(lineStarts[line - 1], lineStarts[line] ?? text.length);
         const include = /^\s*#\s*include\s*[<"]([^>"]+)[>"]/.exec(lineText);
-        if (include && (headerLines.get(line) ?? '').includes(name)) result.found++; // `cuComplex` in <cuComplex.h>
+        if (include && (headerLines.get(line) ?? '').includes(name))
+          result.found++; // `cuComplex` in <cuComplex.h>
         else if (include && isProjectFile(include[1], rel)) result.excluded.projectHeader++;
         else if (k === 1) result.excluded.comment++;
         else if (k === 2) result.excluded.string++;
@@ -170,7 +177,11 @@ export function hipifyRecall(hipify, dir, files, findings, projectFiles) {
           result.found++;
         } else if (compatLayer && /^\s*#\s*define\b/.test(text.slice(lineStarts[line - 1], text.indexOf('\n', at)))) {
           result.found++; // a compatibility header: its #defines are the one layer finding
-        } else if (text[at + name.length] === '(' || /^\s*\(/.test(text.slice(at + name.length, at + name.length + 40)) ? RETURN_TYPE.test(text.slice(lineStarts[line - 1], at)) : false) {
+        } else if (
+          text[at + name.length] === '(' || /^\s*\(/.test(text.slice(at + name.length, at + name.length + 40))
+            ? RETURN_TYPE.test(text.slice(lineStarts[line - 1], at))
+            : false
+        ) {
           result.excluded.ownDeclaration++;
         } else result.misses.push(`${rel}:${line} ${name}`);
         left--;

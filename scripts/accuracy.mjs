@@ -114,7 +114,9 @@ for (const spec of clones) {
   const labelsFile = path.join(root, 'test/accuracy/labels', `${name}.json`);
   const labelled = fs.existsSync(labelsFile) ? JSON.parse(fs.readFileSync(labelsFile, 'utf8')) : { labels: [], sites: [] };
   const byKey = new Map(findings.map((f) => [key(f), f]));
-  let tp = 0, fp = 0, gone = 0;
+  let tp = 0,
+    fp = 0,
+    gone = 0;
   for (const l of labelled.labels) {
     if (!byKey.has(key(l))) {
       gone++;
@@ -131,10 +133,18 @@ for (const spec of clones) {
   }
   const kernelsFound = report.files.reduce((n, f) => n + (f.kernels?.length ?? 0), 0);
   const withErrors = report.files.filter((f) => f.parseErrors > 0).length;
-  totals.tp += tp; totals.fp += fp; totals.sites += labelled.sites.length; totals.found += found;
-  rows.push([name, findings.length, `${pct(tp, tp + fp)} (${tp + fp} labelled${gone ? `, ${gone} no longer reported` : ''})`,
-    `${pct(found, labelled.sites.length)} (${found}/${labelled.sites.length})`, `${kernelsFound}/${declaredKernels(dir)}`,
-    `${pct(withErrors, report.files.length)} (${withErrors}/${report.files.length})`]);
+  totals.tp += tp;
+  totals.fp += fp;
+  totals.sites += labelled.sites.length;
+  totals.found += found;
+  rows.push([
+    name,
+    findings.length,
+    `${pct(tp, tp + fp)} (${tp + fp} labelled${gone ? `, ${gone} no longer reported` : ''})`,
+    `${pct(found, labelled.sites.length)} (${found}/${labelled.sites.length})`,
+    `${kernelsFound}/${declaredKernels(dir)}`,
+    `${pct(withErrors, report.files.length)} (${withErrors}/${report.files.length})`,
+  ]);
   if (missed.length) console.log(`${name}: missed sites: ${missed.join('; ')}`);
   if (hipify) {
     const files = [...walk(dir)].map((f) => path.relative(dir, f).split(path.sep).join('/'));
@@ -144,27 +154,46 @@ for (const spec of clones) {
     hipifyTotals.found += h.found;
     for (const k of Object.keys(EXCLUDED)) hipifyTotals.excluded[k] += h.excluded[k];
     const counted = h.refs - Object.values(h.excluded).reduce((a, b) => a + b, 0);
-    hipifyRows.push([name, h.refs, Object.keys(EXCLUDED).map((k) => h.excluded[k]).join(' / '), `${pct(h.found, counted)} (${h.found}/${counted})`]);
+    hipifyRows.push([
+      name,
+      h.refs,
+      Object.keys(EXCLUDED)
+        .map((k) => h.excluded[k])
+        .join(' / '),
+      `${pct(h.found, counted)} (${h.found}/${counted})`,
+    ]);
     if (h.misses.length) console.log(`${name}: hipify references not reported (${h.misses.length}): ${h.misses.join('; ')}`);
     if (h.unplaced.length) console.log(`${name}: hipify counts not found as whole words in the text: ${h.unplaced.join('; ')}`);
   }
   if (sample > 0) {
     const known = new Set(labelled.labels.map(key));
-    const pick = findings.filter((f) => !known.has(key(f)))
-      .map((f) => [createHash('sha1').update(key(f)).digest('hex'), f]).sort((a, b) => (a[0] < b[0] ? -1 : 1)).slice(0, sample);
-    for (const [, f] of pick) console.log(JSON.stringify({ path: f.path, line: f.line, column: f.column, symbol: f.symbol, source: f.source?.trim().slice(0, 160) }));
+    const pick = findings
+      .filter((f) => !known.has(key(f)))
+      .map((f) => [createHash('sha1').update(key(f)).digest('hex'), f])
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .slice(0, sample);
+    for (const [, f] of pick)
+      console.log(
+        JSON.stringify({ path: f.path, line: f.line, column: f.column, symbol: f.symbol, source: f.source?.trim().slice(0, 160) }),
+      );
   }
 }
-console.log('| code base | findings | precision (labelled sample) | recall (hand-labelled sites) | kernels found/declared | files with parse errors |');
+console.log(
+  '| code base | findings | precision (labelled sample) | recall (hand-labelled sites) | kernels found/declared | files with parse errors |',
+);
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-console.log(`| all | ${rows.reduce((n, r) => n + r[1], 0)} | ${pct(totals.tp, totals.tp + totals.fp)} (${totals.tp + totals.fp}) | ${pct(totals.found, totals.sites)} (${totals.found}/${totals.sites}) | | |`);
+console.log(
+  `| all | ${rows.reduce((n, r) => n + r[1], 0)} | ${pct(totals.tp, totals.tp + totals.fp)} (${totals.tp + totals.fp}) | ${pct(totals.found, totals.sites)} (${totals.found}/${totals.sites}) | | |`,
+);
 if (hipify) {
   console.log('');
   console.log(`| code base | hipify-perl references | set aside (${Object.keys(EXCLUDED).join(' / ')}) | recall |`);
   console.log('|---|---|---|---|');
   for (const r of hipifyRows) console.log(`| ${r.join(' | ')} |`);
   const counted = hipifyTotals.refs - Object.values(hipifyTotals.excluded).reduce((a, b) => a + b, 0);
-  console.log(`| all | ${hipifyTotals.refs} | ${Object.values(hipifyTotals.excluded).join(' / ')} | ${pct(hipifyTotals.found, counted)} (${hipifyTotals.found}/${counted}) |`);
+  console.log(
+    `| all | ${hipifyTotals.refs} | ${Object.values(hipifyTotals.excluded).join(' / ')} | ${pct(hipifyTotals.found, counted)} (${hipifyTotals.found}/${counted}) |`,
+  );
   for (const [k, why] of Object.entries(EXCLUDED)) console.log(`set aside, ${k}: ${why}`);
 }

@@ -15,7 +15,9 @@ const CODE = /^(server|client|scripts|test)\/.*\.(ts|mts|cts|js|mjs|cjs)$/;
 /** Inputs to scan, not code of the project. */
 const NOT_OURS = /^test\/(fixtures|realcode|accuracy|cann-headers)\//;
 
-const files = execFileSync('git', ['ls-files', '-z'], { encoding: 'utf8' }).split('\0').filter((f) => CODE.test(f) && !NOT_OURS.test(f));
+const files = execFileSync('git', ['ls-files', '-z'], { encoding: 'utf8' })
+  .split('\0')
+  .filter((f) => CODE.test(f) && !NOT_OURS.test(f));
 const unexplained = [];
 for (const file of files) {
   if (!fs.existsSync(file)) continue; // deleted in the work tree, not yet in the index

@@ -29,7 +29,9 @@ const declaredBy = (versions: string[]): Set<string> => {
 };
 const inVersion = declaredBy(upTo);
 const anywhere = declaredBy(CANN_VERSIONS as string[]);
-const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { files: { path: string; findings: { symbol: string; ascend: string | null; message: string }[] }[] };
+const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as {
+  files: { path: string; findings: { symbol: string; ascend: string | null; message: string }[] }[];
+};
 let findings = 0;
 let withName = 0;
 const seen = new Set<string>();
@@ -52,7 +54,11 @@ for (const file of report.files) {
     }
   }
 }
-const list = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([w, n]) => `${w} (${n})`).join(', ') || 'none';
+const list = (m: Map<string, number>) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .map(([w, n]) => `${w} (${n})`)
+    .join(', ') || 'none';
 process.stdout.write(`CANN ${version}: ${findings} findings, ${withName} name CANN API, ${seen.size} distinct names\n`);
 process.stdout.write(`declared only by newer versions: ${absent.size} names: ${list(absent)}\n`);
 process.stdout.write(`in no indexed header (not C/C++ standard words): ${unindexed.size}: ${list(unindexed)}\n`);

@@ -23,7 +23,9 @@ const cli = path.join(root, 'dist', 'cli.js');
 
 function usage(msg) {
   if (msg) console.error(`fix-compile-proof: ${msg}`);
-  console.error('usage: npm run bench:fix-compile -- <sources> <cann-include> [more CANN include folders...] [--cuda-include DIR]... [--jobs N] [--modes default,unsafe] [--only REGEX] [--cache DIR] [--keep]');
+  console.error(
+    'usage: npm run bench:fix-compile -- <sources> <cann-include> [more CANN include folders...] [--cuda-include DIR]... [--jobs N] [--modes default,unsafe] [--only REGEX] [--cache DIR] [--keep]',
+  );
   process.exit(2);
 }
 
@@ -65,7 +67,9 @@ function listUnits(dir, rel = '') {
   const out = [];
   for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
     const r = path.join(rel, e.name);
-    if (e.isDirectory()) { if (!SKIP_DIRS.test(e.name)) out.push(...listUnits(dir, r)); } else if (e.isFile() && UNIT.test(e.name) && (!only || only.test(r))) out.push(r);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.test(e.name)) out.push(...listUnits(dir, r));
+    } else if (e.isFile() && UNIT.test(e.name) && (!only || only.test(r))) out.push(r);
   }
   return out.sort();
 }
@@ -98,7 +102,9 @@ function run(cmd, argv) {
   return new Promise((resolve) => {
     const p = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
-    p.stderr.on('data', (d) => { if (err.length < 20000) err += d; });
+    p.stderr.on('data', (d) => {
+      if (err.length < 20000) err += d;
+    });
     p.on('close', (code) => resolve({ ok: code === 0, err }));
   });
 }
@@ -107,12 +113,14 @@ function run(cmd, argv) {
 async function pool(items, fn) {
   const results = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i], i);
+      }
+    }),
+  );
   return results;
 }
 
@@ -124,7 +132,11 @@ function firstError(err) {
 /** Compile results of the untouched sources are cached by the unit's content and the command. */
 async function compileOriginal(rel) {
   const [cmd, argv] = compileCommand(sources, rel, []);
-  const key = crypto.createHash('sha1').update(fs.readFileSync(path.join(sources, rel))).update(JSON.stringify([cmd, argv])).digest('hex');
+  const key = crypto
+    .createHash('sha1')
+    .update(fs.readFileSync(path.join(sources, rel)))
+    .update(JSON.stringify([cmd, argv]))
+    .digest('hex');
   const cached = path.join(cacheDir, `${key}.json`);
   if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, 'utf8'));
   const r = await run(cmd, argv);
@@ -167,7 +179,9 @@ for (const mode of modes) {
   const failing = after.filter((r) => !r.ok);
   const changedUnits = compiledBefore.filter((rel) => changedFiles.includes(rel));
   // Fully ported units: no CUDA left, so they must compile against the CANN headers alone.
-  const ported = outcome.files.filter((f) => f.state === 'ported' && UNIT.test(f.path)).map((f) => path.relative(tree, path.resolve(tree, f.path)));
+  const ported = outcome.files
+    .filter((f) => f.state === 'ported' && UNIT.test(f.path))
+    .map((f) => path.relative(tree, path.resolve(tree, f.path)));
   const portedResults = await pool(ported, async (rel) => {
     const inc = [...includeDirs(tree, rel), ...cannIncludes].flatMap((d) => ['-I', d]);
     const r = await run('g++', ['-std=c++17', '-fsyntax-only', '-w', '-x', 'c++', ...inc, path.join(tree, rel)]);
@@ -176,13 +190,23 @@ for (const mode of modes) {
   newlyFailing += failing.length;
   const states = outcome.states;
   console.log(`\n== ascendify fix${mode === 'unsafe' ? ' --unsafe' : ''} ==`);
-  console.log(`files changed: ${changedFiles.length} (${changedUnits.length} of the units that compiled before, ${changedHeaders.length} headers); fixes applied: ${outcome.applied}, left by hand: ${outcome.manual}`);
-  console.log(`port state: ${states.ported} fully ported, ${states.partial} partly ported, ${states.untouched} untouched, ${states.clean} without CUDA`);
-  console.log(`compiled again (changed, or reached by a changed header): ${affected.length}; still compiling: ${affected.length - failing.length}`);
-  console.log(`changed units still compiling: ${changedUnits.filter((u) => !failing.some((f) => f.rel === u)).length} of ${changedUnits.length}`);
+  console.log(
+    `files changed: ${changedFiles.length} (${changedUnits.length} of the units that compiled before, ${changedHeaders.length} headers); fixes applied: ${outcome.applied}, left by hand: ${outcome.manual}`,
+  );
+  console.log(
+    `port state: ${states.ported} fully ported, ${states.partial} partly ported, ${states.untouched} untouched, ${states.clean} without CUDA`,
+  );
+  console.log(
+    `compiled again (changed, or reached by a changed header): ${affected.length}; still compiling: ${affected.length - failing.length}`,
+  );
+  console.log(
+    `changed units still compiling: ${changedUnits.filter((u) => !failing.some((f) => f.rel === u)).length} of ${changedUnits.length}`,
+  );
   console.log(`newly failing: ${failing.length}`);
   for (const f of failing) console.log(`  ${f.rel}: ${f.error.replace(tree + path.sep, '')}`);
-  console.log(`fully ported units compiling with g++ against the CANN headers alone: ${portedResults.filter((r) => r.ok).length} of ${portedResults.length}`);
+  console.log(
+    `fully ported units compiling with g++ against the CANN headers alone: ${portedResults.filter((r) => r.ok).length} of ${portedResults.length}`,
+  );
   for (const r of portedResults.filter((x) => !x.ok)) console.log(`  ${r.rel}: ${r.error.replace(tree + path.sep, '')}`);
   if (keep) console.log(`fixed tree kept in ${tree}`);
   else fs.rmSync(work, { recursive: true, force: true });

@@ -23,9 +23,24 @@ const manifestFile = path.join(repoRoot, 'scripts', 'cann-index', 'snapshots.jso
 const fullDir = path.join(repoRoot, 'test', 'cann-index');
 const compactFile = path.join(repoRoot, 'server', 'src', 'knowledge', 'cann-index', 'index.json');
 
-interface Root { path: string; as: string; match?: string; exclude?: string; flatten?: boolean }
-interface Snapshot { repo: string; ref: string; commit: string; roots: Root[] }
-interface VersionManifest { name: string; stands: string; snapshots: Snapshot[] }
+interface Root {
+  path: string;
+  as: string;
+  match?: string;
+  exclude?: string;
+  flatten?: boolean;
+}
+interface Snapshot {
+  repo: string;
+  ref: string;
+  commit: string;
+  roots: Root[];
+}
+interface VersionManifest {
+  name: string;
+  stands: string;
+  snapshots: Snapshot[];
+}
 
 function parseArgs(argv: string[]): { mirrors?: string; repos: Map<string, string> } {
   const repos = new Map<string, string>();
@@ -61,7 +76,10 @@ function readBlobs(gitDir: string, shas: string[]): Map<string, string> {
     const header = buf.subarray(at, nl).toString();
     at = nl + 1;
     const [, type, size] = header.split(' ');
-    if (type !== 'blob') { process.stderr.write(`warning: ${sha} missing in ${gitDir} (${header})\n`); continue; }
+    if (type !== 'blob') {
+      process.stderr.write(`warning: ${sha} missing in ${gitDir} (${header})\n`);
+      continue;
+    }
     out.set(sha, buf.subarray(at, at + Number(size)).toString('utf8'));
     at += Number(size) + 1;
   }
@@ -114,13 +132,29 @@ function writeFullIndexes(versions: VersionManifest[], opts: { mirrors?: string;
     const sorted: FullIndex['headers'] = {};
     for (const h of Object.keys(headers).sort()) {
       const e = headers[h];
-      sorted[h] = { functions: Object.fromEntries(Object.entries(e.functions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), types: e.types, enumConstants: e.enumConstants, constants: e.constants, macros: e.macros };
+      sorted[h] = {
+        functions: Object.fromEntries(Object.entries(e.functions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+        types: e.types,
+        enumConstants: e.enumConstants,
+        constants: e.constants,
+        macros: e.macros,
+      };
     }
-    const full: FullIndex = { version: v.name, stands: v.stands, sources: v.snapshots.map(({ repo, ref, commit }) => ({ repo, ref, commit })), headers: sorted };
+    const full: FullIndex = {
+      version: v.name,
+      stands: v.stands,
+      sources: v.snapshots.map(({ repo, ref, commit }) => ({ repo, ref, commit })),
+      headers: sorted,
+    };
     // One header per line: small diffs when a snapshot moves, and still one JSON.parse.
-    const body = Object.entries(sorted).map(([h, e]) => `    ${JSON.stringify(h)}: ${JSON.stringify(e)}`).join(',\n');
+    const body = Object.entries(sorted)
+      .map(([h, e]) => `    ${JSON.stringify(h)}: ${JSON.stringify(e)}`)
+      .join(',\n');
     const { headers: _omit, ...head } = full;
-    fs.writeFileSync(path.join(fullDir, `${v.name}.json`), `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "headers": {\n${body}\n  }\n}\n`);
+    fs.writeFileSync(
+      path.join(fullDir, `${v.name}.json`),
+      `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "headers": {\n${body}\n  }\n}\n`,
+    );
   }
 }
 
@@ -132,14 +166,21 @@ function main(): void {
   const compact = buildCompactIndex(fulls, suggestedNames(KnowledgeBase.builtin().entries));
   fs.mkdirSync(path.dirname(compactFile), { recursive: true });
   // One symbol per line: readable diffs, small file.
-  const lines = Object.entries(compact.symbols).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
+  const lines = Object.entries(compact.symbols)
+    .map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(',\n');
   const { symbols: _s, ...head } = compact;
   fs.writeFileSync(compactFile, `${JSON.stringify(head, null, 1).slice(0, -2)},\n "symbols": {\n${lines}\n }\n}\n`);
   for (const f of fulls) {
-    const counts = Object.values(f.headers).reduce((n, e) => n + Object.keys(e.functions).length + e.types.length + e.enumConstants.length + e.constants.length + e.macros.length, 0);
+    const counts = Object.values(f.headers).reduce(
+      (n, e) => n + Object.keys(e.functions).length + e.types.length + e.enumConstants.length + e.constants.length + e.macros.length,
+      0,
+    );
     process.stdout.write(`${f.version}: ${Object.keys(f.headers).length} headers, ${counts} declarations\n`);
   }
-  process.stdout.write(`compact index: ${Object.keys(compact.symbols).length} names, ${Object.keys(compact.headers).length} headers -> ${path.relative(repoRoot, compactFile)}\n`);
+  process.stdout.write(
+    `compact index: ${Object.keys(compact.symbols).length} names, ${Object.keys(compact.headers).length} headers -> ${path.relative(repoRoot, compactFile)}\n`,
+  );
 }
 
 main();

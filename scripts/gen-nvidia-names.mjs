@@ -15,24 +15,72 @@ if (!includeDir || !fs.existsSync(includeDir)) {
 
 // header glob -> [library, identifier patterns]
 const sources = [
-  { library: 'runtime', files: ['cuda_runtime_api.h', 'cuda_runtime.h', 'driver_types.h', 'surface_types.h', 'texture_types.h',
-      'cuda_device_runtime_api.h', 'channel_descriptor.h', 'cuda_profiler_api.h', 'cuda_occupancy.h', 'library_types.h',
-      'cuda_gl_interop.h', 'cuda_egl_interop.h', 'cuda_vdpau_interop.h'],
-    patterns: [/\bcuda[A-Z]\w*/g, /\bCUDART_[A-Z0-9_]+\b/g, /\bCUDA_[RC]_\w+/g] },
-  { library: 'driver', files: ['cuda.h', 'cudaProfiler.h', 'cudaGL.h', 'cudaEGL.h', 'cudaVDPAU.h'],
-    patterns: [/\bcu[A-Z]\w*/g, /\bCU[a-z]\w*/g, /\bCU_[A-Z0-9_]+\w*/g, /\bCUDA_[A-Z0-9_]+\w*/g] },
-  { library: 'kernel', files: ['device_functions.h', 'crt/device_functions.h', 'crt/device_double_functions.h',
-      'sm_20_intrinsics.h', 'sm_30_intrinsics.h', 'sm_32_intrinsics.h', 'sm_35_intrinsics.h', 'sm_61_intrinsics.h',
-      'crt/sm_70_rt.h', 'crt/sm_80_rt.h', 'crt/sm_90_rt.h', 'crt/sm_100_rt.h',
-      'device_atomic_functions.h', 'sm_20_atomic_functions.h', 'sm_32_atomic_functions.h', 'sm_35_atomic_functions.h',
-      'sm_60_atomic_functions.h', 'cuda_fp16.h', 'cuda_fp16.hpp', 'cuda_bf16.h', 'cuda_bf16.hpp', 'cuda_fp8.h',
-      'texture_indirect_functions.h', 'surface_indirect_functions.h'],
+  {
+    library: 'runtime',
+    files: [
+      'cuda_runtime_api.h',
+      'cuda_runtime.h',
+      'driver_types.h',
+      'surface_types.h',
+      'texture_types.h',
+      'cuda_device_runtime_api.h',
+      'channel_descriptor.h',
+      'cuda_profiler_api.h',
+      'cuda_occupancy.h',
+      'library_types.h',
+      'cuda_gl_interop.h',
+      'cuda_egl_interop.h',
+      'cuda_vdpau_interop.h',
+    ],
+    patterns: [/\bcuda[A-Z]\w*/g, /\bCUDART_[A-Z0-9_]+\b/g, /\bCUDA_[RC]_\w+/g],
+  },
+  {
+    library: 'driver',
+    files: ['cuda.h', 'cudaProfiler.h', 'cudaGL.h', 'cudaEGL.h', 'cudaVDPAU.h'],
+    patterns: [/\bcu[A-Z]\w*/g, /\bCU[a-z]\w*/g, /\bCU_[A-Z0-9_]+\w*/g, /\bCUDA_[A-Z0-9_]+\w*/g],
+  },
+  {
+    library: 'kernel',
+    files: [
+      'device_functions.h',
+      'crt/device_functions.h',
+      'crt/device_double_functions.h',
+      'sm_20_intrinsics.h',
+      'sm_30_intrinsics.h',
+      'sm_32_intrinsics.h',
+      'sm_35_intrinsics.h',
+      'sm_61_intrinsics.h',
+      'crt/sm_70_rt.h',
+      'crt/sm_80_rt.h',
+      'crt/sm_90_rt.h',
+      'crt/sm_100_rt.h',
+      'device_atomic_functions.h',
+      'sm_20_atomic_functions.h',
+      'sm_32_atomic_functions.h',
+      'sm_35_atomic_functions.h',
+      'sm_60_atomic_functions.h',
+      'cuda_fp16.h',
+      'cuda_fp16.hpp',
+      'cuda_bf16.h',
+      'cuda_bf16.hpp',
+      'cuda_fp8.h',
+      'texture_indirect_functions.h',
+      'surface_indirect_functions.h',
+    ],
     // Declared device functions: double-underscore intrinsics followed by "(" and CUDA's atomics.
-    patterns: [/\b__(?!device|host|global|inline|forceinline|align|cudart|CUDA|DEVICE|builtin|attribute|declspec|NV_|nv_|restrict|noinline|shared|constant|managed|launch)[a-z][a-z0-9_]*(?=\s*\()/g,
+    patterns: [
+      /\b__(?!device|host|global|inline|forceinline|align|cudart|CUDA|DEVICE|builtin|attribute|declspec|NV_|nv_|restrict|noinline|shared|constant|managed|launch)[a-z][a-z0-9_]*(?=\s*\()/g,
       /\batomic(?:Add|Sub|Exch|Min|Max|Inc|Dec|CAS|And|Or|Xor)(?:_block|_system)?\b/g,
-      /\b__nv_(?:bfloat16|bfloat162|fp8_\w+|half\w*)\b/g, /\b__half2?\b/g, /\b(?:tex|surf)(?:1D|2D|3D|Cubemap)\w*(?=\s*\()/g] },
-  { library: 'nvtx', files: ['nvtx3/nvToolsExt.h', 'nvtx3/nvToolsExtCuda.h', 'nvtx3/nvToolsExtCudaRt.h'],
-    patterns: [/\bnvtx[A-Z]\w*/g, /\bNVTX_[A-Z0-9_]+\b/g] },
+      /\b__nv_(?:bfloat16|bfloat162|fp8_\w+|half\w*)\b/g,
+      /\b__half2?\b/g,
+      /\b(?:tex|surf)(?:1D|2D|3D|Cubemap)\w*(?=\s*\()/g,
+    ],
+  },
+  {
+    library: 'nvtx',
+    files: ['nvtx3/nvToolsExt.h', 'nvtx3/nvToolsExtCuda.h', 'nvtx3/nvToolsExtCudaRt.h'],
+    patterns: [/\bnvtx[A-Z]\w*/g, /\bNVTX_[A-Z0-9_]+\b/g],
+  },
 ];
 
 // Names the headers use internally (include guards, helper macros) are not user-facing API.
@@ -45,14 +93,28 @@ for (const { library, files, patterns } of sources) {
     const p = path.join(includeDir, f);
     if (!fs.existsSync(p)) continue;
     // Drop comments so names mentioned in prose are not taken.
-    const text = fs.readFileSync(p, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, ' ');
+    const text = fs
+      .readFileSync(p, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, ' ')
+      .replace(/\/\/.*$/gm, ' ');
     for (const re of patterns) for (const m of text.matchAll(re)) if (!internal.test(m[0])) names.add(m[0]);
   }
   out[library] = [...names].sort();
 }
 const target = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'server', 'src', 'knowledge', 'nvidia-names.json');
-fs.writeFileSync(target, JSON.stringify({
-  description: 'Public names declared by the CUDA toolkit headers, by library. Generated by scripts/gen-nvidia-names.mjs; do not edit.',
-  ...out,
-}, null, 0) + '\n');
-console.log(Object.entries(out).map(([k, v]) => `${k}: ${v.length}`).join(', '));
+fs.writeFileSync(
+  target,
+  JSON.stringify(
+    {
+      description: 'Public names declared by the CUDA toolkit headers, by library. Generated by scripts/gen-nvidia-names.mjs; do not edit.',
+      ...out,
+    },
+    null,
+    0,
+  ) + '\n',
+);
+console.log(
+  Object.entries(out)
+    .map(([k, v]) => `${k}: ${v.length}`)
+    .join(', '),
+);

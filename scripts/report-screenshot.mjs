@@ -10,13 +10,26 @@ import { chromium } from 'playwright-core';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const out = path.resolve(process.argv[2] ?? path.join(root, 'docs', 'images', 'report.png'));
 const html = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-shot-')), 'report.html');
-execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'report', 'examples/cuda-app', '--format', 'html', '--output', html, '--quiet'], { cwd: root, stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [path.join(root, 'dist', 'cli.js'), 'report', 'examples/cuda-app', '--format', 'html', '--output', html, '--quiet'],
+  { cwd: root, stdio: 'inherit' },
+);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ],
 });
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1760 }, deviceScaleFactor: 1 });

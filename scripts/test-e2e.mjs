@@ -16,7 +16,9 @@ const finish = (passed, failed) => {
 };
 
 // test/e2e/run.mjs starts /usr/bin/chromium; install.sh needs rg.
-const missing = [fs.existsSync('/usr/bin/chromium') ? '' : 'chromium (/usr/bin/chromium)', onPath('rg') ? '' : 'ripgrep (rg)'].filter(Boolean);
+const missing = [fs.existsSync('/usr/bin/chromium') ? '' : 'chromium (/usr/bin/chromium)', onPath('rg') ? '' : 'ripgrep (rg)'].filter(
+  Boolean,
+);
 if (missing.length) {
   const message = `the VS Code end-to-end test needs ${missing.join(' and ')}: apt-get install chromium ripgrep libkrb5-dev`;
   if (process.env.CI) {
@@ -27,7 +29,10 @@ if (missing.length) {
   finish(0, 0);
 }
 
-for (const [cmd, args] of [['bash', ['test/e2e/install.sh']], ['npm', ['run', 'package']]]) {
+for (const [cmd, args] of [
+  ['bash', ['test/e2e/install.sh']],
+  ['npm', ['run', 'package']],
+]) {
   const r = run(cmd, args);
   process.stdout.write(r.stdout ?? '');
   if (r.status !== 0) {

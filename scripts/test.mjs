@@ -30,8 +30,18 @@ if (run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 
   failed += 1;
 }
 
-const vitest = run(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...vitestArgs],
-  { ...process.env, ASCENDIFY_BUILT: '1' });
+const vitest = run(
+  process.execPath,
+  [
+    path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${results}`,
+    ...vitestArgs,
+  ],
+  { ...process.env, ASCENDIFY_BUILT: '1' },
+);
 if (fs.existsSync(results)) {
   const r = JSON.parse(fs.readFileSync(results, 'utf8'));
   passed += r.numPassedTests;

@@ -45,10 +45,12 @@ export function prepareReportHtml(html: string, nonce: string): string {
   return out;
 }
 
-
 /** A small page (loading, error) under the same policy. */
 export function messagePage(title: string, text: string, nonce: string): string {
-  return prepareReportHtml(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+  return prepareReportHtml(
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:1.5em}</style></head>
-<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`, nonce);
+<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`,
+    nonce,
+  );
 }

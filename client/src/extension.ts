@@ -49,7 +49,9 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Ascendify');
-  output.appendLine(`[client] Ascendify ${String(context.extension.packageJSON.version)} activated in VS Code ${vscode.version}; starting the language server`);
+  output.appendLine(
+    `[client] Ascendify ${String(context.extension.packageJSON.version)} activated in VS Code ${vscode.version}; starting the language server`,
+  );
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -57,7 +59,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
-      ...LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+      ...LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
       ...BUILD_FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
     ],
     synchronize: { configurationSection: 'ascendify' },
@@ -122,7 +127,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return;
     }
     const uri = lc.code2ProtocolConverter.asUri(editor.document.uri);
-    const result = await request<FixAllResult | null>(ExecuteCommandRequest.method, { command: FIX_ALL_COMMAND, arguments: [uri, { reviewed }] });
+    const result = await request<FixAllResult | null>(ExecuteCommandRequest.method, {
+      command: FIX_ALL_COMMAND,
+      arguments: [uri, { reviewed }],
+    });
     await showFixAllOutcome(result);
   };
 
@@ -156,8 +164,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       onSummary(result);
       const s = result.summary;
       if (s) {
-        void vscode.window.showInformationMessage(`Ascendify: ${plural(s.findings, 'finding')} in ${s.filesWithFindings} of `
-          + `${plural(s.filesScanned, 'file')}${result.effort ? `, estimated effort ${result.effort.text}` : ''}.`);
+        void vscode.window.showInformationMessage(
+          `Ascendify: ${plural(s.findings, 'finding')} in ${s.filesWithFindings} of ` +
+            `${plural(s.filesScanned, 'file')}${result.effort ? `, estimated effort ${result.effort.text}` : ''}.`,
+        );
       }
     }),
     vscode.commands.registerCommand('ascendify.showReport', () => report.show()),
@@ -169,7 +179,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!editor) return;
       if (!(await tree.reveal(editor.document.uri, editor.selection.active))) {
         const filtered = describeFilter(tree.activeFilter);
-        void vscode.window.showInformationMessage(`Ascendify: no findings of this file in the Ascend Porting tree${filtered ? ` (filter: ${filtered})` : ' (scan the workspace first?)'}.`);
+        void vscode.window.showInformationMessage(
+          `Ascendify: no findings of this file in the Ascend Porting tree${filtered ? ` (filter: ${filtered})` : ' (scan the workspace first?)'}.`,
+        );
       }
     }),
     vscode.commands.registerCommand('ascendify.fixAllInFile', () => fixAllInFile(false)),
@@ -216,13 +228,26 @@ export function deactivate(): Thenable<void> | undefined {
 async function showFixAllOutcome(result: FixAllResult | null): Promise<void> {
   if (!result) return;
   const fixes = result.fixes;
-  const state = result.state === 'ported' ? 'fully ported' : result.state === 'clean' ? 'no CUDA found' : result.state === 'partial' ? 'partly ported' : 'not ported';
-  const left = result.left ? `, ${result.left} left to port by hand (lines ${result.leftLines.slice(0, 8).join(', ')}${result.leftLines.length > 8 ? ', ...' : ''})` : '';
-  const lifecycle = !result.lifecycleLine ? ''
-    : result.lifecycleAdded ? `; added aclInit/aclFinalize to main (line ${result.lifecycleLine})` : `; main (line ${result.lifecycleLine}) needs aclInit/aclFinalize`;
-  const text = result.applied || fixes === 0
-    ? `Ascendify: ${fixes} fixed${left}: ${state}${lifecycle}.`
-    : 'Ascendify: the fixes were not applied (the file changed meanwhile?): try again.';
+  const state =
+    result.state === 'ported'
+      ? 'fully ported'
+      : result.state === 'clean'
+        ? 'no CUDA found'
+        : result.state === 'partial'
+          ? 'partly ported'
+          : 'not ported';
+  const left = result.left
+    ? `, ${result.left} left to port by hand (lines ${result.leftLines.slice(0, 8).join(', ')}${result.leftLines.length > 8 ? ', ...' : ''})`
+    : '';
+  const lifecycle = !result.lifecycleLine
+    ? ''
+    : result.lifecycleAdded
+      ? `; added aclInit/aclFinalize to main (line ${result.lifecycleLine})`
+      : `; main (line ${result.lifecycleLine}) needs aclInit/aclFinalize`;
+  const text =
+    result.applied || fixes === 0
+      ? `Ascendify: ${fixes} fixed${left}: ${state}${lifecycle}.`
+      : 'Ascendify: the fixes were not applied (the file changed meanwhile?): try again.';
   const show = result.left ? 'Show what is left' : undefined;
   const choice = await vscode.window.showInformationMessage(text, ...(show ? [show] : []));
   if (choice === show) await vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -249,13 +274,16 @@ async function pickFilter(tree: FindingsTree): Promise<void> {
     { label: 'auto-fixable only', description: 'what "Fix All" applies', facet: 'fixable', picked: !!active.fixable },
   ];
   const chosen = await vscode.window.showQuickPick(items, {
-    canPickMany: true, title: 'Ascendify: filter the Ascend Porting tree', placeHolder: 'Tick what to show (nothing ticked in a group: all of it)',
+    canPickMany: true,
+    title: 'Ascendify: filter the Ascend Porting tree',
+    placeHolder: 'Tick what to show (nothing ticked in a group: all of it)',
   });
   if (!chosen) return;
   const filter: FindingFilter = {};
   for (const c of chosen) {
     if (c.facet === 'fixable') filter.fixable = true;
-    else if (c.facet && c.value) (filter[c.facet] as string[] | undefined) = [...((filter[c.facet] as string[] | undefined) ?? []), c.value];
+    else if (c.facet && c.value)
+      (filter[c.facet] as string[] | undefined) = [...((filter[c.facet] as string[] | undefined) ?? []), c.value];
   }
   await tree.setFilter(filter);
 }

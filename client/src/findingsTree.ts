@@ -48,11 +48,18 @@ export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(viewId: string, private readonly source: FindingsSource) {
+  constructor(
+    viewId: string,
+    private readonly source: FindingsSource,
+  ) {
     this.view = vscode.window.createTreeView(viewId, { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, this.changed, this.view.onDidChangeVisibility((e) => {
-      if (e.visible && this.stale) void this.refresh();
-    }));
+    this.disposables.push(
+      this.view,
+      this.changed,
+      this.view.onDidChangeVisibility((e) => {
+        if (e.visible && this.stale) void this.refresh();
+      }),
+    );
   }
 
   /** The findings changed on the server: refetch now if the tree is visible, else on next show. */
@@ -73,7 +80,11 @@ export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
 
   async setFilter(filter: FindingFilter): Promise<void> {
     this.filter = filter;
-    await vscode.commands.executeCommand('setContext', 'ascendify.findingsFiltered', Object.values(filter).some((v) => (Array.isArray(v) ? v.length : v)));
+    await vscode.commands.executeCommand(
+      'setContext',
+      'ascendify.findingsFiltered',
+      Object.values(filter).some((v) => (Array.isArray(v) ? v.length : v)),
+    );
     await this.refresh();
   }
 
@@ -83,10 +94,12 @@ export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     const r = this.result;
     this.kinds.clear();
     this.findings.clear();
-    this.roots = !r ? [] : [
-      ...(r.projectItems.length ? [{ type: 'project', items: r.projectItems } as Node] : []),
-      ...r.files.map((file): Node => ({ type: 'file', file })),
-    ];
+    this.roots = !r
+      ? []
+      : [
+          ...(r.projectItems.length ? [{ type: 'project', items: r.projectItems } as Node] : []),
+          ...r.files.map((file): Node => ({ type: 'file', file })),
+        ];
     this.view.description = r && r.total ? filterDescription(r.shown, r.total, this.filter) : undefined;
     // The header's description is cut when the view is narrow: the active filter also heads the tree itself.
     const words = describeFilter(this.filter);
@@ -102,7 +115,8 @@ export class FindingsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     if (node.type === 'project') return node.items.map((item) => ({ type: 'projectItem', item }));
     if (node.type === 'file') {
       let kids = this.kinds.get(node);
-      if (!kids) this.kinds.set(node, (kids = node.file.kinds.map((k) => ({ type: 'kind', file: node.file, kind: k.kind, count: k.count }))));
+      if (!kids)
+        this.kinds.set(node, (kids = node.file.kinds.map((k) => ({ type: 'kind', file: node.file, kind: k.kind, count: k.count }))));
       return kids;
     }
     if (node.type === 'kind') {

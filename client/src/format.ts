@@ -32,7 +32,10 @@ export function statusView(result: ProjectSummaryResult | undefined): StatusView
     return { text: '$(circle-slash) Ascendify: off', tooltip: 'Ascendify is disabled (setting ascendify.enable).' };
   }
   if (result.state === 'scanning' && !result.summary) {
-    return { text: '$(sync~spin) Ascendify: scanning…', tooltip: `Ascendify: scanning the workspace for CUDA constructs (target ${target}).` };
+    return {
+      text: '$(sync~spin) Ascendify: scanning…',
+      tooltip: `Ascendify: scanning the workspace for CUDA constructs (target ${target}).`,
+    };
   }
   const s = result.summary;
   if (!s) {
@@ -40,14 +43,15 @@ export function statusView(result: ProjectSummaryResult | undefined): StatusView
   }
   const effort = result.effort && `${hours(result.effort.low)}–${hours(result.effort.high)} h`;
   const icon = result.state === 'scanning' ? '$(sync~spin)' : s.findings === 0 ? '$(check)' : '$(warning)';
-  const text = s.findings === 0
-    ? `${icon} Ascendify: no CUDA findings`
-    : `${icon} Ascendify: ${plural(s.findings, 'finding')}${effort ? ` · ${effort}` : ''}`;
+  const text =
+    s.findings === 0
+      ? `${icon} Ascendify: no CUDA findings`
+      : `${icon} Ascendify: ${plural(s.findings, 'finding')}${effort ? ` · ${effort}` : ''}`;
   const kinds = KIND_ORDER.filter((k) => (s.byKind[k] ?? 0) > 0).map((k) => `${k} ${s.byKind[k]}`);
   const lines = [
     `Ascendify: CUDA → Ascend CANN, target ${target}`,
-    `${plural(s.findings, 'finding')} in ${s.filesWithFindings} of ${plural(s.filesScanned, 'file')} scanned`
-      + (s.kernels !== undefined ? `, ${plural(s.kernels, 'kernel')}` : ''),
+    `${plural(s.findings, 'finding')} in ${s.filesWithFindings} of ${plural(s.filesScanned, 'file')} scanned` +
+      (s.kernels !== undefined ? `, ${plural(s.kernels, 'kernel')}` : ''),
   ];
   if (kinds.length) lines.push(`By mapping kind: ${kinds.join(' · ')}`);
   if (s.safeFixes !== undefined) lines.push(`Safe automatic fixes: ${s.safeFixes}`);

@@ -76,18 +76,27 @@ function history(dir, commit, paths) {
   const authorWeeks = new Set(commits.map((c) => `${c.author}|${isoWeek(c.day)}`));
   const days = commits.map((c) => c.day).sort();
   return {
-    commits: commits.length, authors: authors.size, authorDays: authorDays.size, authorWeeks: authorWeeks.size,
-    first: days[0], last: days.at(-1), linesAdded: commits.reduce((n, c) => n + c.added, 0), linesDeleted: commits.reduce((n, c) => n + c.deleted, 0),
+    commits: commits.length,
+    authors: authors.size,
+    authorDays: authorDays.size,
+    authorWeeks: authorWeeks.size,
+    first: days[0],
+    last: days.at(-1),
+    linesAdded: commits.reduce((n, c) => n + c.added, 0),
+    linesDeleted: commits.reduce((n, c) => n + c.deleted, 0),
   };
 }
 
 /** Files (path, blob) of `paths` at `commit`. */
 function filesAt(dir, commit, paths) {
   const out = git(dir, ['ls-tree', '-r', commit, '--', ...paths]);
-  return out.split('\n').filter(Boolean).map((l) => {
-    const [meta, file] = l.split('\t');
-    return { path: file, blob: meta.split(' ')[2] };
-  });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [meta, file] = l.split('\t');
+      return { path: file, blob: meta.split(' ')[2] };
+    });
 }
 
 /** What the port calls and contains at the measured commit. */
@@ -111,7 +120,14 @@ function portContents(dir, commit, port) {
     const added = git(dir, ['log', '--diff-filter=A', '--format=', '--name-only', commit, '--', port.everKernelsUnder]);
     everKernels = new Set(added.split('\n').filter((p) => /\.(cpp|cc|h)$/.test(p) && !/ascendc_kernels\.h$/.test(p))).size;
   }
-  return { files: files.length, lines, aclnnOperators: aclnn.size, builtInOperators: opCommands.size, aicoreMentions: aicore, ...(everKernels !== undefined ? { handWrittenKernelFilesEver: everKernels } : {}) };
+  return {
+    files: files.length,
+    lines,
+    aclnnOperators: aclnn.size,
+    builtInOperators: opCommands.size,
+    aicoreMentions: aicore,
+    ...(everKernels !== undefined ? { handWrittenKernelFilesEver: everKernels } : {}),
+  };
 }
 
 /** Writes the CUDA side's files at `commit` under `dest` and returns how many. */
@@ -128,7 +144,9 @@ function extract(dir, commit, paths, dest) {
 
 function estimate(cli, dir, weights) {
   const out = path.join(dir, '..', 'report.json');
-  execFileSync(process.execPath, [cli, 'report', dir, '--format', 'json', '-o', out, ...weights.flatMap((w) => ['--weight', w])], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [cli, 'report', dir, '--format', 'json', '-o', out, ...weights.flatMap((w) => ['--weight', w])], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const report = JSON.parse(fs.readFileSync(out, 'utf8'));
   const e = report.summary.effort;
   // The simplest rule: 0.1 person-day per API occurrence (includes left out), at most 2 person-days a file.
@@ -142,8 +160,14 @@ function estimate(cli, dir, weights) {
   const routes = {};
   for (const k of e.kernels) routes[k.duplicateOf ? 'copies' : k.route] = (routes[k.duplicateOf ? 'copies' : k.route] ?? 0) + 1;
   return {
-    files: report.files.length, findings: report.summary.findings, occurrences, kernels: e.kernels.length, routes,
-    days: e.days, hours: { low: e.low, expected: e.expected, high: e.high }, breakdown: e.breakdown,
+    files: report.files.length,
+    findings: report.summary.findings,
+    occurrences,
+    kernels: e.kernels.length,
+    routes,
+    days: e.days,
+    hours: { low: e.low, expected: e.expected, high: e.high },
+    breakdown: e.breakdown,
     contributors: e.contributors.slice(0, 5).map((c) => `${c.hours} h ${c.label}`),
     sensitivity: (e.sensitivity ?? []).map((s) => `${s.key} ${Math.round(s.share * 100)}%`),
     simpleRuleDays: Math.round(simple * 10) / 10,
@@ -179,20 +203,37 @@ function main() {
     const ceiling = hist.authorWeeks * 5 + (c.unrecorded?.ceilingDays ?? 0);
     const measured = Math.sqrt(floor * ceiling);
     results.push({
-      id: c.id, title: c.title, repo: c.repo, commit: c.commit, history: hist, port: contents, cuda: { ...extracted, ...est },
-      ...(plain ? { caseWeights: c.weights, withoutCaseWeights: { days: plain.days, ratio: round(plain.days.expected / measured, 2) } } : {}),
+      id: c.id,
+      title: c.title,
+      repo: c.repo,
+      commit: c.commit,
+      history: hist,
+      port: contents,
+      cuda: { ...extracted, ...est },
+      ...(plain
+        ? { caseWeights: c.weights, withoutCaseWeights: { days: plain.days, ratio: round(plain.days.expected / measured, 2) } }
+        : {}),
       measured: { floorDays: floor, ceilingDays: ceiling, pointDays: round(measured) },
-      ratio: round(est.days.expected / measured, 2), simpleRatio: round(est.simpleRuleDays / measured, 2),
+      ratio: round(est.days.expected / measured, 2),
+      simpleRatio: round(est.simpleRuleDays / measured, 2),
       withinBand: est.days.expected >= floor / 2 && est.days.expected <= ceiling * 2,
     });
   }
   if (args.json) fs.writeFileSync(args.json, `${JSON.stringify({ weights: args.weights, results }, null, 2)}\n`);
-  console.log('| Port | Commits | Authors | Author-days (floor) | Ceiling (author-weeks x 5) | Measured (geo. mean) | Estimate, person-days (low-expected-high) | Ratio | Simple rule | Ratio |');
+  console.log(
+    '| Port | Commits | Authors | Author-days (floor) | Ceiling (author-weeks x 5) | Measured (geo. mean) | Estimate, person-days (low-expected-high) | Ratio | Simple rule | Ratio |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
   for (const r of results) {
     const d = r.cuda.days;
-    const plain = r.withoutCaseWeights ? ` (${Object.entries(r.caseWeights).map(([k, v]) => `${k}=${v}`).join(', ')}; without: ${r.withoutCaseWeights.days.expected}, ratio ${r.withoutCaseWeights.ratio})` : '';
-    console.log(`| ${r.id} | ${r.history.commits} | ${r.history.authors} | ${r.measured.floorDays} | ${r.measured.ceilingDays} | ${r.measured.pointDays} | ${d.low}-${d.expected}-${d.high}${plain} | ${r.ratio} | ${r.cuda.simpleRuleDays} | ${r.simpleRatio} |`);
+    const plain = r.withoutCaseWeights
+      ? ` (${Object.entries(r.caseWeights)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}; without: ${r.withoutCaseWeights.days.expected}, ratio ${r.withoutCaseWeights.ratio})`
+      : '';
+    console.log(
+      `| ${r.id} | ${r.history.commits} | ${r.history.authors} | ${r.measured.floorDays} | ${r.measured.ceilingDays} | ${r.measured.pointDays} | ${d.low}-${d.expected}-${d.high}${plain} | ${r.ratio} | ${r.cuda.simpleRuleDays} | ${r.simpleRatio} |`,
+    );
   }
   for (const r of results) console.error(`\n${r.id}: ${JSON.stringify({ history: r.history, port: r.port, cuda: r.cuda }, null, 1)}`);
 }

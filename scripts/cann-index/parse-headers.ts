@@ -17,7 +17,11 @@ export function stripComments(text: string): string {
     if (c === '/' && d === '/') {
       while (i < n && text[i] !== '\n') {
         // A backslash-newline continues a line comment (and a macro).
-        if (text[i] === '\\' && text[i + 1] === '\n') { out += ' '; i += 1; break; }
+        if (text[i] === '\\' && text[i + 1] === '\n') {
+          out += ' ';
+          i += 1;
+          break;
+        }
         i++;
       }
       continue;
@@ -44,13 +48,41 @@ export function stripComments(text: string): string {
 }
 
 const KEYWORDS = new Set([
-  'if', 'for', 'while', 'switch', 'return', 'sizeof', 'alignof', 'decltype', 'static_assert', 'typeof', 'operator',
-  'new', 'delete', 'throw', 'catch', 'do', 'else', 'case', 'default', 'noexcept', 'alignas', '__attribute__',
-  '__declspec', 'asm', '__asm__', 'defined', 'template', 'typename', 'const', 'volatile',
+  'if',
+  'for',
+  'while',
+  'switch',
+  'return',
+  'sizeof',
+  'alignof',
+  'decltype',
+  'static_assert',
+  'typeof',
+  'operator',
+  'new',
+  'delete',
+  'throw',
+  'catch',
+  'do',
+  'else',
+  'case',
+  'default',
+  'noexcept',
+  'alignas',
+  '__attribute__',
+  '__declspec',
+  'asm',
+  '__asm__',
+  'defined',
+  'template',
+  'typename',
+  'const',
+  'volatile',
 ]);
 
 /** Words that may precede a declaration without being part of its type. */
-const DECL_NOISE = /^(extern|static|inline|__inline__|__inline|constexpr|virtual|explicit|friend|thread_local|__forceinline__|__aicore__|__global__|__host__|__device__|__simt_callee__|__simt_vf__|__attribute__)$/;
+const DECL_NOISE =
+  /^(extern|static|inline|__inline__|__inline|constexpr|virtual|explicit|friend|thread_local|__forceinline__|__aicore__|__global__|__host__|__device__|__simt_callee__|__simt_vf__|__attribute__)$/;
 
 function lines(text: string): string[] {
   // Joins backslash-continued lines so that a macro is one line.
@@ -74,7 +106,10 @@ export function parseHeader(source: string): HeaderDecls {
   const code: string[] = [];
   for (const line of lines(text)) {
     const m = /^\s*#\s*(\w+)\s*(.*)$/.exec(line);
-    if (!m) { code.push(line); continue; }
+    if (!m) {
+      code.push(line);
+      continue;
+    }
     if (m[1] === 'define') {
       const name = /^([A-Za-z_]\w*)/.exec(m[2]);
       // Include guards (FOO_H_, __FOO_H__) are macros too, but no one suggests them.
@@ -93,7 +128,10 @@ function closeOf(text: string, open: number): number {
   for (let i = open; i < text.length; i++) {
     const c = text[i];
     if (c === '{') depth++;
-    else if (c === '}') { depth--; if (depth === 0) return i; }
+    else if (c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
   }
   return text.length;
 }
@@ -119,7 +157,11 @@ function walk(text: string, scope: string[], out: HeaderDecls): void {
       let end = close + 1;
       let tail = '';
       const after = /^\s*([\w\s,*&[\]]*?)\s*;/.exec(text.slice(end, end + 400));
-      if (after && /^(typedef|struct|union|enum|class)\b|\b(typedef|enum|struct|union)\b/.test(head.trim()) && !/\)\s*(const\s*)?$/.test(head.trim())) {
+      if (
+        after &&
+        /^(typedef|struct|union|enum|class)\b|\b(typedef|enum|struct|union)\b/.test(head.trim()) &&
+        !/\)\s*(const\s*)?$/.test(head.trim())
+      ) {
         tail = after[1];
         end += after[0].length;
       }
@@ -142,7 +184,10 @@ function block(head: string, body: string, tail: string, scope: string[], out: H
     walk(body, m[1] ? [...scope, ...m[1].split('::')] : scope, out); // anonymous namespace: same scope
     return;
   }
-  if (/^extern\s*"[\s\w]*"$/.test(h)) { walk(body, scope, out); return; } // extern "C" (literal blanked)
+  if (/^extern\s*"[\s\w]*"$/.test(h)) {
+    walk(body, scope, out);
+    return;
+  } // extern "C" (literal blanked)
   const typedef = /^typedef\b/.test(h);
   if ((m = /\benum\b(?:\s+(?:class|struct))?(?:\s+(?:__attribute__\s*\(\(.*?\)\)\s*)?([A-Za-z_]\w*))?(?:\s*:\s*[\w\s:]+)?$/.exec(h))) {
     const isClass = /\benum\s+(class|struct)\b/.test(h);
@@ -155,7 +200,13 @@ function block(head: string, body: string, tail: string, scope: string[], out: H
     }
     return;
   }
-  if ((m = /\b(struct|class|union)\b(?:\s+(?:alignas\s*\([^)]*\)|__attribute__\s*\(\(.*?\)\)|[A-Z_][A-Z0-9_]+(?=\s)))*\s*([A-Za-z_]\w*)?(?:\s+final)?(?:\s*:\s*[^{]*)?$/.exec(h)) && !/\)\s*(const)?\s*$/.test(h)) {
+  if (
+    (m =
+      /\b(struct|class|union)\b(?:\s+(?:alignas\s*\([^)]*\)|__attribute__\s*\(\(.*?\)\)|[A-Z_][A-Z0-9_]+(?=\s)))*\s*([A-Za-z_]\w*)?(?:\s+final)?(?:\s*:\s*[^{]*)?$/.exec(
+        h,
+      )) &&
+    !/\)\s*(const)?\s*$/.test(h)
+  ) {
     if (m[2]) out.types.add(qualify(scope, m[2]));
     for (const name of tailNames(tail, typedef)) out.types.add(qualify(scope, name));
     return; // members are not recorded
@@ -167,7 +218,9 @@ function block(head: string, body: string, tail: string, scope: string[], out: H
 /** The names a `} a, *b;` after a typedef'd block declares. */
 function tailNames(tail: string, typedef: boolean): string[] {
   if (!typedef || !tail) return [];
-  return splitTop(tail, ',').map((p) => /([A-Za-z_]\w*)\s*(\[[^\]]*\])?\s*$/.exec(p)?.[1]).filter((x): x is string => !!x);
+  return splitTop(tail, ',')
+    .map((p) => /([A-Za-z_]\w*)\s*(\[[^\]]*\])?\s*$/.exec(p)?.[1])
+    .filter((x): x is string => !!x);
 }
 
 /** Splits at a separator outside (), <>, [] and {}. */
@@ -182,7 +235,10 @@ function splitTop(text: string, sep: string): string[] {
     else if (c === ')' || c === ']' || c === '}') depth--;
     else if (c === '<') angle++;
     else if (c === '>') angle = Math.max(0, angle - 1);
-    else if (c === sep && depth === 0 && angle === 0) { parts.push(text.slice(start, i)); start = i + 1; }
+    else if (c === sep && depth === 0 && angle === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
   }
   parts.push(text.slice(start));
   return parts;
@@ -192,15 +248,27 @@ function statement(raw: string, scope: string[], out: HeaderDecls): void {
   const s = raw.replace(/\s+/g, ' ').trim();
   if (!s) return;
   let m;
-  if ((m = /^using ([A-Za-z_]\w*)\s*=/.exec(s))) { out.types.add(qualify(scope, m[1])); return; }
-  if (/^template\b/.test(s) && (m = /^template\s*<.*>\s*using ([A-Za-z_]\w*)\s*=/.exec(s))) { out.types.add(qualify(scope, m[1])); return; }
+  if ((m = /^using ([A-Za-z_]\w*)\s*=/.exec(s))) {
+    out.types.add(qualify(scope, m[1]));
+    return;
+  }
+  if (/^template\b/.test(s) && (m = /^template\s*<.*>\s*using ([A-Za-z_]\w*)\s*=/.exec(s))) {
+    out.types.add(qualify(scope, m[1]));
+    return;
+  }
   if (/^using\b/.test(s) || /^(namespace|friend|static_assert)\b/.test(s)) return;
   if (/^typedef\b/.test(s)) {
     // typedef ret (*name)(args);  typedef struct X *name;  typedef int a, *b;
     const fp = /\(\s*(?:[A-Z_]+\s+)?\*\s*([A-Za-z_]\w*)\s*\)\s*\(/.exec(s);
-    if (fp) { out.types.add(qualify(scope, fp[1])); return; }
+    if (fp) {
+      out.types.add(qualify(scope, fp[1]));
+      return;
+    }
     const fnType = /^typedef [^()]*?\b([A-Za-z_]\w*)\s*\([^()]*\)\s*$/.exec(s); // typedef void name(int)
-    if (fnType) { out.types.add(qualify(scope, fnType[1])); return; }
+    if (fnType) {
+      out.types.add(qualify(scope, fnType[1]));
+      return;
+    }
     // typedef struct aclfftHandle_t *aclfftHandle: the tag is declared too (an incomplete type).
     const tag = /^typedef (?:const )?(?:struct|union|enum) ([A-Za-z_]\w*)\b/.exec(s);
     if (tag) out.types.add(qualify(scope, tag[1]));
@@ -211,10 +279,16 @@ function statement(raw: string, scope: string[], out: HeaderDecls): void {
     return;
   }
   // struct X; / class X; forward declarations name a type too (opaque handles: struct aclrtStream_*).
-  if ((m = /^(?:typedef )?(?:struct|class|union|enum(?: class)?) ([A-Za-z_]\w*)$/.exec(s))) { out.types.add(qualify(scope, m[1])); return; }
+  if ((m = /^(?:typedef )?(?:struct|class|union|enum(?: class)?) ([A-Za-z_]\w*)$/.exec(s))) {
+    out.types.add(qualify(scope, m[1]));
+    return;
+  }
   // Constants at namespace scope; other variables (extern int x;) are not recorded.
   const constant = /^(?:(?:static|extern|inline)\s+)*(?:constexpr|const)\b[^=(]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?(?:=|$)/.exec(s);
-  if (constant && !/^\s*(?:\w+\s+)*\w+\s*\(/.test(s.split('=')[0])) { out.constants.add(qualify(scope, constant[1])); return; }
+  if (constant && !/^\s*(?:\w+\s+)*\w+\s*\(/.test(s.split('=')[0])) {
+    out.constants.add(qualify(scope, constant[1]));
+    return;
+  }
   if (s.includes('(')) fn(s, scope, out);
 }
 
@@ -222,7 +296,10 @@ function statement(raw: string, scope: string[], out: HeaderDecls): void {
 function fn(h: string, scope: string[], out: HeaderDecls): void {
   let s = h.replace(/\s+/g, ' ').trim();
   // Attributes and visibility/deprecation macro calls before the name: __attribute__((x)), ACL_DEPRECATED_MESSAGE(...).
-  s = s.replace(/__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)/g, ' ').replace(/__declspec\s*\([^)]*\)/g, ' ').replace(/\[\[[^\]]*\]\]/g, ' ');
+  s = s
+    .replace(/__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)/g, ' ')
+    .replace(/__declspec\s*\([^)]*\)/g, ' ')
+    .replace(/\[\[[^\]]*\]\]/g, ' ');
   let template = '';
   const t = /^template\s*<(.*?)>\s*(?=[A-Za-z_])/.exec(s);
   if (t) {
@@ -248,7 +325,7 @@ function fn(h: string, scope: string[], out: HeaderDecls): void {
     const nm = /((?:[A-Za-z_]\w*::)*~?[A-Za-z_]\w*)$/.exec(before);
     if (!nm) return;
     const name = nm[1];
-    const last = name.split("::").pop()!;
+    const last = name.split('::').pop()!;
     const close = matchParen(s, i);
     if (/^[A-Z][A-Z0-9_]*$/.test(last)) {
       // ALL_CAPS(...): a macro invocation (a deprecation or visibility macro with arguments); skip it.
@@ -265,8 +342,14 @@ function fn(h: string, scope: string[], out: HeaderDecls): void {
     if (/[=]/.test(ret)) return; // an initialiser, not a declaration
     const params = s.slice(i + 1, close);
     const full = qualify(scope, name);
-    const cleanRet = retWords.join(' ').replace(/\s*\*\s*/g, ' *').trim();
-    const proto = `${template ? `${template} ` : ''}${cleanRet} ${name}(${params.replace(/\s+/g, ' ').trim()})`.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
+    const cleanRet = retWords
+      .join(' ')
+      .replace(/\s*\*\s*/g, ' *')
+      .trim();
+    const proto = `${template ? `${template} ` : ''}${cleanRet} ${name}(${params.replace(/\s+/g, ' ').trim()})`
+      .replace(/\s+/g, ' ')
+      .replace(/\( /g, '(')
+      .replace(/ \)/g, ')');
     const protos = out.functions.get(full);
     if (!protos) out.functions.set(full, [proto]);
     else if (!protos.includes(proto)) protos.push(proto);

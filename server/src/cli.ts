@@ -18,7 +18,15 @@ import { readJsonReport, mergeReports } from './report/merge';
 import { compareWithBaseline, newFindingsReport } from './report/baseline';
 import type { JsonReport } from './report/json';
 import {
-  addReportOutputOptions, checkGate, type ReportOutputOptions, DEFAULT_JOBS, effortWeightsFrom, GateTripped, isReportInputError, parseFailOn, parseJobs,
+  addReportOutputOptions,
+  checkGate,
+  type ReportOutputOptions,
+  DEFAULT_JOBS,
+  effortWeightsFrom,
+  GateTripped,
+  isReportInputError,
+  parseFailOn,
+  parseJobs,
 } from './report/options';
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
 import { DEFAULT_TARGET, PORTING_TARGET_IDS, parseTargetName, targetChoices, type PortingTarget } from './shared/targets';
@@ -65,7 +73,9 @@ function writeOutput(text: string | Array<string | Uint8Array>, output: string |
 }
 
 const outputError = (output: string, e: unknown) =>
-  e instanceof OutputError ? new UsageError(e.message) : new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  e instanceof OutputError
+    ? new UsageError(e.message)
+    : new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
 
 /**
  * `report --format json --output FILE`: the JSON is written while the files are analysed, each file's part
@@ -113,16 +123,23 @@ function sourceLinks(listed: ListedFile[], output: string | undefined): (file: s
 
 /** A JSON report to compare with (--baseline): a missing or foreign file says how to make one. */
 function readBaseline(file: string): JsonReport {
-  if (!fs.existsSync(file)) throw new UsageError(`baseline report not found: ${file} (write one with: ascendify report <paths> --format json --output ${file})`);
+  if (!fs.existsSync(file))
+    throw new UsageError(`baseline report not found: ${file} (write one with: ascendify report <paths> --format json --output ${file})`);
   try {
     return readJsonReport(file);
   } catch (e) {
-    throw new UsageError(`${(e as Error).message} (--baseline takes a report written by: ascendify report <paths> --format json --output FILE)`);
+    throw new UsageError(
+      `${(e as Error).message} (--baseline takes a report written by: ascendify report <paths> --format json --output FILE)`,
+    );
   }
 }
 
 /** What `--output` wrote, for the person who ran the command: where, which format, how much. */
-function wroteLine(output: string, format: string, figures: Pick<ReportFigures, 'summary' | 'skipped'> & { baseline?: JsonReport['baseline'] }): string {
+function wroteLine(
+  output: string,
+  format: string,
+  figures: Pick<ReportFigures, 'summary' | 'skipped'> & { baseline?: JsonReport['baseline'] },
+): string {
   const s = figures.summary;
   let bytes = '';
   try {
@@ -132,7 +149,9 @@ function wroteLine(output: string, format: string, figures: Pick<ReportFigures, 
     // A device or FIFO has no size worth showing.
   }
   const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-  const base = figures.baseline ? ` (new since ${figures.baseline.file}; ${figures.baseline.unchanged} unchanged, ${figures.baseline.absent} gone)` : '';
+  const base = figures.baseline
+    ? ` (new since ${figures.baseline.file}; ${figures.baseline.unchanged} unchanged, ${figures.baseline.absent} gone)`
+    : '';
   const skipped = figures.skipped.length ? `, ${figures.skipped.length} skipped` : '';
   return `ascendify: wrote ${format.toUpperCase()} report to ${path.resolve(output)}${bytes}: ${plural(s.findings, 'finding')}${base} in ${plural(s.filesWithFindings, 'file')} of ${plural(s.filesScanned, 'file')} scanned${skipped}`;
 }
@@ -175,7 +194,10 @@ function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
     .option('--ext <list>', `comma-separated file extensions (default ${DEFAULT_EXTENSIONS.join(',')})`)
     .option('--no-gitignore', `also ${verb} files that .gitignore excludes`)
     .option('-t, --target <target>', `porting target: ${targetChoices()}`, DEFAULT_TARGET)
-    .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
+    .option(
+      '--cann <version>',
+      `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`,
+    )
     .option('-r, --rules <file>', 'user rule file (default: .ascendify.json/.yaml in the current folder)');
 }
 
@@ -183,11 +205,20 @@ function addFileOptions(command: Command, verb: 'scan' | 'fix'): Command {
  * The files `report` and `fix` work on, from their shared options (--exclude, --ext, --no-gitignore) and
  * the rule file's `ignore` globs (`kb.fileIgnores`); each folder's .ascendifyignore applies too (files.ts).
  */
-async function listFiles(paths: string[], opts: { exclude?: string[]; gitignore?: boolean; ext?: string }, kb: KnowledgeBase): Promise<ListedFile[]> {
+async function listFiles(
+  paths: string[],
+  opts: { exclude?: string[]; gitignore?: boolean; ext?: string },
+  kb: KnowledgeBase,
+): Promise<ListedFile[]> {
   const listed = await listSourceFiles(paths, {
     exclude: [...(opts.exclude ?? []), ...kb.fileIgnores],
     gitignore: opts.gitignore,
-    extensions: opts.ext ? String(opts.ext).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    extensions: opts.ext
+      ? String(opts.ext)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
   });
   if (listed.missing.length) throw new UsageError(`no such file or folder: ${listed.missing.join(', ')}`);
   return listed.files;
@@ -217,15 +248,24 @@ export function buildProgram(): Command {
     .description('scan files and folders and report every NVIDIA-specific construct with its CANN equivalent')
     .argument('<paths...>', 'files or folders to scan');
   addReportOutputOptions(report, 'text')
-    .addOption(new Option('-j, --jobs <n>', 'threads that analyse files (this one and n-1 workers)').default(String(DEFAULT_JOBS), `${DEFAULT_JOBS} (the core count), fewer for small inputs`))
+    .addOption(
+      new Option('-j, --jobs <n>', 'threads that analyse files (this one and n-1 workers)').default(
+        String(DEFAULT_JOBS),
+        `${DEFAULT_JOBS} (the core count), fewer for small inputs`,
+      ),
+    )
     .option('-q, --quiet', 'no progress bar, and no line saying what --output wrote')
-    .option('--baseline <report.json>', 'report only the findings that are new since this JSON report (SARIF: every result with its baselineState); --fail-on then looks at new findings only');
+    .option(
+      '--baseline <report.json>',
+      'report only the findings that are new since this JSON report (SARIF: every result with its baselineState); --fail-on then looks at new findings only',
+    );
   addFileOptions(report, 'scan')
     .option('--max-file-size <MB>', 'skip files larger than this many megabytes', '10')
     .action(async (paths: string[], opts: ReportCommandOptions, command: Command) => {
       const target = parseTarget(opts.target);
       const maxMb = Number(opts.maxFileSize);
-      if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError(`--max-file-size must be a positive number, got "${opts.maxFileSize}"`);
+      if (!Number.isFinite(maxMb) || maxMb <= 0)
+        throw new UsageError(`--max-file-size must be a positive number, got "${opts.maxFileSize}"`);
       const jobs = parseJobs(opts.jobs);
       const failOn = parseFailOn(opts.failOn);
       const weights = effortWeightsFrom(opts);
@@ -234,26 +274,48 @@ export function buildProgram(): Command {
       const listed = listFiles(paths, opts, kb);
       const progress = progressBar(!!opts.quiet);
       const options: ReportOptions = {
-        kb, target, maxFileBytes: maxMb * 1024 * 1024, jobs, auto: command.getOptionValueSource('jobs') === 'default',
-        weights, version: VERSION, onFile: (done, total, file) => progress.update(done, total, file),
+        kb,
+        target,
+        maxFileBytes: maxMb * 1024 * 1024,
+        jobs,
+        auto: command.getOptionValueSource('jobs') === 'default',
+        weights,
+        version: VERSION,
+        onFile: (done, total, file) => progress.update(done, total, file),
       };
       let figures: ReportFigures;
       const baselineFile = opts.baseline;
       const baseline = baselineFile !== undefined ? readBaseline(baselineFile) : undefined;
-      if (opts.format === 'json' && opts.output && !baseline) figures = await streamJsonReport(listed, options, opts.output).finally(() => progress.stop());
+      if (opts.format === 'json' && opts.output && !baseline)
+        figures = await streamJsonReport(listed, options, opts.output).finally(() => progress.stop());
       else if (baseline && baselineFile !== undefined) {
         const full = (await reportProject(listed, options).finally(() => progress.stop())).report();
         const comparison = compareWithBaseline(full, baseline, baselineFile);
         const fresh = newFindingsReport(full, comparison, VERSION, weights);
         const files = (await listed).map((f) => f.absolute);
-        writeOutput(renderReport(opts.format === 'sarif' ? full : fresh, opts.format, { kb, csvMode: opts.csvMode, baseline: comparison, sourceHref: sourceLinks(await listed, opts.output) }), opts.output, () => files);
+        writeOutput(
+          renderReport(opts.format === 'sarif' ? full : fresh, opts.format, {
+            kb,
+            csvMode: opts.csvMode,
+            baseline: comparison,
+            sourceHref: sourceLinks(await listed, opts.output),
+          }),
+          opts.output,
+          () => files,
+        );
         figures = { ...fresh, extensions: fresh.extensions ?? [] };
       } else {
         const assembled = await reportProject(listed, options).finally(() => progress.stop());
         // JSON goes out as the pieces the files' parts already are; other formats render the report object.
         const files = (await listed).map((f) => f.absolute);
         const sourceHref = sourceLinks(await listed, opts.output);
-        writeOutput(opts.format === 'json' ? assembled.jsonChunks() : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode, sourceHref }), opts.output, () => files);
+        writeOutput(
+          opts.format === 'json'
+            ? assembled.jsonChunks()
+            : renderReport(assembled.report(), opts.format, { kb, csvMode: opts.csvMode, sourceHref }),
+          opts.output,
+          () => files,
+        );
         figures = assembled;
       }
       for (const s of figures.skipped) process.stderr.write(`ascendify: skipped ${forTerminal(s.path)}: ${forTerminal(s.reason)}\n`);
@@ -270,7 +332,11 @@ export function buildProgram(): Command {
     .action((files: string[], opts: MergeCommandOptions) => {
       const failOn = parseFailOn(opts.failOn);
       const weights = effortWeightsFrom(opts);
-      const report = mergeReports(files.map((f) => ({ source: f, report: readJsonReport(f) })), VERSION, weights);
+      const report = mergeReports(
+        files.map((f) => ({ source: f, report: readJsonReport(f) })),
+        VERSION,
+        weights,
+      );
       const kb = knowledgeWithRules(rulesFor(opts.rules));
       writeOutput(renderReport(report, opts.format, { kb, csvMode: opts.csvMode }), opts.output);
       if (opts.output) process.stdout.write(`${linesForTerminal(wroteLine(opts.output, opts.format, report))}\n`);
@@ -282,7 +348,10 @@ export function buildProgram(): Command {
     .description('print the CANN equivalent of a CUDA symbol: signature, differences, documentation link')
     .argument('<symbol>', 'CUDA name, e.g. cudaMemcpy')
     .option('-t, --target <target>', `porting target: ${PORTING_TARGET_IDS.join(' or ')}`, DEFAULT_TARGET)
-    .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
+    .option(
+      '--cann <version>',
+      `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`,
+    )
     .option('-r, --rules <file>', 'user rule file')
     .option('--json', 'print the entry as JSON')
     .action((symbol: string, opts: { target: string; cann?: string; rules?: string; json?: boolean }) => {
@@ -297,7 +366,10 @@ export function buildProgram(): Command {
     .command('mappings')
     .description('list the whole CUDA to CANN mapping database')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--cann <version>', `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`)
+    .option(
+      '--cann <version>',
+      `CANN version you build against: suggestions and fixes use only what its headers declare (default ${DEFAULT_CANN_VERSION}, ${DEFAULT_CANN_VERSION_950} with --target 950, or the rule file's cannVersion)`,
+    )
     .option('-r, --rules <file>', 'user rule file')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action((opts: { format: 'text' | 'json'; cann?: string; rules?: string; output?: string }) => {
@@ -311,19 +383,26 @@ export function buildProgram(): Command {
     .argument('<paths...>', 'files or folders to fix')
     .option('-n, --dry-run', 'print a unified diff of the changes and write nothing')
     .option('--unsafe', 'also apply fixes that are mechanical but need review')
-    .option('--json', 'print each file\'s outcome and port state as JSON instead of the text summary');
-  addFileOptions(fix, 'fix')
-    .action(async (paths: string[], opts: FixCommandOptions) => {
-      const target = parseTarget(opts.target);
-      const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
-      const listed = await listFiles(paths, opts, kb);
-      const outcomes = await runFixCommand(listed, {
-        kb, target, dryRun: !!opts.dryRun, safeOnly: !opts.unsafe, json: !!opts.json,
-        out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t),
-      });
-      const failed = outcomes.filter((o) => o.error).length;
-      if (failed) throw new FixWriteError(`${failed} file${failed === 1 ? '' : 's'} could not be written (named above with the reason); the other files were fixed`);
+    .option('--json', "print each file's outcome and port state as JSON instead of the text summary");
+  addFileOptions(fix, 'fix').action(async (paths: string[], opts: FixCommandOptions) => {
+    const target = parseTarget(opts.target);
+    const kb = knowledgeWithRules(rulesFor(opts.rules), opts.cann, target);
+    const listed = await listFiles(paths, opts, kb);
+    const outcomes = await runFixCommand(listed, {
+      kb,
+      target,
+      dryRun: !!opts.dryRun,
+      safeOnly: !opts.unsafe,
+      json: !!opts.json,
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
     });
+    const failed = outcomes.filter((o) => o.error).length;
+    if (failed)
+      throw new FixWriteError(
+        `${failed} file${failed === 1 ? '' : 's'} could not be written (named above with the reason); the other files were fixed`,
+      );
+  });
 
   program
     .command('lsp')

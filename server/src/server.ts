@@ -5,11 +5,32 @@
  */
 import { format } from 'node:util';
 import {
-  CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind, createConnection, type CancellationToken, type Connection, type InitializeResult,
+  CodeActionKind,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+  TextDocumentSyncKind,
+  createConnection,
+  type CancellationToken,
+  type Connection,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { Session, VERSION } from './lsp/session';
 import {
-  FIX_ALL_COMMAND, FIX_ALL_KIND, FILE_FINDINGS, FINDING_FILES, FINDING_GROUPS, FINDING_LOCATIONS, PROJECT_SUMMARY, REPORT, SCAN_WORKSPACE, type FileFindingsParams, type FindingFilter, type FindingLocationsParams, type ProjectSummaryParams, type ReportParams,
+  FIX_ALL_COMMAND,
+  FIX_ALL_KIND,
+  FILE_FINDINGS,
+  FINDING_FILES,
+  FINDING_GROUPS,
+  FINDING_LOCATIONS,
+  PROJECT_SUMMARY,
+  REPORT,
+  SCAN_WORKSPACE,
+  type FileFindingsParams,
+  type FindingFilter,
+  type FindingLocationsParams,
+  type ProjectSummaryParams,
+  type ReportParams,
 } from './shared/protocol';
 
 /**
@@ -31,7 +52,9 @@ function connectionFromCommandLine(): Connection {
       connection.console.error(`ignored a message that is not JSON: ${e.message}`);
       return;
     }
-    process.stderr.write(`ascendify language server: unreadable message header from the client (${e.message.split('\n')[0]}): exiting so that the client restarts the server\n`);
+    process.stderr.write(
+      `ascendify language server: unreadable message header from the client (${e.message.split('\n')[0]}): exiting so that the client restarts the server\n`,
+    );
     // Read nothing more; the answers to messages read before go out first (a short grace, then exit).
     reader.dispose();
     setTimeout(() => process.exit(1), 250);
@@ -48,7 +71,8 @@ function connectionFromCommandLine(): Connection {
 export function startServer(connection: Connection = connectionFromCommandLine()): Session {
   const session = new Session(connection);
   // A handler that throws must not take the server down: log it and answer with nothing.
-  const guard = <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) =>
+  const guard =
+    <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
         return await fn(...args);
@@ -65,7 +89,10 @@ export function startServer(connection: Connection = connectionFromCommandLine()
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND], resolveProvider: false },
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND],
+          resolveProvider: false,
+        },
         executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -78,7 +105,9 @@ export function startServer(connection: Connection = connectionFromCommandLine()
     void session.initialized();
   });
 
-  connection.onDidOpenTextDocument((p) => session.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text));
+  connection.onDidOpenTextDocument((p) =>
+    session.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text),
+  );
   connection.onDidChangeTextDocument((p) => session.didChange(p.textDocument.uri, p.textDocument.version, p.contentChanges));
   connection.onDidCloseTextDocument((p) => session.didClose(p.textDocument.uri));
   connection.onDidChangeConfiguration(() => void session.configurationChanged());

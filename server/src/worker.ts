@@ -24,7 +24,11 @@ const options = { kb, target: init.target, maxFileBytes: init.maxFileBytes, weig
 port.on('message', (first: WorkerRequest) => void answer(first));
 
 async function answer(first: WorkerRequest): Promise<void> {
-  for (let request: WorkerRequest | undefined = first; request; request = receiveMessageOnPort(port)?.message as WorkerRequest | undefined) {
+  for (
+    let request: WorkerRequest | undefined = first;
+    request;
+    request = receiveMessageOnPort(port)?.message as WorkerRequest | undefined
+  ) {
     const reply: WorkerReply = { index: request.index, outcome: await reportSourceFile(request.file, options, request.declaredElsewhere) };
     // The JSON bytes are moved to the main thread, not copied (they own their buffer: report/json.ts).
     port.postMessage(reply, 'part' in reply.outcome ? [reply.outcome.part.json.buffer as ArrayBuffer] : []);

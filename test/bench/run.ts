@@ -46,7 +46,8 @@ const CORES = os.availableParallelism();
 /** --only analysis|scaling|editor|memory|bigdoc|startup|tree|real runs one benchmark (all by default). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 /** Every value of a repeatable path option. */
-const paths = (name: string) => process.argv.flatMap((a, i) => (a === `--${name}` && process.argv[i + 1] ? [path.resolve(process.argv[i + 1])] : []));
+const paths = (name: string) =>
+  process.argv.flatMap((a, i) => (a === `--${name}` && process.argv[i + 1] ? [path.resolve(process.argv[i + 1])] : []));
 const TREE = paths('tree')[0];
 const HIPIFY = paths('hipify')[0];
 const REAL = paths('real');
@@ -93,7 +94,8 @@ function vmHwmMb(pid: number): number {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 /**
  * Every timed run starts from the same state: the previous run's report deleted and written back to disk
@@ -168,7 +170,9 @@ async function editorLatency(file: string): Promise<EditorFigures> {
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.listen();
   await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: null, workspaceFolders: null,
+    processId: process.pid,
+    rootUri: null,
+    workspaceFolders: null,
     capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
   });
   await conn.sendNotification('initialized', {});
@@ -184,7 +188,9 @@ async function editorLatency(file: string): Promise<EditorFigures> {
 
   // Warm-up document so grammar loading is not counted as "time to first diagnostics".
   const warm = published(1, `${uri}.warm.cu`);
-  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: `${uri}.warm.cu`, languageId: 'cuda-cpp', version: 1, text: 'void f() {}\n' } });
+  await conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: `${uri}.warm.cu`, languageId: 'cuda-cpp', version: 1, text: 'void f() {}\n' },
+  });
   await warm;
   waiters.clear();
   // A user opens a file some time after the server started: give it a second of idle time, as then.
@@ -205,7 +211,7 @@ async function editorLatency(file: string): Promise<EditorFigures> {
   const latencies: number[] = [];
   for (let v = 2; v < EDITS + 2; v++) {
     // Type one character at the end of a line spread over the file (a space: valid C++, same findings).
-    const line = Math.floor(((v * 7919) % lines.length));
+    const line = Math.floor((v * 7919) % lines.length);
     const character = lines[line].length;
     lines[line] += ' ';
     const done = published(v);
@@ -233,8 +239,13 @@ async function editorLatency(file: string): Promise<EditorFigures> {
   }
   await stopServer(conn, child);
   return {
-    openMs, openMedianMs, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies),
-    selectAllMs: median(selectAll), selectAllActions,
+    openMs,
+    openMedianMs,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    max: Math.max(...latencies),
+    selectAllMs: median(selectAll),
+    selectAllActions,
   };
 }
 
@@ -275,7 +286,9 @@ async function serverScanRss(folder: string): Promise<ServerFigures> {
   const started = performance.now();
   const uri = pathToFileURL(folder).toString();
   await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'corpus' }],
+    processId: process.pid,
+    rootUri: uri,
+    workspaceFolders: [{ uri, name: 'corpus' }],
     capabilities: { workspace: { configuration: true, workspaceFolders: true }, window: { workDoneProgress: true } },
   });
   await conn.sendNotification('initialized', {});
@@ -309,15 +322,27 @@ async function serverScanRss(folder: string): Promise<ServerFigures> {
   }
   // The tree: groups with counts, then the largest symbol opened.
   let t0 = performance.now();
-  const { groups } = await conn.sendRequest<{ groups: Array<{ category: string; symbols: Array<{ symbol: string }> }> }>('ascendify/findingGroups');
+  const { groups } = await conn.sendRequest<{ groups: Array<{ category: string; symbols: Array<{ symbol: string }> }> }>(
+    'ascendify/findingGroups',
+  );
   const treeMs = performance.now() - t0;
   t0 = performance.now();
-  const places = await conn.sendRequest<unknown[]>('ascendify/findingLocations', { category: groups[0].category, symbol: groups[0].symbols[0].symbol });
+  const places = await conn.sendRequest<unknown[]>('ascendify/findingLocations', {
+    category: groups[0].category,
+    symbol: groups[0].symbols[0].symbol,
+  });
   const placesMs = performance.now() - t0;
   await stopServer(conn, child);
   return {
-    ms, peakRssMb, files: summary.summary?.filesScanned ?? 0, savedMs: median(savedTimes), panelMs: median(panelTimes), panelMb,
-    treeMs, placesMs, places: places.length,
+    ms,
+    peakRssMb,
+    files: summary.summary?.filesScanned ?? 0,
+    savedMs: median(savedTimes),
+    panelMs: median(panelTimes),
+    panelMb,
+    treeMs,
+    placesMs,
+    places: places.length,
   };
 }
 
@@ -363,21 +388,27 @@ async function bigDocumentLatency(file: string): Promise<BigDocumentFigures> {
   const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiters = new Map<string, (p: { diagnostics: unknown[] }) => void>();
-  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) => waiters.get(`${p.uri}#${p.version ?? -1}`)?.(p));
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) =>
+    waiters.get(`${p.uri}#${p.version ?? -1}`)?.(p),
+  );
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ scanOnStartup: false })));
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onRequest('workspace/codeLens/refresh', () => null);
   conn.listen();
   await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: null, workspaceFolders: null,
+    processId: process.pid,
+    rootUri: null,
+    workspaceFolders: null,
     capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
   });
   await conn.sendNotification('initialized', {});
   const published = (uri: string) => new Promise<{ diagnostics: unknown[] }>((resolve) => waiters.set(`${uri}#1`, resolve));
   const small = pathToFileURL(path.join(path.dirname(file), 'small.cu')).toString();
   const smallDone = published(small);
-  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: small, languageId: 'cuda-cpp', version: 1, text: 'void f(void *p) {\n  cudaFree(p);\n}\n' } });
+  await conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: small, languageId: 'cuda-cpp', version: 1, text: 'void f(void *p) {\n  cudaFree(p);\n}\n' },
+  });
   await smallDone;
   await new Promise((r) => setTimeout(r, 1000));
 
@@ -388,14 +419,21 @@ async function bigDocumentLatency(file: string): Promise<BigDocumentFigures> {
   const pending: Array<Promise<void>> = [];
   let finished = false;
   const t0 = performance.now();
-  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cuda-cpp', version: 1, text: fs.readFileSync(file, 'utf8') } });
+  await conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'cuda-cpp', version: 1, text: fs.readFileSync(file, 'utf8') },
+  });
   const ticker = (async () => {
     for (let i = 0; !finished; i++) {
       const onBig = i % 2 === 1;
       const sent = performance.now();
-      pending.push(conn.sendRequest('textDocument/hover', {
-        textDocument: { uri: onBig ? uri : small }, position: onBig ? { line: 2 + 6 * i, character: 4 } : { line: 1, character: 4 },
-      }).then(() => void (onBig ? same : other).push(performance.now() - sent)));
+      pending.push(
+        conn
+          .sendRequest('textDocument/hover', {
+            textDocument: { uri: onBig ? uri : small },
+            position: onBig ? { line: 2 + 6 * i, character: 4 } : { line: 1, character: 4 },
+          })
+          .then(() => void (onBig ? same : other).push(performance.now() - sent)),
+      );
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
@@ -418,7 +456,7 @@ function fiveThousandLineFile(dir: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Concatenate corpus files until 5,000 lines: realistic content, deterministic.
   const out: string[] = [];
-  for (const f of (fs.readdirSync(path.join(dir, 'corpus', 'module1'))).sort()) {
+  for (const f of fs.readdirSync(path.join(dir, 'corpus', 'module1')).sort()) {
     for (const line of fs.readFileSync(path.join(dir, 'corpus', 'module1', f), 'utf8').split('\n')) {
       if (out.length < 5000 && !line.startsWith('#define CHECK_')) out.push(line.replace(/CHECK_\d+/g, 'CHECK'));
     }
@@ -444,54 +482,107 @@ function fiveThousandLineFile(dir: string): string {
 
   log(`corpus: ${FILES} files, ${sizeMb.toFixed(1)} MB in ${corpus}`);
   if (wanted('analysis')) {
-  // Throughput ratio report/parse = parse time / report time, pair by pair.
-  const { a: parse, b: full, ratios } = await compare(
-    [path.join(DIST, 'bench-parse-only.js'), corpus],
-    [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', '1', '--quiet'],
-    out,
-  );
-  const parseMbs = sizeMb / (parse.ms / 1000);
-  const fullMbs = sizeMb / (full.ms / 1000);
-  rows.push(['analysis vs parse (1 thread)', `parse ${parseMbs.toFixed(2)} MB/s, report ${fullMbs.toFixed(2)} MB/s`, `${ratioRange(ratios)} (target >= 0.75)`]);
-  log(rows.at(-1)!.join(' | '));
+    // Throughput ratio report/parse = parse time / report time, pair by pair.
+    const {
+      a: parse,
+      b: full,
+      ratios,
+    } = await compare(
+      [path.join(DIST, 'bench-parse-only.js'), corpus],
+      [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', '1', '--quiet'],
+      out,
+    );
+    const parseMbs = sizeMb / (parse.ms / 1000);
+    const fullMbs = sizeMb / (full.ms / 1000);
+    rows.push([
+      'analysis vs parse (1 thread)',
+      `parse ${parseMbs.toFixed(2)} MB/s, report ${fullMbs.toFixed(2)} MB/s`,
+      `${ratioRange(ratios)} (target >= 0.75)`,
+    ]);
+    log(rows.at(-1)!.join(' | '));
   }
 
   let cliRss = '';
   if (wanted('scaling')) {
-  const { a: one, b: many, ratios } = await compare(
-    [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', '1', '--quiet'],
-    [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', String(CORES), '--quiet'],
-    out,
-  );
-  rows.push([`scaling --jobs 1 vs --jobs ${CORES}`, `${(one.ms / 1000).toFixed(2)} s vs ${(many.ms / 1000).toFixed(2)} s`, `${ratioRange(ratios)}x (target >= 1.7x on 2 cores)`]);
-  log(rows.at(-1)!.join(' | '));
-  cliRss = `${one.peakRssMb.toFixed(0)} MB / ${many.peakRssMb.toFixed(0)} MB`;
+    const {
+      a: one,
+      b: many,
+      ratios,
+    } = await compare(
+      [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', '1', '--quiet'],
+      [cli, 'report', corpus, '--format', 'json', '--output', out, '--jobs', String(CORES), '--quiet'],
+      out,
+    );
+    rows.push([
+      `scaling --jobs 1 vs --jobs ${CORES}`,
+      `${(one.ms / 1000).toFixed(2)} s vs ${(many.ms / 1000).toFixed(2)} s`,
+      `${ratioRange(ratios)}x (target >= 1.7x on 2 cores)`,
+    ]);
+    log(rows.at(-1)!.join(' | '));
+    cliRss = `${one.peakRssMb.toFixed(0)} MB / ${many.peakRssMb.toFixed(0)} MB`;
   }
 
   if (wanted('editor')) {
-  const editor = await editorLatency(fiveThousandLineFile(base));
-  rows.push(['editor: first diagnostics on open (5,000 lines)', `first open ${editor.openMs.toFixed(1)} ms, median of ${OPENS} opens ${editor.openMedianMs.toFixed(1)} ms`, 'target < 100 ms']);
-  rows.push([`editor: edit to diagnostics (${EDITS} edits)`, `p50 ${editor.p50.toFixed(1)} ms, p95 ${editor.p95.toFixed(1)} ms, max ${editor.max.toFixed(1)} ms`, 'target p95 < 20 ms']);
-  rows.push(['editor: quick fixes for a whole-file selection (5,000 lines)', `${editor.selectAllMs.toFixed(0)} ms for ${editor.selectAllActions} actions (median of 3)`, '']);
-  for (const row of rows.slice(-3)) log(row.join(' | '));
+    const editor = await editorLatency(fiveThousandLineFile(base));
+    rows.push([
+      'editor: first diagnostics on open (5,000 lines)',
+      `first open ${editor.openMs.toFixed(1)} ms, median of ${OPENS} opens ${editor.openMedianMs.toFixed(1)} ms`,
+      'target < 100 ms',
+    ]);
+    rows.push([
+      `editor: edit to diagnostics (${EDITS} edits)`,
+      `p50 ${editor.p50.toFixed(1)} ms, p95 ${editor.p95.toFixed(1)} ms, max ${editor.max.toFixed(1)} ms`,
+      'target p95 < 20 ms',
+    ]);
+    rows.push([
+      'editor: quick fixes for a whole-file selection (5,000 lines)',
+      `${editor.selectAllMs.toFixed(0)} ms for ${editor.selectAllActions} actions (median of 3)`,
+      '',
+    ]);
+    for (const row of rows.slice(-3)) log(row.join(' | '));
   }
 
   if (wanted('memory')) {
-  const scan = await serverScanRss(corpus);
-  rows.push(['server: workspace scan of the corpus', `${scan.files} files in ${(scan.ms / 1000).toFixed(1)} s, peak RSS ${scan.peakRssMb.toFixed(0)} MB`, 'target < 400 MB']);
-  rows.push(['server: a file saved in that workspace to the new project summary', `${scan.savedMs.toFixed(0)} ms (median of 5; includes the watcher's 200 ms debounce)`, '']);
-  rows.push(['server: the report panel for that workspace (ascendify/report)', `${scan.panelMs.toFixed(0)} ms, ${scan.panelMb.toFixed(1)} MB of HTML (median of 3)`, '']);
-  rows.push(['server: the Ascend Porting tree for that workspace', `groups ${scan.treeMs.toFixed(0)} ms; the largest symbol's ${scan.places} places ${scan.placesMs.toFixed(0)} ms`, '']);
-  for (const row of rows.slice(-4)) log(row.join(' | '));
+    const scan = await serverScanRss(corpus);
+    rows.push([
+      'server: workspace scan of the corpus',
+      `${scan.files} files in ${(scan.ms / 1000).toFixed(1)} s, peak RSS ${scan.peakRssMb.toFixed(0)} MB`,
+      'target < 400 MB',
+    ]);
+    rows.push([
+      'server: a file saved in that workspace to the new project summary',
+      `${scan.savedMs.toFixed(0)} ms (median of 5; includes the watcher's 200 ms debounce)`,
+      '',
+    ]);
+    rows.push([
+      'server: the report panel for that workspace (ascendify/report)',
+      `${scan.panelMs.toFixed(0)} ms, ${scan.panelMb.toFixed(1)} MB of HTML (median of 3)`,
+      '',
+    ]);
+    rows.push([
+      'server: the Ascend Porting tree for that workspace',
+      `groups ${scan.treeMs.toFixed(0)} ms; the largest symbol's ${scan.places} places ${scan.placesMs.toFixed(0)} ms`,
+      '',
+    ]);
+    for (const row of rows.slice(-4)) log(row.join(' | '));
   }
   if (wanted('bigdoc')) {
-  const big = await bigDocumentLatency(denseCudaFile(base));
-  const f = (x: { p50: number; p95: number; max: number; count: number }) => `p50 ${x.p50.toFixed(0)} ms, p95 ${x.p95.toFixed(0)} ms, max ${x.max.toFixed(0)} ms (${x.count} hovers)`;
-  rows.push(['editor: 9.5 MB dense document opened: its diagnostics', `${big.diagnostics} diagnostics after ${(big.diagnosticsMs / 1000).toFixed(1)} s`, '']);
-  rows.push(['editor: hovers on another document meanwhile', f(big.other), '']);
-  rows.push(['editor: hovers on the 9.5 MB document meanwhile', f(big.same), '']);
-  rows.push(['editor: server peak RSS with the 9.5 MB document', `peak ${big.peakRssMb.toFixed(0)} MB, ${big.rssAfterMb.toFixed(0)} MB 2 s after its diagnostics`, '']);
-  for (const row of rows.slice(-4)) log(row.join(' | '));
+    const big = await bigDocumentLatency(denseCudaFile(base));
+    const f = (x: { p50: number; p95: number; max: number; count: number }) =>
+      `p50 ${x.p50.toFixed(0)} ms, p95 ${x.p95.toFixed(0)} ms, max ${x.max.toFixed(0)} ms (${x.count} hovers)`;
+    rows.push([
+      'editor: 9.5 MB dense document opened: its diagnostics',
+      `${big.diagnostics} diagnostics after ${(big.diagnosticsMs / 1000).toFixed(1)} s`,
+      '',
+    ]);
+    rows.push(['editor: hovers on another document meanwhile', f(big.other), '']);
+    rows.push(['editor: hovers on the 9.5 MB document meanwhile', f(big.same), '']);
+    rows.push([
+      'editor: server peak RSS with the 9.5 MB document',
+      `peak ${big.peakRssMb.toFixed(0)} MB, ${big.rssAfterMb.toFixed(0)} MB 2 s after its diagnostics`,
+      '',
+    ]);
+    for (const row of rows.slice(-4)) log(row.join(' | '));
   }
   const parseOnly = path.join(DIST, 'bench-parse-only.js');
   if (wanted('startup')) {
@@ -512,7 +603,16 @@ function fiveThousandLineFile(dir: string): string {
     }
   }
   for (const real of wanted('real') ? REAL : []) {
-    rows.push(analysisRow(`code base ${path.basename(real)}: report --jobs 1 vs parse, whole processes`, cli, parseOnly, real, path.join(os.tmpdir(), 'ascendify-bench-real-report.json'), RUNS));
+    rows.push(
+      analysisRow(
+        `code base ${path.basename(real)}: report --jobs 1 vs parse, whole processes`,
+        cli,
+        parseOnly,
+        real,
+        path.join(os.tmpdir(), 'ascendify-bench-real-report.json'),
+        RUNS,
+      ),
+    );
     log(rows.at(-1)!.join(' | '));
   }
   if (cliRss) rows.push(['CLI: report --jobs 1 / --jobs N peak RSS', cliRss, '']);

@@ -48,8 +48,16 @@ export function alternate(a: () => number, b: () => number, runs: number): { a: 
 
 /** One-file report against `node -e 0`. */
 export function startupRow(cli: string, file: string, runs: number): string[] {
-  const { a, b, ratios } = alternate(() => timed(process.execPath, [cli, 'report', file, '--quiet']), () => timed(process.execPath, ['-e', '0']), runs);
-  return ['start-up: report of one .cu file vs `node -e 0`', `${a.toFixed(0)} ms vs ${b.toFixed(0)} ms`, `${ratioRange(ratios)}x (target <= 2x)`];
+  const { a, b, ratios } = alternate(
+    () => timed(process.execPath, [cli, 'report', file, '--quiet']),
+    () => timed(process.execPath, ['-e', '0']),
+    runs,
+  );
+  return [
+    'start-up: report of one .cu file vs `node -e 0`',
+    `${a.toFixed(0)} ms vs ${b.toFixed(0)} ms`,
+    `${ratioRange(ratios)}x (target <= 2x)`,
+  ];
 }
 
 /** The comment-stripped .cu/.cuh files of `tree`, written once under the temp folder (same bytes every run). */
@@ -64,7 +72,10 @@ export function strippedTree(tree: string): { dir: string; files: string[]; byte
       if (e.isDirectory()) walk(p);
       else if (e.isFile() && /\.(cu|cuh)$/.test(e.name)) {
         // Block comments become spaces (lines kept), line comments go: a rough strip, as the issue measured.
-        const text = fs.readFileSync(p, 'utf8').replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/\/\/[^\n]*/g, '');
+        const text = fs
+          .readFileSync(p, 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
+          .replace(/\/\/[^\n]*/g, '');
         const out = path.join(dir, path.relative(tree, p));
         fs.mkdirSync(path.dirname(out), { recursive: true });
         fs.writeFileSync(out, text);
@@ -101,7 +112,11 @@ export function hipifyRow(cli: string, hipify: string, dir: string, files: strin
     },
     hipifyRuns,
   );
-  return ['small tree: hipify-perl -examine per file vs report --jobs 1', `${(a / 1000).toFixed(1)} s vs ${(b / 1000).toFixed(2)} s`, `${ratioRange(ratios)}x faster (target >= 20x)`];
+  return [
+    'small tree: hipify-perl -examine per file vs report --jobs 1',
+    `${(a / 1000).toFixed(1)} s vs ${(b / 1000).toFixed(2)} s`,
+    `${ratioRange(ratios)}x faster (target >= 20x)`,
+  ];
 }
 
 /** The report's size, its summary's and the estimate's kernel list's (what is written at the end). */
@@ -110,5 +125,9 @@ export function reportSizeRow(out: string): string[] {
   const report = JSON.parse(text) as { summary: { effort?: { kernels?: unknown[] } } };
   const kb = (s: string) => `${(Buffer.byteLength(s) / 1024).toFixed(0)} KB`;
   const kernels = report.summary.effort?.kernels ?? [];
-  return ['small tree: JSON report size', `${kb(text)} in all, summary ${kb(JSON.stringify(report.summary))}, summary.effort.kernels ${kb(JSON.stringify(kernels))} (${kernels.length} kernels)`, ''];
+  return [
+    'small tree: JSON report size',
+    `${kb(text)} in all, summary ${kb(JSON.stringify(report.summary))}, summary.effort.kernels ${kb(JSON.stringify(kernels))} (${kernels.length} kernels)`,
+    '',
+  ];
 }

@@ -18,9 +18,16 @@ export async function reportAndRuleControlSteps(t) {
       await until('the file filter', async () => Number(await frame.locator('#filter-count').textContent()) > 0);
       const fit = await frame.locator('html').evaluate(() => {
         const wrap = document.querySelector('.table-wrap');
-        return { page: document.documentElement.scrollWidth - document.documentElement.clientWidth, table: wrap.scrollWidth - wrap.clientWidth, width: document.documentElement.clientWidth };
+        return {
+          page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          table: wrap.scrollWidth - wrap.clientWidth,
+          width: document.documentElement.clientWidth,
+        };
       });
-      assert(fit.page <= 0 && fit.table <= 0, `the report overflows its ${fit.width} px panel: page by ${fit.page} px, table by ${fit.table} px`);
+      assert(
+        fit.page <= 0 && fit.table <= 0,
+        `the report overflows its ${fit.width} px panel: page by ${fit.page} px, table by ${fit.table} px`,
+      );
       await page.screenshot({ path: path.join(root, 'docs', 'images', 'e2e-report-panel.png') });
       const row = frame.locator('#findings-table tbody tr:not([hidden])').first();
       const where = await row.locator('a.loc').textContent(); // "src/kernels.cu:12"
@@ -28,7 +35,13 @@ export async function reportAndRuleControlSteps(t) {
       await row.locator('td.c-kind').click();
       await page.locator('.tabs-container .tab.active', { hasText: 'kernels.cu' }).waitFor();
       await until(`the cursor on line ${line}`, async () =>
-        (await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent()).includes(`Ln ${line},`));
+        (
+          await page
+            .locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ })
+            .first()
+            .textContent()
+        ).includes(`Ln ${line},`),
+      );
     } finally {
       await page.setViewportSize({ width: 1440, height: 900 });
     }
@@ -38,7 +51,9 @@ export async function reportAndRuleControlSteps(t) {
     const file = path.join(workspace, 'src', 'suppressed.cu');
     fs.writeFileSync(file, 'void release(float *p) {\n  cudaFree(p);\n  cudaDeviceSynchronize();\n}\n');
     await openFile('suppressed.cu');
-    const squiggles = page.locator('.editor-group-container.active .monaco-editor .squiggly-warning, .editor-group-container.active .monaco-editor .squiggly-info, .editor-group-container.active .monaco-editor .squiggly-error');
+    const squiggles = page.locator(
+      '.editor-group-container.active .monaco-editor .squiggly-warning, .editor-group-container.active .monaco-editor .squiggly-info, .editor-group-container.active .monaco-editor .squiggly-error',
+    );
     await until('two diagnostics in suppressed.cu', async () => (await squiggles.count()) === 2);
     await goTo(2, 3);
     await page.keyboard.press('End');

@@ -53,10 +53,21 @@ async function step(name, fn) {
     console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
   } catch (e) {
     results.push({ name, ok: false, error: e });
-    console.log(`  ✗ ${name} (${Date.now() - started} ms)\n      ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n      ')}`);
+    console.log(
+      `  ✗ ${name} (${Date.now() - started} ms)\n      ${String(e?.stack ?? e)
+        .split('\n')
+        .slice(0, 6)
+        .join('\n      ')}`,
+    );
   }
   if (page) {
-    const file = path.join(artifacts, `${String(++shot).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.png`);
+    const file = path.join(
+      artifacts,
+      `${String(++shot).padStart(2, '0')}-${name
+        .replace(/[^a-z0-9]+/gi, '-')
+        .replace(/^-|-$/g, '')
+        .toLowerCase()}.png`,
+    );
     await page.screenshot({ path: file }).catch(() => {});
   }
 }
@@ -96,10 +107,13 @@ function zipEntries(file) {
 
 function freePort() {
   return new Promise((resolve, reject) => {
-    const srv = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+    const srv = net
+      .createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = srv.address();
+        srv.close(() => resolve(port));
+      });
   });
 }
 
@@ -116,23 +130,30 @@ const common = ['--config', config, '--user-data-dir', userData, '--extensions-d
 function setUp() {
   for (const d of [home, path.join(userData, 'User'), extensions]) fs.mkdirSync(d, { recursive: true });
   fs.writeFileSync(config, 'auth: none\n');
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.ignoreRecommendations': true,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'git.enabled': false,
-    'chat.commandCenter.enabled': false,
-    'editor.hover.delay': 150,
-    'editor.minimap.enabled': false,
-    'files.autoSave': 'off',
-    'window.restoreWindows': 'none',
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.ignoreRecommendations': true,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'git.enabled': false,
+        'chat.commandCenter.enabled': false,
+        'editor.hover.delay': 150,
+        'editor.minimap.enabled': false,
+        'files.autoSave': 'off',
+        'window.restoreWindows': 'none',
+      },
+      null,
+      2,
+    ),
+  );
   fs.cpSync(path.join(root, 'examples', 'cuda-app'), workspace, { recursive: true });
   // A real program beside the example: NVIDIA's vectorAdd sample (BSD-3-Clause, see test/fixtures/real).
   fs.copyFileSync(path.join(root, 'test', 'fixtures', 'real', 'cuda-samples', 'vectorAdd.cu'), path.join(workspace, 'src', 'vectorAdd.cu'));
@@ -146,9 +167,24 @@ let server;
 async function startCodeServer(port) {
   const log = fs.openSync(path.join(artifacts, 'code-server.log'), 'w');
   // detached: its own process group, so the whole group (file watcher included) can be stopped.
-  server = spawn(process.execPath, [codeServer, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--ignore-last-opened', workspace], { env, cwd: tmp, detached: true, stdio: ['ignore', log, log] });
+  server = spawn(
+    process.execPath,
+    [
+      codeServer,
+      ...common,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      workspace,
+    ],
+    { env, cwd: tmp, detached: true, stdio: ['ignore', log, log] },
+  );
   await until('code-server /healthz', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 20_000);
 }
 
@@ -163,11 +199,16 @@ function stopCodeServer() {
   if (!server || server.exitCode !== null) return;
   try {
     process.kill(-server.pid, 'SIGTERM');
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 
 function editorText() {
-  return page.locator('.monaco-editor .view-lines').first().evaluate((el) => el.textContent.replace(/\u00a0/g, ' '));
+  return page
+    .locator('.monaco-editor .view-lines')
+    .first()
+    .evaluate((el) => el.textContent.replace(/\u00a0/g, ' '));
 }
 
 /** Moves the mouse onto the first editor token `word` and waits for a hover that contains `expected`. */
@@ -207,7 +248,13 @@ async function goTo(line, column) {
   await page.locator('.quick-input-widget input').fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
   await until(`cursor at ${line}:${column}`, async () =>
-    (await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent()).includes(`Ln ${line}, Col ${column}`));
+    (
+      await page
+        .locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ })
+        .first()
+        .textContent()
+    ).includes(`Ln ${line}, Col ${column}`),
+  );
 }
 
 /** A picture of the window for the README (docs/images/NAME.png). */
@@ -243,20 +290,44 @@ try {
     const all = zipEntries(vsix).sort();
     // The generated rule reference pages, linked from diagnostics as local files.
     const pages = all.filter((e) => e.startsWith('extension/docs/rules/'));
-    assert(pages.includes('extension/docs/rules/runtime/cudaMalloc.md') && pages.every((e) => e.endsWith('.md')), `rule pages: ${pages.slice(0, 5).join(', ')}`);
+    assert(
+      pages.includes('extension/docs/rules/runtime/cudaMalloc.md') && pages.every((e) => e.endsWith('.md')),
+      `rule pages: ${pages.slice(0, 5).join(', ')}`,
+    );
     const entries = all.filter((e) => !e.startsWith('extension/docs/rules/'));
-    const expected = ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/LICENSE.txt', 'extension/dist/document-worker.js', 'extension/dist/extension.js',
-      'extension/dist/knowledge/8.1.RC1.json', 'extension/dist/knowledge/9.0.0.json', 'extension/dist/server.js', 'extension/dist/tree-sitter-cuda.wasm', 'extension/dist/tree-sitter-make.wasm',
-      'extension/dist/tree-sitter-python.wasm', 'extension/dist/tree-sitter.wasm',
-      'extension/dist/worker.js', 'extension/package.json', 'extension/readme.md'];
+    const expected = [
+      '[Content_Types].xml',
+      'extension.vsixmanifest',
+      'extension/LICENSE.txt',
+      'extension/dist/document-worker.js',
+      'extension/dist/extension.js',
+      'extension/dist/knowledge/8.1.RC1.json',
+      'extension/dist/knowledge/9.0.0.json',
+      'extension/dist/server.js',
+      'extension/dist/tree-sitter-cuda.wasm',
+      'extension/dist/tree-sitter-make.wasm',
+      'extension/dist/tree-sitter-python.wasm',
+      'extension/dist/tree-sitter.wasm',
+      'extension/dist/worker.js',
+      'extension/package.json',
+      'extension/readme.md',
+    ];
     assert(JSON.stringify(entries) === JSON.stringify(expected), `VSIX entries: ${entries.join(', ')}`);
   });
 
   setUp();
   await step('code-server installs the VSIX', () => {
-    const r = spawnSync(process.execPath, [codeServer, ...common, '--install-extension', vsix], { env, cwd: tmp, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [codeServer, ...common, '--install-extension', vsix], {
+      env,
+      cwd: tmp,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert(r.status === 0, `install failed (${r.status}): ${r.stdout}${r.stderr}`);
-    assert(fs.readdirSync(extensions).some((d) => d.startsWith(`ascendify.ascendify-${version}`)), `not in ${extensions}`);
+    assert(
+      fs.readdirSync(extensions).some((d) => d.startsWith(`ascendify.ascendify-${version}`)),
+      `not in ${extensions}`,
+    );
   });
 
   const port = await freePort();
@@ -264,8 +335,18 @@ try {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const blocked = [];
@@ -289,7 +370,10 @@ try {
   });
 
   await step('a .cu file opens as CUDA C++', async () => {
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    await page
+      .locator('.monaco-workbench')
+      .click({ position: { x: 700, y: 400 } })
+      .catch(() => {});
     await openFile('main.cu');
     await page.locator('.statusbar-item', { hasText: 'CUDA C++' }).first().waitFor();
   });
@@ -304,8 +388,14 @@ try {
     const rows = page.locator('.markers-panel .monaco-list-row');
     await until('Problems rows', async () => (await rows.count()) >= 5);
     const texts = await rows.allTextContents();
-    assert(texts.some((t) => t.includes('cudaSetDevice') && t.includes('aclrtSetDevice')), `rows: ${texts.slice(0, 8).join(' | ')}`);
-    assert(texts.some((t) => t.includes('ascendify')), 'no row names the source "ascendify"');
+    assert(
+      texts.some((t) => t.includes('cudaSetDevice') && t.includes('aclrtSetDevice')),
+      `rows: ${texts.slice(0, 8).join(' | ')}`,
+    );
+    assert(
+      texts.some((t) => t.includes('ascendify')),
+      'no row names the source "ascendify"',
+    );
   });
 
   await step('hover on a CUDA call shows the CANN equivalent and its signature', async () => {
@@ -332,14 +422,24 @@ try {
     const rows = page.locator('.action-widget .monaco-list-row');
     await rows.first().waitFor();
     const labels = await rows.allTextContents();
-    assert(labels.some((t) => t.includes('aclrtSetDevice')), `quick fixes: ${labels.join(' | ')}`);
+    assert(
+      labels.some((t) => t.includes('aclrtSetDevice')),
+      `quick fixes: ${labels.join(' | ')}`,
+    );
     // Clicks are intercepted by a pointer block: walk with the arrow keys to the fix, then Enter.
-    await until('the aclrtSetDevice fix focused', async () => {
-      const focused = await page.locator('.action-widget .monaco-list-row.focused').textContent().catch(() => '');
-      if (focused.includes('aclrtSetDevice')) return true;
-      await page.keyboard.press('ArrowDown');
-      return false;
-    }, 10_000);
+    await until(
+      'the aclrtSetDevice fix focused',
+      async () => {
+        const focused = await page
+          .locator('.action-widget .monaco-list-row.focused')
+          .textContent()
+          .catch(() => '');
+        if (focused.includes('aclrtSetDevice')) return true;
+        await page.keyboard.press('ArrowDown');
+        return false;
+      },
+      10_000,
+    );
     await page.keyboard.press('Enter');
     await until('the rewritten call in the editor', async () => (await editorText()).includes('aclrtSetDevice(0)'));
     await page.keyboard.press('Control+S');
@@ -360,12 +460,19 @@ try {
     await page.keyboard.press('Control+.');
     const rows = page.locator('.action-widget .monaco-list-row');
     await rows.first().waitFor();
-    await until('the torch_npu fix focused', async () => {
-      const focused = await page.locator('.action-widget .monaco-list-row.focused').textContent().catch(() => '');
-      if (focused.includes('torch_npu.npu.synchronize')) return true;
-      await page.keyboard.press('ArrowDown');
-      return false;
-    }, 10_000);
+    await until(
+      'the torch_npu fix focused',
+      async () => {
+        const focused = await page
+          .locator('.action-widget .monaco-list-row.focused')
+          .textContent()
+          .catch(() => '');
+        if (focused.includes('torch_npu.npu.synchronize')) return true;
+        await page.keyboard.press('ArrowDown');
+        return false;
+      },
+      10_000,
+    );
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+S');
     await until('the rewritten call and the import on disk', () => {
@@ -380,20 +487,31 @@ try {
     await openFile('CMakeLists.txt');
     await page.keyboard.press('Control+Shift+M');
     const problems = page.locator('.markers-panel .monaco-list-row');
-    await until('CMake rows in Problems', async () => (await problems.allTextContents()).some((t) => t.includes('find_package(CUDAToolkit)')));
+    await until('CMake rows in Problems', async () =>
+      (await problems.allTextContents()).some((t) => t.includes('find_package(CUDAToolkit)')),
+    );
     const where = positionOf(cmake, 'CUDAToolkit REQUIRED');
     await goTo(where.line, where.column + 2);
     await page.keyboard.press('Control+.');
     await page.locator('.action-widget .monaco-list-row').first().waitFor();
-    await until('the ignore fix focused', async () => {
-      const focused = await page.locator('.action-widget .monaco-list-row.focused').textContent().catch(() => '');
-      if (focused.includes('Ignore Ascendify findings on this line')) return true;
-      await page.keyboard.press('ArrowDown');
-      return false;
-    }, 10_000);
+    await until(
+      'the ignore fix focused',
+      async () => {
+        const focused = await page
+          .locator('.action-widget .monaco-list-row.focused')
+          .textContent()
+          .catch(() => '');
+        if (focused.includes('Ignore Ascendify findings on this line')) return true;
+        await page.keyboard.press('ArrowDown');
+        return false;
+      },
+      10_000,
+    );
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+S');
-    await until('the suppression comment on disk', () => fs.readFileSync(cmakeFile, 'utf8').includes('find_package(CUDAToolkit REQUIRED) # ascendify-ignore'));
+    await until('the suppression comment on disk', () =>
+      fs.readFileSync(cmakeFile, 'utf8').includes('find_package(CUDAToolkit REQUIRED) # ascendify-ignore'),
+    );
   });
 
   const status = page.locator('[id="ascendify.ascendify.status"]');
@@ -403,16 +521,24 @@ try {
 
   await step('the Ascendify output channel logs the server start, target and CANN version, and the scan with its timing', async () => {
     await runCommand('Output: Show Output Channels...');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ }).first().waitFor();
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ }).first().click();
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ })
+      .first()
+      .waitFor();
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ })
+      .first()
+      .click();
     // The whole log in view (the Output editor renders only the lines it shows).
     await runCommand('View: Toggle Maximized Panel');
     const lines = page.locator('.part.panel .monaco-editor .view-lines').first();
     await until('the server log in the Output panel', async () => {
       const text = (await lines.textContent()).replace(/\u00a0/g, ' ');
-      return /Ascendify language server [\d.]+ started \(Node v[\d.]+\): target Atlas A2\/A3[^,]*, CANN 8\.1\.RC1, [\d,]+ rules/.test(text)
-        && /workspace scan done in [\d.]+ s: \d+ files analysed, \d+ findings in \d+ files/.test(text)
-        && /\[client\] Ascendify [\d.]+ activated/.test(text);
+      return (
+        /Ascendify language server [\d.]+ started \(Node v[\d.]+\): target Atlas A2\/A3[^,]*, CANN 8\.1\.RC1, [\d,]+ rules/.test(text) &&
+        /workspace scan done in [\d.]+ s: \d+ files analysed, \d+ findings in \d+ files/.test(text) &&
+        /\[client\] Ascendify [\d.]+ activated/.test(text)
+      );
     });
     await readmeShot('output-channel');
     await runCommand('View: Toggle Maximized Panel');
@@ -433,7 +559,7 @@ try {
     await frame.locator('#filter-text').fill('cudaMalloc');
     await until('the findings filter of the report', async () => {
       const shown = Number(await frame.locator('#filter-count').textContent());
-      return shown > 0 && shown < total && shown === await frame.locator('#findings-table tbody tr:not([hidden])').count();
+      return shown > 0 && shown < total && shown === (await frame.locator('#findings-table tbody tr:not([hidden])').count());
     });
   });
 
@@ -454,9 +580,15 @@ try {
     const mainRow = rows.filter({ hasText: /^main\.cu\s*\d+ · src$/ }).first();
     await mainRow.waitFor();
     await mainRow.click();
-    await rows.filter({ hasText: /^(rename|rewrite)\s*\d+$/ }).first().waitFor();
+    await rows
+      .filter({ hasText: /^(rename|rewrite)\s*\d+$/ })
+      .first()
+      .waitFor();
     // The helper header of the samples (vectorAdd.cu includes helper_cuda.h) is one project-level item.
-    await rows.filter({ hasText: /^helper_cuda\.h\s*included by 1 file$/ }).first().waitFor();
+    await rows
+      .filter({ hasText: /^helper_cuda\.h\s*included by 1 file$/ })
+      .first()
+      .waitFor();
     // The filter: manual findings only, named above the tree and in the view's description.
     await runCommand('Ascendify: Filter Findings…');
     const option = page.locator('.quick-input-widget .monaco-list-row', { hasText: /^manual$/ }).first();
@@ -477,7 +609,13 @@ try {
     await readmeShot('findings-tree');
     await finding.click();
     await until(`the cursor on line ${line}`, async () =>
-      (await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().textContent()).includes(`Ln ${line},`));
+      (
+        await page
+          .locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ })
+          .first()
+          .textContent()
+      ).includes(`Ln ${line},`),
+    );
     // Reveal in tree from the editor: another finding's row gets selected.
     await page.locator('.monaco-editor .view-lines').first().click();
     const last = rows.filter({ hasText: /^L\d+ / }).last();
@@ -485,7 +623,14 @@ try {
     await goTo(lastLine, 1);
     await runCommand('Ascendify: Reveal in Ascend Porting Tree');
     await until(`the row of line ${lastLine} selected`, async () =>
-      new RegExp(`^L${lastLine} `).test((await pane.locator('.monaco-list-row.selected').first().textContent().catch(() => '')) ?? ''));
+      new RegExp(`^L${lastLine} `).test(
+        (await pane
+          .locator('.monaco-list-row.selected')
+          .first()
+          .textContent()
+          .catch(() => '')) ?? '',
+      ),
+    );
     await runCommand('Ascendify: Clear Findings Filter');
     await until('the filter gone', async () => !/filter:/i.test(await pane.textContent()));
   });
@@ -498,7 +643,10 @@ try {
       return texts.filter((t) => /^(port|review): .+, ~[\d.]+ h$/.test(t)).length === 3;
     });
     const texts = await lenses.allTextContents();
-    assert(texts.every((t) => t.length <= 60 && !t.includes('…')), `lenses: ${texts.join(' | ')}`);
+    assert(
+      texts.every((t) => t.length <= 60 && !t.includes('…')),
+      `lenses: ${texts.join(' | ')}`,
+    );
     // Not an assertion: the picture of the extension at work (lenses, squiggles, hover, tree, status bar).
     await hoverToken('__shfl_down_sync', 'What differs', 5000).catch(() => {});
     await page.screenshot({ path: path.join(artifacts, 'extension-at-work.png') });
@@ -509,12 +657,19 @@ try {
     await page.keyboard.press('Control+Home');
     // Lenses are drawn again as the editor scrolls: click until the preview's tab opens.
     const tab = page.locator('.tabs-container .tab', { hasText: 'saxpy.md' }).first();
-    await until('the kernel detail tab', async () => {
-      const lens = lenses.locator('a', { hasText: /^port: / }).first();
-      await lens.scrollIntoViewIfNeeded();
-      await lens.click({ timeout: 5000 });
-      return tab.waitFor({ timeout: 5000 }).then(() => true, () => false);
-    }, 45_000);
+    await until(
+      'the kernel detail tab',
+      async () => {
+        const lens = lenses.locator('a', { hasText: /^port: / }).first();
+        await lens.scrollIntoViewIfNeeded();
+        await lens.click({ timeout: 5000 });
+        return tab.waitFor({ timeout: 5000 }).then(
+          () => true,
+          () => false,
+        );
+      },
+      45_000,
+    );
     const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
     await until('the kernel detail rendered', async () => {
       const body = await frame.locator('body').textContent({ timeout: 2000 });
@@ -538,7 +693,10 @@ try {
     await openFile('main.cu');
     // Every runtime call of main.cu goes through CUDA_CHECK (cuda_check.cuh), which takes a CUDA status:
     // the safe fixes leave them, and the notification says so with the lines left.
-    const text = await runFixCommand('Ascendify: Fix All in File', /Ascendify: \d+ fixed, \d+ left to port by hand \(lines [\d, .]+\): (not|partly) ported/);
+    const text = await runFixCommand(
+      'Ascendify: Fix All in File',
+      /Ascendify: \d+ fixed, \d+ left to port by hand \(lines [\d, .]+\): (not|partly) ported/,
+    );
     if (!/Show what is left/.test(text)) throw new Error(`no way to the list of what is left in: ${text}`);
     await page.locator('.notifications-toasts .notification-toast a.monaco-button', { hasText: 'Show what is left' }).first().click();
     await page.locator('.markers-panel').first().waitFor();
@@ -547,8 +705,12 @@ try {
   await step('Fix All in File, including fixes that need review, ports the host code of vectorAdd.cu and says what is left', async () => {
     const file = path.join(workspace, 'src', 'vectorAdd.cu');
     await openFile('vectorAdd.cu');
-    const said = await runFixCommand('Ascendify: Fix All in File, Including Fixes That Need Review', /Ascendify: [1-9]\d* fixed, \d+ left to port by hand \(lines [\d, .]+\): partly ported/);
-    if (!/added aclInit\/aclFinalize to main/.test(said)) throw new Error(`the notification does not say that main got aclInit/aclFinalize: ${said}`);
+    const said = await runFixCommand(
+      'Ascendify: Fix All in File, Including Fixes That Need Review',
+      /Ascendify: [1-9]\d* fixed, \d+ left to port by hand \(lines [\d, .]+\): partly ported/,
+    );
+    if (!/added aclInit\/aclFinalize to main/.test(said))
+      throw new Error(`the notification does not say that main got aclInit/aclFinalize: ${said}`);
     // The edits start below the licence comment, out of view: the file is saved and read from disk.
     await until('the editor marked as changed', async () => (await page.locator('.tab.active.dirty').count()) > 0);
     await page.locator('.monaco-editor .view-lines').first().click();
@@ -577,7 +739,9 @@ try {
   await new Promise((r) => setTimeout(r, 300));
   try {
     if (server) process.kill(-server.pid, 'SIGKILL');
-  } catch { /* stopped */ }
+  } catch {
+    /* stopped */
+  }
   fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
 }
 

@@ -14,8 +14,15 @@ export function noteChromium(what: string): void {
 }
 
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 export function launchChromium(): Promise<Browser> {
@@ -35,7 +42,10 @@ export interface OpenedPage {
  * before the page loads (init scripts, dialog listeners).
  */
 export async function openFile(
-  browser: Browser, file: string, viewport = { width: 1280, height: 900 }, prepare?: (page: Page) => Promise<void>,
+  browser: Browser,
+  file: string,
+  viewport = { width: 1280, height: 900 },
+  prepare?: (page: Page) => Promise<void>,
 ): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();

@@ -8,10 +8,25 @@ import { main } from '../../server/src/cli';
 
 const DOC = 'https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/01_overview.md';
 
-function entry(cuda: string, kind: MappingEntry['kind'], ascend: string | null, fix?: FixRecipe, notes = '', signature?: string): MappingEntry {
+function entry(
+  cuda: string,
+  kind: MappingEntry['kind'],
+  ascend: string | null,
+  fix?: FixRecipe,
+  notes = '',
+  signature?: string,
+): MappingEntry {
   return {
-    cuda: [cuda], kind, library: 'runtime', category: 'test', ascend,
-    mapping: fix ? 'rewrite' : 'manual', notes, docUrl: DOC, ...(fix ? { fix } : {}), ...(signature ? { signature } : {}),
+    cuda: [cuda],
+    kind,
+    library: 'runtime',
+    category: 'test',
+    ascend,
+    mapping: fix ? 'rewrite' : 'manual',
+    notes,
+    docUrl: DOC,
+    ...(fix ? { fix } : {}),
+    ...(signature ? { signature } : {}),
   };
 }
 
@@ -20,16 +35,31 @@ function entry(cuda: string, kind: MappingEntry['kind'], ascend: string | null, 
  * arguments, casts, includes), so that the engine tests do not depend on the data files.
  */
 export const testKb = new KnowledgeBase([
-  entry('cudaMalloc', 'function', 'aclrtMalloc', { call: 'aclrtMalloc((void**)$1, $2, ACL_MEM_MALLOC_HUGE_FIRST)', arity: 2, header: 'acl/acl.h' }),
+  entry('cudaMalloc', 'function', 'aclrtMalloc', {
+    call: 'aclrtMalloc((void**)$1, $2, ACL_MEM_MALLOC_HUGE_FIRST)',
+    arity: 2,
+    header: 'acl/acl.h',
+  }),
   entry('cudaMemcpy', 'function', 'aclrtMemcpy', { call: 'aclrtMemcpy($1, $3, $2, $3, $4)', arity: 4, header: 'acl/acl.h' }),
   entry('cudaMemcpyHostToDevice', 'enum', 'ACL_MEMCPY_HOST_TO_DEVICE', { rename: 'ACL_MEMCPY_HOST_TO_DEVICE', header: 'acl/acl.h' }),
-  entry('cudaGetDeviceCount', 'function', 'aclrtGetDeviceCount', { call: 'aclrtGetDeviceCount(reinterpret_cast<uint32_t *>($1))', arity: 1, header: 'acl/acl.h' }),
+  entry('cudaGetDeviceCount', 'function', 'aclrtGetDeviceCount', {
+    call: 'aclrtGetDeviceCount(reinterpret_cast<uint32_t *>($1))',
+    arity: 1,
+    header: 'acl/acl.h',
+  }),
   entry('cudaStreamWaitEvent', 'function', 'aclrtStreamWaitEvent', { call: 'aclrtStreamWaitEvent($1, $2)', arity: 3, header: 'acl/acl.h' }),
   entry('cudaEventRecord', 'function', 'aclrtRecordEvent', { rename: 'aclrtRecordEvent', arity: 2, header: 'acl/acl.h' }),
   entry('cudaStream_t', 'type', 'aclrtStream', { rename: 'aclrtStream', header: 'acl/acl.h' }),
   entry('cudaError_t', 'type', 'aclError', { rename: 'aclError', header: 'acl/acl.h' }),
   entry('cudaSuccess', 'enum', 'ACL_SUCCESS', { rename: 'ACL_SUCCESS', header: 'acl/acl.h' }),
-  entry('cudaFree', 'function', 'aclrtFree', { rename: 'aclrtFree', header: 'acl/acl.h', safe: false }, 'cudaFree(nullptr) is an error in ACL.', 'aclError aclrtFree(void *devPtr)'),
+  entry(
+    'cudaFree',
+    'function',
+    'aclrtFree',
+    { rename: 'aclrtFree', header: 'acl/acl.h', safe: false },
+    'cudaFree(nullptr) is an error in ACL.',
+    'aclError aclrtFree(void *devPtr)',
+  ),
   entry('cudaDeviceReset', 'function', 'aclrtResetDevice', undefined, 'Needs the device id: call aclrtResetDevice(deviceId).'),
   entry('cudaScale', 'function', 'aclScale', { call: 'aclScale($1 * 2, -$2)', arity: 2, header: 'acl/acl.h' }),
   entry('cudaForward', 'function', 'aclForward', { call: 'aclForward($*)', arity: 3, header: 'acl/acl.h' }),

@@ -7,11 +7,24 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, createMessageConnection, type MessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createMessageConnection,
+  type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type {
-  ApplyWorkspaceEditParams, ClientCapabilities, InitializeResult, PublishDiagnosticsParams, Registration,
-  ShowMessageParams, TextEdit, WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport,
+  ApplyWorkspaceEditParams,
+  ClientCapabilities,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  Registration,
+  ShowMessageParams,
+  TextEdit,
+  WorkDoneProgressBegin,
+  WorkDoneProgressEnd,
+  WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol';
 
 export const REPO = path.join(__dirname, '..', '..');
@@ -85,10 +98,17 @@ export class TestClient {
     this.conn.onNotification((method, params) => record(() => this.notifications.push({ method, params })));
     this.conn.onUnhandledProgress((p) => record(() => this.progress.push({ token: p.token, value: p.value as ProgressValue })));
     this.conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) =>
-      p.items.map((i) => (i.section === 'ascendify' ? this.settings : null)));
-    this.conn.onRequest('client/registerCapability', (p: { registrations: Registration[] }) => record(() => this.registrations.push(...p.registrations)) ?? null);
+      p.items.map((i) => (i.section === 'ascendify' ? this.settings : null)),
+    );
+    this.conn.onRequest(
+      'client/registerCapability',
+      (p: { registrations: Registration[] }) => record(() => this.registrations.push(...p.registrations)) ?? null,
+    );
     this.conn.onRequest('client/unregisterCapability', () => null);
-    this.conn.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => record(() => this.progressCreated.push(p.token)) ?? null);
+    this.conn.onRequest(
+      'window/workDoneProgress/create',
+      (p: { token: string | number }) => record(() => this.progressCreated.push(p.token)) ?? null,
+    );
     this.conn.onRequest('workspace/codeLens/refresh', () => null);
     this.conn.onRequest('workspace/applyEdit', (p: ApplyWorkspaceEditParams) => {
       record(() => this.appliedEdits.push(p));
@@ -142,7 +162,8 @@ export class TestClient {
   /** The diagnostics published for `uri` at `version` (the first publish that matches). */
   diagnosticsFor(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
     return this.waitFor(`diagnostics for ${uri}${version !== undefined ? ` v${version}` : ''}`, () =>
-      this.published.find((p) => p.uri === uri && (version === undefined || p.version === version)));
+      this.published.find((p) => p.uri === uri && (version === undefined || p.version === version)),
+    );
   }
 
   open(uri: string, text: string, version = 1, languageId = 'cuda-cpp'): Promise<void> {

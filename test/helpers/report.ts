@@ -11,15 +11,34 @@ const DOC = 'https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/01_ove
 
 export function jf(symbol: string, line: number, column: number, kind: JsonFinding['kind'], extra: Partial<JsonFinding> = {}): JsonFinding {
   return {
-    symbol, line, column, endLine: line, endColumn: column + symbol.length, ruleId: `runtime/${symbol}`, category: 'memory',
-    library: 'runtime', kind, ascend: kind === 'unmapped' || kind === 'none' ? null : `acl_${symbol}`,
-    message: `'${symbol}' test message.`, fixable: false, docUrl: kind === 'unmapped' ? null : DOC, ...extra,
+    symbol,
+    line,
+    column,
+    endLine: line,
+    endColumn: column + symbol.length,
+    ruleId: `runtime/${symbol}`,
+    category: 'memory',
+    library: 'runtime',
+    kind,
+    ascend: kind === 'unmapped' || kind === 'none' ? null : `acl_${symbol}`,
+    message: `'${symbol}' test message.`,
+    fixable: false,
+    docUrl: kind === 'unmapped' ? null : DOC,
+    ...extra,
   };
 }
 
 const FEATURES = {
-  sharedMemory: false, warpIntrinsics: false, atomics: false, tensorCores: false, inlinePtx: false, textures: false,
-  dynamicParallelism: false, cooperativeGroups: false, barriers: false, halfPrecision: false,
+  sharedMemory: false,
+  warpIntrinsics: false,
+  atomics: false,
+  tensorCores: false,
+  inlinePtx: false,
+  textures: false,
+  dynamicParallelism: false,
+  cooperativeGroups: false,
+  barriers: false,
+  halfPrecision: false,
 };
 
 /**
@@ -42,16 +61,37 @@ export function sampleFiles(): JsonFile[] {
       findings: [
         jf('cudaMalloc', 3, 3, 'rewrite', { fixable: true, source: '  cudaMalloc(&p, n);' }),
         jf('cudaMemcpy', 4, 3, 'rewrite', { category: 'memcpy', source: '  cudaMemcpy(d, s, n, cudaMemcpyHostToDevice);' }),
-        jf('cudaMemcpyHostToDevice', 4, 24, 'rename', { category: 'memcpy-kind', fixable: true, source: '  cudaMemcpy(d, s, n, cudaMemcpyHostToDevice);' }),
-        jf('cublasSgemm', 8, 3, 'manual', { library: 'cublas', category: 'level3', ruleId: 'cublas/cublasSgemm', source: '  cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k, &a, A, m, B, k, &b, C, m);' }),
+        jf('cudaMemcpyHostToDevice', 4, 24, 'rename', {
+          category: 'memcpy-kind',
+          fixable: true,
+          source: '  cudaMemcpy(d, s, n, cudaMemcpyHostToDevice);',
+        }),
+        jf('cublasSgemm', 8, 3, 'manual', {
+          library: 'cublas',
+          category: 'level3',
+          ruleId: 'cublas/cublasSgemm',
+          source: '  cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k, &a, A, m, B, k, &b, C, m);',
+        }),
         jf('cudaFooBar', 9, 3, 'unmapped', { category: 'identifier', ruleId: 'unmapped/runtime', source: '  cudaFooBar(p);' }),
-        jf('__shfl_down_sync', 14, 8, 'manual', { library: 'kernel', category: 'warp', ruleId: 'kernel/__shfl_down_sync', source: '  v += __shfl_down_sync(0xffffffff, v, 16);' }),
+        jf('__shfl_down_sync', 14, 8, 'manual', {
+          library: 'kernel',
+          category: 'warp',
+          ruleId: 'kernel/__shfl_down_sync',
+          source: '  v += __shfl_down_sync(0xffffffff, v, 16);',
+        }),
         jf('asm', 15, 3, 'none', { library: 'kernel', category: 'ptx', ruleId: 'kernel/asm', source: '  asm volatile("membar.gl;");' }),
       ],
-      kernels: [{
-        name: 'blendRows', line: 12, lines: 5, findings: 2, startLine: 12, endLine: 16,
-        features: { ...FEATURES, warpIntrinsics: true, inlinePtx: true },
-      }],
+      kernels: [
+        {
+          name: 'blendRows',
+          line: 12,
+          lines: 5,
+          findings: 2,
+          startLine: 12,
+          endLine: 16,
+          features: { ...FEATURES, warpIntrinsics: true, inlinePtx: true },
+        },
+      ],
       lines: 20,
       parseErrors: 0,
     },
@@ -68,13 +108,24 @@ export function sampleFiles(): JsonFile[] {
 /** A report object as `ascendify report --format json` would write it (summary left for merge to fill). */
 export function rawReport(files: JsonFile[], target: PortingTarget = 'a2a3', skipped: JsonReport['skipped'] = []): JsonReport {
   return {
-    tool: { name: 'ascendify', version: '0.0.0-test' }, schemaVersion: 1, files, skipped,
+    tool: { name: 'ascendify', version: '0.0.0-test' },
+    schemaVersion: 1,
+    files,
+    skipped,
     summary: { target } as JsonReport['summary'],
   };
 }
 
 export function sampleReport(target: PortingTarget = 'a2a3'): JsonReport {
-  return mergeReports([{ source: 'sample', report: rawReport(sampleFiles(), target, [{ path: 'src/big.cu', reason: 'file is 12.0 MB, over the 10.0 MB limit' }]) }], '0.0.0-test');
+  return mergeReports(
+    [
+      {
+        source: 'sample',
+        report: rawReport(sampleFiles(), target, [{ path: 'src/big.cu', reason: 'file is 12.0 MB, over the 10.0 MB limit' }]),
+      },
+    ],
+    '0.0.0-test',
+  );
 }
 
 /** Strings that try to break out of HTML, attributes, Markdown, CSV and URLs. */
@@ -91,7 +142,11 @@ export const HOSTILE = {
 
 export function hostileReport(): JsonReport {
   const f = jf(HOSTILE.symbol, 1, 3, 'manual', {
-    source: HOSTILE.source, message: HOSTILE.message, docUrl: HOSTILE.docUrl, ascend: HOSTILE.ascend, category: HOSTILE.category,
+    source: HOSTILE.source,
+    message: HOSTILE.message,
+    docUrl: HOSTILE.docUrl,
+    ascend: HOSTILE.ascend,
+    category: HOSTILE.category,
     ruleId: `runtime/${HOSTILE.symbol}`,
   });
   const file: JsonFile = {
@@ -101,5 +156,8 @@ export function hostileReport(): JsonReport {
     lines: 4,
     parseErrors: 0,
   };
-  return mergeReports([{ source: 'hostile', report: rawReport([file], 'a2a3', [{ path: HOSTILE.path.replace('.cu', '.cuh'), reason: HOSTILE.message }]) }], '0.0.0-test');
+  return mergeReports(
+    [{ source: 'hostile', report: rawReport([file], 'a2a3', [{ path: HOSTILE.path.replace('.cu', '.cuh'), reason: HOSTILE.message }]) }],
+    '0.0.0-test',
+  );
 }

@@ -9,20 +9,47 @@ export function trappedWorkspace(root: string): { dir: string; markers: string; 
   const markers = path.join(root, 'markers');
   for (const d of [dir, bin, markers, path.join(dir, '.vscode'), path.join(dir, '.git', 'hooks')]) fs.mkdirSync(d, { recursive: true });
   const trap = (tool: string) => `#!/bin/sh\ntouch '${markers}/${tool}'\n`;
-  for (const tool of ['nvcc', 'gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'cpp', 'make', 'cmake', 'ninja', 'git', 'sh', 'bash', 'python3', 'npm', 'npx', 'code']) {
+  for (const tool of [
+    'nvcc',
+    'gcc',
+    'g++',
+    'cc',
+    'c++',
+    'clang',
+    'clang++',
+    'cpp',
+    'make',
+    'cmake',
+    'ninja',
+    'git',
+    'sh',
+    'bash',
+    'python3',
+    'npm',
+    'npx',
+    'code',
+  ]) {
     fs.writeFileSync(path.join(bin, tool), trap(tool), { mode: 0o755 });
   }
   fs.writeFileSync(path.join(dir, 'main.cu'), '#include <cuda_runtime.h>\nvoid f() { cudaStream_t s; cudaStreamSynchronize(s); }\n');
   fs.writeFileSync(path.join(dir, 'Makefile'), `all:\n\ttouch '${markers}/Makefile'\n`);
   fs.writeFileSync(path.join(dir, 'CMakeLists.txt'), `execute_process(COMMAND touch '${markers}/CMakeLists')\n`);
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ scripts: { postinstall: `touch '${markers}/npm'`, test: `touch '${markers}/npm'` } }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ scripts: { postinstall: `touch '${markers}/npm'`, test: `touch '${markers}/npm'` } }),
+  );
   fs.writeFileSync(path.join(dir, 'build.sh'), trap('build.sh'), { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'configure'), trap('configure'), { mode: 0o755 });
   fs.writeFileSync(path.join(dir, '.git', 'hooks', 'pre-commit'), trap('git-hook'), { mode: 0o755 });
-  fs.writeFileSync(path.join(dir, '.vscode', 'tasks.json'), JSON.stringify({ version: '2.0.0', tasks: [{ label: 'x', type: 'shell', command: `touch '${markers}/task'`, runOptions: { runOn: 'folderOpen' } }] }));
+  fs.writeFileSync(
+    path.join(dir, '.vscode', 'tasks.json'),
+    JSON.stringify({
+      version: '2.0.0',
+      tasks: [{ label: 'x', type: 'shell', command: `touch '${markers}/task'`, runOptions: { runOn: 'folderOpen' } }],
+    }),
+  );
   return { dir, markers, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } };
 }
-
 
 /** Text that makes the analysis throw in a process started with `--require crashPreload(dir)`. */
 export const CRASH_MARKER = 'ASCENDIFY_TEST_CRASH';
@@ -34,12 +61,15 @@ export const CRASH_MARKER = 'ASCENDIFY_TEST_CRASH';
  */
 export function crashPreload(dir: string): string {
   const file = path.join(dir, 'crash-preload.cjs');
-  fs.writeFileSync(file, `const matchAll = String.prototype.matchAll;
+  fs.writeFileSync(
+    file,
+    `const matchAll = String.prototype.matchAll;
 String.prototype.matchAll = function (re) {
   if (String(this).includes(${JSON.stringify(CRASH_MARKER)})) throw new Error('injected fault');
   return matchAll.call(this, re);
 };
-`);
+`,
+  );
   return file;
 }
 

@@ -80,21 +80,28 @@ describe('language server over stdio: one document', () => {
 
   it('hover shows the CANN equivalent, its exact signature, what differs and the links', async () => {
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 13, character: 5 } });
-    const md = (hover.contents as { kind: string; value: string });
+    const md = hover.contents as { kind: string; value: string };
     expect(md.kind).toBe('markdown');
     expect(md.value).toContain('**`aclrtMalloc`**');
     // The documented signature (CANN runtime API reference, aclrtMalloc), in a C code block.
     expect(md.value).toContain('```c\naclError aclrtMalloc(void **devPtr, size_t size, aclrtMemMallocPolicy policy)\n```');
     expect(md.value).toContain('**What differs:**');
     expect(md.value).toContain('ACL\\_MEM\\_MALLOC\\_HUGE\\_FIRST'); // user-visible text is Markdown-escaped
-    expect(md.value).toContain('(https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-01_device_memory_malloc_and_free.md#aclrtMalloc)');
+    expect(md.value).toContain(
+      '(https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-01_device_memory_malloc_and_free.md#aclrtMalloc)',
+    );
     expect(md.value).toContain(`[Rule runtime/cudaMalloc](${RULES}runtime/cudaMalloc.md)`);
     expect(hover.range).toEqual({ start: { line: 13, character: 2 }, end: { line: 13, character: 12 } });
     // This very call rewritten (its own arguments), not the recipe's placeholders.
-    expect(md.value).toContain('**This code becomes** (quick fix; adds `#include <acl/acl.h>`):\n\n```cpp\naclrtMalloc((void**)&d, 256 * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST);\n```');
+    expect(md.value).toContain(
+      '**This code becomes** (quick fix; adds `#include <acl/acl.h>`):\n\n```cpp\naclrtMalloc((void**)&d, 256 * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST);\n```',
+    );
     expect(md.value).not.toMatch(/\$\d|\$\*/);
 
-    const none = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 12, character: 3 } });
+    const none = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 12, character: 3 },
+    });
     expect(none).toBeNull();
   });
 
@@ -126,21 +133,23 @@ describe('language server over stdio: one document', () => {
     const fix = actions.find((a) => a.title.includes('aclrtMalloc'))!;
     expect(fix.kind).toBe('quickfix');
     expect(fix.isPreferred).toBe(true);
-    const expected = TEXT
-      .replace('#include <cstdio>\n', '#include <cstdio>\n#include <acl/acl.h>\n')
-      .replace('  cudaMalloc(&d, 256 * sizeof(float));', '  aclrtMalloc((void**)&d, 256 * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST);');
+    const expected = TEXT.replace('#include <cstdio>\n', '#include <cstdio>\n#include <acl/acl.h>\n').replace(
+      '  cudaMalloc(&d, 256 * sizeof(float));',
+      '  aclrtMalloc((void**)&d, 256 * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST);',
+    );
     expect(applyTextEdits(TEXT, editsOf(fix))).toBe(expected);
     expect(actions.map((a) => a.title)).toContain('Ignore Ascendify findings on this line');
   });
 
-  it('a selection over the whole file offers each line\'s quick fixes and ignore actions, as the lines alone do', async () => {
+  it("a selection over the whole file offers each line's quick fixes and ignore actions, as the lines alone do", async () => {
     // As an editor does, the request carries the diagnostics in the range (here: all of them).
     const { diagnostics } = await client.diagnosticsFor(URI, 1);
-    const ask = (start: number, end: number, endCharacter: number) => client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: URI },
-      range: { start: { line: start, character: 0 }, end: { line: end, character: endCharacter } },
-      context: { diagnostics, only: ['quickfix'] },
-    });
+    const ask = (start: number, end: number, endCharacter: number) =>
+      client.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: URI },
+        range: { start: { line: start, character: 0 }, end: { line: end, character: endCharacter } },
+        context: { diagnostics, only: ['quickfix'] },
+      });
     const lines = TEXT.split('\n');
     const whole = await ask(0, lines.length, 0);
     const perLine: CodeAction[] = [];
@@ -168,8 +177,7 @@ describe('language server over stdio: one document', () => {
     expect(actions.map((a) => a.kind)).toEqual(['source.fixAll.ascendify']);
     // Safe: cudaMalloc's rewrite, cudaDeviceSynchronize's rename (both discard their status); CANN's header
     // goes beside cuda_runtime.h, which stays while CUDA is left (the kernel; cudaFree needs review).
-    const expected = TEXT
-      .replace('#include <cstdio>\n', '#include <cstdio>\n#include <acl/acl.h>\n')
+    const expected = TEXT.replace('#include <cstdio>\n', '#include <cstdio>\n#include <acl/acl.h>\n')
       .replace('  cudaMalloc(&d, 256 * sizeof(float));', '  aclrtMalloc((void**)&d, 256 * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST);')
       .replace('  cudaDeviceSynchronize();', '  aclrtSynchronizeDevice();');
     const fixed = applyTextEdits(TEXT, editsOf(actions[0]));
@@ -186,9 +194,13 @@ describe('language server over stdio: one document', () => {
   });
 
   it('the fix-all command applies the same edits through workspace/applyEdit', async () => {
-    const result = await client.request<{ applied: boolean; fixes: number; state: string; left: number; lifecycleLine?: number }>('workspace/executeCommand', {
-      command: 'ascendify.server.fixAllInFile', arguments: [URI],
-    });
+    const result = await client.request<{ applied: boolean; fixes: number; state: string; left: number; lifecycleLine?: number }>(
+      'workspace/executeCommand',
+      {
+        command: 'ascendify.server.fixAllInFile',
+        arguments: [URI],
+      },
+    );
     // Two fixes; left: the include, the kernel's findings and cudaFree; main calls the CANN runtime without aclInit.
     expect(result).toMatchObject({ applied: true, fixes: 2, state: 'partial', lifecycleLine: 12, lifecycleAdded: false });
     expect(result.left).toBeGreaterThan(0);
@@ -204,8 +216,12 @@ describe('language server over stdio: edits', () => {
     await client.open(uri, TEXT);
     await client.diagnosticsFor(uri, 1);
     // v2: a new line after `float *d = nullptr;` (line 12); v3: rename cudaDeviceSynchronize (now on line 15).
-    await client.change(uri, 2, [{ range: { start: { line: 13, character: 0 }, end: { line: 13, character: 0 } }, text: '  cudaMemset(d, 0, 16);\n' }]);
-    await client.change(uri, 3, [{ range: { start: { line: 15, character: 2 }, end: { line: 15, character: 23 } }, text: 'cudaStreamSynchronize' }]);
+    await client.change(uri, 2, [
+      { range: { start: { line: 13, character: 0 }, end: { line: 13, character: 0 } }, text: '  cudaMemset(d, 0, 16);\n' },
+    ]);
+    await client.change(uri, 3, [
+      { range: { start: { line: 15, character: 2 }, end: { line: 15, character: 23 } }, text: 'cudaStreamSynchronize' },
+    ]);
     const v3 = await client.diagnosticsFor(uri, 3);
     const calls = v3.diagnostics.filter((d) => d.range.start.line >= 13).map((d) => [d.range.start.line, d.range.start.character, d.code]);
     expect(calls).toEqual([
@@ -215,7 +231,10 @@ describe('language server over stdio: edits', () => {
       [16, 2, 'runtime/cudaFree'],
     ]);
     // The incrementally re-parsed document gives what a fresh open of the same text gives.
-    const text3 = TEXT.replace('  cudaMalloc(', '  cudaMemset(d, 0, 16);\n  cudaMalloc(').replace('cudaDeviceSynchronize', 'cudaStreamSynchronize');
+    const text3 = TEXT.replace('  cudaMalloc(', '  cudaMemset(d, 0, 16);\n  cudaMalloc(').replace(
+      'cudaDeviceSynchronize',
+      'cudaStreamSynchronize',
+    );
     const fresh = fileUri(path.join(os.tmpdir(), 'ascendify-fresh.cu'));
     await client.open(fresh, text3);
     expect(shape((await client.diagnosticsFor(fresh, 1)).diagnostics)).toEqual(shape(v3.diagnostics));
@@ -237,7 +256,11 @@ describe('language server over stdio: edits', () => {
     const ignore = actions.find((a) => a.title === 'Ignore Ascendify findings on this line')!;
     const edits = editsOf(ignore, uri);
     expect(applyTextEdits(TEXT, edits)).toBe(TEXT.replace('  cudaFree(d);', '  cudaFree(d); // ascendify-ignore'));
-    await client.change(uri, 2, edits.map((e) => ({ range: e.range, text: e.newText })));
+    await client.change(
+      uri,
+      2,
+      edits.map((e) => ({ range: e.range, text: e.newText })),
+    );
     const after = await client.diagnosticsFor(uri, 2);
     expect(after.diagnostics.map((d) => d.code)).not.toContain('runtime/cudaFree');
     expect(after.diagnostics).toHaveLength(EXPECTED.length - 1);
@@ -249,7 +272,8 @@ describe('language server over stdio: edits', () => {
     await client.diagnosticsFor(uri, 1);
     await client.notify('textDocument/didClose', { textDocument: { uri } });
     await client.waitFor('empty diagnostics after close', () =>
-      client.published.find((p) => p.uri === uri && p.version === undefined && p.diagnostics.length === 0));
+      client.published.find((p) => p.uri === uri && p.version === undefined && p.diagnostics.length === 0),
+    );
   });
 });
 

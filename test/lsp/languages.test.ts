@@ -17,7 +17,8 @@ const options = { kb: KnowledgeBase.builtin(), target: 'a2a3' as const };
 function actionsAt(d: OpenDocument, line: number, tree: ReturnType<OpenDocument['fixTree']>, lineComment: '//' | '#') {
   const analysis = d.analysis!;
   const params: CodeActionParams = {
-    textDocument: { uri: d.uri }, range: { start: { line, character: 0 }, end: { line, character: 200 } },
+    textDocument: { uri: d.uri },
+    range: { start: { line, character: 0 }, end: { line, character: 200 } },
     context: { diagnostics: [], only: [CodeActionKind.QuickFix] },
   };
   return codeActions({ doc: d.doc, tree, analysis, documentChanges: false, lineComment }, params);
@@ -32,7 +33,10 @@ describe('Python and CMake documents', () => {
     expect(d.language).toBe('python');
     d.analyse(parser, options, 1);
     // Insert a line after `import os` (line 4, 0-based 3).
-    d.applyChanges([{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: 'torch.cuda.empty_cache()\n' }], 2);
+    d.applyChanges(
+      [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: 'torch.cuda.empty_cache()\n' }],
+      2,
+    );
     const after = d.analyse(parser, options, 1);
     expect(after).toEqual(analyzeOther(d.doc.getText(), 'python', options));
     expect(after.findings.some((f) => f.line === 5 && f.symbol === 'torch.cuda.empty_cache')).toBe(true);

@@ -19,9 +19,27 @@ function essence(a: FileAnalysis) {
 }
 
 const SNIPPETS = [
-  'cudaMalloc(&p, 4);', 'cudaFree', '(', ')', ';', ' ', 'x', '{', '}', '/*', '*/', '"', '<<<1, 1>>>',
-  '\n', '\r\n', '\r', '__global__ void k(float *p) { p[threadIdx.x] = 0; }\n', '#include <cufft.h>\n',
-  '#define M(x) cudaMemset(x, 0, 4)\n', '// ascendify-ignore-next-line\n', 'namespace cg = cooperative_groups;\n',
+  'cudaMalloc(&p, 4);',
+  'cudaFree',
+  '(',
+  ')',
+  ';',
+  ' ',
+  'x',
+  '{',
+  '}',
+  '/*',
+  '*/',
+  '"',
+  '<<<1, 1>>>',
+  '\n',
+  '\r\n',
+  '\r',
+  '__global__ void k(float *p) { p[threadIdx.x] = 0; }\n',
+  '#include <cufft.h>\n',
+  '#define M(x) cudaMemset(x, 0, 4)\n',
+  '// ascendify-ignore-next-line\n',
+  'namespace cg = cooperative_groups;\n',
 ];
 
 const texts = ['corpus/kernels.cu', 'corpus/host_runtime.cu'].map(fixture);
@@ -35,7 +53,10 @@ describe('an open document re-analysed after each change equals a full analysis'
       fc.property(
         fc.integer({ min: 0, max: texts.length - 1 }),
         fc.array(
-          fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 8 }), fc.constantFrom(...SNIPPETS)), { minLength: 1, maxLength: 3 }),
+          fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 8 }), fc.constantFrom(...SNIPPETS)), {
+            minLength: 1,
+            maxLength: 3,
+          }),
           { minLength: 1, maxLength: 5 },
         ),
         (textIndex, notifications) => {
@@ -78,7 +99,12 @@ describe('an open document re-analysed after each change equals a full analysis'
     doc.analyse(parser, options, 1);
     // [where (fraction of the text), characters replaced, new text]: a comment opened that runs to the
     // end, closed further on (the parser's changed ranges miss what lies between), then closed earlier.
-    const edits: Array<[number, number, string]> = [[0.45, 4, '/*'], [0.7, 0, '*/'], [0.55, 0, '*/'], [0.5, 0, ' x']];
+    const edits: Array<[number, number, string]> = [
+      [0.45, 4, '/*'],
+      [0.7, 0, '*/'],
+      [0.55, 0, '*/'],
+      [0.5, 0, ' x'],
+    ];
     try {
       edits.forEach(([where, removed, text], n) => {
         const start = Math.floor(mirror.getText().length * where);
@@ -108,7 +134,14 @@ describe('an open document re-analysed after each change equals a full analysis'
       expect(after.length).toBe(before.length);
       for (let i = 0; i < after.length; i++) {
         if (before[i].line - 1 < line) expect(after[i]).toBe(before[i]);
-        else expect(after[i]).toEqual({ ...before[i], start: before[i].start + 1, end: before[i].end + 1, line: before[i].line + 1, endLine: before[i].endLine + 1 });
+        else
+          expect(after[i]).toEqual({
+            ...before[i],
+            start: before[i].start + 1,
+            end: before[i].end + 1,
+            line: before[i].line + 1,
+            endLine: before[i].endLine + 1,
+          });
       }
     } finally {
       doc.dispose();

@@ -39,14 +39,18 @@ async function start(folder: string, settings: Record<string, unknown>, args?: s
   return client;
 }
 
-const logs = (c: TestClient) => c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => (n.params as LogMessageParams).message);
+const logs = (c: TestClient) =>
+  c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => (n.params as LogMessageParams).message);
 const summary = (c: TestClient) => c.request<ProjectSummaryResult>('ascendify/projectSummary', { includeFiles: true });
 /** The first work-done progress report of a scan that has analysed at least one file. */
-const scanProgress = (c: TestClient) => c.waitFor('scan progress', () => c.progress.find((p) => p.value.kind === 'report' && /^\d+\/\d+ /.test((p.value).message ?? '')));
+const scanProgress = (c: TestClient) =>
+  c.waitFor('scan progress', () => c.progress.find((p) => p.value.kind === 'report' && /^\d+\/\d+ /.test(p.value.message ?? '')));
 
 /** `n` small CUDA files, one finding each. */
 function manyFiles(n: number): Record<string, string> {
-  return Object.fromEntries(Array.from({ length: n }, (_, i) => [`src/f${String(i).padStart(4, '0')}.cu`, `void f${i}(void *p) { cudaFree(p); }\n`]));
+  return Object.fromEntries(
+    Array.from({ length: n }, (_, i) => [`src/f${String(i).padStart(4, '0')}.cu`, `void f${i}(void *p) { cudaFree(p); }\n`]),
+  );
 }
 
 describe('scanning a workspace full of bad files', () => {
@@ -80,8 +84,16 @@ describe('scanning a workspace full of bad files', () => {
     ];
     for (const line of expectedSkips) await client.waitFor(line, () => logs(client).find((m) => m === line));
     // The log says what runs (version, target, CANN version, rules) and what the scan did, with its time.
-    expect(logs(client)).toContainEqual(expect.stringMatching(/^Ascendify language server \d+\.\d+\.\d+ started \(Node v[\d.]+\): target Atlas A2\/A3[^,]*, CANN 8\.1\.RC1, [\d,]+ rules \(built-in\); workspace folders: /));
-    await client.waitFor('the scan totals', () => logs(client).find((m) => /^workspace scan done in [\d.]+ s: 4 files analysed, 4 findings in 4 files, 7 files skipped \(listed above\)$/.test(m)));
+    expect(logs(client)).toContainEqual(
+      expect.stringMatching(
+        /^Ascendify language server \d+\.\d+\.\d+ started \(Node v[\d.]+\): target Atlas A2\/A3[^,]*, CANN 8\.1\.RC1, [\d,]+ rules \(built-in\); workspace folders: /,
+      ),
+    );
+    await client.waitFor('the scan totals', () =>
+      logs(client).find((m) =>
+        /^workspace scan done in [\d.]+ s: 4 files analysed, 4 findings in 4 files, 7 files skipped \(listed above\)$/.test(m),
+      ),
+    );
     // The files with findings, with their paths as they are.
     expect((await summary(client)).files!.map((f) => f.path).sort()).toEqual(['latin1.cu', 'ok.cu', 'utf16.cu', 'ünï 名前/ç.cu']);
     // The report lists the skipped files too.
@@ -101,7 +113,10 @@ describe('cancellation', () => {
     const scan = client.conn.sendRequest<ProjectSummaryResult>('ascendify/scanWorkspace', null, source.token);
     await scanProgress(client);
     source.cancel();
-    const error = await scan.then(() => undefined, (e: unknown) => e);
+    const error = await scan.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ResponseError);
     expect((error as ResponseError<void>).code).toBe(-32800); // RequestCancelled
     // Nothing half-done is shown as the result: no completed scan yet.
@@ -120,7 +135,10 @@ describe('cancellation', () => {
     const report = client.conn.sendRequest<ReportResult>('ascendify/report', { format: 'html' }, source.token);
     await scanProgress(client);
     source.cancel();
-    const error = await report.then(() => undefined, (e: unknown) => e);
+    const error = await report.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as ResponseError<void>).code).toBe(-32800);
     const again = await client.request<ReportResult>('ascendify/report', { format: 'html' });
     expect(again.html).toContain('<span id="filter-count">1000</span>');
@@ -155,11 +173,17 @@ describe('changes in the middle of a scan', () => {
 describe('broken rule files: a clear message, and the built-in rules keep working', () => {
   it.each([
     ['truncated JSON', '.ascendify.json', '{ "entries": [ { "cuda": ["gpuAlloc"], ', /rule file .*\.ascendify\.json is not valid JSON/],
-    ['broken YAML', '.ascendify.yaml', 'entries:\n  - cuda: [gpuAlloc\n    kind: : function\n', /rule file .*\.ascendify\.yaml is not valid YAML/],
+    [
+      'broken YAML',
+      '.ascendify.yaml',
+      'entries:\n  - cuda: [gpuAlloc\n    kind: : function\n',
+      /rule file .*\.ascendify\.yaml is not valid YAML/,
+    ],
     ['a FIFO named .ascendify.json', '.ascendify.json', null, /rule file .*\.ascendify\.json is not a regular file/],
   ])('%s', async (_label, name, content, message) => {
     const dir = workspace({ 'main.cu': 'void f(void **p) { gpuAlloc(p, 16); cudaFree(*p); }\n' });
-    if (content === null) execFileSync('mkfifo', [path.join(dir, name)]); // would block a read forever
+    if (content === null)
+      execFileSync('mkfifo', [path.join(dir, name)]); // would block a read forever
     else fs.writeFileSync(path.join(dir, name), content);
     const client = await start(dir, { scanOnStartup: false });
     const shown = await client.waitFor('showMessage', () => client.messages[0]);
@@ -174,27 +198,34 @@ describe('broken rule files: a clear message, and the built-in rules keep workin
 });
 
 describe('nothing in the workspace is executed, trusted or not', () => {
-  it.each([true, false])('workspaceTrusted %s: scan, report, hover, code actions and fix-all run no tool, script or task', async (trusted) => {
-    const { dir, markers, env } = trappedWorkspace(path.join(work, `trap-lsp-${trusted}`));
-    const saved = process.env.PATH;
-    process.env.PATH = env.PATH; // the spawned server inherits it
-    let client: TestClient;
-    try {
-      client = await start(dir, { workspaceTrusted: trusted });
-    } finally {
-      process.env.PATH = saved;
-    }
-    const uri = fileUri(path.join(dir, 'main.cu'));
-    const text = fs.readFileSync(path.join(dir, 'main.cu'), 'utf8');
-    await client.open(uri, text);
-    expect((await client.diagnosticsFor(uri, 1)).diagnostics.length).toBeGreaterThan(0);
-    await client.request('ascendify/scanWorkspace');
-    await client.request('ascendify/report', { format: 'html' });
-    await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 10 } });
-    await client.request('textDocument/codeLens', { textDocument: { uri } });
-    await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 40 } }, context: { diagnostics: [] } });
-    await client.request('workspace/executeCommand', { command: 'ascendify.server.fixAllInFile', arguments: [uri] });
-    expect(client.appliedEdits.length).toBe(1);
-    expect(fs.readdirSync(markers)).toEqual([]);
-  });
+  it.each([true, false])(
+    'workspaceTrusted %s: scan, report, hover, code actions and fix-all run no tool, script or task',
+    async (trusted) => {
+      const { dir, markers, env } = trappedWorkspace(path.join(work, `trap-lsp-${trusted}`));
+      const saved = process.env.PATH;
+      process.env.PATH = env.PATH; // the spawned server inherits it
+      let client: TestClient;
+      try {
+        client = await start(dir, { workspaceTrusted: trusted });
+      } finally {
+        process.env.PATH = saved;
+      }
+      const uri = fileUri(path.join(dir, 'main.cu'));
+      const text = fs.readFileSync(path.join(dir, 'main.cu'), 'utf8');
+      await client.open(uri, text);
+      expect((await client.diagnosticsFor(uri, 1)).diagnostics.length).toBeGreaterThan(0);
+      await client.request('ascendify/scanWorkspace');
+      await client.request('ascendify/report', { format: 'html' });
+      await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 10 } });
+      await client.request('textDocument/codeLens', { textDocument: { uri } });
+      await client.request('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 40 } },
+        context: { diagnostics: [] },
+      });
+      await client.request('workspace/executeCommand', { command: 'ascendify.server.fixAllInFile', arguments: [uri] });
+      expect(client.appliedEdits.length).toBe(1);
+      expect(fs.readdirSync(markers)).toEqual([]);
+    },
+  );
 });

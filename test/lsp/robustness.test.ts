@@ -31,8 +31,10 @@ async function start(settings: Record<string, unknown> = {}, args?: string[]): P
   return client;
 }
 
-const shape = (ds: Diagnostic[]) => ds.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`);
-const logs = (c: TestClient) => c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => (n.params as LogMessageParams).message);
+const shape = (ds: Diagnostic[]) =>
+  ds.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`);
+const logs = (c: TestClient) =>
+  c.notifications.filter((n) => n.method === 'window/logMessage').map((n) => (n.params as LogMessageParams).message);
 const kb = KnowledgeBase.builtin();
 
 /** The diagnostics a fresh analysis of `text` gives, in the server's shape (default severities on). */
@@ -72,9 +74,16 @@ describe('hostile and huge documents', () => {
     const big = `${line}\n${line}`; // ~3.2 MB > 2 MB
     await client.open('untitled:too-big.cu', big);
     expect((await client.diagnosticsFor('untitled:too-big.cu', 1)).diagnostics).toEqual([]);
-    await client.waitFor('the log line', () => logs(client).find((m) => m === 'untitled:too-big.cu: over ascendify.maxFileSizeMB (2 MB), not analysed'));
+    await client.waitFor('the log line', () =>
+      logs(client).find((m) => m === 'untitled:too-big.cu: over ascendify.maxFileSizeMB (2 MB), not analysed'),
+    );
     // Hover on it answers (nothing), and the server goes on with other documents.
-    expect(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: 'untitled:too-big.cu' }, position: { line: 0, character: 1 } })).toBeNull();
+    expect(
+      await client.request<Hover | null>('textDocument/hover', {
+        textDocument: { uri: 'untitled:too-big.cu' },
+        position: { line: 0, character: 1 },
+      }),
+    ).toBeNull();
     await client.open('untitled:after.cu', 'cudaFree(p);\n');
     expect(shape((await client.diagnosticsFor('untitled:after.cu', 1)).diagnostics)).toEqual(['runtime/cudaFree@0:0-0:8']);
   });
@@ -82,14 +91,44 @@ describe('hostile and huge documents', () => {
 
 describe('a burst of 1,000 rapid edits', () => {
   const FIXTURE = fs.readFileSync(path.join(REPO, 'test', 'fixtures', 'corpus', 'host_runtime.cu'), 'utf8');
-  const PIECES = ['cudaMalloc(&p, 4);', 'cudaFree', '(', ')', '{', '}', ';', '"', '/*', '*/', '//', '\n', '\r\n', 'x', ' ', '#define M ', '<<<1,1>>>', '__global__ '];
+  const PIECES = [
+    'cudaMalloc(&p, 4);',
+    'cudaFree',
+    '(',
+    ')',
+    '{',
+    '}',
+    ';',
+    '"',
+    '/*',
+    '*/',
+    '//',
+    '\n',
+    '\r\n',
+    'x',
+    ' ',
+    '#define M ',
+    '<<<1,1>>>',
+    '__global__ ',
+  ];
 
   /** 1,000 random incremental edits (seeded), sent without waiting; returns the final text and version. */
-  async function burst(client: TestClient, uri: string, text: string, version: number, seed: number): Promise<{ text: string; version: number }> {
+  async function burst(
+    client: TestClient,
+    uri: string,
+    text: string,
+    version: number,
+    seed: number,
+  ): Promise<{ text: string; version: number }> {
     let doc = TextDocument.create(uri, 'cuda-cpp', version, text);
-    const edits = fc.sample(fc.record({
-      at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.integer({ min: 0, max: 6 }), insert: fc.constantFrom(...PIECES, ''),
-    }), { numRuns: 1000, seed });
+    const edits = fc.sample(
+      fc.record({
+        at: fc.double({ min: 0, max: 1, noNaN: true }),
+        remove: fc.integer({ min: 0, max: 6 }),
+        insert: fc.constantFrom(...PIECES, ''),
+      }),
+      { numRuns: 1000, seed },
+    );
     const sends: Array<Promise<void>> = [];
     for (const e of edits) {
       const t = doc.getText();
@@ -100,7 +139,9 @@ describe('a burst of 1,000 rapid edits', () => {
       sends.push(client.change(uri, doc.version, [change]));
       // A hover after each edit (not awaited) makes the server analyse every version, as an editor's
       // hovers and code actions do while someone types: 1,000 incremental parses and re-scans.
-      sends.push(client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }).then(() => undefined));
+      sends.push(
+        client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }).then(() => undefined),
+      );
     }
     await Promise.all(sends);
     return { text: doc.getText(), version: doc.version };
@@ -138,7 +179,7 @@ describe('a burst of 1,000 rapid edits', () => {
   }, 120_000);
 });
 
-describe('a crash in one document\'s analysis', () => {
+describe("a crash in one document's analysis", () => {
   let client: TestClient;
   beforeAll(async () => {
     client = await start({}, ['--require', crashPreload(work), SERVER, '--stdio']);
@@ -150,17 +191,25 @@ describe('a crash in one document\'s analysis', () => {
     await client.open('untitled:good.cu', 'void f(void *p) { cudaFree(p); }\n');
     const good = await client.diagnosticsFor('untitled:good.cu', 1);
     expect(shape(good.diagnostics)).toEqual(['runtime/cudaFree@0:18-0:26']);
-    const logged = await client.waitFor('the crash in the log', () => logs(client).find((m) => m.startsWith(`analysis of ${bad} failed: Error: injected fault`)));
+    const logged = await client.waitFor('the crash in the log', () =>
+      logs(client).find((m) => m.startsWith(`analysis of ${bad} failed: Error: injected fault`)),
+    );
     expect(logged).toContain('at '); // with its stack
     expect(client.published.find((p: PublishDiagnosticsParams) => p.uri === bad)).toBeUndefined();
     // Requests on the crashing document answer with nothing instead of failing.
     expect(await client.request('textDocument/hover', { textDocument: { uri: bad }, position: { line: 1, character: 20 } })).toBeNull();
     expect(await client.request('textDocument/codeLens', { textDocument: { uri: bad } })).toEqual([]);
-    expect(await client.request('textDocument/codeAction', {
-      textDocument: { uri: bad }, range: { start: { line: 1, character: 18 }, end: { line: 1, character: 26 } }, context: { diagnostics: [] },
-    })).toEqual([]);
+    expect(
+      await client.request('textDocument/codeAction', {
+        textDocument: { uri: bad },
+        range: { start: { line: 1, character: 18 }, end: { line: 1, character: 26 } },
+        context: { diagnostics: [] },
+      }),
+    ).toEqual([]);
     // Once the marker is gone, the document is analysed again.
-    await client.change(bad, 2, [{ range: { start: { line: 0, character: 3 }, end: { line: 0, character: 3 + CRASH_MARKER.length } }, text: 'fine' }]);
+    await client.change(bad, 2, [
+      { range: { start: { line: 0, character: 3 }, end: { line: 0, character: 3 + CRASH_MARKER.length } }, text: 'fine' },
+    ]);
     expect(shape((await client.diagnosticsFor(bad, 2)).diagnostics)).toEqual(['runtime/cudaFree@1:18-1:26']);
   });
 });

@@ -41,10 +41,13 @@ async function start(folder: string, settings: Record<string, unknown> = {}): Pr
 
 /** The n-th (1-based) summaryChanged notification in state "ready". */
 function readySummary(client: TestClient, n = 1): Promise<ProjectSummaryResult> {
-  return client.waitFor(`summaryChanged #${n} (ready)`, () =>
-    client.notifications
-      .filter((x) => x.method === 'ascendify/summaryChanged' && (x.params as ProjectSummaryResult).state === 'ready')
-      .map((x) => x.params as ProjectSummaryResult)[n - 1]);
+  return client.waitFor(
+    `summaryChanged #${n} (ready)`,
+    () =>
+      client.notifications
+        .filter((x) => x.method === 'ascendify/summaryChanged' && (x.params as ProjectSummaryResult).state === 'ready')
+        .map((x) => x.params as ProjectSummaryResult)[n - 1],
+  );
 }
 
 const FILES = {
@@ -58,27 +61,36 @@ const FILES = {
   'notes.txt': 'cudaMalloc everywhere\n',
 };
 
-describe('the Ascend Porting tree\'s requests', () => {
-  it('groups by category (most first), then symbol (most first, ties by name), and gives one symbol\'s places in order', async () => {
+describe("the Ascend Porting tree's requests", () => {
+  it("groups by category (most first), then symbol (most first, ties by name), and gives one symbol's places in order", async () => {
     // Hand-counted: cudaMalloc 3 (memory), cudaFree 1 (memory), cudaStreamCreate 1 (stream).
     const dir = workspace({
       'src/b.cu': 'void b(float **p) {\n  cudaMalloc((void **)p, 4);\n  cudaFree(*p);\n}\n',
-      'src/a.cu': 'void a(float **p, cudaStream_t *s) {\n  cudaMalloc((void **)p, 4); cudaMalloc((void **)p, 8);\n  cudaStreamCreate(s);\n}\n',
+      'src/a.cu':
+        'void a(float **p, cudaStream_t *s) {\n  cudaMalloc((void **)p, 4); cudaMalloc((void **)p, 8);\n  cudaStreamCreate(s);\n}\n',
     });
     const client = await start(dir);
     await readySummary(client);
     const { state, groups } = await client.request<FindingGroupsResult>('ascendify/findingGroups');
     expect(state).toBe('ready');
     const memory = groups.find((g) => g.symbols.some((s) => s.symbol === 'cudaMalloc'))!;
-    expect(memory.symbols.slice(0, 2).map((s) => [s.symbol, s.count])).toEqual([['cudaMalloc', 3], ['cudaFree', 1]]);
+    expect(memory.symbols.slice(0, 2).map((s) => [s.symbol, s.count])).toEqual([
+      ['cudaMalloc', 3],
+      ['cudaFree', 1],
+    ]);
     expect(memory.count).toBe(memory.symbols.reduce((n, s) => n + s.count, 0));
     for (let i = 1; i < groups.length; i++) expect(groups[i - 1].count).toBeGreaterThanOrEqual(groups[i].count);
     const total = groups.reduce((n, g) => n + g.count, 0);
     expect(total).toBe((await client.request<ProjectSummaryResult>('ascendify/projectSummary')).summary!.findings);
 
-    const places = await client.request<FindingLocationView[]>('ascendify/findingLocations', { category: memory.category, symbol: 'cudaMalloc' });
+    const places = await client.request<FindingLocationView[]>('ascendify/findingLocations', {
+      category: memory.category,
+      symbol: 'cudaMalloc',
+    });
     expect(places.map((p) => [p.path, p.range.start.line, p.range.start.character])).toEqual([
-      ['src/a.cu', 1, 2], ['src/a.cu', 1, 29], ['src/b.cu', 1, 2],
+      ['src/a.cu', 1, 2],
+      ['src/a.cu', 1, 29],
+      ['src/b.cu', 1, 2],
     ]);
     expect(places[0].uri).toBe(fileUri(path.join(dir, 'src/a.cu')));
     expect(places[0].ruleId).toBe('runtime/cudaMalloc');
@@ -104,7 +116,10 @@ describe('workspace scan', () => {
     expect(kinds[0]).toBe('begin');
     expect(kinds.at(-1)).toBe('end');
     expect(kinds.filter((k) => k === 'report').length).toBeGreaterThanOrEqual(1);
-    const last = client.progress.filter((p) => p.token === token && p.value.kind === 'report').at(-1)!.value as { percentage: number; message: string };
+    const last = client.progress.filter((p) => p.token === token && p.value.kind === 'report').at(-1)!.value as {
+      percentage: number;
+      message: string;
+    };
     expect(last.percentage).toBe(100);
     expect(last.message).toMatch(/^2\/2 /);
 
@@ -156,7 +171,7 @@ describe('workspace scan', () => {
 });
 
 describe('settings and rules', () => {
-  it('target 950 changes a kernel finding\'s message without a restart; severities follow the settings', async () => {
+  it("target 950 changes a kernel finding's message without a restart; severities follow the settings", async () => {
     const dir = workspace({});
     const client = await start(dir, { scanOnStartup: false });
     const uri = fileUri(path.join(dir, 'k.cu'));
@@ -169,7 +184,9 @@ describe('settings and rules', () => {
     const count = client.published.length;
     client.settings = { scanOnStartup: false, target: '950', severity: { rename: 'hint' } };
     await client.notify('workspace/didChangeConfiguration', { settings: null });
-    const after = await client.waitFor('diagnostics after the settings change', () => client.published.slice(count).find((p) => p.uri === uri));
+    const after = await client.waitFor('diagnostics after the settings change', () =>
+      client.published.slice(count).find((p) => p.uri === uri),
+    );
     // On Ascend 950 (SIMT) __syncthreads is a rename to asc_syncthreads.
     expect(sync(after.diagnostics).message).toContain('asc_syncthreads');
     expect(sync(after.diagnostics).severity).toBe(4); // rename -> Hint, as configured
@@ -188,12 +205,23 @@ describe('settings and rules', () => {
     const d1 = await client.diagnosticsFor(uri, 1);
     expect(d1.diagnostics.map((d) => d.code)).toEqual(['runtime/cudaFree']);
 
-    fs.writeFileSync(path.join(dir, '.ascendify.json'), JSON.stringify({
-      entries: [{
-        cuda: ['gpuAlloc'], kind: 'function', library: 'inhouse', category: 'memory', ascend: 'npuAlloc', mapping: 'rename',
-        notes: 'In-house allocator.', docUrl: 'https://example.com/npuAlloc',
-      }],
-    }));
+    fs.writeFileSync(
+      path.join(dir, '.ascendify.json'),
+      JSON.stringify({
+        entries: [
+          {
+            cuda: ['gpuAlloc'],
+            kind: 'function',
+            library: 'inhouse',
+            category: 'memory',
+            ascend: 'npuAlloc',
+            mapping: 'rename',
+            notes: 'In-house allocator.',
+            docUrl: 'https://example.com/npuAlloc',
+          },
+        ],
+      }),
+    );
     const count = client.published.length;
     await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(dir, '.ascendify.json')), type: 2 }] });
     const d2 = await client.waitFor('diagnostics with the user rule', () => client.published.slice(count).find((p) => p.uri === uri));
@@ -206,10 +234,18 @@ describe('settings and rules', () => {
 
   it('in an untrusted workspace the workspace rule file is not loaded; granting trust loads it', async () => {
     const rules = {
-      entries: [{
-        cuda: ['gpuAlloc'], kind: 'function', library: 'inhouse', category: 'memory', ascend: 'npuAlloc', mapping: 'rename',
-        notes: 'In-house allocator.', docUrl: 'https://example.com/npuAlloc',
-      }],
+      entries: [
+        {
+          cuda: ['gpuAlloc'],
+          kind: 'function',
+          library: 'inhouse',
+          category: 'memory',
+          ascend: 'npuAlloc',
+          mapping: 'rename',
+          notes: 'In-house allocator.',
+          docUrl: 'https://example.com/npuAlloc',
+        },
+      ],
     };
     const dir = workspace({ '.ascendify.json': JSON.stringify(rules) });
     const client = await start(dir, { scanOnStartup: false, workspaceTrusted: false });

@@ -11,14 +11,30 @@ import { definesOfText, includesOfText, macroTableFor } from './macro-table';
 import { isWarpSizeSymbol } from './warp-size';
 
 export { macroTableFor } from './macro-table';
-import { DeclaredNames, isCompilerMacro, isNvidiaSampleHeader, isShim, markCompatibilityLayer, type Declaration, type ProjectDeclarations } from './declarations';
+import {
+  DeclaredNames,
+  isCompilerMacro,
+  isNvidiaSampleHeader,
+  isShim,
+  markCompatibilityLayer,
+  type Declaration,
+  type ProjectDeclarations,
+} from './declarations';
 import { kernelCalls, type KernelCalls } from './calls';
 import type { ReduceOp } from './kernel-shape';
 import { programFacts, type ProgramFacts } from './program';
 import type { FileFacts, SourceLanguage } from './languages/facts';
 
 export type { Rescan, ScanResult } from './scan';
-import { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, resolveOccurrences, type Finding, type PortingTarget } from './resolve';
+import {
+  firstAtLeast,
+  lineIndexOf,
+  lineStartsAfterEdit,
+  lineStartsOf,
+  resolveOccurrences,
+  type Finding,
+  type PortingTarget,
+} from './resolve';
 import { applyRuleControl } from './suppressions';
 
 export type { Finding, PortingTarget, FindingKind, ResolvedMapping } from './resolve';
@@ -95,9 +111,19 @@ export interface FileAnalysis {
 }
 
 /** Analyses a tree already parsed from `text` (the server keeps trees for incremental re-parsing). */
-export function analyzeTree(tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions, macros = macroTableFor(text, options)): FileAnalysis {
+export function analyzeTree(
+  tree: Tree,
+  text: string,
+  parser: CudaParser,
+  options: AnalysisOptions,
+  macros = macroTableFor(text, options),
+): FileAnalysis {
   const scan = scanTree(tree, text, parser, options.kb, lineStartsOf(text), undefined, macros);
-  return withProgram(fromScan(scan, options, false, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)), tree, text);
+  return withProgram(
+    fromScan(scan, options, false, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)),
+    tree,
+    text,
+  );
 }
 
 function withProgram(analysis: FileAnalysis, tree: Tree, text: string): FileAnalysis {
@@ -128,18 +154,33 @@ function includedDeclarations(tree: Tree, text: string, scan: ScanResult, option
  * Without `rescan` it is a full analysis. Results equal a full analysis of the new text.
  */
 export function reanalyzeTree(
-  tree: Tree, text: string, parser: CudaParser, options: AnalysisOptions, rescan?: Rescan,
+  tree: Tree,
+  text: string,
+  parser: CudaParser,
+  options: AnalysisOptions,
+  rescan?: Rescan,
 ): { analysis: FileAnalysis; scan: ScanResult } {
   // The line starts outside the changed span are the previous ones: patch them, no pass over the text.
   const lineStarts = rescan
     ? lineStartsAfterEdit(rescan.previous.lineStarts, text, rescan.start, rescan.end, rescan.delta)
     : lineStartsOf(text);
   const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan, macroTableFor(text, options));
-  return { analysis: withProgram(fromScan(scan, options, true, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)), tree, text), scan };
+  return {
+    analysis: withProgram(
+      fromScan(scan, options, true, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)),
+      tree,
+      text,
+    ),
+    scan,
+  };
 }
 
 function fromScan(
-  scan: ScanResult, options: AnalysisOptions, reuse: boolean, included: readonly Declaration[], calls: (kernels: KernelSite[]) => KernelCalls[],
+  scan: ScanResult,
+  options: AnalysisOptions,
+  reuse: boolean,
+  included: readonly Declaration[],
+  calls: (kernels: KernelSite[]) => KernelCalls[],
 ): FileAnalysis {
   const { lineStarts } = scan;
   const end = scan.openCommentAt ?? Infinity; // an unterminated comment runs to the end of the file
@@ -151,7 +192,8 @@ function fromScan(
     if (o.start >= end) break; // sorted by start
     if (shadowed && shadowed(o)) continue;
     if (compat && compat.has(o.start)) {
-      if (o.start === compat.first) kept.push({ ...o, symbol: COMPATIBILITY_LAYER, construct: 'syntax', family: { library: 'compat', source: 'headers' } });
+      if (o.start === compat.first)
+        kept.push({ ...o, symbol: COMPATIBILITY_LAYER, construct: 'syntax', family: { library: 'compat', source: 'headers' } });
       continue;
     }
     if (o.construct === 'header' && options.project && isProjectHeader(o, options.project)) continue;
@@ -169,7 +211,9 @@ function fromScan(
     findings,
     kernels: sites.map((k, i) => kernelInfo(k, findings, lineStarts, called[i])),
     // A compatibility layer's #defines do not make NVIDIA's names the project's (dropProjectDeclared).
-    declared: compat ? [...scan.declared].filter((n) => scan.declarations.some((d) => d.name === n && !compat.has(d.start))) : [...scan.declared],
+    declared: compat
+      ? [...scan.declared].filter((n) => scan.declarations.some((d) => d.name === n && !compat.has(d.start)))
+      : [...scan.declared],
     prefixOnly: [...prefixOnly],
     errorNodes: scan.errorNodes,
     lineCount: lineStarts.length,
@@ -196,9 +240,13 @@ function shadowTest(scan: ScanResult, included: readonly Declaration[]): ((o: Oc
   // A global declaration of an NVIDIA name in an included header is a compatibility definition for another
   // vendor or a CPU build (ggml's vendors/hip.h: `typedef __hip_bfloat162 nv_bfloat162;`), under an #if
   // that every other file's uses are not: those uses stay NVIDIA's. Only the file's own, or a namespace's, shadow.
-  const byDefinition = (d: Declaration) => !d.shim && d.kind !== 'namespace' && d.kind !== 'field' && d.kind !== 'macro'
-    && (!d.file || d.namespace !== '')
-    && ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.device));
+  const byDefinition = (d: Declaration) =>
+    !d.shim &&
+    d.kind !== 'namespace' &&
+    d.kind !== 'field' &&
+    d.kind !== 'macro' &&
+    (!d.file || d.namespace !== '') &&
+    ((d.kind !== 'prototype' && d.kind !== 'function') || d.namespace !== '' || (d.kind === 'function' && !d.device));
   const byAny = (d: Declaration) => !d.shim && !d.layer && d.kind !== 'namespace' && d.kind !== 'field';
   const atGlobal = (accept: (d: Declaration) => boolean) => (d: Declaration) => d.namespace === '' && accept(d);
   return (o) => {
@@ -233,7 +281,15 @@ function markLayer(scan: ScanResult): void {
     return rest;
   });
   const stale = scan.ownDeclarations.some((d) => d.layer);
-  if (markCompatibilityLayer(copies, (d) => knownAt.has(d.start), (d) => nvidiaAt.has(d.start)) || stale) scan.ownDeclarations = copies;
+  if (
+    markCompatibilityLayer(
+      copies,
+      (d) => knownAt.has(d.start),
+      (d) => nvidiaAt.has(d.start),
+    ) ||
+    stale
+  )
+    scan.ownDeclarations = copies;
 }
 
 /**
@@ -282,7 +338,16 @@ const WARP = /^__(shfl|ballot|any|all|activemask|reduce_\w+_sync|match_\w+|syncw
 const BARRIER = /^__(syncthreads|threadfence)/;
 
 // Kernel features as bits, so a kernel's are one OR over the findings inside it.
-const SHARED = 1, WARP_BIT = 2, ATOMICS = 4, TENSOR = 8, PTX = 16, TEXTURES = 32, LAUNCH = 64, COOP = 128, BARRIERS = 256, HALF = 512;
+const SHARED = 1,
+  WARP_BIT = 2,
+  ATOMICS = 4,
+  TENSOR = 8,
+  PTX = 16,
+  TEXTURES = 32,
+  LAUNCH = 64,
+  COOP = 128,
+  BARRIERS = 256,
+  HALF = 512;
 
 // What a symbol's name tells (the regular expressions): computed once per symbol, not per finding per edit.
 const symbolBits = new Map<string, number>();
@@ -290,9 +355,16 @@ const symbolBits = new Map<string, number>();
 function bitsOfSymbol(s: string): number {
   let b = symbolBits.get(s);
   if (b === undefined) {
-    b = (s === '__shared__' ? SHARED : 0) | (WARP.test(s) ? WARP_BIT : 0) | (/^atomic[A-Z]/.test(s) ? ATOMICS : 0)
-      | (s.startsWith('nvcuda::') || s === 'asm:tensor-core' ? TENSOR : 0) | (s === 'asm' || s.startsWith('asm:') ? PTX : 0) | (/^(tex|surf)(1D|2D|3D|Cubemap)/.test(s) ? TEXTURES : 0)
-      | (s === '<<<>>>' ? LAUNCH : 0) | (BARRIER.test(s) ? BARRIERS : 0) | (/half|bfloat16|^__h|^__float2half|^__nv_bfloat/.test(s) ? HALF : 0);
+    b =
+      (s === '__shared__' ? SHARED : 0) |
+      (WARP.test(s) ? WARP_BIT : 0) |
+      (/^atomic[A-Z]/.test(s) ? ATOMICS : 0) |
+      (s.startsWith('nvcuda::') || s === 'asm:tensor-core' ? TENSOR : 0) |
+      (s === 'asm' || s.startsWith('asm:') ? PTX : 0) |
+      (/^(tex|surf)(1D|2D|3D|Cubemap)/.test(s) ? TEXTURES : 0) |
+      (s === '<<<>>>' ? LAUNCH : 0) |
+      (BARRIER.test(s) ? BARRIERS : 0) |
+      (/half|bfloat16|^__h|^__float2half|^__nv_bfloat/.test(s) ? HALF : 0);
     symbolBits.set(s, b);
   }
   return b;
@@ -300,10 +372,20 @@ function bitsOfSymbol(s: string): number {
 
 function featureBits(f: Finding): number {
   const c = f.category;
-  return bitsOfSymbol(f.symbol)
+  return (
+    bitsOfSymbol(f.symbol) |
     // A hard-coded warp size (warp-size.ts) is arithmetic, not a warp intrinsic: it adds no feature.
-    | (c === 'warp' && !isWarpSizeSymbol(f.symbol) ? WARP_BIT : c === 'atomic' ? ATOMICS : c === 'tensor-core' ? TENSOR : c === 'texture' ? TEXTURES : 0)
-    | (f.library === 'wmma' ? TENSOR : f.library === 'cooperative_groups' ? COOP : 0);
+    (c === 'warp' && !isWarpSizeSymbol(f.symbol)
+      ? WARP_BIT
+      : c === 'atomic'
+        ? ATOMICS
+        : c === 'tensor-core'
+          ? TENSOR
+          : c === 'texture'
+            ? TEXTURES
+            : 0) |
+    (f.library === 'wmma' ? TENSOR : f.library === 'cooperative_groups' ? COOP : 0)
+  );
 }
 
 /** The findings within [start, end) and their feature bits. */
@@ -340,7 +422,11 @@ function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[], ca
     startLine: first + 1,
     endLine: last + 1,
     hash: calls.hash,
-    helpers: calls.helpers.map((h) => ({ name: h.name, startLine: lineIndexOf(lineStarts, h.start) + 1, endLine: lineIndexOf(lineStarts, h.end) + 1 })),
+    helpers: calls.helpers.map((h) => ({
+      name: h.name,
+      startLine: lineIndexOf(lineStarts, h.start) + 1,
+      endLine: lineIndexOf(lineStarts, h.end) + 1,
+    })),
     ...(calls.reduceOp ? { reduceOp: calls.reduceOp } : {}),
     ...(calls.variantOf ? { variantOf: calls.variantOf } : {}),
     features: {
@@ -357,4 +443,3 @@ function kernelInfo(k: KernelSite, findings: Finding[], lineStarts: number[], ca
     },
   };
 }
-

@@ -56,7 +56,8 @@ export function deviceFunctions(root: Node, text: string): DeviceFunction[] {
   for (let m = DEVICE.exec(text); m; m = DEVICE.exec(text)) {
     let node: Node | null = root.descendantForIndex(m.index, m.index + m[0].length);
     // `__device__` sits on the definition itself, or inside a template or linkage wrapper's definition.
-    while (node && node.type !== 'function_definition' && node.type !== 'translation_unit' && node.type !== 'compound_statement') node = node.parent;
+    while (node && node.type !== 'function_definition' && node.type !== 'translation_unit' && node.type !== 'compound_statement')
+      node = node.parent;
     if (!node || node.type !== 'function_definition' || seen.has(node.startIndex)) continue;
     // A member of a struct or class: the type is the helper (`T *s = SharedMemory<T>();` reaches its
     // operator's `extern __shared__` array), its whole definition with any template header.
@@ -66,7 +67,15 @@ export function deviceFunctions(root: Node, text: string): DeviceFunction[] {
       const whole = owner.parent?.type === 'template_declaration' ? owner.parent : owner;
       if (typeName && !seen.has(whole.startIndex)) {
         seen.add(whole.startIndex);
-        found.push({ name: (typeName.type === 'template_type' ? typeName.childForFieldName('name')?.text ?? typeName.text : typeName.text).replace(/^.*::/, ''), start: whole.startIndex, end: whole.endIndex, type: true });
+        found.push({
+          name: (typeName.type === 'template_type' ? (typeName.childForFieldName('name')?.text ?? typeName.text) : typeName.text).replace(
+            /^.*::/,
+            '',
+          ),
+          start: whole.startIndex,
+          end: whole.endIndex,
+          type: true,
+        });
       }
       continue;
     }
@@ -116,7 +125,12 @@ export function kernelCalls(tree: Tree, text: string, kernels: KernelSite[]): Ke
     }
     const helpersReached = [...reached].sort((a, b) => a.start - b.start);
     const reduceOp = reduceOpOf([own, ...helpersReached.map((h) => code(text.slice(h.start, h.end)))].join('\n'));
-    return { hash: kernelFingerprint(definition), helpers: helpersReached, tokens: codeTokens(own, k.name), ...(reduceOp ? { reduceOp } : {}) };
+    return {
+      hash: kernelFingerprint(definition),
+      helpers: helpersReached,
+      tokens: codeTokens(own, k.name),
+      ...(reduceOp ? { reduceOp } : {}),
+    };
   });
   const variants = variantsOf(found, VARIANT_RECORDED);
   return found.map(({ tokens: _tokens, ...k }, i) => (variants[i] ? { ...k, variantOf: variants[i] } : k));

@@ -179,15 +179,31 @@ function innermostName(declarator: Node): { name: Node; functionDeclarator: bool
 
 /** Declarator wrappers a declared name sits in: the walk from a name up to what declares it passes these. */
 const WRAPPERS = new Set([
-  'pointer_declarator', 'reference_declarator', 'array_declarator', 'init_declarator', 'function_declarator',
-  'parenthesized_declarator', 'attributed_declarator', 'qualified_identifier', 'template_function', 'template_type',
+  'pointer_declarator',
+  'reference_declarator',
+  'array_declarator',
+  'init_declarator',
+  'function_declarator',
+  'parenthesized_declarator',
+  'attributed_declarator',
+  'qualified_identifier',
+  'template_function',
+  'template_type',
 ]);
 
 /** Parents whose `name` child is a declared name, and the kind it gets. */
 const NAMED: Record<string, DeclarationKind> = {
-  alias_declaration: 'type', preproc_def: 'macro', preproc_function_def: 'macro', enumerator: 'enumerator',
-  namespace_definition: 'namespace', struct_specifier: 'type', class_specifier: 'type', union_specifier: 'type',
-  enum_specifier: 'type', optional_type_parameter_declaration: 'template-parameter', concept_definition: 'type',
+  alias_declaration: 'type',
+  preproc_def: 'macro',
+  preproc_function_def: 'macro',
+  enumerator: 'enumerator',
+  namespace_definition: 'namespace',
+  struct_specifier: 'type',
+  class_specifier: 'type',
+  union_specifier: 'type',
+  enum_specifier: 'type',
+  optional_type_parameter_declaration: 'template-parameter',
+  concept_definition: 'type',
 };
 
 const sameNode = (a: Node | null, b: Node) => !!a && a.startIndex === b.startIndex && a.endIndex === b.endIndex;
@@ -214,7 +230,14 @@ export function declarationAt(name: Node): Declaration | undefined {
   }
   if (ptype === 'preproc_params') {
     const def = parent.parent;
-    return { name: text, kind: 'macro-parameter', start: name.startIndex, end: name.endIndex, namespace: '', scope: def ? rangeOf(def) : undefined };
+    return {
+      name: text,
+      kind: 'macro-parameter',
+      start: name.startIndex,
+      end: name.endIndex,
+      namespace: '',
+      scope: def ? rangeOf(def) : undefined,
+    };
   }
   // Up through declarators to what declares the name; each step must be the `declarator` (or `name`) child.
   let child: Node = name;
@@ -252,7 +275,9 @@ export function declarationAt(name: Node): Declaration | undefined {
         return { ...at, kind: pointerToFunction || functionDeclarator ? 'function-pointer' : 'type', namespace: namespaceOf(p) };
       case 'field_declaration':
         return { ...at, kind: 'field', namespace: namespaceOf(p) };
-      case 'parameter_declaration': case 'optional_parameter_declaration': case 'variadic_parameter_declaration': {
+      case 'parameter_declaration':
+      case 'optional_parameter_declaration':
+      case 'variadic_parameter_declaration': {
         const owner = parameterScope(p);
         if (owner.type === 'template_declaration') return { ...at, kind: 'template-parameter', namespace: '', scope: rangeOf(owner) };
         // A parameter of a prototype names nothing outside it.
@@ -263,7 +288,13 @@ export function declarationAt(name: Node): Declaration | undefined {
         return { ...at, kind: 'local', namespace: '', scope: { start: name.startIndex, end: p.endIndex } };
       case 'declaration': {
         const body = enclosingBody(p);
-        if (pointerToFunction) return { ...at, kind: 'function-pointer', namespace: namespaceOf(p), ...(body ? { scope: { start: at.start, end: body.endIndex } } : {}) };
+        if (pointerToFunction)
+          return {
+            ...at,
+            kind: 'function-pointer',
+            namespace: namespaceOf(p),
+            ...(body ? { scope: { start: at.start, end: body.endIndex } } : {}),
+          };
         if (functionDeclarator) return { ...at, kind: 'prototype', namespace: namespaceOf(p) };
         // A local is visible from its declaration to the end of the function body (a little wider than its block).
         const init = child.type === 'init_declarator' ? child.childForFieldName('value') : null;
@@ -372,8 +403,32 @@ const IDENTIFIER = /[A-Za-z_]\w*/g;
 
 /** Words after which a name is used, never declared (`return cudaSuccess;`, `#if __CUDA_ARCH__`). */
 const USING_WORDS = new Set([
-  'return', 'case', 'goto', 'sizeof', 'alignof', 'decltype', 'new', 'delete', 'throw', 'co_return', 'co_yield', 'co_await',
-  'else', 'do', 'if', 'elif', 'ifdef', 'ifndef', 'defined', 'undef', 'include', 'pragma', 'and', 'or', 'not', 'noexcept',
+  'return',
+  'case',
+  'goto',
+  'sizeof',
+  'alignof',
+  'decltype',
+  'new',
+  'delete',
+  'throw',
+  'co_return',
+  'co_yield',
+  'co_await',
+  'else',
+  'do',
+  'if',
+  'elif',
+  'ifdef',
+  'ifndef',
+  'defined',
+  'undef',
+  'include',
+  'pragma',
+  'and',
+  'or',
+  'not',
+  'noexcept',
 ]);
 
 const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
@@ -418,7 +473,11 @@ const NAME_NODE_TYPES = new Set(['identifier', 'type_identifier', 'field_identif
  * declaration (a tree-sitter query finds the declarators).
  */
 export function fileDeclarations(
-  tree: Tree, text: string, fileName = '', only?: (name: string) => boolean, known?: (name: string) => boolean,
+  tree: Tree,
+  text: string,
+  fileName = '',
+  only?: (name: string) => boolean,
+  known?: (name: string) => boolean,
 ): FileDeclarations {
   const declarations: Declaration[] = [];
   const root = tree.rootNode;
@@ -449,7 +508,12 @@ export function fileDeclarations(
     if (type && /^(t|PFN_|pfn_)(cu|cuda|nvrtc|nvml|cublas|cudnn|nccl)[A-Z_]/.test(type.text)) d.kind = 'function-pointer';
   }
   if (isShim(text, fileName)) for (const d of declarations) d.shim = true;
-  else if (only && known) markCompatibilityLayer(declarations, (d) => known(d.name) || isCompilerMacro(d.name), (d) => only(d.name));
+  else if (only && known)
+    markCompatibilityLayer(
+      declarations,
+      (d) => known(d.name) || isCompilerMacro(d.name),
+      (d) => only(d.name),
+    );
   declarations.sort((a, b) => a.start - b.start);
   return { declarations, includes: includesOf(tree, text), macros: qualifierMacroDefinitions(text) };
 }
@@ -463,14 +527,16 @@ export const COMPAT_DEFINES = 3;
  * layer). Returns how many it marked.
  */
 export function markCompatibilityLayer(
-  declarations: Declaration[], isKnown: (d: Declaration) => boolean, isNvidia: (d: Declaration) => boolean,
+  declarations: Declaration[],
+  isKnown: (d: Declaration) => boolean,
+  isNvidia: (d: Declaration) => boolean,
 ): number {
   const macros = declarations.filter((d) => d.kind === 'macro' && !d.shim);
   // Names NVIDIA is known to have decide (a project's own CUBLAS_LOWP or CUDA_CHECK macros do not);
   // then every #define of an NVIDIA-looking name in the layer is the layer's (CUBLAS_TF32_TENSOR_OP_MATH).
   if (new Set(macros.filter(isKnown).map((d) => d.start)).size < COMPAT_DEFINES) return 0;
   let marked = 0;
-  for (const d of macros) if (isNvidia(d)) (d.layer = true), marked++;
+  for (const d of macros) if (isNvidia(d)) ((d.layer = true), marked++);
   return marked;
 }
 
@@ -523,7 +589,12 @@ export class DeclaredNames {
         continue;
       }
       if (d.kind === 'field') continue; // members are reached through `.`/`->`/`::`, which the scanner handles
-      if (d.namespace === '' || openNamespaces.includes(d.namespace) || openNamespaces.includes(d.namespace.slice(d.namespace.lastIndexOf(':') + 1))) return d;
+      if (
+        d.namespace === '' ||
+        openNamespaces.includes(d.namespace) ||
+        openNamespaces.includes(d.namespace.slice(d.namespace.lastIndexOf(':') + 1))
+      )
+        return d;
     }
     return undefined;
   }
@@ -533,10 +604,14 @@ export class DeclaredNames {
  * The macros nvcc itself defines: a project may #define them for another compiler (ggml's hip.h sets
  * __CUDA_ARCH__), but never owns them. Other `__CUDA...__` names (include guards) are the project's.
  */
-export const isCompilerMacro = (name: string) => /^__(CUDA_ARCH|CUDACC|CUDACC_[A-Z_]+|NVCC|NVCC_DIAG_PRAGMA_SUPPORT|CUDA_ARCH_LIST|CUDA_ARCH_FEAT_[A-Z0-9_]+|CUDA_ARCH_SPECIFIC|CUDA_ARCH_FAMILY_SPECIFIC)__$/.test(name);
+export const isCompilerMacro = (name: string) =>
+  /^__(CUDA_ARCH|CUDACC|CUDACC_[A-Z_]+|NVCC|NVCC_DIAG_PRAGMA_SUPPORT|CUDA_ARCH_LIST|CUDA_ARCH_FEAT_[A-Z0-9_]+|CUDA_ARCH_SPECIFIC|CUDA_ARCH_FAMILY_SPECIFIC)__$/.test(
+    name,
+  );
 
 /** Headers NVIDIA ships with its samples: copied into projects, they still declare NVIDIA's helpers. */
-const NVIDIA_SAMPLE_HEADERS = /^(nvrtc_helper|helper_cuda|helper_cuda_drvapi|helper_functions|helper_string|helper_timer|helper_image|helper_math|helper_gl|helper_multiprocess|exception)\.h$/;
+const NVIDIA_SAMPLE_HEADERS =
+  /^(nvrtc_helper|helper_cuda|helper_cuda_drvapi|helper_functions|helper_string|helper_timer|helper_image|helper_math|helper_gl|helper_multiprocess|exception)\.h$/;
 
 /** Whether a header file of the project is one of NVIDIA's sample helpers copied in (helper_cuda.h...). */
 export function isNvidiaSampleHeader(file: string): boolean {

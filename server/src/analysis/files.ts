@@ -124,12 +124,17 @@ function realpathOr(file: string): string {
 function specialEntry(abs: string, dirent: Pick<fs.Dirent, 'isSymbolicLink'>, source: boolean): string | null {
   if (!dirent.isSymbolicLink()) return source ? 'not a regular file (a FIFO, socket or device)' : null;
   try {
-    if (fs.statSync(abs).isDirectory()) return 'symbolic link to a folder: not followed inside a scanned folder (name the folder itself to scan it)';
+    if (fs.statSync(abs).isDirectory())
+      return 'symbolic link to a folder: not followed inside a scanned folder (name the folder itself to scan it)';
     return source ? 'symbolic link: not followed inside a scanned folder (name the file itself to scan it)' : null;
   } catch (e) {
     if (!source) return null;
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ELOOP' ? 'symbolic link loop' : code === 'ENOENT' ? 'broken symbolic link' : `symbolic link: cannot read its target (${code})`;
+    return code === 'ELOOP'
+      ? 'symbolic link loop'
+      : code === 'ENOENT'
+        ? 'broken symbolic link'
+        : `symbolic link: cannot read its target (${code})`;
   }
 }
 
@@ -154,12 +159,19 @@ export function ascendifyIgnoreMatcher(root: string): (rel: string) => boolean {
 /** Loads every .gitignore under `root` (each applies to its own folder), returning a matcher for root-relative paths. */
 function gitignoreMatcher(root: string): (rel: string) => boolean {
   const ignoreFiles = fastGlob().sync('**/.gitignore', {
-    cwd: root, ignore: ['**/node_modules/**', '**/.git/**'], dot: true, followSymbolicLinks: false, suppressErrors: true,
+    cwd: root,
+    ignore: ['**/node_modules/**', '**/.git/**'],
+    dot: true,
+    followSymbolicLinks: false,
+    suppressErrors: true,
   });
   const matchers: Array<{ dir: string; ig: Ignore }> = [];
   for (const f of ignoreFiles) {
     try {
-      matchers.push({ dir: path.posix.dirname(f) === '.' ? '' : path.posix.dirname(f), ig: ignore().add(fs.readFileSync(path.join(root, f), 'utf8')) });
+      matchers.push({
+        dir: path.posix.dirname(f) === '.' ? '' : path.posix.dirname(f),
+        ig: ignore().add(fs.readFileSync(path.join(root, f), 'utf8')),
+      });
     } catch {
       // An unreadable .gitignore is treated as absent.
     }

@@ -12,9 +12,10 @@ export type ReduceOp = (typeof REDUCE_OPS)[number];
 /** `x = min(x, ...)` (also `fminf`, `std::min`, `__hmin`...), an atomic or warp min, a CUB/CG/Thrust min functor. */
 const MIN_FN = String.raw`(?:(?:std|cuda::std)::)?(?:f?min[fl]?|__hmin2?)`;
 const MAX_FN = String.raw`(?:(?:std|cuda::std)::)?(?:f?max[fl]?|__hmax2?)`;
-const combines = (fn: string, word: string) => new RegExp(
-  String.raw`([A-Za-z_][\w.]*(?:\[[^\]=;]*\])?)\s*=\s*${fn}\s*\(\s*\1\s*,|\b(?:atomic${word}|__reduce_${word.toLowerCase()}_sync)\s*\(|\b(?:cub::${word}|cg::${word === 'Min' ? 'less' : 'greater'}|thrust::${word === 'Min' ? 'minimum' : 'maximum'})\s*[<(]`,
-);
+const combines = (fn: string, word: string) =>
+  new RegExp(
+    String.raw`([A-Za-z_][\w.]*(?:\[[^\]=;]*\])?)\s*=\s*${fn}\s*\(\s*\1\s*,|\b(?:atomic${word}|__reduce_${word.toLowerCase()}_sync)\s*\(|\b(?:cub::${word}|cg::${word === 'Min' ? 'less' : 'greater'}|thrust::${word === 'Min' ? 'minimum' : 'maximum'})\s*[<(]`,
+  );
 const MIN_COMBINE = combines(MIN_FN, 'Min');
 const MAX_COMBINE = combines(MAX_FN, 'Max');
 const PROD_COMBINE = /([A-Za-z_][\w.]*(?:\[[^\]=;]*\])?)\s*\*=\s*[^;]*;|thrust::multiplies\s*</;
@@ -59,7 +60,10 @@ const MAX_COMPARED = 200;
  * at or above `threshold`), with the similarity rounded to 0.01. Identical texts are copies, not variants
  * (the effort model counts those by fingerprint).
  */
-export function variantsOf(kernels: Array<{ tokens: string[]; hash: string }>, threshold: number): Array<{ of: number; similarity: number } | undefined> {
+export function variantsOf(
+  kernels: Array<{ tokens: string[]; hash: string }>,
+  threshold: number,
+): Array<{ of: number; similarity: number } | undefined> {
   return kernels.map((k, i) => {
     let best: { of: number; similarity: number } | undefined;
     if (i >= MAX_COMPARED) return undefined;

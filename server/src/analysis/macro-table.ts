@@ -41,7 +41,9 @@ const NO_MACROS: readonly MacroDefinition[] = [];
 const namedIn = new WeakMap<readonly MacroDefinition[], Set<string>>();
 
 export function macroTableFor(text: string, options: AnalysisOptions): MacroTable | undefined {
-  const included = options.project ? options.project.declarations.macrosFromIncludes(options.project.file, includesOfText(text)) : NO_MACROS;
+  const included = options.project
+    ? options.project.declarations.macrosFromIncludes(options.project.file, includesOfText(text))
+    : NO_MACROS;
   // One pass over the text for all the libraries' macros (a test per name cost ~3% of a report's time).
   const library = LIBRARY_MACRO_USE.test(text) ? LIBRARY_MACROS.filter((m) => text.includes(m.name)) : [];
   // The file's own `#define NAME 256` matter only for a name some other definition gives a body of names

@@ -15,7 +15,14 @@
 
 /** The CUDA qualifiers a macro may stand for (the scanner reports each where the macro is used). */
 export const MACRO_QUALIFIERS = new Set([
-  '__global__', '__device__', '__host__', '__forceinline__', '__noinline__', '__shared__', '__constant__', '__managed__',
+  '__global__',
+  '__device__',
+  '__host__',
+  '__forceinline__',
+  '__noinline__',
+  '__shared__',
+  '__constant__',
+  '__managed__',
 ]);
 
 /** C++ words a qualifier macro may carry along; kept in the text the parser sees. */
@@ -61,8 +68,19 @@ export const LIBRARY_MACROS: MacroDefinition[] = [
   { name: '_CCCL_API', expansion: ['_CCCL_HOST_DEVICE'] },
   // Calling conventions of the CUDA libraries' headers: `__stdcall` on Windows, empty elsewhere
   // (cuda.h CUDAAPI, cuda_runtime_api.h CUDARTAPI, cublas_api.h CUBLASWINAPI, cusolver_common.h CUSOLVERAPI...).
-  ...['CUDAAPI', 'CUDARTAPI', 'CUBLASAPI', 'CUBLASWINAPI', 'CUSOLVERAPI', 'CUSPARSEAPI', 'CUFFTAPI', 'CURANDAPI', 'CUDNNWINAPI', 'CUDNNAPI', 'CUDA_CB']
-    .map((name): MacroDefinition => ({ name, expansion: [], body: 'decoration' })),
+  ...[
+    'CUDAAPI',
+    'CUDARTAPI',
+    'CUBLASAPI',
+    'CUBLASWINAPI',
+    'CUSOLVERAPI',
+    'CUSPARSEAPI',
+    'CUFFTAPI',
+    'CURANDAPI',
+    'CUDNNWINAPI',
+    'CUDNNAPI',
+    'CUDA_CB',
+  ].map((name): MacroDefinition => ({ name, expansion: [], body: 'decoration' })),
 ];
 
 /** An object-like `#define NAME body` (not `NAME(`), the body up to the end of the line. */
@@ -198,7 +216,8 @@ export function maskForParse(text: string, table: MacroTable | undefined): strin
   // instantiation declaration) as `template`, and a device lambda's `[=] __device__ (...)` without its
   // qualifiers (the scanner still reports them from the text).
   if (out.includes('extern')) out = out.replace(EXTERN_TEMPLATE, (m) => ' '.repeat(m.length - 8) + 'template');
-  if (out.includes('__device__')) out = out.replace(LAMBDA_QUALIFIERS, (m, before: string) => before + ' '.repeat(m.length - before.length));
+  if (out.includes('__device__'))
+    out = out.replace(LAMBDA_QUALIFIERS, (m, before: string) => before + ' '.repeat(m.length - before.length));
   // CUDA's `__align__(16)` and `__builtin_align__(32)` (macros of its headers) as C++'s `alignas(...)`.
   if (out.includes('align__')) out = out.replace(ALIGN, (m) => 'alignas'.padEnd(m.length, ' '));
   return out;

@@ -17,10 +17,7 @@ const RUNTIME_FILE = 'tree-sitter.wasm';
  * (tests, ts sources). Bundles copy both .wasm files next to themselves.
  */
 function locate(file: string, packageName: string): string {
-  const candidates = [
-    path.join(__dirname, file),
-    path.join(__dirname, '..', file),
-  ];
+  const candidates = [path.join(__dirname, file), path.join(__dirname, '..', file)];
   for (const c of candidates) if (fs.existsSync(c)) return c;
   return require.resolve(`${packageName}/${file}`);
 }

@@ -53,7 +53,10 @@ export type FileOutcome = { result: FileResult } | { skipped: SkippedFile };
  */
 const indexes = new Map<string, ProjectDeclarations>();
 
-async function projectOf(file: ListedFile, options: AnalysisOptions & { declarations?: ProjectDeclarations }): Promise<AnalysisOptions['project']> {
+async function projectOf(
+  file: ListedFile,
+  options: AnalysisOptions & { declarations?: ProjectDeclarations },
+): Promise<AnalysisOptions['project']> {
   if (options.declarations) return { declarations: options.declarations, file: file.absolute };
   const display = file.display.split('/').join(path.sep);
   if (path.isAbsolute(display) || !file.absolute.endsWith(path.sep + display)) return undefined; // a file named on its own
@@ -68,7 +71,8 @@ async function projectOf(file: ListedFile, options: AnalysisOptions & { declarat
 
 /** Reads and analyses one file (the workspace index, and each file of `ascendify report`). Never throws. */
 export async function analyzeSourceFile(
-  file: ListedFile, options: AnalysisOptions & { maxFileBytes?: number; declarations?: ProjectDeclarations },
+  file: ListedFile,
+  options: AnalysisOptions & { maxFileBytes?: number; declarations?: ProjectDeclarations },
 ): Promise<FileOutcome> {
   if (file.skip) return { skipped: { path: file.display, reason: file.skip } };
   const read = readSource(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -153,7 +157,11 @@ export function summarizeParts(
   files: Array<{ findings: SummaryFinding[]; kernels: number; programWithoutAclInit?: string }>,
   skipped: number,
 ): Summary {
-  return combineSummaries(files.map((f) => summaryPart(f.findings, f.kernels, f.programWithoutAclInit)), target, skipped);
+  return combineSummaries(
+    files.map((f) => summaryPart(f.findings, f.kernels, f.programWithoutAclInit)),
+    target,
+    skipped,
+  );
 }
 
 /** One file's counts for the summary (a `--jobs` worker sends these instead of its findings). */
@@ -186,8 +194,13 @@ export function summaryPart(findings: SummaryFinding[], kernels: number, program
     if (f.safeFix) safeFixes++;
   }
   return {
-    findings: findings.length, kernels, safeFixes,
-    byKind: [...byKind], byLibrary: [...byLibrary], byCategory: [...byCategory], bySymbol: [...bySymbol.values()],
+    findings: findings.length,
+    kernels,
+    safeFixes,
+    byKind: [...byKind],
+    byLibrary: [...byLibrary],
+    byCategory: [...byCategory],
+    bySymbol: [...bySymbol.values()],
     ...(programWithoutAclInit ? { programWithoutAclInit } : {}),
   };
 }
@@ -210,7 +223,10 @@ export class SummaryTotals {
   private kernels = 0;
   private safeFixes = 0;
   // No prototype: a library or category named "constructor" or "__proto__" is counted like any other.
-  private readonly byKind: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(KINDS.map((k) => [k, 0])));
+  private readonly byKind: Record<string, number> = Object.assign(
+    Object.create(null) as Record<string, number>,
+    Object.fromEntries(KINDS.map((k) => [k, 0])),
+  );
   private readonly byLibrary: Record<string, number> = Object.create(null) as Record<string, number>;
   private readonly byCategory: Record<string, number> = Object.create(null) as Record<string, number>;
   private readonly bySymbol = new Map<string, { count: number; kind: string; library: string }>();
@@ -245,7 +261,9 @@ export class SummaryTotals {
       byLibrary: sortRecord(this.byLibrary, false),
       byCategory: sortRecord(this.byCategory, false),
       topSymbols: ranked.slice(0, 20).map(([symbol, s]) => ({ symbol, count: s.count, kind: s.kind })),
-      topUnmapped: ranked.filter(([, s]) => s.kind === 'unmapped').slice(0, 20)
+      topUnmapped: ranked
+        .filter(([, s]) => s.kind === 'unmapped')
+        .slice(0, 20)
         .map(([symbol, s]) => ({ symbol, count: s.count, library: s.library })),
       kernels: this.kernels,
       safeFixes: this.safeFixes,

@@ -56,8 +56,10 @@ export function messageFor(symbol: string, library: string, r: ResolvedMapping |
     return 'This file maps CUDA names onto other names with #define (a compatibility layer, e.g. for HIP or MUSA): add an Ascend (CANN) branch beside it; its lines are not counted one by one.';
   }
   if (construct && isProjectLevelHeader(symbol, construct)) {
-    return `'${symbol}' is a helper header of the CUDA samples, included across the project: port it once for the whole project `
-      + `(the "Project" group of the Ascend Porting tree), not file by file${r?.ascend ? `; CANN: '${r.ascend}'` : ''}.`;
+    return (
+      `'${symbol}' is a helper header of the CUDA samples, included across the project: port it once for the whole project ` +
+      `(the "Project" group of the Ascend Porting tree), not file by file${r?.ascend ? `; CANN: '${r.ascend}'` : ''}.`
+    );
   }
   if (!r) return `'${symbol}' is ${libraryName(library)} API with no CANN mapping on record yet: port it by hand.`;
   // Ascend C's SIMT API keeps many CUDA names (threadIdx, __host__, __popc, __launch_bounds__).
@@ -73,7 +75,8 @@ export function messageFor(symbol: string, library: string, r: ResolvedMapping |
       if (same) return `'${symbol}' keeps its name in ${where}, but its arguments or values change.`;
       return `'${symbol}' → '${r.ascend}': arguments or values change.`;
     case 'manual':
-      if (r.newerCannOnly) return `'${symbol}' needs manual porting: CANN ${r.newerCannOnly} declares no equivalent; a newer CANN does (see explain with --cann).`;
+      if (r.newerCannOnly)
+        return `'${symbol}' needs manual porting: CANN ${r.newerCannOnly} declares no equivalent; a newer CANN does (see explain with --cann).`;
       return r.ascend
         ? `'${symbol}' needs manual porting; closest CANN equivalent: '${r.ascend}'.`
         : `'${symbol}' needs manual porting: no direct CANN equivalent.`;
@@ -126,17 +129,33 @@ export function resolveOccurrences(
     const column = o.start - lineStarts[at] + 1;
     const endLine = last + 1;
     const endColumn = o.end - lineStarts[last] + 1;
-    if (previous && previous.start === o.start && previous.end === o.end && previous.line === line && previous.column === column
-      && previous.endLine === endLine && previous.endColumn === endColumn) return previous;
+    if (
+      previous &&
+      previous.start === o.start &&
+      previous.end === o.end &&
+      previous.line === line &&
+      previous.column === column &&
+      previous.endLine === endLine &&
+      previous.endColumn === endColumn
+    )
+      return previous;
     // Moved by an edit before it: only the position differs (a copy costs a third of resolving again).
-    const f = previous ? moved(previous, o, line, column, endLine, endColumn) : resolveOccurrence(o, kb, target, line, column, endLine, endColumn);
+    const f = previous
+      ? moved(previous, o, line, column, endLine, endColumn)
+      : resolveOccurrence(o, kb, target, line, column, endLine, endColumn);
     if (reuse) findingOf.set(o, f);
     return f;
   });
 }
 
 function resolveOccurrence(
-  o: Occurrence, kb: KnowledgeBase, target: PortingTarget, line: number, column: number, endLine: number, endColumn: number,
+  o: Occurrence,
+  kb: KnowledgeBase,
+  target: PortingTarget,
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
 ): Finding {
   const entry = kb.lookup(o.symbol);
   const library = entry?.library ?? o.family?.library ?? 'kernel'; // qualifiers, <<<>>> and asm are kernel-side syntax
@@ -172,8 +191,24 @@ function resolveOccurrence(
  */
 function moved(f: Finding, o: Occurrence, line: number, column: number, endLine: number, endColumn: number): Finding {
   return {
-    symbol: f.symbol, ruleId: f.ruleId, library: f.library, category: f.category, construct: f.construct, kind: f.kind,
-    ascend: f.ascend, message: f.message, start: o.start, end: o.end, line, column, endLine, endColumn,
-    isCall: f.isCall, inMacro: f.inMacro, entry: f.entry, resolved: f.resolved, safeFix: f.safeFix,
+    symbol: f.symbol,
+    ruleId: f.ruleId,
+    library: f.library,
+    category: f.category,
+    construct: f.construct,
+    kind: f.kind,
+    ascend: f.ascend,
+    message: f.message,
+    start: o.start,
+    end: o.end,
+    line,
+    column,
+    endLine,
+    endColumn,
+    isCall: f.isCall,
+    inMacro: f.inMacro,
+    entry: f.entry,
+    resolved: f.resolved,
+    safeFix: f.safeFix,
   };
 }

@@ -18,7 +18,16 @@ import { lineIndexOf } from './lines';
 import { declarationAt, isCompilerMacro, mayDeclareAt, type Declaration } from './declarations';
 import { onPreprocessorLine, type MacroTable } from './macros';
 import { isWarpSizeSymbol, warpSizeSites } from './warp-size';
-import { catalogueNames, hasNvidiaPrefix, kernelBuiltins, nvidiaFamily, nvidiaHeader, nvidiaNamespaces, prefixRuleLeads, type Family } from '../knowledge/families';
+import {
+  catalogueNames,
+  hasNvidiaPrefix,
+  kernelBuiltins,
+  nvidiaFamily,
+  nvidiaHeader,
+  nvidiaNamespaces,
+  prefixRuleLeads,
+  type Family,
+} from '../knowledge/families';
 import { addSuppression, restOfLine, SUPPRESSION_MARK, type Suppressions } from './suppressions';
 
 export interface Occurrence {
@@ -93,14 +102,32 @@ export interface ScanResult {
 
 /** Keywords the CUDA compiler adds; the grammar gives most of them their own node type. */
 export const QUALIFIERS = new Set([
-  '__global__', '__device__', '__host__', '__shared__', '__constant__', '__managed__', '__launch_bounds__',
-  '__restrict__', '__forceinline__', '__noinline__', '__grid_constant__',
+  '__global__',
+  '__device__',
+  '__host__',
+  '__shared__',
+  '__constant__',
+  '__managed__',
+  '__launch_bounds__',
+  '__restrict__',
+  '__forceinline__',
+  '__noinline__',
+  '__grid_constant__',
 ]);
 
 /** Parents whose `name` child introduces a user name (their `declarator` child always does). */
 const DECLARING_NAME_PARENTS = new Set([
-  'preproc_def', 'preproc_function_def', 'struct_specifier', 'class_specifier', 'union_specifier', 'enum_specifier',
-  'enumerator', 'namespace_definition', 'namespace_alias_definition', 'alias_declaration', 'concept_definition',
+  'preproc_def',
+  'preproc_function_def',
+  'struct_specifier',
+  'class_specifier',
+  'union_specifier',
+  'enum_specifier',
+  'enumerator',
+  'namespace_definition',
+  'namespace_alias_definition',
+  'alias_declaration',
+  'concept_definition',
 ]);
 
 const NAME_NODES = new Set(['identifier', 'type_identifier', 'namespace_identifier']);
@@ -164,13 +191,38 @@ export interface Rescan {
 }
 
 export function scanTree(
-  tree: Tree, text: string, parser: CudaParser, kb: KnowledgeBase, lineStarts: number[], rescan?: Rescan, macros?: MacroTable,
+  tree: Tree,
+  text: string,
+  parser: CudaParser,
+  kb: KnowledgeBase,
+  lineStarts: number[],
+  rescan?: Rescan,
+  macros?: MacroTable,
 ): ScanResult {
   const result: ScanResult = {
-    occurrences: [], kernels: [], declared: new Set(), declarations: [], ownDeclarations: [], openNamespaces: [], usedNamespaces: [], suppressions: new Map(), errorNodes: 0, namespaces: '', lineStarts,
+    occurrences: [],
+    kernels: [],
+    declared: new Set(),
+    declarations: [],
+    ownDeclarations: [],
+    openNamespaces: [],
+    usedNamespaces: [],
+    suppressions: new Map(),
+    errorNodes: 0,
+    namespaces: '',
+    lineStarts,
   };
   const state: ScanState = {
-    fileText: text, kb, known: knownNamesOf(kb), leads: leadsOf(kb), parser, result, aliases: new Map(), usedNamespaces: [], usingNvidia: false, macroBodies: new Set(),
+    fileText: text,
+    kb,
+    known: knownNamesOf(kb),
+    leads: leadsOf(kb),
+    parser,
+    result,
+    aliases: new Map(),
+    usedNamespaces: [],
+    usingNvidia: false,
+    macroBodies: new Set(),
     macros: macros?.size ? macros : undefined,
   };
   if (state.macros) {
@@ -193,20 +245,40 @@ export function scanTree(
   scanKernels(root, text, state, touched, rescan);
   scanSuppressions(root, text, state);
   result.usedNamespaces = state.usedNamespaces;
-  result.namespaces = JSON.stringify([[...state.aliases], state.usedNamespaces, result.openNamespaces, state.macros ? [...state.macros.names()] : []]);
+  result.namespaces = JSON.stringify([
+    [...state.aliases],
+    state.usedNamespaces,
+    result.openNamespaces,
+    state.macros ? [...state.macros.names()] : [],
+  ]);
   // A change to namespace aliases or using-directives can change names anywhere: scan it all again.
   const span = rescan && rescan.previous.namespaces === result.namespaces ? rescanSpan(root, text, rescan) : undefined;
   if (!span) {
     scanSegment({ tree, text, fileOffset: 0, treeOffset: 0, inMacro: false, qualifiedSeen: new Set() }, state);
   } else {
     reuseOutside(rescan!, span, result);
-    scanSegment({ tree, text: text.slice(span.start, span.end), fileOffset: span.start, treeOffset: span.start, inMacro: false, qualifiedSeen: new Set() }, state);
+    scanSegment(
+      {
+        tree,
+        text: text.slice(span.start, span.end),
+        fileOffset: span.start,
+        treeOffset: span.start,
+        inMacro: false,
+        qualifiedSeen: new Set(),
+      },
+      state,
+    );
   }
   // After rescanSpan and reuseOutside, which read the previous occurrences where they were.
   scanIncludes(root, text, state, touched && linesAround(text, touched), rescan);
   // Hard-coded warp size: found over the whole file on every scan (whether `% 32` counts depends on the
   // rest of its function), so a re-scan never reuses them (reuseOutside).
-  for (const s of warpSizeSites(root, text, (n) => inDeviceCode(n, state), (at) => onPreprocessorLine(text, at))) {
+  for (const s of warpSizeSites(
+    root,
+    text,
+    (n) => inDeviceCode(n, state),
+    (at) => onPreprocessorLine(text, at),
+  )) {
     add(state, { symbol: s.symbol, construct: 'syntax', start: s.start, end: s.end, isCall: false, inMacro: false });
   }
   result.occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -261,9 +333,16 @@ function reuseOutside(r: Rescan, span: { start: number; end: number }, result: S
   const shift = (at: number) => (at >= oldEnd ? at + r.delta : at);
   for (const d of r.previous.ownDeclarations) {
     if (d.start < span.start) {
-      result.ownDeclarations.push(d.scope && d.scope.end > span.start ? { ...d, scope: { start: d.scope.start, end: shift(Math.max(d.scope.end, oldEnd)) } } : d);
+      result.ownDeclarations.push(
+        d.scope && d.scope.end > span.start ? { ...d, scope: { start: d.scope.start, end: shift(Math.max(d.scope.end, oldEnd)) } } : d,
+      );
     } else if (d.start >= oldEnd) {
-      result.ownDeclarations.push({ ...d, start: d.start + r.delta, end: d.end + r.delta, ...(d.scope ? { scope: { start: shift(d.scope.start), end: shift(d.scope.end) } } : {}) });
+      result.ownDeclarations.push({
+        ...d,
+        start: d.start + r.delta,
+        end: d.end + r.delta,
+        ...(d.scope ? { scope: { start: shift(d.scope.start), end: shift(d.scope.end) } } : {}),
+      });
     }
   }
 }
@@ -332,7 +411,8 @@ function countErrors(root: Node, touched: Touched | undefined, rescan: Rescan | 
     for (const e of previous) {
       const empty = e.start === e.end;
       if (e.end < start || (e.end === start && !empty)) before.push(e);
-      else if (e.start > oldEnd || (e.start === oldEnd && !empty)) after.push({ start: e.start + rescan.delta, end: e.end + rescan.delta, count: e.count });
+      else if (e.start > oldEnd || (e.start === oldEnd && !empty))
+        after.push({ start: e.start + rescan.delta, end: e.end + rescan.delta, count: e.count });
       else if (e.start < start || e.end > oldEnd || (empty && (e.start === start || e.start === oldEnd))) linedUp = false;
     }
     if (linedUp) tops = [...before, ...errorsOf(nodes), ...after];
@@ -386,8 +466,11 @@ function knownNamesOf(kb: KnowledgeBase): Set<string> {
   if (!names) {
     // Only names a C++ token can be: the knowledge base also holds header paths, qualified names and the
     // Python and build keys (`torch.cuda.synchronize`, `-lcublas`), which would only widen the lead table.
-    names = new Set([...kb.symbols(), ...catalogueNames(), ...QUALIFIERS, ...Object.keys(nvidiaNamespaces), 'asm', '__asm__']
-      .filter((n) => IDENTIFIER.test(n) && !OTHER_LANGUAGES.has(kb.lookup(n)?.library ?? '')));
+    names = new Set(
+      [...kb.symbols(), ...catalogueNames(), ...QUALIFIERS, ...Object.keys(nvidiaNamespaces), 'asm', '__asm__'].filter(
+        (n) => IDENTIFIER.test(n) && !OTHER_LANGUAGES.has(kb.lookup(n)?.library ?? ''),
+      ),
+    );
     knownNames.set(kb, names);
   }
   return names;
@@ -459,8 +542,13 @@ function isScope(text: string, end: number): boolean {
 }
 
 function isCandidate(name: string, state: ScanState, text: string, end: number): boolean {
-  return state.known.has(name) || hasNvidiaPrefix(name) || state.aliases.has(name)
-    || (state.usingNvidia && isScope(text, end)) || !!state.macros?.has(name);
+  return (
+    state.known.has(name) ||
+    hasNvidiaPrefix(name) ||
+    state.aliases.has(name) ||
+    (state.usingNvidia && isScope(text, end)) ||
+    !!state.macros?.has(name)
+  );
 }
 
 function scanSegment(seg: Segment, state: ScanState): void {
@@ -470,9 +558,10 @@ function scanSegment(seg: Segment, state: ScanState): void {
   const leads = state.aliases.size === 0 && !state.usingNvidia ? state.leads : undefined;
   // The tokens of TOKEN (/[A-Za-z_][A-Za-z0-9_]*|<<</g), read by hand: the regular expression's match
   // objects made this loop over every token of a file its most costly part.
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const c = text.charCodeAt(at);
-    if (c === 60 && text.charCodeAt(at + 1) === 60 && text.charCodeAt(at + 2) === 60) { // <<<
+    if (c === 60 && text.charCodeAt(at + 1) === 60 && text.charCodeAt(at + 2) === 60) {
+      // <<<
       visitLaunch(root.descendantForIndex(at + seg.treeOffset, at + seg.treeOffset + 3), seg, state);
       at += 3;
       continue;
@@ -508,7 +597,15 @@ const isNamePart = (c: number) => isNameStart(c) || (c >= 48 && c <= 57);
 const NOT_NVIDIA = new Set(['__restrict__']);
 
 /** Nodes whose text is not code. */
-const NOT_CODE = new Set(['comment', 'string_literal', 'string_content', 'raw_string_literal', 'char_literal', 'system_lib_string', 'preproc_arg']);
+const NOT_CODE = new Set([
+  'comment',
+  'string_literal',
+  'string_content',
+  'raw_string_literal',
+  'char_literal',
+  'system_lib_string',
+  'preproc_arg',
+]);
 
 function visitToken(node: Node, token: string, start: number, seg: Segment, state: ScanState): void {
   if (NOT_NVIDIA.has(token)) return;
@@ -516,7 +613,8 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
   if (state.macros?.has(token) && !seg.inMacro) {
     // `RAFT_KERNEL foo(...)`, `DEVICE float f()`: the qualifiers the macro stands for, where it is used.
     if (!NOT_CODE.has(type) && !onPreprocessorLine(state.fileText, start)) {
-      for (const q of state.macros.qualifiersOf(token)) add(state, { symbol: q, construct: 'qualifier', start, end: start + token.length, isCall: false, inMacro: false });
+      for (const q of state.macros.qualifiersOf(token))
+        add(state, { symbol: q, construct: 'qualifier', start, end: start + token.length, isCall: false, inMacro: false });
     }
     return;
   }
@@ -526,8 +624,15 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
     return;
   }
   // A qualifier the parser was shown as blanks (a device lambda's `__device__`, macros.ts maskForParse).
-  if (QUALIFIERS.has(token) && !QUALIFIERS.has(type) && !NAME_NODES.has(type) && !NOT_CODE.has(type) && !seg.inMacro
-    && type !== 'ERROR' && !onPreprocessorLine(state.fileText, start)) {
+  if (
+    QUALIFIERS.has(token) &&
+    !QUALIFIERS.has(type) &&
+    !NAME_NODES.has(type) &&
+    !NOT_CODE.has(type) &&
+    !seg.inMacro &&
+    type !== 'ERROR' &&
+    !onPreprocessorLine(state.fileText, start)
+  ) {
     add(state, { symbol: token, construct: 'qualifier', start, end: start + token.length, isCall: false, inMacro: false });
     return;
   }
@@ -535,7 +640,8 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
   const end = start + token.length;
   if (type === 'preproc_arg') {
     const parent = node.parent;
-    if (!seg.inMacro && parent && (parent.type === 'preproc_def' || parent.type === 'preproc_function_def')) scanMacroBody(node, seg, state);
+    if (!seg.inMacro && parent && (parent.type === 'preproc_def' || parent.type === 'preproc_function_def'))
+      scanMacroBody(node, seg, state);
     return;
   }
   if (QUALIFIERS.has(type)) {
@@ -544,12 +650,13 @@ function visitToken(node: Node, token: string, start: number, seg: Segment, stat
   }
   if (type === 'asm' || type === '__asm__') {
     const asm = node.parent;
-    if (asm?.type === 'gnu_asm_expression') add(state, { symbol: asmKind(asm), construct: 'syntax', start, end, isCall: false, inMacro: seg.inMacro });
+    if (asm?.type === 'gnu_asm_expression')
+      add(state, { symbol: asmKind(asm), construct: 'syntax', start, end, isCall: false, inMacro: seg.inMacro });
     return;
   }
   // `struct h : __half { h() : __half() {} }`: a base class initialised in a constructor is a field_identifier.
   if (!NAME_NODES.has(type) && !(type === 'field_identifier' && isBaseInitializer(node, token, state))) return;
-  if (type === 'namespace_identifier' || state.aliases.has(token) || (token in nvidiaNamespaces)) {
+  if (type === 'namespace_identifier' || state.aliases.has(token) || token in nvidiaNamespaces) {
     const parent = node.parent;
     if (parent?.type === 'qualified_identifier' && visitQualified(parent, seg, state)) return;
     if (token in nvidiaNamespaces || state.aliases.has(token)) return;
@@ -669,12 +776,13 @@ function sameNode(a: Node | null, b: Node): boolean {
 function visitQualified(q: Node, seg: Segment, state: ScanState): boolean {
   // Only the outermost qualified name is reported; inner ones are parts of it.
   const outer = q.parent;
-  if (outer?.type === 'qualified_identifier' && outer.childForFieldName('scope') && sameNode(outer.childForFieldName('name'), q)) return true;
+  if (outer?.type === 'qualified_identifier' && outer.childForFieldName('scope') && sameNode(outer.childForFieldName('name'), q))
+    return true;
   const parts: string[] = [];
   let n: Node | null = q;
   while (n && n.type === 'qualified_identifier') {
     const scope = n.childForFieldName('scope');
-    parts.push(scope ? (scope.type === 'template_type' ? scope.childForFieldName('name')?.text ?? scope.text : scope.text) : '');
+    parts.push(scope ? (scope.type === 'template_type' ? (scope.childForFieldName('name')?.text ?? scope.text) : scope.text) : '');
     n = n.childForFieldName('name');
   }
   if (!n) return false;
@@ -691,8 +799,12 @@ function visitQualified(q: Node, seg: Segment, state: ScanState): boolean {
   const isCall = parent?.type === 'call_expression' && sameNode(parent.childForFieldName('function'), q);
   const inKb = state.kb.has(canonical);
   add(state, {
-    symbol: canonical, construct: isCall ? 'function' : 'identifier',
-    start, end: last.endIndex - seg.treeOffset + seg.fileOffset, isCall, inMacro: seg.inMacro,
+    symbol: canonical,
+    construct: isCall ? 'function' : 'identifier',
+    start,
+    end: last.endIndex - seg.treeOffset + seg.fileOffset,
+    isCall,
+    inMacro: seg.inMacro,
     family: inKb ? undefined : { library: nvidiaNamespaces[canonical.split('::')[0]], source: 'headers' },
   });
   return true;
@@ -717,8 +829,12 @@ function visitLaunch(node: Node | null, seg: Segment, state: ScanState): void {
   const launch = node?.parent;
   if (!node || node.type !== '<<<' || launch?.type !== 'kernel_call_syntax') return;
   add(state, {
-    symbol: '<<<>>>', construct: 'syntax', isCall: false, inMacro: seg.inMacro,
-    start: launch.startIndex - seg.treeOffset + seg.fileOffset, end: launch.endIndex - seg.treeOffset + seg.fileOffset,
+    symbol: '<<<>>>',
+    construct: 'syntax',
+    isCall: false,
+    inMacro: seg.inMacro,
+    start: launch.startIndex - seg.treeOffset + seg.fileOffset,
+    end: launch.endIndex - seg.treeOffset + seg.fileOffset,
   });
 }
 
@@ -730,7 +846,8 @@ function visitLaunch(node: Node | null, seg: Segment, state: ScanState): void {
 function scanKernels(root: Node, text: string, state: ScanState, touched: Touched | undefined, rescan: Rescan | undefined): void {
   const delta = rescan?.delta ?? 0;
   const straddles = (k: KernelSite, at: number) => k.start < at && k.end > at;
-  const partial = !!touched && !!rescan && !rescan.previous.kernels.some((k) => straddles(k, touched.start) || straddles(k, touched.end - delta));
+  const partial =
+    !!touched && !!rescan && !rescan.previous.kernels.some((k) => straddles(k, touched.start) || straddles(k, touched.end - delta));
   const previous = partial ? rescan.previous.kernels : [];
   const from = partial ? touched.start : 0;
   const to = partial ? touched.end : text.length;
@@ -757,7 +874,12 @@ function recordKernel(fn: Node, state: ScanState, start = fn.startIndex): void {
   while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
   const nameNode = d?.childForFieldName('declarator');
   if (!nameNode) return;
-  state.result.kernels.push({ name: nameNode.text, start: Math.min(start, fn.startIndex), end: fn.endIndex, nameStart: nameNode.startIndex });
+  state.result.kernels.push({
+    name: nameNode.text,
+    start: Math.min(start, fn.startIndex),
+    end: fn.endIndex,
+    nameStart: nameNode.startIndex,
+  });
 }
 
 /**
@@ -817,7 +939,12 @@ function scanIncludes(root: Node, text: string, state: ScanState, lines: Lines |
     const library = nvidiaHeader(includePath);
     if (!inKb && !library) continue;
     add(state, {
-      symbol: includePath, construct: 'header', start: pathNode.startIndex, end: pathNode.endIndex, isCall: false, inMacro: false,
+      symbol: includePath,
+      construct: 'header',
+      start: pathNode.startIndex,
+      end: pathNode.endIndex,
+      isCall: false,
+      inMacro: false,
       family: inKb ? undefined : { library: library!, source: 'headers' },
     });
   }

@@ -7,7 +7,14 @@ import * as fs from 'node:fs';
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 export type SourceRead =
-  | { ok: true; text: string; encoding: 'utf8' | 'utf16le' | 'utf16be'; bom: boolean; warning?: string; /** The file's bytes (readSource). */ bytes?: Uint8Array }
+  | {
+      ok: true;
+      text: string;
+      encoding: 'utf8' | 'utf16le' | 'utf16be';
+      bom: boolean;
+      warning?: string;
+      /** The file's bytes (readSource). */ bytes?: Uint8Array;
+    }
   | { ok: false; reason: string };
 
 /** Decodes file bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; binary is refused. */
@@ -31,7 +38,10 @@ function decodeWith(label: string, body: Uint8Array, encoding: 'utf8' | 'utf16le
     return { ok: true, text: new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(body), encoding, bom };
   } catch {
     return {
-      ok: true, text: new TextDecoder(label, { ignoreBOM: true }).decode(body), encoding, bom,
+      ok: true,
+      text: new TextDecoder(label, { ignoreBOM: true }).decode(body),
+      encoding,
+      bom,
       warning: `not valid ${label.toUpperCase()}: invalid bytes were replaced for analysis`,
     };
   }

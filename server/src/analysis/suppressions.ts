@@ -33,7 +33,11 @@ function rulesNamed(afterMark: string): readonly string[] | 'all' {
   const reason = text.indexOf(' -- ');
   if (reason >= 0) text = text.slice(0, reason);
   if (!/^[\s:]/.test(text)) return 'all';
-  const rules = text.replace(/^[\s:]+/, '').split(',').map((s) => s.trim()).filter((s) => s.includes('/') || s === '*');
+  const rules = text
+    .replace(/^[\s:]+/, '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.includes('/') || s === '*');
   return rules.length ? rules : 'all';
 }
 

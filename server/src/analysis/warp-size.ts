@@ -23,7 +23,8 @@ export interface WarpSizeSite {
 }
 
 /** The warp intrinsics whose use makes 32 a warp size (cooperative groups' tile shuffles too). */
-const WARP_CALL = /\b__(?:shfl(?:_up|_down|_xor)?_sync|ballot_sync|any_sync|all_sync|match_(?:any|all)_sync|reduce_\w+_sync|syncwarp|activemask)\s*\(|\.shfl(?:_up|_down|_xor)?\s*\(/;
+const WARP_CALL =
+  /\b__(?:shfl(?:_up|_down|_xor)?_sync|ballot_sync|any_sync|all_sync|match_(?:any|all)_sync|reduce_\w+_sync|syncwarp|activemask)\s*\(|\.shfl(?:_up|_down|_xor)?\s*\(/;
 /** Intrinsics that take a mask as their first argument. */
 const MASKED = /^__(?:shfl(?:_up|_down|_xor)?_sync|ballot_sync|any_sync|all_sync|match_(?:any|all)_sync|reduce_\w+_sync|syncwarp)$/;
 const SHUFFLE = /^__shfl(?:_up|_down|_xor)?_sync$/;
@@ -34,7 +35,12 @@ const LANE_WARP_NAME = /lane|warp/i;
 const WARP_SIZE_NAME = /^(?:k_?)?(?:warp_?size|warp_?threads|threads_?per_?warp|n_?warp_?threads)$/i;
 const WARP_SIZE_DEFINE = /^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+\(?[ \t]*32[uU]?[ \t]*\)?[ \t]*(?:\/\/[^\n]*|\/\*[^\n]*)?$/gm;
 const MASK_DEFINE = /^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+\(?[ \t]*0[xX][fF]{8}[uU]?[lL]{0,2}[ \t]*\)?[ \t]*(?:\/\/[^\n]*|\/\*[^\n]*)?$/gm;
-const OPERATORS: Record<string, [string, string]> = { '&': ['31', 'warp-size:lane'], '%': ['32', 'warp-size:lane'], '/': ['32', 'warp-size:warp'], '>>': ['5', 'warp-size:warp'] };
+const OPERATORS: Record<string, [string, string]> = {
+  '&': ['31', 'warp-size:lane'],
+  '%': ['32', 'warp-size:lane'],
+  '/': ['32', 'warp-size:warp'],
+  '>>': ['5', 'warp-size:warp'],
+};
 
 export const isWarpSizeSymbol = (symbol: string): boolean => symbol.startsWith('warp-size:');
 
@@ -47,7 +53,12 @@ export function mayHardCodeWarpSize(text: string): boolean {
  * The sites of a whole file. `inDevice(node)` says whether a node lies in device code (scan.ts);
  * `onDirective(at)` whether an offset is on a preprocessor line.
  */
-export function warpSizeSites(root: Node, text: string, inDevice: (node: Node) => boolean, onDirective: (at: number) => boolean): WarpSizeSite[] {
+export function warpSizeSites(
+  root: Node,
+  text: string,
+  inDevice: (node: Node) => boolean,
+  onDirective: (at: number) => boolean,
+): WarpSizeSite[] {
   if (!mayHardCodeWarpSize(text)) return [];
   const sites: WarpSizeSite[] = [];
   const fileUsesWarp = WARP_CALL.test(text);
@@ -112,7 +123,12 @@ function isThreadIndex(operand: Node, fn: Node, text: string, expression: Node, 
   const operandText = operand.text;
   // `threadIdx.x % 32` itself; not `(si + threadIdx.x) % 32`, a rotated index into a 32-wide tile.
   if (/^\(?\s*threadIdx\s*\.\s*[xyz]\s*\)?$/.test(operandText)) return true;
-  const name = operand.type === 'identifier' ? operandText : operand.type === 'parenthesized_expression' ? /^\(\s*(\w+)\s*\)$/.exec(operandText)?.[1] : undefined;
+  const name =
+    operand.type === 'identifier'
+      ? operandText
+      : operand.type === 'parenthesized_expression'
+        ? /^\(\s*(\w+)\s*\)$/.exec(operandText)?.[1]
+        : undefined;
   if (!name) return false;
   const before = text.slice(fn.startIndex, expression.startIndex);
   if (!new RegExp(`\\b${name}\\s*=(?!=)[^;]*\\bthreadIdx\\b`).test(before)) return false;

@@ -15,7 +15,13 @@ import { byPath } from '../analysis/project';
 import { PATTERN_WHAT, projectPatternOf, type ProjectPattern } from './patterns';
 import { foldersOf, type FolderEstimate } from './folders';
 import {
-  categoryFactor, DEFAULT_WEIGHTS, FEATURE_LABELS, overriddenKeys, type EffortWeights, type FeatureName, type UncertaintyClass,
+  categoryFactor,
+  DEFAULT_WEIGHTS,
+  FEATURE_LABELS,
+  overriddenKeys,
+  type EffortWeights,
+  type FeatureName,
+  type UncertaintyClass,
 } from './weights';
 
 /** The fields of a finding the model reads (a core Finding or a JSON report finding both fit). */
@@ -196,7 +202,11 @@ const RANGE_KEYS: Record<UncertaintyClass, { low: string; high: string }> = {
   redesign: { low: 'range.redesign.low', high: 'range.redesign.high' },
 };
 const FINDING_KEYS: Record<FindingKind, string> = {
-  rename: 'finding.rename', rewrite: 'finding.rewrite', manual: 'finding.manual', none: 'finding.none', unmapped: 'finding.unmapped',
+  rename: 'finding.rename',
+  rewrite: 'finding.rewrite',
+  manual: 'finding.manual',
+  none: 'finding.none',
+  unmapped: 'finding.unmapped',
 };
 const findingKey = (kind: string) => FINDING_KEYS[kind as FindingKind] ?? 'finding.unmapped';
 const classOf = (kind: string): UncertaintyClass => (kind === 'rename' || kind === 'rewrite' ? 'mechanical' : 'redesign');
@@ -213,11 +223,37 @@ export const ridesAlong = (f: Pick<EffortFindingInput, 'construct'>) => f.constr
 /** Runtime APIs a vendor or glue layer wraps: many distinct ones in a file make it runtime glue. */
 const GLUE_LIBRARIES = new Set(['runtime', 'driver', 'nccl']);
 const GLUE_CATEGORIES = new Set([
-  'device', 'lifecycle', 'stream', 'memory', 'memcpy', 'event', 'context', 'virtual-memory', 'ipc', 'unified-memory', 'callback',
-  'collective', 'communicator', 'group', 'p2p', 'init',
+  'device',
+  'lifecycle',
+  'stream',
+  'memory',
+  'memcpy',
+  'event',
+  'context',
+  'virtual-memory',
+  'ipc',
+  'unified-memory',
+  'callback',
+  'collective',
+  'communicator',
+  'group',
+  'p2p',
+  'init',
 ]);
 /** Libraries whose replacement is integrated once per project (library.integration). */
-const INTEGRATED_LIBRARIES = new Set(['cublas', 'cublaslt', 'cudnn', 'cufft', 'curand', 'cusparse', 'cusolver', 'nccl', 'thrust', 'cub', 'nvrtc']);
+const INTEGRATED_LIBRARIES = new Set([
+  'cublas',
+  'cublaslt',
+  'cudnn',
+  'cufft',
+  'curand',
+  'cusparse',
+  'cusolver',
+  'nccl',
+  'thrust',
+  'cub',
+  'nvrtc',
+]);
 
 const FEATURES = Object.keys(FEATURE_LABELS) as FeatureName[];
 
@@ -304,8 +340,8 @@ export function detectPattern(k: EffortKernelInput, w: EffortWeights): { pattern
   if (!cooperative && k.lines <= w['pattern.elementwiseMaxLines']) {
     return { pattern: 'elementwise', ops: ['aclnnAdd', 'aclnnMul', 'aclnnExp'] };
   }
-  const reductionShape = (REDUCTION_NAME.test(k.name) && (f('sharedMemory') || f('warpIntrinsics') || f('atomics')))
-    || (f('warpIntrinsics') && f('atomics'));
+  const reductionShape =
+    (REDUCTION_NAME.test(k.name) && (f('sharedMemory') || f('warpIntrinsics') || f('atomics'))) || (f('warpIntrinsics') && f('atomics'));
   if (reductionShape && k.lines <= w['pattern.reductionMaxLines']) return { pattern: 'reduction', ops: reductionOps(k) };
   return undefined;
 }
@@ -360,11 +396,20 @@ interface RouteCost {
   by: Attribution;
 }
 
-function routeHours(route: 'simd' | 'simt', k: EffortKernelInput, lines: number, inside: EffortFindingInput[], w: EffortWeights): RouteCost {
+function routeHours(
+  route: 'simd' | 'simt',
+  k: EffortKernelInput,
+  lines: number,
+  inside: EffortFindingInput[],
+  w: EffortWeights,
+): RouteCost {
   const base = w[`kernel.${route}.base`];
   const perLine = lines * w[`kernel.${route}.perLine`];
   const parts = [`base ${fmt(base)}`, `${lines} lines × ${w[`kernel.${route}.perLine`]} h`];
-  const by: Attribution = [[`kernel.${route}.base`, base], [`kernel.${route}.perLine`, perLine]];
+  const by: Attribution = [
+    [`kernel.${route}.base`, base],
+    [`kernel.${route}.perLine`, perLine],
+  ];
   let hours = base + perLine;
   for (const name of FEATURES) {
     if (!k.features[name]) continue;
@@ -389,7 +434,13 @@ function routeHours(route: 'simd' | 'simt', k: EffortKernelInput, lines: number,
 const ROUTE_ORDER: KernelRoute[] = ['aclnn', 'simt', 'simd'];
 
 /** One kernel: its suggested route and estimate. `inside` are the findings within its lines. */
-export function estimateKernelInput(file: string, k: EffortKernelInput, inside: EffortFindingInput[], target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): KernelEstimate {
+export function estimateKernelInput(
+  file: string,
+  k: EffortKernelInput,
+  inside: EffortFindingInput[],
+  target: PortingTarget,
+  weights: EffortWeights = DEFAULT_WEIGHTS,
+): KernelEstimate {
   return kernelEstimate(file, k, k.lines, inside, target, weights).estimate;
 }
 
@@ -400,45 +451,73 @@ interface KernelCost {
 }
 
 /** The estimate (rounded for display), its unrounded hours and the weights they come from. */
-function kernelEstimate(file: string, k: EffortKernelInput, lines: number, inside: EffortFindingInput[], target: PortingTarget, w: EffortWeights): KernelCost {
+function kernelEstimate(
+  file: string,
+  k: EffortKernelInput,
+  lines: number,
+  inside: EffortFindingInput[],
+  target: PortingTarget,
+  w: EffortWeights,
+): KernelCost {
   const pattern = detectPattern(k, w);
   const options: RouteCost[] = [routeHours('simd', k, lines, inside, w)];
   if (target === '950') options.push(routeHours('simt', k, lines, inside, w));
-  if (pattern) options.push({ route: 'aclnn', hours: w['kernel.aclnn'], parts: [`kernel.aclnn ${fmt(w['kernel.aclnn'])}`], by: [['kernel.aclnn', w['kernel.aclnn']]] });
+  if (pattern)
+    options.push({
+      route: 'aclnn',
+      hours: w['kernel.aclnn'],
+      parts: [`kernel.aclnn ${fmt(w['kernel.aclnn'])}`],
+      by: [['kernel.aclnn', w['kernel.aclnn']]],
+    });
   // A kernel of a standard operation takes the operator: that is what the measured ports did.
   const preferred = pattern?.pattern === 'operation' || pattern?.pattern === 'gemm' ? options.find((o) => o.route === 'aclnn') : undefined;
   options.sort((a, b) => a.hours - b.hours || ROUTE_ORDER.indexOf(a.route) - ROUTE_ORDER.indexOf(b.route));
   const best = preferred ?? options[0];
-  const others = options.filter((o) => o !== best).map((o) => `${o.route} ${fmt(o.hours)}`).join(', ');
-  const helpers = k.helpers?.length ? `; calls ${[...new Set(k.helpers.map((h) => h.name))].join(', ')} (lines and features counted here)` : '';
-  const lead = best.route === 'aclnn'
-    ? `${pattern!.pattern === 'operation' ? (pattern!.ops.length ? 'standard operation by name' : 'an existing operator assumed (kernel.assumeOperators)') : `obvious ${pattern!.pattern} pattern`}: call ${pattern!.pattern === 'elementwise' ? `an elementwise aclnn operator (e.g. ${pattern!.ops.join(', ')})` : pattern!.ops.length ? pattern!.ops.join(' or ') : 'the existing CANN operator'} instead of porting the kernel (${best.parts.join(' + ')})`
-    : `${ROUTE_LABELS[best.route]}: ${best.parts.join(' + ')}`;
-  const estimate = kernelFigures({
-    file,
-    name: k.name,
-    line: k.line,
-    lines,
-    constructs: FEATURES.filter((f) => k.features[f]).map((f) => FEATURE_LABELS[f]),
-    findings: inside.length,
-    ...(k.helpers?.length ? { helpers: k.helpers.map((h) => h.name) } : {}),
-    ...(pattern ? { pattern: pattern.pattern } : {}),
-    route: best.route,
-    routeLabel: ROUTE_LABELS[best.route],
-    ...(best.route === 'aclnn' ? { aclnnOps: pattern!.ops } : {}),
-    alternatives: [best, ...options.filter((o) => o !== best)].map((o) => ({ route: o.route, hours: round1(o.hours) })),
-    why: `${lead}${helpers}${others ? `; other routes: ${others}` : ''}`,
-  }, best.hours, w);
+  const others = options
+    .filter((o) => o !== best)
+    .map((o) => `${o.route} ${fmt(o.hours)}`)
+    .join(', ');
+  const helpers = k.helpers?.length
+    ? `; calls ${[...new Set(k.helpers.map((h) => h.name))].join(', ')} (lines and features counted here)`
+    : '';
+  const lead =
+    best.route === 'aclnn'
+      ? `${pattern!.pattern === 'operation' ? (pattern!.ops.length ? 'standard operation by name' : 'an existing operator assumed (kernel.assumeOperators)') : `obvious ${pattern!.pattern} pattern`}: call ${pattern!.pattern === 'elementwise' ? `an elementwise aclnn operator (e.g. ${pattern!.ops.join(', ')})` : pattern!.ops.length ? pattern!.ops.join(' or ') : 'the existing CANN operator'} instead of porting the kernel (${best.parts.join(' + ')})`
+      : `${ROUTE_LABELS[best.route]}: ${best.parts.join(' + ')}`;
+  const estimate = kernelFigures(
+    {
+      file,
+      name: k.name,
+      line: k.line,
+      lines,
+      constructs: FEATURES.filter((f) => k.features[f]).map((f) => FEATURE_LABELS[f]),
+      findings: inside.length,
+      ...(k.helpers?.length ? { helpers: k.helpers.map((h) => h.name) } : {}),
+      ...(pattern ? { pattern: pattern.pattern } : {}),
+      route: best.route,
+      routeLabel: ROUTE_LABELS[best.route],
+      ...(best.route === 'aclnn' ? { aclnnOps: pattern!.ops } : {}),
+      alternatives: [best, ...options.filter((o) => o !== best)].map((o) => ({ route: o.route, hours: round1(o.hours) })),
+      why: `${lead}${helpers}${others ? `; other routes: ${others}` : ''}`,
+    },
+    best.hours,
+    w,
+  );
   return { estimate, hours: best.hours, by: best.by };
 }
 
 /** The estimate of a copy of the kernel at `where` ("path:line"): a review, not a second port. */
 function copyEstimate(k: KernelEstimate, where: string, w: EffortWeights): KernelEstimate {
   const review = w['kernel.duplicateReview'];
-  return kernelFigures({
-    ...k, duplicateOf: where,
-    why: `same name and text as the kernel at ${where}: ported there, this copy is reviewed (kernel.duplicateReview ${fmt(review)})`,
-  }, review, w);
+  return kernelFigures(
+    {
+      ...k,
+      duplicateOf: where,
+      why: `same name and text as the kernel at ${where}: ported there, this copy is reviewed (kernel.duplicateReview ${fmt(review)})`,
+    },
+    review,
+    w,
+  );
 }
 
 /** A kernel estimate with its range from `hours` (kernels are redesign work). */
@@ -453,7 +532,11 @@ function kernelOfFindings(file: EffortFileInput): { owner: Int32Array; helperLin
   const { kernels, findings } = file;
   const owner = new Int32Array(findings.length).fill(-1);
   // Each helper belongs to the first kernel (in file order) that calls it: ported once, with that kernel.
-  const ranges: Array<{ start: number; end: number; kernel: number }> = kernels.map((k, i) => ({ start: k.startLine, end: k.endLine, kernel: i }));
+  const ranges: Array<{ start: number; end: number; kernel: number }> = kernels.map((k, i) => ({
+    start: k.startLine,
+    end: k.endLine,
+    kernel: i,
+  }));
   const helperLines = kernels.map(() => 0);
   const taken = new Set<string>();
   kernels.forEach((k, i) => {
@@ -531,9 +614,22 @@ function apiItems(findings: EffortFindingInput[], w: EffortWeights): Map<string,
     if (ride !== 1) by.push(['finding.rideAlong', hours]);
     if (fix !== 1) by.push(['finding.autoFixFactor', hours]);
     if (relate !== 1) by.push(['finding.relatedApi', hours]);
-    if (repeatShare > 0) by.push([repeatShare === w['finding.repeatCap'] ? 'finding.repeatCap' : 'finding.repeatSite', first * repeatShare]);
+    if (repeatShare > 0)
+      by.push([repeatShare === w['finding.repeatCap'] ? 'finding.repeatCap' : 'finding.repeatSite', first * repeatShare]);
     const projectPattern = ride === 1 ? projectPatternOf(f) : undefined;
-    items.set(key, { symbol: f.symbol, kind: f.kind, library: f.library, sites, fixable, factorKey, factor, hours, related, ...(projectPattern ? { pattern: projectPattern } : {}), by });
+    items.set(key, {
+      symbol: f.symbol,
+      kind: f.kind,
+      library: f.library,
+      sites,
+      fixable,
+      factorKey,
+      factor,
+      hours,
+      related,
+      ...(projectPattern ? { pattern: projectPattern } : {}),
+      by,
+    });
   }
   return items;
 }
@@ -544,7 +640,19 @@ function apiItems(findings: EffortFindingInput[], w: EffortWeights): Map<string,
  * project-level pattern (absent: none), files where the pattern was already learned]. A tuple, as thousands
  * of these go from `--jobs` workers to the main thread.
  */
-type SymbolStats = [symbol: string, files: number, sites: number, fixable: number, kind: string, factorKey: string | undefined, factor: number, hours: number, related: number, pattern: ProjectPattern | undefined, learned: number];
+type SymbolStats = [
+  symbol: string,
+  files: number,
+  sites: number,
+  fixable: number,
+  kind: string,
+  factorKey: string | undefined,
+  factor: number,
+  hours: number,
+  related: number,
+  pattern: ProjectPattern | undefined,
+  learned: number,
+];
 
 /**
  * One file's share of a project estimate: everything the project total needs from the file, summed where
@@ -599,11 +707,20 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
     if (first) {
       const h = w['kernel.aclnnVariant'];
       cost = {
-        hours: h, by: [['kernel.aclnnVariant', h]],
-        estimate: kernelFigures({ ...cost.estimate, why: `a variant of ${first.name} (line ${first.line}) that calls the same operator (${ops}): kernel.aclnnVariant ${fmt(h)}` }, h, w),
+        hours: h,
+        by: [['kernel.aclnnVariant', h]],
+        estimate: kernelFigures(
+          {
+            ...cost.estimate,
+            why: `a variant of ${first.name} (line ${first.line}) that calls the same operator (${ops}): kernel.aclnnVariant ${fmt(h)}`,
+          },
+          h,
+          w,
+        ),
       };
     } else if (ops) operators.set(ops, cost.estimate);
-    const variant = k.variantOf && k.variantOf.similarity >= w['pattern.variantMinSimilarity'] ? kernelEstimates[k.variantOf.of] : undefined;
+    const variant =
+      k.variantOf && k.variantOf.similarity >= w['pattern.variantMinSimilarity'] ? kernelEstimates[k.variantOf.of] : undefined;
     const review = w['kernel.variantReview'];
     const deltaShare = 1 - (k.variantOf?.similarity ?? 1);
     // A near-identical variant of a kernel ported (not replaced by an operator) above: review it and port
@@ -614,8 +731,16 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
       const h = review + delta;
       const pct = Math.round(k.variantOf!.similarity * 100);
       cost = {
-        hours: h, by: [['kernel.variantReview', review], ...cost.by.map(([key, x]): [string, number] => [key, x * deltaShare])],
-        estimate: kernelFigures({ ...cost.estimate, why: `a near-identical variant of ${variant.name} (line ${variant.line}; ${pct} % of its code tokens shared): kernel.variantReview ${fmt(review)} + the ${100 - pct} % that differs of its own ${cost.estimate.route} port (${fmt(cost.hours)}) ${fmt(delta)}` }, h, w),
+        hours: h,
+        by: [['kernel.variantReview', review], ...cost.by.map(([key, x]): [string, number] => [key, x * deltaShare])],
+        estimate: kernelFigures(
+          {
+            ...cost.estimate,
+            why: `a near-identical variant of ${variant.name} (line ${variant.line}; ${pct} % of its code tokens shared): kernel.variantReview ${fmt(review)} + the ${100 - pct} % that differs of its own ${cost.estimate.route} port (${fmt(cost.hours)}) ${fmt(delta)}`,
+          },
+          h,
+          w,
+        ),
       };
     }
     kernelEstimates.push(cost.estimate);
@@ -632,7 +757,19 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
   const symbols: SymbolStats[] = [];
   const patternBy: EffortPart['patternBy'] = [];
   for (const item of items.values()) {
-    symbols.push([item.symbol, 1, item.sites, item.fixable, item.kind, item.factorKey, item.factor, item.hours, item.related ? 1 : 0, item.pattern, 0]);
+    symbols.push([
+      item.symbol,
+      1,
+      item.sites,
+      item.fixable,
+      item.kind,
+      item.factorKey,
+      item.factor,
+      item.hours,
+      item.related ? 1 : 0,
+      item.pattern,
+      0,
+    ]);
     if (item.pattern) patternBy.push([item.symbol, item.by]);
     addHours(hours, item.hours, classOf(item.kind), w);
     byPart.findings += item.hours;
@@ -647,19 +784,39 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
   const fileGroups: Array<[string, number]> = [];
   if (file.findings.length) fileGroups.push(['file-overhead', w['file.overhead']]);
   if (kernelEstimates.some((k) => k.route !== 'aclnn')) fileGroups.push(['kernel-build', w['file.kernelBuild']]);
-  const glue = file.kernels.length === 0 && glueApis.size >= w['pattern.runtimeGlueMinApis'] && file.lines !== undefined && file.lines <= glueApis.size * w['pattern.runtimeGlueLinesPerApi'];
+  const glue =
+    file.kernels.length === 0 &&
+    glueApis.size >= w['pattern.runtimeGlueMinApis'] &&
+    file.lines !== undefined &&
+    file.lines <= glueApis.size * w['pattern.runtimeGlueLinesPerApi'];
   if (glue) fileGroups.push(['runtime-glue', w['file.runtimeGlue'] + glueApis.size * w['runtime.glueApi']]);
   for (const [group, h] of fileGroups) {
     addHours(hours, h, group === 'file-overhead' ? 'mechanical' : 'redesign', w);
     byPart.files += h;
-    if (group === 'runtime-glue') attribute(by, [['file.runtimeGlue', w['file.runtimeGlue']], ['runtime.glueApi', h - w['file.runtimeGlue']]]);
+    if (group === 'runtime-glue')
+      attribute(by, [
+        ['file.runtimeGlue', w['file.runtimeGlue']],
+        ['runtime.glueApi', h - w['file.runtimeGlue']],
+      ]);
     else attribute(by, [[FILE_GROUP_KEYS[group], h]]);
   }
   const { findingShare: _f, lineShare: _l, ...automatic } = automaticShare([file]);
   return {
-    path: file.path, findings: file.findings.length, kernels: file.kernels.length, hours, byPart, fileGroups,
-    kernelEstimates, kernelHours, kernelKeys: file.kernels.map(kernelIdentity), kernelBy,
-    symbols, patternBy, libraries: [...libraries].sort(), by: [...by], automatic,
+    path: file.path,
+    findings: file.findings.length,
+    kernels: file.kernels.length,
+    hours,
+    byPart,
+    fileGroups,
+    kernelEstimates,
+    kernelHours,
+    kernelKeys: file.kernels.map(kernelIdentity),
+    kernelBy,
+    symbols,
+    patternBy,
+    libraries: [...libraries].sort(),
+    by: [...by],
+    automatic,
   };
 }
 
@@ -667,7 +824,11 @@ const FILE_GROUP_KEYS: Record<string, string> = { 'file-overhead': 'file.overhea
 
 /** The whole estimate for a set of files (a project, a merged set of reports, or one file). */
 export function estimateProject(files: EffortFileInput[], target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): EffortEstimate {
-  return combineEffort(files.map((f) => effortPart(f, target, weights)), target, weights);
+  return combineEffort(
+    files.map((f) => effortPart(f, target, weights)),
+    target,
+    weights,
+  );
 }
 
 /** The project estimate from its files' parts (in file order) plus the project-level items. */
@@ -812,22 +973,38 @@ export class EffortTotals {
       addHours(total, h, 'redesign', w);
       byPart.setup += h;
       attribute(by, [['project.setup', h]]);
-      candidates.push({ label: 'project set-up (once)', why: `project.setup ${fmt(h)}: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review, tests on the device`, h });
+      candidates.push({
+        label: 'project set-up (once)',
+        why: `project.setup ${fmt(h)}: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review, tests on the device`,
+        h,
+      });
     }
     for (const lib of [...this.libraries].sort()) {
       const h = w['library.integration'];
       addHours(total, h, 'redesign', w);
       byPart.libraries += h;
       attribute(by, [['library.integration', h]]);
-      candidates.push({ label: `${lib} replacement: first integration (once)`, why: `library.integration ${fmt(h)}: the first aclnn/HCCL integration replacing ${lib} (two-phase calls, aclTensor or communicator set-up); each API then costs its own item`, h });
+      candidates.push({
+        label: `${lib} replacement: first integration (once)`,
+        why: `library.integration ${fmt(h)}: the first aclnn/HCCL integration replacing ${lib} (two-phase calls, aclTensor or communicator set-up); each API then costs its own item`,
+        h,
+      });
     }
     for (const g of this.kernelGroups.values()) {
       const k = g.first;
-      const copies = g.copies ? `; ${g.copies} identical cop${g.copies === 1 ? 'y' : 'ies'} elsewhere reviewed (${g.copies} × kernel.duplicateReview ${fmt(w['kernel.duplicateReview'])})` : '';
-      candidates.push({ label: `kernel ${k.name} (${k.file}:${k.line})${g.copies ? ` and ${g.copies} cop${g.copies === 1 ? 'y' : 'ies'}` : ''}`, why: `${k.why}${copies}`, h: g.port + g.review });
+      const copies = g.copies
+        ? `; ${g.copies} identical cop${g.copies === 1 ? 'y' : 'ies'} elsewhere reviewed (${g.copies} × kernel.duplicateReview ${fmt(w['kernel.duplicateReview'])})`
+        : '';
+      candidates.push({
+        label: `kernel ${k.name} (${k.file}:${k.line})${g.copies ? ` and ${g.copies} cop${g.copies === 1 ? 'y' : 'ies'}` : ''}`,
+        why: `${k.why}${copies}`,
+        h: g.port + g.review,
+      });
     }
     for (const [name, p] of this.patterns) {
-      const edits = p.editFiles ? `; re-applied in ${p.editFiles} later file(s) at pattern.fileEdit ${w['pattern.fileEdit']} of each API's first cost (${fmt(p.edits)})` : '';
+      const edits = p.editFiles
+        ? `; re-applied in ${p.editFiles} later file(s) at pattern.fileEdit ${w['pattern.fileEdit']} of each API's first cost (${fmt(p.edits)})`
+        : '';
       candidates.push({
         label: `${name} pattern: adapted once, used in ${p.files} file(s)`,
         why: `${PATTERN_WHAT[name]}; learned at the first file calling each of its ${p.apis.length} API(s) (${p.apis.slice(0, 6).join(', ')}${p.apis.length > 6 ? ', ...' : ''}): ${fmt(p.learn)}${edits}`,
@@ -837,9 +1014,19 @@ export class EffortTotals {
     for (const [symbol, files, sites, fixable, kind, factorKey, factorValue, h, related, pattern] of this.symbolStats.values()) {
       if (pattern) continue;
       const factor = factorKey ? ` × ${factorKey} ${factorValue}` : '';
-      const fix = fixable === sites ? ` × finding.autoFixFactor ${w['finding.autoFixFactor']} (every site has a safe fix)` : fixable ? ` (${fixable} of ${sites} sites have a safe fix)` : '';
-      const after = related ? `; in ${related} of the files it follows a related API of the same category (one pattern): × finding.relatedApi ${w['finding.relatedApi']} there` : '';
-      const more = sites > files ? `, plus ${sites - files} further site(s) at finding.repeatSite ${w['finding.repeatSite']} of that (at most finding.repeatCap ${w['finding.repeatCap']} per file)` : '';
+      const fix =
+        fixable === sites
+          ? ` × finding.autoFixFactor ${w['finding.autoFixFactor']} (every site has a safe fix)`
+          : fixable
+            ? ` (${fixable} of ${sites} sites have a safe fix)`
+            : '';
+      const after = related
+        ? `; in ${related} of the files it follows a related API of the same category (one pattern): × finding.relatedApi ${w['finding.relatedApi']} there`
+        : '';
+      const more =
+        sites > files
+          ? `, plus ${sites - files} further site(s) at finding.repeatSite ${w['finding.repeatSite']} of that (at most finding.repeatCap ${w['finding.repeatCap']} per file)`
+          : '';
       candidates.push({
         label: `${symbol}: ${kind} mapping in ${files} file(s)`,
         why: `${files} file(s) × finding.${kind in FINDING_KEYS ? kind : 'unmapped'} ${w[findingKey(kind)]} h${factor}${fix}${more}${after}; ${sites} site(s) in all`,
@@ -848,13 +1035,27 @@ export class EffortTotals {
     }
     const group = (name: string) => this.fileGroups.get(name);
     const overhead = group('file-overhead');
-    if (overhead) candidates.push({ label: `per-file overhead (${overhead.files} file(s))`, why: `${overhead.files} file(s) with findings × file.overhead ${w['file.overhead']} h: includes and build entries`, h: overhead.h });
+    if (overhead)
+      candidates.push({
+        label: `per-file overhead (${overhead.files} file(s))`,
+        why: `${overhead.files} file(s) with findings × file.overhead ${w['file.overhead']} h: includes and build entries`,
+        h: overhead.h,
+      });
     const build = group('kernel-build');
-    if (build) candidates.push({ label: `kernel build set-up (${build.files} file(s))`, why: `${build.files} file(s) with kernels ported to Ascend C × file.kernelBuild ${w['file.kernelBuild']} h: bisheng/.asc compilation and --npu-arch build rules`, h: build.h });
+    if (build)
+      candidates.push({
+        label: `kernel build set-up (${build.files} file(s))`,
+        why: `${build.files} file(s) with kernels ported to Ascend C × file.kernelBuild ${w['file.kernelBuild']} h: bisheng/.asc compilation and --npu-arch build rules`,
+        h: build.h,
+      });
     const glue = group('runtime-glue');
     if (glue) {
       const apis = Math.round((glue.h - glue.files * w['file.runtimeGlue']) / (w['runtime.glueApi'] || 1));
-      candidates.push({ label: `runtime glue (${glue.files} file(s))`, why: `${glue.files} host-only wrapper file(s) (${w['pattern.runtimeGlueMinApis']}+ distinct device/stream/memory/event/collective APIs, at most ${w['pattern.runtimeGlueLinesPerApi']} lines each) × file.runtimeGlue ${w['file.runtimeGlue']} h + ${apis} wrapped API(s) × runtime.glueApi ${w['runtime.glueApi']} h: semantics on Ascend, error paths, tests on the device`, h: glue.h });
+      candidates.push({
+        label: `runtime glue (${glue.files} file(s))`,
+        why: `${glue.files} host-only wrapper file(s) (${w['pattern.runtimeGlueMinApis']}+ distinct device/stream/memory/event/collective APIs, at most ${w['pattern.runtimeGlueLinesPerApi']} lines each) × file.runtimeGlue ${w['file.runtimeGlue']} h + ${apis} wrapped API(s) × runtime.glueApi ${w['runtime.glueApi']} h: semantics on Ascend, error paths, tests on the device`,
+        h: glue.h,
+      });
     }
     const contributors = candidates
       .filter((c) => round1(c.h) > 0)
@@ -876,10 +1077,20 @@ export class EffortTotals {
       days: rounded(total, perDay),
       range: { ...RANGE_MEANING },
       automatic: {
-        findings: automatic.findings, safeFixFindings: automatic.safeFixFindings, findingShare: share(automatic.safeFixFindings, automatic.findings),
-        affectedLines: automatic.affectedLines, safeFixLines: automatic.safeFixLines, lineShare: share(automatic.safeFixLines, automatic.affectedLines),
+        findings: automatic.findings,
+        safeFixFindings: automatic.safeFixFindings,
+        findingShare: share(automatic.safeFixFindings, automatic.findings),
+        affectedLines: automatic.affectedLines,
+        safeFixLines: automatic.safeFixLines,
+        lineShare: share(automatic.safeFixLines, automatic.affectedLines),
       },
-      breakdown: { setup: round1(byPart.setup), libraries: round1(byPart.libraries), files: round1(byPart.files), findings: round1(byPart.findings), kernels: round1(byPart.kernels) },
+      breakdown: {
+        setup: round1(byPart.setup),
+        libraries: round1(byPart.libraries),
+        files: round1(byPart.files),
+        findings: round1(byPart.findings),
+        kernels: round1(byPart.kernels),
+      },
       contributors,
       sensitivity,
       files: [...this.files].sort(byPath),
@@ -908,8 +1119,12 @@ export function automaticShare(files: EffortFileInput[]): AutomaticShare {
     for (const ok of perLine.values()) if (ok) safeLines++;
   }
   return {
-    findings, safeFixFindings: safe, findingShare: share(safe, findings),
-    affectedLines: lines, safeFixLines: safeLines, lineShare: share(safeLines, lines),
+    findings,
+    safeFixFindings: safe,
+    findingShare: share(safe, findings),
+    affectedLines: lines,
+    safeFixLines: safeLines,
+    lineShare: share(safeLines, lines),
   };
 }
 
@@ -918,20 +1133,41 @@ export function effortInputFromAnalysis(path: string, analysis: FileAnalysis): E
   return {
     path,
     lines: analysis.lineCount,
-    findings: analysis.findings.map((f) => ({ symbol: f.symbol, kind: f.kind, library: f.library, category: f.category, line: f.line, fixable: f.safeFix, construct: f.construct })),
+    findings: analysis.findings.map((f) => ({
+      symbol: f.symbol,
+      kind: f.kind,
+      library: f.library,
+      category: f.category,
+      line: f.line,
+      fixable: f.safeFix,
+      construct: f.construct,
+    })),
     kernels: analysis.kernels.map(kernelInput),
   };
 }
 
 function kernelInput(k: KernelInfo): EffortKernelInput {
   return {
-    name: k.name, line: k.line, startLine: k.startLine, endLine: k.endLine, lines: k.lineCount, features: k.features, hash: k.hash, helpers: k.helpers,
-    ...(k.reduceOp ? { reduceOp: k.reduceOp } : {}), ...(k.variantOf ? { variantOf: k.variantOf } : {}),
+    name: k.name,
+    line: k.line,
+    startLine: k.startLine,
+    endLine: k.endLine,
+    lines: k.lineCount,
+    features: k.features,
+    hash: k.hash,
+    helpers: k.helpers,
+    ...(k.reduceOp ? { reduceOp: k.reduceOp } : {}),
+    ...(k.variantOf ? { variantOf: k.variantOf } : {}),
   };
 }
 
 /** One file's estimate (for a code lens or a file summary), its kernels included. */
-export function estimateFile(path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS): FileEstimate & { kernelEstimates: KernelEstimate[]; automatic: AutomaticShare } {
+export function estimateFile(
+  path: string,
+  analysis: FileAnalysis,
+  target: PortingTarget,
+  weights: EffortWeights = DEFAULT_WEIGHTS,
+): FileEstimate & { kernelEstimates: KernelEstimate[]; automatic: AutomaticShare } {
   const input = effortInputFromAnalysis(path, analysis);
   const est = estimateProject([input], target, weights);
   const file = est.files[0];
@@ -951,7 +1187,13 @@ export const kernelIdentity = (k: { name: string; hash?: string }): string | und
  * With `origins` (the workspace's kernels), a kernel first defined in a file before this one in the
  * report's order is a copy, as the report counts it.
  */
-export function estimateKernels(path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights = DEFAULT_WEIGHTS, origins?: KernelOrigins): KernelEstimate[] {
+export function estimateKernels(
+  path: string,
+  analysis: FileAnalysis,
+  target: PortingTarget,
+  weights: EffortWeights = DEFAULT_WEIGHTS,
+  origins?: KernelOrigins,
+): KernelEstimate[] {
   const input = effortInputFromAnalysis(path, analysis);
   const own = estimateProject([input], target, weights).kernels;
   if (!origins) return own;

@@ -16,7 +16,19 @@ const PATTERN_OF_CATEGORY: Readonly<Record<string, ProjectPattern>> = {
 };
 
 /** Libraries whose `error`/`lifecycle` APIs are host code adapted once (not kernel-side or Python). */
-const HOST_LIBRARIES = new Set(['runtime', 'driver', 'cublas', 'cublaslt', 'cudnn', 'cufft', 'curand', 'cusparse', 'cusolver', 'nccl', 'nvrtc']);
+const HOST_LIBRARIES = new Set([
+  'runtime',
+  'driver',
+  'cublas',
+  'cublaslt',
+  'cudnn',
+  'cufft',
+  'curand',
+  'cusparse',
+  'cusolver',
+  'nccl',
+  'nvrtc',
+]);
 
 export function projectPatternOf(f: { library: string; category: string }): ProjectPattern | undefined {
   return HOST_LIBRARIES.has(f.library) ? PATTERN_OF_CATEGORY[f.category] : undefined;
@@ -24,5 +36,6 @@ export function projectPatternOf(f: { library: string; category: string }): Proj
 
 export const PATTERN_WHAT: Readonly<Record<ProjectPattern, string>> = {
   'error handling': 'status checks and error strings (cudaGetLastError, cudaGetErrorString, check macros) adapted to aclError',
-  lifecycle: 'device selection, initialisation and reset (cudaSetDevice, cudaDeviceReset, cuInit, contexts) adapted to aclInit/aclrtSetDevice/aclrtResetDevice',
+  lifecycle:
+    'device selection, initialisation and reset (cudaSetDevice, cudaDeviceReset, cuInit, contexts) adapted to aclInit/aclrtSetDevice/aclrtResetDevice',
 };

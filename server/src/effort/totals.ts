@@ -18,7 +18,10 @@ export function fileShares(file: FileResult, target: PortingTarget, weights?: Ef
 }
 
 /** `path:line` of main when the file is a program that uses the CUDA runtime without aclInit (program.ts). */
-export function programWithoutAclInit(path: string, a: { program?: ProgramFacts; findings: ReadonlyArray<{ library: string }> }): string | undefined {
+export function programWithoutAclInit(
+  path: string,
+  a: { program?: ProgramFacts; findings: ReadonlyArray<{ library: string }> },
+): string | undefined {
   return needsCannLifecycle(a.program, a.findings) ? `${path}:${a.program!.line}` : undefined;
 }
 
@@ -28,7 +31,11 @@ export class ReportTotals {
   private readonly effort: EffortTotals;
 
   /** `cannVersion`: the CANN version the report's answers were chosen for (knowledge/cann.ts). */
-  constructor(private readonly target: PortingTarget, weights?: EffortWeights, private readonly cannVersion?: string) {
+  constructor(
+    private readonly target: PortingTarget,
+    weights?: EffortWeights,
+    private readonly cannVersion?: string,
+  ) {
     this.effort = new EffortTotals(weights);
   }
 
@@ -38,6 +45,10 @@ export class ReportTotals {
   }
 
   summary(skipped: number): Summary & { effort: EffortEstimate } {
-    return { ...this.summaries.summary(this.target, skipped), ...(this.cannVersion ? { cannVersion: this.cannVersion } : {}), effort: this.effort.estimate(this.target) };
+    return {
+      ...this.summaries.summary(this.target, skipped),
+      ...(this.cannVersion ? { cannVersion: this.cannVersion } : {}),
+      effort: this.effort.estimate(this.target),
+    };
   }
 }

@@ -48,17 +48,71 @@ type Row = [key: string, value: number, unit: WeightDoc['unit'], meaning: string
 const ROWS: Row[] = [
   // One work item per API and file: learn and apply the mapping at the first site, a small edit per further site.
   ['finding.rename', 0.1, 'hours', 'apply a same-arguments mapping of one API in one file (first site)', `${REF8}: "trivial, mechanical"`],
-  ['finding.rewrite', 0.5, 'hours', 'apply a mapping whose arguments or values change, one API in one file (first site)', `${REF8}: "low: mechanical with argument edits"`],
+  [
+    'finding.rewrite',
+    0.5,
+    'hours',
+    'apply a mapping whose arguments or values change, one API in one file (first site)',
+    `${REF8}: "low: mechanical with argument edits"`,
+  ],
   ['finding.manual', 2, 'hours', 're-express one API by hand in one file (first site)', `${REF8}: manual = "needs a person"; ${CAL}`],
-  ['finding.none', 4, 'hours', 'redesign the part of one file that uses an API with no CANN equivalent (first site)', `${REF8}: "no equivalent: redesign"; twice a manual item`],
-  ['finding.unmapped', 2, 'hours', 'an API with no mapping on record, one file (treated as manual)', 'an unmapped finding counts as manual work'],
-  ['finding.repeatSite', 0.05, 'factor', 'each further site of the same API in the same file, as a share of the first', 'a further site is a search-and-edit of something already understood'],
-  ['finding.repeatCap', 1, 'factor', 'all further sites of one API in one file cost at most this share of the first', 'assumption: 100 identical calls are not 100 problems'],
-  ['finding.relatedApi', 0.25, 'factor', 'a manual/none/unmapped API after another one of the same library and category in the same file (one pattern: create, use, destroy)', 'the pattern is redesigned once; each further API of it is a smaller edit'],
-  ['finding.rideAlong', 0, 'factor', 'types, enum constants, qualifiers, built-ins and includes: share of a call item they cost', 'they change with the calls that use them (includes: in the per-file overhead)'],
-  ['finding.autoFixFactor', 0.25, 'factor', 'an API item whose every site has a safe automatic fix (review time only)', 'the fixer does the edit, a person reviews it'],
+  [
+    'finding.none',
+    4,
+    'hours',
+    'redesign the part of one file that uses an API with no CANN equivalent (first site)',
+    `${REF8}: "no equivalent: redesign"; twice a manual item`,
+  ],
+  [
+    'finding.unmapped',
+    2,
+    'hours',
+    'an API with no mapping on record, one file (treated as manual)',
+    'an unmapped finding counts as manual work',
+  ],
+  [
+    'finding.repeatSite',
+    0.05,
+    'factor',
+    'each further site of the same API in the same file, as a share of the first',
+    'a further site is a search-and-edit of something already understood',
+  ],
+  [
+    'finding.repeatCap',
+    1,
+    'factor',
+    'all further sites of one API in one file cost at most this share of the first',
+    'assumption: 100 identical calls are not 100 problems',
+  ],
+  [
+    'finding.relatedApi',
+    0.25,
+    'factor',
+    'a manual/none/unmapped API after another one of the same library and category in the same file (one pattern: create, use, destroy)',
+    'the pattern is redesigned once; each further API of it is a smaller edit',
+  ],
+  [
+    'finding.rideAlong',
+    0,
+    'factor',
+    'types, enum constants, qualifiers, built-ins and includes: share of a call item they cost',
+    'they change with the calls that use them (includes: in the per-file overhead)',
+  ],
+  [
+    'finding.autoFixFactor',
+    0.25,
+    'factor',
+    'an API item whose every site has a safe automatic fix (review time only)',
+    'the fixer does the edit, a person reviews it',
+  ],
   // Category factors: multiply the first-site weight of an API item of a library or library/category ("*" = any library).
-  ['category.cublas/level3', 2, 'factor', 'cuBLAS GEMM-class calls', `${REF8}: "cuBLAS GEMM (-> aclnn): medium per call site, layout/transpose, aclTensor plumbing"`],
+  [
+    'category.cublas/level3',
+    2,
+    'factor',
+    'cuBLAS GEMM-class calls',
+    `${REF8}: "cuBLAS GEMM (-> aclnn): medium per call site, layout/transpose, aclTensor plumbing"`,
+  ],
   ['category.cudnn', 2, 'factor', 'cuDNN calls', `${REF8}: "cuDNN call: medium per call site, descriptors -> aclTensor"`],
   ['category.nccl', 0.5, 'factor', 'NCCL calls', `${REF8}: "NCCL call: low, near 1:1 (HCCL)"`],
   ['category.thrust', 2, 'factor', 'Thrust algorithms', `${REF8}: "Thrust/CUB usage: medium per algorithm, no library"`],
@@ -66,27 +120,93 @@ const ROWS: Row[] = [
   ['category.runtime/graph', 2, 'factor', 'CUDA Graph capture', `${REF8}: "Graph capture: medium, semantics differ"`],
   ['category.curand', 1.5, 'factor', 'cuRAND calls', 'stateless aclnn random operators (seed + offset per call)'],
   ['category.cufft', 1.5, 'factor', 'cuFFT calls', 'FFT plan model differs'],
-  ['category.runtime/texture', 2, 'factor', 'texture objects on the host side', `${REF8}: "texture/surface: very high"; the types ride along with these calls`],
+  [
+    'category.runtime/texture',
+    2,
+    'factor',
+    'texture objects on the host side',
+    `${REF8}: "texture/surface: very high"; the types ride along with these calls`,
+  ],
   // Once per project per library (cuBLAS, cuDNN, NCCL...): the first integration through aclnn/HCCL.
-  ['library.integration', 8, 'hours', 'first integration of a CUDA library\'s replacement (aclnn two-phase calls and aclTensor set-up, HCCL communicators...), once per library', `${REF8}: "medium, aclTensor plumbing"; once per project`],
+  [
+    'library.integration',
+    8,
+    'hours',
+    "first integration of a CUDA library's replacement (aclnn two-phase calls and aclTensor set-up, HCCL communicators...), once per library",
+    `${REF8}: "medium, aclTensor plumbing"; once per project`,
+  ],
   // Per kernel: Ascend C SIMD (Atlas A2/A3; also possible on 950). Helpers' lines and features count with the kernels that call them.
-  ['kernel.simd.base', 16, 'hours', 'redesign one kernel into tiles + vector/cube APIs', `${REF8}: "__global__ kernel, SIMD: high per kernel"; 2 days`],
+  [
+    'kernel.simd.base',
+    16,
+    'hours',
+    'redesign one kernel into tiles + vector/cube APIs',
+    `${REF8}: "__global__ kernel, SIMD: high per kernel"; 2 days`,
+  ],
   ['kernel.simd.perLine', 0.15, 'hours', 'per line of kernel body (its helpers included)', 'longer kernels take longer to redesign'],
-  ['kernel.simd.sharedMemory', 8, 'hours', 'shared memory -> UB through TPipe/TQue', 'porting levels (docs/effort-model.md): "__shared__ buffers: UB via TPipe + TQue, manual"'],
+  [
+    'kernel.simd.sharedMemory',
+    8,
+    'hours',
+    'shared memory -> UB through TPipe/TQue',
+    'porting levels (docs/effort-model.md): "__shared__ buffers: UB via TPipe + TQue, manual"',
+  ],
   ['kernel.simd.warpIntrinsics', 12, 'hours', 'warp shuffles/votes -> vector reductions', `${REF8}: "very high (warp-level algorithms)"`],
   ['kernel.simd.atomics', 8, 'hours', 'atomics -> SetAtomicAdd on DMA writes', `${REF8}: "very high (atomics-heavy)"`],
   ['kernel.simd.tensorCores', 32, 'hours', 'WMMA/MMA -> Cube Mmad/Matmul', `${REF8}: "very high unless replaced by aclnnMatmul"`],
   ['kernel.simd.inlinePtx', 24, 'hours', 'inline PTX: no equivalent, rewrite the algorithm', `${REF8}: "inline PTX: very high / blocker"`],
   ['kernel.simd.textures', 16, 'hours', 'texture/surface reads -> DataCopy', `${REF8}: "texture/surface: very high / blocker"`],
-  ['kernel.simd.dynamicParallelism', 24, 'hours', 'device-side launches: restructure on the host', `${REF8}: "dynamic parallelism: very high / blocker"`],
-  ['kernel.simd.cooperativeGroups', 16, 'hours', 'cooperative groups / grid sync -> SyncAll', 'porting levels (docs/effort-model.md): grid sync -> SyncAll, all cores resident'],
-  ['kernel.simd.barriers', 4, 'hours', '__syncthreads/fences -> pipeline sync (EnQue/DeQue, PipeBarrier)', 'porting levels (docs/effort-model.md): synchronisation is pipeline-oriented'],
-  ['kernel.simd.halfPrecision', 2, 'hours', 'half conversions -> Cast', 'porting levels (docs/effort-model.md): conversions are manual Cast calls'],
+  [
+    'kernel.simd.dynamicParallelism',
+    24,
+    'hours',
+    'device-side launches: restructure on the host',
+    `${REF8}: "dynamic parallelism: very high / blocker"`,
+  ],
+  [
+    'kernel.simd.cooperativeGroups',
+    16,
+    'hours',
+    'cooperative groups / grid sync -> SyncAll',
+    'porting levels (docs/effort-model.md): grid sync -> SyncAll, all cores resident',
+  ],
+  [
+    'kernel.simd.barriers',
+    4,
+    'hours',
+    '__syncthreads/fences -> pipeline sync (EnQue/DeQue, PipeBarrier)',
+    'porting levels (docs/effort-model.md): synchronisation is pipeline-oriented',
+  ],
+  [
+    'kernel.simd.halfPrecision',
+    2,
+    'hours',
+    'half conversions -> Cast',
+    'porting levels (docs/effort-model.md): conversions are manual Cast calls',
+  ],
   // Per kernel: Ascend C SIMT (Ascend 950 only). Findings inside the kernel are added as API items.
-  ['kernel.simt.base', 3, 'hours', 'translate one kernel to Ascend C SIMT (plus its API items)', `${REF8}: "__global__ kernel, SIMT (950): low-medium per kernel"`],
+  [
+    'kernel.simt.base',
+    3,
+    'hours',
+    'translate one kernel to Ascend C SIMT (plus its API items)',
+    `${REF8}: "__global__ kernel, SIMT (950): low-medium per kernel"`,
+  ],
   ['kernel.simt.perLine', 0.05, 'hours', 'per line of kernel body (its helpers included)', 'near line-by-line review'],
-  ['kernel.simt.sharedMemory', 1, 'hours', '__shared__ -> __ubuf__, check the UB budget', 'porting levels (docs/effort-model.md): __ubuf__ rename; UB shared with the data cache'],
-  ['kernel.simt.warpIntrinsics', 2, 'hours', '__shfl_*_sync -> asc_shfl* (drop the mask), votes', 'porting levels (docs/effort-model.md): rewrite, some votes unconfirmed'],
+  [
+    'kernel.simt.sharedMemory',
+    1,
+    'hours',
+    '__shared__ -> __ubuf__, check the UB budget',
+    'porting levels (docs/effort-model.md): __ubuf__ rename; UB shared with the data cache',
+  ],
+  [
+    'kernel.simt.warpIntrinsics',
+    2,
+    'hours',
+    '__shfl_*_sync -> asc_shfl* (drop the mask), votes',
+    'porting levels (docs/effort-model.md): rewrite, some votes unconfirmed',
+  ],
   ['kernel.simt.atomics', 1, 'hours', 'atomic* -> asc_atomic_*', 'porting levels (docs/effort-model.md)'],
   ['kernel.simt.tensorCores', 32, 'hours', 'no SIMT MMA: the GEMM part needs the Cube path', `${REF8}: "Tensor-core GEMM: no SIMT MMA"`],
   ['kernel.simt.inlinePtx', 24, 'hours', 'inline PTX: no equivalent', `${REF8}: "high if it uses inline PTX"`],
@@ -94,30 +214,126 @@ const ROWS: Row[] = [
   ['kernel.simt.dynamicParallelism', 24, 'hours', 'dynamic parallelism: no equivalent', `${REF8}: "high if it uses dynamic parallelism"`],
   ['kernel.simt.cooperativeGroups', 8, 'hours', 'cooperative groups (post-9.0.0 docs only)', `${REF8}: "high if it uses grid sync"`],
   ['kernel.simt.barriers', 0.5, 'hours', '__syncthreads -> asc_syncthreads', 'porting levels (docs/effort-model.md): rename'],
-  ['kernel.simt.halfPrecision', 1, 'hours', 'half/bfloat16 types and conversions', 'porting levels (docs/effort-model.md); FP64/complex unsupported in SIMT'],
+  [
+    'kernel.simt.halfPrecision',
+    1,
+    'hours',
+    'half/bfloat16 types and conversions',
+    'porting levels (docs/effort-model.md); FP64/complex unsupported in SIMT',
+  ],
   // Replacing the kernel by an existing operator; the default for kernels of standard deep-learning operations.
-  ['kernel.aclnn', 16, 'hours', 'delete the kernel and call an existing aclnn operator (two-phase call, aclTensor set-up, dtype and broadcast handling, a test against the reference)', `${REF8}: "kernel replaceable by an existing aclnn op: medium"; ${CAL}`],
-  ['kernel.assumeOperators', 0, 'factor', 'set to 1 when CANN already has an operator for every kernel (a code base whose operators the vendor supports, as for MMCV): every kernel takes the aclnn route', 'a switch (0 or 1); the MMCV calibration case uses 1'],
-  ['kernel.aclnnVariant', 1, 'hours', 'a further kernel of the same file that calls the same operator (a dtype or shape variant)', 'one operator call covers its variants'],
-  ['kernel.variantReview', 2, 'hours', 'a kernel whose code is near-identical to an earlier kernel of its file (reduce0 ... reduce6): review it, plus the differing share of its own port', 'port once, then carry the differences over'],
-  ['pattern.variantMinSimilarity', 0.8, 'factor', 'share of code tokens two kernels of a file must have in common for the later one to be a variant', 'assumption: four in five tokens the same is one algorithm with small changes'],
-  ['kernel.duplicateReview', 1, 'hours', 'a kernel with the same name and text as one already counted: review the copy', 'port once, review each copy'],
+  [
+    'kernel.aclnn',
+    16,
+    'hours',
+    'delete the kernel and call an existing aclnn operator (two-phase call, aclTensor set-up, dtype and broadcast handling, a test against the reference)',
+    `${REF8}: "kernel replaceable by an existing aclnn op: medium"; ${CAL}`,
+  ],
+  [
+    'kernel.assumeOperators',
+    0,
+    'factor',
+    'set to 1 when CANN already has an operator for every kernel (a code base whose operators the vendor supports, as for MMCV): every kernel takes the aclnn route',
+    'a switch (0 or 1); the MMCV calibration case uses 1',
+  ],
+  [
+    'kernel.aclnnVariant',
+    1,
+    'hours',
+    'a further kernel of the same file that calls the same operator (a dtype or shape variant)',
+    'one operator call covers its variants',
+  ],
+  [
+    'kernel.variantReview',
+    2,
+    'hours',
+    'a kernel whose code is near-identical to an earlier kernel of its file (reduce0 ... reduce6): review it, plus the differing share of its own port',
+    'port once, then carry the differences over',
+  ],
+  [
+    'pattern.variantMinSimilarity',
+    0.8,
+    'factor',
+    'share of code tokens two kernels of a file must have in common for the later one to be a variant',
+    'assumption: four in five tokens the same is one algorithm with small changes',
+  ],
+  [
+    'kernel.duplicateReview',
+    1,
+    'hours',
+    'a kernel with the same name and text as one already counted: review the copy',
+    'port once, review each copy',
+  ],
   ['pattern.elementwiseMaxLines', 12, 'lines', 'longest kernel still treated as an obvious elementwise pattern', 'assumption'],
   ['pattern.reductionMaxLines', 40, 'lines', 'longest kernel still treated as an obvious reduction pattern', 'assumption'],
-  ['pattern.runtimeGlueMinApis', 10, 'count', 'distinct device/stream/memory/event/collective APIs called outside kernels that make a file runtime glue', 'a vendor-layer file wraps many of them (DIPU: 31 and 11 in its two CUDA glue files)'],
-  ['pattern.fileEdit', 0.1, 'factor', 'an error-handling or lifecycle API (knowledge-base category error, lifecycle, init, context) in a file after the first file that calls it: share of its first-file cost', 'the project adapts its error checks and device set-up once; a further file applies the same edit'],
-  ['pattern.runtimeGlueLinesPerApi', 20, 'lines', 'at most this many lines per such API: a wrapper layer, not a program that calls many APIs', 'DIPU\'s glue files: 8 and 14 lines per API; cuda-samples programs: 20 to 150'],
+  [
+    'pattern.runtimeGlueMinApis',
+    10,
+    'count',
+    'distinct device/stream/memory/event/collective APIs called outside kernels that make a file runtime glue',
+    'a vendor-layer file wraps many of them (DIPU: 31 and 11 in its two CUDA glue files)',
+  ],
+  [
+    'pattern.fileEdit',
+    0.1,
+    'factor',
+    'an error-handling or lifecycle API (knowledge-base category error, lifecycle, init, context) in a file after the first file that calls it: share of its first-file cost',
+    'the project adapts its error checks and device set-up once; a further file applies the same edit',
+  ],
+  [
+    'pattern.runtimeGlueLinesPerApi',
+    20,
+    'lines',
+    'at most this many lines per such API: a wrapper layer, not a program that calls many APIs',
+    "DIPU's glue files: 8 and 14 lines per API; cuda-samples programs: 20 to 150",
+  ],
   // Per file and per project.
   ['file.overhead', 0.5, 'hours', 'per file with findings: includes and build entries', 'per file a fixed overhead for build and includes'],
-  ['file.kernelBuild', 2, 'hours', 'per file with kernels ported to Ascend C: bisheng/.asc compilation, --npu-arch build rules', 'porting levels (docs/effort-model.md): build integration per kernel file'],
-  ['file.runtimeGlue', 24, 'hours', 'per runtime-glue file (device, stream, memory, event, collective wrappers): structure, error paths, build', `${CAL} (DIPU's vendor layer)`],
-  ['runtime.glueApi', 8, 'hours', 'per distinct API a runtime-glue file wraps: its semantics on Ascend (contexts, stream and event rules, alignment) and a test on the device', `${CAL} (DIPU's vendor layer)`],
-  ['project.setup', 40, 'hours', 'once: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review, test set-up on the device', `${REF8}: "low-medium, structural fixes across files"; ${CAL}`],
+  [
+    'file.kernelBuild',
+    2,
+    'hours',
+    'per file with kernels ported to Ascend C: bisheng/.asc compilation, --npu-arch build rules',
+    'porting levels (docs/effort-model.md): build integration per kernel file',
+  ],
+  [
+    'file.runtimeGlue',
+    24,
+    'hours',
+    'per runtime-glue file (device, stream, memory, event, collective wrappers): structure, error paths, build',
+    `${CAL} (DIPU's vendor layer)`,
+  ],
+  [
+    'runtime.glueApi',
+    8,
+    'hours',
+    'per distinct API a runtime-glue file wraps: its semantics on Ascend (contexts, stream and event rules, alignment) and a test on the device',
+    `${CAL} (DIPU's vendor layer)`,
+  ],
+  [
+    'project.setup',
+    40,
+    'hours',
+    'once: CANN toolchain and CMake, aclInit/aclFinalize, default-stream and implicit-sync review, test set-up on the device',
+    `${REF8}: "low-medium, structural fixes across files"; ${CAL}`,
+  ],
   // The range: low = a team that has ported to Ascend before; high = a first Ascend port (learning the toolchain).
   ['range.mechanical.low', 0.8, 'factor', 'low end for mechanical work (an experienced Ascend team)', 'assumption'],
   ['range.mechanical.high', 1.4, 'factor', 'high end for mechanical work (a first Ascend port)', 'assumption'],
-  ['range.redesign.low', 0.6, 'factor', 'low end for redesign work (an experienced Ascend team)', `${CAL}: the measured ports lie within this band`],
-  ['range.redesign.high', 1.7, 'factor', 'high end for redesign work (a first Ascend port)', `${CAL}: the measured ports lie within this band`],
+  [
+    'range.redesign.low',
+    0.6,
+    'factor',
+    'low end for redesign work (an experienced Ascend team)',
+    `${CAL}: the measured ports lie within this band`,
+  ],
+  [
+    'range.redesign.high',
+    1.7,
+    'factor',
+    'high end for redesign work (a first Ascend port)',
+    `${CAL}: the measured ports lie within this band`,
+  ],
   ['hoursPerDay', 8, 'hours', 'person-hours in a person-day', 'assumption'],
 ];
 
@@ -176,12 +392,14 @@ export function loadEffortConfig(file: string): EffortWeights {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new EffortConfigError(code ? `cannot read effort config ${file}: ${code}` : `effort config ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new EffortConfigError(
+      code ? `cannot read effort config ${file}: ${code}` : `effort config ${file} is not valid JSON: ${(e as Error).message}`,
+    );
   }
   const errors: string[] = [];
   validateConfig ??= new (ajvClass())({ allErrors: true, strict: true }).compile<{ weights: EffortWeights }>(configSchema);
   const valid = validateConfig(data);
-  for (const err of valid ? [] : validateConfig.errors ?? []) {
+  for (const err of valid ? [] : (validateConfig.errors ?? [])) {
     const at = err.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : '(file)';
     const extra = err.keyword === 'additionalProperties' ? ` "${(err.params as { additionalProperty: string }).additionalProperty}"` : '';
     errors.push(`${file}: ${at} ${err.message}${extra}`);
@@ -218,7 +436,9 @@ export function resolveWeights(...layers: Array<EffortWeights | undefined>): Eff
 
 /** Keys whose value differs from the default (or that the default table does not have). */
 export function overriddenKeys(weights: EffortWeights): string[] {
-  return Object.keys(weights).filter((k) => DEFAULT_WEIGHTS[k] !== weights[k]).sort();
+  return Object.keys(weights)
+    .filter((k) => DEFAULT_WEIGHTS[k] !== weights[k])
+    .sort();
 }
 
 /** The category factor for a finding: library/category, then library, then * /category; 1 when none. */

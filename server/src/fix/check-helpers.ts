@@ -57,25 +57,44 @@ export function findCheckHelpers(root: Node, text: string, eol: string): CheckHe
   const macros: Node[] = [];
   for (const node of topLevel(root)) {
     if (node.type === 'preproc_function_def') macros.push(node);
-    const fn = node.type === 'template_declaration' ? node.namedChildren.find((c) => c?.type === 'function_definition') : node.type === 'function_definition' ? node : undefined;
+    const fn =
+      node.type === 'template_declaration'
+        ? node.namedChildren.find((c) => c?.type === 'function_definition')
+        : node.type === 'function_definition'
+          ? node
+          : undefined;
     if (!fn) continue;
     const declarator = fn.childForFieldName('declarator');
     const name = declarator?.childForFieldName('declarator');
-    const params = declarator?.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c?.type === 'parameter_declaration') ?? [];
+    const params =
+      declarator?.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c?.type === 'parameter_declaration') ?? [];
     if (!name || name.type !== 'identifier' || !params.length) continue;
     const firstParamType = params[0].childForFieldName('type')?.text ?? '';
     if (firstParamType === 'aclError') overloadsTakingAcl.add(name.text);
-    else if (!functions.has(name.text)) functions.set(name.text, { node: fn, firstParamType, template: node.type === 'template_declaration' });
+    else if (!functions.has(name.text))
+      functions.set(name.text, { node: fn, firstParamType, template: node.type === 'template_declaration' });
   }
   const out: CheckHelper[] = [];
   for (const [name, f] of functions) {
     if (f.firstParamType !== 'cudaError_t' || f.template) continue;
     const ready = overloadsTakingAcl.has(name);
-    out.push({ name, kind: 'function', line: f.node.startPosition.row + 1, start: f.node.startIndex, end: f.node.endIndex, ready, edits: ready ? undefined : functionFix(f.node, text, eol) });
+    out.push({
+      name,
+      kind: 'function',
+      line: f.node.startPosition.row + 1,
+      start: f.node.startIndex,
+      end: f.node.endIndex,
+      ready,
+      edits: ready ? undefined : functionFix(f.node, text, eol),
+    });
   }
   for (const m of macros) {
     const name = m.childForFieldName('name')?.text;
-    const params = m.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text) ?? [];
+    const params =
+      m
+        .childForFieldName('parameters')
+        ?.namedChildren.filter((c): c is Node => c?.type === 'identifier')
+        .map((c) => c.text) ?? [];
     const body = m.childForFieldName('value');
     if (!name || !params.length || !body) continue;
     // `do { expr; cudaError_t e = cudaGetLastError(); ... }` runs its argument as a statement (a kernel
@@ -84,15 +103,22 @@ export function findCheckHelpers(root: Node, text: string, eol: string): CheckHe
     if (params.some((p) => new RegExp(`(^|[{;])${gap}\\(?${gap}${escapeRegExp(p)}${gap}\\)?${gap};`).test(body.text))) continue;
     const calls = [...body.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((x) => x[1]);
     const via = calls.find((c) => functions.get(c)?.firstParamType === 'cudaError_t' && !functions.get(c)?.template);
-    const forwards = via !== undefined || calls.some((c) => {
-      const f = functions.get(c);
-      return f?.template && GENERIC_CHECK_BODY.test(f.node.text);
-    });
+    const forwards =
+      via !== undefined ||
+      calls.some((c) => {
+        const f = functions.get(c);
+        return f?.template && GENERIC_CHECK_BODY.test(f.node.text);
+      });
     if (!CUDA_STATUS.test(body.text) && !forwards) {
       // A check of another status (the driver API's CUresult): the adapter cannot serve it, and a call it
       // wraps must keep CUDA's status. Listed as never ready, so a same-named check elsewhere does not vouch for it.
-      const other = calls.find((c) => /^(CUresult|nvrtcResult|cublasStatus_t|cufftResult|curandStatus_t|cusparseStatus_t|cusolverStatus_t|ncclResult_t)$/.test(functions.get(c)?.firstParamType ?? ''));
-      if (other || OTHER_STATUS.test(body.text)) out.push({ name, kind: 'macro', line: m.startPosition.row + 1, start: m.startIndex, end: m.endIndex, ready: false });
+      const other = calls.find((c) =>
+        /^(CUresult|nvrtcResult|cublasStatus_t|cufftResult|curandStatus_t|cusparseStatus_t|cusolverStatus_t|ncclResult_t)$/.test(
+          functions.get(c)?.firstParamType ?? '',
+        ),
+      );
+      if (other || OTHER_STATUS.test(body.text))
+        out.push({ name, kind: 'macro', line: m.startPosition.row + 1, start: m.startIndex, end: m.endIndex, ready: false });
       continue;
     }
     const at = { line: m.startPosition.row + 1, start: m.startIndex, end: m.endIndex };
@@ -112,7 +138,13 @@ function topLevel(root: Node): Node[] {
   const visit = (n: Node) => {
     for (const c of n.namedChildren) {
       if (!c) continue;
-      if (/^preproc_(if|ifdef|else|elif|elifdef)$/.test(c.type) || c.type === 'namespace_definition' || c.type === 'declaration_list' || c.type === 'linkage_specification') visit(c);
+      if (
+        /^preproc_(if|ifdef|else|elif|elifdef)$/.test(c.type) ||
+        c.type === 'namespace_definition' ||
+        c.type === 'declaration_list' ||
+        c.type === 'linkage_specification'
+      )
+        visit(c);
       else out.push(c);
     }
   };
@@ -148,8 +180,12 @@ function functionFix(fn: Node, text: string, eol: string): TextEdit[] | undefine
   const first = decls[0];
   const firstType = first.childForFieldName('type')!;
   const paramText = text.slice(params.startIndex, params.endIndex);
-  const overloadParams = paramText.slice(0, firstType.startIndex - params.startIndex) + 'aclError' + paramText.slice(firstType.endIndex - params.startIndex);
-  const call = `${names[0] ? `${ADAPTER_NAME}(${names[0]})` : ''}${names.slice(1).map((n) => `, ${n}`).join('')}`;
+  const overloadParams =
+    paramText.slice(0, firstType.startIndex - params.startIndex) + 'aclError' + paramText.slice(firstType.endIndex - params.startIndex);
+  const call = `${names[0] ? `${ADAPTER_NAME}(${names[0]})` : ''}${names
+    .slice(1)
+    .map((n) => `, ${n}`)
+    .join('')}`;
   const calleeName = declarator.childForFieldName('declarator')!.text;
   const overload = `${eol}${head}${overloadParams.replace(/\s*=\s*[^,)]+/g, '')} { return ${calleeName}(${call}); }`;
   return [
@@ -160,7 +196,9 @@ function functionFix(fn: Node, text: string, eol: string): TextEdit[] | undefine
 
 function innermostIdentifier(d: Node): string | undefined {
   let x: Node | null = d;
-  while (x && x.type !== 'identifier') x = x.childForFieldName('declarator') ?? x.namedChildren.find((c) => c?.type === 'identifier' || c?.type.endsWith('declarator')) ?? null;
+  while (x && x.type !== 'identifier')
+    x =
+      x.childForFieldName('declarator') ?? x.namedChildren.find((c) => c?.type === 'identifier' || c?.type.endsWith('declarator')) ?? null;
   return x?.text;
 }
 

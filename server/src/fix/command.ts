@@ -55,7 +55,6 @@ export interface FileFixOutcome {
   leftLines?: number[];
 }
 
-
 /** Fixes every listed file; returns one outcome per file. */
 export async function runFixCommand(files: ListedFile[], options: FixCommandOptions): Promise<FileFixOutcome[]> {
   // Every line is escaped for the terminal: file names and rule-file text may hold escape sequences.
@@ -63,27 +62,41 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
   const outcomes: FileFixOutcome[] = [];
   // Only what this run creates is ever removed: a leftover (a run killed by SIGKILL, or anything named
   // like one) is named, and left for the user to delete.
-  if (!options.dryRun) for (const left of leftoverTempFiles(files)) report(`${forTerminal(left)}: left as it is (named like a temporary file of \`ascendify fix\`: a run that was killed, or one still running, leaves one; delete it once no fix runs)\n`);
+  if (!options.dryRun)
+    for (const left of leftoverTempFiles(files))
+      report(
+        `${forTerminal(left)}: left as it is (named like a temporary file of \`ascendify fix\`: a run that was killed, or one still running, leaves one; delete it once no fix runs)\n`,
+      );
   // The project's error checks first: a call wrapped in one is rewritten only if it takes a CANN status.
   const checkHelpers = await projectCheckHelpers(helperTexts(files, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES), options.safeOnly);
   for (const file of files) {
     const shown = forTerminal(file.display);
-    const read: SourceRead & { identity?: FileIdentity } = file.skip ? { ok: false, reason: file.skip } : readForFix(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    const read: SourceRead & { identity?: FileIdentity } = file.skip
+      ? { ok: false, reason: file.skip }
+      : readForFix(file.absolute, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     if (!read.ok || read.warning || !roundTrips(read)) {
-      const reason = !read.ok ? read.reason
+      const reason = !read.ok
+        ? read.reason
         : `${read.warning ?? 'its bytes do not survive decoding and encoding again'}; not rewritten (writing it back would change its bytes)`;
       report(`${shown}: skipped: ${reason}\n`);
       outcomes.push({ path: file.display, skipped: reason, changed: false, applied: 0, manual: 0 });
       continue;
     }
-    const result = await fixText(read.text, { kb: options.kb, target: options.target, safeOnly: options.safeOnly, checkHelpers }, languageOf(file.absolute));
+    const result = await fixText(
+      read.text,
+      { kb: options.kb, target: options.target, safeOnly: options.safeOnly, checkHelpers },
+      languageOf(file.absolute),
+    );
     const changed = result.text !== read.text;
     if (changed) {
       if (options.dryRun) {
         // git-style names relative to the current folder, so that `git apply` / `patch -p1` take the output.
         const relative = path.relative(process.cwd(), file.absolute);
         const name = toPosix(relative.startsWith('..') || path.isAbsolute(relative) ? file.absolute.replace(/^[/\\]+/, '') : relative);
-        if (!options.json) options.out(createTwoFilesPatch(`a/${name}`, `b/${name}`, read.text, result.text, '', '', { context: 3, headerOptions: FILE_HEADERS_ONLY }));
+        if (!options.json)
+          options.out(
+            createTwoFilesPatch(`a/${name}`, `b/${name}`, read.text, result.text, '', '', { context: 3, headerOptions: FILE_HEADERS_ONLY }),
+          );
       } else {
         try {
           options.beforeWrite?.(file.absolute);
@@ -100,7 +113,12 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
     report(describe(shown, result, changed, options.dryRun));
     const leftLines = [...new Set(result.skipped.map((s) => s.finding.line))];
     outcomes.push({
-      path: file.display, changed, applied: result.applied.length, manual: result.skipped.length, state: portState(result), leftLines,
+      path: file.display,
+      changed,
+      applied: result.applied.length,
+      manual: result.skipped.length,
+      state: portState(result),
+      leftLines,
       ...(result.lifecycle ? { lifecycle: { line: result.lifecycle.line, added: result.lifecycle.added } } : {}),
       ...(result.helpersAdapted.length ? { helpersAdapted: result.helpersAdapted } : {}),
     });
@@ -116,11 +134,18 @@ export async function runFixCommand(files: ListedFile[], options: FixCommandOpti
       `${failed.length ? `; ${failed.length} file${failed.length === 1 ? '' : 's'} could not be written (named above), nothing changed in ${failed.length === 1 ? 'it' : 'them'}` : ''}\n`,
   );
   const states = countStates(outcomes);
-  report(`port state: ${states.ported} fully ported, ${states.partial} partly ported, ${states.untouched} untouched, ${states.clean} without CUDA${states.skipped ? `, ${states.skipped} skipped` : ''}\n`);
+  report(
+    `port state: ${states.ported} fully ported, ${states.partial} partly ported, ${states.untouched} untouched, ${states.clean} without CUDA${states.skipped ? `, ${states.skipped} skipped` : ''}\n`,
+  );
   const noInit = outcomes.filter((o) => o.lifecycle && !o.lifecycle.added);
-  if (noInit.length) report(`programs that call the CANN runtime without aclInit/aclFinalize: ${noInit.map((o) => `${o.path}:${o.lifecycle!.line}`).join(', ')} (--unsafe adds them)\n`);
+  if (noInit.length)
+    report(
+      `programs that call the CANN runtime without aclInit/aclFinalize: ${noInit.map((o) => `${o.path}:${o.lifecycle!.line}`).join(', ')} (--unsafe adds them)\n`,
+    );
   if (options.json) {
-    options.out(`${JSON.stringify({ dryRun: options.dryRun, safeOnly: options.safeOnly, states, applied, manual, files: outcomes }, null, 2)}\n`);
+    options.out(
+      `${JSON.stringify({ dryRun: options.dryRun, safeOnly: options.safeOnly, states, applied, manual, files: outcomes }, null, 2)}\n`,
+    );
   }
   return outcomes;
 }
@@ -144,18 +169,25 @@ function describe(display: string, result: FixAllResult & { errorNodes: number }
   const lines: string[] = [];
   const n = result.applied.length;
   const language = languageOf(display);
-  const added = (result.headersAdded.length
-    ? `, added ${result.headersAdded.map((h) => dependencyLine(language, h)).join(language === 'cuda' ? ' ' : ', ')}`
-    : '') + (result.helpersAdapted.length ? `, made ${result.helpersAdapted.map((h) => `'${h}'`).join(', ')} accept aclError (reviewed)` : '');
+  const added =
+    (result.headersAdded.length
+      ? `, added ${result.headersAdded.map((h) => dependencyLine(language, h)).join(language === 'cuda' ? ' ' : ', ')}`
+      : '') +
+    (result.helpersAdapted.length ? `, made ${result.helpersAdapted.map((h) => `'${h}'`).join(', ')} accept aclError (reviewed)` : '');
   const did = changed ? `${dryRun ? 'would apply' : 'applied'} ${n} fix${n === 1 ? '' : 'es'}${added}` : 'nothing to fix automatically';
-  const errors = result.errorNodes ? ` (${result.errorNodes} syntax error${result.errorNodes === 1 ? '' : 's'} in the file: fixes near them were skipped)` : '';
+  const errors = result.errorNodes
+    ? ` (${result.errorNodes} syntax error${result.errorNodes === 1 ? '' : 's'} in the file: fixes near them were skipped)`
+    : '';
   const state = portState(result);
-  const where = state === 'ported' ? 'fully ported' : state === 'clean' ? 'no CUDA found' : state === 'partial' ? 'partly ported' : 'not ported';
+  const where =
+    state === 'ported' ? 'fully ported' : state === 'clean' ? 'no CUDA found' : state === 'partial' ? 'partly ported' : 'not ported';
   lines.push(`${display}: ${where}: ${did}; ${result.skipped.length} left to port by hand${errors}`);
   if (result.lifecycle) {
-    lines.push(result.lifecycle.added
-      ? `  main (line ${result.lifecycle.line}): added aclInit(nullptr) and aclFinalize() (reviewed); exits through exit() elsewhere need aclFinalize by hand`
-      : `  main (line ${result.lifecycle.line}): ${result.lifecycle.advice}`);
+    lines.push(
+      result.lifecycle.added
+        ? `  main (line ${result.lifecycle.line}): added aclInit(nullptr) and aclFinalize() (reviewed); exits through exit() elsewhere need aclFinalize by hand`
+        : `  main (line ${result.lifecycle.line}): ${result.lifecycle.advice}`,
+    );
   }
   if (changed && n) {
     const counts = new Map<string, number>();
@@ -217,7 +249,11 @@ export function leftoverTempFiles(files: ListedFile[]): string[] {
   const dirs = new Set(files.filter((f) => !f.skip).map((f) => path.dirname(f.absolute)));
   return [...dirs].flatMap((dir) => {
     try {
-      return fs.readdirSync(dir).filter((name) => TEMP_FILE.test(name)).sort().map((name) => path.join(dir, name));
+      return fs
+        .readdirSync(dir)
+        .filter((name) => TEMP_FILE.test(name))
+        .sort()
+        .map((name) => path.join(dir, name));
     } catch {
       return [];
     }
@@ -228,7 +264,10 @@ export function leftoverTempFiles(files: ListedFile[]): string[] {
  * Reads a file to fix: a link at its name is not followed (O_NOFOLLOW), and the file's identity (device,
  * inode, mode, owner) is kept so the write can check that it replaces the same file.
  */
-function readForFix(file: string, maxBytes: number): (Extract<SourceRead, { ok: true }> & { identity: FileIdentity }) | { ok: false; reason: string } {
+function readForFix(
+  file: string,
+  maxBytes: number,
+): (Extract<SourceRead, { ok: true }> & { identity: FileIdentity }) | { ok: false; reason: string } {
   try {
     const { bytes, identity } = readNoFollow(file, maxBytes);
     const read = decodeSource(bytes);
@@ -277,7 +316,9 @@ function checkReplaceable(file: string, identity: FileIdentity): void {
   if (!writable) throw new WontReplace(`read-only (mode ${octal}): not changed; make it writable (chmod u+w) to let fix change it`);
   const uid = myUid();
   if (uid !== undefined && uid !== 0 && identity.uid !== uid) {
-    throw new WontReplace(`owned by another user (uid ${identity.uid}): replacing it would make it yours; not changed (run fix as that user)`);
+    throw new WontReplace(
+      `owned by another user (uid ${identity.uid}): replacing it would make it yours; not changed (run fix as that user)`,
+    );
   }
 }
 
@@ -315,7 +356,8 @@ export function writeAtomically(file: string, text: string, read: Extract<Source
       keepOwner(tmp, identity);
       fs.chmodSync(tmp, mode);
       checkSameFile(file, identity);
-      if (read.bytes && !readNoFollow(file, Infinity).bytes.equals(Buffer.from(read.bytes))) throw new Error('the file changed on disk while it was being fixed');
+      if (read.bytes && !readNoFollow(file, Infinity).bytes.equals(Buffer.from(read.bytes)))
+        throw new Error('the file changed on disk while it was being fixed');
     },
   });
 }

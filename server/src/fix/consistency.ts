@@ -58,7 +58,13 @@ export interface ConsistencyOptions {
   singleFix?: boolean;
 }
 
-export function checkConsistency<P extends PlannedFix>(root: Node, text: string, findings: Finding[], plans: P[], options: ConsistencyOptions = {}): Consistency<P> {
+export function checkConsistency<P extends PlannedFix>(
+  root: Node,
+  text: string,
+  findings: Finding[],
+  plans: P[],
+  options: ConsistencyOptions = {},
+): Consistency<P> {
   // The rules are about C and C++ types; Python's rewrites (torch.cuda -> torch_npu.npu) change names only.
   if (root.tree.language.name === 'python') return { dropped: new Map(), groupOf: (p) => [p], checksUsedBy: () => [] };
   return new Checker(root, text, findings, plans, options.singleFix ?? false, options.acceptsAcl ?? new Set()).run();
@@ -98,7 +104,7 @@ class Checker<P extends PlannedFix> {
       else this.requires.set(p, r);
     }
     // Drop every plan that needs a dropped or impossible one, until nothing changes.
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const p of this.plans) {
         if (this.dropped.has(p)) continue;
@@ -124,7 +130,9 @@ class Checker<P extends PlannedFix> {
     const f = other.finding;
     const why = this.dropped.get(other) ?? '';
     // Name the first plan of a chain only, so reasons do not nest.
-    const root = why.startsWith('fixed only together with ') ? why : `fixed only together with '${f.symbol}' on line ${f.line}, which is not fixed automatically (${why.replace(/\.$/, '')})`;
+    const root = why.startsWith('fixed only together with ')
+      ? why
+      : `fixed only together with '${f.symbol}' on line ${f.line}, which is not fixed automatically (${why.replace(/\.$/, '')})`;
     return root;
   }
 
@@ -200,7 +208,9 @@ class Checker<P extends PlannedFix> {
     // Another header of the project may need this one before it (common.h includes helper_cuda.h, which
     // declares findCudaDevice only after cuda_runtime.h): only beside standard and CANN headers is it replaced.
     const nvidia = new Set(this.findings.filter((f) => f.construct === 'header').map((f) => f.symbol));
-    const dependent = includedPaths(this.root).find((h) => !nvidia.has(h) && !STANDARD_HEADER.test(h) && !/^(acl|hccl|aclnnop|aclnn|mstx)\//.test(h));
+    const dependent = includedPaths(this.root).find(
+      (h) => !nvidia.has(h) && !STANDARD_HEADER.test(h) && !/^(acl|hccl|aclnnop|aclnn|mstx)\//.test(h),
+    );
     if (dependent) {
       return `<${p.finding.symbol}> stays: the file also includes "${dependent}", which may need it; the CANN header is added beside it (remove it by hand once nothing needs it)`;
     }
@@ -217,8 +227,10 @@ class Checker<P extends PlannedFix> {
 
   private stillNeeded(p: P, left: Finding[]): string {
     const header = p.recipe as { include?: string };
-    return `<${p.finding.symbol}> is still needed: CUDA code remains in this file (first: '${left[0].symbol}' on line ${left[0].line})` +
-      `${header.include ? `; <${header.include}> is added beside it where a fix needs it` : ''}; replace the include when nothing from it is left`;
+    return (
+      `<${p.finding.symbol}> is still needed: CUDA code remains in this file (first: '${left[0].symbol}' on line ${left[0].line})` +
+      `${header.include ? `; <${header.include}> is added beside it where a fix needs it` : ''}; replace the include when nothing from it is left`
+    );
   }
 
   /**
@@ -228,7 +240,8 @@ class Checker<P extends PlannedFix> {
    */
   private kernelRequirements(p: P, fn: Node | undefined): Array<Requirement<P>> | string {
     const f = p.finding;
-    if (!fn || !isDeviceFunction(fn)) return `'${f.symbol}' belongs to kernel code and is not rewritten outside a kernel (host code keeps CUDA's type until the kernel that uses it is ported)`;
+    if (!fn || !isDeviceFunction(fn))
+      return `'${f.symbol}' belongs to kernel code and is not rewritten outside a kernel (host code keeps CUDA's type until the kernel that uses it is ported)`;
     return `kernel code is ported a whole function at a time, by hand (the route is on the kernel's code lens and in the report): '${f.symbol}' in ${functionName(fn)} is left as it is`;
   }
 
@@ -237,7 +250,11 @@ class Checker<P extends PlannedFix> {
     const f = p.finding;
     let decl = node.parent;
     while (decl && (decl.type === 'qualified_identifier' || decl.type === 'type_qualifier')) decl = decl.parent;
-    if (!decl || decl.type !== 'declaration' || !decl.childForFieldName('type')?.equals(node.parent?.type === 'qualified_identifier' ? node.parent : node)) {
+    if (
+      !decl ||
+      decl.type !== 'declaration' ||
+      !decl.childForFieldName('type')?.equals(node.parent?.type === 'qualified_identifier' ? node.parent : node)
+    ) {
       return `'${f.symbol}' is used as a type outside a local variable declaration (${describeUse(decl)}): change it together with its declarations and users by hand`;
     }
     const scope = decl.parent;
@@ -290,10 +307,17 @@ class Checker<P extends PlannedFix> {
   private variableUse(use: Node, f: Finding): Requirement<P> | string | undefined {
     let n = use;
     // x, &x, *x, x[i], &x[i] as written
-    while (n.parent && (n.parent.type === 'pointer_expression' || n.parent.type === 'parenthesized_expression' || (n.parent.type === 'subscript_expression' && n.parent.childForFieldName('argument')?.equals(n)))) n = n.parent;
+    while (
+      n.parent &&
+      (n.parent.type === 'pointer_expression' ||
+        n.parent.type === 'parenthesized_expression' ||
+        (n.parent.type === 'subscript_expression' && n.parent.childForFieldName('argument')?.equals(n)))
+    )
+      n = n.parent;
     const parent = n.parent;
     const line = use.startPosition.row + 1;
-    const stays = (what: string) => `'${use.text}' (declared as '${f.symbol}') is also used on line ${line} in ${what}, which stays CUDA: retype it by hand when that is ported`;
+    const stays = (what: string) =>
+      `'${use.text}' (declared as '${f.symbol}') is also used on line ${line} in ${what}, which stays CUDA: retype it by hand when that is ported`;
     if (!parent) return stays('an unusual place');
     if (parent.type === 'argument_list') {
       const call = parent.parent;
@@ -306,7 +330,12 @@ class Checker<P extends PlannedFix> {
       }
       return stays('a kernel launch or initialiser');
     }
-    if (f.symbol === 'cudaError_t' && parent.type === 'cast_expression' && /^(int|long|unsigned( int)?|size_t|u?int(32|64)_t)$/.test(parent.childForFieldName('type')?.text.trim() ?? '')) return undefined;
+    if (
+      f.symbol === 'cudaError_t' &&
+      parent.type === 'cast_expression' &&
+      /^(int|long|unsigned( int)?|size_t|u?int(32|64)_t)$/.test(parent.childForFieldName('type')?.text.trim() ?? '')
+    )
+      return undefined;
     if (parent.type === 'assignment_expression' && parent.childForFieldName('left')?.equals(n)) {
       const right = unparen(parent.childForFieldName('right')!);
       const plan = right.type === 'call_expression' ? this.callPlanAt.get(right.startIndex) : undefined;
@@ -338,7 +367,8 @@ class Checker<P extends PlannedFix> {
         const call = parent.parent;
         if (call?.type !== 'call_expression') return `'${f.symbol}' is used in a kernel launch or initialiser: change it by hand`;
         const plan = this.callPlanAt.get(call.startIndex);
-        if (!plan) return `'${f.symbol}' is passed to '${firstLine(call.childForFieldName('function')?.text ?? '?')}(...)', which stays CUDA: they are rewritten together or not at all`;
+        if (!plan)
+          return `'${f.symbol}' is passed to '${firstLine(call.childForFieldName('function')?.text ?? '?')}(...)', which stays CUDA: they are rewritten together or not at all`;
         return [{ plan }];
       }
       if (parent.type === 'binary_expression' && /^(==|!=)$/.test(parent.childForFieldName('operator')?.text ?? '')) {
@@ -348,13 +378,22 @@ class Checker<P extends PlannedFix> {
       if (parent.type === 'init_declarator' || parent.type === 'assignment_expression') {
         // `cudaError_t err = cudaSuccess;` / `err = cudaSuccess;`: renamed with the variable's type.
         const variable = parent.type === 'init_declarator' ? declaratorName(parent) : parent.childForFieldName('left');
-        const decl = variable?.type === 'identifier' ? (parent.type === 'init_declarator' ? { type: parent.parent?.childForFieldName('type') } : declarationOf(variable)) : undefined;
+        const decl =
+          variable?.type === 'identifier'
+            ? parent.type === 'init_declarator'
+              ? { type: parent.parent?.childForFieldName('type') }
+              : declarationOf(variable)
+            : undefined;
         const type = decl?.type ? this.findingsIn(decl.type.startIndex, decl.type.endIndex)[0] : undefined;
         const plan = type && this.planAt.get(type);
         if (plan) return [{ plan }];
         return `'${f.symbol}' is stored in '${variable?.text ?? 'a variable'}', whose type stays CUDA: they change together`;
       }
-      if (['parenthesized_expression', 'binary_expression', 'unary_expression', 'conditional_expression', 'cast_expression'].includes(parent.type)) {
+      if (
+        ['parenthesized_expression', 'binary_expression', 'unary_expression', 'conditional_expression', 'cast_expression'].includes(
+          parent.type,
+        )
+      ) {
         n = parent;
         continue;
       }
@@ -410,14 +449,17 @@ class Checker<P extends PlannedFix> {
     const kept = new Set(landing.map((l) => l.arg));
     for (const [k, arg] of args.entries()) {
       if (!kept.has(k)) {
-        if (hasSideEffects(arg)) return `the rewrite drops the argument '${firstLine(arg.text)}', which has side effects: rewrite it by hand`;
+        if (hasSideEffects(arg))
+          return `the rewrite drops the argument '${firstLine(arg.text)}', which has side effects: rewrite it by hand`;
         // A dropped flag or value changes what the call does: only defaults, and the status being described, may go.
-        if (!droppable(arg)) return `'${target}' has no parameter for '${firstLine(arg.text)}' (it would be dropped and the call would behave differently): port this call by hand`;
+        if (!droppable(arg))
+          return `'${target}' has no parameter for '${firstLine(arg.text)}' (it would be dropped and the call would behave differently): port this call by hand`;
         continue;
       }
       for (const g of this.findingsIn(arg.startIndex, arg.endIndex)) {
         const plan = this.planAt.get(g);
-        if (!plan) return `its argument uses '${g.symbol}' (line ${g.line}), which has no automatic fix: they are rewritten together or not at all`;
+        if (!plan)
+          return `its argument uses '${g.symbol}' (line ${g.line}), which has no automatic fix: they are rewritten together or not at all`;
         reqs.push({ plan });
       }
       for (const l of landing.filter((x) => x.arg === k)) {
@@ -461,7 +503,9 @@ class Checker<P extends PlannedFix> {
       return `its status is assigned to '${left?.text ?? '?'}', whose type stays CUDA: '${target}' returns a CANN status`;
     }
     if (parent.type === 'binary_expression' && /^(==|!=)$/.test(parent.childForFieldName('operator')?.text ?? '')) {
-      const other = unparen(parent.childForFieldName('left')!.equals(n) ? parent.childForFieldName('right')! : parent.childForFieldName('left')!);
+      const other = unparen(
+        parent.childForFieldName('left')!.equals(n) ? parent.childForFieldName('right')! : parent.childForFieldName('left')!,
+      );
       const g = this.findingsIn(other.startIndex, other.endIndex).find((x) => x.start === other.startIndex);
       const plan = g && this.planAt.get(g);
       if (plan) return { plan };
@@ -492,7 +536,8 @@ class Checker<P extends PlannedFix> {
         const type = this.findingsIn(decl.type.startIndex, decl.type.endIndex)[0];
         if (!type) return [];
         const plan = this.planAt.get(type);
-        if (!plan) return `'${core.text}' has the CUDA type '${type.symbol}', which is not changed here: rewrite this call together with it by hand`;
+        if (!plan)
+          return `'${core.text}' has the CUDA type '${type.symbol}', which is not changed here: rewrite this call together with it by hand`;
         return [{ plan }];
       }
     }
@@ -537,16 +582,93 @@ export function callOfName(root: Node, at: { start: number; end: number }): Node
 }
 
 /** C and C++ standard library headers: they never need a CUDA header before them. */
-const STANDARD_HEADER = new RegExp(`^(${[
-  'algorithm', 'array', 'atomic', 'bitset', 'cassert', 'cctype', 'cerrno', 'cfloat', 'chrono', 'cinttypes', 'climits', 'cmath', 'complex',
-  'condition_variable', 'cstdarg', 'cstddef', 'cstdint', 'cstdio', 'cstdlib', 'cstring', 'ctime', 'deque', 'exception', 'filesystem',
-  'fstream', 'functional', 'future', 'iomanip', 'ios', 'iosfwd', 'iostream', 'istream', 'iterator', 'limits', 'list', 'map', 'memory',
-  'mutex', 'new', 'numeric', 'optional', 'ostream', 'queue', 'random', 'ratio', 'regex', 'set', 'sstream', 'stack', 'stdexcept',
-  'string', 'string_view', 'thread', 'tuple', 'type_traits', 'typeinfo', 'unordered_map', 'unordered_set', 'utility', 'valarray',
-  'variant', 'vector', 'assert\\.h', 'ctype\\.h', 'errno\\.h', 'float\\.h', 'inttypes\\.h', 'limits\\.h', 'math\\.h', 'memory\\.h',
-  'stdarg\\.h', 'stdbool\\.h', 'stddef\\.h', 'stdint\\.h', 'stdio\\.h', 'stdlib\\.h', 'string\\.h', 'strings\\.h', 'time\\.h',
-  'unistd\\.h', 'sys/time\\.h', 'sys/types\\.h', 'pthread\\.h',
-].join('|')})$`);
+const STANDARD_HEADER = new RegExp(
+  `^(${[
+    'algorithm',
+    'array',
+    'atomic',
+    'bitset',
+    'cassert',
+    'cctype',
+    'cerrno',
+    'cfloat',
+    'chrono',
+    'cinttypes',
+    'climits',
+    'cmath',
+    'complex',
+    'condition_variable',
+    'cstdarg',
+    'cstddef',
+    'cstdint',
+    'cstdio',
+    'cstdlib',
+    'cstring',
+    'ctime',
+    'deque',
+    'exception',
+    'filesystem',
+    'fstream',
+    'functional',
+    'future',
+    'iomanip',
+    'ios',
+    'iosfwd',
+    'iostream',
+    'istream',
+    'iterator',
+    'limits',
+    'list',
+    'map',
+    'memory',
+    'mutex',
+    'new',
+    'numeric',
+    'optional',
+    'ostream',
+    'queue',
+    'random',
+    'ratio',
+    'regex',
+    'set',
+    'sstream',
+    'stack',
+    'stdexcept',
+    'string',
+    'string_view',
+    'thread',
+    'tuple',
+    'type_traits',
+    'typeinfo',
+    'unordered_map',
+    'unordered_set',
+    'utility',
+    'valarray',
+    'variant',
+    'vector',
+    'assert\\.h',
+    'ctype\\.h',
+    'errno\\.h',
+    'float\\.h',
+    'inttypes\\.h',
+    'limits\\.h',
+    'math\\.h',
+    'memory\\.h',
+    'stdarg\\.h',
+    'stdbool\\.h',
+    'stddef\\.h',
+    'stdint\\.h',
+    'stdio\\.h',
+    'stdlib\\.h',
+    'string\\.h',
+    'strings\\.h',
+    'time\\.h',
+    'unistd\\.h',
+    'sys/time\\.h',
+    'sys/types\\.h',
+    'pthread\\.h',
+  ].join('|')})$`,
+);
 
 /** The paths of the file's `#include`s (without delimiters), in order. */
 function includedPaths(root: Node): string[] {
@@ -557,7 +679,8 @@ function includedPaths(root: Node): string[] {
       if (c.type === 'preproc_include') {
         const p = c.childForFieldName('path')?.text;
         if (p) out.push(p.replace(/^[<"]|[>"]$/g, '').trim());
-      } else if (/^preproc_(if|ifdef|else|elif)$/.test(c.type) || c.type === 'linkage_specification' || c.type === 'declaration_list') visit(c);
+      } else if (/^preproc_(if|ifdef|else|elif)$/.test(c.type) || c.type === 'linkage_specification' || c.type === 'declaration_list')
+        visit(c);
     }
   };
   visit(root);
@@ -601,12 +724,19 @@ function firstLine(s: string): string {
 function describeUse(n: Node | null | undefined): string {
   if (!n) return 'at file level';
   switch (n.type) {
-    case 'parameter_declaration': return 'a parameter';
-    case 'field_declaration': return 'a struct member';
-    case 'type_descriptor': return 'a cast, sizeof or template argument';
-    case 'function_definition': case 'function_declarator': return 'a function signature';
-    case 'type_definition': return 'a typedef';
-    default: return `in '${firstLine(n.text)}'`;
+    case 'parameter_declaration':
+      return 'a parameter';
+    case 'field_declaration':
+      return 'a struct member';
+    case 'type_descriptor':
+      return 'a cast, sizeof or template argument';
+    case 'function_definition':
+    case 'function_declarator':
+      return 'a function signature';
+    case 'type_definition':
+      return 'a typedef';
+    default:
+      return `in '${firstLine(n.text)}'`;
   }
 }
 
@@ -638,7 +768,11 @@ function declaratorName(d: Node): Node | undefined {
   let x: Node | null = d;
   while (x && x.type !== 'identifier' && x.type !== 'field_identifier') {
     if (x.type === 'qualified_identifier') x = x.childForFieldName('name');
-    else x = x.childForFieldName('declarator') ?? x.namedChildren.find((c) => c?.type.endsWith('declarator') || c?.type === 'identifier') ?? null;
+    else
+      x =
+        x.childForFieldName('declarator') ??
+        x.namedChildren.find((c) => c?.type.endsWith('declarator') || c?.type === 'identifier') ??
+        null;
   }
   return x ?? undefined;
 }
@@ -788,7 +922,15 @@ export function parseSignature(sig: string | undefined): Signature | undefined {
       paramNames.push('');
     }
   }
-  return { returns: m[1].trim().replace(/\b(extern|inline|static|ACL_FUNC_VISIBILITY|__attribute__\S*)\s*/g, '').trim(), name: m[2], params, paramNames };
+  return {
+    returns: m[1]
+      .trim()
+      .replace(/\b(extern|inline|static|ACL_FUNC_VISIBILITY|__attribute__\S*)\s*/g, '')
+      .trim(),
+    name: m[2],
+    params,
+    paramNames,
+  };
 }
 
 /** A CANN-specific parameter type (an opaque handle, stream or enum), which no unseen CUDA value may reach. */

@@ -95,7 +95,9 @@ export type PortState = 'ported' | 'partial' | 'untouched' | 'clean';
 
 /** The port state of a fixed text: CANN code in it (from this run or an earlier one) makes it at least partly ported. */
 export function portState(result: Pick<FixAllResult, 'applied' | 'skipped' | 'text'>): PortState {
-  const hasCann = result.applied.length > 0 || /\b(acl[a-z]*[A-Z]\w*|ACL_[A-Z_]+|Hccl[A-Z]\w*|HCCL_[A-Z_]+|mstx[A-Z]\w*)\b|[<"](acl|hccl|aclnnop|mstx)\//.test(result.text);
+  const hasCann =
+    result.applied.length > 0 ||
+    /\b(acl[a-z]*[A-Z]\w*|ACL_[A-Z_]+|Hccl[A-Z]\w*|HCCL_[A-Z_]+|mstx[A-Z]\w*)\b|[<"](acl|hccl|aclnnop|mstx)\//.test(result.text);
   if (result.skipped.length === 0) return hasCann ? 'ported' : 'clean';
   return hasCann ? 'partial' : 'untouched';
 }
@@ -123,7 +125,8 @@ export function textFacts(text: string, tree: Tree): TextFacts {
   // and finding them visits every top-level node.
   let includes: IncludeFacts | undefined;
   return {
-    lineStarts: lineStartsOf(text), eol: eolOf(text),
+    lineStarts: lineStartsOf(text),
+    eol: eolOf(text),
     get includes() {
       return (includes ??= isPython(tree) ? pythonImportFacts(tree.rootNode, text) : includeFacts(tree.rootNode, text));
     },
@@ -145,7 +148,14 @@ export interface FixForFindingOptions {
   checkHelpers?: ReadonlyMap<string, boolean>;
 }
 
-export function fixForFinding(text: string, tree: Tree, analysis: FileAnalysis, finding: Finding, facts = textFacts(text, tree), options: FixForFindingOptions = {}): FixForFindingResult {
+export function fixForFinding(
+  text: string,
+  tree: Tree,
+  analysis: FileAnalysis,
+  finding: Finding,
+  facts = textFacts(text, tree),
+  options: FixForFindingOptions = {},
+): FixForFindingResult {
   const ctx = new Context(text, tree, analysis, facts);
   // In an error check's definition the fix on offer is the reviewed adapter that lets it take aclError.
   const helper = ctx.checkHelpers().find((h) => h.edits && finding.start >= h.start && finding.end <= h.end);
@@ -153,7 +163,13 @@ export function fixForFinding(text: string, tree: Tree, analysis: FileAnalysis, 
     const edits = ctx.helperEdits(helper, true);
     const headers = ctx.missingHeaders();
     if (headers.length) edits.push(ctx.headerEdit(headers));
-    return { edits, adaptElsewhere: [], title: `Make '${helper.name}' accept a CANN status (aclError) too, so the calls it checks can be ported`, safe: false, headers };
+    return {
+      edits,
+      adaptElsewhere: [],
+      title: `Make '${helper.name}' accept a CANN status (aclError) too, so the calls it checks can be ported`,
+      safe: false,
+      headers,
+    };
   }
   facts.quickFixes ??= quickFixPlans(ctx, analysis, options.checkHelpers);
   const { plans, consistency } = facts.quickFixes;
@@ -168,12 +184,16 @@ export function fixForFinding(text: string, tree: Tree, analysis: FileAnalysis, 
   const checks = consistency.checksUsedBy(group);
   const own = ctx.checkHelpers().filter((h) => !h.ready && checks.includes(h.name));
   own.forEach((h, i) => edits.push(...ctx.helperEdits(h, i === 0)));
-  const adaptElsewhere = checks.filter((name) => !ctx.checkHelpers().some((h) => h.name === name) && options.checkHelpers?.get(name) === false);
+  const adaptElsewhere = checks.filter(
+    (name) => !ctx.checkHelpers().some((h) => h.name === name) && options.checkHelpers?.get(name) === false,
+  );
   const headers = ctx.missingHeaders();
   if (headers.length) edits.push(ctx.headerEdit(headers));
   const related = group.length - 1 - group.filter((p) => p !== plan && within(p, plan)).length;
   const adapted = [...own.map((h) => h.name), ...adaptElsewhere];
-  const title = titleFor(plan, ctx) + (related > 0 ? ` (with ${related} related change${related === 1 ? '' : 's'})` : '') +
+  const title =
+    titleFor(plan, ctx) +
+    (related > 0 ? ` (with ${related} related change${related === 1 ? '' : 's'})` : '') +
     (adapted.length ? `, making ${adapted.map((n) => `'${n}'`).join(', ')} accept aclError` : '');
   return { edits, adaptElsewhere, title, safe: !adapted.length && group.every((p) => p.recipe.safe !== false), headers };
 }
@@ -186,14 +206,20 @@ function quickFixPlans(ctx: Context, analysis: FileAnalysis, project?: ReadonlyM
   // A quick fix may adapt the error checks it needs (its own file's, or another's through the caller).
   const own = ctx.checkHelpers();
   const adaptable = new Map([...(project ?? [])].map(([name]) => [name, true] as const));
-  const acceptsAcl = acceptingHelpers(own, own.filter((h) => h.edits), adaptable);
+  const acceptsAcl = acceptingHelpers(
+    own,
+    own.filter((h) => h.edits),
+    adaptable,
+  );
   return { plans, consistency: checkConsistency(ctx.root, ctx.text, analysis.findings, planned, { acceptsAcl, singleFix: true }) };
 }
 
 /** Names of the error checks that take a CANN status: the project's, then this file's (ready or adapted now). */
 function acceptingHelpers(own: CheckHelper[], adapted: CheckHelper[], project?: ReadonlyMap<string, boolean>): Set<string> {
   const accepts = new Set([...(project ?? [])].filter(([, ok]) => ok).map(([name]) => name));
-  for (const h of own) if (h.ready || adapted.includes(h)) accepts.add(h.name); else accepts.delete(h.name);
+  for (const h of own)
+    if (h.ready || adapted.includes(h)) accepts.add(h.name);
+    else accepts.delete(h.name);
   for (const h of own) if (h.via && accepts.has(h.via)) accepts.add(h.name);
   return accepts;
 }
@@ -232,9 +258,15 @@ export function fixAll(text: string, tree: Tree, analysis: FileAnalysis, options
   for (const [p, reason] of dropped) reasons.set(p.finding, reason);
   const checksUsed = checksUsedBy(plans.filter((p) => !dropped.has(p)));
   const overlapped: Array<{ plan: Plan; by: Plan }> = [];
-  const edits = nest(plans.filter((p) => !dropped.has(p)), overlapped).map((p) => ctx.renderTop(p));
+  const edits = nest(
+    plans.filter((p) => !dropped.has(p)),
+    overlapped,
+  ).map((p) => ctx.renderTop(p));
   for (const { plan, by } of overlapped) {
-    reasons.set(plan.finding, `overlaps the fix of '${by.finding.symbol}' on line ${by.finding.line}: fix it by hand or fix that one first`);
+    reasons.set(
+      plan.finding,
+      `overlaps the fix of '${by.finding.symbol}' on line ${by.finding.line}: fix it by hand or fix that one first`,
+    );
   }
   adapt.forEach((h, i) => edits.push(...ctx.helperEdits(h, i === 0)));
   // A program that now calls the CANN runtime needs aclInit/aclFinalize (a reviewed fix).
@@ -252,7 +284,17 @@ export function fixAll(text: string, tree: Tree, analysis: FileAnalysis, options
   const skipped = analysis.findings
     .filter((f) => !ctx.done.has(f))
     .map((finding) => ({ finding, reason: reasons.get(finding) ?? 'not fixed' }));
-  return { text: applyEdits(text, edits), edits, applied, skipped, headersAdded, helpersAdapted: adapt.map((h) => h.name), checkHelpers, checksUsed, lifecycle };
+  return {
+    text: applyEdits(text, edits),
+    edits,
+    applied,
+    skipped,
+    headersAdded,
+    helpersAdapted: adapt.map((h) => h.name),
+    checkHelpers,
+    checksUsed,
+    lifecycle,
+  };
 }
 
 interface ArgSpan {
@@ -288,12 +330,34 @@ const PLACEHOLDER = /\$(\d+|\*)/g;
 
 /** Argument expressions that need no parentheses next to an operator. */
 const PRIMARY = new Set([
-  'identifier', 'qualified_identifier', 'field_expression', 'call_expression', 'subscript_expression',
-  'parenthesized_expression', 'number_literal', 'string_literal', 'concatenated_string', 'raw_string_literal',
-  'char_literal', 'true', 'false', 'null', 'nullptr', 'this', 'template_function', 'user_defined_literal',
+  'identifier',
+  'qualified_identifier',
+  'field_expression',
+  'call_expression',
+  'subscript_expression',
+  'parenthesized_expression',
+  'number_literal',
+  'string_literal',
+  'concatenated_string',
+  'raw_string_literal',
+  'char_literal',
+  'true',
+  'false',
+  'null',
+  'nullptr',
+  'this',
+  'template_function',
+  'user_defined_literal',
 ]);
 /** Unary-level expressions that can follow a C cast `(T)` unparenthesised. */
-const CAST_OPERAND = new Set([...PRIMARY, 'pointer_expression', 'unary_expression', 'cast_expression', 'sizeof_expression', 'alignof_expression']);
+const CAST_OPERAND = new Set([
+  ...PRIMARY,
+  'pointer_expression',
+  'unary_expression',
+  'cast_expression',
+  'sizeof_expression',
+  'alignof_expression',
+]);
 
 function within(f: { start: number; end: number }, span: { start: number; end: number }): boolean {
   return f.start >= span.start && f.end <= span.end;
@@ -303,13 +367,21 @@ function within(f: { start: number; end: number }, span: { start: number; end: n
 function nest(plans: Plan[], overlapped: Array<{ plan: Plan; by: Plan }>): Placed[] {
   const sorted = [...plans].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Placed[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     const plan = sorted[i];
     let j = i + 1;
     while (j < sorted.length && sorted[j].start < plan.end) j++;
     const inner = sorted.slice(i + 1, j);
     for (const q of inner) if (!plan.args.some((a) => within(q, a))) overlapped.push({ plan: q, by: plan });
-    out.push({ plan, args: plan.args.map((a) => nest(inner.filter((q) => within(q, a)), overlapped)) });
+    out.push({
+      plan,
+      args: plan.args.map((a) =>
+        nest(
+          inner.filter((q) => within(q, a)),
+          overlapped,
+        ),
+      ),
+    });
     i = j;
   }
   return out;
@@ -355,7 +427,12 @@ class Context {
   /** Findings fixed or removed by the rendered fixes. */
   readonly done = new Set<Finding>();
 
-  constructor(readonly text: string, readonly tree: Tree, readonly analysis: FileAnalysis, facts = textFacts(text, tree)) {
+  constructor(
+    readonly text: string,
+    readonly tree: Tree,
+    readonly analysis: FileAnalysis,
+    facts = textFacts(text, tree),
+  ) {
     this.root = tree.rootNode;
     this.lineStarts = facts.lineStarts;
     this.eol = facts.eol;
@@ -540,7 +617,8 @@ class Context {
       if (context === 'cast') {
         const cast = /\(\s*([A-Za-z_][\w\s]*?\*+)\s*\)\s*$/.exec(literal);
         const argType = arg.expr.type === 'cast_expression' ? arg.expr.childForFieldName('type')?.text : undefined;
-        if (cast && argType && squash(argType) === squash(cast[1])) literal = literal.slice(0, cast.index); // (void**)(void**)&p
+        if (cast && argType && squash(argType) === squash(cast[1]))
+          literal = literal.slice(0, cast.index); // (void**)(void**)&p
         else if (!CAST_OPERAND.has(arg.expr.type)) argText = `(${argText})`;
       } else if (context === 'operator' && !PRIMARY.has(arg.expr.type)) {
         argText = `(${argText})`;

@@ -7,12 +7,27 @@ import type { Node, Tree } from '../analysis/parser';
 import { cannVersionFor, declaredBy, indexedSymbol } from '../knowledge/cann';
 import type { TextEdit } from './edits';
 import { eolOf, includeFacts, insertionPoint } from './headers';
-import { gemmScaffold, scaffoldHeaders, SCAFFOLD_NAMES, type GemmArgs, type GemmOp, type GemmOperator, type StatusCheck } from './gemm-scaffold';
+import {
+  gemmScaffold,
+  scaffoldHeaders,
+  SCAFFOLD_NAMES,
+  type GemmArgs,
+  type GemmOp,
+  type GemmOperator,
+  type StatusCheck,
+} from './gemm-scaffold';
 
 /** Argument positions of each cuBLAS GEMM form (0-based). */
 interface GemmForm {
   arity: number;
-  A: number; lda: number; B: number; ldb: number; C: number; ldc: number; alpha: number; beta: number;
+  A: number;
+  lda: number;
+  B: number;
+  ldb: number;
+  C: number;
+  ldc: number;
+  alpha: number;
+  beta: number;
   types?: [number, number, number];
   computeType?: number;
   batch?: { strideA: number; strideB: number; strideC: number; count: number };
@@ -20,10 +35,43 @@ interface GemmForm {
 }
 
 const GEMM: GemmForm = { arity: 14, alpha: 6, A: 7, lda: 8, B: 9, ldb: 10, beta: 11, C: 12, ldc: 13 };
-const GEMM_EX: GemmForm = { arity: 19, alpha: 6, A: 7, types: [8, 11, 15], lda: 9, B: 10, ldb: 12, beta: 13, C: 14, ldc: 16, computeType: 17 };
-const STRIDED: GemmForm = { arity: 18, alpha: 6, A: 7, lda: 8, B: 10, ldb: 11, beta: 13, C: 14, ldc: 15, batch: { strideA: 9, strideB: 12, strideC: 16, count: 17 } };
+const GEMM_EX: GemmForm = {
+  arity: 19,
+  alpha: 6,
+  A: 7,
+  types: [8, 11, 15],
+  lda: 9,
+  B: 10,
+  ldb: 12,
+  beta: 13,
+  C: 14,
+  ldc: 16,
+  computeType: 17,
+};
+const STRIDED: GemmForm = {
+  arity: 18,
+  alpha: 6,
+  A: 7,
+  lda: 8,
+  B: 10,
+  ldb: 11,
+  beta: 13,
+  C: 14,
+  ldc: 15,
+  batch: { strideA: 9, strideB: 12, strideC: 16, count: 17 },
+};
 const STRIDED_EX: GemmForm = {
-  arity: 23, alpha: 6, A: 7, types: [8, 12, 17], lda: 9, B: 11, ldb: 13, beta: 15, C: 16, ldc: 18, computeType: 21,
+  arity: 23,
+  alpha: 6,
+  A: 7,
+  types: [8, 12, 17],
+  lda: 9,
+  B: 11,
+  ldb: 13,
+  beta: 15,
+  C: 16,
+  ldc: 18,
+  computeType: 21,
   batch: { strideA: 10, strideB: 14, strideC: 19, count: 20 },
 };
 
@@ -39,8 +87,13 @@ export const GEMM_FORMS: Readonly<Record<string, GemmForm>> = {
 
 const CUDA_TYPES: Record<string, string> = { CUDA_R_32F: 'ACL_FLOAT', CUDA_R_16F: 'ACL_FLOAT16', CUDA_R_16BF: 'ACL_BF16' };
 const COMPUTE_TYPES: Record<string, string> = {
-  CUBLAS_COMPUTE_32F: 'ACL_FLOAT', CUBLAS_COMPUTE_32F_FAST_TF32: 'ACL_FLOAT', CUBLAS_COMPUTE_32F_FAST_16F: 'ACL_FLOAT',
-  CUBLAS_COMPUTE_32F_FAST_16BF: 'ACL_FLOAT', CUBLAS_COMPUTE_16F: 'ACL_FLOAT16', CUDA_R_32F: 'ACL_FLOAT', CUDA_R_16F: 'ACL_FLOAT16',
+  CUBLAS_COMPUTE_32F: 'ACL_FLOAT',
+  CUBLAS_COMPUTE_32F_FAST_TF32: 'ACL_FLOAT',
+  CUBLAS_COMPUTE_32F_FAST_16F: 'ACL_FLOAT',
+  CUBLAS_COMPUTE_32F_FAST_16BF: 'ACL_FLOAT',
+  CUBLAS_COMPUTE_16F: 'ACL_FLOAT16',
+  CUDA_R_32F: 'ACL_FLOAT',
+  CUDA_R_16F: 'ACL_FLOAT16',
 };
 const OPS: Record<string, GemmOp> = { CUBLAS_OP_N: 'N', CUBLAS_OP_T: 'T' };
 
@@ -96,7 +149,11 @@ export function gemmScaffoldEdit(text: string, tree: Tree, symbol: string, callS
   while (call && call.type !== 'call_expression') call = call.parent;
   const fn = call?.childForFieldName('function');
   if (!call || fn?.text !== symbol || fn.startIndex !== callStart) return { reason: 'not a call' };
-  const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment').map((n) => n.text) ?? [];
+  const args =
+    call
+      .childForFieldName('arguments')
+      ?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment')
+      .map((n) => n.text) ?? [];
   if (args.length !== form.arity) return { reason: `${symbol} takes ${form.arity} arguments here, not ${args.length}` };
   // The statement: the call alone, or wrapped in one check call (`checkCudaErrors(cublasSgemm(...));`).
   let statement = call.parent;
@@ -118,12 +175,14 @@ export function gemmScaffoldEdit(text: string, tree: Tree, symbol: string, callS
   let scalarType = dataType;
   if (form.types) {
     const types = form.types.map((i) => CUDA_TYPES[args[i].trim()]);
-    if (!types[0] || types.some((t) => t !== types[0])) return { reason: 'A, B and C are not one of CUDA_R_32F, CUDA_R_16F, CUDA_R_16BF, all the same' };
+    if (!types[0] || types.some((t) => t !== types[0]))
+      return { reason: 'A, B and C are not one of CUDA_R_32F, CUDA_R_16F, CUDA_R_16BF, all the same' };
     dataType = types[0];
     scalarType = COMPUTE_TYPES[args[form.computeType!].trim()];
   }
   const stream = streamOf(args[0].trim(), [fnText, text], fnText);
-  if (!stream) return { reason: `no cublasSetStream(${args[0].trim()}, stream) in this function or file: the aclnn launch needs the stream` };
+  if (!stream)
+    return { reason: `no cublasSetStream(${args[0].trim()}, stream) in this function or file: the aclnn launch needs the stream` };
   const plain = constantBehind(args[form.alpha], fnText) === 1 && constantBehind(args[form.beta], fnText) === 0;
   let operator: GemmOperator;
   if (form.batch) {
@@ -140,31 +199,75 @@ export function gemmScaffoldEdit(text: string, tree: Tree, symbol: string, callS
   if (missing.length) return { reason: `CANN ${version} does not declare ${missing.join(', ')}` };
 
   const gemm: GemmArgs = {
-    transa, transb, m: args[3], n: args[4], k: args[5], A: args[form.A], lda: args[form.lda], B: args[form.B], ldb: args[form.ldb], C: args[form.C], ldc: args[form.ldc],
-    ...(form.batch ? { batch: { count: args[form.batch.count], strideA: args[form.batch.strideA], strideB: args[form.batch.strideB], strideC: args[form.batch.strideC] } } : {}),
+    transa,
+    transb,
+    m: args[3],
+    n: args[4],
+    k: args[5],
+    A: args[form.A],
+    lda: args[form.lda],
+    B: args[form.B],
+    ldb: args[form.ldb],
+    C: args[form.C],
+    ldc: args[form.ldc],
+    ...(form.batch
+      ? {
+          batch: {
+            count: args[form.batch.count],
+            strideA: args[form.batch.strideA],
+            strideB: args[form.batch.strideB],
+            strideC: args[form.batch.strideC],
+          },
+        }
+      : {}),
   };
   const macro = aclCheckMacro(tree.rootNode);
   const returnType = fnDef.childForFieldName('type')?.text.trim() ?? '';
-  const returnsStatus = /^(int|int32_t|aclError|aclnnStatus)$/.test(returnType) && !/\bmain\s*\(/.test(fnDef.childForFieldName('declarator')?.text ?? '');
-  const check: StatusCheck = macro ? { kind: 'macro', name: macro }
-    : wrapped ? { kind: 'exit' }
-    : returnType === 'void' ? { kind: 'return', value: false }
-    : returnsStatus ? { kind: 'return', value: true } : { kind: 'exit' };
+  const returnsStatus =
+    /^(int|int32_t|aclError|aclnnStatus)$/.test(returnType) && !/\bmain\s*\(/.test(fnDef.childForFieldName('declarator')?.text ?? '');
+  const check: StatusCheck = macro
+    ? { kind: 'macro', name: macro }
+    : wrapped
+      ? { kind: 'exit' }
+      : returnType === 'void'
+        ? { kind: 'return', value: false }
+        : returnsStatus
+          ? { kind: 'return', value: true }
+          : { kind: 'exit' };
   const eol = eolOf(text);
   const lineStart = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart, statement.startIndex))?.[0] ?? '';
   const block = gemmScaffold({
-    cublas: symbol, operator, args: gemm, dataType: dataType!, alpha: args[form.alpha], beta: args[form.beta], scalarType,
-    stream, check, indent, unit: indent.includes('\t') ? '\t' : '    ', eol,
+    cublas: symbol,
+    operator,
+    args: gemm,
+    dataType: dataType!,
+    alpha: args[form.alpha],
+    beta: args[form.beta],
+    scalarType,
+    stream,
+    check,
+    indent,
+    unit: indent.includes('\t') ? '\t' : '    ',
+    eol,
   });
   const facts = includeFacts(tree.rootNode, text);
-  const present = (h: string) => facts.present.has(h) || (h === 'cstdio' && facts.present.has('stdio.h')) || (h === 'cstdlib' && facts.present.has('stdlib.h'));
+  const present = (h: string) =>
+    facts.present.has(h) || (h === 'cstdio' && facts.present.has('stdio.h')) || (h === 'cstdlib' && facts.present.has('stdlib.h'));
   const headers = scaffoldHeaders({ operator, check }).filter((h) => !present(h));
   const edits: TextEdit[] = [];
   if (headers.length) {
     const at = insertionPoint(facts, statement.startIndex);
-    edits.push({ start: at.insertAt, end: at.insertAt, newText: at.insertPrefix + headers.map((h) => (h.includes('/') ? `#include "${h}"` : `#include <${h}>`)).join(eol) + eol });
+    edits.push({
+      start: at.insertAt,
+      end: at.insertAt,
+      newText: at.insertPrefix + headers.map((h) => (h.includes('/') ? `#include "${h}"` : `#include <${h}>`)).join(eol) + eol,
+    });
   }
   edits.push({ start: statement.startIndex, end: statement.endIndex, newText: block });
-  return { edits, operator, title: `Write the ${operator} two-phase call (aclTensor views, workspace, launch on ${stream}) for this ${symbol}: review the result` };
+  return {
+    edits,
+    operator,
+    title: `Write the ${operator} two-phase call (aclTensor views, workspace, launch on ${stream}) for this ${symbol}: review the result`,
+  };
 }

@@ -94,9 +94,20 @@ export interface ScaffoldInput {
 
 /** Every CANN name the scaffold may write (all declared by 8.1.RC1's headers). */
 export const SCAFFOLD_NAMES = [
-  'aclCreateTensor', 'aclDestroyTensor', 'aclCreateScalar', 'aclDestroyScalar', 'aclrtMalloc', 'aclrtFree', 'aclrtSynchronizeStream',
-  'aclGetRecentErrMsg', 'aclnnMmGetWorkspaceSize', 'aclnnMm', 'aclnnInplaceAddmmGetWorkspaceSize', 'aclnnInplaceAddmm',
-  'aclnnBatchMatMulGetWorkspaceSize', 'aclnnBatchMatMul',
+  'aclCreateTensor',
+  'aclDestroyTensor',
+  'aclCreateScalar',
+  'aclDestroyScalar',
+  'aclrtMalloc',
+  'aclrtFree',
+  'aclrtSynchronizeStream',
+  'aclGetRecentErrMsg',
+  'aclnnMmGetWorkspaceSize',
+  'aclnnMm',
+  'aclnnInplaceAddmmGetWorkspaceSize',
+  'aclnnInplaceAddmm',
+  'aclnnBatchMatMulGetWorkspaceSize',
+  'aclnnBatchMatMul',
 ] as const;
 
 /** Headers the scaffold needs (beside the operator's). */
@@ -114,9 +125,12 @@ export function gemmScaffold(input: ScaffoldInput): string {
   const lines: string[] = [];
   const step = (call: string, what: string) => {
     if (check.kind === 'macro') return `${check.name}(${call});`;
-    const fail = check.kind === 'exit'
-      ? `{ fprintf(stderr, "${what} failed: %d %s\\n", (int)${P}Status, aclGetRecentErrMsg()); exit(EXIT_FAILURE); }`
-      : check.value ? `return ${P}Status;` : 'return;';
+    const fail =
+      check.kind === 'exit'
+        ? `{ fprintf(stderr, "${what} failed: %d %s\\n", (int)${P}Status, aclGetRecentErrMsg()); exit(EXIT_FAILURE); }`
+        : check.value
+          ? `return ${P}Status;`
+          : 'return;';
     return `if ((${P}Status = ${call}) != ACL_SUCCESS) ${fail}`;
   };
   const name = input.operator;
@@ -130,7 +144,9 @@ export function gemmScaffold(input: ScaffoldInput): string {
     lines.push(`${i1}const int64_t ${P}${label}Dims[${rank}] = {${v.dims.map((d) => `(int64_t)(${d})`).join(', ')}};`);
     lines.push(`${i1}const int64_t ${P}${label}Strides[${rank}] = {${v.strides.map((s) => `(int64_t)(${s})`).join(', ')}};`);
     lines.push(`${i1}const int64_t ${P}${label}Storage[1] = {${storage}};`);
-    lines.push(`${i1}aclTensor *${P}${label} = aclCreateTensor(${P}${label}Dims, ${rank}, ${input.dataType}, ${P}${label}Strides, 0, ACL_FORMAT_ND, ${P}${label}Storage, 1, (void *)(${v.data}));`);
+    lines.push(
+      `${i1}aclTensor *${P}${label} = aclCreateTensor(${P}${label}Dims, ${rank}, ${input.dataType}, ${P}${label}Strides, 0, ACL_FORMAT_ND, ${P}${label}Storage, 1, (void *)(${v.data}));`,
+    );
   };
   tensor('B', views.first);
   tensor('A', views.second);

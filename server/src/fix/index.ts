@@ -13,19 +13,43 @@ import type { TextEdit } from './edits';
 import { analyzeOther, analyzeOtherText, getLanguageParser, scannerOf, treeLanguageOf, type SourceLanguage } from '../analysis/languages';
 
 export { fixForFinding, fixAll, isQuickFix, portState, textFacts } from './engine';
-export type { QuickFix, NoFix, FixForFindingResult, FixForFindingOptions, FixAllOptions, FixAllResult, PortState, SkippedFinding, TextFacts } from './engine';
+export type {
+  QuickFix,
+  NoFix,
+  FixForFindingResult,
+  FixForFindingOptions,
+  FixAllOptions,
+  FixAllResult,
+  PortState,
+  SkippedFinding,
+  TextFacts,
+} from './engine';
 export { applyEdits, assertDisjoint, sortEdits, type TextEdit } from './edits';
 
 /**
  * Parses, analyses and fixes a whole text (what `ascendify fix` does per file). Python and Makefiles are
  * fixed through their own trees; CMake files have no syntax tree to rewrite on, so they are left unchanged.
  */
-export async function fixText(text: string, options: AnalysisOptions & FixAllOptions, language: SourceLanguage = 'cuda'): Promise<FixAllResult & { errorNodes: number }> {
+export async function fixText(
+  text: string,
+  options: AnalysisOptions & FixAllOptions,
+  language: SourceLanguage = 'cuda',
+): Promise<FixAllResult & { errorNodes: number }> {
   const grammar = treeLanguageOf(language);
   if (language !== 'cuda' && !grammar) {
     const analysis = await analyzeOtherText(text, language, options);
     const reason = `${scannerOf(language)?.name ?? language} files are not rewritten automatically: edit by hand`;
-    return { text, edits: [], applied: [], skipped: analysis.findings.map((finding) => ({ finding, reason })), headersAdded: [], helpersAdapted: [], checkHelpers: [], checksUsed: [], errorNodes: analysis.errorNodes };
+    return {
+      text,
+      edits: [],
+      applied: [],
+      skipped: analysis.findings.map((finding) => ({ finding, reason })),
+      headersAdded: [],
+      helpersAdapted: [],
+      checkHelpers: [],
+      checksUsed: [],
+      errorNodes: analysis.errorNodes,
+    };
   }
   if (language !== 'cuda') {
     const parser = await getLanguageParser(grammar!);

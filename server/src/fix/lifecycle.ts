@@ -30,7 +30,10 @@ export function lifecycleGap(root: Node, text: string, eol: string): LifecycleGa
   const indent = indentationOf(text, body.namedChildren.find((c) => c && c.type !== 'comment')?.startIndex ?? body.endIndex) || '  ';
   edits.push({ start: body.startIndex + 1, end: body.startIndex + 1, newText: `${eol}${indent}aclInit(nullptr);` });
   for (const ret of returnsIn(body)) {
-    edits.push({ start: ret.startIndex, end: ret.startIndex, newText: '{ aclFinalize(); ' }, { start: ret.endIndex, end: ret.endIndex, newText: ' }' });
+    edits.push(
+      { start: ret.startIndex, end: ret.startIndex, newText: '{ aclFinalize(); ' },
+      { start: ret.endIndex, end: ret.endIndex, newText: ' }' },
+    );
   }
   const last = body.namedChildren.filter((c) => c && c.type !== 'comment').at(-1);
   if (!last || last.type !== 'return_statement') {

@@ -12,10 +12,15 @@ import { applyEdits, type TextEdit } from './edits';
 const MAX_LINES = 12;
 
 export type RewritePreview =
-  | { before: string; after: string; safe: boolean; headers: string[]; related: boolean; cut: boolean }
-  | { reason: string };
+  { before: string; after: string; safe: boolean; headers: string[]; related: boolean; cut: boolean } | { reason: string };
 
-export function rewritePreview(text: string, tree: Tree, analysis: FileAnalysis, finding: Finding, options: FixForFindingOptions = {}): RewritePreview {
+export function rewritePreview(
+  text: string,
+  tree: Tree,
+  analysis: FileAnalysis,
+  finding: Finding,
+  options: FixForFindingOptions = {},
+): RewritePreview {
   const fix = fixForFinding(text, tree, analysis, finding, textFacts(text, tree), options);
   if (!isQuickFix(fix)) {
     // The mapping's notes end many reasons; the hover shows them already ("What differs").
@@ -25,9 +30,10 @@ export function rewritePreview(text: string, tree: Tree, analysis: FileAnalysis,
   }
   // The edit of this finding's code: the one that covers it, else the nearest (a header include's edit
   // replaces the #include line itself).
-  const own = fix.edits.find((e) => e.start <= finding.start && finding.end <= e.end)
-    ?? fix.edits.find((e) => e.start < finding.end && finding.start < e.end)
-    ?? fix.edits[0];
+  const own =
+    fix.edits.find((e) => e.start <= finding.start && finding.end <= e.end) ??
+    fix.edits.find((e) => e.start < finding.end && finding.start < e.end) ??
+    fix.edits[0];
   let start = lineStart(text, Math.min(own.start, finding.start));
   let end = lineEnd(text, Math.max(own.end, finding.end));
   // Other edits that touch these lines belong to the picture too (the same line's cast, an added argument).
@@ -41,7 +47,9 @@ export function rewritePreview(text: string, tree: Tree, analysis: FileAnalysis,
       grown = true;
     }
   }
-  const inside: TextEdit[] = fix.edits.filter((e) => e.start >= start && e.end <= end).map((e) => ({ ...e, start: e.start - start, end: e.end - start }));
+  const inside: TextEdit[] = fix.edits
+    .filter((e) => e.start >= start && e.end <= end)
+    .map((e) => ({ ...e, start: e.start - start, end: e.end - start }));
   const before = dedent(text.slice(start, end));
   const afterAll = dedent(applyEdits(text.slice(start, end), inside));
   const lines = afterAll.split(/\r?\n/);

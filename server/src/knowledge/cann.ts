@@ -17,7 +17,10 @@ export interface FullIndex {
   version: string;
   stands: string;
   sources: { repo: string; ref: string; commit: string }[];
-  headers: Record<string, { functions: Record<string, string | string[]>; types: string[]; enumConstants: string[]; constants: string[]; macros: string[] }>;
+  headers: Record<
+    string,
+    { functions: Record<string, string | string[]>; types: string[]; enumConstants: string[]; constants: string[]; macros: string[] }
+  >;
 }
 
 export interface IndexedSymbol {
@@ -150,11 +153,13 @@ export function sinceText(mask: number): string | undefined {
 
 /** C and C++ words and standard types: never CANN names. */
 const LANGUAGE_WORDS = new Set(
-  ('void bool char short int long float double signed unsigned const volatile struct enum union class typename template ' +
+  (
+    'void bool char short int long float double signed unsigned const volatile struct enum union class typename template ' +
     'sizeof alignof static_cast reinterpret_cast const_cast dynamic_cast nullptr NULL true false return if else for while do ' +
     'auto static inline extern operator new delete this namespace using typedef decltype constexpr noexcept ' +
     'int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t size_t ssize_t uintptr_t intptr_t ptrdiff_t ' +
-    'std string vector memcpy memset malloc free printf fprintf stderr').split(' '),
+    'std string vector memcpy memset malloc free printf fprintf stderr'
+  ).split(' '),
 );
 
 /** Identifier-like words of C/C++ text, qualified names kept whole, members (x.y, x->y) and $n skipped. */
@@ -225,7 +230,27 @@ export function parameterTypes(prototype: string): string[] | undefined {
   return splitParams(inner).map(parameterType);
 }
 
-const TYPE_WORDS = new Set(['const', 'volatile', 'unsigned', 'signed', 'int', 'long', 'short', 'char', 'void', 'float', 'double', 'bool', 'struct', 'enum', 'union', 'restrict', '__restrict', '__restrict__', 'typename']);
+const TYPE_WORDS = new Set([
+  'const',
+  'volatile',
+  'unsigned',
+  'signed',
+  'int',
+  'long',
+  'short',
+  'char',
+  'void',
+  'float',
+  'double',
+  'bool',
+  'struct',
+  'enum',
+  'union',
+  'restrict',
+  '__restrict',
+  '__restrict__',
+  'typename',
+]);
 
 /** One parameter's type: default value and name dropped, spacing of * and & normalised ("const aclTensor*"). */
 export function parameterType(param: string): string {
@@ -234,13 +259,20 @@ export function parameterType(param: string): string {
   const eq = p.indexOf('=');
   if (eq >= 0) p = p.slice(0, eq);
   if (p.includes('[')) p = p.replace(/([A-Za-z_]\w*)\s*(\[[^\]]*\]\s*)+$/, '* $1').replace(/\[[^\]]*\]/g, '*');
-  p = p.replace(/\s*([*&])\s*/g, ' $1 ').replace(/\s+/g, ' ').trim();
+  p = p
+    .replace(/\s*([*&])\s*/g, ' $1 ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const words = p.split(' ');
   // The last word is the parameter's name when it is an identifier, not a type word, after a type.
   const last = words[words.length - 1];
   const before = words.slice(0, -1).filter((w) => w !== 'const' && w !== 'volatile');
   if (words.length > 1 && /^[A-Za-z_]\w*$/.test(last) && !TYPE_WORDS.has(last) && before.length >= 1) words.pop();
-  return words.filter((w) => !/^(__restrict__|__restrict|restrict)$/.test(w)).join(' ').replace(/ ([*&])/g, '$1').trim();
+  return words
+    .filter((w) => !/^(__restrict__|__restrict|restrict)$/.test(w))
+    .join(' ')
+    .replace(/ ([*&])/g, '$1')
+    .trim();
 }
 
 function splitParams(text: string): string[] {
@@ -251,7 +283,10 @@ function splitParams(text: string): string[] {
     const c = text[i];
     if (c === '(' || c === '<' || c === '[') depth++;
     else if (c === ')' || c === '>' || c === ']') depth--;
-    else if (c === ',' && depth === 0) { parts.push(text.slice(start, i)); start = i + 1; }
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
   }
   parts.push(text.slice(start));
   return parts;
@@ -322,17 +357,25 @@ export const LANGUAGE_BUILTINS: Readonly<Record<string, string>> = {
   half2: 'built-in SIMT vector type (two halves)',
   bfloat16_t: 'built-in bfloat16 type of the Ascend C compiler',
   bfloat16x2_t: 'built-in SIMT vector type (two bfloat16)',
-  float2: 'built-in SIMT vector type', float4: 'built-in SIMT vector type',
-  int2: 'built-in SIMT vector type', int4: 'built-in SIMT vector type',
-  uint2: 'built-in SIMT vector type', uint4: 'built-in SIMT vector type',
+  float2: 'built-in SIMT vector type',
+  float4: 'built-in SIMT vector type',
+  int2: 'built-in SIMT vector type',
+  int4: 'built-in SIMT vector type',
+  uint2: 'built-in SIMT vector type',
+  uint4: 'built-in SIMT vector type',
   // The other vector types, built in like float2: simt_api/vector_functions.h declares their make_* functions.
-  ...Object.fromEntries(['char', 'uchar', 'short', 'ushort', 'int', 'uint', 'long', 'ulong', 'longlong', 'ulonglong', 'float']
-    .flatMap((t) => [2, 3, 4].map((n) => `${t}${n}`))
-    .filter((name) => !['float2', 'float4', 'int2', 'int4', 'uint2', 'uint4'].includes(name))
-    .map((name) => [name, 'built-in SIMT vector type (its make_* function is declared in simt_api/vector_functions.h)'])),
+  ...Object.fromEntries(
+    ['char', 'uchar', 'short', 'ushort', 'int', 'uint', 'long', 'ulong', 'longlong', 'ulonglong', 'float']
+      .flatMap((t) => [2, 3, 4].map((n) => `${t}${n}`))
+      .filter((name) => !['float2', 'float4', 'int2', 'int4', 'uint2', 'uint4'].includes(name))
+      .map((name) => [name, 'built-in SIMT vector type (its make_* function is declared in simt_api/vector_functions.h)']),
+  ),
   alignas: 'C++11 alignment specifier (language keyword)',
-  threadIdx: 'SIMT built-in variable', blockIdx: 'SIMT built-in variable', blockDim: 'SIMT built-in variable',
-  gridDim: 'SIMT built-in variable', warpSize: 'SIMT built-in variable',
+  threadIdx: 'SIMT built-in variable',
+  blockIdx: 'SIMT built-in variable',
+  blockDim: 'SIMT built-in variable',
+  gridDim: 'SIMT built-in variable',
+  warpSize: 'SIMT built-in variable',
   kernel_name: "placeholder for the user's kernel name in a signature",
 };
 
@@ -374,7 +417,10 @@ function check(s: Suggestion, version: string, docOnly: Set<string>): Check {
   const missing: Check['missing'] = [];
   let sinceBit = 0;
   for (const w of words) {
-    if (docOnly.has(w)) { missing.push({ name: w }); continue; }
+    if (docOnly.has(w)) {
+      missing.push({ name: w });
+      continue;
+    }
     const sym = indexedSymbol(w);
     if (!sym) continue;
     const first = CANN_VERSIONS.indexOf(firstVersion(sym.versions)!);
@@ -382,14 +428,21 @@ function check(s: Suggestion, version: string, docOnly: Set<string>): Check {
     if (!declaredBy(sym.versions, version)) missing.push({ name: w, since: firstVersion(sym.versions) });
   }
   for (const h of headers) {
-    if (docOnly.has(h)) { missing.push({ name: h }); continue; }
+    if (docOnly.has(h)) {
+      missing.push({ name: h });
+      continue;
+    }
     const mask = indexedHeader(h);
     if (mask === undefined) continue;
     sinceBit = Math.max(sinceBit, CANN_VERSIONS.indexOf(firstVersion(mask)!));
     if (!declaredBy(mask, version)) missing.push({ name: h, since: firstVersion(mask) });
   }
   const main = s.ascend ? codeWords(s.ascend).find((w) => indexedSymbol(w)) : undefined;
-  return { missing, since: words.length || headers.length ? CANN_VERSIONS[sinceBit] : undefined, declaredIn: main && indexedSymbol(main)?.header };
+  return {
+    missing,
+    since: words.length || headers.length ? CANN_VERSIONS[sinceBit] : undefined,
+    declaredIn: main && indexedSymbol(main)?.header,
+  };
 }
 
 function docOnlyNames(entry: MappingEntry): Set<string> {
@@ -411,7 +464,13 @@ function missingText(version: string, missing: Check['missing'], docOnly: Mappin
 type Side = Pick<MappingEntry, 'ascend' | 'ascendHeader' | 'signature' | 'mapping' | 'notes' | 'docUrl' | 'fix'>;
 
 /** The first of a side's answers the version declares, or the side made manual with nothing it lacks. */
-function chooseSide(primary: Side, fallbacks: Alternative[], version: string, docOnly: Set<string>, entry: MappingEntry): { side: Side; cann: CannAvailability } {
+function chooseSide(
+  primary: Side,
+  fallbacks: Alternative[],
+  version: string,
+  docOnly: Set<string>,
+  entry: MappingEntry,
+): { side: Side; cann: CannAvailability } {
   const first = check(primary, version, docOnly);
   if (!first.missing.length) return { side: primary, cann: { version, since: first.since, declaredIn: first.declaredIn } };
   for (const alt of fallbacks) {
@@ -419,8 +478,13 @@ function chooseSide(primary: Side, fallbacks: Alternative[], version: string, do
     if (c.missing.length) continue;
     return {
       side: {
-        ascend: alt.ascend, ascendHeader: alt.ascendHeader, signature: alt.signature, mapping: alt.mapping,
-        notes: alt.notes ?? primary.notes, docUrl: alt.docUrl ?? primary.docUrl, fix: alt.fix,
+        ascend: alt.ascend,
+        ascendHeader: alt.ascendHeader,
+        signature: alt.signature,
+        mapping: alt.mapping,
+        notes: alt.notes ?? primary.notes,
+        docUrl: alt.docUrl ?? primary.docUrl,
+        fix: alt.fix,
       },
       cann: { version, since: c.since, declaredIn: c.declaredIn, fallbackFrom: primary.ascend ?? undefined, missing: first.missing },
     };
@@ -428,7 +492,9 @@ function chooseSide(primary: Side, fallbacks: Alternative[], version: string, do
   const docs = first.missing.filter((m) => !m.since).map((m) => entry.docOnly!.find((d) => d.name === m.name)!);
   return {
     side: {
-      ascend: null, mapping: primary.mapping === 'none' ? 'none' : 'manual', docUrl: primary.docUrl,
+      ascend: null,
+      mapping: primary.mapping === 'none' ? 'none' : 'manual',
+      docUrl: primary.docUrl,
       // The notes name the newer API on purpose: they are what explain and the hover show.
       notes: `${missingText(version, first.missing, entry.docOnly)}. ${primary.notes}`.trim(),
     },
@@ -442,7 +508,13 @@ function versioned(entry: MappingEntry, version: string): VersionedEntry {
   let simt: TargetOverride | undefined = entry.simt;
   let simtCann: CannAvailability | undefined;
   if (entry.simt) {
-    const s = chooseSide({ ...entry.simt, notes: entry.simt.notes ?? entry.notes, docUrl: entry.simt.docUrl ?? entry.docUrl }, entry.simt.fallback ?? [], version, docOnly, entry);
+    const s = chooseSide(
+      { ...entry.simt, notes: entry.simt.notes ?? entry.notes, docUrl: entry.simt.docUrl ?? entry.docUrl },
+      entry.simt.fallback ?? [],
+      version,
+      docOnly,
+      entry,
+    );
     simt = { ascend: s.side.ascend, mapping: s.side.mapping, notes: s.side.notes, docUrl: s.side.docUrl };
     if (s.side.ascendHeader) simt.ascendHeader = s.side.ascendHeader;
     if (s.side.signature) simt.signature = s.side.signature;

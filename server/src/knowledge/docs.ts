@@ -72,30 +72,50 @@ export function renderRulePage(entry: MappingEntry): string {
   if (entry.simt) targets.push(['Ascend 950 (Ascend C SIMT)', resolveEntry(entry, '950')]);
   for (const [label, r] of targets) {
     if (targets.length > 1) out.push(`## ${label}`, '');
-    out.push(`**CANN equivalent:** ${r.ascend ? code(r.ascend) : 'none'} (${r.mapping})${r.ascendHeader ? `, header ${code(r.ascendHeader)}` : ''}`);
+    out.push(
+      `**CANN equivalent:** ${r.ascend ? code(r.ascend) : 'none'} (${r.mapping})${r.ascendHeader ? `, header ${code(r.ascendHeader)}` : ''}`,
+    );
     out.push('');
     if (r.signature) out.push('```c', r.signature, '```', '');
     if (r.notes) out.push(`**What differs.** ${md(r.notes)}`, '');
     if (r.fix) {
       const ex = example(entry, r.fix);
-      out.push(`**How to fix.** ${r.fix.safe === false ? 'Ascendify offers a fix that needs review (not applied by "fix all").' : 'Ascendify fixes this automatically ("fix all" and `ascendify fix`).'}${r.fix.header ? ` The fix adds ${entry.library === 'pytorch' ? `\`import ${r.fix.header}\`` : `\`#include <${r.fix.header}>\``}.` : ''}`);
+      out.push(
+        `**How to fix.** ${r.fix.safe === false ? 'Ascendify offers a fix that needs review (not applied by "fix all").' : 'Ascendify fixes this automatically ("fix all" and `ascendify fix`).'}${r.fix.header ? ` The fix adds ${entry.library === 'pytorch' ? `\`import ${r.fix.header}\`` : `\`#include <${r.fix.header}>\``}.` : ''}`,
+      );
       out.push('');
       if (ex) out.push('```cpp', `// before`, ex.before, `// after`, ex.after, '```', '');
     } else {
-      out.push(`**How to fix.** ${r.mapping === 'none' ? 'No CANN equivalent: redesign this part (see the notes).' : 'By hand, following the notes above.'}`, '');
+      out.push(
+        `**How to fix.** ${r.mapping === 'none' ? 'No CANN equivalent: redesign this part (see the notes).' : 'By hand, following the notes above.'}`,
+        '',
+      );
     }
     out.push(`Documentation: <${r.docUrl}>`, '');
   }
   const avail = entry.availability;
   // The versions come from the header index: the preferred answer as the newest indexed CANN has it.
   const cann = forCannVersion([entry], 'master')[0].cann;
-  const versionText = cann?.since ? `CANN ${sinceWords(cann.since)}${cann.declaredIn ? ` (${code(cann.declaredIn)})` : ''}` : entry.cannVersion && `CANN ${md(entry.cannVersion)}`;
+  const versionText = cann?.since
+    ? `CANN ${sinceWords(cann.since)}${cann.declaredIn ? ` (${code(cann.declaredIn)})` : ''}`
+    : entry.cannVersion && `CANN ${md(entry.cannVersion)}`;
   if (avail || versionText) {
     const word = (v: unknown) => (v === undefined ? 'not stated' : v === 'unconfirmed' ? 'unconfirmed' : v ? 'yes' : 'no');
-    out.push(`**Availability:** Atlas A2/A3 ${word(avail?.a2a3)}, Ascend 950 ${word(avail?.a950)}${versionText ? `; ${versionText}` : ''}`, '');
+    out.push(
+      `**Availability:** Atlas A2/A3 ${word(avail?.a2a3)}, Ascend 950 ${word(avail?.a950)}${versionText ? `; ${versionText}` : ''}`,
+      '',
+    );
   }
-  if (entry.fallback?.length) out.push(`**Older CANN versions:** ${entry.fallback.map((f) => (f.ascend ? code(f.ascend) : 'none')).join(', ')} where the version lacks the answer above`, '');
-  if (entry.docOnly?.length) out.push(`**Documented but in no public header (never fixed):** ${entry.docOnly.map((d) => `${code(d.name)} <${d.url}>`).join(', ')}`, '');
+  if (entry.fallback?.length)
+    out.push(
+      `**Older CANN versions:** ${entry.fallback.map((f) => (f.ascend ? code(f.ascend) : 'none')).join(', ')} where the version lacks the answer above`,
+      '',
+    );
+  if (entry.docOnly?.length)
+    out.push(
+      `**Documented but in no public header (never fixed):** ${entry.docOnly.map((d) => `${code(d.name)} <${d.url}>`).join(', ')}`,
+      '',
+    );
   if (entry.unconfirmed?.length) out.push(`**Not confirmed by the documentation:** ${md(entry.unconfirmed.join('; '))}`, '');
   out.push(suppressionHelp(id, entry.library), '');
   return `${out.join('\n').trimEnd()}\n`;
@@ -111,7 +131,7 @@ export function renderUnmappedPage(library: string): string {
     `The symbol belongs to ${md(libraryName(library))} (recognised from the CUDA toolkit's headers or the library's documented`,
     'name prefix) but the knowledge base has no CANN mapping for it yet. Nothing is dropped: the finding counts',
     'as manual work in the effort estimate. Look for the closest CANN API in the documentation, or add an',
-    'entry for it to your project\'s `.ascendify.json` rule file.',
+    "entry for it to your project's `.ascendify.json` rule file.",
     '',
     suppressionHelp(ruleIdFor(undefined, library), library),
     '',
@@ -120,13 +140,34 @@ export function renderUnmappedPage(library: string): string {
 
 /** How to silence a rule (docs/rules.md has the whole story): the comment in the file's own syntax. */
 function suppressionHelp(id: string, library: string): string {
-  const comment = library === 'build' || library === 'pytorch' || library === 'cupy' || library === 'numba' || library === 'pycuda' ? '#' : '//';
+  const comment =
+    library === 'build' || library === 'pytorch' || library === 'cupy' || library === 'numba' || library === 'pycuda' ? '#' : '//';
   return `**Silence it.** One line: \`${comment} ascendify-ignore-next-line ${id}\`; everywhere: \`"rules": { "${id}": "off" }\` in \`.ascendify.json\` or the \`ascendify.rules\` setting ([rule control](../rule-control.md)).`;
 }
 
 export const UNMAPPED_LIBRARIES = [
-  'runtime', 'driver', 'kernel', 'cublas', 'cudnn', 'cufft', 'curand', 'cusparse', 'cusolver', 'nccl', 'nvrtc', 'nvtx',
-  'nvml', 'cupti', 'thrust', 'cub', 'cooperative_groups', 'wmma', 'libcudacxx', 'cutlass', 'compiler', 'samples',
+  'runtime',
+  'driver',
+  'kernel',
+  'cublas',
+  'cudnn',
+  'cufft',
+  'curand',
+  'cusparse',
+  'cusolver',
+  'nccl',
+  'nvrtc',
+  'nvtx',
+  'nvml',
+  'cupti',
+  'thrust',
+  'cub',
+  'cooperative_groups',
+  'wmma',
+  'libcudacxx',
+  'cutlass',
+  'compiler',
+  'samples',
 ];
 
 /**
@@ -152,7 +193,8 @@ export function ruleDocUrl(finding: { library: string; entry?: MappingEntry; res
   const { entry } = finding;
   if (entry) {
     builtinEntries ??= new Set(KnowledgeBase.builtin().entries);
-    const page = ruleDocsBase && (builtinEntries.has(entry) || KnowledgeBase.isBuiltin(entry)) ? ruleDocsBase + rulePagePath(entry) : undefined;
+    const page =
+      ruleDocsBase && (builtinEntries.has(entry) || KnowledgeBase.isBuiltin(entry)) ? ruleDocsBase + rulePagePath(entry) : undefined;
     return page ?? finding.resolved?.docUrl ?? entry.docUrl;
   }
   return ruleDocsBase && UNMAPPED_LIBRARIES.includes(finding.library) ? `${ruleDocsBase}unmapped/${finding.library}.md` : undefined;
@@ -171,7 +213,10 @@ export function renderRuleDocs(kb: KnowledgeBase): Map<string, string> {
   for (const [lib, entries] of [...byLibrary.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     index.push(`## ${md(libraryName(lib))}`, '', '| CUDA | CANN | kind |', '|---|---|---|');
     for (const e of entries) {
-      const cuda = e.cuda.map((c) => code(c)).join(', ').replace(/\|/g, '\\|');
+      const cuda = e.cuda
+        .map((c) => code(c))
+        .join(', ')
+        .replace(/\|/g, '\\|');
       index.push(`| [${cuda}](${rulePagePath(e)}) | ${e.ascend ? code(e.ascend).replace(/\|/g, '\\|') : '—'} | ${e.mapping} |`);
     }
     index.push('');

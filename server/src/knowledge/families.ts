@@ -70,7 +70,13 @@ export const nvidiaNamespaces: Record<string, string> = Object.assign(Object.cre
 export const kernelBuiltins = new Set(['threadIdx', 'blockIdx', 'blockDim', 'gridDim', 'warpSize']);
 
 /** One test for every prefix rule: the scanner's cheap first filter over all tokens of a file. */
-const anyPrefix = new RegExp(prefixRules.map(([re]) => `(?:${re.source.slice(1, -1)})`).join('|').replace(/^/, '^(?:').concat(')$'));
+const anyPrefix = new RegExp(
+  prefixRules
+    .map(([re]) => `(?:${re.source.slice(1, -1)})`)
+    .join('|')
+    .replace(/^/, '^(?:')
+    .concat(')$'),
+);
 
 /**
  * The first two characters a name must have to match any prefix rule ('cu', 'CU', 'nc', ...), read from
@@ -109,7 +115,10 @@ export function nvidiaFamily(name: string): Family | undefined {
 
 /** NVIDIA header families, by the path written in `#include`. */
 const headerRules: Array<[RegExp, string]> = [
-  [/^(cuda|cudart|cuda_runtime|cuda_runtime_api|driver_types|driver_functions|vector_types|vector_functions|builtin_types|device_types|device_functions|device_launch_parameters|channel_descriptor|surface_types|texture_types|texture_fetch_functions|math_constants|library_types|host_defines|crt\/[\w.]+|sm_\d+_\w+|cuda_[\w]+)\.h(pp)?$/, 'runtime'],
+  [
+    /^(cuda|cudart|cuda_runtime|cuda_runtime_api|driver_types|driver_functions|vector_types|vector_functions|builtin_types|device_types|device_functions|device_launch_parameters|channel_descriptor|surface_types|texture_types|texture_fetch_functions|math_constants|library_types|host_defines|crt\/[\w.]+|sm_\d+_\w+|cuda_[\w]+)\.h(pp)?$/,
+    'runtime',
+  ],
   [/^cuComplex\.h$/, 'runtime'],
   [/^(cudaProfiler|cudaTypedefs|cudaGL|cudaEGL|cudaVDPAU)\.h$/, 'driver'],
   [/^cuda\/[\w/]+$/, 'libcudacxx'],

@@ -47,11 +47,13 @@ function semanticErrors(entries: MappingEntry[], source: string): string[] {
   entries.forEach((e, i) => {
     if (!e || typeof e !== 'object') return;
     const name = Array.isArray(e.cuda) && e.cuda[0] ? `"${e.cuda[0]}"` : `#${i}`;
-    if (e.mapping === 'none' && e.ascend !== null) errors.push(`${source}: entry ${name}, field ascend: must be null when mapping is "none"`);
+    if (e.mapping === 'none' && e.ascend !== null)
+      errors.push(`${source}: entry ${name}, field ascend: must be null when mapping is "none"`);
     if (e.mapping !== 'none' && e.ascend === null && e.mapping !== 'manual')
       errors.push(`${source}: entry ${name}, field ascend: a ${e.mapping} mapping needs an equivalent`);
     if (e.fix?.call && e.fix.arity === undefined) errors.push(`${source}: entry ${name}, field fix.arity: required with fix.call`);
-    if (e.fix && (e.mapping === 'manual' || e.mapping === 'none')) errors.push(`${source}: entry ${name}, field fix: only rename/rewrite mappings have fixes`);
+    if (e.fix && (e.mapping === 'manual' || e.mapping === 'none'))
+      errors.push(`${source}: entry ${name}, field fix: only rename/rewrite mappings have fixes`);
     // A name no header declares is never written by a fix: the suggestion that uses it has none.
     const docOnly = new Set((Array.isArray(e.docOnly) ? e.docOnly : []).map((d) => d?.name));
     if (docOnly.size) {
@@ -59,11 +61,14 @@ function semanticErrors(entries: MappingEntry[], source: string): string[] {
       for (const a of answers) {
         if (!a?.fix) continue;
         const text = `${a.ascend ?? ''} ${a.fix.rename ?? ''} ${a.fix.call ?? ''}`;
-        for (const d of docOnly) if (d && new RegExp(`\\b${d}\\b`).test(text)) errors.push(`${source}: entry ${name}, field fix: ${d} is doc-only (in no header) and must not be written by a fix`);
+        for (const d of docOnly)
+          if (d && new RegExp(`\\b${d}\\b`).test(text))
+            errors.push(`${source}: entry ${name}, field fix: ${d} is doc-only (in no header) and must not be written by a fix`);
       }
     }
     for (const [i, a] of (Array.isArray(e.fallback) ? e.fallback : []).entries()) {
-      if (a?.fix?.call && a.fix.arity === undefined) errors.push(`${source}: entry ${name}, field fallback.${i}.fix.arity: required with fix.call`);
+      if (a?.fix?.call && a.fix.arity === undefined)
+        errors.push(`${source}: entry ${name}, field fallback.${i}.fix.arity: required with fix.call`);
     }
   });
   return errors;
@@ -85,7 +90,11 @@ export class KnowledgeBase {
   /** File globs a rule file's `ignore` lists (relative to the folder scanned). */
   readonly fileIgnores: readonly string[];
 
-  constructor(entries: MappingEntry[], cannVersion?: string, control: { ruleLevels?: Record<string, RuleLevel>; fileIgnores?: string[] } = {}) {
+  constructor(
+    entries: MappingEntry[],
+    cannVersion?: string,
+    control: { ruleLevels?: Record<string, RuleLevel>; fileIgnores?: string[] } = {},
+  ) {
     this.entries = entries;
     this.cannVersion = cannVersion;
     this.ruleLevels = control.ruleLevels ?? {};
@@ -133,7 +142,8 @@ export class KnowledgeBase {
   withRuleControl(ruleLevels: Record<string, RuleLevel>, fileIgnores: string[] = []): KnowledgeBase {
     if (!Object.keys(ruleLevels).length && !fileIgnores.length) return this;
     return new KnowledgeBase([...this.entries], this.cannVersion, {
-      ruleLevels: { ...this.ruleLevels, ...ruleLevels }, fileIgnores: [...this.fileIgnores, ...fileIgnores],
+      ruleLevels: { ...this.ruleLevels, ...ruleLevels },
+      fileIgnores: [...this.fileIgnores, ...fileIgnores],
     });
   }
 

@@ -50,30 +50,59 @@ export function resolveEntry(entry: MappingEntry, target: PortingTarget): Resolv
 
 function computeResolved(entry: MappingEntry, target: PortingTarget): ResolvedMapping {
   const base: ResolvedMapping = {
-    ascend: entry.ascend, ascendHeader: entry.ascendHeader, signature: entry.signature, mapping: entry.mapping,
-    notes: entry.notes, docUrl: entry.docUrl, fix: entry.fix,
+    ascend: entry.ascend,
+    ascendHeader: entry.ascendHeader,
+    signature: entry.signature,
+    mapping: entry.mapping,
+    notes: entry.notes,
+    docUrl: entry.docUrl,
+    fix: entry.fix,
   };
   const cann = (entry as VersionedEntry).cann;
   if (cann?.missing?.some((m) => m.since) && !cann.fallbackFrom && entry.ascend === null) base.newerCannOnly = cann.version;
   if (target === '950' && entry.simt) {
     const s = entry.simt;
     return {
-      ascend: s.ascend, ascendHeader: s.ascendHeader ?? base.ascendHeader, signature: s.signature, mapping: s.mapping,
-      notes: s.notes ?? base.notes, docUrl: s.docUrl ?? base.docUrl, fix: s.fix,
+      ascend: s.ascend,
+      ascendHeader: s.ascendHeader ?? base.ascendHeader,
+      signature: s.signature,
+      mapping: s.mapping,
+      notes: s.notes ?? base.notes,
+      docUrl: s.docUrl ?? base.docUrl,
+      fix: s.fix,
     };
   }
   return base;
 }
 
 const LIBRARY_NAMES: Record<string, string> = {
-  runtime: 'CUDA runtime', driver: 'CUDA driver', kernel: 'CUDA kernel', nvrtc: 'NVRTC', cublas: 'cuBLAS',
-  cublaslt: 'cuBLASLt', cudnn: 'cuDNN', cufft: 'cuFFT', curand: 'cuRAND', cusparse: 'cuSPARSE', cusolver: 'cuSOLVER',
-  nccl: 'NCCL', thrust: 'Thrust', cub: 'CUB', nvtx: 'NVTX', cooperative_groups: 'cooperative groups', wmma: 'WMMA',
-  libcudacxx: 'libcu++', cutlass: 'CUTLASS', compiler: 'nvcc', nvml: 'NVML', cupti: 'CUPTI', samples: 'CUDA samples',
-  profiler: 'CUDA profiler', compat: 'compatibility layer',
+  runtime: 'CUDA runtime',
+  driver: 'CUDA driver',
+  kernel: 'CUDA kernel',
+  nvrtc: 'NVRTC',
+  cublas: 'cuBLAS',
+  cublaslt: 'cuBLASLt',
+  cudnn: 'cuDNN',
+  cufft: 'cuFFT',
+  curand: 'cuRAND',
+  cusparse: 'cuSPARSE',
+  cusolver: 'cuSOLVER',
+  nccl: 'NCCL',
+  thrust: 'Thrust',
+  cub: 'CUB',
+  nvtx: 'NVTX',
+  cooperative_groups: 'cooperative groups',
+  wmma: 'WMMA',
+  libcudacxx: 'libcu++',
+  cutlass: 'CUTLASS',
+  compiler: 'nvcc',
+  nvml: 'NVML',
+  cupti: 'CUPTI',
+  samples: 'CUDA samples',
+  profiler: 'CUDA profiler',
+  compat: 'compatibility layer',
 };
 
 export function libraryName(library: string): string {
   return Object.hasOwn(LIBRARY_NAMES, library) ? LIBRARY_NAMES[library] : library; // "constructor" is a name, not Object's
 }
-

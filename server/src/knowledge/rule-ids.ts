@@ -10,13 +10,34 @@ import type { MappingEntry } from './schema';
 
 /** The unmapped families' rules, by the library a name was recognised as (knowledge/families.ts, the scanners). */
 export const UNMAPPED_RULES: Readonly<Record<string, string>> = {
-  runtime: 'unmapped/runtime', driver: 'unmapped/driver', kernel: 'unmapped/kernel', cublas: 'unmapped/cublas',
-  cudnn: 'unmapped/cudnn', cufft: 'unmapped/cufft', curand: 'unmapped/curand', cusparse: 'unmapped/cusparse',
-  cusolver: 'unmapped/cusolver', nccl: 'unmapped/nccl', nvrtc: 'unmapped/nvrtc', nvtx: 'unmapped/nvtx',
-  nvml: 'unmapped/nvml', cupti: 'unmapped/cupti', thrust: 'unmapped/thrust', cub: 'unmapped/cub',
-  cooperative_groups: 'unmapped/cooperative_groups', wmma: 'unmapped/wmma', libcudacxx: 'unmapped/libcudacxx',
-  cutlass: 'unmapped/cutlass', compiler: 'unmapped/compiler', samples: 'unmapped/samples', compat: 'unmapped/compat',
-  build: 'unmapped/build', pytorch: 'unmapped/pytorch', cupy: 'unmapped/cupy', numba: 'unmapped/numba', pycuda: 'unmapped/pycuda',
+  runtime: 'unmapped/runtime',
+  driver: 'unmapped/driver',
+  kernel: 'unmapped/kernel',
+  cublas: 'unmapped/cublas',
+  cudnn: 'unmapped/cudnn',
+  cufft: 'unmapped/cufft',
+  curand: 'unmapped/curand',
+  cusparse: 'unmapped/cusparse',
+  cusolver: 'unmapped/cusolver',
+  nccl: 'unmapped/nccl',
+  nvrtc: 'unmapped/nvrtc',
+  nvtx: 'unmapped/nvtx',
+  nvml: 'unmapped/nvml',
+  cupti: 'unmapped/cupti',
+  thrust: 'unmapped/thrust',
+  cub: 'unmapped/cub',
+  cooperative_groups: 'unmapped/cooperative_groups',
+  wmma: 'unmapped/wmma',
+  libcudacxx: 'unmapped/libcudacxx',
+  cutlass: 'unmapped/cutlass',
+  compiler: 'unmapped/compiler',
+  samples: 'unmapped/samples',
+  compat: 'unmapped/compat',
+  build: 'unmapped/build',
+  pytorch: 'unmapped/pytorch',
+  cupy: 'unmapped/cupy',
+  numba: 'unmapped/numba',
+  pycuda: 'unmapped/pycuda',
 };
 
 /** The rule id of a finding: its entry's, else its unmapped family's. */
@@ -51,7 +72,8 @@ export function readRuleLevels(raw: unknown, source: string): { levels: Record<s
   const levels: Record<string, RuleLevel> = {};
   const errors: string[] = [];
   if (raw === undefined || raw === null) return { levels, errors };
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { levels, errors: [`${source}: must be an object of rule id to level (${RULE_LEVELS.join(', ')})`] };
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return { levels, errors: [`${source}: must be an object of rule id to level (${RULE_LEVELS.join(', ')})`] };
   for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
     const level = typeof value === 'string' ? value.trim().toLowerCase() : value;
     if (level === 'info') levels[id] = 'information';
@@ -68,6 +90,7 @@ export function readRuleLevels(raw: unknown, source: string): { levels: Record<s
 export function levelOf(levels: Readonly<Record<string, RuleLevel>>, id: string): RuleLevel | undefined {
   if (Object.hasOwn(levels, id)) return levels[id];
   let best: string | undefined;
-  for (const pattern of Object.keys(levels)) if (ruleMatches(pattern, id) && (best === undefined || pattern.length > best.length)) best = pattern;
+  for (const pattern of Object.keys(levels))
+    if (ruleMatches(pattern, id) && (best === undefined || pattern.length > best.length)) best = pattern;
   return best === undefined ? undefined : levels[best];
 }

@@ -23,7 +23,10 @@ export function loadRuleFile(file: string): LoadedMappingFile {
     // is small, so anything huge is a mistake, not rules.
     const stat = fs.statSync(file);
     if (!stat.isFile()) throw new KnowledgeError(`rule file ${file} is not a regular file`);
-    if (stat.size > MAX_RULE_FILE_BYTES) throw new KnowledgeError(`rule file ${file} is ${(stat.size / 1048576).toFixed(1)} MB: over the ${MAX_RULE_FILE_BYTES / 1048576} MB a rule file may have`);
+    if (stat.size > MAX_RULE_FILE_BYTES)
+      throw new KnowledgeError(
+        `rule file ${file} is ${(stat.size / 1048576).toFixed(1)} MB: over the ${MAX_RULE_FILE_BYTES / 1048576} MB a rule file may have`,
+      );
     raw = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof KnowledgeError) throw e;
@@ -55,7 +58,11 @@ export function findRuleFile(dir: string): string | undefined {
  * built-ins of the same name). The version: `cannVersion` (--cann, the ascendify.cannVersion setting),
  * else the rule file's `cannVersion`, else the default for the porting target (defaultCannVersion).
  */
-export function knowledgeWithRules(ruleFile: string | undefined, cannVersion?: string, target: PortingTarget = DEFAULT_TARGET): KnowledgeBase {
+export function knowledgeWithRules(
+  ruleFile: string | undefined,
+  cannVersion?: string,
+  target: PortingTarget = DEFAULT_TARGET,
+): KnowledgeBase {
   const rules = ruleFile ? loadRuleFile(ruleFile) : undefined;
   const wanted = cannVersion?.trim() || rules?.cannVersion || defaultCannVersion(target);
   let version: string;

@@ -15,7 +15,18 @@ const DocUrl = () => Type.String({ pattern: '^https://' });
 const Closed = <T extends Record<string, TSchema>>(properties: T, options: Record<string, unknown> = {}) =>
   Type.Object(properties, { additionalProperties: false, ...options });
 
-export const SYMBOL_KINDS = ['function', 'type', 'enum', 'macro', 'header', 'qualifier', 'builtin', 'intrinsic', 'syntax', 'namespace'] as const;
+export const SYMBOL_KINDS = [
+  'function',
+  'type',
+  'enum',
+  'macro',
+  'header',
+  'qualifier',
+  'builtin',
+  'intrinsic',
+  'syntax',
+  'namespace',
+] as const;
 export type SymbolKind = (typeof SYMBOL_KINDS)[number];
 
 /** How mechanical the change is: rename = same arguments; rewrite = mechanical argument/enum change;

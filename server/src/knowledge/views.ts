@@ -12,11 +12,9 @@ const TARGET_NAMES: Record<PortingTarget, string> = perTarget((t) => targetInfo(
 function availabilityText(entry: MappingEntry): string | undefined {
   const a = entry.availability;
   if (!a) return undefined;
-  const word = (v: boolean | 'unconfirmed' | undefined) => (v === undefined ? undefined : v === 'unconfirmed' ? 'unconfirmed' : v ? 'yes' : 'no');
-  const parts = [
-    word(a.a2a3) && `Atlas A2/A3: ${word(a.a2a3)}`,
-    word(a.a950) && `Ascend 950: ${word(a.a950)}`,
-  ].filter(Boolean);
+  const word = (v: boolean | 'unconfirmed' | undefined) =>
+    v === undefined ? undefined : v === 'unconfirmed' ? 'unconfirmed' : v ? 'yes' : 'no';
+  const parts = [word(a.a2a3) && `Atlas A2/A3: ${word(a.a2a3)}`, word(a.a950) && `Ascend 950: ${word(a.a950)}`].filter(Boolean);
   return parts.length ? parts.join(' · ') : undefined;
 }
 
@@ -30,8 +28,12 @@ export function cannText(entry: MappingEntry, target: PortingTarget = 'a2a3'): s
   if (!c) return entry.cannVersion && `CANN ${entry.cannVersion}`;
   const parts: string[] = [];
   if (c.since) parts.push(`CANN ${sinceWords(c.since)}${c.declaredIn ? ` (${c.declaredIn})` : ''}`);
-  if (c.fallbackFrom) parts.push(`older idiom for CANN ${c.version}: ${c.fallbackFrom} needs ${c.missing!.map((m) => m.since ?? 'a header').join(', ')}`);
-  else if (c.missing?.length) parts.push(`not in CANN ${c.version}: ${c.missing.map((m) => (m.since ? `${m.name} ${sinceWords(m.since)}` : `${m.name} in no header`)).join(', ')}`);
+  if (c.fallbackFrom)
+    parts.push(`older idiom for CANN ${c.version}: ${c.fallbackFrom} needs ${c.missing!.map((m) => m.since ?? 'a header').join(', ')}`);
+  else if (c.missing?.length)
+    parts.push(
+      `not in CANN ${c.version}: ${c.missing.map((m) => (m.since ? `${m.name} ${sinceWords(m.since)}` : `${m.name} in no header`)).join(', ')}`,
+    );
   if (c.docOnly?.length) parts.push(`documented only: ${c.docOnly.map((d) => d.url).join(' ')}`);
   return parts.length ? parts.join('; ') : undefined;
 }
@@ -175,15 +177,27 @@ export function hoverMarkdown(entry: MappingEntry, target: PortingTarget, option
   const cann = r.ascend ? `**${inlineCode(r.ascend)}**` : '*no CANN equivalent*';
   const where = `${r.ascendHeader ? `, ${inlineCode(r.ascendHeader)}` : ''}) · ${escapeMarkdown(TARGET_NAMES[target])}`;
   // A name CANN keeps (SIMT's threadIdx) is said so, not shown as "X → X".
-  out.push(r.ascend === x.symbol ? `${inlineCode(x.symbol)}: **same name in CANN** (${r.mapping}${where}` : `${inlineCode(x.symbol)} → ${cann} (${r.mapping}${where}`);
+  out.push(
+    r.ascend === x.symbol
+      ? `${inlineCode(x.symbol)}: **same name in CANN** (${r.mapping}${where}`
+      : `${inlineCode(x.symbol)} → ${cann} (${r.mapping}${where}`,
+  );
   // What the quick fix makes of this call comes first: it is what the reader acts on.
   if (options.rewrite) out.push(rewriteMarkdown(options.rewrite));
   if (r.signature) out.push(codeBlock(r.signature, 'c'));
   if (r.notes) out.push(`**What differs:** ${escapeMarkdown(r.notes)}`);
   if (x.values.length) {
-    out.push(['**Value mapping:**', ...x.values.map((v) => `- ${v.cuda.map(inlineCode).join(' / ')} → ${v.ascend ? inlineCode(v.ascend) : '(none)'}`)].join('\n'));
+    out.push(
+      [
+        '**Value mapping:**',
+        ...x.values.map((v) => `- ${v.cuda.map(inlineCode).join(' / ')} → ${v.ascend ? inlineCode(v.ascend) : '(none)'}`),
+      ].join('\n'),
+    );
   }
-  if (x.otherTarget) out.push(`${escapeMarkdown(x.otherTarget.label)}: ${x.otherTarget.ascend ? inlineCode(x.otherTarget.ascend) : '(none)'} (${x.otherTarget.mapping})`);
+  if (x.otherTarget)
+    out.push(
+      `${escapeMarkdown(x.otherTarget.label)}: ${x.otherTarget.ascend ? inlineCode(x.otherTarget.ascend) : '(none)'} (${x.otherTarget.mapping})`,
+    );
   if (x.availability) out.push(`Availability: ${escapeMarkdown(x.availability)}`);
   if (!options.rewrite && x.fix) out.push(`Quick fix${x.fix.review ? ' (needs review)' : ''}: ${inlineCode(x.fix.how)}`);
   if (entry.unconfirmed?.length) out.push(`*Not confirmed by the docs:* ${escapeMarkdown(entry.unconfirmed.join('; '))}`);

@@ -2,7 +2,14 @@
  * Code actions: one quick fix per fixable finding and "fix all safe issues" from the fix engine (the same
  * one `ascendify fix` uses, so both give the same text), and "ignore this line".
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from '../analysis/parser';
 import type { FileAnalysis, Finding } from '../analysis/analyze';
@@ -33,7 +40,9 @@ export interface ActionContext {
 
 /** The edit of the document, plus the reviewed adapters of included error checks it relies on. */
 async function workspaceEdit(ctx: ActionContext, edits: LspTextEdit[], adaptElsewhere: readonly string[] = []): Promise<WorkspaceEdit> {
-  const files: Array<{ uri: string; version: number | null; edits: LspTextEdit[] }> = [{ uri: ctx.doc.uri, version: ctx.doc.version, edits }];
+  const files: Array<{ uri: string; version: number | null; edits: LspTextEdit[] }> = [
+    { uri: ctx.doc.uri, version: ctx.doc.version, edits },
+  ];
   const byHeader = new Map<IncludedCheck['uri'], IncludedCheck[]>();
   for (const name of adaptElsewhere) {
     const check = ctx.includedChecks?.get(name);
@@ -41,7 +50,10 @@ async function workspaceEdit(ctx: ActionContext, edits: LspTextEdit[], adaptElse
   }
   for (const [uri, checks] of byHeader) {
     const header = Doc.create(uri, 'cuda-cpp', 0, checks[0].text);
-    const headerEdits: TextEdit[] = await checkHelperFixEdits(checks[0].text, checks.map((c) => c.name));
+    const headerEdits: TextEdit[] = await checkHelperFixEdits(
+      checks[0].text,
+      checks.map((c) => c.name),
+    );
     if (headerEdits.length) files.push({ uri, version: null, edits: toLspEdits(header, headerEdits) });
   }
   return ctx.documentChanges
@@ -86,9 +98,16 @@ function diagnosticsOf(finding: Finding, diagnostics: DiagnosticsByPlace): Diagn
  * All safe fixes (or, `safeOnly` false, all fixes, with the reviewed adapters of the included error checks
  * they need) of the document as one edit (undefined when none), and what is left.
  */
-export async function fixAllEdit(ctx: ActionContext, safeOnly = true): Promise<{ edit: WorkspaceEdit | undefined; fixes: number; outcome: Omit<FixAllResult, 'applied' | 'fixes'> }> {
+export async function fixAllEdit(
+  ctx: ActionContext,
+  safeOnly = true,
+): Promise<{ edit: WorkspaceEdit | undefined; fixes: number; outcome: Omit<FixAllResult, 'applied' | 'fixes'> }> {
   const text = ctx.doc.getText();
-  const none = { left: ctx.analysis.findings.length, leftLines: [...new Set(ctx.analysis.findings.map((f) => f.line))], state: 'untouched' as const };
+  const none = {
+    left: ctx.analysis.findings.length,
+    leftLines: [...new Set(ctx.analysis.findings.map((f) => f.line))],
+    state: 'untouched' as const,
+  };
   if (!ctx.tree) return { edit: undefined, fixes: 0, outcome: ctx.analysis.findings.length ? none : { ...none, state: 'clean' as const } };
   const included = includedCheckState(ctx);
   // Reviewed fixes may adapt an included check; safe ones only use checks that take a CANN status already.
@@ -148,7 +167,12 @@ export async function codeActions(ctx: ActionContext, params: CodeActionParams):
       if (!Object.hasOwn(GEMM_FORMS, f.symbol)) continue;
       const r = gemmScaffoldEdit(text, ctx.tree, f.symbol, f.start, ctx.cannVersion);
       if (!('edits' in r)) continue;
-      actions.push({ title: r.title, kind: CodeActionKind.RefactorRewrite, diagnostics: diagnosticsOf(f, requested), edit: await workspaceEdit(ctx, toLspEdits(ctx.doc, r.edits)) });
+      actions.push({
+        title: r.title,
+        kind: CodeActionKind.RefactorRewrite,
+        diagnostics: diagnosticsOf(f, requested),
+        edit: await workspaceEdit(ctx, toLspEdits(ctx.doc, r.edits)),
+      });
     }
   }
   const all = touched.length || (only && wanted(only, FIX_ALL_KIND)) ? await fixAllEdit(ctx) : undefined;
@@ -169,7 +193,12 @@ export async function codeActions(ctx: ActionContext, params: CodeActionParams):
       const edit = ignoreLineEdit(ctx.doc, line, ctx.lineComment);
       if (!edit) continue;
       const diagnostics = onLine.flatMap((f) => diagnosticsOf(f, requested));
-      actions.push({ title: 'Ignore Ascendify findings on this line', kind: CodeActionKind.QuickFix, diagnostics, edit: await workspaceEdit(ctx, [edit]) });
+      actions.push({
+        title: 'Ignore Ascendify findings on this line',
+        kind: CodeActionKind.QuickFix,
+        diagnostics,
+        edit: await workspaceEdit(ctx, [edit]),
+      });
     }
   }
   return actions;

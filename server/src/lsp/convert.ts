@@ -26,7 +26,11 @@ export function toLspEdits(doc: TextDocument, edits: readonly TextEdit[]): LspTe
 }
 
 /** The diagnostics of a document's findings (those whose kind's severity is not "off"). */
-export function diagnosticsOf(findings: readonly Finding[], settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic[] {
+export function diagnosticsOf(
+  findings: readonly Finding[],
+  settings: Settings,
+  levels?: Readonly<Record<string, RuleLevel>>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const f of findings) {
     const d = findingDiagnostic(f, settings, levels);
@@ -37,9 +41,7 @@ export function diagnosticsOf(findings: readonly Finding[], settings: Settings, 
 
 // A re-analysis after an edit hands back the same Finding objects for the findings whose place did not
 // change (analysis/resolve.ts): they get the same diagnostic objects, made once per settings and rule levels.
-let made:
-  | { settings: Settings; levels?: Readonly<Record<string, RuleLevel>>; byFinding: WeakMap<Finding, Diagnostic | null> }
-  | undefined;
+let made: { settings: Settings; levels?: Readonly<Record<string, RuleLevel>>; byFinding: WeakMap<Finding, Diagnostic | null> } | undefined;
 
 /** The diagnostic of one finding, or undefined when its rule's or kind's severity is "off". */
 export function findingDiagnostic(f: Finding, settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic | undefined {
@@ -87,8 +89,14 @@ function link(f: Finding): CodeDescription | null {
 
 export function findingView(f: Finding): FindingView {
   return {
-    ruleId: f.ruleId, symbol: f.symbol, kind: f.kind, category: f.category, library: f.library, ascend: f.ascend,
-    message: f.message, range: findingRange(f),
+    ruleId: f.ruleId,
+    symbol: f.symbol,
+    kind: f.kind,
+    category: f.category,
+    library: f.library,
+    ascend: f.ascend,
+    message: f.message,
+    range: findingRange(f),
   };
 }
 

@@ -32,7 +32,9 @@ analyzeText(job.text, { kb, target: job.target }).then(
         parentPort!.postMessage({ analysis: { ...analysis, findings: [] } } satisfies DocumentJobReply);
         return;
       }
-      const findings = all.slice(next, next + CHUNK).map(({ entry, resolved: _resolved, ...f }) => ({ ...f, entryIndex: entry ? entryIndex.get(entry)! : -1 }));
+      const findings = all
+        .slice(next, next + CHUNK)
+        .map(({ entry, resolved: _resolved, ...f }) => ({ ...f, entryIndex: entry ? entryIndex.get(entry)! : -1 }));
       next += CHUNK;
       parentPort!.postMessage({ findings } satisfies DocumentJobReply);
     };

@@ -9,7 +9,14 @@ import type { CudaParser, Tree } from '../analysis/parser';
 import type { Point } from 'web-tree-sitter';
 import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
 import { ChangedSpan } from '../analysis/incremental';
-import { analyzeOther, hasSyntaxTree, languageOfDocument, loadedLanguageParser, treeLanguageOf, type SourceLanguage } from '../analysis/languages';
+import {
+  analyzeOther,
+  hasSyntaxTree,
+  languageOfDocument,
+  loadedLanguageParser,
+  treeLanguageOf,
+  type SourceLanguage,
+} from '../analysis/languages';
 
 const COMMENT_DELIMITER = /\/\*|\*\//;
 
@@ -59,7 +66,14 @@ export class OpenDocument {
         const oldEndPosition = this.point(end);
         const oldAround = this.doc.getText().slice(Math.max(0, start - 1), end + 1);
         this.doc = TextDocument.update(this.doc, [change], version);
-        this.tree?.edit({ startIndex: start, oldEndIndex: end, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition: this.point(newEnd) });
+        this.tree?.edit({
+          startIndex: start,
+          oldEndIndex: end,
+          newEndIndex: newEnd,
+          startPosition,
+          oldEndPosition,
+          newEndPosition: this.point(newEnd),
+        });
         this.changed.addEdit(start, end, newEnd);
         // Making or breaking a `/*` or `*/` can turn code far before or after the edit into comment or
         // back, and the parser's changed ranges may not say so (typing `*/` far into a comment that ran to

@@ -62,7 +62,12 @@ function passes(file: TreeFile, filter: FindingFilter | undefined, ctx: TreeCont
   };
 }
 
-export function findingFiles(files: readonly TreeFile[], filter: FindingFilter | undefined, ctx: TreeContext, state: FindingFilesResult['state']): FindingFilesResult {
+export function findingFiles(
+  files: readonly TreeFile[],
+  filter: FindingFilter | undefined,
+  ctx: TreeContext,
+  state: FindingFilesResult['state'],
+): FindingFilesResult {
   const out: FileGroupView[] = [];
   const project = new Map<string, ProjectItemView & { seen: Set<string> }>();
   const facets = { kinds: new Set<string>(), severities: new Set<string>(), routes: new Set<string>() };
@@ -82,10 +87,21 @@ export function findingFiles(files: readonly TreeFile[], filter: FindingFilter |
       if (isProjectLevelHeader(f.symbol, f.construct)) {
         // Shown once for the project, not under each file that includes it.
         let item = project.get(f.symbol);
-        if (!item) project.set(f.symbol, (item = {
-          symbol: f.symbol, ruleId: f.ruleId, message: f.message, files: 0,
-          advice: f.resolved?.notes || 'No CANN mapping on record: replace what the project uses from it by hand, once.', uri: file.uri, range: findingRange(f), seen: new Set() }));
-        if (!item.seen.has(file.uri)) item.seen.add(file.uri), item.files++;
+        if (!item)
+          project.set(
+            f.symbol,
+            (item = {
+              symbol: f.symbol,
+              ruleId: f.ruleId,
+              message: f.message,
+              files: 0,
+              advice: f.resolved?.notes || 'No CANN mapping on record: replace what the project uses from it by hand, once.',
+              uri: file.uri,
+              range: findingRange(f),
+              seen: new Set(),
+            }),
+          );
+        if (!item.seen.has(file.uri)) (item.seen.add(file.uri), item.files++);
         shown++;
         return;
       }
@@ -93,24 +109,47 @@ export function findingFiles(files: readonly TreeFile[], filter: FindingFilter |
       counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
     });
     const count = [...counts.values()].reduce((a, b) => a + b, 0);
-    if (count) out.push({ uri: file.uri, path: file.path, count, kinds: [...counts].map(([kind, n]) => ({ kind, count: n })).sort(byKind) });
+    if (count)
+      out.push({ uri: file.uri, path: file.path, count, kinds: [...counts].map(([kind, n]) => ({ kind, count: n })).sort(byKind) });
   }
   const order = (values: Set<string>, first: string[]) => [...values].sort((a, b) => rank(first, a) - rank(first, b) || a.localeCompare(b));
   return {
-    state, shown, total,
-    projectItems: [...project.values()].map(({ seen: _seen, ...item }) => item).sort((a, b) => b.files - a.files || a.symbol.localeCompare(b.symbol)),
+    state,
+    shown,
+    total,
+    projectItems: [...project.values()]
+      .map(({ seen: _seen, ...item }) => item)
+      .sort((a, b) => b.files - a.files || a.symbol.localeCompare(b.symbol)),
     files: out,
-    facets: { kinds: order(facets.kinds, KIND_ORDER), severities: order(facets.severities, ['error', 'warning', 'information', 'hint']), routes: order(facets.routes, [HOST_ROUTE]) },
+    facets: {
+      kinds: order(facets.kinds, KIND_ORDER),
+      severities: order(facets.severities, ['error', 'warning', 'information', 'hint']),
+      routes: order(facets.routes, [HOST_ROUTE]),
+    },
   };
 }
 
 /** One file's findings that pass the filter (of one kind when given), in document order; project-level ones left out. */
-export function fileFindings(file: TreeFile, kind: string | undefined, filter: FindingFilter | undefined, ctx: TreeContext): FileFindingView[] {
+export function fileFindings(
+  file: TreeFile,
+  kind: string | undefined,
+  filter: FindingFilter | undefined,
+  ctx: TreeContext,
+): FileFindingView[] {
   const ok = passes(file, filter, ctx);
   const out: FileFindingView[] = [];
   file.analysis.findings.forEach((f, i) => {
     if ((kind && f.kind !== kind) || isProjectLevelHeader(f.symbol, f.construct) || !ok(f, i)) return;
-    out.push({ uri: file.uri, range: findingRange(f), ruleId: f.ruleId, symbol: f.symbol, kind: f.kind, ascend: f.ascend, message: f.message, safeFix: f.safeFix });
+    out.push({
+      uri: file.uri,
+      range: findingRange(f),
+      ruleId: f.ruleId,
+      symbol: f.symbol,
+      kind: f.kind,
+      ascend: f.ascend,
+      message: f.message,
+      safeFix: f.safeFix,
+    });
   });
   return out;
 }

@@ -47,7 +47,11 @@ export function findingAt(analysis: FileAnalysis, offset: number): Finding | und
  * (fix/preview.ts; undefined where the document has no syntax tree to fix on).
  */
 export function hoverFor(
-  analysis: FileAnalysis, offset: number, kb: KnowledgeBase, target: PortingTarget, rewrite?: (f: Finding) => RewritePreview | undefined,
+  analysis: FileAnalysis,
+  offset: number,
+  kb: KnowledgeBase,
+  target: PortingTarget,
+  rewrite?: (f: Finding) => RewritePreview | undefined,
 ): Hover | null {
   const f = findingAt(analysis, offset);
   if (!f) return null;
@@ -56,9 +60,9 @@ export function hoverFor(
   const value = f.entry
     ? hoverMarkdown(f.entry, target, { symbol: f.symbol, kb, ruleUrl, rewrite: preview })
     : [
-      escapeMarkdown(f.message),
-      ...(preview ? [rewriteMarkdown(preview)] : []),
-      ruleUrl ? `[Rule ${escapeMarkdown(f.ruleId)}](${ruleUrl})` : `Rule ${escapeMarkdown(f.ruleId)}`,
-    ].join('\n\n');
+        escapeMarkdown(f.message),
+        ...(preview ? [rewriteMarkdown(preview)] : []),
+        ruleUrl ? `[Rule ${escapeMarkdown(f.ruleId)}](${ruleUrl})` : `Rule ${escapeMarkdown(f.ruleId)}`,
+      ].join('\n\n');
   return { contents: { kind: MarkupKind.Markdown, value }, range: findingRange(f) };
 }

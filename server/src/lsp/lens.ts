@@ -16,7 +16,14 @@ import { kernelDetailMarkdown, kernelLensTitle } from '../report/kernel-detail';
  */
 export const SHOW_KERNEL_COMMAND = 'ascendify.showKernelDetail';
 
-export function kernelLenses(doc: TextDocument, path: string, analysis: FileAnalysis, target: PortingTarget, weights: EffortWeights, origins?: KernelOrigins): CodeLens[] {
+export function kernelLenses(
+  doc: TextDocument,
+  path: string,
+  analysis: FileAnalysis,
+  target: PortingTarget,
+  weights: EffortWeights,
+  origins?: KernelOrigins,
+): CodeLens[] {
   const estimates = estimateKernels(path, analysis, target, weights, origins);
   return analysis.kernels.map((kernel, i) => {
     const at = doc.positionAt(kernel.nameStart);

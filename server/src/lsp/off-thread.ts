@@ -34,7 +34,12 @@ let grammar: CompiledGrammar | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Analyses `text` in a worker thread (after the analyses queued before it); rejects when the worker fails. */
-export function analyseOffThread(text: string, kb: KnowledgeBase, target: PortingTarget, script = path.join(__dirname, 'document-worker.js')): Promise<FileAnalysis> {
+export function analyseOffThread(
+  text: string,
+  kb: KnowledgeBase,
+  target: PortingTarget,
+  script = path.join(__dirname, 'document-worker.js'),
+): Promise<FileAnalysis> {
   const run = queue.then(() => runWorker(text, kb, target, script));
   queue = run.catch(() => undefined);
   return run;
@@ -63,7 +68,11 @@ function runWorker(text: string, kb: KnowledgeBase, target: PortingTarget, scrip
     });
     worker.once('error', (e) => {
       settled = true;
-      reject((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`the analysis needed more than ${WORKER_HEAP_MB} MB and was stopped`) : e);
+      reject(
+        (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new Error(`the analysis needed more than ${WORKER_HEAP_MB} MB and was stopped`)
+          : e,
+      );
     });
     worker.once('exit', (code) => {
       if (!settled) reject(new Error(`the document worker stopped early (exit code ${code})`));

@@ -8,10 +8,28 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  CodeLensRefreshRequest, DiagnosticSeverity, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, DidChangeWatchedFilesNotification, FileChangeType, LSPErrorCodes, ResponseError,
-  type CancellationToken, type ClientCapabilities, type CodeAction, type CodeActionParams, type CodeLens,
-  type Connection, type Diagnostic, type DidChangeWatchedFilesParams, type Disposable, type Hover,
-  type TextDocumentContentChangeEvent, type TextDocumentPositionParams, type WorkspaceFolder,
+  CodeLensRefreshRequest,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type ClientCapabilities,
+  type CodeAction,
+  type CodeActionParams,
+  type CodeLens,
+  type Connection,
+  type Diagnostic,
+  type DidChangeWatchedFilesParams,
+  type Disposable,
+  type Hover,
+  type TextDocumentContentChangeEvent,
+  type TextDocumentPositionParams,
+  type WorkspaceFolder,
 } from 'vscode-languageserver';
 import pkg from '../../../package.json';
 import { getParser, type CudaParser } from '../analysis/parser';
@@ -40,13 +58,34 @@ import { safelyFixable } from '../fix';
 import { WorkspaceIndex, type IndexOptions } from './workspace';
 import { analyseOffThread, BIG_DOCUMENT_BYTES } from './off-thread';
 import {
-  SUMMARY_CHANGED, type FileFindingsParams, type FileFindingView, type FindingFilesResult, type FindingFilter, type FixAllResult, type ProjectSummaryParams, type FindingGroupsResult, type FindingLocationsParams, type FindingLocationView, type ProjectSummaryResult, type ReportParams, type ReportResult,
+  SUMMARY_CHANGED,
+  type FileFindingsParams,
+  type FileFindingView,
+  type FindingFilesResult,
+  type FindingFilter,
+  type FixAllResult,
+  type ProjectSummaryParams,
+  type FindingGroupsResult,
+  type FindingLocationsParams,
+  type FindingLocationView,
+  type ProjectSummaryResult,
+  type ReportParams,
+  type ReportResult,
 } from '../shared/protocol';
 
 export const VERSION: string = pkg.version;
 
 /** Settings whose change alters what the workspace scan finds. */
-const SCAN_KEYS: Array<keyof Settings> = ['enable', 'include', 'exclude', 'rules', 'target', 'maxFileSizeMB', 'rulesFile', 'workspaceTrusted'];
+const SCAN_KEYS: Array<keyof Settings> = [
+  'enable',
+  'include',
+  'exclude',
+  'rules',
+  'target',
+  'maxFileSizeMB',
+  'rulesFile',
+  'workspaceTrusted',
+];
 const WATCH_DEBOUNCE_MS = 200;
 /**
  * The editor's report panel shows at most this many finding rows and kernel cards (the summary, charts and
@@ -133,8 +172,10 @@ export class Session {
         await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'ascendify' });
       }
       this.applySettings(await this.pullSettings(), true);
-      this.connection.console.info(`Ascendify language server ${VERSION} started (Node ${process.version}): ${this.knowledgeLine()}; `
-        + `workspace folders: ${this.index.getFolders().join(', ') || 'none'}`);
+      this.connection.console.info(
+        `Ascendify language server ${VERSION} started (Node ${process.version}): ${this.knowledgeLine()}; ` +
+          `workspace folders: ${this.index.getFolders().join(', ') || 'none'}`,
+      );
     } catch (e) {
       this.logError('start-up failed', e);
     } finally {
@@ -263,8 +304,10 @@ export class Session {
   private knowledgeLine(): string {
     const kb = this.kb;
     const file = this.ruleFile();
-    return `target ${TARGET_LABELS[this.settings.target]}, CANN ${kb?.cannVersion ?? 'version unknown'}, `
-      + `${kb ? kb.entries.length.toLocaleString('en-US') : 0} rules (built-in${file ? ` + ${file}` : ''})`;
+    return (
+      `target ${TARGET_LABELS[this.settings.target]}, CANN ${kb?.cannVersion ?? 'version unknown'}, ` +
+      `${kb ? kb.entries.length.toLocaleString('en-US') : 0} rules (built-in${file ? ` + ${file}` : ''})`
+    );
   }
 
   private registerWatcher(): void {
@@ -366,7 +409,8 @@ export class Session {
   private analysable(d: OpenDocument): boolean {
     if (!this.settings.enable || !this.kb || !this.parser || !this.selected(d)) return false;
     if (Buffer.byteLength(d.doc.getText()) > this.settings.maxFileSizeMB * 1024 * 1024) {
-      if (!this.tooLarge.has(d.uri)) this.connection.console.log(`${d.uri}: over ascendify.maxFileSizeMB (${this.settings.maxFileSizeMB} MB), not analysed`);
+      if (!this.tooLarge.has(d.uri))
+        this.connection.console.log(`${d.uri}: over ascendify.maxFileSizeMB (${this.settings.maxFileSizeMB} MB), not analysed`);
       this.tooLarge.add(d.uri);
       return false;
     }
@@ -404,7 +448,8 @@ export class Session {
       const job = analyseOffThread(d.doc.getText(), this.kb!, this.settings.target);
       d.pending = job
         .then((analysis) => {
-          if (d.version === version && this.generation === generation && this.docs.get(d.uri) === d) d.setAnalysis(analysis, version, generation);
+          if (d.version === version && this.generation === generation && this.docs.get(d.uri) === d)
+            d.setAnalysis(analysis, version, generation);
         })
         .finally(() => (d.pending = undefined));
       await d.pending;
@@ -451,8 +496,12 @@ export class Session {
 
   private actionContext(d: OpenDocument, analysis: FileAnalysis): ActionContext {
     return {
-      doc: d.doc, tree: d.fixTree(this.parser!), analysis, lineComment: lineCommentOf(d.language),
-      documentChanges: !!this.caps.workspace?.workspaceEdit?.documentChanges, cannVersion: this.kb?.cannVersion,
+      doc: d.doc,
+      tree: d.fixTree(this.parser!),
+      analysis,
+      lineComment: lineCommentOf(d.language),
+      documentChanges: !!this.caps.workspace?.workspaceEdit?.documentChanges,
+      cannVersion: this.kb?.cannVersion,
     };
   }
 
@@ -465,8 +514,10 @@ export class Session {
     // The rewrite of this very call needs the syntax tree (none for CMake; too slow for a big document).
     const tree = this.isBig(c.d) ? undefined : c.d.fixTree(this.parser!);
     const text = c.d.doc.getText();
-    const checks = tree && findingAt(c.analysis, offset)?.resolved?.fix && /\b(cuda|cu)[A-Z]\w*\s*\(/.test(text)
-      ? await includedChecks(c.d.doc.uri, text) : undefined;
+    const checks =
+      tree && findingAt(c.analysis, offset)?.resolved?.fix && /\b(cuda|cu)[A-Z]\w*\s*\(/.test(text)
+        ? await includedChecks(c.d.doc.uri, text)
+        : undefined;
     const checkHelpers = checks && new Map([...checks].map(([name, check]) => [name, check.ready]));
     return hoverFor(c.analysis, offset, this.kb!, this.settings.target, (f) => {
       if (!tree) return undefined;
@@ -501,7 +552,9 @@ export class Session {
     if (!this.isBig(d)) return false;
     if (!this.noQuickFixes.has(d.uri)) {
       this.noQuickFixes.add(d.uri);
-      this.connection.console.log(`${d.uri}: no quick fixes in documents over ${BIG_DOCUMENT_BYTES / 1024 / 1024} MB (they would block the server); \`ascendify fix\` applies the same fixes`);
+      this.connection.console.log(
+        `${d.uri}: no quick fixes in documents over ${BIG_DOCUMENT_BYTES / 1024 / 1024} MB (they would block the server); \`ascendify fix\` applies the same fixes`,
+      );
     }
     return true;
   }
@@ -533,7 +586,10 @@ export class Session {
     ctx.includedChecks = await includedChecks(c.d.doc.uri, c.d.doc.getText());
     const all = await fixAllEdit(ctx, !reviewed);
     if (!all.edit) return { applied: false, fixes: 0, ...all.outcome };
-    const r = await this.connection.workspace.applyEdit({ label: reviewed ? 'Ascendify: fix all, including fixes that need review' : 'Ascendify: fix all safe issues', edit: all.edit });
+    const r = await this.connection.workspace.applyEdit({
+      label: reviewed ? 'Ascendify: fix all, including fixes that need review' : 'Ascendify: fix all safe issues',
+      edit: all.edit,
+    });
     // The port state the file is in once the edit is applied (what is left is what the fix skipped).
     return r.applied ? { applied: true, fixes: all.fixes, ...all.outcome } : { applied: false, fixes: 0, ...all.outcome };
   }
@@ -570,7 +626,8 @@ export class Session {
         const percent = Math.floor((done * 100) / total);
         if (percent !== lastPercent || done === total) reporter?.report(percent, `${done}/${total} ${file}`);
         // The log gets a line per quarter, so a long scan shows it is moving without a line per file.
-        if (percent >= 25 && Math.floor(percent / 25) > Math.floor(Math.max(lastPercent, 0) / 25) && done < total) log.info(`scanning: ${done} of ${total} files (${seconds(started)})`);
+        if (percent >= 25 && Math.floor(percent / 25) > Math.floor(Math.max(lastPercent, 0) / 25) && done < total)
+          log.info(`scanning: ${done} of ${total} files (${seconds(started)})`);
         lastPercent = percent;
       },
       () => !!token?.isCancellationRequested || !!reporter?.token.isCancellationRequested,
@@ -625,8 +682,10 @@ export class Session {
     const s = this.summary(null).summary;
     if (!s) return;
     const n = (k: number, word: string) => `${k.toLocaleString('en-US')} ${word}${k === 1 ? '' : 's'}`;
-    this.connection.console.info(`workspace scan done in ${seconds(started)}: ${n(s.filesScanned, 'file')} analysed, `
-      + `${n(s.findings, 'finding')} in ${n(s.filesWithFindings, 'file')}${s.filesSkipped ? `, ${n(s.filesSkipped, 'file')} skipped (listed above)` : ''}`);
+    this.connection.console.info(
+      `workspace scan done in ${seconds(started)}: ${n(s.filesScanned, 'file')} analysed, ` +
+        `${n(s.findings, 'finding')} in ${n(s.filesWithFindings, 'file')}${s.filesSkipped ? `, ${n(s.filesSkipped, 'file')} skipped (listed above)` : ''}`,
+    );
   }
 
   summary(params: ProjectSummaryParams | null | undefined): ProjectSummaryResult {
@@ -641,7 +700,8 @@ export class Session {
   private treeContext(): TreeContext {
     const names = ['', 'error', 'warning', 'information', 'hint'];
     return {
-      target: this.settings.target, weights: this.weights,
+      target: this.settings.target,
+      weights: this.weights,
       severityOf: (f) => {
         const d = findingDiagnostic(f, this.settings);
         return d?.severity ? names[d.severity] : undefined;
@@ -683,7 +743,9 @@ export class Session {
     const uriOf = this.index.urisByDisplay();
     return {
       html: renderHtml(report, {
-        ...(params?.nonce ? { nonce: params.nonce } : {}), maxFindingRows: PANEL_MAX_FINDINGS, maxKernelCards: PANEL_MAX_KERNELS,
+        ...(params?.nonce ? { nonce: params.nonce } : {}),
+        maxFindingRows: PANEL_MAX_FINDINGS,
+        maxKernelCards: PANEL_MAX_KERNELS,
         sourceHref: (file) => uriOf(file),
       }),
     };
@@ -721,7 +783,10 @@ export class Session {
     await this.ready;
     if (this.scanning) await this.scanning;
     try {
-      const changed = await this.index.update({ created: [...ev.created], changed: [...ev.changed], deleted: [...ev.deleted] }, this.indexOptions());
+      const changed = await this.index.update(
+        { created: [...ev.created], changed: [...ev.changed], deleted: [...ev.deleted] },
+        this.indexOptions(),
+      );
       if (changed) this.workspaceChanged();
     } catch (e) {
       this.logError('updating the workspace index failed', e);
@@ -757,7 +822,11 @@ export class Session {
 }
 
 /** The diagnostics of the findings in document order, at most MAX_DIAGNOSTICS, then one saying how many more there are. */
-export function cappedDiagnostics(findings: readonly FileAnalysis['findings'][number][], settings: Settings, levels?: Readonly<Record<string, RuleLevel>>): Diagnostic[] {
+export function cappedDiagnostics(
+  findings: readonly FileAnalysis['findings'][number][],
+  settings: Settings,
+  levels?: Readonly<Record<string, RuleLevel>>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   let more = 0;
   for (const f of findings) {
@@ -771,7 +840,9 @@ export function cappedDiagnostics(findings: readonly FileAnalysis['findings'][nu
   if (more) {
     const at = out[out.length - 1].range.end;
     out.push({
-      range: { start: at, end: at }, severity: DiagnosticSeverity.Information, source: 'ascendify',
+      range: { start: at, end: at },
+      severity: DiagnosticSeverity.Information,
+      source: 'ascendify',
       message: `${more.toLocaleString('en-US')} more finding${more === 1 ? '' : 's'} in this file not shown as diagnostics (at most ${MAX_DIAGNOSTICS.toLocaleString('en-US')} per file): \`ascendify report\` lists them all`,
     });
   }

@@ -70,7 +70,12 @@ const levelCache = new WeakMap<Readonly<Record<string, RuleLevel>>, Map<string, 
  * The diagnostic severity of a finding: its rule's level (`levels`: the knowledge base's, which merge the
  * rule file's and the ascendify.rules setting), else its kind's; undefined when switched off.
  */
-export function severityFor(settings: Settings, kind: FindingKind, ruleId?: string, levels: Readonly<Record<string, RuleLevel>> = settings.rules): DiagnosticSeverity | undefined {
+export function severityFor(
+  settings: Settings,
+  kind: FindingKind,
+  ruleId?: string,
+  levels: Readonly<Record<string, RuleLevel>> = settings.rules,
+): DiagnosticSeverity | undefined {
   let name: SeverityName = settings.severity[kind];
   if (ruleId !== undefined && Object.keys(levels).length) {
     let byId = levelCache.get(levels);
@@ -95,7 +100,7 @@ function readSeverity(v: unknown): Settings['severity'] {
   const out = { ...DEFAULT_SETTINGS.severity };
   if (!isObject(v)) return out;
   for (const kind of Object.keys(out) as FindingKind[]) {
-    const s = typeof v[kind] === 'string' ? (v[kind]).toLowerCase() : undefined;
+    const s = typeof v[kind] === 'string' ? v[kind].toLowerCase() : undefined;
     if (s === 'off' || (s !== undefined && s in SEVERITIES)) out[kind] = s as SeverityName;
     else if (s === 'info') out[kind] = 'information';
   }

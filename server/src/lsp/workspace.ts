@@ -10,14 +10,29 @@ import { ascendifyIgnoreMatcher, listSourceFiles, type ListedFile } from '../ana
 import { ProjectDeclarations } from '../analysis/declarations';
 import { getParser } from '../analysis/parser';
 import { candidateFilter, knownFilter } from '../analysis/scan';
-import { analyzeSourceFile, comparePaths, dropProjectDeclared, type FileResult, type ProjectAnalysis, type Summary, type SummaryPart } from '../analysis/project';
+import {
+  analyzeSourceFile,
+  comparePaths,
+  dropProjectDeclared,
+  type FileResult,
+  type ProjectAnalysis,
+  type Summary,
+  type SummaryPart,
+} from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
 import { kernelIdentity, type EffortEstimate, type EffortPart, type EffortWeights, type KernelOrigins } from '../effort';
 import { fileShares, ReportTotals } from '../effort/totals';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
 import type { TreeFile } from './findings-tree';
-import type { CategoryGroupView, EffortView, FileFindings, FindingGroupsResult, FindingLocationView, ProjectSummaryResult } from '../shared/protocol';
+import type {
+  CategoryGroupView,
+  EffortView,
+  FileFindings,
+  FindingGroupsResult,
+  FindingLocationView,
+  ProjectSummaryResult,
+} from '../shared/protocol';
 
 export interface IndexOptions extends AnalysisOptions {
   include: string[];
@@ -63,7 +78,10 @@ export class WorkspaceIndex {
    * after one file changes, the project's figures are re-added from the parts, not recounted finding by
    * finding (0.4 s on every save in a 2,000-file workspace, blocking the server).
    */
-  private parts = new WeakMap<FileAnalysis, { path: string; target: PortingTarget; weights: EffortWeights; summary: SummaryPart; effort: EffortPart }>();
+  private parts = new WeakMap<
+    FileAnalysis,
+    { path: string; target: PortingTarget; weights: EffortWeights; summary: SummaryPart; effort: EffortPart }
+  >();
 
   setFolders(folders: string[]): void {
     this.folders = folders.map((f) => path.resolve(f));
@@ -75,9 +93,7 @@ export class WorkspaceIndex {
 
   /** The folder holding `file` and the path relative to it, with the folder's name when there are several. */
   private locate(file: string): { folder?: string; rel: string; display: string } {
-    const folder = this.folders
-      .filter((f) => file === f || file.startsWith(f + path.sep))
-      .sort((a, b) => b.length - a.length)[0];
+    const folder = this.folders.filter((f) => file === f || file.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
     if (!folder) return { rel: file.split(path.sep).join('/'), display: file };
     const rel = path.relative(folder, file).split(path.sep).join('/');
     return { folder, rel, display: this.folders.length > 1 ? `${path.basename(folder)}/${rel}` : rel };
@@ -159,7 +175,10 @@ export class WorkspaceIndex {
   private async declarationsFor(options: IndexOptions): Promise<ProjectDeclarations> {
     const d = this.declarationIndex;
     if (d && d.folders === this.folders && d.kb === options.kb) return d.index;
-    const index = new ProjectDeclarations(this.folders, await getParser(), { only: candidateFilter(options.kb), known: knownFilter(options.kb) });
+    const index = new ProjectDeclarations(this.folders, await getParser(), {
+      only: candidateFilter(options.kb),
+      known: knownFilter(options.kb),
+    });
     this.declarationIndex = { index, folders: this.folders, kb: options.kb };
     return index;
   }
@@ -218,7 +237,11 @@ export class WorkspaceIndex {
    * The project as the report sees it (project-level declarations applied), its summary and estimate
    * (kept file by file, see `parts`).
    */
-  figures(options: Pick<IndexOptions, 'target' | 'weights'> & { kb?: IndexOptions['kb'] }): { project: ProjectAnalysis; effort: EffortEstimate; summary: Summary } {
+  figures(options: Pick<IndexOptions, 'target' | 'weights'> & { kb?: IndexOptions['kb'] }): {
+    project: ProjectAnalysis;
+    effort: EffortEstimate;
+    summary: Summary;
+  } {
     if (!this.cache || this.cache.project.target !== options.target || this.cache.weights !== options.weights) {
       const results: FileResult[] = [];
       const skipped: ProjectAnalysis['skipped'] = [];
@@ -274,12 +297,23 @@ export class WorkspaceIndex {
 
   summary(options: Pick<IndexOptions, 'target' | 'weights'>, includeFiles: boolean): ProjectSummaryResult {
     if (!this.hasResults()) {
-      return { state: this.state, target: options.target, scannedAt: this.scannedAt, summary: null, effort: null, ...(includeFiles ? { files: [] } : {}) };
+      return {
+        state: this.state,
+        target: options.target,
+        scannedAt: this.scannedAt,
+        summary: null,
+        effort: null,
+        ...(includeFiles ? { files: [] } : {}),
+      };
     }
     const { project, effort, summary } = this.figures(options);
     const view: EffortView = { low: effort.low, expected: effort.expected, high: effort.high, unit: 'hours', text: effortRange(effort) };
     const result: ProjectSummaryResult = {
-      state: this.state, target: options.target, scannedAt: this.scannedAt, summary, effort: view,
+      state: this.state,
+      target: options.target,
+      scannedAt: this.scannedAt,
+      summary,
+      effort: view,
     };
     if (includeFiles) result.files = this.fileFindings(project);
     return result;
@@ -295,18 +329,35 @@ export class WorkspaceIndex {
     for (const file of this.figures(options).project.files) {
       for (const f of file.analysis.findings) {
         let symbols = categories.get(f.category);
-        if (!symbols) categories.set(f.category, (symbols = new Map<string, { symbol: string; kind: string; ascend: string | null; count: number }>()));
+        if (!symbols)
+          categories.set(f.category, (symbols = new Map<string, { symbol: string; kind: string; ascend: string | null; count: number }>()));
         const group = symbols.get(f.symbol);
         if (group) group.count++;
         else symbols.set(f.symbol, { symbol: f.symbol, kind: f.kind, ascend: f.ascend, count: 1 });
       }
     }
-    const byCountThenName = <T>(count: (t: T) => number, name: (t: T) => string) => (a: T, b: T) => count(b) - count(a) || name(a).localeCompare(name(b));
+    const byCountThenName =
+      <T>(count: (t: T) => number, name: (t: T) => string) =>
+      (a: T, b: T) =>
+        count(b) - count(a) || name(a).localeCompare(name(b));
     const groups: CategoryGroupView[] = [...categories].map(([category, symbols]) => {
-      const list = [...symbols.values()].sort(byCountThenName((g) => g.count, (g) => g.symbol));
+      const list = [...symbols.values()].sort(
+        byCountThenName(
+          (g) => g.count,
+          (g) => g.symbol,
+        ),
+      );
       return { category, count: list.reduce((n, g) => n + g.count, 0), symbols: list };
     });
-    return { state: this.state, groups: groups.sort(byCountThenName((c) => c.count, (c) => c.category)) };
+    return {
+      state: this.state,
+      groups: groups.sort(
+        byCountThenName(
+          (c) => c.count,
+          (c) => c.category,
+        ),
+      ),
+    };
   }
 
   /** Where one symbol of one category is found, by path, line and column. */

@@ -52,12 +52,25 @@ export function compareWithBaseline(report: JsonReport, baseline: JsonReport, so
  * ones, and the summary and estimate are made again from them (as `merge` makes them), with what the
  * comparison found under `baseline`.
  */
-export function newFindingsReport(report: JsonReport, comparison: BaselineComparison, version: string, weights?: EffortWeights): JsonReport {
-  const isNew = new Set(comparison.current.filter((c) => c.state === 'new').map((c) => `${c.finding.file}\u0000${c.finding.line}\u0000${c.finding.column}\u0000${c.finding.ruleId}`));
+export function newFindingsReport(
+  report: JsonReport,
+  comparison: BaselineComparison,
+  version: string,
+  weights?: EffortWeights,
+): JsonReport {
+  const isNew = new Set(
+    comparison.current
+      .filter((c) => c.state === 'new')
+      .map((c) => `${c.finding.file}\u0000${c.finding.line}\u0000${c.finding.column}\u0000${c.finding.ruleId}`),
+  );
   const files = report.files.map((file) => ({
     ...file,
     findings: file.findings.filter((f) => isNew.has(`${file.path}\u0000${f.line}\u0000${f.column}\u0000${f.ruleId}`)),
   }));
   const filtered = mergeReports([{ source: 'this run', report: { ...report, files } }], version, weights ?? report.summary.effort.weights);
-  return { ...filtered, ...(report.extensions ? { extensions: report.extensions } : {}), baseline: { file: comparison.source, ...comparison.counts } };
+  return {
+    ...filtered,
+    ...(report.extensions ? { extensions: report.extensions } : {}),
+    baseline: { file: comparison.source, ...comparison.counts },
+  };
 }

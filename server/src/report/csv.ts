@@ -25,14 +25,53 @@ export function renderCsv(report: JsonReport, mode: CsvMode = 'findings'): strin
   if (mode === 'symbols') {
     return csv(
       ['symbol', 'count', 'files', 'kind', 'library', 'category', 'mapped', 'cann_equivalent', 'rule_id'],
-      symbolStats(report).map((s) => [s.symbol, s.count, s.files, s.kind, s.library, s.category, s.mapped ? 'yes' : 'no', s.ascend, s.ruleId]),
+      symbolStats(report).map((s) => [
+        s.symbol,
+        s.count,
+        s.files,
+        s.kind,
+        s.library,
+        s.category,
+        s.mapped ? 'yes' : 'no',
+        s.ascend,
+        s.ruleId,
+      ]),
     );
   }
   return csv(
-    ['file', 'line', 'column', 'end_line', 'end_column', 'symbol', 'kind', 'library', 'category', 'rule_id', 'cann_equivalent', 'safe_fix', 'message', 'source', 'doc_url'],
+    [
+      'file',
+      'line',
+      'column',
+      'end_line',
+      'end_column',
+      'symbol',
+      'kind',
+      'library',
+      'category',
+      'rule_id',
+      'cann_equivalent',
+      'safe_fix',
+      'message',
+      'source',
+      'doc_url',
+    ],
     allFindings(report).map((f) => [
-      f.file, f.line, f.column, f.endLine, f.endColumn, f.symbol, f.kind, f.library, f.category, f.ruleId, f.ascend,
-      f.fixable ? 'yes' : 'no', f.message, f.source, f.docUrl,
+      f.file,
+      f.line,
+      f.column,
+      f.endLine,
+      f.endColumn,
+      f.symbol,
+      f.kind,
+      f.library,
+      f.category,
+      f.ruleId,
+      f.ascend,
+      f.fixable ? 'yes' : 'no',
+      f.message,
+      f.source,
+      f.docUrl,
     ]),
   );
 }

@@ -43,7 +43,9 @@ export function rangeMeaning(e: { range?: { low: string; high: string } }): stri
 
 /** The weights that move the total most: "kernel.aclnn = 8: 27.1 % of the expected total (doubling it adds 375 h)". */
 export function sensitivityLines(e: { sensitivity?: Array<{ key: string; value: number; hours: number; share: number }> }): string[] {
-  return (e.sensitivity ?? []).map((s) => `${s.key} = ${s.value}: ${percent(s.share)} of the expected total (doubling it adds ${hours(s.hours)})`);
+  return (e.sensitivity ?? []).map(
+    (s) => `${s.key} = ${s.value}: ${percent(s.share)} of the expected total (doubling it adds ${hours(s.hours)})`,
+  );
 }
 
 /** All findings of a report with their file path, in report order (files by path, findings by position). */
@@ -70,8 +72,16 @@ export function symbolStats(report: JsonReport): SymbolStat[] {
     let s = by.get(f.symbol);
     if (!s) {
       s = {
-        symbol: f.symbol, count: 0, kind: f.kind, library: f.library, category: f.category, mapped: f.kind !== 'unmapped',
-        ascend: f.ascend, ruleId: f.ruleId, files: 0, paths: new Set(),
+        symbol: f.symbol,
+        count: 0,
+        kind: f.kind,
+        library: f.library,
+        category: f.category,
+        mapped: f.kind !== 'unmapped',
+        ascend: f.ascend,
+        ruleId: f.ruleId,
+        files: 0,
+        paths: new Set(),
       };
       by.set(f.symbol, s);
     }
@@ -84,11 +94,22 @@ export function symbolStats(report: JsonReport): SymbolStat[] {
 }
 
 /** The weight table for display: documented defaults with the values used, then user-only keys. */
-export function weightRows(weights: Record<string, number>, overridden: string[]): Array<{ key: string; value: number; unit: string; meaning: string; source: string; overridden: boolean }> {
+export function weightRows(
+  weights: Record<string, number>,
+  overridden: string[],
+): Array<{ key: string; value: number; unit: string; meaning: string; source: string; overridden: boolean }> {
   const known = new Set(WEIGHT_DOCS.map((d) => d.key));
   const rows = WEIGHT_DOCS.map((d) => ({ ...d, value: weights[d.key] ?? d.value, overridden: overridden.includes(d.key) }));
   for (const key of Object.keys(weights).sort()) {
-    if (!known.has(key)) rows.push({ key, value: weights[key], unit: 'factor', meaning: 'category factor set by the user', source: 'user override', overridden: true });
+    if (!known.has(key))
+      rows.push({
+        key,
+        value: weights[key],
+        unit: 'factor',
+        meaning: 'category factor set by the user',
+        source: 'user override',
+        overridden: true,
+      });
   }
   return rows;
 }

@@ -54,14 +54,27 @@ export interface FileReportPart {
 
 function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
   return a.kernels.map((k) => ({
-    name: k.name, line: k.line, lines: k.lineCount, findings: k.findingCount, features: { ...k.features },
-    startLine: k.startLine, endLine: k.endLine, hash: k.hash, helpers: k.helpers,
-    ...(k.reduceOp ? { reduceOp: k.reduceOp } : {}), ...(k.variantOf ? { variantOf: k.variantOf } : {}),
+    name: k.name,
+    line: k.line,
+    lines: k.lineCount,
+    findings: k.findingCount,
+    features: { ...k.features },
+    startLine: k.startLine,
+    endLine: k.endLine,
+    hash: k.hash,
+    helpers: k.helpers,
+    ...(k.reduceOp ? { reduceOp: k.reduceOp } : {}),
+    ...(k.variantOf ? { variantOf: k.variantOf } : {}),
   }));
 }
 
 export function fileReportPart(file: FileResult, target: PortingTarget, weights?: EffortWeights): FileReportPart {
-  return { path: file.path, json: fileJson(file, jsonKernels(file.analysis)), ...fileShares(file, target, weights), picture: pictureOf(file.path, file.analysis) };
+  return {
+    path: file.path,
+    json: fileJson(file, jsonKernels(file.analysis)),
+    ...fileShares(file, target, weights),
+    picture: pictureOf(file.path, file.analysis),
+  };
 }
 
 /**
@@ -96,7 +109,10 @@ function fileJson(file: FileResult, kernels: JsonKernel[]): Uint8Array {
     out.byte(CLOSE_BRACE);
   }
   const rest = asciiJson({
-    kernels, lines: a.lineCount, parseErrors: a.errorNodes, ...(file.warning ? { warning: file.warning } : {}),
+    kernels,
+    lines: a.lineCount,
+    parseErrors: a.errorNodes,
+    ...(file.warning ? { warning: file.warning } : {}),
     ...(a.program ? { program: { main: a.program.line, aclInit: a.program.aclInit } } : {}),
   });
   out.ascii(`],${rest.slice(1)}`);
@@ -110,7 +126,16 @@ const END_COLUMN = bytesOf(',"endColumn":');
 const SOURCE = bytesOf(',"source":');
 /** The escapes JSON.stringify writes as a backslash and one letter (\n, \", ...), by character code. */
 const SHORT_ESCAPES = new Uint8Array(128);
-for (const [c, letter] of [[8, 'b'], [9, 't'], [10, 'n'], [12, 'f'], [13, 'r'], [34, '"'], [92, '\\']] as const) SHORT_ESCAPES[c] = letter.charCodeAt(0);
+for (const [c, letter] of [
+  [8, 'b'],
+  [9, 't'],
+  [10, 'n'],
+  [12, 'f'],
+  [13, 'r'],
+  [34, '"'],
+  [92, '\\'],
+] as const)
+  SHORT_ESCAPES[c] = letter.charCodeAt(0);
 const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
 const COMMA = 44;
 const CLOSE_BRACE = 125;
@@ -227,8 +252,15 @@ function findingTemplate(f: Finding): Template {
 
 function makeTemplate(f: Finding): Template {
   const fields = asciiJson({
-    ruleId: f.ruleId, category: f.category, library: f.library, kind: f.kind, ascend: f.ascend, message: f.message,
-    fixable: f.safeFix, docUrl: f.resolved?.docUrl ?? null, construct: f.construct,
+    ruleId: f.ruleId,
+    category: f.category,
+    library: f.library,
+    kind: f.kind,
+    ascend: f.ascend,
+    message: f.message,
+    fixable: f.safeFix,
+    docUrl: f.resolved?.docUrl ?? null,
+    construct: f.construct,
   });
   return [bytesOf(`{"symbol":${asciiJson(f.symbol)},"line":`), bytesOf(`,${fields.slice(1, -1)}`)];
 }
@@ -259,7 +291,11 @@ export function reportFigures(skippedFiles: SkippedFile[], totals: ReportTotals,
  * is final, so the summary is not all left to the end); otherwise they are added up here.
  */
 export function assembleReport(
-  fileParts: FileReportPart[], skippedFiles: SkippedFile[], target: PortingTarget, version: string, options: JsonReportOptions & { totals?: ReportTotals } = {},
+  fileParts: FileReportPart[],
+  skippedFiles: SkippedFile[],
+  target: PortingTarget,
+  version: string,
+  options: JsonReportOptions & { totals?: ReportTotals } = {},
 ): AssembledReport {
   const parts = [...fileParts].sort(byPath);
   let totals = options.totals;
@@ -267,7 +303,11 @@ export function assembleReport(
     totals = new ReportTotals(target, options.weights);
     for (const p of parts) totals.add(p);
   }
-  const { summary, skipped, extensions } = reportFigures(skippedFiles, totals, parts.map((p) => p.picture));
+  const { summary, skipped, extensions } = reportFigures(
+    skippedFiles,
+    totals,
+    parts.map((p) => p.picture),
+  );
   return {
     summary,
     skipped,
@@ -280,8 +320,12 @@ export function assembleReport(
       return chunks;
     },
     report: () => ({
-      tool: toolOf(version), schemaVersion: JSON_SCHEMA_VERSION, files: parts.map((p) => JSON.parse(fromUtf8.decode(p.json)) as JsonFile), skipped,
-      ...(extensions.length ? { extensions } : {}), summary,
+      tool: toolOf(version),
+      schemaVersion: JSON_SCHEMA_VERSION,
+      files: parts.map((p) => JSON.parse(fromUtf8.decode(p.json)) as JsonFile),
+      skipped,
+      ...(extensions.length ? { extensions } : {}),
+      summary,
     }),
   };
 }
@@ -301,7 +345,9 @@ export function jsonReportStream(write: (...pieces: Array<string | Uint8Array>) 
   return {
     file: (part) => (files++ ? write(',', part.json) : write(part.json)),
     end: (skipped, summary, extensions) =>
-      write(`],"skipped":${asciiJson(skipped)},${extensions?.length ? `"extensions":${asciiJson(extensions)},` : ''}"summary":${asciiJson(summary)}}`),
+      write(
+        `],"skipped":${asciiJson(skipped)},${extensions?.length ? `"extensions":${asciiJson(extensions)},` : ''}"summary":${asciiJson(summary)}}`,
+      ),
   };
 }
 
@@ -310,7 +356,12 @@ export function jsonReportStream(write: (...pieces: Array<string | Uint8Array>) 
  * keeps it file by file), with the entries of the first files by path until they hold `maxFindings`
  * findings: what the editor's report panel shows. With no limit, every file (as `assembleReport` gives).
  */
-export function reportOfProject(project: ProjectAnalysis, summary: JsonReport['summary'], version: string, maxFindings = Infinity): JsonReport {
+export function reportOfProject(
+  project: ProjectAnalysis,
+  summary: JsonReport['summary'],
+  version: string,
+  maxFindings = Infinity,
+): JsonReport {
   const files: JsonFile[] = [];
   let findings = 0;
   for (const f of [...project.files].sort(byPath)) {
@@ -320,5 +371,12 @@ export function reportOfProject(project: ProjectAnalysis, summary: JsonReport['s
   }
   const skipped = [...project.skipped].sort(byPath);
   const extensions = linkProject(project.files.map((f) => pictureOf(f.path, f.analysis)));
-  return { tool: toolOf(version), schemaVersion: JSON_SCHEMA_VERSION, files, skipped, ...(extensions.length ? { extensions } : {}), summary };
+  return {
+    tool: toolOf(version),
+    schemaVersion: JSON_SCHEMA_VERSION,
+    files,
+    skipped,
+    ...(extensions.length ? { extensions } : {}),
+    summary,
+  };
 }

@@ -29,11 +29,26 @@ const MAX_LINKS = 15;
 /** The detail view's Markdown: everything behind the lens, with the CANN documentation of the kernel's findings. */
 export function kernelDetailMarkdown(est: KernelEstimate, findings: readonly Finding[], file: string): string {
   const md = escapeMarkdown;
-  const out: string[] = [`# Kernel ${inlineCode(est.name)}`, '', `${md(file)}, line ${est.line} · ${est.lines} lines · ${est.findings} finding${est.findings === 1 ? '' : 's'}`, ''];
-  out.push(`**Route:** ${md(est.routeLabel)}${est.route === 'aclnn' && est.aclnnOps?.length ? ` (${est.aclnnOps.map(inlineCode).join(', ')})` : ''}`, '');
+  const out: string[] = [
+    `# Kernel ${inlineCode(est.name)}`,
+    '',
+    `${md(file)}, line ${est.line} · ${est.lines} lines · ${est.findings} finding${est.findings === 1 ? '' : 's'}`,
+    '',
+  ];
+  out.push(
+    `**Route:** ${md(est.routeLabel)}${est.route === 'aclnn' && est.aclnnOps?.length ? ` (${est.aclnnOps.map(inlineCode).join(', ')})` : ''}`,
+    '',
+  );
   out.push(`**Estimate:** ${md(effortRange(est))}`, '');
   if (est.duplicateOf) out.push(`**Copy of** ${md(est.duplicateOf)}: counted as a review, not a second port.`, '');
-  out.push('## What it uses', '', est.constructs.length ? est.constructs.map((c) => `- ${md(c)}`).join('\n') : '- plain CUDA threads (no shared memory, warp intrinsics, atomics or PTX)', '');
+  out.push(
+    '## What it uses',
+    '',
+    est.constructs.length
+      ? est.constructs.map((c) => `- ${md(c)}`).join('\n')
+      : '- plain CUDA threads (no shared memory, warp intrinsics, atomics or PTX)',
+    '',
+  );
   if (est.helpers?.length) out.push(`Device helpers counted with it: ${[...new Set(est.helpers)].map(inlineCode).join(', ')}`, '');
   out.push('## Why it costs this', '', md(est.why), '');
   if (est.alternatives.length > 1) {
@@ -44,7 +59,8 @@ export function kernelDetailMarkdown(est: KernelEstimate, findings: readonly Fin
   const links = new Map<string, string>();
   for (const f of findings) {
     const url = f.resolved?.docUrl ?? f.entry?.docUrl;
-    if (url && /^https?:\/\//.test(url) && !links.has(url)) links.set(url, f.ascend && f.ascend !== f.symbol ? `${f.symbol} → ${f.ascend}` : f.symbol);
+    if (url && /^https?:\/\//.test(url) && !links.has(url))
+      links.set(url, f.ascend && f.ascend !== f.symbol ? `${f.symbol} → ${f.ascend}` : f.symbol);
   }
   if (links.size) {
     out.push('## CANN documentation', '');

@@ -41,8 +41,13 @@ function atAGlance(report: JsonReport): string[] {
     out.push('');
   }
   if (lead.folders.length) {
-    out.push(...table(['Folder', 'Files', 'Findings', 'Kernels', 'Expected h (low–high)'],
-      lead.folders.map((f) => [mdEscape(f.folder), f.files, f.findings, f.kernels, `${f.expected} (${f.low}–${f.high})`]), ['---', '---:', '---:', '---:', '---:']));
+    out.push(
+      ...table(
+        ['Folder', 'Files', 'Findings', 'Kernels', 'Expected h (low–high)'],
+        lead.folders.map((f) => [mdEscape(f.folder), f.files, f.findings, f.kernels, `${f.expected} (${f.low}–${f.high})`]),
+        ['---', '---:', '---:', '---:', '---:'],
+      ),
+    );
     out.push('', `The files' own work; project set-up and library integration (${lead.projectHours} h expected) belong to no folder.`, '');
   }
   return out;
@@ -54,27 +59,47 @@ export function renderMarkdown(report: JsonReport): string {
   const a = e.automatic;
   const out: string[] = [];
   out.push('# Ascendify porting report', '');
-  out.push(`Target: **${TARGET_LABELS[s.target]}**${s.cannVersion ? ` · CANN **${mdEscape(s.cannVersion)}** (suggestions and fixes use only what its headers declare)` : ''} · ascendify ${mdEscape(report.tool.version)}`, '');
+  out.push(
+    `Target: **${TARGET_LABELS[s.target]}**${s.cannVersion ? ` · CANN **${mdEscape(s.cannVersion)}** (suggestions and fixes use only what its headers declare)` : ''} · ascendify ${mdEscape(report.tool.version)}`,
+    '',
+  );
   out.push(...atAGlance(report));
   out.push('## Summary', '');
-  out.push(...table(['', ''], [
-    ['Files scanned', `${s.filesScanned} (${s.filesWithFindings} with findings${s.filesSkipped ? `, ${s.filesSkipped} skipped` : ''})`],
-    ['NVIDIA-specific findings', s.findings],
-    ['By mapping kind', KIND_ORDER.map((k) => `${k} ${s.byKind[k] ?? 0}`).join(' · ')],
-    ['Automatic (safe fixes)', `${a.safeFixFindings} of ${a.findings} findings (${percent(a.findingShare)}); ${a.safeFixLines} of ${a.affectedLines} affected lines (${percent(a.lineShare)})`],
-    ['Kernels', s.kernels],
-    ['Estimated effort', `**${effortRange(e, 'person-hours')}**; ${effortRange(e.days, 'person-days')}`],
-  ]));
+  out.push(
+    ...table(
+      ['', ''],
+      [
+        ['Files scanned', `${s.filesScanned} (${s.filesWithFindings} with findings${s.filesSkipped ? `, ${s.filesSkipped} skipped` : ''})`],
+        ['NVIDIA-specific findings', s.findings],
+        ['By mapping kind', KIND_ORDER.map((k) => `${k} ${s.byKind[k] ?? 0}`).join(' · ')],
+        [
+          'Automatic (safe fixes)',
+          `${a.safeFixFindings} of ${a.findings} findings (${percent(a.findingShare)}); ${a.safeFixLines} of ${a.affectedLines} affected lines (${percent(a.lineShare)})`,
+        ],
+        ['Kernels', s.kernels],
+        ['Estimated effort', `**${effortRange(e, 'person-hours')}**; ${effortRange(e.days, 'person-days')}`],
+      ],
+    ),
+  );
   out.push('');
   if (s.programsWithoutAclInit?.length) {
-    out.push(`**Programs that need aclInit/aclFinalize** (they use the CUDA runtime and never call aclInit; \`ascendify fix --unsafe\` adds both): ${s.programsWithoutAclInit.map((p) => `\`${mdEscape(p)}\``).join(', ')}`, '');
+    out.push(
+      `**Programs that need aclInit/aclFinalize** (they use the CUDA runtime and never call aclInit; \`ascendify fix --unsafe\` adds both): ${s.programsWithoutAclInit.map((p) => `\`${mdEscape(p)}\``).join(', ')}`,
+      '',
+    );
   }
 
   if (e.contributors.length) {
     out.push('## Why this number', '');
     const meaning = rangeMeaning(e);
     if (meaning) out.push(`The range: ${mdEscape(meaning)}.`, '');
-    out.push(...table(['Hours', 'What', 'Why'], e.contributors.map((c) => [c.hours, mdEscape(c.label), mdEscape(c.why)]), ['---:', '---', '---']));
+    out.push(
+      ...table(
+        ['Hours', 'What', 'Why'],
+        e.contributors.map((c) => [c.hours, mdEscape(c.label), mdEscape(c.why)]),
+        ['---:', '---', '---'],
+      ),
+    );
     out.push('');
     const sensitivity = sensitivityLines(e);
     if (sensitivity.length) {
@@ -86,48 +111,95 @@ export function renderMarkdown(report: JsonReport): string {
 
   if (e.kernels.length) {
     out.push('## Kernels', '');
-    out.push(...table(
-      ['Kernel', 'Location', 'Lines', 'Uses', 'Suggested route', 'Estimate (h)', 'Why'],
-      e.kernels.map((k) => [
-        mdEscape(k.name), `${mdEscape(k.file)}:${k.line}`, k.lines, k.constructs.length ? mdEscape(k.constructs.join(', ')) : '—',
-        mdEscape(k.aclnnOps ? `${k.routeLabel} (candidates: ${k.aclnnOps.join(', ')})` : k.routeLabel), `${k.low}–${k.high} (${k.expected})`, mdEscape(k.why),
-      ]),
-      ['---', '---', '---:', '---', '---', '---:', '---'],
-    ));
+    out.push(
+      ...table(
+        ['Kernel', 'Location', 'Lines', 'Uses', 'Suggested route', 'Estimate (h)', 'Why'],
+        e.kernels.map((k) => [
+          mdEscape(k.name),
+          `${mdEscape(k.file)}:${k.line}`,
+          k.lines,
+          k.constructs.length ? mdEscape(k.constructs.join(', ')) : '—',
+          mdEscape(k.aclnnOps ? `${k.routeLabel} (candidates: ${k.aclnnOps.join(', ')})` : k.routeLabel),
+          `${k.low}–${k.high} (${k.expected})`,
+          mdEscape(k.why),
+        ]),
+        ['---', '---', '---:', '---', '---', '---:', '---'],
+      ),
+    );
     out.push('');
   }
 
   if (report.extensions?.length) {
     out.push('## Extensions: Python, binding, kernels, build', '');
-    out.push(...table(
-      ['Extension', 'Built by', 'Loaded from', 'Sources', 'Kernels', 'Findings (manual)', 'Path effort (h)'],
-      report.extensions.map((x) => {
-        const d = describeLink(x);
-        const p = pathEffort(x, e.files);
-        return [mdEscape(x.name), mdEscape(d.built), mdEscape(d.loadedFrom), mdEscape(d.sources), x.kernels, `${x.findings} (${x.manual})`, `${p.low}–${p.high} (${p.expected})`];
-      }),
-      ['---', '---', '---', '---', '---:', '---:', '---:'],
-    ));
+    out.push(
+      ...table(
+        ['Extension', 'Built by', 'Loaded from', 'Sources', 'Kernels', 'Findings (manual)', 'Path effort (h)'],
+        report.extensions.map((x) => {
+          const d = describeLink(x);
+          const p = pathEffort(x, e.files);
+          return [
+            mdEscape(x.name),
+            mdEscape(d.built),
+            mdEscape(d.loadedFrom),
+            mdEscape(d.sources),
+            x.kernels,
+            `${x.findings} (${x.manual})`,
+            `${p.low}–${p.high} (${p.expected})`,
+          ];
+        }),
+        ['---', '---', '---', '---', '---:', '---:', '---:'],
+      ),
+    );
     out.push('');
   }
 
   if (s.findings) {
     out.push('## Findings', '');
-    out.push(...table(['Mapping kind', 'Findings'], KIND_ORDER.map((k) => [KIND_LABELS[k], s.byKind[k] ?? 0]), ['---', '---:']));
+    out.push(
+      ...table(
+        ['Mapping kind', 'Findings'],
+        KIND_ORDER.map((k) => [KIND_LABELS[k], s.byKind[k] ?? 0]),
+        ['---', '---:'],
+      ),
+    );
     out.push('');
-    out.push(...table(['Library', 'Findings'], Object.entries(s.byLibrary).map(([k, n]) => [mdEscape(libraryName(k)), n]), ['---', '---:']));
+    out.push(
+      ...table(
+        ['Library', 'Findings'],
+        Object.entries(s.byLibrary).map(([k, n]) => [mdEscape(libraryName(k)), n]),
+        ['---', '---:'],
+      ),
+    );
     out.push('');
-    out.push(...table(['Category', 'Findings'], Object.entries(s.byCategory).map(([k, n]) => [mdEscape(k), n]), ['---', '---:']));
+    out.push(
+      ...table(
+        ['Category', 'Findings'],
+        Object.entries(s.byCategory).map(([k, n]) => [mdEscape(k), n]),
+        ['---', '---:'],
+      ),
+    );
     out.push('');
     out.push('### Top unmapped symbols', '');
     if (s.topUnmapped.length === 0) out.push('Every finding has a mapping on record.');
-    else out.push(...table(['Symbol', 'Library', 'Count'], s.topUnmapped.map((t) => [mdEscape(t.symbol), mdEscape(libraryName(t.library)), t.count]), ['---', '---', '---:']));
+    else
+      out.push(
+        ...table(
+          ['Symbol', 'Library', 'Count'],
+          s.topUnmapped.map((t) => [mdEscape(t.symbol), mdEscape(libraryName(t.library)), t.count]),
+          ['---', '---', '---:'],
+        ),
+      );
     out.push('');
   }
 
   out.push('## Effort by file', '');
-  out.push(...table(['File', 'Findings', 'Kernels', 'Low (h)', 'Expected (h)', 'High (h)'],
-    e.files.map((f) => [mdEscape(f.path), f.findings, f.kernels, f.low, f.expected, f.high]), ['---', '---:', '---:', '---:', '---:', '---:']));
+  out.push(
+    ...table(
+      ['File', 'Findings', 'Kernels', 'Low (h)', 'Expected (h)', 'High (h)'],
+      e.files.map((f) => [mdEscape(f.path), f.findings, f.kernels, f.low, f.expected, f.high]),
+      ['---', '---:', '---:', '---:', '---:', '---:'],
+    ),
+  );
   out.push('');
 
   if (report.skipped.length) {
@@ -140,9 +212,17 @@ export function renderMarkdown(report: JsonReport): string {
   for (const line of e.assumptions) out.push(`- ${mdEscape(line)}`);
   out.push('');
   out.push('<details><summary>Effort weights used</summary>', '');
-  out.push(...table(['Weight', 'Value', 'Meaning', 'Source'], weightRows(e.weights, e.overridden).map((w) => [
-    `${mdEscape(w.key)}${w.overridden ? ' (overridden)' : ''}`, w.value, mdEscape(w.meaning), mdEscape(w.source),
-  ])));
+  out.push(
+    ...table(
+      ['Weight', 'Value', 'Meaning', 'Source'],
+      weightRows(e.weights, e.overridden).map((w) => [
+        `${mdEscape(w.key)}${w.overridden ? ' (overridden)' : ''}`,
+        w.value,
+        mdEscape(w.meaning),
+        mdEscape(w.source),
+      ]),
+    ),
+  );
   out.push('', '</details>', '');
   return out.join('\n');
 }

@@ -49,7 +49,8 @@ const validateReport = (data: unknown): data is JsonReport => {
 /** Parses and checks one input; the error names the file and what is wrong. */
 export function parseJsonReport(text: string, source: string): JsonReport {
   const depth = nestingDepth(text, MAX_DEPTH);
-  if (depth > MAX_DEPTH) throw new MergeError(`${source} nests values more than ${MAX_DEPTH} levels deep: not an ascendify JSON report (those nest 6 levels)`);
+  if (depth > MAX_DEPTH)
+    throw new MergeError(`${source} nests values more than ${MAX_DEPTH} levels deep: not an ascendify JSON report (those nest 6 levels)`);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -96,7 +97,10 @@ export function readJsonReport(file: string): JsonReport {
     const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     try {
       const stat = fs.fstatSync(fd);
-      if (!stat.isFile()) throw new MergeError(`${shown} is not a regular file (${stat.isDirectory() ? 'a folder' : 'a FIFO, socket or device'}): merge reads JSON report files`);
+      if (!stat.isFile())
+        throw new MergeError(
+          `${shown} is not a regular file (${stat.isDirectory() ? 'a folder' : 'a FIFO, socket or device'}): merge reads JSON report files`,
+        );
       text = fs.readFileSync(fd, 'utf8');
     } finally {
       fs.closeSync(fd);
@@ -134,11 +138,17 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
   if (inputs.length === 0) throw new MergeError('merge needs at least one JSON report');
   const target = inputs[0].report.summary.target;
   const other = inputs.find((i) => i.report.summary.target !== target);
-  if (other) throw new MergeError(`reports were made for different targets: ${inputs[0].source} is ${target}, ${other.source} is ${other.report.summary.target}`);
+  if (other)
+    throw new MergeError(
+      `reports were made for different targets: ${inputs[0].source} is ${target}, ${other.source} is ${other.report.summary.target}`,
+    );
   // Answers chosen for different CANN versions do not add up (reports older than the setting have none).
   const cannVersion = inputs.find((i) => i.report.summary.cannVersion)?.report.summary.cannVersion;
   const otherCann = inputs.find((i) => i.report.summary.cannVersion && i.report.summary.cannVersion !== cannVersion);
-  if (otherCann) throw new MergeError(`reports were made for different CANN versions: ${cannVersion} and ${otherCann.report.summary.cannVersion} (${otherCann.source})`);
+  if (otherCann)
+    throw new MergeError(
+      `reports were made for different CANN versions: ${cannVersion} and ${otherCann.report.summary.cannVersion} (${otherCann.source})`,
+    );
   const used = weights ?? recordedWeights(inputs);
 
   const files = new Map<string, { source: string; file: JsonFile }>();
@@ -149,7 +159,9 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
       const file = withKernelLines({ ...raw, path: shown });
       const seen = files.get(key);
       if (seen && JSON.stringify({ ...seen.file, path: '' }) !== JSON.stringify({ ...file, path: '' })) {
-        throw new MergeError(`${forTerminal(file.path)} appears in both ${seen.source} and ${source} with different results: shard by file, and scan every shard from the same root folder so paths are comparable`);
+        throw new MergeError(
+          `${forTerminal(file.path)} appears in both ${seen.source} and ${source} with different results: shard by file, and scan every shard from the same root folder so paths are comparable`,
+        );
       }
       if (!seen) files.set(key, { source, file });
     }
@@ -167,14 +179,19 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
   const summary = summarizeParts(
     target,
     merged.map((f) => ({
-      findings: f.findings.map((x) => ({ ...x, safeFix: x.fixable })), kernels: f.kernels.length,
-      programWithoutAclInit: programWithoutAclInit(f.path, { program: f.program && { line: f.program.main, aclInit: f.program.aclInit }, findings: f.findings }),
+      findings: f.findings.map((x) => ({ ...x, safeFix: x.fixable })),
+      kernels: f.kernels.length,
+      programWithoutAclInit: programWithoutAclInit(f.path, {
+        program: f.program && { line: f.program.main, aclInit: f.program.aclInit },
+        findings: f.findings,
+      }),
     })),
     skippedList.length,
   );
   const effort = estimateProject(merged, target, used);
   // The inputs' ranges keep every figure finite; should one not be, say so rather than print Infinity or null.
-  if (![effort.low, effort.expected, effort.high].every(Number.isFinite)) throw new MergeError('the merged estimate is not a finite number: check the reports\' line counts and effort weights');
+  if (![effort.low, effort.expected, effort.high].every(Number.isFinite))
+    throw new MergeError("the merged estimate is not a finite number: check the reports' line counts and effort weights");
   return {
     tool: { name: 'ascendify', version },
     schemaVersion: JSON_SCHEMA_VERSION,
@@ -192,7 +209,9 @@ function recordedWeights(inputs: Array<{ source: string; report: JsonReport }>):
   const first = withWeights[0];
   for (const i of withWeights.slice(1)) {
     if (canonical(i.report.summary.effort.weights) !== canonical(first.report.summary.effort.weights)) {
-      throw new MergeError(`${first.source} and ${i.source} were estimated with different effort weights: pass --effort-config or --weight to merge with one set`);
+      throw new MergeError(
+        `${first.source} and ${i.source} were estimated with different effort weights: pass --effort-config or --weight to merge with one set`,
+      );
     }
   }
   return first.report.summary.effort.weights;

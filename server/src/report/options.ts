@@ -39,10 +39,17 @@ export function addReportOutputOptions(cmd: Command, defaultFormat: string): Com
   return cmd
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default(defaultFormat))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--csv-mode <mode>', 'csv: one row per finding, or per-symbol statistics').choices(['findings', 'symbols']).default('findings'))
+    .addOption(
+      new Option('--csv-mode <mode>', 'csv: one row per finding, or per-symbol statistics')
+        .choices(['findings', 'symbols'])
+        .default('findings'),
+    )
     .option('--effort-config <file>', 'JSON file of effort weights: {"weights": {"finding.manual": 2}}')
-    .addOption(new Option('-w, --weight <key=value>', 'override one effort weight (repeatable), e.g. kernel.simd.base=24')
-      .argParser((v: string, prev: string[]) => [...prev, v]).default([] as string[], 'none'))
+    .addOption(
+      new Option('-w, --weight <key=value>', 'override one effort weight (repeatable), e.g. kernel.simd.base=24')
+        .argParser((v: string, prev: string[]) => [...prev, v])
+        .default([] as string[], 'none'),
+    )
     .option('--fail-on <kind>', `exit with code 1 when a finding of this kind or a harder one exists (${KIND_ORDER.join(' < ')})`);
 }
 
@@ -71,6 +78,8 @@ export function effortWeightsFrom(opts: { effortConfig?: string; weight?: string
 export function checkGate(report: Pick<JsonReport, 'summary'>, failOn: FindingKind | undefined): void {
   if (!failOn || !gateTripped(report, failOn)) return;
   const from = KIND_ORDER.indexOf(failOn);
-  const counts = KIND_ORDER.slice(from).filter((k) => report.summary.byKind[k]).map((k) => `${k} ${report.summary.byKind[k]}`);
+  const counts = KIND_ORDER.slice(from)
+    .filter((k) => report.summary.byKind[k])
+    .map((k) => `${k} ${report.summary.byKind[k]}`);
   throw new GateTripped(`--fail-on ${failOn}: ${counts.join(', ')} finding(s)`);
 }

@@ -33,7 +33,7 @@ class WriteThrough implements OutputFile {
     try {
       for (const p of pieces) {
         const b = typeof p === 'string' ? Buffer.from(p) : p;
-        for (let at = 0; at < b.length; ) at += fs.writeSync(this.fd, b, at, b.length - at);
+        for (let at = 0; at < b.length;) at += fs.writeSync(this.fd, b, at, b.length - at);
       }
     } catch (e) {
       this.failure = { error: e };
@@ -52,7 +52,10 @@ class WriteThrough implements OutputFile {
 
 /** A replaced regular file; `beforeRename` runs the last checks before it takes the target's place. */
 class Replaced implements OutputFile {
-  constructor(private readonly file: StreamedReplacement, private readonly beforeRename: () => void) {}
+  constructor(
+    private readonly file: StreamedReplacement,
+    private readonly beforeRename: () => void,
+  ) {}
   write(...pieces: Array<string | Uint8Array>): void {
     this.file.write(...pieces);
   }
@@ -85,7 +88,8 @@ export function openOutput(output: string, scanned: () => string[] = () => []): 
     );
   }
   if (existing && !existing.isFile() && !existing.isDirectory()) return writeThrough(target, output, scanned);
-  for (const stale of removeStaleOutputTemps(target)) process.stderr.write(`ascendify: removed ${shown(stale)} (temporary file of an interrupted report)\n`);
+  for (const stale of removeStaleOutputTemps(target))
+    process.stderr.write(`ascendify: removed ${shown(stale)} (temporary file of an interrupted report)\n`);
   const file = new StreamedReplacement(outputTempFor(target), target);
   return new Replaced(file, () => checkOutputTarget(target, output, scanned()));
 }
@@ -104,7 +108,8 @@ function writeThrough(target: string, output: string, scanned: () => string[]): 
 function checkOutputTarget(target: string, output: string, scanned: string[]): void {
   const now = lstatOrUndefined(target);
   if (!now) return;
-  if (now.isSymbolicLink()) throw new OutputError(`--output ${shown(output)} became a symbolic link while the report was written: not replaced`);
+  if (now.isSymbolicLink())
+    throw new OutputError(`--output ${shown(output)} became a symbolic link while the report was written: not replaced`);
   if (!now.isFile()) return; // a folder fails the rename with EISDIR
   const base = path.basename(target);
   // Same path, or (for a file with other names: hard links) the same inode under any listed name.

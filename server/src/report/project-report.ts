@@ -16,7 +16,15 @@ import type { ListedFile } from '../analysis/files';
 import { compiledGrammar, useCompiledGrammar, wasmTierFor, type CompiledGrammar } from '../analysis/parser';
 import { analyzeSourceFile, comparePaths, withoutDeclared, type ProjectOptions, type SkippedFile } from '../analysis/project';
 import { safelyFixable } from '../fix';
-import { assembleReport, fileReportPart, reportFigures, ReportTotals, type AssembledReport, type FileReportPart, type ReportFigures } from './json';
+import {
+  assembleReport,
+  fileReportPart,
+  reportFigures,
+  ReportTotals,
+  type AssembledReport,
+  type FileReportPart,
+  type ReportFigures,
+} from './json';
 
 export interface ReportOptions extends ProjectOptions {
   /** Worker threads (1 = analyse in this thread). */
@@ -90,7 +98,9 @@ export function fileSizes(files: ListedFile[]): number[] {
 
 /** Reads, analyses and reports one file (in a worker or in this thread). Never throws. */
 export async function reportSourceFile(
-  file: ListedFile, options: ProjectOptions & { weights?: EffortWeights }, declaredElsewhere?: string[],
+  file: ListedFile,
+  options: ProjectOptions & { weights?: EffortWeights },
+  declaredElsewhere?: string[],
 ): Promise<FileReportOutcome> {
   const outcome = await analyzeSourceFile(file, { ...options, fixable: safelyFixable });
   if (!('result' in outcome)) return outcome;
@@ -144,7 +154,9 @@ export async function reportProject(listing: ListedFile[] | Promise<ListedFile[]
  * with the report. Resolves to the summary and the skipped files once every part has been handed on.
  */
 export async function streamReportProject(
-  listing: ListedFile[] | Promise<ListedFile[]>, options: ReportOptions, onPartInOrder: (part: FileReportPart) => void,
+  listing: ListedFile[] | Promise<ListedFile[]>,
+  options: ReportOptions,
+  onPartInOrder: (part: FileReportPart) => void,
 ): Promise<ReportFigures> {
   const pictures: FilePicture[] = [];
   const { skipped, totals } = await runReport(listing, options, (part) => {
@@ -158,7 +170,9 @@ export async function streamReportProject(
 const HANDED_ON = Symbol('handed on');
 
 async function runReport(
-  listing: ListedFile[] | Promise<ListedFile[]>, options: ReportOptions, onPartInOrder: (part: FileReportPart) => void,
+  listing: ListedFile[] | Promise<ListedFile[]>,
+  options: ReportOptions,
+  onPartInOrder: (part: FileReportPart) => void,
 ): Promise<{ skipped: SkippedFile[]; totals: ReportTotals }> {
   const ceiling = Math.max(1, Math.floor(options.jobs));
   let pool = options.auto ? undefined : startPool(ceiling, options);
@@ -228,15 +242,29 @@ interface PoolWorker {
 function startPool(jobs: number, options: ReportOptions): { run: Runner; limit: (threads: number) => void; stop: () => Promise<void> } {
   const script = options.workerScript ?? path.join(__dirname, 'worker.js');
   if (jobs > 1 && !fs.existsSync(script)) throw new Error(`worker script not found: ${script} (run npm run build)`);
-  const init: WorkerInit | undefined = jobs > 1
-    ? {
-      entries: [...options.kb.entries], control: options.kb.control(), target: options.target, maxFileBytes: options.maxFileBytes, weights: options.weights,
-      grammar: compiledGrammar(),
-    }
-    : undefined;
+  const init: WorkerInit | undefined =
+    jobs > 1
+      ? {
+          entries: [...options.kb.entries],
+          control: options.kb.control(),
+          target: options.target,
+          maxFileBytes: options.maxFileBytes,
+          weights: options.weights,
+          grammar: compiledGrammar(),
+        }
+      : undefined;
   if (init) useCompiledGrammar(init.grammar);
   // The round in progress (the pool runs one at a time); a worker that fails ends it, and every later one.
-  let round: { requests: WorkerRequest[]; next: number; done: number; onDone: Parameters<Runner>[1]; resolve: () => void; reject: (e: Error) => void } | undefined;
+  let round:
+    | {
+        requests: WorkerRequest[];
+        next: number;
+        done: number;
+        onDone: Parameters<Runner>[1];
+        resolve: () => void;
+        reject: (e: Error) => void;
+      }
+    | undefined;
   let failure: Error | undefined;
   let stopping = false;
   // Each worker is sent files ahead: at least IN_FLIGHT, and at least AHEAD times the size of the file
@@ -311,19 +339,23 @@ function startPool(jobs: number, options: ReportOptions): { run: Runner; limit: 
       takeReplies();
     }
   };
-  const run: Runner = (requests, onDone) => new Promise((resolve, reject) => {
-    if (failure) return reject(failure);
-    if (requests.length === 0) return resolve();
-    round = { requests, next: 0, done: 0, onDone, resolve, reject };
-    wantedBytes = 0;
-    undispatchedBytes = requests.reduce((n, r) => n + r.bytes, 0);
-    for (const w of workers) feed(w);
-    void local().catch(fail);
-  });
+  const run: Runner = (requests, onDone) =>
+    new Promise((resolve, reject) => {
+      if (failure) return reject(failure);
+      if (requests.length === 0) return resolve();
+      round = { requests, next: 0, done: 0, onDone, resolve, reject };
+      wantedBytes = 0;
+      undispatchedBytes = requests.reduce((n, r) => n + r.bytes, 0);
+      for (const w of workers) feed(w);
+      void local().catch(fail);
+    });
   // Fewer threads than started (a set --jobs larger than the number of files): the extra workers go.
   const limit = (threads: number) => {
     for (const { worker, port } of workers.splice(Math.max(0, threads - 1))) {
-      worker.removeAllListeners('exit').removeAllListeners('error').on('error', () => undefined);
+      worker
+        .removeAllListeners('exit')
+        .removeAllListeners('error')
+        .on('error', () => undefined);
       port.close();
       void worker.terminate();
     }

@@ -20,7 +20,11 @@ type Level = 'note' | 'warning' | 'error';
 
 /** SARIF level by mapping kind: mechanical changes are notes, manual work a warning, no equivalent an error. */
 export const LEVEL_BY_KIND: Record<FindingKind, Level> = {
-  rename: 'note', rewrite: 'note', manual: 'warning', unmapped: 'warning', none: 'error',
+  rename: 'note',
+  rewrite: 'note',
+  manual: 'warning',
+  unmapped: 'warning',
+  none: 'error',
 };
 
 const httpUrl = (u: string | null | undefined) => (u && /^https?:\/\//i.test(u) ? u : undefined);
@@ -45,16 +49,25 @@ function codeSpan(code: string): string {
 }
 
 /** A link destination that cannot end early or carry markup: spaces, brackets and angle brackets encoded. */
-const linkTarget = (url: string) => url.replace(/[\s<>()[\]`"']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+const linkTarget = (url: string) =>
+  url.replace(/[\s<>()[\]`"']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 
 /** A relative, percent-encoded URI reference for a report path (file URL for absolute paths). */
 export function sarifUri(p: string): string {
   if (path.isAbsolute(p)) return pathToFileURL(p).href;
   // Only Windows separates folders with `\`; elsewhere it is a character of the name (encoded as %5C).
-  return p.split(path.sep === '\\' ? /[\\/]/ : '/').map(encodeURIComponent).join('/');
+  return p
+    .split(path.sep === '\\' ? /[\\/]/ : '/')
+    .map(encodeURIComponent)
+    .join('/');
 }
 
-function rule(ruleId: string, sample: JsonFinding, kb: KnowledgeBase | undefined, target: JsonReport['summary']['target']): Record<string, unknown> {
+function rule(
+  ruleId: string,
+  sample: JsonFinding,
+  kb: KnowledgeBase | undefined,
+  target: JsonReport['summary']['target'],
+): Record<string, unknown> {
   const entry = kb?.lookup(sample.symbol);
   const lib = libraryName(sample.library);
   if (entry && ruleIdFor(entry, entry.library) === ruleId) {
@@ -99,7 +112,12 @@ function rule(ruleId: string, sample: JsonFinding, kb: KnowledgeBase | undefined
   };
 }
 
-const LEVEL_BY_RULE_LEVEL: Record<Exclude<RuleLevel, 'off'>, Level> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const LEVEL_BY_RULE_LEVEL: Record<Exclude<RuleLevel, 'off'>, Level> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 /** A finding's SARIF level: its rule's level when the rule file or settings set one, else its kind's. */
 function levelFor(f: JsonFinding, kb: KnowledgeBase | undefined): Level {
@@ -113,7 +131,9 @@ function levelFor(f: JsonFinding, kb: KnowledgeBase | undefined): Level {
  */
 export function renderSarif(report: JsonReport, kb?: KnowledgeBase, baseline?: BaselineComparison): string {
   const findings = baseline ? [...baseline.current.map((c) => c.finding), ...baseline.absent] : allFindings(report);
-  const states: Array<BaselineState | undefined> = baseline ? [...baseline.current.map((c) => c.state), ...baseline.absent.map(() => 'absent' as const)] : [];
+  const states: Array<BaselineState | undefined> = baseline
+    ? [...baseline.current.map((c) => c.state), ...baseline.absent.map(() => 'absent' as const)]
+    : [];
   const samples = new Map<string, JsonFinding>();
   for (const f of findings) if (!samples.has(f.ruleId)) samples.set(f.ruleId, f);
   const ids = [...samples.keys()].sort();
@@ -123,37 +143,41 @@ export function renderSarif(report: JsonReport, kb?: KnowledgeBase, baseline?: B
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'ascendify',
-          version: report.tool.version,
-          semanticVersion: report.tool.version,
-          rules: ids.map((id) => rule(id, samples.get(id)!, kb, target)),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'ascendify',
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            rules: ids.map((id) => rule(id, samples.get(id)!, kb, target)),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: findings.map((f, i) => ({
+          ruleId: f.ruleId,
+          ruleIndex: index.get(f.ruleId)!,
+          level: levelFor(f, kb),
+          ...(states[i] ? { baselineState: states[i] } : {}),
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: sarifUri(f.file) },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+                // The whole source line, as the region's context (a region's own snippet is only its text).
+                ...(f.source !== undefined ? { contextRegion: { startLine: f.line, endLine: f.line, snippet: { text: f.source } } } : {}),
+              },
+            },
+          ],
+          properties: { kind: f.kind, symbol: f.symbol, ascend: f.ascend, safeFix: f.fixable },
+        })),
+        properties: {
+          target,
+          effort: { unit: e.unit, low: e.low, expected: e.expected, high: e.high, automaticFindingShare: e.automatic.findingShare },
         },
       },
-      columnKind: 'utf16CodeUnits',
-      results: findings.map((f, i) => ({
-        ruleId: f.ruleId,
-        ruleIndex: index.get(f.ruleId)!,
-        level: levelFor(f, kb),
-        ...(states[i] ? { baselineState: states[i] } : {}),
-        message: { text: f.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: sarifUri(f.file) },
-            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-            // The whole source line, as the region's context (a region's own snippet is only its text).
-            ...(f.source !== undefined ? { contextRegion: { startLine: f.line, endLine: f.line, snippet: { text: f.source } } } : {}),
-          },
-        }],
-        properties: { kind: f.kind, symbol: f.symbol, ascend: f.ascend, safeFix: f.fixable },
-      })),
-      properties: {
-        target,
-        effort: { unit: e.unit, low: e.low, expected: e.expected, high: e.high, automaticFindingShare: e.automatic.findingShare },
-      },
-    }],
+    ],
   };
   return JSON.stringify(log, null, 2);
 }

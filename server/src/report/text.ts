@@ -8,17 +8,32 @@ import { forTerminal } from '../shared/terminal';
 export function renderTextSummary(report: JsonReport): string {
   const s = report.summary;
   const out: string[] = [];
-  out.push(`Ascendify ${report.tool.version} porting report, target ${TARGET_NAMES[s.target]}${s.cannVersion ? `, CANN ${s.cannVersion}` : ''}`);
-  out.push(`Scanned ${s.filesScanned} file(s)${s.filesSkipped ? `, skipped ${s.filesSkipped}` : ''}: ${s.findings} NVIDIA-specific finding(s) in ${s.filesWithFindings} file(s), ${s.kernels} kernel(s).`);
+  out.push(
+    `Ascendify ${report.tool.version} porting report, target ${TARGET_NAMES[s.target]}${s.cannVersion ? `, CANN ${s.cannVersion}` : ''}`,
+  );
+  out.push(
+    `Scanned ${s.filesScanned} file(s)${s.filesSkipped ? `, skipped ${s.filesSkipped}` : ''}: ${s.findings} NVIDIA-specific finding(s) in ${s.filesWithFindings} file(s), ${s.kernels} kernel(s).`,
+  );
   if (s.findings === 0) return out.map(forTerminal).join('\n');
   out.push('');
-  out.push(`By mapping kind: ${Object.entries(s.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}   (${s.safeFixes} with a safe automatic fix)`);
-  out.push(`By library:      ${Object.entries(s.byLibrary).map(([k, n]) => `${libraryName(k)} ${n}`).join(', ')}`);
-  if (s.programsWithoutAclInit?.length) out.push(`Programs that need aclInit/aclFinalize (\`ascendify fix --unsafe\` adds them): ${s.programsWithoutAclInit.join(', ')}`);
+  out.push(
+    `By mapping kind: ${Object.entries(s.byKind)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}   (${s.safeFixes} with a safe automatic fix)`,
+  );
+  out.push(
+    `By library:      ${Object.entries(s.byLibrary)
+      .map(([k, n]) => `${libraryName(k)} ${n}`)
+      .join(', ')}`,
+  );
+  if (s.programsWithoutAclInit?.length)
+    out.push(`Programs that need aclInit/aclFinalize (\`ascendify fix --unsafe\` adds them): ${s.programsWithoutAclInit.join(', ')}`);
   const e = s.effort;
   out.push('');
   out.push(`Estimated effort: ${effortRange(e, 'person-hours')}, ${effortRange(e.days, 'person-days')}`);
-  out.push(`Automatic: ${percent(e.automatic.findingShare)} of findings and ${percent(e.automatic.lineShare)} of affected lines have a safe fix.`);
+  out.push(
+    `Automatic: ${percent(e.automatic.findingShare)} of findings and ${percent(e.automatic.lineShare)} of affected lines have a safe fix.`,
+  );
   const meaning = rangeMeaning(e);
   if (meaning) out.push(`The range: ${meaning}.`);
   for (const c of e.contributors.slice(0, 5)) out.push(`  ${String(c.hours).padStart(6)} h  ${c.label}: ${c.why}`);

@@ -24,7 +24,7 @@ function writePieces(fd: number, buffers: Uint8Array[]): void {
         continue;
       }
       // The rest of this batch, from where the short write stopped.
-      for (let at = written; at < b.length; ) at += fs.writeSync(fd, b, at, b.length - at);
+      for (let at = written; at < b.length;) at += fs.writeSync(fd, b, at, b.length - at);
       written = 0;
     }
   }
@@ -50,7 +50,12 @@ export class StreamedReplacement {
   private failure?: { error: unknown };
   private closed = false;
 
-  constructor(private readonly tmp: string, private readonly target: string, mode = 0o666, private readonly batchBytes = 1 << 20) {
+  constructor(
+    private readonly tmp: string,
+    private readonly target: string,
+    mode = 0o666,
+    private readonly batchBytes = 1 << 20,
+  ) {
     this.fd = fs.openSync(tmp, 'wx', mode);
   }
 
@@ -113,7 +118,10 @@ export class StreamedReplacement {
 
 /** A file replaced all at once (see the top of this file); an array is written without joining it first. */
 export function replaceViaTemp(
-  tmp: string, target: string, data: string | Uint8Array | Array<string | Uint8Array>, options: { mode?: number; beforeRename?: () => void; durable?: boolean } = {},
+  tmp: string,
+  target: string,
+  data: string | Uint8Array | Array<string | Uint8Array>,
+  options: { mode?: number; beforeRename?: () => void; durable?: boolean } = {},
 ): void {
   const file = new StreamedReplacement(tmp, target, options.mode, Infinity);
   file.write(...(Array.isArray(data) ? data : [data]));
@@ -142,10 +150,11 @@ export function readNoFollow(file: string, maxBytes: number): { bytes: Buffer; i
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new NotRegularFile(stat.isDirectory() ? 'a folder' : 'a FIFO, socket or device');
-    if (stat.size > maxBytes) throw new RangeError(`file is ${(stat.size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(1)} MB limit`);
+    if (stat.size > maxBytes)
+      throw new RangeError(`file is ${(stat.size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(1)} MB limit`);
     const bytes = Buffer.alloc(stat.size);
     let at = 0;
-    for (let n: number; at < bytes.length && (n = fs.readSync(fd, bytes, at, bytes.length - at, at)) > 0; ) at += n;
+    for (let n: number; at < bytes.length && (n = fs.readSync(fd, bytes, at, bytes.length - at, at)) > 0;) at += n;
     return { bytes: at === bytes.length ? bytes : bytes.subarray(0, at), identity: identityOf(stat) };
   } finally {
     fs.closeSync(fd);
@@ -162,7 +171,8 @@ export const identityOf = (s: fs.Stats): FileIdentity => ({ dev: s.dev, ino: s.i
 export function checkSameFile(file: string, identity: FileIdentity): void {
   const now = fs.lstatSync(file);
   if (now.isSymbolicLink()) throw new FileSwapped('it was replaced by a symbolic link after it was read');
-  if (!now.isFile() || now.dev !== identity.dev || now.ino !== identity.ino) throw new FileSwapped('it was replaced by another file after it was read');
+  if (!now.isFile() || now.dev !== identity.dev || now.ino !== identity.ino)
+    throw new FileSwapped('it was replaced by another file after it was read');
 }
 
 export class FileSwapped extends Error {}
@@ -218,6 +228,7 @@ export function outputTempFor(target: string): string {
  */
 export function removeStaleOutputTemps(target: string): string[] {
   const base = path.basename(target);
-  const pidOf = (name: string) => (name.startsWith(`${base}.`) ? /^\.[0-9a-f]{12}\.ascendify-(\d+)\.tmp$/.exec(name.slice(base.length))?.[1] : undefined);
+  const pidOf = (name: string) =>
+    name.startsWith(`${base}.`) ? /^\.[0-9a-f]{12}\.ascendify-(\d+)\.tmp$/.exec(name.slice(base.length))?.[1] : undefined;
   return removeDeadTempFiles(path.dirname(target), pidOf);
 }

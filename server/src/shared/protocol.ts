@@ -190,4 +190,3 @@ export interface FixAllResult {
   /** ...and whether this fix-all added them (the reviewed fixes). */
   lifecycleAdded?: boolean;
 }
-

@@ -22,5 +22,8 @@ export function forTerminal(text: string): string {
 
 /** Several lines of terminal output: each line escaped, the line breaks between them (`\n`, `\r\n`) kept. */
 export function linesForTerminal(text: string): string {
-  return text.split(/(\r\n|\n)/).map((piece, i) => (i % 2 ? piece : forTerminal(piece))).join('');
+  return text
+    .split(/(\r\n|\n)/)
+    .map((piece, i) => (i % 2 ? piece : forTerminal(piece)))
+    .join('');
 }

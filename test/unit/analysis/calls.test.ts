@@ -10,23 +10,25 @@ const helpers = (k: { helpers: Array<{ name: string }> }) => k.helpers.map((h) =
 
 describe('kernel call graph within a file', () => {
   it('follows helpers through helpers, and leaves out those only other code calls', async () => {
-    const a = await analyze([
-      '__device__ float leaf(float v) { return v * 2.0f; }',        // 1
-      '__device__ __forceinline__ float mid(float v) {',             // 2
-      '  return leaf(v) + 1.0f;',                                    // 3
-      '}',                                                           // 4
-      '__host__ __device__ float both(float v) { return v; }',       // 5
-      '__device__ float unused(float v) { return __expf(v); }',      // 6
-      'template <typename T> __device__ T twice(T v) { return v + v; }', // 7
-      '__global__ void k1(float *x) { x[0] = mid(x[0]) + twice<float>(x[1]); }', // 8
-      '__global__ void k2(float *x) {',                              // 9
-      '  // leaf(x[0]) is only mentioned in a comment',               // 10
-      '  const char *s = "both(x)";',                                // 11
-      '  x[0] = both(x[0]);',                                        // 12
-      '}',                                                           // 13
-      'void host(float *x) { unused(x[0]); }',                        // 14
-      '',
-    ].join('\n'));
+    const a = await analyze(
+      [
+        '__device__ float leaf(float v) { return v * 2.0f; }', // 1
+        '__device__ __forceinline__ float mid(float v) {', // 2
+        '  return leaf(v) + 1.0f;', // 3
+        '}', // 4
+        '__host__ __device__ float both(float v) { return v; }', // 5
+        '__device__ float unused(float v) { return __expf(v); }', // 6
+        'template <typename T> __device__ T twice(T v) { return v + v; }', // 7
+        '__global__ void k1(float *x) { x[0] = mid(x[0]) + twice<float>(x[1]); }', // 8
+        '__global__ void k2(float *x) {', // 9
+        '  // leaf(x[0]) is only mentioned in a comment', // 10
+        '  const char *s = "both(x)";', // 11
+        '  x[0] = both(x[0]);', // 12
+        '}', // 13
+        'void host(float *x) { unused(x[0]); }', // 14
+        '',
+      ].join('\n'),
+    );
     expect(a.kernels.map((k) => k.name)).toEqual(['k1', 'k2']);
     expect(helpers(a.kernels[0])).toEqual(['leaf', 'mid', 'twice']);
     expect(a.kernels[0].helpers[1]).toEqual({ name: 'mid', startLine: 2, endLine: 4 });
@@ -34,13 +36,15 @@ describe('kernel call graph within a file', () => {
   });
 
   it('ends on recursive helpers and credits their features to the kernel', async () => {
-    const a = await analyze([
-      '__device__ float ping(float v, int n);',
-      '__device__ float pong(float v, int n) { return n ? ping(v, n - 1) : __shfl_xor_sync(0xffffffff, v, 1); }',
-      '__device__ float ping(float v, int n) { return n ? pong(v, n - 1) : v; }',
-      '__global__ void k(float *x) { x[0] = ping(x[0], 4); }',
-      '',
-    ].join('\n'));
+    const a = await analyze(
+      [
+        '__device__ float ping(float v, int n);',
+        '__device__ float pong(float v, int n) { return n ? ping(v, n - 1) : __shfl_xor_sync(0xffffffff, v, 1); }',
+        '__device__ float ping(float v, int n) { return n ? pong(v, n - 1) : v; }',
+        '__global__ void k(float *x) { x[0] = ping(x[0], 4); }',
+        '',
+      ].join('\n'),
+    );
     expect(helpers(a.kernels[0])).toEqual(['pong', 'ping']);
     expect(a.kernels[0].features.warpIntrinsics).toBe(true);
   });

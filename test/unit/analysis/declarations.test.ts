@@ -46,14 +46,31 @@ describe('fileDeclarations: what one file declares', () => {
       'auto twice = [](int blockIdx) { return 2 * blockIdx; };', // 15
     ].join('\n');
     expect(kinds(await declarationsOf(text))).toEqual([
-      'DEVICE:macro', 'CHECK:macro', 'call:macro-parameter',
-      'cudaDeviceSynchronize:function', 'cudaError:local',
-      'warpSize:template-parameter', 'T:template-parameter', 'reduce:function', 'v:parameter',
-      'launch:function', 'dim3:parameter', 'item:local',
-      'clock:type', 'tex:variable', 'prototype:prototype',
-      'dim3:type', 'x:field', 'Mode:type', 'cudaModeA:enumerator',
-      'mine:namespace', 'cudaMalloc:function@mine', 'p:parameter', 'n:parameter',
-      'twice:variable', 'blockIdx:parameter',
+      'DEVICE:macro',
+      'CHECK:macro',
+      'call:macro-parameter',
+      'cudaDeviceSynchronize:function',
+      'cudaError:local',
+      'warpSize:template-parameter',
+      'T:template-parameter',
+      'reduce:function',
+      'v:parameter',
+      'launch:function',
+      'dim3:parameter',
+      'item:local',
+      'clock:type',
+      'tex:variable',
+      'prototype:prototype',
+      'dim3:type',
+      'x:field',
+      'Mode:type',
+      'cudaModeA:enumerator',
+      'mine:namespace',
+      'cudaMalloc:function@mine',
+      'p:parameter',
+      'n:parameter',
+      'twice:variable',
+      'blockIdx:parameter',
     ]);
   });
 
@@ -78,7 +95,13 @@ describe('fileDeclarations: what one file declares', () => {
     ].join('\n');
     const ds = await declarationsOf(text, 'shim.h');
     expect(ds.filter((d) => d.kind === 'function-pointer').map((d) => d.name)).toEqual([
-      'tcuInit', 'tcuDeviceGet', 'tcuDeviceGetCount', 'tcuCtxCreate', 'tcuMemAlloc', 'cuInit', 'cuDriverGetVersion',
+      'tcuInit',
+      'tcuDeviceGet',
+      'tcuDeviceGetCount',
+      'tcuCtxCreate',
+      'tcuMemAlloc',
+      'cuInit',
+      'cuDriverGetVersion',
     ]);
     expect(ds.every((d) => d.shim)).toBe(true);
     // Two such typedefs are a project's own function-pointer types, not a shim.
@@ -133,12 +156,10 @@ describe('scanner: names the file declares are not NVIDIA findings', () => {
       '__global__ void k(int dim3) { int n = dim3 + warpSize; }', // 2
       'void host() { dim3 grid(1); auto f = [](int blockIdx) { return blockIdx; }; }', // 3
     ].join('\n');
-    expect(await symbolsOn(text)).toEqual([
-      '1:__device__', '2:__global__', '2:warpSize', '3:dim3',
-    ]);
+    expect(await symbolsOn(text)).toEqual(['1:__device__', '2:__global__', '2:warpSize', '3:dim3']);
   });
 
-  it('a qualified name keeps its qualifier: mine::cudaMalloc is the project\'s, ::cudaMalloc NVIDIA\'s', async () => {
+  it("a qualified name keeps its qualifier: mine::cudaMalloc is the project's, ::cudaMalloc NVIDIA's", async () => {
     const text = [
       'namespace mine { int cudaMalloc(void **p, size_t n); }', // 1
       'void f(void **p) { mine::cudaMalloc(p, 4); ::cudaMalloc(p, 4); Traits::warpSize; }', // 2
@@ -158,7 +179,7 @@ describe('scanner: names the file declares are not NVIDIA findings', () => {
     expect(await symbolsOn('void h(void *p) { cudaFree(p); }')).toEqual(['1:cudaFree']);
   });
 
-  it('a macro or a bare prototype of an NVIDIA name does not hide NVIDIA\'s name; of a prefix-only name it does', async () => {
+  it("a macro or a bare prototype of an NVIDIA name does not hide NVIDIA's name; of a prefix-only name it does", async () => {
     const text = [
       'cudaError_t cudaMalloc(void **p, size_t n);', // 1: re-declares NVIDIA's
       'void f(void **p) { cudaMalloc(p, 4); }', // 2
@@ -182,9 +203,15 @@ describe('ProjectDeclarations: what a file sees through the project headers it i
     fs.writeFileSync(path.join(root, rel), text);
   };
   // A project header named like NVIDIA's (llm.c has llmc/cuda_common.h), found from the root and beside the file.
-  write('include/proj/cuda_common.h', '#pragma once\n#include "detail.h"\nstatic inline void cudaCheckProj(int e) {}\nstruct dim3 { int x, y, z; };\n');
+  write(
+    'include/proj/cuda_common.h',
+    '#pragma once\n#include "detail.h"\nstatic inline void cudaCheckProj(int e) {}\nstruct dim3 { int x, y, z; };\n',
+  );
   write('include/proj/detail.h', 'typedef int cudaStreamProj_t;\nvoid helper(int warpSize);\n');
-  write('src/kernels/a.cu', '#include <proj/cuda_common.h>\n#include <cuda_runtime.h>\nvoid f() { cudaCheckProj(0); dim3 g; cudaStreamProj_t s; cudaMalloc(0, 0); warpSize; }\n');
+  write(
+    'src/kernels/a.cu',
+    '#include <proj/cuda_common.h>\n#include <cuda_runtime.h>\nvoid f() { cudaCheckProj(0); dim3 g; cudaStreamProj_t s; cudaMalloc(0, 0); warpSize; }\n',
+  );
   write('src/kernels/b.cu', '#include "local.h"\nvoid f() { cudaLocalThing(); }\n');
   write('src/kernels/local.h', 'int cudaLocalThing();\n');
   write('src/other.cu', 'void f() { cudaCheckProj(0); dim3 g; }\n');

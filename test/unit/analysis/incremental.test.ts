@@ -19,14 +19,42 @@ function essence(a: FileAnalysis) {
 
 // Snippets a user might type: CUDA names, calls, launches, macros, comments, strings, aliases.
 const SNIPPETS = [
-  'cudaMalloc(&p, 4);', 'cudaFree', '(', ')', ';', '\n', ' ', '/*', '*/', '//', '"', '<<<1, 1>>>', '__global__ void k() {}\n',
-  '#define M(x) cudaMemset(x, 0, 4)\n', 'namespace cg = cooperative_groups;\n', 'cg::this_thread_block()', '__syncthreads();',
-  'int cudaHelperX(int);\n', 'cudaHelperX(1);', 'thrust::sort(a, b);', '{', '}', '// ascendify-ignore\n', 'x', 'cuda',
+  'cudaMalloc(&p, 4);',
+  'cudaFree',
+  '(',
+  ')',
+  ';',
+  '\n',
+  ' ',
+  '/*',
+  '*/',
+  '//',
+  '"',
+  '<<<1, 1>>>',
+  '__global__ void k() {}\n',
+  '#define M(x) cudaMemset(x, 0, 4)\n',
+  'namespace cg = cooperative_groups;\n',
+  'cg::this_thread_block()',
+  '__syncthreads();',
+  'int cudaHelperX(int);\n',
+  'cudaHelperX(1);',
+  'thrust::sort(a, b);',
+  '{',
+  '}',
+  '// ascendify-ignore\n',
+  'x',
+  'cuda',
   // Line breaks editors keep (line numbers must follow them) and whole definitions (kernels, syntax errors).
-  '\r', '\r\n', '}\n__global__ void k2(float *p) { p[threadIdx.x] = 0; }\n', 'int v = ', '#include <cublas_v2.h>\n',
+  '\r',
+  '\r\n',
+  '}\n__global__ void k2(float *p) { p[threadIdx.x] = 0; }\n',
+  'int v = ',
+  '#include <cublas_v2.h>\n',
 ];
 
-const files = ['corpus/kernels.cu', 'corpus/host_runtime.cu', 'scan/constructs.cu'].map((f) => fs.readFileSync(path.join(FIXTURES, f), 'utf8'));
+const files = ['corpus/kernels.cu', 'corpus/host_runtime.cu', 'scan/constructs.cu'].map((f) =>
+  fs.readFileSync(path.join(FIXTURES, f), 'utf8'),
+);
 // A file cut off in the middle of a function (a syntax error that stays while the user edits elsewhere).
 files.push(files[0].slice(0, files[0].lastIndexOf('}')));
 
@@ -36,7 +64,10 @@ describe('incremental re-analysis equals a full analysis', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: files.length - 1 }),
-        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 12 }), fc.constantFrom(...SNIPPETS)), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 12 }), fc.constantFrom(...SNIPPETS)), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         fc.integer({ min: 1, max: 3 }),
         (fileIndex, edits, batch) => {
           let text = files[fileIndex];
@@ -63,7 +94,8 @@ describe('incremental re-analysis equals a full analysis', () => {
               fullTree.delete();
               expect(essence(incremental.analysis)).toEqual(essence(full.analysis));
               // What the next re-scan starts from must be what a full scan finds, too.
-              for (const key of ['lineStarts', 'kernels', 'topErrors', 'errorNodes'] as const) expect(incremental.scan[key]).toEqual(full.scan[key]);
+              for (const key of ['lineStarts', 'kernels', 'topErrors', 'errorNodes'] as const)
+                expect(incremental.scan[key]).toEqual(full.scan[key]);
             }
           });
           tree.delete();

@@ -26,8 +26,15 @@ describe('MacroTable', () => {
     ].join('\n');
     const defs = qualifierMacroDefinitions(text);
     expect(defs.map((d) => `${d.name}:${d.body}`)).toEqual([
-      '_RAFT_DEVICE:names', '_RAFT_HOST:names', '_RAFT_FORCEINLINE:names', '_RAFT_DEVICE:decoration', '_RAFT_HOST_DEVICE:names',
-      'RAFT_DEVICE_INLINE_FUNCTION:names', 'RAFT_KERNEL:names', 'cudaMalloc:names', 'LIMIT:value',
+      '_RAFT_DEVICE:names',
+      '_RAFT_HOST:names',
+      '_RAFT_FORCEINLINE:names',
+      '_RAFT_DEVICE:decoration',
+      '_RAFT_HOST_DEVICE:names',
+      'RAFT_DEVICE_INLINE_FUNCTION:names',
+      'RAFT_KERNEL:names',
+      'cudaMalloc:names',
+      'LIMIT:value',
     ]);
     const table = new MacroTable(defs);
     expect(table.qualifiersOf('_RAFT_HOST_DEVICE')).toEqual(['__host__', '__device__']);
@@ -90,7 +97,12 @@ describe('analysis with qualifier macros', () => {
   it('DEVICE float f(): the qualifiers where the macro is used, and no parse error', async () => {
     const text = '#define DEVICE __device__ __forceinline__\nDEVICE float twice(float x) { return 2 * x; }\n// DEVICE in a comment\n';
     const a = await analyze(text);
-    expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual(['1:__device__', '1:__forceinline__', '2:__device__', '2:__forceinline__']);
+    expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual([
+      '1:__device__',
+      '1:__forceinline__',
+      '2:__device__',
+      '2:__forceinline__',
+    ]);
     expect(a.errorNodes).toBe(0);
   });
 
@@ -101,7 +113,7 @@ describe('analysis with qualifier macros', () => {
   });
 });
 
-describe('C names that are NVIDIA\'s only in device code', () => {
+describe("C names that are NVIDIA's only in device code", () => {
   it('printf, assert and clock count in __global__/__device__ functions and device lambdas, not in host code', async () => {
     const text = [
       '#define DI __device__ __forceinline__', // 1
@@ -111,8 +123,13 @@ describe('C names that are NVIDIA\'s only in device code', () => {
       'int main() { printf("host\\n"); assert(1); clock(); auto f = [] __device__ (int i) { printf("l"); }; return 0; }', // 5
     ].join('\n');
     const a = await analyze(text);
-    expect(a.findings.filter((f) => ['printf', 'assert', 'clock'].includes(f.symbol)).map((f) => `${f.line}:${f.symbol}`))
-      .toEqual(['3:printf', '3:assert', '3:clock', '4:printf', '5:printf']);
+    expect(a.findings.filter((f) => ['printf', 'assert', 'clock'].includes(f.symbol)).map((f) => `${f.line}:${f.symbol}`)).toEqual([
+      '3:printf',
+      '3:assert',
+      '3:clock',
+      '4:printf',
+      '5:printf',
+    ]);
   });
 });
 
@@ -127,14 +144,22 @@ describe('inline PTX by what it does', () => {
       '}',
     ].join('\n');
     const a = await analyze(text);
-    expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual(['1:__global__', '2:asm:tensor-core', '3:asm:tensor-core', '4:asm:async-copy', '5:asm']);
+    expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual([
+      '1:__global__',
+      '2:asm:tensor-core',
+      '3:asm:tensor-core',
+      '4:asm:async-copy',
+      '5:asm',
+    ]);
     expect(a.kernels[0].features.tensorCores && a.kernels[0].features.inlinePtx).toBe(true);
   });
 });
 
 describe('__align__', () => {
   it('is reported and parses as alignas (llm.c softmax_forward.cu, ggml fattn-common.cuh)', async () => {
-    const a = await analyze('struct __align__(8) SumMax { float a; float b; };\n__global__ void k() { __align__(16) float2 tmp[4] = {{0.0f, 0.0f}}; }\n');
+    const a = await analyze(
+      'struct __align__(8) SumMax { float a; float b; };\n__global__ void k() { __align__(16) float2 tmp[4] = {{0.0f, 0.0f}}; }\n',
+    );
     expect(a.findings.map((f) => `${f.line}:${f.symbol}`)).toEqual(['1:__align__', '2:__global__', '2:__align__', '2:float2']);
     expect(a.errorNodes).toBe(0);
   });

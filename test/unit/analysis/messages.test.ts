@@ -52,7 +52,8 @@ describe('messages of the shipped examples and test fixtures', () => {
         const read = readSource(file.absolute, 8 * 1024 * 1024);
         if (!read.ok) continue;
         const fixed = await fixText(read.text, { kb, target, safeOnly: false }, languageOf(file.absolute));
-        for (const s of fixed.skipped) for (const form of identityForms(s.reason, s.finding.symbol)) bad.push(`${file.display}:${s.finding.line} ${form}: ${s.reason}`);
+        for (const s of fixed.skipped)
+          for (const form of identityForms(s.reason, s.finding.symbol)) bad.push(`${file.display}:${s.finding.line} ${form}: ${s.reason}`);
       }
       expect(findings).toBeGreaterThan(200);
       expect(bad).toEqual([]);
@@ -66,10 +67,14 @@ describe('messages by kind', () => {
     const launchBounds = kb.lookup('__launch_bounds__')!;
     const on950 = resolveEntry(launchBounds, '950');
     if (on950.ascend === '__launch_bounds__') {
-      expect(messageFor('__launch_bounds__', launchBounds.library, on950, launchBounds.kind)).toBe("'__launch_bounds__' keeps its name in CANN, but its arguments or values change.");
+      expect(messageFor('__launch_bounds__', launchBounds.library, on950, launchBounds.kind)).toBe(
+        "'__launch_bounds__' keeps its name in CANN, but its arguments or values change.",
+      );
     }
     const runtimeHeader = kb.lookup('cuda_runtime.h')!;
-    expect(messageFor('cuda_runtime.h', 'runtime', resolveEntry(runtimeHeader, 'a2a3'), 'header')).toBe('#include <cuda_runtime.h> → #include <acl/acl.h>.');
+    expect(messageFor('cuda_runtime.h', 'runtime', resolveEntry(runtimeHeader, 'a2a3'), 'header')).toBe(
+      '#include <cuda_runtime.h> → #include <acl/acl.h>.',
+    );
     const stream = kb.lookup('cudaStream_t')!;
     expect(messageFor('cudaStream_t', 'runtime', resolveEntry(stream, 'a2a3'), 'type')).not.toMatch(/arguments/);
   });
@@ -77,6 +82,8 @@ describe('messages by kind', () => {
   it("NVIDIA's sample helper header points to the one project-level item", async () => {
     const a = await analyze('#include <helper_cuda.h>\nint main() { return 0; }\n');
     const f = a.findings.find((x) => x.symbol === 'helper_cuda.h')!;
-    expect(f.message).toMatch(/^'helper_cuda\.h' is a helper header of the CUDA samples, included across the project: port it once for the whole project/);
+    expect(f.message).toMatch(
+      /^'helper_cuda\.h' is a helper header of the CUDA samples, included across the project: port it once for the whole project/,
+    );
   });
 });

@@ -16,7 +16,10 @@ interface Expected {
 
 describe('real-code regression suite', () => {
   const kb = KnowledgeBase.builtin();
-  for (const base of fs.readdirSync(ROOT).filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory()).sort()) {
+  for (const base of fs
+    .readdirSync(ROOT)
+    .filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory())
+    .sort()) {
     const expected = JSON.parse(fs.readFileSync(path.join(ROOT, base, 'expected.json'), 'utf8')) as Expected;
     for (const [file, want] of Object.entries(expected.files)) {
       it(`${base}/${file}`, async () => {

@@ -33,7 +33,9 @@ describe('inline suppressions naming rules', () => {
       '}',
     ].join('\n');
     expect(lines((await analyze(text)).findings)).toEqual([
-      '2 runtime/cudaMalloc', '4 runtime/cudaDeviceSynchronize', '9 runtime/cudaFree',
+      '2 runtime/cudaMalloc',
+      '4 runtime/cudaDeviceSynchronize',
+      '9 runtime/cudaFree',
     ]);
   });
 
@@ -43,11 +45,13 @@ describe('inline suppressions naming rules', () => {
   });
 
   it('Python, CMake and Makefile read `#` comments the same way', async () => {
-    const py = 'import torch\n# ascendify-ignore-next-line pytorch/torch.cuda.synchronize\ntorch.cuda.synchronize()\ntorch.cuda.synchronize()  # ascendify-ignore unmapped/*\ntorch.cuda.synchronize()\n';
+    const py =
+      'import torch\n# ascendify-ignore-next-line pytorch/torch.cuda.synchronize\ntorch.cuda.synchronize()\ntorch.cuda.synchronize()  # ascendify-ignore unmapped/*\ntorch.cuda.synchronize()\n';
     const pyFindings = (await analyzeOtherText(py, 'python', { kb, target: 'a2a3' })).findings;
     expect(lines(pyFindings)).toEqual(['4 pytorch/torch.cuda.synchronize', '5 pytorch/torch.cuda.synchronize']);
     // An id with blanks (published before ids were explicit) is named whole.
-    const cmake = 'project(x LANGUAGES CXX CUDA) # ascendify-ignore\nfind_package(CUDAToolkit) # ascendify-ignore build/nvcc (compiler)\nset(CMAKE_CUDA_FLAGS "-O3") # ascendify-ignore build/CMAKE_CUDA_FLAGS (CMake)\n';
+    const cmake =
+      'project(x LANGUAGES CXX CUDA) # ascendify-ignore\nfind_package(CUDAToolkit) # ascendify-ignore build/nvcc (compiler)\nset(CMAKE_CUDA_FLAGS "-O3") # ascendify-ignore build/CMAKE_CUDA_FLAGS (CMake)\n';
     expect(lines((await analyzeOtherText(cmake, 'cmake', { kb, target: 'a2a3' })).findings)).toEqual(['2 build/find_package(CUDAToolkit)']);
     const make = 'NVCC = nvcc\n# ascendify-ignore-next-line\nLIBS = -lcudart\nLIBS2 = -lcudart\n';
     const makeFindings = (await analyzeOtherText(make, 'make', { kb, target: 'a2a3' })).findings;
@@ -71,7 +75,10 @@ describe('rule levels', () => {
   it('reading: info is information, anything else not a level is named in an error', () => {
     expect(readRuleLevels({ a: 'info', b: 'OFF', c: 'loud', d: 3 }, 'ascendify.rules')).toEqual({
       levels: { a: 'information', b: 'off' },
-      errors: ['ascendify.rules: rule "c": level "loud" is not one of off, error, warning, information, hint', 'ascendify.rules: rule "d": level 3 is not one of off, error, warning, information, hint'],
+      errors: [
+        'ascendify.rules: rule "c": level "loud" is not one of off, error, warning, information, hint',
+        'ascendify.rules: rule "d": level 3 is not one of off, error, warning, information, hint',
+      ],
     });
   });
 

@@ -80,8 +80,15 @@ describe('scanner on constructs.cu', async () => {
     const k = result.kernels[0];
     expect(k.line).toBe(14);
     expect(k.features).toMatchObject({
-      sharedMemory: true, warpIntrinsics: true, atomics: true, inlinePtx: true, cooperativeGroups: true,
-      barriers: true, tensorCores: false, textures: false, dynamicParallelism: false,
+      sharedMemory: true,
+      warpIntrinsics: true,
+      atomics: true,
+      inlinePtx: true,
+      cooperativeGroups: true,
+      barriers: true,
+      tensorCores: false,
+      textures: false,
+      dynamicParallelism: false,
     });
   });
 
@@ -110,7 +117,10 @@ describe('scanner on broken and unusual code', () => {
     const text = 'void f( {\n  cudaMalloc(&p, ;\n  __syncthreads(\n}\n';
     const result = await analyze(text);
     expect(result.errorNodes).toBeGreaterThan(0);
-    expect(result.findings.map((f) => [f.symbol, f.line])).toEqual([['cudaMalloc', 2], ['__syncthreads', 3]]);
+    expect(result.findings.map((f) => [f.symbol, f.line])).toEqual([
+      ['cudaMalloc', 2],
+      ['__syncthreads', 3],
+    ]);
   });
 
   it('honours ascendify-ignore comments', async () => {
@@ -140,7 +150,8 @@ describe('scanner on broken and unusual code', () => {
   });
 
   it('expands `using namespace nvcuda` for WMMA names', async () => {
-    const text = 'using namespace nvcuda;\n__global__ void k() { wmma::fragment<wmma::accumulator, 16, 16, 16, float> c; wmma::fill_fragment(c, 0.0f); }\n';
+    const text =
+      'using namespace nvcuda;\n__global__ void k() { wmma::fragment<wmma::accumulator, 16, 16, 16, float> c; wmma::fill_fragment(c, 0.0f); }\n';
     const result = await analyze(text);
     const symbols = result.findings.map((f) => f.symbol);
     expect(symbols).toContain('nvcuda::wmma::fragment');
@@ -165,7 +176,7 @@ describe('scanner on broken and unusual code', () => {
     ]);
   });
 
-  it('scans a #define body pasted into several files at each file\'s place, under each file\'s namespaces', async () => {
+  it("scans a #define body pasted into several files at each file's place, under each file's namespaces", async () => {
     // The same body in three files: the scan of a body is remembered, so these check that what is
     // reused lands at the right offsets and does not carry one file's namespace alias into another.
     const body = 'do { cudaError_t e = (x); if (e != cudaSuccess) g::sync(); } while (0)';

@@ -38,7 +38,13 @@ describe('hard-coded warp size', () => {
       '}',
       'int host(int n) { int lane = n % 32; return lane; }',
     ].join('\n');
-    expect(await sites(text)).toEqual(['3:warp-size:lane', '4:warp-size:warp', '6:warp-size:mask', '9:warp-size:lane', '10:warp-size:warp']);
+    expect(await sites(text)).toEqual([
+      '3:warp-size:lane',
+      '4:warp-size:warp',
+      '6:warp-size:mask',
+      '9:warp-size:lane',
+      '10:warp-size:warp',
+    ]);
   });
 
   it('needs warp intrinsics or a lane/warp name when the thread index comes through a variable', async () => {

@@ -10,23 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-baseline-'));
-const before = [
-  'void f(float *p) {',
-  '  cudaMalloc(&p, 4);',
-  '  cudaFree(p);',
-  '}',
-  '',
-].join('\n');
+const before = ['void f(float *p) {', '  cudaMalloc(&p, 4);', '  cudaFree(p);', '}', ''].join('\n');
 // The same calls two lines lower (moved, not new), one call more, cudaFree gone.
-const after = [
-  '// a comment',
-  '',
-  'void f(float *p) {',
-  '  cudaMalloc(&p, 4);',
-  '  cudaDeviceSynchronize();',
-  '}',
-  '',
-].join('\n');
+const after = ['// a comment', '', 'void f(float *p) {', '  cudaMalloc(&p, 4);', '  cudaDeviceSynchronize();', '}', ''].join('\n');
 
 function setUp(name: string): { dir: string; old: string } {
   const dir = path.join(tmp, name);
@@ -45,7 +31,9 @@ describe('ascendify report --baseline', () => {
     const r = runCli(['report', '.', '-f', 'json', '--baseline', old], dir);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report.files.flatMap((f: { findings: Array<{ line: number; ruleId: string }> }) => f.findings.map((x) => `${x.line} ${x.ruleId}`))).toEqual(['5 runtime/cudaDeviceSynchronize']);
+    expect(
+      report.files.flatMap((f: { findings: Array<{ line: number; ruleId: string }> }) => f.findings.map((x) => `${x.line} ${x.ruleId}`)),
+    ).toEqual(['5 runtime/cudaDeviceSynchronize']);
     expect(report.summary.findings).toBe(1);
     expect(report.baseline).toEqual({ file: old, new: 1, unchanged: 1, absent: 1 });
   });
@@ -54,9 +42,15 @@ describe('ascendify report --baseline', () => {
     const { dir, old } = setUp('sarif');
     const r = runCli(['report', '.', '-f', 'sarif', '--baseline', old], dir);
     expect(r.code).toBe(0);
-    const results = JSON.parse(r.stdout).runs[0].results as Array<{ ruleId: string; baselineState: string; locations: Array<{ physicalLocation: { region: { startLine: number } } }> }>;
+    const results = JSON.parse(r.stdout).runs[0].results as Array<{
+      ruleId: string;
+      baselineState: string;
+      locations: Array<{ physicalLocation: { region: { startLine: number } } }>;
+    }>;
     expect(results.map((x) => `${x.locations[0].physicalLocation.region.startLine} ${x.ruleId} ${x.baselineState}`)).toEqual([
-      '4 runtime/cudaMalloc unchanged', '5 runtime/cudaDeviceSynchronize new', '3 runtime/cudaFree absent',
+      '4 runtime/cudaMalloc unchanged',
+      '5 runtime/cudaDeviceSynchronize new',
+      '3 runtime/cudaFree absent',
     ]);
   });
 
@@ -87,7 +81,11 @@ describe('--output says what it wrote', () => {
     const { dir } = setUp('output');
     const r = runCli(['report', '.', '-f', 'html', '-o', 'r.html'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^ascendify: wrote HTML report to ${path.join(dir, 'r.html').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, \\d+ KB: 2 findings in 1 file of 1 file scanned\\n$`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^ascendify: wrote HTML report to ${path.join(dir, 'r.html').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, \\d+ KB: 2 findings in 1 file of 1 file scanned\\n$`,
+      ),
+    );
     expect(runCli(['report', '.', '-f', 'html', '-o', 'r.html', '-q'], dir).stdout).toBe('');
   });
 });

@@ -38,13 +38,25 @@ describe('ascendify report --format json', () => {
     expect(header).toMatchObject({ symbol: 'cuda_runtime.h', line: 1, column: 10, endLine: 1, endColumn: 26 });
     // Every field, in the documented order (the entry in knowledge/data/runtime.json: a rewrite with a
     // safe call template, so fixable).
-    expect(Object.entries(call)).toEqual(Object.entries({
-      symbol: 'cudaMalloc', line: 3, column: 3, endLine: 3, endColumn: 13, ruleId: 'runtime/cudaMalloc',
-      category: 'memory', library: 'runtime', kind: 'rewrite', ascend: 'aclrtMalloc',
-      message: "'cudaMalloc' → 'aclrtMalloc': arguments or values change.", fixable: true,
-      docUrl: 'https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-01_device_memory_malloc_and_free.md#aclrtMalloc',
-      construct: 'function', source: '  cudaMalloc((void **)p, 64);',
-    }));
+    expect(Object.entries(call)).toEqual(
+      Object.entries({
+        symbol: 'cudaMalloc',
+        line: 3,
+        column: 3,
+        endLine: 3,
+        endColumn: 13,
+        ruleId: 'runtime/cudaMalloc',
+        category: 'memory',
+        library: 'runtime',
+        kind: 'rewrite',
+        ascend: 'aclrtMalloc',
+        message: "'cudaMalloc' → 'aclrtMalloc': arguments or values change.",
+        fixable: true,
+        docUrl: 'https://gitcode.com/cann/runtime/blob/master/docs/zh/api_ref/11-01_device_memory_malloc_and_free.md#aclrtMalloc',
+        construct: 'function',
+        source: '  cudaMalloc((void **)p, 64);',
+      }),
+    );
     expect(report.summary.findings).toBe(2);
     expect(report.summary.filesScanned).toBe(2);
   });
@@ -100,18 +112,34 @@ describe('ascendify report --format json', () => {
     });
     const report = JSON.parse(runCli(['report', d, '-f', 'json', '--jobs', jobs]).stdout);
     // Only cudaMalloc is left: the summary and the estimate count it alone.
-    expect(report.files.map((f: { path: string; findings: Array<{ symbol: string; line: number; column: number }> }) => [f.path, f.findings.map((x) => [x.symbol, x.line, x.column])]))
-      .toEqual([['helpers.h', []], ['main.cu', [['cudaMalloc', 2, 23]]], ['other.cu', []]]);
+    expect(
+      report.files.map((f: { path: string; findings: Array<{ symbol: string; line: number; column: number }> }) => [
+        f.path,
+        f.findings.map((x) => [x.symbol, x.line, x.column]),
+      ]),
+    ).toEqual([
+      ['helpers.h', []],
+      ['main.cu', [['cudaMalloc', 2, 23]]],
+      ['other.cu', []],
+    ]);
     expect(report.summary.findings).toBe(1);
     expect(report.summary.topUnmapped).toEqual([]);
     expect(report.summary.effort.automatic.findings).toBe(1);
-    expect(report.summary.effort.files.map((f: { path: string; findings: number }) => [f.path, f.findings])).toEqual([['helpers.h', 0], ['main.cu', 1], ['other.cu', 0]]);
+    expect(report.summary.effort.files.map((f: { path: string; findings: number }) => [f.path, f.findings])).toEqual([
+      ['helpers.h', 0],
+      ['main.cu', 1],
+      ['other.cu', 0],
+    ]);
   });
 });
 
 describe('a reader that stops early', () => {
   it.each(['text', 'json'])('ends the %s output quietly with exit code 0 (`ascendify report . | head -c 10`)', (format) => {
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" report examples/cuda-app --format ${format} | head -c 10; exit \${PIPESTATUS[0]}`], { cwd: REPO, encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${CLI}" report examples/cuda-app --format ${format} | head -c 10; exit \${PIPESTATUS[0]}`],
+      { cwd: REPO, encoding: 'utf8' },
+    );
     expect(r.stdout.length).toBe(10);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -157,9 +185,16 @@ describe('the report of an analysed project (the editor panel)', () => {
       'a.cu': 'void g(float **p) { cudaMalloc((void **)p, 4); }\n',
       'c.cu': 'void h() { cudaDeviceReset(); }\n',
     };
-    const files = await Promise.all(Object.entries(texts).map(async ([p, t]) => ({ path: p, analysis: await analyze(t), sourceLines: { 1: t.trimEnd() } })));
+    const files = await Promise.all(
+      Object.entries(texts).map(async ([p, t]) => ({ path: p, analysis: await analyze(t), sourceLines: { 1: t.trimEnd() } })),
+    );
     const project = { files, skipped: [{ path: 'z.cu', reason: 'binary' }], target: 'a2a3' as const };
-    const whole = assembleReport(files.map((f) => fileReportPart(f, 'a2a3')), project.skipped, 'a2a3', '1.2.3').report();
+    const whole = assembleReport(
+      files.map((f) => fileReportPart(f, 'a2a3')),
+      project.skipped,
+      'a2a3',
+      '1.2.3',
+    ).report();
     expect(reportOfProject(project, whole.summary, '1.2.3')).toEqual(whole);
     // a.cu has 1 finding, b.cu 2: a limit of 2 findings takes a.cu and b.cu (files are whole), not c.cu.
     const first = reportOfProject(project, whole.summary, '1.2.3', 2);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makeNonce, messagePage, prepareReportHtml, reportCsp } from '../../../client/src/csp';
 
 const N = 'abc123';
-const POLICY = "default-src 'none'; script-src 'nonce-abc123'; style-src 'nonce-abc123'; img-src data:; base-uri 'none'; form-action 'none'";
+const POLICY =
+  "default-src 'none'; script-src 'nonce-abc123'; style-src 'nonce-abc123'; img-src data:; base-uri 'none'; form-action 'none'";
 
 describe('report webview CSP', () => {
   it('allows nothing by default, scripts and styles only with the nonce', () => {
@@ -20,18 +21,23 @@ describe('report webview CSP', () => {
   });
 
   it('gives inline scripts and styles the nonce but never external scripts or stylesheets', () => {
-    const html = '<html><head><style>a{}</style><link rel="stylesheet" nonce="x" href="https://cdn.example/s.css"></head>'
-      + '<body><script>one()</script><script src="https://cdn.example/x.js" nonce="x"></script></body></html>';
-    expect(prepareReportHtml(html, N)).toBe(`<html><head>\n<meta http-equiv="Content-Security-Policy" content="${POLICY}">`
-      + '<style nonce="abc123">a{}</style><link rel="stylesheet" href="https://cdn.example/s.css"></head>'
-      + '<body><script nonce="abc123">one()</script><script src="https://cdn.example/x.js"></script></body></html>');
+    const html =
+      '<html><head><style>a{}</style><link rel="stylesheet" nonce="x" href="https://cdn.example/s.css"></head>' +
+      '<body><script>one()</script><script src="https://cdn.example/x.js" nonce="x"></script></body></html>';
+    expect(prepareReportHtml(html, N)).toBe(
+      `<html><head>\n<meta http-equiv="Content-Security-Policy" content="${POLICY}">` +
+        '<style nonce="abc123">a{}</style><link rel="stylesheet" href="https://cdn.example/s.css"></head>' +
+        '<body><script nonce="abc123">one()</script><script src="https://cdn.example/x.js"></script></body></html>',
+    );
   });
 
   it('adds a head, or a whole document, when the HTML has none', () => {
-    expect(prepareReportHtml('<html><body>x</body></html>', N))
-      .toBe(`<html><head><meta http-equiv="Content-Security-Policy" content="${POLICY}"></head><body>x</body></html>`);
-    expect(prepareReportHtml('<p>x</p>', N))
-      .toBe(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="${POLICY}"></head><body><p>x</p></body></html>`);
+    expect(prepareReportHtml('<html><body>x</body></html>', N)).toBe(
+      `<html><head><meta http-equiv="Content-Security-Policy" content="${POLICY}"></head><body>x</body></html>`,
+    );
+    expect(prepareReportHtml('<p>x</p>', N)).toBe(
+      `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="${POLICY}"></head><body><p>x</p></body></html>`,
+    );
   });
 
   it('escapes the text of a message page', () => {

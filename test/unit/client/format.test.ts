@@ -4,11 +4,23 @@ import type { ProjectSummaryResult } from '../../../client/src/protocol';
 
 describe('statusView', () => {
   const ready: ProjectSummaryResult = {
-    state: 'ready', target: 'a2a3', scannedAt: '2026-01-01T00:00:00.000Z',
+    state: 'ready',
+    target: 'a2a3',
+    scannedAt: '2026-01-01T00:00:00.000Z',
     summary: {
-      target: 'a2a3', filesScanned: 5, filesWithFindings: 4, filesSkipped: 0, findings: 57,
-      byKind: { rename: 10, rewrite: 7, manual: 40, none: 0, unmapped: 0 }, byLibrary: {}, byCategory: {},
-      topSymbols: [], topUnmapped: [], kernels: 3, safeFixes: 12, programsWithoutAclInit: [],
+      target: 'a2a3',
+      filesScanned: 5,
+      filesWithFindings: 4,
+      filesSkipped: 0,
+      findings: 57,
+      byKind: { rename: 10, rewrite: 7, manual: 40, none: 0, unmapped: 0 },
+      byLibrary: {},
+      byCategory: {},
+      topSymbols: [],
+      topUnmapped: [],
+      kernels: 3,
+      safeFixes: 12,
+      programsWithoutAclInit: [],
     },
     effort: { low: 25.8, expected: 49.1, high: 117.7, unit: 'hours', text: '25.8–117.7 h (expected 49.1 h)' },
   };
@@ -57,6 +69,8 @@ describe('statusView', () => {
 describe('tree labels', () => {
   it('labels a location with its 1-based line', () => {
     const range = { start: { line: 1, character: 2 }, end: { line: 1, character: 6 } };
-    expect(locationLabel({ uri: 'file:///w/src/a.cu', path: 'src/a.cu', range, ruleId: 'runtime/cudaFree', message: 'm' })).toBe('src/a.cu:2');
+    expect(locationLabel({ uri: 'file:///w/src/a.cu', path: 'src/a.cu', range, ruleId: 'runtime/cudaFree', message: 'm' })).toBe(
+      'src/a.cu:2',
+    );
   });
 });

@@ -7,7 +7,10 @@ const at = (line: number) => ({ start: { line, character: 2 }, end: { line, char
 
 describe('findings tree labels', () => {
   it('a file row is its name with the folder beside it', () => {
-    expect(splitPath('Samples/0_Introduction/vectorAdd/vectorAdd.cu')).toEqual({ name: 'vectorAdd.cu', folder: 'Samples/0_Introduction/vectorAdd' });
+    expect(splitPath('Samples/0_Introduction/vectorAdd/vectorAdd.cu')).toEqual({
+      name: 'vectorAdd.cu',
+      folder: 'Samples/0_Introduction/vectorAdd',
+    });
     expect(splitPath('main.cu')).toEqual({ name: 'main.cu', folder: '' });
   });
 
@@ -19,9 +22,12 @@ describe('findings tree labels', () => {
 
   it('the description names the active filter and how many findings pass it', () => {
     expect(filterDescription(340, 340, {})).toBe('340 findings');
-    expect(filterDescription(12, 340, { kinds: ['manual', 'none'], fixable: true })).toBe('12 of 340 findings · filter: kind manual, none; auto-fixable');
-    expect(describeFilter({ routes: ['Ascend C SIMD redesign (tiles + vector/cube APIs)'], severities: ['warning'] }))
-      .toBe('severity warning; route Ascend C SIMD redesign (tiles + vector/cube APIs)');
+    expect(filterDescription(12, 340, { kinds: ['manual', 'none'], fixable: true })).toBe(
+      '12 of 340 findings · filter: kind manual, none; auto-fixable',
+    );
+    expect(describeFilter({ routes: ['Ascend C SIMD redesign (tiles + vector/cube APIs)'], severities: ['warning'] })).toBe(
+      'severity warning; route Ascend C SIMD redesign (tiles + vector/cube APIs)',
+    );
   });
 });
 
@@ -38,7 +44,9 @@ describe('rule links', () => {
     const md = `[CANN documentation](https://gitcode.com/cann/x.md) · [Rule runtime/cudaMalloc](${page})`;
     const { text, changed } = withRuleCommands(md);
     expect(changed).toBe(true);
-    expect(text).toBe(`[CANN documentation](https://gitcode.com/cann/x.md) · [Rule runtime/cudaMalloc](command:ascendify.openRule?${encodeURIComponent(JSON.stringify([page]))})`);
+    expect(text).toBe(
+      `[CANN documentation](https://gitcode.com/cann/x.md) · [Rule runtime/cudaMalloc](command:ascendify.openRule?${encodeURIComponent(JSON.stringify([page]))})`,
+    );
     expect(JSON.parse(decodeURIComponent(openRuleLink(page).split('?')[1]))).toEqual([page]);
     expect(withRuleCommands('[x](https://example.org/a.md)')).toEqual({ text: '[x](https://example.org/a.md)', changed: false });
   });

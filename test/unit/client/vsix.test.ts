@@ -9,7 +9,8 @@ const root = path.resolve(__dirname, '../../..');
 describe('VSIX contents', () => {
   it('are the four bundles, the built-in knowledge answered for the default CANN versions, the .wasm files (runtime, CUDA, Python and Makefile grammars), the rule pages, package.json, README and LICENSE, nothing else', () => {
     const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], {
-      cwd: root, encoding: 'utf8',
+      cwd: root,
+      encoding: 'utf8',
     });
     const files = out.split('\n').filter(Boolean).sort();
     // Diagnostics link the generated reference pages as local files (knowledge/docs.ts ruleDocUrl).

@@ -68,7 +68,9 @@ describe('ascendify fix --dry-run', () => {
     expect(run.stdout).toContain(' #include "cuda_runtime.h"\n+#include <acl/acl.h>\n');
     expect(applyPatch(original, run.stdout)).toBe(fs.readFileSync(path.join(FIXTURES, 'streams_events.expected.cu'), 'utf8'));
     // The summary goes to stderr so that stdout stays a clean patch.
-    expect(run.stderr).toContain(`${p}: partly ported: would apply 22 fixes, added #include <acl/acl.h>, made 'ok' accept aclError (reviewed); 3 left to port by hand`);
+    expect(run.stderr).toContain(
+      `${p}: partly ported: would apply 22 fixes, added #include <acl/acl.h>, made 'ok' accept aclError (reviewed); 3 left to port by hand`,
+    );
     expect(run.stderr).toContain('would change 1 of 1 file');
   });
 });
@@ -131,9 +133,13 @@ describe('ascendify fix writes files safely', () => {
     expect(run.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'a.cu'), 'utf8')).toBe('#include <acl/acl.h>\nstatic aclrtStream a;\n');
     expect(fs.readFileSync(path.join(dir, 'third_party', 'b.cu'), 'utf8')).toBe('static cudaStream_t b;\n');
-    expect(run.stdout).toContain('a.cu: fully ported: applied 1 fix, added #include <acl/acl.h>; 0 left to port by hand\n  fixed: cudaStream_t → aclrtStream\n');
+    expect(run.stdout).toContain(
+      'a.cu: fully ported: applied 1 fix, added #include <acl/acl.h>; 0 left to port by hand\n  fixed: cudaStream_t → aclrtStream\n',
+    );
     expect(run.stdout).toContain('c.cu: partly ported: nothing to fix automatically; 1 left to port by hand');
-    expect(run.stdout).toMatch(/ {2}cudaDeviceReset \(line 2\): no automatic fix: rewrite as 'aclrtResetDevice' by hand\. Needs the device id/);
+    expect(run.stdout).toMatch(
+      / {2}cudaDeviceReset \(line 2\): no automatic fix: rewrite as 'aclrtResetDevice' by hand\. Needs the device id/,
+    );
     expect(run.stdout).toContain('changed 1 of 2 files: 1 fix applied, 1 finding left to port by hand');
     expect(run.stdout).toContain('port state: 1 fully ported, 1 partly ported, 0 untouched, 0 without CUDA');
   });

@@ -42,7 +42,16 @@ const compilers = have('nvcc') && have('g++');
 if (!compilers) console.warn('SKIPPED: the fixture compile proof needs nvcc and g++ (not found on PATH)');
 
 const nvcc = (file: string, cann = false) =>
-  compile('nvcc', ['-std=c++17', '-I', NVIDIA_DECLS, ...(cann ? ['-I', CANN_HEADERS] : []), '-c', file, '-o', path.join(work, `${path.basename(file)}.o`)]);
+  compile('nvcc', [
+    '-std=c++17',
+    '-I',
+    NVIDIA_DECLS,
+    ...(cann ? ['-I', CANN_HEADERS] : []),
+    '-c',
+    file,
+    '-o',
+    path.join(work, `${path.basename(file)}.o`),
+  ]);
 const gxx = (file: string) => compile('g++', ['-fsyntax-only', '-std=c++17', '-I', CANN_HEADERS, '-x', 'c++', file]);
 
 // [fixture, CLI options, hand-checked expected output, what the fix leaves ('ported' or 'partly')]
@@ -98,7 +107,9 @@ describe.skipIf(!compilers)('compile proof: safe fixes only', () => {
     expect(run.stdout).toContain(`${copy}: partly ported: applied 3 fixes, added #include <acl/acl.h>; 29 left to port by hand`);
     expect(run.stdout).toMatch(/ {2}cudaMalloc \(lines 31, 32\): its status goes to 'CHECK\(\.\.\.\)', which expects a CUDA status/);
     expect(run.stdout).toMatch(/ {2}cudaMemcpy \(lines 35, 36, 37, 38, 40\): the fix needs review/);
-    expect(run.stdout).toMatch(/ {2}cudaMemcpyHostToDevice \(line 35\): 'cudaMemcpyHostToDevice' is passed to 'cudaMemcpy\(\.\.\.\)', which stays CUDA/);
+    expect(run.stdout).toMatch(
+      / {2}cudaMemcpyHostToDevice \(line 35\): 'cudaMemcpyHostToDevice' is passed to 'cudaMemcpy\(\.\.\.\)', which stays CUDA/,
+    );
     expect(run.stdout).toMatch(/ {2}main \(line 17\): this program calls the CANN runtime but never aclInit/);
     const text = fs.readFileSync(copy, 'utf8');
     expect(text).toContain('  aclError last = aclrtGetLastError(ACL_RT_THREAD_LEVEL);\n  if (last != ACL_SUCCESS) return 2;\n');

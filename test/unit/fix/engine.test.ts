@@ -6,15 +6,23 @@ const lines = (...l: string[]) => l.join('\n');
 
 describe('rename recipes', () => {
   it('replaces the name and adds the header after the last #include', async () => {
-    const r = await fixed(lines('#include <cstdio>', '#include <vector>', 'void f() { cudaStream_t s; cudaError_t ok = cudaSuccess; }', ''));
-    expect(r.text).toBe(lines('#include <cstdio>', '#include <vector>', '#include <acl/acl.h>', 'void f() { aclrtStream s; aclError ok = ACL_SUCCESS; }', ''));
+    const r = await fixed(
+      lines('#include <cstdio>', '#include <vector>', 'void f() { cudaStream_t s; cudaError_t ok = cudaSuccess; }', ''),
+    );
+    expect(r.text).toBe(
+      lines('#include <cstdio>', '#include <vector>', '#include <acl/acl.h>', 'void f() { aclrtStream s; aclError ok = ACL_SUCCESS; }', ''),
+    );
     expect(r.applied.map((f) => f.symbol)).toEqual(['cudaStream_t', 'cudaError_t', 'cudaSuccess']);
     expect(r.headersAdded).toEqual(['acl/acl.h']);
   });
 
   it('with an arity, renames only calls with that many arguments (CUDA default arguments)', async () => {
-    const r = await fixed(lines('#include <acl/acl.h>', 'void f(void *e) {', '  cudaStream_t s;', '  cudaEventRecord(e, s);', '  cudaEventRecord(e);', '}', ''));
-    expect(r.text).toBe(lines('#include <acl/acl.h>', 'void f(void *e) {', '  aclrtStream s;', '  aclrtRecordEvent(e, s);', '  cudaEventRecord(e);', '}', ''));
+    const r = await fixed(
+      lines('#include <acl/acl.h>', 'void f(void *e) {', '  cudaStream_t s;', '  cudaEventRecord(e, s);', '  cudaEventRecord(e);', '}', ''),
+    );
+    expect(r.text).toBe(
+      lines('#include <acl/acl.h>', 'void f(void *e) {', '  aclrtStream s;', '  aclrtRecordEvent(e, s);', '  cudaEventRecord(e);', '}', ''),
+    );
     const left = r.skipped.find((s) => s.finding.symbol === 'cudaEventRecord');
     expect(left?.finding.line).toBe(5);
     expect(left?.reason).toMatch(/called with 1 argument; the rewrite to 'aclrtRecordEvent' expects 2/);
@@ -23,33 +31,49 @@ describe('rename recipes', () => {
 
 describe('call recipes', () => {
   it('reorders and inserts arguments, fixing the enum inside the rewritten text', async () => {
-    const r = await fixed(lines('#include <acl/acl.h>', 'void f(float *d, float *h, size_t n) { cudaMemcpy(d, h, n, cudaMemcpyHostToDevice); }', ''));
-    expect(r.text).toBe(lines('#include <acl/acl.h>', 'void f(float *d, float *h, size_t n) { aclrtMemcpy(d, n, h, n, ACL_MEMCPY_HOST_TO_DEVICE); }', ''));
+    const r = await fixed(
+      lines('#include <acl/acl.h>', 'void f(float *d, float *h, size_t n) { cudaMemcpy(d, h, n, cudaMemcpyHostToDevice); }', ''),
+    );
+    expect(r.text).toBe(
+      lines('#include <acl/acl.h>', 'void f(float *d, float *h, size_t n) { aclrtMemcpy(d, n, h, n, ACL_MEMCPY_HOST_TO_DEVICE); }', ''),
+    );
     // One edit for the whole call: the nested rename is inside it, not a second (overlapping) edit.
     expect(r.edits).toHaveLength(1);
     expect(r.applied.map((f) => f.symbol)).toEqual(['cudaMemcpy', 'cudaMemcpyHostToDevice']);
   });
 
   it('casts arguments, without doubling a cast the source already has', async () => {
-    const r = await fixed(lines(
-      '#include <acl/acl.h>',
-      'void f(float *p, int n) {',
-      '  cudaMalloc(&p, 64);',
-      '  cudaMalloc((void **)&p, 64);',
-      '  cudaGetDeviceCount(&n);',
-      '}', ''));
-    expect(r.text).toBe(lines(
-      '#include <acl/acl.h>',
-      'void f(float *p, int n) {',
-      '  aclrtMalloc((void**)&p, 64, ACL_MEM_MALLOC_HUGE_FIRST);',
-      '  aclrtMalloc((void **)&p, 64, ACL_MEM_MALLOC_HUGE_FIRST);',
-      '  aclrtGetDeviceCount(reinterpret_cast<uint32_t *>(&n));',
-      '}', ''));
+    const r = await fixed(
+      lines(
+        '#include <acl/acl.h>',
+        'void f(float *p, int n) {',
+        '  cudaMalloc(&p, 64);',
+        '  cudaMalloc((void **)&p, 64);',
+        '  cudaGetDeviceCount(&n);',
+        '}',
+        '',
+      ),
+    );
+    expect(r.text).toBe(
+      lines(
+        '#include <acl/acl.h>',
+        'void f(float *p, int n) {',
+        '  aclrtMalloc((void**)&p, 64, ACL_MEM_MALLOC_HUGE_FIRST);',
+        '  aclrtMalloc((void **)&p, 64, ACL_MEM_MALLOC_HUGE_FIRST);',
+        '  aclrtGetDeviceCount(reinterpret_cast<uint32_t *>(&n));',
+        '}',
+        '',
+      ),
+    );
   });
 
   it('parenthesises compound arguments placed next to an operator, not simple ones', async () => {
-    const r = await fixed(lines('#include <acl/acl.h>', 'int a, b, c, d, e;', 'void f() { cudaScale(a + b, c ? d : e); cudaScale(a, g(b)); }', ''));
-    expect(r.text).toBe(lines('#include <acl/acl.h>', 'int a, b, c, d, e;', 'void f() { aclScale((a + b) * 2, -(c ? d : e)); aclScale(a * 2, -g(b)); }', ''));
+    const r = await fixed(
+      lines('#include <acl/acl.h>', 'int a, b, c, d, e;', 'void f() { cudaScale(a + b, c ? d : e); cudaScale(a, g(b)); }', ''),
+    );
+    expect(r.text).toBe(
+      lines('#include <acl/acl.h>', 'int a, b, c, d, e;', 'void f() { aclScale((a + b) * 2, -(c ? d : e)); aclScale(a * 2, -g(b)); }', ''),
+    );
   });
 
   it('$* keeps all arguments with their separators and comments', async () => {
@@ -58,15 +82,21 @@ describe('call recipes', () => {
   });
 
   it('drops an argument the recipe does not use, together with the findings inside it', async () => {
-    const r = await fixed(lines('#include <acl/acl.h>', 'void f(void *e) { cudaStream_t s; cudaStreamWaitEvent(s, e, cudaEventWaitDefault); }', ''));
+    const r = await fixed(
+      lines('#include <acl/acl.h>', 'void f(void *e) { cudaStream_t s; cudaStreamWaitEvent(s, e, cudaEventWaitDefault); }', ''),
+    );
     expect(r.text).toBe(lines('#include <acl/acl.h>', 'void f(void *e) { aclrtStream s; aclrtStreamWaitEvent(s, e); }', ''));
     expect(r.skipped).toEqual([]);
     expect(r.applied.map((f) => f.symbol)).toEqual(['cudaStream_t', 'cudaStreamWaitEvent', 'cudaEventWaitDefault']);
   });
 
   it('does not drop an argument that carries a value the CANN call has no parameter for', async () => {
-    const r = await fixed(lines('#include <acl/acl.h>', 'void f(void *e, unsigned flags) { cudaStream_t s; cudaStreamWaitEvent(s, e, flags); }', ''));
-    expect(r.text).toBe(lines('#include <acl/acl.h>', 'void f(void *e, unsigned flags) { cudaStream_t s; cudaStreamWaitEvent(s, e, flags); }', ''));
+    const r = await fixed(
+      lines('#include <acl/acl.h>', 'void f(void *e, unsigned flags) { cudaStream_t s; cudaStreamWaitEvent(s, e, flags); }', ''),
+    );
+    expect(r.text).toBe(
+      lines('#include <acl/acl.h>', 'void f(void *e, unsigned flags) { cudaStream_t s; cudaStreamWaitEvent(s, e, flags); }', ''),
+    );
     const reason = r.skipped.find((x) => x.finding.symbol === 'cudaStreamWaitEvent')?.reason;
     expect(reason).toMatch(/'aclrtStreamWaitEvent' has no parameter for 'flags'/);
   });
@@ -88,11 +118,20 @@ describe('call recipes', () => {
   });
 
   it('rewrites a call nested in the arguments of another rewritten call', async () => {
-    const r = await fixed(lines('#include <acl/acl.h>', 'void f(float *d, float *h, int x, int y) { cudaMemcpy(d, h, cudaScale(x, y), cudaMemcpyHostToDevice); }', ''));
-    expect(r.text).toBe(lines(
-      '#include <acl/acl.h>',
-      'void f(float *d, float *h, int x, int y) { aclrtMemcpy(d, aclScale(x * 2, -y), h, aclScale(x * 2, -y), ACL_MEMCPY_HOST_TO_DEVICE); }',
-      ''));
+    const r = await fixed(
+      lines(
+        '#include <acl/acl.h>',
+        'void f(float *d, float *h, int x, int y) { cudaMemcpy(d, h, cudaScale(x, y), cudaMemcpyHostToDevice); }',
+        '',
+      ),
+    );
+    expect(r.text).toBe(
+      lines(
+        '#include <acl/acl.h>',
+        'void f(float *d, float *h, int x, int y) { aclrtMemcpy(d, aclScale(x * 2, -y), h, aclScale(x * 2, -y), ACL_MEMCPY_HOST_TO_DEVICE); }',
+        '',
+      ),
+    );
     assertDisjoint(r.edits);
   });
 });
@@ -103,28 +142,38 @@ describe('macro-wrapped calls and comments', () => {
       '#include <acl/acl.h>',
       '#define CHECK(x) do { cudaError_t e = (x); if (e != cudaSuccess) return 1; } while (0)',
       'int f(float *p) { CHECK(cudaMalloc(&p, 16)); return 0; }',
-      '');
+      '',
+    );
     const safe = await fixed(text);
     expect(safe.text).toBe(text);
-    expect(safe.skipped.map((s) => [s.finding.symbol, s.finding.line])).toEqual([['cudaError_t', 2], ['cudaSuccess', 2], ['cudaMalloc', 3]]);
+    expect(safe.skipped.map((s) => [s.finding.symbol, s.finding.line])).toEqual([
+      ['cudaError_t', 2],
+      ['cudaSuccess', 2],
+      ['cudaMalloc', 3],
+    ]);
     expect(safe.skipped[0].reason).toMatch(/inside a #define body: edit the macro by hand \('cudaError_t' → 'aclError'\)/);
-    expect(safe.skipped[2].reason).toMatch(/its status goes to 'CHECK\(\.\.\.\)', which expects a CUDA status: make 'CHECK' accept aclError first/);
+    expect(safe.skipped[2].reason).toMatch(
+      /its status goes to 'CHECK\(\.\.\.\)', which expects a CUDA status: make 'CHECK' accept aclError first/,
+    );
 
     // With the fixes that need review, CHECK gets the adapter and the wrapped call is rewritten.
     const reviewed = await fixed(text, { safeOnly: false });
     expect(reviewed.helpersAdapted).toEqual(['CHECK']);
-    expect(reviewed.text).toBe(lines(
-      '#include <acl/acl.h>',
-      '#ifndef ASCENDIFY_STATUS_ADAPTER',
-      '#define ASCENDIFY_STATUS_ADAPTER',
-      '// Added by ascendify: lets the CUDA error check below take CANN status codes (aclError) while the',
-      '// port is under way. A CANN failure arrives as cudaErrorUnknown; aclGetRecentErrMsg() has its text.',
-      'template <typename AscendifyStatusT> inline AscendifyStatusT ascendifyStatus(AscendifyStatusT status) { return status; }',
-      'inline cudaError_t ascendifyStatus(aclError status) { return status == ACL_SUCCESS ? cudaSuccess : cudaErrorUnknown; }',
-      '#endif',
-      '#define CHECK(x) do { cudaError_t e = (ascendifyStatus(x)); if (e != cudaSuccess) return 1; } while (0)',
-      'int f(float *p) { CHECK(aclrtMalloc((void**)&p, 16, ACL_MEM_MALLOC_HUGE_FIRST)); return 0; }',
-      ''));
+    expect(reviewed.text).toBe(
+      lines(
+        '#include <acl/acl.h>',
+        '#ifndef ASCENDIFY_STATUS_ADAPTER',
+        '#define ASCENDIFY_STATUS_ADAPTER',
+        '// Added by ascendify: lets the CUDA error check below take CANN status codes (aclError) while the',
+        '// port is under way. A CANN failure arrives as cudaErrorUnknown; aclGetRecentErrMsg() has its text.',
+        'template <typename AscendifyStatusT> inline AscendifyStatusT ascendifyStatus(AscendifyStatusT status) { return status; }',
+        'inline cudaError_t ascendifyStatus(aclError status) { return status == ACL_SUCCESS ? cudaSuccess : cudaErrorUnknown; }',
+        '#endif',
+        '#define CHECK(x) do { cudaError_t e = (ascendifyStatus(x)); if (e != cudaSuccess) return 1; } while (0)',
+        'int f(float *p) { CHECK(aclrtMalloc((void**)&p, 16, ACL_MEM_MALLOC_HUGE_FIRST)); return 0; }',
+        '',
+      ),
+    );
   });
 
   it('keeps comments inside arguments, and the line break after a // comment', async () => {
@@ -134,27 +183,56 @@ describe('macro-wrapped calls and comments', () => {
       '  cudaMemcpy(d /* device */, // destination first',
       '             h, 16 /* bytes */, cudaMemcpyHostToDevice // direction',
       '  ); // done',
-      '}', '');
+      '}',
+      '',
+    );
     const r = await fixed(text);
-    expect(r.text).toBe(lines(
-      '#include <acl/acl.h>',
-      'void f(float *d, float *h) {',
-      '  aclrtMemcpy(d /* device */, 16 /* bytes */, // destination first',
-      '             h, 16 /* bytes */, ACL_MEMCPY_HOST_TO_DEVICE // direction',
-      '  ); // done',
-      '}', ''));
+    expect(r.text).toBe(
+      lines(
+        '#include <acl/acl.h>',
+        'void f(float *d, float *h) {',
+        '  aclrtMemcpy(d /* device */, 16 /* bytes */, // destination first',
+        '             h, 16 /* bytes */, ACL_MEMCPY_HOST_TO_DEVICE // direction',
+        '  ); // done',
+        '}',
+        '',
+      ),
+    );
   });
 
   it('computes offsets in UTF-16 code units (non-ASCII text before the fix)', async () => {
-    const r = await fixed('#include <acl/acl.h>\n// 拷贝数据 😀\nvoid f(void *d, void *h, int n) { cudaMemcpy(d, h, n, cudaMemcpyHostToDevice); }\n');
-    expect(r.text).toBe('#include <acl/acl.h>\n// 拷贝数据 😀\nvoid f(void *d, void *h, int n) { aclrtMemcpy(d, n, h, n, ACL_MEMCPY_HOST_TO_DEVICE); }\n');
+    const r = await fixed(
+      '#include <acl/acl.h>\n// 拷贝数据 😀\nvoid f(void *d, void *h, int n) { cudaMemcpy(d, h, n, cudaMemcpyHostToDevice); }\n',
+    );
+    expect(r.text).toBe(
+      '#include <acl/acl.h>\n// 拷贝数据 😀\nvoid f(void *d, void *h, int n) { aclrtMemcpy(d, n, h, n, ACL_MEMCPY_HOST_TO_DEVICE); }\n',
+    );
   });
 });
 
 describe('include recipes and header insertion', () => {
   it('replaces CUDA includes by the CANN system header and never includes it twice', async () => {
-    const r = await fixed(lines('#include "cuda_runtime.h"', '#include <cstdio>', '  #include <cuda.h>', '#include <nccl.h>', 'static cudaStream_t s;', 'static ncclRedOp_t op = ncclSum;', ''));
-    expect(r.text).toBe(lines('#include <acl/acl.h>', '#include <cstdio>', '#include <hccl/hccl.h>', 'static aclrtStream s;', 'static HcclReduceOp op = HCCL_REDUCE_SUM;', ''));
+    const r = await fixed(
+      lines(
+        '#include "cuda_runtime.h"',
+        '#include <cstdio>',
+        '  #include <cuda.h>',
+        '#include <nccl.h>',
+        'static cudaStream_t s;',
+        'static ncclRedOp_t op = ncclSum;',
+        '',
+      ),
+    );
+    expect(r.text).toBe(
+      lines(
+        '#include <acl/acl.h>',
+        '#include <cstdio>',
+        '#include <hccl/hccl.h>',
+        'static aclrtStream s;',
+        'static HcclReduceOp op = HCCL_REDUCE_SUM;',
+        '',
+      ),
+    );
     expect(r.headersAdded).toEqual([]);
   });
 
@@ -164,8 +242,28 @@ describe('include recipes and header insertion', () => {
   });
 
   it('adds each needed header once, in order of first need', async () => {
-    const r = await fixed(lines('#include <cstdio>', 'static ncclRedOp_t op = ncclSum;', 'static cudaStream_t a;', 'static cudaStream_t b;', 'static ncclRedOp_t op2 = ncclSum;', ''));
-    expect(r.text).toBe(lines('#include <cstdio>', '#include <hccl/hccl.h>', '#include <acl/acl.h>', 'static HcclReduceOp op = HCCL_REDUCE_SUM;', 'static aclrtStream a;', 'static aclrtStream b;', 'static HcclReduceOp op2 = HCCL_REDUCE_SUM;', ''));
+    const r = await fixed(
+      lines(
+        '#include <cstdio>',
+        'static ncclRedOp_t op = ncclSum;',
+        'static cudaStream_t a;',
+        'static cudaStream_t b;',
+        'static ncclRedOp_t op2 = ncclSum;',
+        '',
+      ),
+    );
+    expect(r.text).toBe(
+      lines(
+        '#include <cstdio>',
+        '#include <hccl/hccl.h>',
+        '#include <acl/acl.h>',
+        'static HcclReduceOp op = HCCL_REDUCE_SUM;',
+        'static aclrtStream a;',
+        'static aclrtStream b;',
+        'static HcclReduceOp op2 = HCCL_REDUCE_SUM;',
+        '',
+      ),
+    );
   });
 
   it('puts the header after the leading comment block when the file has no #include', async () => {
@@ -189,7 +287,9 @@ describe('include recipes and header insertion', () => {
 
   it('puts the header before the first fixed code when #include lines come after it', async () => {
     const between = await fixed(lines('#include <cstdio>', 'static cudaStream_t s;', '#include <vector>', 'static cudaStream_t t;', ''));
-    expect(between.text).toBe(lines('#include <cstdio>', '#include <acl/acl.h>', 'static aclrtStream s;', '#include <vector>', 'static aclrtStream t;', ''));
+    expect(between.text).toBe(
+      lines('#include <cstdio>', '#include <acl/acl.h>', 'static aclrtStream s;', '#include <vector>', 'static aclrtStream t;', ''),
+    );
     const before = await fixed('static cudaStream_t s;\n#include <cstdio>');
     expect(before.text).toBe('#include <acl/acl.h>\nstatic aclrtStream s;\n#include <cstdio>');
   });
@@ -234,7 +334,9 @@ describe('idempotence and edits', () => {
       '  cudaGetDeviceCount(&n);',
       '  cudaFree(d);',
       '  return ncclSum;',
-      '}', '');
+      '}',
+      '',
+    );
     for (const safeOnly of [true, false]) {
       const once = await fixed(text, { safeOnly });
       const twice = await fixed(once.text, { safeOnly });
@@ -245,22 +347,43 @@ describe('idempotence and edits', () => {
   });
 
   it('edits never overlap and applyEdits refuses overlapping ones', async () => {
-    const r = await fixed(lines('#include <cuda_runtime.h>', 'void f() { cudaMemcpy(a, b, cudaScale(c, d), cudaMemcpyHostToDevice); cudaStream_t s; }', ''));
+    const r = await fixed(
+      lines('#include <cuda_runtime.h>', 'void f() { cudaMemcpy(a, b, cudaScale(c, d), cudaMemcpyHostToDevice); cudaStream_t s; }', ''),
+    );
     assertDisjoint(r.edits);
-    expect(applyEdits('abcdef', [{ start: 1, end: 3, newText: 'X' }, { start: 4, end: 4, newText: 'Y' }])).toBe('aXdYef');
-    expect(() => applyEdits('abcdef', [{ start: 1, end: 3, newText: 'X' }, { start: 2, end: 4, newText: 'Y' }])).toThrow(/overlapping/);
+    expect(
+      applyEdits('abcdef', [
+        { start: 1, end: 3, newText: 'X' },
+        { start: 4, end: 4, newText: 'Y' },
+      ]),
+    ).toBe('aXdYef');
+    expect(() =>
+      applyEdits('abcdef', [
+        { start: 1, end: 3, newText: 'X' },
+        { start: 2, end: 4, newText: 'Y' },
+      ]),
+    ).toThrow(/overlapping/);
   });
 });
 
 describe('quick fixes (fixForFinding)', () => {
   it('rewrites the call with its nested fixes and adds the missing header', async () => {
-    const a = await analysed(lines('#include <cstdio>', 'void f(char *d, char *h, int n) { cudaMemcpy(d, h, n, cudaMemcpyHostToDevice); }', ''));
+    const a = await analysed(
+      lines('#include <cstdio>', 'void f(char *d, char *h, int n) { cudaMemcpy(d, h, n, cudaMemcpyHostToDevice); }', ''),
+    );
     const q = a.quick('cudaMemcpy');
     if (!isQuickFix(q)) throw new Error(q.reason);
     expect(q.title).toBe("Rewrite 'cudaMemcpy(...)' as 'aclrtMemcpy(...)'");
     expect(q.safe).toBe(true);
     expect(q.headers).toEqual(['acl/acl.h']);
-    expect(applyEdits(a.text, q.edits)).toBe(lines('#include <cstdio>', '#include <acl/acl.h>', 'void f(char *d, char *h, int n) { aclrtMemcpy(d, n, h, n, ACL_MEMCPY_HOST_TO_DEVICE); }', ''));
+    expect(applyEdits(a.text, q.edits)).toBe(
+      lines(
+        '#include <cstdio>',
+        '#include <acl/acl.h>',
+        'void f(char *d, char *h, int n) { aclrtMemcpy(d, n, h, n, ACL_MEMCPY_HOST_TO_DEVICE); }',
+        '',
+      ),
+    );
   });
 
   it('offers fixes that need review, marked as not safe', async () => {

@@ -15,7 +15,19 @@ import { gemmScaffoldEdit } from '../../../server/src/fix/gemm-call';
 import { gemmViews, type GemmArgs } from '../../../server/src/fix/gemm-scaffold';
 import { applyEdits } from '../../../server/src/fix/edits';
 
-const args = (transa: 'N' | 'T', transb: 'N' | 'T'): GemmArgs => ({ transa, transb, m: 'm', n: 'n', k: 'k', A: 'dA', lda: 'lda', B: 'dB', ldb: 'ldb', C: 'dC', ldc: 'ldc' });
+const args = (transa: 'N' | 'T', transb: 'N' | 'T'): GemmArgs => ({
+  transa,
+  transb,
+  m: 'm',
+  n: 'n',
+  k: 'k',
+  A: 'dA',
+  lda: 'lda',
+  B: 'dB',
+  ldb: 'ldb',
+  C: 'dC',
+  ldc: 'ldc',
+});
 
 describe('row-major views of cuBLAS column-major GEMM operands', () => {
   // C (m x n, ldc) = op(A) (m x k) op(B) (k x n), all column-major: element (i, j) of a matrix with leading
@@ -34,15 +46,27 @@ describe('row-major views of cuBLAS column-major GEMM operands', () => {
   });
   it('TN (A transposed)', () => {
     const v = gemmViews(args('T', 'N'));
-    expect([v.first.strides, v.second.dims, v.second.strides]).toEqual([['ldb', '1'], ['k', 'm'], ['1', 'lda']]);
+    expect([v.first.strides, v.second.dims, v.second.strides]).toEqual([
+      ['ldb', '1'],
+      ['k', 'm'],
+      ['1', 'lda'],
+    ]);
   });
   it('NT (B transposed)', () => {
     const v = gemmViews(args('N', 'T'));
-    expect([v.first.dims, v.first.strides, v.second.strides]).toEqual([['n', 'k'], ['1', 'ldb'], ['lda', '1']]);
+    expect([v.first.dims, v.first.strides, v.second.strides]).toEqual([
+      ['n', 'k'],
+      ['1', 'ldb'],
+      ['lda', '1'],
+    ]);
   });
   it('TT', () => {
     const v = gemmViews(args('T', 'T'));
-    expect([v.first.strides, v.second.strides, v.out.strides]).toEqual([['1', 'ldb'], ['1', 'lda'], ['ldc', '1']]);
+    expect([v.first.strides, v.second.strides, v.out.strides]).toEqual([
+      ['1', 'ldb'],
+      ['1', 'lda'],
+      ['ldc', '1'],
+    ]);
   });
   it('strided batched: [batch, rows, cols] with the stride between matrices first', () => {
     const v = gemmViews({ ...args('N', 'T'), batch: { count: 'batch', strideA: 'sA', strideB: 'sB', strideC: 'sC' } });
@@ -52,25 +76,27 @@ describe('row-major views of cuBLAS column-major GEMM operands', () => {
   it('the views index the same elements as cuBLAS (numerically, 2 x 3 times 3 x 4 in every transpose case)', () => {
     const [m, n, k] = [2, 4, 3];
     // A's and B's values at column-major positions; C computed by the definition and through the views.
-    for (const ta of ['N', 'T'] as const) for (const tb of ['N', 'T'] as const) {
-      const lda = ta === 'N' ? m + 1 : k + 2; // padded leading dimensions
-      const ldb = tb === 'N' ? k + 1 : n;
-      const A = Array.from({ length: lda * (ta === 'N' ? k : m) }, (_, i) => (i * 7) % 11);
-      const B = Array.from({ length: ldb * (tb === 'N' ? n : k) }, (_, i) => (i * 5) % 13);
-      const opA = (i: number, p: number) => (ta === 'N' ? A[i + p * lda] : A[p + i * lda]);
-      const opB = (p: number, j: number) => (tb === 'N' ? B[p + j * ldb] : B[j + p * ldb]);
-      const v = gemmViews({ ...args(ta, tb), lda: String(lda), ldb: String(ldb) });
-      const at = (view: typeof v.first, r: number, c: number) => Number(view.strides[0]) * r + Number(view.strides[1]) * c;
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-        let expected = 0;
-        let viaViews = 0;
-        for (let p = 0; p < k; p++) {
-          expected += opA(i, p) * opB(p, j);
-          viaViews += B[at(v.first, j, p)] * A[at(v.second, p, i)]; // (C^T)(j, i) = sum_p first(j, p) second(p, i)
-        }
-        expect(viaViews).toBe(expected);
+    for (const ta of ['N', 'T'] as const)
+      for (const tb of ['N', 'T'] as const) {
+        const lda = ta === 'N' ? m + 1 : k + 2; // padded leading dimensions
+        const ldb = tb === 'N' ? k + 1 : n;
+        const A = Array.from({ length: lda * (ta === 'N' ? k : m) }, (_, i) => (i * 7) % 11);
+        const B = Array.from({ length: ldb * (tb === 'N' ? n : k) }, (_, i) => (i * 5) % 13);
+        const opA = (i: number, p: number) => (ta === 'N' ? A[i + p * lda] : A[p + i * lda]);
+        const opB = (p: number, j: number) => (tb === 'N' ? B[p + j * ldb] : B[j + p * ldb]);
+        const v = gemmViews({ ...args(ta, tb), lda: String(lda), ldb: String(ldb) });
+        const at = (view: typeof v.first, r: number, c: number) => Number(view.strides[0]) * r + Number(view.strides[1]) * c;
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++) {
+            let expected = 0;
+            let viaViews = 0;
+            for (let p = 0; p < k; p++) {
+              expected += opA(i, p) * opB(p, j);
+              viaViews += B[at(v.first, j, p)] * A[at(v.second, p, i)]; // (C^T)(j, i) = sum_p first(j, p) second(p, i)
+            }
+            expect(viaViews).toBe(expected);
+          }
       }
-    }
   });
 });
 
@@ -143,7 +169,9 @@ describe('the scaffold on sample calls', () => {
     expect(out).toContain('const int64_t ascendifyBDims[2] = {(int64_t)(n), (int64_t)(k)};');
     expect(out).toContain('const int64_t ascendifyBStrides[2] = {(int64_t)(k), (int64_t)(1)};');
     expect(out).toContain('const int64_t ascendifyCStrides[2] = {(int64_t)(m), (int64_t)(1)};');
-    expect(out).toContain('if ((ascendifyStatus = aclnnMm(ascendifyWorkspace, ascendifyWorkspaceSize, ascendifyExecutor, (aclrtStream)(stream))) != ACL_SUCCESS) { fprintf(stderr, "aclnnMm failed: %d %s\\n", (int)ascendifyStatus, aclGetRecentErrMsg()); exit(EXIT_FAILURE); }');
+    expect(out).toContain(
+      'if ((ascendifyStatus = aclnnMm(ascendifyWorkspace, ascendifyWorkspaceSize, ascendifyExecutor, (aclrtStream)(stream))) != ACL_SUCCESS) { fprintf(stderr, "aclnnMm failed: %d %s\\n", (int)ascendifyStatus, aclGetRecentErrMsg()); exit(EXIT_FAILURE); }',
+    );
     expect(out).not.toContain('cublasSgemm(handle');
   });
 
@@ -157,11 +185,13 @@ describe('the scaffold on sample calls', () => {
     expect(out).toContain('return ascendifyStatus;');
   });
 
-  it('the file\'s ACL check macro checks each step; the stream set in another function of the file is used when this one sees it', async () => {
+  it("the file's ACL check macro checks each step; the stream set in another function of the file is used when this one sees it", async () => {
     const r = await scaffold(SAMPLES['ex_nt.cpp'], 'cublasGemmEx', 2);
     if (!('edits' in r)) throw new Error(r.reason);
     const out = applyEdits(SAMPLES['ex_nt.cpp'], r.edits);
-    expect(out).toContain('ACL_CHECK(aclnnMmGetWorkspaceSize(ascendifyB, ascendifyA, ascendifyC, 0, &ascendifyWorkspaceSize, &ascendifyExecutor));');
+    expect(out).toContain(
+      'ACL_CHECK(aclnnMmGetWorkspaceSize(ascendifyB, ascendifyA, ascendifyC, 0, &ascendifyWorkspaceSize, &ascendifyExecutor));',
+    );
     expect(out).toContain('ACL_FLOAT16');
     expect(out).toContain('(aclrtStream)(g_stream)');
   });
@@ -170,12 +200,16 @@ describe('the scaffold on sample calls', () => {
     const r = await scaffold(SAMPLES['bmm_tt.cpp'], 'cublasSgemmStridedBatched', 2);
     if (!('edits' in r)) throw new Error(r.reason);
     expect(r.operator).toBe('aclnnBatchMatMul');
-    expect(applyEdits(SAMPLES['bmm_tt.cpp'], r.edits)).toContain('const int64_t ascendifyBStrides[3] = {(int64_t)((long long)n * k), (int64_t)(1), (int64_t)(n)};');
+    expect(applyEdits(SAMPLES['bmm_tt.cpp'], r.edits)).toContain(
+      'const int64_t ascendifyBStrides[3] = {(int64_t)((long long)n * k), (int64_t)(1), (int64_t)(n)};',
+    );
   });
 
   it('not offered: without a stream, with a used status, with a runtime transpose, for cublasDgemm', async () => {
     const noStream = SAMPLES['mm_nn.cpp'].replace('cublasSetStream(handle, stream);', '');
-    expect(await scaffold(noStream, 'cublasSgemm', 2)).toEqual({ reason: 'no cublasSetStream(handle, stream) in this function or file: the aclnn launch needs the stream' });
+    expect(await scaffold(noStream, 'cublasSgemm', 2)).toEqual({
+      reason: 'no cublasSetStream(handle, stream) in this function or file: the aclnn launch needs the stream',
+    });
     const used = SAMPLES['addmm_tn.cpp'].replace('    cublasSgemm(h,', '    cublasStatus_t st = cublasSgemm(h,');
     expect(await scaffold(used, 'cublasSgemm', 2)).toMatchObject({ reason: expect.stringMatching(/status is used/) });
     const runtime = SAMPLES['addmm_tn.cpp'].replace('CUBLAS_OP_T, CUBLAS_OP_N', 'transa, CUBLAS_OP_N');
@@ -195,13 +229,20 @@ const hasGxx = (() => {
 })();
 const headersThere = include.length > 0 && include.some((d) => fs.existsSync(path.join(d, 'aclnnop', 'aclnn_mm.h')));
 if (!hasGxx || !headersThere) {
-  console.warn(`SKIPPED: the GEMM scaffold compile proof needs g++ and ASCENDIFY_CANN_INCLUDE (the CANN 8.1.RC1 include directories, ${path.delimiter}-separated; ${!hasGxx ? 'g++ not found' : 'no aclnnop/aclnn_mm.h under them'})`);
+  console.warn(
+    `SKIPPED: the GEMM scaffold compile proof needs g++ and ASCENDIFY_CANN_INCLUDE (the CANN 8.1.RC1 include directories, ${path.delimiter}-separated; ${!hasGxx ? 'g++ not found' : 'no aclnnop/aclnn_mm.h under them'})`,
+  );
 }
 
 describe.skipIf(!hasGxx || !headersThere)('compile proof: the scaffold compiles against the real CANN headers', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-gemm-'));
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-  const cases: Array<[string, string]> = [['mm_nn.cpp', 'cublasSgemm'], ['addmm_tn.cpp', 'cublasSgemm'], ['ex_nt.cpp', 'cublasGemmEx'], ['bmm_tt.cpp', 'cublasSgemmStridedBatched']];
+  const cases: Array<[string, string]> = [
+    ['mm_nn.cpp', 'cublasSgemm'],
+    ['addmm_tn.cpp', 'cublasSgemm'],
+    ['ex_nt.cpp', 'cublasGemmEx'],
+    ['bmm_tt.cpp', 'cublasSgemmStridedBatched'],
+  ];
   it.each(cases)('%s', async (name, symbol) => {
     const r = await scaffold(SAMPLES[name], symbol, 2);
     if (!('edits' in r)) throw new Error(r.reason);
@@ -209,7 +250,10 @@ describe.skipIf(!hasGxx || !headersThere)('compile proof: the scaffold compiles 
     fs.writeFileSync(file, applyEdits(SAMPLES[name], r.edits));
     let errors = '';
     try {
-      execFileSync('g++', ['-fsyntax-only', '-std=c++17', ...include.flatMap((d) => ['-I', d]), file], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+      execFileSync('g++', ['-fsyntax-only', '-std=c++17', ...include.flatMap((d) => ['-I', d]), file], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
     } catch (e) {
       errors = (e as { stderr?: string }).stderr ?? String(e);
     }

@@ -22,13 +22,17 @@ describe('inconsistent edits', () => {
       'void f(float *d_idataPL, size_t d_pitchBytes, float *h_idata, size_t h_pitchBytes, int nx, int ny) {',
       '  checkCudaErrors(',
       '      cudaMemcpy2D(d_idataPL, d_pitchBytes, h_idata, h_pitchBytes, nx * sizeof(float), ny, cudaMemcpyHostToDevice));',
-      '}', '');
+      '}',
+      '',
+    );
     // checkCudaErrors comes from helper_cuda.h, which this file does not define: the call stays CUDA.
     for (const safeOnly of [true, false]) {
       const r = await fix(text, safeOnly);
       expect(r.text).toBe(text);
       expect(reasonOf(r, 'cudaMemcpy2D')).toMatch(safeOnly ? /the fix needs review/ : /its status goes to 'checkCudaErrors\(\.\.\.\)'/);
-      expect(reasonOf(r, 'cudaMemcpyHostToDevice')).toMatch(safeOnly ? /passed to 'cudaMemcpy2D\(\.\.\.\)', which stays CUDA/ : /fixed only together with 'cudaMemcpy2D' on line 4/);
+      expect(reasonOf(r, 'cudaMemcpyHostToDevice')).toMatch(
+        safeOnly ? /passed to 'cudaMemcpy2D\(\.\.\.\)', which stays CUDA/ : /fixed only together with 'cudaMemcpy2D' on line 4/,
+      );
     }
   });
 
@@ -41,7 +45,9 @@ describe('inconsistent edits', () => {
       '  cudaStreamCreate(&stream);',
       '  init_array<<<1, 512, 0, stream>>>(d_a, c);',
       '  cudaStreamSynchronize(stream);',
-      '}', '');
+      '}',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
     expect(reasonOf(r, 'cudaStream_t')).toMatch(/'stream' \(declared as 'cudaStream_t'\) is also used on line 6 in a kernel launch/);
@@ -49,7 +55,12 @@ describe('inconsistent edits', () => {
   });
 
   it("a function's declaration keeps its return type: the definition elsewhere must agree (EGLStream_CUDA_CrossGPU/cuda_consumer.h)", async () => {
-    const text = lines('#include <cuda.h>', 'typedef struct _test_cuda_consumer_s test_cuda_consumer_s;', 'CUresult cudaConsumerAcquireFrame(test_cuda_consumer_s *data, int frameNumber);', '');
+    const text = lines(
+      '#include <cuda.h>',
+      'typedef struct _test_cuda_consumer_s test_cuda_consumer_s;',
+      'CUresult cudaConsumerAcquireFrame(test_cuda_consumer_s *data, int frameNumber);',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
     expect(reasonOf(r, 'CUresult')).toMatch(/part of a function's prototype/);
@@ -73,17 +84,29 @@ describe('headers', () => {
       '  cudaError_t err = cudaSuccess;',
       '  err = cudaMalloc((void **)d_A, size);',
       '  return err != cudaSuccess;',
-      '}', '');
+      '}',
+      '',
+    );
     const r = await fix(text);
     expect(r.text).toContain('#include <cuda_runtime.h>\n#include <acl/acl.h>\n');
-    expect(r.text).toContain('  aclError err = ACL_SUCCESS;\n  err = aclrtMalloc((void **)d_A, size, ACL_MEM_MALLOC_HUGE_FIRST);\n  return err != ACL_SUCCESS;\n');
+    expect(r.text).toContain(
+      '  aclError err = ACL_SUCCESS;\n  err = aclrtMalloc((void **)d_A, size, ACL_MEM_MALLOC_HUGE_FIRST);\n  return err != ACL_SUCCESS;\n',
+    );
     expect(reasonOf(r, 'cuda_runtime.h')).toMatch(/still needed: CUDA code remains in this file/);
   });
 });
 
 describe('includes of headers that need each other', () => {
   it('cuda_runtime.h stays while helper_cuda.h (which declares findCudaDevice only after it) stays (HSOpticalFlow/main.cpp and the helper_cuda.h it reaches)', async () => {
-    const text = lines('#include <cuda_runtime.h>', '#include <helper_cuda.h>', 'int main(int argc, char **argv) {', '  int devID = findCudaDevice(argc, (const char **)argv);', '  return devID < 0;', '}', '');
+    const text = lines(
+      '#include <cuda_runtime.h>',
+      '#include <helper_cuda.h>',
+      'int main(int argc, char **argv) {',
+      '  int devID = findCudaDevice(argc, (const char **)argv);',
+      '  return devID < 0;',
+      '}',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
     expect(reasonOf(r, 'cuda_runtime.h')).toMatch(/still needed: CUDA code remains in this file \(first: 'helper_cuda\.h' on line 2\)/);
@@ -92,7 +115,15 @@ describe('includes of headers that need each other', () => {
 
 describe('includes of project headers', () => {
   it('cuda_runtime.h stays beside a project header that may need it, even when nothing else CUDA is left (HSOpticalFlow/main.cpp, common.h)', async () => {
-    const text = lines('#include <cuda_runtime.h>', '#include "common.h"', 'int main() {', '  cudaDeviceSynchronize();', '  return 0;', '}', '');
+    const text = lines(
+      '#include <cuda_runtime.h>',
+      '#include "common.h"',
+      'int main() {',
+      '  cudaDeviceSynchronize();',
+      '  return 0;',
+      '}',
+      '',
+    );
     const r = await fix(text);
     expect(r.text).toContain('#include <cuda_runtime.h>\n#include "common.h"\n#include <acl/acl.h>\n');
     expect(r.text).toContain('  aclrtSynchronizeDevice();\n');
@@ -112,7 +143,8 @@ describe('CUDA error checks', () => {
     '}',
     '#define checkCudaErrors(val) check((val), #val, __FILE__, __LINE__)',
     'void f(float **d) { checkCudaErrors(cudaMalloc((void **)d, 64)); }',
-    '');
+    '',
+  );
 
   it('a call wrapped in checkCudaErrors is left alone until the check takes aclError (helper_cuda.h)', async () => {
     const r = await fix(helper);
@@ -134,13 +166,16 @@ describe('CUDA error checks', () => {
       '#include <cuda_runtime.h>',
       'inline void __checkCudaErrors(cudaError err, const char *file, const int line) { if (cudaSuccess != err) fprintf(stderr, "%s(%i)\\n", file, line); }',
       'void f(float **d) { __checkCudaErrors(cudaMalloc((void **)d, 64), __FILE__, __LINE__); }',
-      '');
+      '',
+    );
     // `cudaError` (the enum's own name) is not the cudaError_t typedef: not a helper we recognise, so the call stays.
     const r = await fix(text, false);
     expect(r.text).not.toContain('aclrtMalloc');
     const typed = text.replace('cudaError err', 'cudaError_t err');
     const t = await fix(typed, false);
-    expect(t.text).toContain('inline void __checkCudaErrors(aclError err, const char *file, const int line) { return __checkCudaErrors(ascendifyStatus(err), file, line); }');
+    expect(t.text).toContain(
+      'inline void __checkCudaErrors(aclError err, const char *file, const int line) { return __checkCudaErrors(ascendifyStatus(err), file, line); }',
+    );
     expect(t.text).toContain('__checkCudaErrors(aclrtMalloc((void **)d, 64, ACL_MEM_MALLOC_HUGE_FIRST), __FILE__, __LINE__);');
   });
 });
@@ -152,15 +187,27 @@ describe('checks that are not status checks, or check another status', () => {
       '#define checkKernelErrors(expr) do { expr; cudaError_t __err = cudaGetLastError(); if (__err != cudaSuccess) printf("%s\\n", cudaGetErrorString(__err)); } while (0)',
       '__global__ void k() {}',
       'void f() { checkKernelErrors((k<<<1, 1>>>())); }',
-      '');
+      '',
+    );
     const r = await fix(text, false);
     expect(r.helpersAdapted).toEqual([]);
     expect(r.text).not.toContain('ascendifyStatus');
   });
 
   it("helper_cuda_drvapi.h's checkCudaErrors (CUresult) keeps the name from vouching for calls it wraps", async () => {
-    const runtime = lines('#include <cuda_runtime.h>', 'static const char *_cudaGetErrorEnum(cudaError_t error) { return cudaGetErrorName(error); }', 'template <typename T> void check(T result, char const *const func, const char *const file, int const line) { if (result) { fprintf(stderr, "%s", _cudaGetErrorEnum(result)); } }', '#define checkCudaErrors(val) check((val), #val, __FILE__, __LINE__)', '');
-    const driver = lines('#include <cuda.h>', '#define checkCudaErrors(err) __checkCudaErrors(err, __FILE__, __LINE__)', 'inline void __checkCudaErrors(CUresult err, const char *file, const int line) { if (CUDA_SUCCESS != err) { } }', '');
+    const runtime = lines(
+      '#include <cuda_runtime.h>',
+      'static const char *_cudaGetErrorEnum(cudaError_t error) { return cudaGetErrorName(error); }',
+      'template <typename T> void check(T result, char const *const func, const char *const file, int const line) { if (result) { fprintf(stderr, "%s", _cudaGetErrorEnum(result)); } }',
+      '#define checkCudaErrors(val) check((val), #val, __FILE__, __LINE__)',
+      '',
+    );
+    const driver = lines(
+      '#include <cuda.h>',
+      '#define checkCudaErrors(err) __checkCudaErrors(err, __FILE__, __LINE__)',
+      'inline void __checkCudaErrors(CUresult err, const char *file, const int line) { if (CUDA_SUCCESS != err) { } }',
+      '',
+    );
     expect((await projectCheckHelpers([runtime], false)).get('checkCudaErrors')).toBe(true);
     expect((await projectCheckHelpers([runtime, driver], false)).get('checkCudaErrors')).toBe(false);
   });
@@ -168,14 +215,24 @@ describe('checks that are not status checks, or check another status', () => {
 
 describe('kernel code', () => {
   it('__global__ is not half-ported while the kernel body stays CUDA (vectorAdd.cu)', async () => {
-    const text = lines('__global__ void vectorAdd(const float *A, float *C, int n) {', '  int i = blockDim.x * blockIdx.x + threadIdx.x;', '  if (i < n) C[i] = A[i];', '}', '');
+    const text = lines(
+      '__global__ void vectorAdd(const float *A, float *C, int n) {',
+      '  int i = blockDim.x * blockIdx.x + threadIdx.x;',
+      '  if (i < n) C[i] = A[i];',
+      '}',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
     expect(reasonOf(r, '__global__')).toMatch(/kernel code is ported a whole function at a time/);
   });
 
   it('a device type in host code keeps its CUDA name (bf16TensorCoreGemm.cu)', async () => {
-    const text = lines('#include <cuda_bf16.h>', 'void init_host_matrices(__nv_bfloat16 *a, int n) { for (int i = 0; i < n; i++) a[i] = __float2bfloat16(1.0f); }', '');
+    const text = lines(
+      '#include <cuda_bf16.h>',
+      'void init_host_matrices(__nv_bfloat16 *a, int n) { for (int i = 0; i < n; i++) a[i] = __float2bfloat16(1.0f); }',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).not.toContain('bfloat16_t');
   });
@@ -187,16 +244,25 @@ describe('kernel code', () => {
       '  cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking);',
       '  cdp_simple_quicksort<<<1, 1, 0, s>>>(data, left, right, depth + 1);',
       '  cudaStreamDestroy(s);',
-      '}', '');
+      '}',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
-    expect(reasonOf(r, 'cudaStreamDestroy')).toMatch(/used in device code \('cdp_simple_quicksort'\): CANN runtime and library calls are host-only/);
+    expect(reasonOf(r, 'cudaStreamDestroy')).toMatch(
+      /used in device code \('cdp_simple_quicksort'\): CANN runtime and library calls are host-only/,
+    );
   });
 });
 
 describe('names the chosen CANN does not declare', () => {
   it('a memory-pool call is not rewritten to aclrtMemPool* when CANN 8.1.RC1 has none (streamOrderedAllocationIPC.cu)', async () => {
-    const text = lines('void f(cudaMemPool_t *pools, cudaMemPoolProps *poolProps) {', '  cudaMemPoolCreate(&pools[0], poolProps);', '}', '');
+    const text = lines(
+      'void f(cudaMemPool_t *pools, cudaMemPoolProps *poolProps) {',
+      '  cudaMemPoolCreate(&pools[0], poolProps);',
+      '}',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
     expect(reasonOf(r, 'cudaMemPoolCreate')).toMatch(/CANN 8\.1\.RC1 does not declare aclrtMemPoolCreate/);
@@ -205,7 +271,13 @@ describe('names the chosen CANN does not declare', () => {
 
 describe('arity', () => {
   it('the two-argument cudaEventCreate overload is not renamed to the one-argument aclrtCreateEvent (simpleIPC.cu)', async () => {
-    const text = lines('void f() {', '  cudaEvent_t event;', '  cudaEventCreate(&event, cudaEventDisableTiming | cudaEventInterprocess);', '}', '');
+    const text = lines(
+      'void f() {',
+      '  cudaEvent_t event;',
+      '  cudaEventCreate(&event, cudaEventDisableTiming | cudaEventInterprocess);',
+      '}',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
     expect(reasonOf(r, 'cudaEventCreate')).toMatch(/called with 2 arguments, but 'aclrtCreateEvent' takes 1/);
@@ -221,13 +293,21 @@ describe("the project's own declarations", () => {
       '  int cudaError = cudaDeviceSynchronize();',
       '  mine::cudaMalloc(p, 16);',
       '  return cudaError;',
-      '}', '');
+      '}',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
   });
 
   it("a dynamic-loading shim's typedefs and function pointers are the project's (cuda_drvapi_dynlink_cuda.h)", async () => {
-    const text = lines('typedef int CUresult;', 'typedef CUresult tcuInit(unsigned int Flags);', 'extern tcuInit *cuInit;', 'int f() { return cuInit(0); }', '');
+    const text = lines(
+      'typedef int CUresult;',
+      'typedef CUresult tcuInit(unsigned int Flags);',
+      'extern tcuInit *cuInit;',
+      'int f() { return cuInit(0); }',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
   });
@@ -235,7 +315,13 @@ describe("the project's own declarations", () => {
 
 describe('fixes that would change behaviour', () => {
   it('cudaGetErrorString(cudaGetLastError()) is not replaced by a call that drops the inner call (cdpAdvancedQuicksort.cu)', async () => {
-    const text = lines('#include <cstdio>', 'void f() {', '  printf("Left-side launch fail: %s\\n", cudaGetErrorString(cudaGetLastError()));', '}', '');
+    const text = lines(
+      '#include <cstdio>',
+      'void f() {',
+      '  printf("Left-side launch fail: %s\\n", cudaGetErrorString(cudaGetLastError()));',
+      '}',
+      '',
+    );
     const r = await fix(text, false);
     expect(r.text).toBe(text);
     expect(reasonOf(r, 'cudaGetErrorString')).toMatch(/drops the argument 'cudaGetLastError\(\)', which has side effects/);
@@ -255,19 +341,30 @@ describe('fixes that would change behaviour', () => {
 
 describe('program lifecycle', () => {
   it('a program that gets CANN runtime calls and has no aclInit is told so, and the reviewed fix adds aclInit/aclFinalize', async () => {
-    const text = lines('int main() {', '  cudaError_t err = cudaSetDevice(0);', '  if (err != cudaSuccess) return 1;', '  return 0;', '}', '');
+    const text = lines(
+      'int main() {',
+      '  cudaError_t err = cudaSetDevice(0);',
+      '  if (err != cudaSuccess) return 1;',
+      '  return 0;',
+      '}',
+      '',
+    );
     const safe = await fix(text);
     expect(safe.lifecycle).toEqual({ line: 1, added: false, advice: expect.stringMatching(/never aclInit/) });
     expect(safe.text).not.toContain('aclInit');
     const reviewed = await fix(text, false);
     expect(reviewed.lifecycle?.added).toBe(true);
-    expect(reviewed.text).toBe(lines(
-      '#include <acl/acl.h>',
-      'int main() {',
-      '  aclInit(nullptr);',
-      '  aclError err = aclrtSetDevice(0);',
-      '  if (err != ACL_SUCCESS) { aclFinalize(); return 1; }',
-      '  { aclFinalize(); return 0; }',
-      '}', ''));
+    expect(reviewed.text).toBe(
+      lines(
+        '#include <acl/acl.h>',
+        'int main() {',
+        '  aclInit(nullptr);',
+        '  aclError err = aclrtSetDevice(0);',
+        '  if (err != ACL_SUCCESS) { aclFinalize(); return 1; }',
+        '  { aclFinalize(); return 0; }',
+        '}',
+        '',
+      ),
+    );
   });
 });

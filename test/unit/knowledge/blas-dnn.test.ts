@@ -21,7 +21,9 @@ describe('cuBLAS / cuDNN mappings match the CANN docs', () => {
     const e = lookup('cublasSgemm');
     expect(e.ascend).toBe('aclnnMm');
     expect(e.mapping).toBe('manual');
-    expect(e.signature).toBe('aclnnStatus aclnnMmGetWorkspaceSize(const aclTensor* self, const aclTensor* mat2, aclTensor* out, int8_t cubeMathType, uint64_t* workspaceSize, aclOpExecutor** executor)');
+    expect(e.signature).toBe(
+      'aclnnStatus aclnnMmGetWorkspaceSize(const aclTensor* self, const aclTensor* mat2, aclTensor* out, int8_t cubeMathType, uint64_t* workspaceSize, aclOpExecutor** executor)',
+    );
     expect(e.notes).toContain('aclnnBatchMatMul');
     expect(e.notes).toContain('aclnnAddmm(self=C, mat1, mat2, beta, alpha, out=C)');
     expect(e.notes).toContain('aclblasSgemm');
@@ -36,7 +38,9 @@ describe('cuBLAS / cuDNN mappings match the CANN docs', () => {
     expect(e.ascend).toBe('aclblasSgemmStridedBatched');
     expect(e.mapping).toBe('manual');
     expect(e.fix).toBeUndefined();
-    expect(e.docOnly).toEqual([{ name: 'aclblasSgemmStridedBatched', url: 'https://gitcode.com/cann/ops-blas/blob/master/blas/gemm_strided_batched/README.md' }]);
+    expect(e.docOnly).toEqual([
+      { name: 'aclblasSgemmStridedBatched', url: 'https://gitcode.com/cann/ops-blas/blob/master/blas/gemm_strided_batched/README.md' },
+    ]);
     expect(e.fallback?.[0]).toMatchObject({ ascend: 'aclnnBatchMatMul', ascendHeader: 'aclnnop/aclnn_batch_matmul.h', mapping: 'manual' });
     expect(e.fallback?.[0].fix).toBeUndefined();
   });
@@ -70,7 +74,9 @@ describe('cuBLAS / cuDNN mappings match the CANN docs', () => {
     expect(e.ascend).toBe('aclnnConvolution');
     expect(e.mapping).toBe('manual');
     expect(e.ascendHeader).toBe('aclnnop/aclnn_convolution.h');
-    expect(e.signature).toContain('bool transposed, const aclIntArray *outputPadding, const int64_t groups, aclTensor *output, int8_t cubeMathType');
+    expect(e.signature).toContain(
+      'bool transposed, const aclIntArray *outputPadding, const int64_t groups, aclTensor *output, int8_t cubeMathType',
+    );
   });
 
   it('cudnnBatchNormalizationForwardTraining -> aclnnBatchNorm with training/momentum/eps', () => {

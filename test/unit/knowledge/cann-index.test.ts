@@ -7,15 +7,27 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeBase, type MappingEntry } from '../../../server/src/knowledge';
 import {
-  CANN_VERSIONS, DEFAULT_CANN_VERSION, LANGUAGE_BUILTINS, cannVersionFor, forCannVersion, indexedHeader, indexedSymbol,
-  parameterTypes, suggestedNames, suggestionWords, suggestionsOf, type FullIndex,
+  CANN_VERSIONS,
+  DEFAULT_CANN_VERSION,
+  LANGUAGE_BUILTINS,
+  cannVersionFor,
+  forCannVersion,
+  indexedHeader,
+  indexedSymbol,
+  parameterTypes,
+  suggestedNames,
+  suggestionWords,
+  suggestionsOf,
+  type FullIndex,
 } from '../../../server/src/knowledge/cann';
 import compact from '../../../server/src/knowledge/cann-index/index.json';
 import { buildCompactIndex } from '../../../scripts/cann-index/compact';
 import { parseHeader } from '../../../scripts/cann-index/parse-headers';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-const fulls = CANN_VERSIONS.map((v) => JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'cann-index', `${v}.json`), 'utf8')) as FullIndex);
+const fulls = CANN_VERSIONS.map(
+  (v) => JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'cann-index', `${v}.json`), 'utf8')) as FullIndex,
+);
 const builtin = KnowledgeBase.builtin();
 
 /**
@@ -34,11 +46,15 @@ const DOC_ONLY: Record<string, string> = {
   asdFftDirection: 'https://gitcode.com/cann/sip/blob/master/docs/en/API_Reference/FFT/FFT_3D.md',
   AspbStatus: 'https://gitcode.com/cann/sip/blob/master/docs/en/API_Reference/FFT/FFT_3D.md',
   'asdsip.h': 'https://gitcode.com/cann/sip/blob/master/docs/en/API_Reference/FFT/FFT_3D.md',
-  'cooperative_groups::grid_group': 'https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/SIMT-API/cooperative_groups/grid_group/grid_group_intro.md',
-  'cooperative_groups::this_grid': 'https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/SIMT-API/cooperative_groups/grid_group/grid_group_constructor.md',
-  grid_group: 'https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/SIMT-API/cooperative_groups/grid_group/grid_group_constructor.md',
+  'cooperative_groups::grid_group':
+    'https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/SIMT-API/cooperative_groups/grid_group/grid_group_intro.md',
+  'cooperative_groups::this_grid':
+    'https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/SIMT-API/cooperative_groups/grid_group/grid_group_constructor.md',
+  grid_group:
+    'https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/SIMT-API/cooperative_groups/grid_group/grid_group_constructor.md',
   this_grid: 'https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/SIMT-API/cooperative_groups/grid_group/grid_group_constructor.md',
-  __half22float2: 'https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/SIMT-API/math_functions/half_type/half_precision_conversion_functions/__half22float2.md',
+  __half22float2:
+    'https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/SIMT-API/math_functions/half_type/half_precision_conversion_functions/__half22float2.md',
 };
 
 describe('the CANN API index', () => {
@@ -129,7 +145,8 @@ describe('every CANN name the knowledge base suggests is declared by a header, d
         const ours = JSON.stringify(parameterTypes(s.signature)!.map(normalise));
         const protos = [sym.prototype, ...(sym.overloads ?? [])];
         // An overloaded function matches when one of its prototypes does.
-        if (!protos.some((p) => JSON.stringify(parameterTypes(p)!.map(normalise)) === ours)) mismatches.push(`${e.cuda[0]}: ${s.signature}  <>  ${protos.join(' | ')}`);
+        if (!protos.some((p) => JSON.stringify(parameterTypes(p)!.map(normalise)) === ours))
+          mismatches.push(`${e.cuda[0]}: ${s.signature}  <>  ${protos.join(' | ')}`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -139,7 +156,10 @@ describe('every CANN name the knowledge base suggests is declared by a header, d
 
 /** Spelling differences a compiler ignores: `const` on a by-value parameter, spaces. */
 function normalise(type: string): string {
-  return type.replace(/^const (?=[^*&]*$)/, '').replace(/\s+/g, ' ').trim();
+  return type
+    .replace(/^const (?=[^*&]*$)/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 describe('the CANN version', () => {
@@ -160,8 +180,14 @@ describe('the CANN version', () => {
     const old = KnowledgeBase.builtinFor('8.1.RC1').lookup('cudaFree')!;
     expect(old).toMatchObject({ ascend: 'aclrtFree', fix: { rename: 'aclrtFree' } });
     expect((old as { cann?: { fallbackFrom?: string } }).cann?.fallbackFrom).toBe('aclrtFreeWithDevSync');
-    expect(KnowledgeBase.builtinFor('8.5.0').lookup('cudaFree')).toMatchObject({ ascend: 'aclrtFreeWithDevSync', fix: { rename: 'aclrtFreeWithDevSync' } });
-    expect(KnowledgeBase.builtinFor('8.1.RC1').lookup('cudaFreeHost')).toMatchObject({ ascend: 'aclrtFreeHost', fix: { rename: 'aclrtFreeHost' } });
+    expect(KnowledgeBase.builtinFor('8.5.0').lookup('cudaFree')).toMatchObject({
+      ascend: 'aclrtFreeWithDevSync',
+      fix: { rename: 'aclrtFreeWithDevSync' },
+    });
+    expect(KnowledgeBase.builtinFor('8.1.RC1').lookup('cudaFreeHost')).toMatchObject({
+      ascend: 'aclrtFreeHost',
+      fix: { rename: 'aclrtFreeHost' },
+    });
   });
 
   it('an answer no older idiom replaces becomes manual, names the newer API only in its notes, and has no fix', () => {
@@ -177,7 +203,9 @@ describe('the CANN version', () => {
     for (const v of CANN_VERSIONS) {
       const e = KnowledgeBase.builtinFor(v).lookup('nvrtcAddNameExpression')!;
       expect(e.fix, v).toBeUndefined();
-      expect(e.notes).toContain('aclrtcAddNameExpr (https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/Utils-API/RTC/aclrtcAddNameExpr.md)');
+      expect(e.notes).toContain(
+        'aclrtcAddNameExpr (https://gitcode.com/cann/asc-devkit/blob/master/docs/zh/api/Utils-API/RTC/aclrtcAddNameExpr.md)',
+      );
     }
   });
 });
@@ -216,12 +244,29 @@ enum class Mode : uint8_t { A, B };
     expect([...d.functions.keys()].sort()).toEqual(['AscendC::DataCopy', 'aclrtFree', 'aclrtOld']);
     expect(d.functions.get('aclrtFree')).toEqual(['aclError aclrtFree(void *devPtr)']);
     expect(d.functions.get('aclrtOld')).toEqual(['aclError aclrtOld(void *p, size_t n)']);
-    expect(parameterTypes(d.functions.get('AscendC::DataCopy')![0])).toEqual(['const LocalTensor<T>&', 'const GlobalTensor<T>&', 'uint32_t']);
+    expect(parameterTypes(d.functions.get('AscendC::DataCopy')![0])).toEqual([
+      'const LocalTensor<T>&',
+      'const GlobalTensor<T>&',
+      'uint32_t',
+    ]);
   });
 
   it('reads types, enum constants, constants and macros, not include guards or members', () => {
-    expect([...d.types].sort()).toEqual(['AscendC::Mode', 'AscendC::TPipe', 'aclfftHandle', 'aclfftHandle_t', 'aclrtCallback', 'aclrtMemcpyKind', 'aclrtStream']);
-    expect([...d.enumConstants].sort()).toEqual(['ACL_MEMCPY_HOST_TO_DEVICE', 'ACL_MEMCPY_HOST_TO_HOST', 'AscendC::Mode::A', 'AscendC::Mode::B']);
+    expect([...d.types].sort()).toEqual([
+      'AscendC::Mode',
+      'AscendC::TPipe',
+      'aclfftHandle',
+      'aclfftHandle_t',
+      'aclrtCallback',
+      'aclrtMemcpyKind',
+      'aclrtStream',
+    ]);
+    expect([...d.enumConstants].sort()).toEqual([
+      'ACL_MEMCPY_HOST_TO_DEVICE',
+      'ACL_MEMCPY_HOST_TO_HOST',
+      'AscendC::Mode::A',
+      'AscendC::Mode::B',
+    ]);
     expect([...d.constants]).toEqual(['ACL_SUCCESS']);
     expect([...d.macros]).toEqual(['ACL_EVENT_SYNC']);
   });

@@ -54,7 +54,9 @@ describe('build mappings match CANN asc-devkit', () => {
   it('link flags have review-only fixes; no build key can be a C++ identifier (the C++ scanner never matches them)', () => {
     expect(lookup('build.json', '-lcudart').fix).toEqual({ rename: '-lascendcl', safe: false });
     expect(lookup('build.json', '-lnccl').fix).toEqual({ rename: '-lhccl', safe: false });
-    const identifierShaped = [...entriesOf('build.json'), ...entriesOf('pytorch.json')].flatMap((e) => e.cuda).filter((n) => /^[A-Za-z_]\w*$/.test(n));
+    const identifierShaped = [...entriesOf('build.json'), ...entriesOf('pytorch.json')]
+      .flatMap((e) => e.cuda)
+      .filter((n) => /^[A-Za-z_]\w*$/.test(n));
     expect(identifierShaped).toEqual(['cupy', 'cupyx', 'pycuda']);
   });
 

@@ -5,12 +5,16 @@ import { builtinFiles } from '../../../server/src/knowledge/data';
 import { KnowledgeBase, validateMappingFile, type MappingEntry } from '../../../server/src/knowledge';
 import { builtinRuleIds, ruleIdFor } from '../../../server/src/knowledge/rule-ids';
 
-const listed = fs.readFileSync(path.join(__dirname, '../../rule-ids.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+const listed = fs
+  .readFileSync(path.join(__dirname, '../../rule-ids.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l && !l.startsWith('#'));
 
 describe('rule ids are explicit, unique and stable', () => {
   it('every built-in entry states its id in the data', () => {
     const missing = Object.entries(builtinFiles).flatMap(([file, data]) =>
-      (data as { entries: MappingEntry[] }).entries.filter((e) => typeof e.id !== 'string').map((e) => `${file}: ${e.cuda[0]}`));
+      (data as { entries: MappingEntry[] }).entries.filter((e) => typeof e.id !== 'string').map((e) => `${file}: ${e.cuda[0]}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -33,7 +37,16 @@ describe('rule ids are explicit, unique and stable', () => {
   });
 
   it("a user entry may name its own id; without one it gets the built-ins' form; an id with a comma is refused", () => {
-    const base = { cuda: ['myCudaAlloc'], kind: 'function', library: 'inhouse', category: 'memory', ascend: 'aclrtMalloc', mapping: 'manual', notes: '', docUrl: 'https://example.com' } as MappingEntry;
+    const base = {
+      cuda: ['myCudaAlloc'],
+      kind: 'function',
+      library: 'inhouse',
+      category: 'memory',
+      ascend: 'aclrtMalloc',
+      mapping: 'manual',
+      notes: '',
+      docUrl: 'https://example.com',
+    } as MappingEntry;
     expect(ruleIdFor(base, 'inhouse')).toBe('inhouse/myCudaAlloc');
     expect(ruleIdFor({ ...base, id: 'team/alloc' }, 'inhouse')).toBe('team/alloc');
     expect(validateMappingFile({ entries: [{ ...base, id: 'team/alloc' }] }, 'r.json')).toEqual([]);

@@ -26,12 +26,37 @@ describe('knowledge base schema', () => {
   it('rejects a broken entry with a message naming the entry and the field', () => {
     const broken = {
       entries: [
-        { cuda: ['cudaFoo'], kind: 'function', library: 'runtime', category: 'memory', ascend: 'aclrtFoo',
-          mapping: 'renamed', notes: '', docUrl: 'https://example.com' },
-        { cuda: ['cudaBar'], kind: 'function', library: 'runtime', category: 'memory', ascend: 'aclrtBar',
-          mapping: 'rename', notes: '', docUrl: 'ftp://x' },
-        { cuda: ['cudaBaz'], kind: 'function', library: 'runtime', category: 'memory', ascend: 'aclrtBaz',
-          mapping: 'rewrite', notes: '', docUrl: 'https://x', fix: { call: 'aclrtBaz($1)' } },
+        {
+          cuda: ['cudaFoo'],
+          kind: 'function',
+          library: 'runtime',
+          category: 'memory',
+          ascend: 'aclrtFoo',
+          mapping: 'renamed',
+          notes: '',
+          docUrl: 'https://example.com',
+        },
+        {
+          cuda: ['cudaBar'],
+          kind: 'function',
+          library: 'runtime',
+          category: 'memory',
+          ascend: 'aclrtBar',
+          mapping: 'rename',
+          notes: '',
+          docUrl: 'ftp://x',
+        },
+        {
+          cuda: ['cudaBaz'],
+          kind: 'function',
+          library: 'runtime',
+          category: 'memory',
+          ascend: 'aclrtBaz',
+          mapping: 'rewrite',
+          notes: '',
+          docUrl: 'https://x',
+          fix: { call: 'aclrtBaz($1)' },
+        },
       ],
     };
     const errors = validateMappingFile(broken, 'rules.json');

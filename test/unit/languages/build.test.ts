@@ -18,8 +18,15 @@ const rows = async (text: string, language: 'cmake' | 'make') =>
 
 describe('languageOf', () => {
   it('knows build files by name and Python by extension', () => {
-    expect(['CMakeLists.txt', 'x/cmake/cuda.cmake', 'Makefile', 'rules.mk', 'setup.py', 'a.cu', 'b.h'].map(languageOf))
-      .toEqual(['cmake', 'cmake', 'make', 'make', 'python', 'cuda', 'cuda']);
+    expect(['CMakeLists.txt', 'x/cmake/cuda.cmake', 'Makefile', 'rules.mk', 'setup.py', 'a.cu', 'b.h'].map(languageOf)).toEqual([
+      'cmake',
+      'cmake',
+      'make',
+      'make',
+      'python',
+      'cuda',
+      'cuda',
+    ]);
   });
 });
 
@@ -123,14 +130,40 @@ describe('the picture in the reports', () => {
     const { estimateProject } = await import('../../../server/src/effort');
     const hostile = '<img src=x onerror=alert(1)>|*x*';
     const report = {
-      tool: { name: 'ascendify' as const, version: '0' }, schemaVersion: 1, files: [], skipped: [],
-      extensions: [{
-        name: hostile, via: 'CUDAExtension', declaredIn: { path: 'setup.py', line: 1 }, sources: [], unresolvedSources: true,
-        inlineCuda: false, callers: [{ path: 'a.py', line: 2, via: 'import' }], buildTargets: [], kernels: 0, findings: 0, manual: 0,
-      }],
+      tool: { name: 'ascendify' as const, version: '0' },
+      schemaVersion: 1,
+      files: [],
+      skipped: [],
+      extensions: [
+        {
+          name: hostile,
+          via: 'CUDAExtension',
+          declaredIn: { path: 'setup.py', line: 1 },
+          sources: [],
+          unresolvedSources: true,
+          inlineCuda: false,
+          callers: [{ path: 'a.py', line: 2, via: 'import' }],
+          buildTargets: [],
+          kernels: 0,
+          findings: 0,
+          manual: 0,
+        },
+      ],
       summary: {
-        target: 'a2a3' as const, filesScanned: 0, filesWithFindings: 0, filesSkipped: 0, findings: 0, byKind: {}, byLibrary: {}, byCategory: {},
-        topSymbols: [], topUnmapped: [], kernels: 0, safeFixes: 0, programsWithoutAclInit: [], effort: estimateProject([], 'a2a3'),
+        target: 'a2a3' as const,
+        filesScanned: 0,
+        filesWithFindings: 0,
+        filesSkipped: 0,
+        findings: 0,
+        byKind: {},
+        byLibrary: {},
+        byCategory: {},
+        topSymbols: [],
+        topUnmapped: [],
+        kernels: 0,
+        safeFixes: 0,
+        programsWithoutAclInit: [],
+        effort: estimateProject([], 'a2a3'),
       },
     };
     const html = renderHtml(report);

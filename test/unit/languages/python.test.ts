@@ -76,21 +76,33 @@ describe('Python scanner', () => {
       '13 torch.utils.cpp_extension.CUDAExtension',
     ]);
     expect(a.facts!.extensions).toEqual([
-      { name: 'my_ext._C', via: 'CUDAExtension', sources: ['csrc/muladd.cpp', 'csrc/muladd_kernel.cu'], unresolvedSources: false, inlineCuda: false, line: 9 },
+      {
+        name: 'my_ext._C',
+        via: 'CUDAExtension',
+        sources: ['csrc/muladd.cpp', 'csrc/muladd_kernel.cu'],
+        unresolvedSources: false,
+        inlineCuda: false,
+        line: 9,
+      },
       { name: 'other_ext', via: 'CUDAExtension', sources: [], unresolvedSources: true, inlineCuda: false, line: 13 },
     ]);
   });
 
   it('fix-all rewrites the safe ones and adds import torch_npu after the last import', async () => {
-    const text = 'from __future__ import annotations\nimport torch\n\nx = torch.ones(2).cuda()\ntorch.cuda.synchronize()\nif kind == "cuda":\n    pass\n';
+    const text =
+      'from __future__ import annotations\nimport torch\n\nx = torch.ones(2).cuda()\ntorch.cuda.synchronize()\nif kind == "cuda":\n    pass\n';
     const result = await fixText(text, { kb, target: 'a2a3' }, 'python');
-    expect(result.text).toBe('from __future__ import annotations\nimport torch\nimport torch_npu\n\nx = torch.ones(2).npu()\ntorch_npu.npu.synchronize()\nif kind == "cuda":\n    pass\n');
+    expect(result.text).toBe(
+      'from __future__ import annotations\nimport torch\nimport torch_npu\n\nx = torch.ones(2).npu()\ntorch_npu.npu.synchronize()\nif kind == "cuda":\n    pass\n',
+    );
     expect(result.headersAdded).toEqual(['torch_npu']);
   });
 
   it('does not import torch_npu twice', async () => {
     const text = 'import torch\nfrom torch_npu.contrib import transfer_to_npu\nx.cuda()\n';
-    expect((await fixText(text, { kb, target: 'a2a3' }, 'python')).text).toBe('import torch\nfrom torch_npu.contrib import transfer_to_npu\nx.npu()\n');
+    expect((await fixText(text, { kb, target: 'a2a3' }, 'python')).text).toBe(
+      'import torch\nfrom torch_npu.contrib import transfer_to_npu\nx.npu()\n',
+    );
   });
 });
 
@@ -118,7 +130,8 @@ describe('C++ registrations with Python', () => {
     const { getParser } = await import('../../../server/src/analysis/parser');
     const { bindingsIn } = await import('../../../server/src/analysis/languages');
     const { lineStartsOf } = await import('../../../server/src/analysis/resolve');
-    const text = '// TORCH_LIBRARY(not_this, m)\nTORCH_LIBRARY(my_lib, m) { m.def("f(Tensor a) -> Tensor"); }\nTORCH_LIBRARY_IMPL(my_lib, CUDA, m) {}\nPYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {}\n';
+    const text =
+      '// TORCH_LIBRARY(not_this, m)\nTORCH_LIBRARY(my_lib, m) { m.def("f(Tensor a) -> Tensor"); }\nTORCH_LIBRARY_IMPL(my_lib, CUDA, m) {}\nPYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {}\n';
     const tree = (await getParser()).parse(text);
     try {
       expect(bindingsIn(tree, text, lineStartsOf(text))).toEqual([

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dependencyLine, hasSyntaxTree, LANGUAGE_SCANNERS, languageOf, languageOfDocument, lineCommentOf, treeLanguageOf,
+  dependencyLine,
+  hasSyntaxTree,
+  LANGUAGE_SCANNERS,
+  languageOf,
+  languageOfDocument,
+  lineCommentOf,
+  treeLanguageOf,
 } from '../../../server/src/analysis/languages';
 
 describe('the language registry', () => {
-  it('picks a file\'s language by name, CUDA C++ when no scanner claims it', () => {
+  it("picks a file's language by name, CUDA C++ when no scanner claims it", () => {
     expect(languageOf('/p/setup.py')).toBe('python');
     expect(languageOf('/p/stubs.pyi')).toBe('python');
     expect(languageOf('/p/CMakeLists.txt')).toBe('cmake');

@@ -21,12 +21,23 @@ async function files(): Promise<TreeFile[]> {
   ];
 }
 
-const ctx = { target: 'a2a3' as const, weights: DEFAULT_WEIGHTS, severityOf: (f: { kind: string }) => (f.kind === 'manual' || f.kind === 'none' ? 'warning' : 'information') };
+const ctx = {
+  target: 'a2a3' as const,
+  weights: DEFAULT_WEIGHTS,
+  severityOf: (f: { kind: string }) => (f.kind === 'manual' || f.kind === 'none' ? 'warning' : 'information'),
+};
 
 describe('findings tree', () => {
   it('groups by file and kind; helper_cuda.h is one project item for both files, not a row in each', async () => {
     const r = findingFiles(await files(), {}, ctx, 'ready');
-    expect(r.projectItems).toEqual([expect.objectContaining({ symbol: 'helper_cuda.h', files: 2, uri: 'file:///w/src/a.cu', range: { start: { line: 0, character: 9 }, end: { line: 0, character: 24 } } })]); // <helper_cuda.h>
+    expect(r.projectItems).toEqual([
+      expect.objectContaining({
+        symbol: 'helper_cuda.h',
+        files: 2,
+        uri: 'file:///w/src/a.cu',
+        range: { start: { line: 0, character: 9 }, end: { line: 0, character: 24 } },
+      }),
+    ]); // <helper_cuda.h>
     expect(r.projectItems[0].advice).toMatch(/Replace it with your own error-check macro/);
     expect(r.files.map((f) => f.path)).toEqual(['src/a.cu', 'b.cu']);
     // b.cu: cudaFree (a rename) only; a.cu: __global__ and threadIdx in the kernel, cudaMalloc and cudaFree in main.
@@ -53,7 +64,12 @@ describe('findings tree', () => {
     const kernel = manual.facets.routes.find((r) => r !== HOST_ROUTE)!;
     expect(fileFindings(all[0], undefined, { routes: [kernel] }, ctx).map((f) => f.symbol)).toEqual(['__global__', 'threadIdx']);
     const warnings = findingFiles(all, { severities: ['warning'] }, ctx, 'ready');
-    expect(warnings.files.map((f) => f.kinds.map((k) => k.kind)).flat().every((k) => k === 'manual' || k === 'none')).toBe(true);
+    expect(
+      warnings.files
+        .map((f) => f.kinds.map((k) => k.kind))
+        .flat()
+        .every((k) => k === 'manual' || k === 'none'),
+    ).toBe(true);
     const fixable = fileFindings(all[0], undefined, { fixable: true }, ctx);
     expect(fixable.length).toBeGreaterThan(0);
     expect(fixable.every((f) => f.safeFix)).toBe(true);

@@ -23,11 +23,21 @@ describe('the aclnn scaffold as a code action', () => {
     const analysis = await analyze(SOURCE);
     const ctx = { doc, tree, analysis, documentChanges: false, cannVersion: '8.1.RC1' };
     const line = 5;
-    const actions = await codeActions(ctx, { textDocument: { uri: doc.uri }, range: { start: { line, character: 6 }, end: { line, character: 6 } }, context: { diagnostics: [] } });
+    const actions = await codeActions(ctx, {
+      textDocument: { uri: doc.uri },
+      range: { start: { line, character: 6 }, end: { line, character: 6 } },
+      context: { diagnostics: [] },
+    });
     const rewrite = actions.filter((a) => a.kind === CodeActionKind.RefactorRewrite);
-    expect(rewrite.map((a) => a.title)).toEqual(['Write the aclnnMm two-phase call (aclTensor views, workspace, launch on stream) for this cublasSgemm: review the result']);
-    const newText = Object.values(rewrite[0].edit!.changes!)[0].map((e) => e.newText).join('');
-    expect(newText).toContain('aclnnMmGetWorkspaceSize(ascendifyB, ascendifyA, ascendifyC, 0, &ascendifyWorkspaceSize, &ascendifyExecutor)');
+    expect(rewrite.map((a) => a.title)).toEqual([
+      'Write the aclnnMm two-phase call (aclTensor views, workspace, launch on stream) for this cublasSgemm: review the result',
+    ]);
+    const newText = Object.values(rewrite[0].edit!.changes!)[0]
+      .map((e) => e.newText)
+      .join('');
+    expect(newText).toContain(
+      'aclnnMmGetWorkspaceSize(ascendifyB, ascendifyA, ascendifyC, 0, &ascendifyWorkspaceSize, &ascendifyExecutor)',
+    );
     expect(rewrite[0].isPreferred).toBeUndefined();
     // Fix-all (safe or reviewed) never writes it.
     for (const safeOnly of [true, false]) {
@@ -36,13 +46,19 @@ describe('the aclnn scaffold as a code action', () => {
       expect(text).not.toContain('aclnnMm');
     }
     // Asked only for quick fixes, it is not there.
-    const quick = await codeActions(ctx, { textDocument: { uri: doc.uri }, range: { start: { line, character: 6 }, end: { line, character: 6 } }, context: { diagnostics: [], only: [CodeActionKind.QuickFix] } });
+    const quick = await codeActions(ctx, {
+      textDocument: { uri: doc.uri },
+      range: { start: { line, character: 6 }, end: { line, character: 6 } },
+      context: { diagnostics: [], only: [CodeActionKind.QuickFix] },
+    });
     expect(quick.some((a) => a.kind === CodeActionKind.RefactorRewrite)).toBe(false);
     tree.delete();
   });
 
   it('explain names the rewrite for the GEMM calls that have it, and nothing for cublasDgemm', () => {
-    expect(scaffoldNote('cublasSgemm')).toMatch(/^\nReviewed rewrite .*aclnnMm \(aclnnInplaceAddmm when alpha\/beta are not the constants 1 and 0\)/);
+    expect(scaffoldNote('cublasSgemm')).toMatch(
+      /^\nReviewed rewrite .*aclnnMm \(aclnnInplaceAddmm when alpha\/beta are not the constants 1 and 0\)/,
+    );
     expect(scaffoldNote('cublasGemmStridedBatchedEx')).toContain('aclnnBatchMatMul');
     expect(scaffoldNote('cublasDgemm')).toBe('');
   });

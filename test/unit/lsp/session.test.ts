@@ -40,7 +40,7 @@ async function until<T>(probe: () => T | undefined): Promise<T> {
 }
 
 describe('language server session', () => {
-  it('a crash in one document\'s analysis is logged and the other documents keep their diagnostics', async () => {
+  it("a crash in one document's analysis is logged and the other documents keep their diagnostics", async () => {
     const { connection, published, errors } = fakeConnection();
     const session = new Session(connection);
     session.initialize({}, null, null);
@@ -54,7 +54,9 @@ describe('language server session', () => {
     expect(published.find((p) => p.uri === 'untitled:bad.cu')).toBeUndefined();
 
     // Once the text no longer crashes the analysis, the document gets its diagnostics.
-    session.didChange('untitled:bad.cu', 2, [{ range: { start: { line: 0, character: 3 }, end: { line: 0, character: 8 } }, text: 'fine' }]);
+    session.didChange('untitled:bad.cu', 2, [
+      { range: { start: { line: 0, character: 3 }, end: { line: 0, character: 8 } }, text: 'fine' },
+    ]);
     const fixed = await until(() => published.find((p) => p.uri === 'untitled:bad.cu' && p.version === 2));
     expect(fixed.diagnostics.map((d) => [d.range.start.line, d.code])).toEqual([[1, 'runtime/cudaFree']]);
     session.dispose();

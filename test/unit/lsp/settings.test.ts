@@ -4,8 +4,11 @@ import { DEFAULT_SETTINGS, readSettings, severityFor } from '../../../server/src
 
 describe('language server settings', () => {
   it('package.json documents every setting the server reads, with the same defaults', () => {
-    const props = (pkg.contributes as { configuration: { properties: Record<string, { default: unknown; description?: string; markdownDescription?: string }> } })
-      .configuration.properties;
+    const props = (
+      pkg.contributes as {
+        configuration: { properties: Record<string, { default: unknown; description?: string; markdownDescription?: string }> };
+      }
+    ).configuration.properties;
     for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
       if (key === 'workspaceTrusted') continue; // sent by the extension from VS Code's workspace trust, not a user setting
       const entry = props[`ascendify.${key}`];
@@ -17,8 +20,14 @@ describe('language server settings', () => {
 
   it('reads what the client sends, and falls back to the default for values of the wrong type', () => {
     const s = readSettings({
-      enable: 'yes', include: ['**/*.cu', 3], exclude: ['third_party/**'], target: 'Ascend 950',
-      severity: { manual: 'error', rename: 'off', rewrite: 'loud' }, maxFileSizeMB: -1, debounceMs: 0, effortWeights: [1],
+      enable: 'yes',
+      include: ['**/*.cu', 3],
+      exclude: ['third_party/**'],
+      target: 'Ascend 950',
+      severity: { manual: 'error', rename: 'off', rewrite: 'loud' },
+      maxFileSizeMB: -1,
+      debounceMs: 0,
+      effortWeights: [1],
     });
     expect(s.enable).toBe(true);
     expect(s.include).toEqual(DEFAULT_SETTINGS.include);

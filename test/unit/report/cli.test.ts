@@ -31,7 +31,12 @@ describe('ascendify report --jobs', () => {
 
   // JSON goes out as the parts' own bytes, the other formats are rendered from the assembled report:
   // three worker counts for the first, one and two threads for each of the others.
-  for (const [format, counts] of [['json', ['1', '2', '4']], ['html', ['1', '2']], ['sarif', ['1', '2']], ['csv', ['1', '2']]] as const) {
+  for (const [format, counts] of [
+    ['json', ['1', '2', '4']],
+    ['html', ['1', '2']],
+    ['sarif', ['1', '2']],
+    ['csv', ['1', '2']],
+  ] as const) {
     it(`--jobs ${counts.join(' and --jobs ')} write the same ${format}`, () => {
       const [one, ...more] = counts.map((jobs) => runCli(['report', big, '--format', format, '--jobs', jobs]));
       expect(one.code).toBe(0);
@@ -43,35 +48,46 @@ describe('ascendify report --jobs', () => {
     });
   }
 
-  it.each(['1', '2'])('--output writes the JSON as files are final: the bytes stdout gets, files held back by the project pass included (--jobs %s)', (jobs) => {
-    const dir = writeFiles(path.join(tmp, `streamed-${jobs}`), {
-      'a.cu': 'void a() { cudaDeviceSynchronize(); }\n',
-      // cudaCheckStatus is known by its prefix only: b.cu is not final until the project pass has seen
-      // helpers.h declare it (then b.cu is analysed again without it), and the files after b.cu wait too.
-      'b.cu': 'int b() { return cudaCheckStatus(1); }\n',
-      'c.cu': 'void c() { cudaFree(0); }\n',
-      'helpers.h': 'int cudaCheckStatus(int code);\n',
-      'z.cu': 'int z() { return cudaCheckStatus(2) + cudaGetLastError(); }\n',
-    });
-    fs.writeFileSync(path.join(dir, 'blob.cu'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
-    for (const scanned of [dir, big]) {
-      const out = path.join(tmp, `streamed-${jobs}.json`);
-      const written = runCli(['report', scanned, '-f', 'json', '-j', jobs, '-o', out]);
-      expect(written.code).toBe(0);
-      // stdout has only the line saying what was written (the report itself went to the file).
-      expect(written.stdout).toMatch(/^ascendify: wrote JSON report to .*streamed-\d\.json, [\d.]+ [KM]B: \d+ findings in \d+ files of \d+ files scanned(, \d+ skipped)?\n$/);
-      const printed = runCli(['report', scanned, '-f', 'json', '-j', jobs]);
-      expect(`${fs.readFileSync(out, 'utf8')}\n`).toBe(printed.stdout);
-      expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    }
-    const report = JSON.parse(fs.readFileSync(path.join(tmp, `streamed-${jobs}.json`), 'utf8'));
-    expect(report.files).toHaveLength(30);
-    const small = JSON.parse(runCli(['report', dir, '-f', 'json', '-j', jobs]).stdout);
-    expect(small.files.map((f: { path: string; findings: Array<{ symbol: string }> }) => [f.path, f.findings.map((x) => x.symbol)])).toEqual([
-      ['a.cu', ['cudaDeviceSynchronize']], ['b.cu', []], ['c.cu', ['cudaFree']], ['helpers.h', []], ['z.cu', ['cudaGetLastError']],
-    ]);
-    expect(small.skipped).toEqual([{ path: 'blob.cu', reason: 'binary file (contains NUL bytes)' }]);
-  });
+  it.each(['1', '2'])(
+    '--output writes the JSON as files are final: the bytes stdout gets, files held back by the project pass included (--jobs %s)',
+    (jobs) => {
+      const dir = writeFiles(path.join(tmp, `streamed-${jobs}`), {
+        'a.cu': 'void a() { cudaDeviceSynchronize(); }\n',
+        // cudaCheckStatus is known by its prefix only: b.cu is not final until the project pass has seen
+        // helpers.h declare it (then b.cu is analysed again without it), and the files after b.cu wait too.
+        'b.cu': 'int b() { return cudaCheckStatus(1); }\n',
+        'c.cu': 'void c() { cudaFree(0); }\n',
+        'helpers.h': 'int cudaCheckStatus(int code);\n',
+        'z.cu': 'int z() { return cudaCheckStatus(2) + cudaGetLastError(); }\n',
+      });
+      fs.writeFileSync(path.join(dir, 'blob.cu'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
+      for (const scanned of [dir, big]) {
+        const out = path.join(tmp, `streamed-${jobs}.json`);
+        const written = runCli(['report', scanned, '-f', 'json', '-j', jobs, '-o', out]);
+        expect(written.code).toBe(0);
+        // stdout has only the line saying what was written (the report itself went to the file).
+        expect(written.stdout).toMatch(
+          /^ascendify: wrote JSON report to .*streamed-\d\.json, [\d.]+ [KM]B: \d+ findings in \d+ files of \d+ files scanned(, \d+ skipped)?\n$/,
+        );
+        const printed = runCli(['report', scanned, '-f', 'json', '-j', jobs]);
+        expect(`${fs.readFileSync(out, 'utf8')}\n`).toBe(printed.stdout);
+        expect(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      }
+      const report = JSON.parse(fs.readFileSync(path.join(tmp, `streamed-${jobs}.json`), 'utf8'));
+      expect(report.files).toHaveLength(30);
+      const small = JSON.parse(runCli(['report', dir, '-f', 'json', '-j', jobs]).stdout);
+      expect(
+        small.files.map((f: { path: string; findings: Array<{ symbol: string }> }) => [f.path, f.findings.map((x) => x.symbol)]),
+      ).toEqual([
+        ['a.cu', ['cudaDeviceSynchronize']],
+        ['b.cu', []],
+        ['c.cu', ['cudaFree']],
+        ['helpers.h', []],
+        ['z.cu', ['cudaGetLastError']],
+      ]);
+      expect(small.skipped).toEqual([{ path: 'blob.cu', reason: 'binary file (contains NUL bytes)' }]);
+    },
+  );
 
   it('a set --jobs larger than the number of files: the extra workers are stopped, the report is the same', () => {
     const one = runCli(['report', path.join(EXAMPLE, 'src', 'main.cu'), '-f', 'json', '-j', '1']);
@@ -111,7 +127,9 @@ describe('ascendify report --jobs', () => {
       'exits.js': "require('node:worker_threads').workerData.port.on('message', () => process.exit(3));\n",
       'throws.js': "require('node:worker_threads').workerData.port.on('message', () => { throw new Error('boom'); });\n",
     });
-    await expect(reportProject(files, { ...options, workerScript: path.join(exits, 'exits.js') })).rejects.toThrow('analysis worker stopped early (exit code 3)');
+    await expect(reportProject(files, { ...options, workerScript: path.join(exits, 'exits.js') })).rejects.toThrow(
+      'analysis worker stopped early (exit code 3)',
+    );
     await expect(reportProject(files, { ...options, workerScript: path.join(exits, 'throws.js') })).rejects.toThrow('boom');
   });
 
@@ -156,7 +174,9 @@ describe('ascendify report: formats, target and effort weights', () => {
     expect(md.code).toBe(0);
     expect(md.stdout).toMatch(/^# Ascendify porting report/);
     const csv = runCli(['report', EXAMPLE, '-f', 'csv']);
-    expect(csv.stdout.split('\r\n')[0]).toBe('file,line,column,end_line,end_column,symbol,kind,library,category,rule_id,cann_equivalent,safe_fix,message,source,doc_url');
+    expect(csv.stdout.split('\r\n')[0]).toBe(
+      'file,line,column,end_line,end_column,symbol,kind,library,category,rule_id,cann_equivalent,safe_fix,message,source,doc_url',
+    );
     const symbols = runCli(['report', EXAMPLE, '-f', 'csv', '--csv-mode', 'symbols']);
     expect(symbols.stdout).toMatch(/^symbol,count,files,kind,library,category,mapped,cann_equivalent,rule_id\r\ncudaStream_t,8,/);
     const out = path.join(tmp, 'r.sarif');
@@ -180,7 +200,8 @@ describe('ascendify report: formats, target and effort weights', () => {
     expect(flag.overridden).toEqual(['project.setup']);
     const config = path.join(tmp, 'effort.json');
     fs.writeFileSync(config, JSON.stringify({ weights: { 'project.setup': 0, 'category.nccl': 1 } }));
-    const both = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json', '--effort-config', config, '-w', 'project.setup=4']).stdout).summary.effort;
+    const both = JSON.parse(runCli(['report', EXAMPLE, '-f', 'json', '--effort-config', config, '-w', 'project.setup=4']).stdout).summary
+      .effort;
     expect(both.weights['project.setup']).toBe(4);
     expect(both.weights['category.nccl']).toBe(1);
     expect(both.overridden).toEqual(['category.nccl', 'project.setup']);
@@ -222,8 +243,12 @@ describe('ascendify merge', () => {
     const html = path.join(tmp, 'merged.html');
     expect(runCli(['merge', shardA, shardB, '-f', 'html', '-o', html]).code).toBe(0);
     expect(fs.readFileSync(html, 'utf8')).toContain('<title>Ascendify porting report</title>');
-    expect(JSON.parse(runCli(['merge', shardA, shardB, '-f', 'sarif']).stdout).runs[0].results).toHaveLength(JSON.parse(whole).summary.findings);
-    expect(runCli(['merge', shardA, shardB, '-f', 'csv', '--csv-mode', 'symbols']).stdout).toBe(runIn(['report', ...files, '-f', 'csv', '--csv-mode', 'symbols']).stdout);
+    expect(JSON.parse(runCli(['merge', shardA, shardB, '-f', 'sarif']).stdout).runs[0].results).toHaveLength(
+      JSON.parse(whole).summary.findings,
+    );
+    expect(runCli(['merge', shardA, shardB, '-f', 'csv', '--csv-mode', 'symbols']).stdout).toBe(
+      runIn(['report', ...files, '-f', 'csv', '--csv-mode', 'symbols']).stdout,
+    );
   });
 
   it('applies --fail-on to the merged report', () => {
@@ -289,8 +314,16 @@ describe('progress bar', () => {
   it('is silent when not a terminal or with --quiet, and draws on a terminal', () => {
     const written: string[] = [];
     const fake = Object.assign(Object.create(process.stderr), {
-      isTTY: true, columns: 100, write: (s: string) => { written.push(s); return true; },
-      cursorTo: () => true, clearLine: () => true, moveCursor: () => true, clearScreenDown: () => true,
+      isTTY: true,
+      columns: 100,
+      write: (s: string) => {
+        written.push(s);
+        return true;
+      },
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+      clearScreenDown: () => true,
     }) as NodeJS.WriteStream;
     const quiet = progressBar(true, fake);
     quiet.update(1, 2, 'a.cu');

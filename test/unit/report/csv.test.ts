@@ -12,15 +12,42 @@ function parseCsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      field += c; i++; continue;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') {
+        quoted = false;
+        i++;
+        continue;
+      }
+      field += c;
+      i++;
+      continue;
     }
-    if (c === '"' && field === '') { quoted = true; i++; continue; }
-    if (c === ',') { row.push(field); field = ''; i++; continue; }
-    if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i += 2; continue; }
+    if (c === '"' && field === '') {
+      quoted = true;
+      i++;
+      continue;
+    }
+    if (c === ',') {
+      row.push(field);
+      field = '';
+      i++;
+      continue;
+    }
+    if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i += 2;
+      continue;
+    }
     if (c === '"' || c === '\n' || c === '\r') throw new Error(`bare ${JSON.stringify(c)} at ${i}`);
-    field += c; i++;
+    field += c;
+    i++;
   }
   if (field !== '' || row.length) throw new Error('last record does not end with CRLF');
   return rows;
@@ -29,9 +56,38 @@ function parseCsv(text: string): string[][] {
 describe('CSV report', () => {
   it('one row per finding with a header, CRLF records', () => {
     const rows = parseCsv(renderCsv(sampleReport()));
-    expect(rows[0]).toEqual(['file', 'line', 'column', 'end_line', 'end_column', 'symbol', 'kind', 'library', 'category', 'rule_id', 'cann_equivalent', 'safe_fix', 'message', 'source', 'doc_url']);
+    expect(rows[0]).toEqual([
+      'file',
+      'line',
+      'column',
+      'end_line',
+      'end_column',
+      'symbol',
+      'kind',
+      'library',
+      'category',
+      'rule_id',
+      'cann_equivalent',
+      'safe_fix',
+      'message',
+      'source',
+      'doc_url',
+    ]);
     expect(rows).toHaveLength(9);
-    expect(rows[1].slice(0, 12)).toEqual(['src/app.cu', '3', '3', '3', '13', 'cudaMalloc', 'rewrite', 'runtime', 'memory', 'runtime/cudaMalloc', 'acl_cudaMalloc', 'yes']);
+    expect(rows[1].slice(0, 12)).toEqual([
+      'src/app.cu',
+      '3',
+      '3',
+      '3',
+      '13',
+      'cudaMalloc',
+      'rewrite',
+      'runtime',
+      'memory',
+      'runtime/cudaMalloc',
+      'acl_cudaMalloc',
+      'yes',
+    ]);
     expect(rows[1][13]).toBe('  cudaMalloc(&p, n);');
     // The source with commas is quoted and reads back unchanged.
     expect(rows[2][13]).toBe('  cudaMemcpy(d, s, n, cudaMemcpyHostToDevice);');

@@ -8,14 +8,31 @@ import { estimateProject, resolveWeights, type EffortFileInput, type EffortFindi
 import { analyze } from '../../helpers/analyze';
 
 const W = resolveWeights({
-  'finding.rename': 0.1, 'finding.rewrite': 0.5, 'finding.manual': 2, 'finding.repeatSite': 0.05, 'finding.repeatCap': 1,
-  'finding.relatedApi': 0.25, 'finding.rideAlong': 0, 'finding.autoFixFactor': 0.25, 'pattern.fileEdit': 0.1,
-  'file.overhead': 0.5, 'project.setup': 40, 'range.mechanical.low': 0.8, 'range.mechanical.high': 1.4,
-  'range.redesign.low': 0.6, 'range.redesign.high': 1.7, hoursPerDay: 8,
+  'finding.rename': 0.1,
+  'finding.rewrite': 0.5,
+  'finding.manual': 2,
+  'finding.repeatSite': 0.05,
+  'finding.repeatCap': 1,
+  'finding.relatedApi': 0.25,
+  'finding.rideAlong': 0,
+  'finding.autoFixFactor': 0.25,
+  'pattern.fileEdit': 0.1,
+  'file.overhead': 0.5,
+  'project.setup': 40,
+  'range.mechanical.low': 0.8,
+  'range.mechanical.high': 1.4,
+  'range.redesign.low': 0.6,
+  'range.redesign.high': 1.7,
+  hoursPerDay: 8,
 });
 
-const call = (symbol: string, kind: EffortFindingInput['kind'], line: number, category: string, library = 'runtime'): EffortFindingInput =>
-  ({ symbol, kind, library, category, line, fixable: false, construct: 'function' });
+const call = (
+  symbol: string,
+  kind: EffortFindingInput['kind'],
+  line: number,
+  category: string,
+  library = 'runtime',
+): EffortFindingInput => ({ symbol, kind, library, category, line, fixable: false, construct: 'function' });
 
 /** The same error check in a file: cudaGetLastError once, cudaGetErrorString twice, the status type. */
 function errorCheckFile(path: string): EffortFileInput {
@@ -70,11 +87,16 @@ describe('effort model: error-handling and lifecycle patterns are adapted once p
     expect(est.files[3].expected).toBe(1.1); // 0.1025 + 0.5 + 0.5
   });
 
-  it('lifecycle calls (device selection and reset) and other libraries\' status checks are patterns too; memory calls are not', () => {
+  it("lifecycle calls (device selection and reset) and other libraries' status checks are patterns too; memory calls are not", () => {
     // cudaSetDevice rename 0.1, cudaDeviceReset rewrite 0.5 (lifecycle); cudaMalloc rewrite 0.5 (memory, per file).
     const file = (path: string): EffortFileInput => ({
-      path, kernels: [],
-      findings: [call('cudaSetDevice', 'rename', 1, 'lifecycle'), call('cudaDeviceReset', 'rewrite', 2, 'lifecycle'), call('cudaMalloc', 'rewrite', 3, 'memory')],
+      path,
+      kernels: [],
+      findings: [
+        call('cudaSetDevice', 'rename', 1, 'lifecycle'),
+        call('cudaDeviceReset', 'rewrite', 2, 'lifecycle'),
+        call('cudaMalloc', 'rewrite', 3, 'memory'),
+      ],
     });
     // Findings: file 1: 0.1 + 0.5 + 0.5 = 1.1; file 2: 0.6 x 0.1 + 0.5 = 0.56; total 1.66.
     const est = estimateProject([file('a.cu'), file('b.cu')], 'a2a3', W);
@@ -84,7 +106,9 @@ describe('effort model: error-handling and lifecycle patterns are adapted once p
   });
 
   it('the knowledge base files cudaSetDevice and cudaDeviceReset under lifecycle, cudaGetLastError under error', async () => {
-    const a = await analyze('#include <cuda_runtime.h>\nint main() {\n  cudaSetDevice(0);\n  cudaError_t e = cudaGetLastError();\n  cudaDeviceReset();\n  return (int)e;\n}\n');
+    const a = await analyze(
+      '#include <cuda_runtime.h>\nint main() {\n  cudaSetDevice(0);\n  cudaError_t e = cudaGetLastError();\n  cudaDeviceReset();\n  return (int)e;\n}\n',
+    );
     const cat = (s: string) => a.findings.find((f) => f.symbol === s)?.category;
     expect([cat('cudaSetDevice'), cat('cudaDeviceReset'), cat('cudaGetLastError')]).toEqual(['lifecycle', 'lifecycle', 'error']);
   });

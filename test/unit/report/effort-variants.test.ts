@@ -9,9 +9,19 @@ import { estimateKernels, estimateProject, resolveWeights, type EffortKernelInpu
 import { analyze } from '../../helpers/analyze';
 
 const W = resolveWeights({
-  'kernel.simd.base': 16, 'kernel.simd.perLine': 0.15, 'kernel.simd.sharedMemory': 8, 'kernel.simd.barriers': 4, 'kernel.simd.textures': 16,
-  'kernel.aclnn': 16, 'kernel.aclnnVariant': 1, 'kernel.duplicateReview': 1, 'kernel.variantReview': 2, 'pattern.variantMinSimilarity': 0.8,
-  'kernel.assumeOperators': 0, 'pattern.elementwiseMaxLines': 12, 'pattern.reductionMaxLines': 40,
+  'kernel.simd.base': 16,
+  'kernel.simd.perLine': 0.15,
+  'kernel.simd.sharedMemory': 8,
+  'kernel.simd.barriers': 4,
+  'kernel.simd.textures': 16,
+  'kernel.aclnn': 16,
+  'kernel.aclnnVariant': 1,
+  'kernel.duplicateReview': 1,
+  'kernel.variantReview': 2,
+  'pattern.variantMinSimilarity': 0.8,
+  'kernel.assumeOperators': 0,
+  'pattern.elementwiseMaxLines': 12,
+  'pattern.reductionMaxLines': 40,
 });
 
 /** A reduction through NVIDIA's SharedMemory<T> helper struct (the cuda-samples reduction pattern). */
@@ -52,7 +62,14 @@ describe('the combining operation of a reduction', () => {
   });
 
   it('a short shared-memory kernel whose name says max is a max reduction', async () => {
-    const k: EffortKernelInput = { name: 'blockMaxKernel', line: 1, startLine: 1, endLine: 20, lines: 20, features: { sharedMemory: true } };
+    const k: EffortKernelInput = {
+      name: 'blockMaxKernel',
+      line: 1,
+      startLine: 1,
+      endLine: 20,
+      lines: 20,
+      features: { sharedMemory: true },
+    };
     const est = estimateProject([{ path: 'm.cu', findings: [], kernels: [k] }], 'a2a3', W);
     expect(est.kernels[0].aclnnOps).toEqual(['aclnnAmax', 'aclnnMax']);
   });
@@ -82,7 +99,9 @@ describe('near-identical kernels of one file: one port plus small deltas', () =>
     ];
     const est = estimateProject([{ path: 'v.cu', findings: [], kernels }], 'a2a3', W);
     expect(est.kernels.map((k) => k.expected)).toEqual([44.5, 6.5, 44.5]);
-    expect(est.kernels[1].why).toBe('a near-identical variant of render_x (line 1; 90 % of its code tokens shared): kernel.variantReview 2 h + the 10 % that differs of its own simd port (44.8 h) 4.5 h');
+    expect(est.kernels[1].why).toBe(
+      'a near-identical variant of render_x (line 1; 90 % of its code tokens shared): kernel.variantReview 2 h + the 10 % that differs of its own simd port (44.8 h) 4.5 h',
+    );
     expect(est.breakdown.kernels).toBe(95.5); // 44.5 + 6.48 + 44.5 = 95.48
   });
 
@@ -92,7 +111,10 @@ describe('near-identical kernels of one file: one port plus small deltas', () =>
       { name: 'transposeNaive', line: 11, startLine: 11, endLine: 20, lines: 10, features: {}, variantOf: { of: 0, similarity: 0.91 } },
     ];
     const est = estimateProject([{ path: 't.cu', findings: [], kernels }], 'a2a3', W);
-    expect(est.kernels.map((k) => [k.aclnnOps, k.expected])).toEqual([[['aclnnInplaceCopy', 'aclnnCast'], 16], [['aclnnPermute'], 16]]);
+    expect(est.kernels.map((k) => [k.aclnnOps, k.expected])).toEqual([
+      [['aclnnInplaceCopy', 'aclnnCast'], 16],
+      [['aclnnPermute'], 16],
+    ]);
   });
 
   it('the analysis finds the variant: two kernels that differ in a constant, not an unrelated one', async () => {

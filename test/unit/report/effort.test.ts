@@ -8,19 +8,47 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  combineEffort, DEFAULT_WEIGHTS, EffortConfigError, EffortTotals, effortInputFromAnalysis, effortPart, estimateFile, estimateKernels, estimateProject,
-  loadEffortConfig, parseWeightFlags, resolveWeights, standardOperation, WEIGHT_DOCS, type EffortFileInput, type EffortFindingInput, type EffortKernelInput,
+  combineEffort,
+  DEFAULT_WEIGHTS,
+  EffortConfigError,
+  EffortTotals,
+  effortInputFromAnalysis,
+  effortPart,
+  estimateFile,
+  estimateKernels,
+  estimateProject,
+  loadEffortConfig,
+  parseWeightFlags,
+  resolveWeights,
+  standardOperation,
+  WEIGHT_DOCS,
+  type EffortFileInput,
+  type EffortFindingInput,
+  type EffortKernelInput,
 } from '../../../server/src/effort';
 import { fileReportPart } from '../../../server/src/report/json';
 import { analyze } from '../../helpers/analyze';
 
-function finding(symbol: string, kind: EffortFindingInput['kind'], line: number, extra: Partial<EffortFindingInput> = {}): EffortFindingInput {
+function finding(
+  symbol: string,
+  kind: EffortFindingInput['kind'],
+  line: number,
+  extra: Partial<EffortFindingInput> = {},
+): EffortFindingInput {
   return { symbol, kind, library: 'runtime', category: 'memory', line, fixable: false, ...extra };
 }
 
 const NO_FEATURES = {
-  sharedMemory: false, warpIntrinsics: false, atomics: false, tensorCores: false, inlinePtx: false, textures: false,
-  dynamicParallelism: false, cooperativeGroups: false, barriers: false, halfPrecision: false,
+  sharedMemory: false,
+  warpIntrinsics: false,
+  atomics: false,
+  tensorCores: false,
+  inlinePtx: false,
+  textures: false,
+  dynamicParallelism: false,
+  cooperativeGroups: false,
+  barriers: false,
+  halfPrecision: false,
 };
 
 function kernel(name: string, startLine: number, endLine: number, features: Partial<typeof NO_FEATURES> = {}): EffortKernelInput {
@@ -32,19 +60,51 @@ function kernel(name: string, startLine: number, endLine: number, features: Part
  * re-calibrated (the defaults and their sources are checked separately).
  */
 const W = resolveWeights({
-  'finding.rename': 0.1, 'finding.rewrite': 0.5, 'finding.manual': 2, 'finding.none': 4, 'finding.unmapped': 2,
-  'finding.repeatSite': 0.05, 'finding.repeatCap': 1, 'finding.relatedApi': 0.25, 'finding.rideAlong': 0, 'finding.autoFixFactor': 0.25,
-  'category.cudnn': 2, 'library.integration': 8,
-  'kernel.simd.base': 16, 'kernel.simd.perLine': 0.15, 'kernel.simd.sharedMemory': 8, 'kernel.simd.warpIntrinsics': 12,
-  'kernel.simd.atomics': 8, 'kernel.simd.barriers': 4, 'kernel.simd.inlinePtx': 24,
-  'kernel.simt.base': 3, 'kernel.simt.perLine': 0.05, 'kernel.simt.sharedMemory': 1, 'kernel.simt.barriers': 0.5,
-  'kernel.aclnn': 16, 'kernel.aclnnVariant': 1, 'kernel.duplicateReview': 1, 'kernel.assumeOperators': 0,
-  'pattern.elementwiseMaxLines': 12, 'pattern.reductionMaxLines': 40, 'pattern.runtimeGlueMinApis': 10, 'pattern.runtimeGlueLinesPerApi': 20,
-  'file.overhead': 0.5, 'file.kernelBuild': 2, 'file.runtimeGlue': 24, 'runtime.glueApi': 8, 'project.setup': 40,
-  'range.mechanical.low': 0.8, 'range.mechanical.high': 1.4, 'range.redesign.low': 0.6, 'range.redesign.high': 1.7, hoursPerDay: 8,
+  'finding.rename': 0.1,
+  'finding.rewrite': 0.5,
+  'finding.manual': 2,
+  'finding.none': 4,
+  'finding.unmapped': 2,
+  'finding.repeatSite': 0.05,
+  'finding.repeatCap': 1,
+  'finding.relatedApi': 0.25,
+  'finding.rideAlong': 0,
+  'finding.autoFixFactor': 0.25,
+  'category.cudnn': 2,
+  'library.integration': 8,
+  'kernel.simd.base': 16,
+  'kernel.simd.perLine': 0.15,
+  'kernel.simd.sharedMemory': 8,
+  'kernel.simd.warpIntrinsics': 12,
+  'kernel.simd.atomics': 8,
+  'kernel.simd.barriers': 4,
+  'kernel.simd.inlinePtx': 24,
+  'kernel.simt.base': 3,
+  'kernel.simt.perLine': 0.05,
+  'kernel.simt.sharedMemory': 1,
+  'kernel.simt.barriers': 0.5,
+  'kernel.aclnn': 16,
+  'kernel.aclnnVariant': 1,
+  'kernel.duplicateReview': 1,
+  'kernel.assumeOperators': 0,
+  'pattern.elementwiseMaxLines': 12,
+  'pattern.reductionMaxLines': 40,
+  'pattern.runtimeGlueMinApis': 10,
+  'pattern.runtimeGlueLinesPerApi': 20,
+  'file.overhead': 0.5,
+  'file.kernelBuild': 2,
+  'file.runtimeGlue': 24,
+  'runtime.glueApi': 8,
+  'project.setup': 40,
+  'range.mechanical.low': 0.8,
+  'range.mechanical.high': 1.4,
+  'range.redesign.low': 0.6,
+  'range.redesign.high': 1.7,
+  hoursPerDay: 8,
 });
 
-const call = (symbol: string, kind: EffortFindingInput['kind'], line: number, extra: Partial<EffortFindingInput> = {}) => finding(symbol, kind, line, { construct: 'function', ...extra });
+const call = (symbol: string, kind: EffortFindingInput['kind'], line: number, extra: Partial<EffortFindingInput> = {}) =>
+  finding(symbol, kind, line, { construct: 'function', ...extra });
 
 describe('effort model: work items, files, project', () => {
   // Worked by hand from W:
@@ -91,7 +151,9 @@ describe('effort model: work items, files, project', () => {
     ]);
     expect(est.contributors[2].why).toBe('1 file(s) × finding.manual 2 h × category.cudnn 2; 1 site(s) in all');
     expect(est.contributors[3].why).toContain('follows a related API of the same category (one pattern): × finding.relatedApi 0.25');
-    expect(est.contributors[4].why).toBe('1 file(s) × finding.rewrite 0.5 h, plus 2 further site(s) at finding.repeatSite 0.05 of that (at most finding.repeatCap 1 per file); 3 site(s) in all');
+    expect(est.contributors[4].why).toBe(
+      '1 file(s) × finding.rewrite 0.5 h, plus 2 further site(s) at finding.repeatSite 0.05 of that (at most finding.repeatCap 1 per file); 3 site(s) in all',
+    );
   });
 
   it('says what the range means and keeps it within 3x', () => {
@@ -115,7 +177,10 @@ describe('effort model: work items, files, project', () => {
   it('reports the automatic share of findings and of affected lines', () => {
     expect(est.automatic).toMatchObject({ findings: 8, safeFixFindings: 2, findingShare: 0.25, affectedLines: 8, safeFixLines: 2 });
     // A line with one fixable and one unfixable finding is not automatic.
-    const mixed = estimateProject([{ path: 'b.cu', findings: [finding('a', 'rename', 1, { fixable: true }), finding('b', 'manual', 1)], kernels: [] }], 'a2a3');
+    const mixed = estimateProject(
+      [{ path: 'b.cu', findings: [finding('a', 'rename', 1, { fixable: true }), finding('b', 'manual', 1)], kernels: [] }],
+      'a2a3',
+    );
     expect(mixed.automatic).toMatchObject({ affectedLines: 1, safeFixLines: 0, lineShare: 0, findingShare: 0.5 });
   });
 
@@ -166,11 +231,23 @@ describe('effort model: work items, files, project', () => {
 });
 
 describe('effort model: a host-only runtime-glue file', () => {
-  const apis = ['cudaSetDevice', 'cudaGetDevice', 'cudaStreamCreate', 'cudaStreamDestroy', 'cudaStreamSynchronize', 'cudaEventCreate',
-    'cudaEventRecord', 'cudaMalloc', 'cudaFree', 'cudaMemcpyAsync'];
+  const apis = [
+    'cudaSetDevice',
+    'cudaGetDevice',
+    'cudaStreamCreate',
+    'cudaStreamDestroy',
+    'cudaStreamSynchronize',
+    'cudaEventCreate',
+    'cudaEventRecord',
+    'cudaMalloc',
+    'cudaFree',
+    'cudaMemcpyAsync',
+  ];
   const categories = ['device', 'device', 'stream', 'stream', 'stream', 'event', 'event', 'memory', 'memory', 'memcpy'];
   const glue = (lines: number, kernels: EffortKernelInput[] = []): EffortFileInput => ({
-    path: 'deviceimpl.cpp', lines, kernels,
+    path: 'deviceimpl.cpp',
+    lines,
+    kernels,
     findings: apis.map((s, i) => call(s, 'rename', 10 + i * 5, { category: categories[i] })),
   });
 
@@ -183,13 +260,18 @@ describe('effort model: a host-only runtime-glue file', () => {
 
   it('a program that calls the same APIs over 1,000 lines, or a file with kernels, is not glue', () => {
     expect(estimateProject([glue(1000)], 'a2a3', W).files[0].expected).toBe(1.5);
-    expect(estimateProject([glue(200, [kernel('scale', 100, 104)])], 'a2a3', W).contributors.map((c) => c.label)).not.toContain('runtime glue (1 file(s))');
+    expect(estimateProject([glue(200, [kernel('scale', 100, 104)])], 'a2a3', W).contributors.map((c) => c.label)).not.toContain(
+      'runtime glue (1 file(s))',
+    );
   });
 });
 
 describe('effort model: kernels and routes', () => {
   const stencil = kernel('stencil2d', 10, 39, { sharedMemory: true, barriers: true });
-  const inside = [finding('__shared__', 'rename', 11, { library: 'kernel', category: 'memory', construct: 'qualifier' }), call('__syncthreads', 'rename', 20, { library: 'kernel', category: 'sync' })];
+  const inside = [
+    finding('__shared__', 'rename', 11, { library: 'kernel', category: 'memory', construct: 'qualifier' }),
+    call('__syncthreads', 'rename', 20, { library: 'kernel', category: 'sync' }),
+  ];
 
   it('A2/A3: an irregular kernel needs an Ascend C SIMD redesign', () => {
     // 16 + 30 lines x 0.15 + shared memory 8 + barriers 4 = 32.5; findings inside are covered by it.
@@ -199,7 +281,9 @@ describe('effort model: kernels and routes', () => {
     expect(k.pattern).toBeUndefined();
     expect(k.constructs).toEqual(['shared memory', 'barriers/fences']);
     expect(k.alternatives).toEqual([{ route: 'simd', hours: 32.5 }]);
-    expect(k.why).toBe('Ascend C SIMD redesign (tiles + vector/cube APIs): base 16 h + 30 lines × 0.15 h + shared memory 8 h + barriers/fences 4 h');
+    expect(k.why).toBe(
+      'Ascend C SIMD redesign (tiles + vector/cube APIs): base 16 h + 30 lines × 0.15 h + shared memory 8 h + barriers/fences 4 h',
+    );
     expect(est.breakdown.findings).toBe(0);
   });
 
@@ -208,14 +292,29 @@ describe('effort model: kernels and routes', () => {
     const k = estimateProject([{ path: 's.cu', findings: inside, kernels: [stencil] }], '950', W).kernels[0];
     expect(k.route).toBe('simt');
     expect(k.expected).toBe(6.1);
-    expect(k.alternatives).toEqual([{ route: 'simt', hours: 6.1 }, { route: 'simd', hours: 32.5 }]);
+    expect(k.alternatives).toEqual([
+      { route: 'simt', hours: 6.1 },
+      { route: 'simd', hours: 32.5 },
+    ]);
     expect(k.why).toContain('Ascend C SIMT');
   });
 
   it('a kernel of a standard deep-learning operation takes the aclnn operator, whatever it uses', () => {
-    const norm = estimateProject([{ path: 'n.cu', findings: [], kernels: [kernel('rms_norm_f32', 1, 80, { sharedMemory: true, warpIntrinsics: true, barriers: true })] }], 'a2a3', W).kernels[0];
+    const norm = estimateProject(
+      [
+        {
+          path: 'n.cu',
+          findings: [],
+          kernels: [kernel('rms_norm_f32', 1, 80, { sharedMemory: true, warpIntrinsics: true, barriers: true })],
+        },
+      ],
+      'a2a3',
+      W,
+    ).kernels[0];
     expect(norm).toMatchObject({ pattern: 'operation', route: 'aclnn', expected: 16, aclnnOps: ['aclnnRmsNorm'] });
-    expect(norm.why).toMatch(/^standard operation by name: call aclnnRmsNorm instead of porting the kernel \(kernel\.aclnn 16 h\); other routes: simd /);
+    expect(norm.why).toMatch(
+      /^standard operation by name: call aclnnRmsNorm instead of porting the kernel \(kernel\.aclnn 16 h\); other routes: simd /,
+    );
     expect(standardOperation('softMaxF16Kernel')).toEqual(['aclnnSoftmax']);
     expect(standardOperation('matrixMulCUDA')).toEqual(['aclnnMatmul', 'aclnnBatchMatMul']);
     expect(standardOperation('MonteCarloOneBlockPerOption')).toBeUndefined();
@@ -227,34 +326,68 @@ describe('effort model: kernels and routes', () => {
   });
 
   it('further kernels of a file calling the same operator are variants', () => {
-    const est = estimateProject([{ path: 's.cu', findings: [], kernels: [kernel('soft_max_f32', 1, 60, { warpIntrinsics: true }), kernel('soft_max_f16', 70, 130, { warpIntrinsics: true })] }], 'a2a3', W);
-    expect(est.kernels.map((k) => [k.name, k.expected])).toEqual([['soft_max_f32', 16], ['soft_max_f16', 1]]);
-    expect(est.kernels[1].why).toBe('a variant of soft_max_f32 (line 1) that calls the same operator (aclnnSoftmax): kernel.aclnnVariant 1 h');
+    const est = estimateProject(
+      [
+        {
+          path: 's.cu',
+          findings: [],
+          kernels: [kernel('soft_max_f32', 1, 60, { warpIntrinsics: true }), kernel('soft_max_f16', 70, 130, { warpIntrinsics: true })],
+        },
+      ],
+      'a2a3',
+      W,
+    );
+    expect(est.kernels.map((k) => [k.name, k.expected])).toEqual([
+      ['soft_max_f32', 16],
+      ['soft_max_f16', 1],
+    ]);
+    expect(est.kernels[1].why).toBe(
+      'a variant of soft_max_f32 (line 1) that calls the same operator (aclnnSoftmax): kernel.aclnnVariant 1 h',
+    );
     // No Ascend C kernel left, so no kernel build set-up for the file.
     expect(est.contributors.map((c) => c.label)).not.toContain('kernel build set-up (1 file(s))');
   });
 
   it('suggests an existing aclnn operator for obvious patterns', () => {
-    const gemm = estimateProject([{ path: 'g.cu', findings: [], kernels: [kernel('wmmaKernel', 1, 60, { tensorCores: true, sharedMemory: true })] }], '950', W).kernels[0];
+    const gemm = estimateProject(
+      [{ path: 'g.cu', findings: [], kernels: [kernel('wmmaKernel', 1, 60, { tensorCores: true, sharedMemory: true })] }],
+      '950',
+      W,
+    ).kernels[0];
     expect(gemm).toMatchObject({ pattern: 'gemm', route: 'aclnn', expected: 16, aclnnOps: ['aclnnMatmul', 'aclnnBatchMatMul'] });
-    const reduce = estimateProject([{ path: 'r.cu', findings: [], kernels: [kernel('rowMaxPartial', 1, 30, { sharedMemory: true, barriers: true })] }], 'a2a3', W).kernels[0];
+    const reduce = estimateProject(
+      [{ path: 'r.cu', findings: [], kernels: [kernel('rowMaxPartial', 1, 30, { sharedMemory: true, barriers: true })] }],
+      'a2a3',
+      W,
+    ).kernels[0];
     expect(reduce).toMatchObject({ pattern: 'reduction', route: 'aclnn', aclnnOps: ['aclnnAmax', 'aclnnMax'] });
     const tiny = estimateProject([{ path: 'e.cu', findings: [], kernels: [kernel('bump', 1, 5)] }], 'a2a3', W).kernels[0];
     // 16 + 5 x 0.15 = 16.75 as SIMD; the operator costs 16.
     expect(tiny).toMatchObject({ pattern: 'elementwise', route: 'aclnn', expected: 16 });
     // On 950 a tiny elementwise kernel is cheaper as SIMT (3 + 5 x 0.05 = 3.25) than as an operator call.
-    expect(estimateProject([{ path: 'e.cu', findings: [], kernels: [kernel('bump', 1, 5)] }], '950', W).kernels[0]).toMatchObject({ route: 'simt', expected: 3.3 });
+    expect(estimateProject([{ path: 'e.cu', findings: [], kernels: [kernel('bump', 1, 5)] }], '950', W).kernels[0]).toMatchObject({
+      route: 'simt',
+      expected: 3.3,
+    });
   });
 
   it('does not call a long or exotic kernel an obvious pattern', () => {
     const long = estimateProject([{ path: 'l.cu', findings: [], kernels: [kernel('update', 1, 13)] }], 'a2a3', W).kernels[0];
     expect(long.pattern).toBeUndefined();
-    const ptx = estimateProject([{ path: 'p.cu', findings: [], kernels: [kernel('bitTwiddlePtx', 1, 10, { inlinePtx: true, warpIntrinsics: true, atomics: true })] }], 'a2a3', W).kernels[0];
+    const ptx = estimateProject(
+      [{ path: 'p.cu', findings: [], kernels: [kernel('bitTwiddlePtx', 1, 10, { inlinePtx: true, warpIntrinsics: true, atomics: true })] }],
+      'a2a3',
+      W,
+    ).kernels[0];
     expect(ptx).toMatchObject({ route: 'simd', expected: 16 + 1.5 + 24 + 12 + 8 });
   });
 
   it('kernel.assumeOperators = 1 sends every kernel to an existing operator', () => {
-    const k = estimateProject([{ path: 'b.cu', findings: [], kernels: [kernel('ball_query_kernel', 1, 50, { sharedMemory: true })] }], 'a2a3', { ...W, 'kernel.assumeOperators': 1 }).kernels[0];
+    const k = estimateProject(
+      [{ path: 'b.cu', findings: [], kernels: [kernel('ball_query_kernel', 1, 50, { sharedMemory: true })] }],
+      'a2a3',
+      { ...W, 'kernel.assumeOperators': 1 },
+    ).kernels[0];
     expect(k).toMatchObject({ route: 'aclnn', expected: 16, aclnnOps: [] });
     expect(k.why).toContain('an existing operator assumed (kernel.assumeOperators)');
   });
@@ -264,16 +397,26 @@ describe('effort model: kernels and routes', () => {
     // different (no fingerprint); none is an obvious pattern, so each is SIMD: 16 + lines x 0.15 h. Build
     // set-up: 14 files x 2 h = 28 h.
     const files: EffortFileInput[] = [
-      ...Array.from({ length: 12 }, (_, i) => ({ path: `f${String(i).padStart(2, '0')}.cu`, findings: [], kernels: [kernel('update', 1, 13 + i)] })),
+      ...Array.from({ length: 12 }, (_, i) => ({
+        path: `f${String(i).padStart(2, '0')}.cu`,
+        findings: [],
+        kernels: [kernel('update', 1, 13 + i)],
+      })),
       { path: 'y.cu', findings: [], kernels: [kernel('update', 1, 24)] },
       { path: 'z.cu', findings: [], kernels: [kernel('update', 1, 24)] },
     ];
     const contributors = estimateProject(files, 'a2a3', W).contributors.map((c) => `${c.label} ${c.hours}`);
     expect(contributors).toEqual([
       'kernel build set-up (14 file(s)) 28',
-      'kernel update (f11.cu:1) 19.6', 'kernel update (y.cu:1) 19.6', 'kernel update (z.cu:1) 19.6',
-      'kernel update (f10.cu:1) 19.5', 'kernel update (f09.cu:1) 19.3', 'kernel update (f08.cu:1) 19.2',
-      'kernel update (f07.cu:1) 19', 'kernel update (f06.cu:1) 18.9', 'kernel update (f05.cu:1) 18.7',
+      'kernel update (f11.cu:1) 19.6',
+      'kernel update (y.cu:1) 19.6',
+      'kernel update (z.cu:1) 19.6',
+      'kernel update (f10.cu:1) 19.5',
+      'kernel update (f09.cu:1) 19.3',
+      'kernel update (f08.cu:1) 19.2',
+      'kernel update (f07.cu:1) 19',
+      'kernel update (f06.cu:1) 18.9',
+      'kernel update (f05.cu:1) 18.7',
     ]);
   });
 
@@ -320,7 +463,7 @@ const ADVECT = [
 ].join('\n');
 
 describe('effort model on analysed code: the three must-shows', () => {
-  it('repeating an identical call 100 times in one function raises that file\'s estimate by less than 20 %', async () => {
+  it("repeating an identical call 100 times in one function raises that file's estimate by less than 20 %", async () => {
     const a100 = await analyze(program(ADVECT, 100));
     const once = estimateFile('p.cu', await analyze(program(ADVECT, 1)), 'a2a3');
     const hundred = estimateFile('p.cu', a100, 'a2a3');
@@ -328,7 +471,9 @@ describe('effort model on analysed code: the three must-shows', () => {
     expect(hundred.expected / once.expected).toBeLessThan(1.2);
     // The call's item at most doubles: finding.repeatCap (1) of the first site for all the further ones.
     const memcpy = a100.findings.find((f) => f.symbol === 'cudaMemcpy')!;
-    const item = estimateProject([effortInputFromAnalysis('p.cu', a100)], 'a2a3').contributors.find((c) => c.label.startsWith('cudaMemcpy:'))!;
+    const item = estimateProject([effortInputFromAnalysis('p.cu', a100)], 'a2a3').contributors.find((c) =>
+      c.label.startsWith('cudaMemcpy:'),
+    )!;
     expect(item.why).toContain('101 site(s) in all');
     expect(item.hours).toBeLessThanOrEqual(2 * DEFAULT_WEIGHTS[`finding.${memcpy.kind}`]);
   });
@@ -356,14 +501,15 @@ describe('effort model on analysed code: the three must-shows', () => {
     expect(two.kernels.map((k) => k.duplicateOf)).toEqual([undefined, undefined]);
   });
 
-  const withHelper = (helperBody: string) => [
-    '__device__ float edge(float v, int lane) {',
-    helperBody,
-    '}',
-    ADVECT.replace('  if (i < n) x[i] = x[i] * 0.5f;', '  if (i < n) x[i] = edge(x[i], threadIdx.x & 31);'),
-  ].join('\n');
+  const withHelper = (helperBody: string) =>
+    [
+      '__device__ float edge(float v, int lane) {',
+      helperBody,
+      '}',
+      ADVECT.replace('  if (i < n) x[i] = x[i] * 0.5f;', '  if (i < n) x[i] = edge(x[i], threadIdx.x & 31);'),
+    ].join('\n');
 
-  it('removing a helper\'s features lowers the kernel\'s estimate (helpers are credited to the kernels that call them)', async () => {
+  it("removing a helper's features lowers the kernel's estimate (helpers are credited to the kernels that call them)", async () => {
     const rich = await analyze(program(withHelper('  v += __shfl_down_sync(0xffffffff, v, 1);\n  return v;')));
     const plain = await analyze(program(withHelper('  v += 1.0f;\n  return v;')));
     expect(rich.kernels[0].helpers.map((h) => h.name)).toEqual(['edge']);
@@ -415,7 +561,7 @@ describe('effort model on analysed code (what the code lens shows)', () => {
     expect(f.expected).toBe(Math.round((0.5 + DEFAULT_WEIGHTS['kernel.aclnn'] + freeHours) * 10) / 10);
   });
 
-  it('the editor (code lens), the report\'s estimate and the JSON a merge reads agree on every figure', async () => {
+  it("the editor (code lens), the report's estimate and the JSON a merge reads agree on every figure", async () => {
     const a = await analyze(program(withHelperText(), 3));
     const lens = estimateKernels('p.cu', a, 'a2a3');
     const report = estimateProject([effortInputFromAnalysis('p.cu', a)], 'a2a3');
@@ -452,7 +598,11 @@ describe('kernel estimates of a file (code lenses)', () => {
     ].join('\n');
     const a = await analyze(text);
     const estimates = estimateKernels('k.cu', a, 'a2a3');
-    expect(estimates.map((e) => [e.name, e.line, e.findings])).toEqual([['a', 1, 3], ['b', 3, 1], ['c', 4, 4]]);
+    expect(estimates.map((e) => [e.name, e.line, e.findings])).toEqual([
+      ['a', 1, 3],
+      ['b', 3, 1],
+      ['c', 4, 4],
+    ]);
   });
 });
 

@@ -55,11 +55,17 @@ function measure(page: Page): Promise<Layout> {
       const box = svg.getBoundingClientRect();
       for (const t of Array.from(svg.querySelectorAll('text'))) {
         const r = t.getBoundingClientRect();
-        if (r.left < box.left - 0.5 || r.right > box.right + 0.5) clipped.push(`${t.textContent}: ${Math.round(Math.max(box.left - r.left, r.right - box.right))} px`);
+        if (r.left < box.left - 0.5 || r.right > box.right + 0.5)
+          clipped.push(`${t.textContent}: ${Math.round(Math.max(box.left - r.left, r.right - box.right))} px`);
         if (t.classList.contains('label')) smallest = Math.min(smallest, r.height);
       }
     }
-    return { pageOverflow: doc.scrollWidth - doc.clientWidth, tableOverflow: wrap.scrollWidth - wrap.clientWidth, clipped, smallestLabel: smallest };
+    return {
+      pageOverflow: doc.scrollWidth - doc.clientWidth,
+      tableOverflow: wrap.scrollWidth - wrap.clientWidth,
+      clipped,
+      smallestLabel: smallest,
+    };
   });
 }
 
@@ -75,7 +81,10 @@ describe.skipIf(!hasChromium)('HTML report layout in Chromium', () => {
     await browser?.close();
   });
 
-  for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 1920, height: 1080 },
+  ]) {
     const size = `${viewport.width}x${viewport.height}`;
 
     it(`${size}: the example report fits the screen, chart labels inside their charts and readable; screenshots`, async () => {

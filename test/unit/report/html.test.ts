@@ -16,7 +16,8 @@ function writeHtml(name: string, html: string): string {
 }
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
-const visibleSymbols = (page: Page) => page.$$eval('#findings-table tbody tr:not([hidden]) td.c-sym', (tds) => tds.map((td) => td.textContent));
+const visibleSymbols = (page: Page) =>
+  page.$$eval('#findings-table tbody tr:not([hidden]) td.c-sym', (tds) => tds.map((td) => td.textContent));
 
 describe('HTML report for the editor panel: capped tables', () => {
   it('shows at most maxFindingRows findings and maxKernelCards kernels, and says how many there are', () => {
@@ -37,7 +38,10 @@ describe('HTML report: one self-contained file', () => {
   const html = renderHtml(sampleReport());
 
   it('has exactly one inline script and one inline style, both with the CSP nonce', () => {
-    const nonce = /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-([^']+)'; script-src 'nonce-\1'; img-src data:; base-uri 'none'; form-action 'none'">/.exec(html)?.[1];
+    const nonce =
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-([^']+)'; script-src 'nonce-\1'; img-src data:; base-uri 'none'; form-action 'none'">/.exec(
+        html,
+      )?.[1];
     expect(nonce).toBeDefined();
     expect(html.match(/<script\b/g)).toHaveLength(1);
     expect(html.match(/<style\b/g)).toHaveLength(1);
@@ -136,14 +140,32 @@ describe.skipIf(!HAS_CHROMIUM)('HTML report in headless Chromium', () => {
   it('sorts the findings table by a column, both ways', async () => {
     const { page, problems } = await openFile(browser, writeHtml('sort.html', renderHtml(sampleReport())));
     await page.click('#findings-table th.c-sym button');
-    expect(await visibleSymbols(page)).toEqual(['__shfl_down_sync', 'asm', 'cublasSgemm', 'cudaFooBar', 'cudaFree', 'cudaMalloc', 'cudaMemcpy', 'cudaMemcpyHostToDevice']);
+    expect(await visibleSymbols(page)).toEqual([
+      '__shfl_down_sync',
+      'asm',
+      'cublasSgemm',
+      'cudaFooBar',
+      'cudaFree',
+      'cudaMalloc',
+      'cudaMemcpy',
+      'cudaMemcpyHostToDevice',
+    ]);
     expect(await page.getAttribute('#findings-table th.c-sym', 'aria-sort')).toBe('ascending');
     await page.click('#findings-table th.c-sym button');
     expect((await visibleSymbols(page))[0]).toBe('cudaMemcpyHostToDevice');
     // File:line sorts by file, then by line as a number (9 before 14), not as text.
     await page.click('#findings-table th.c-loc button');
     const places = await page.$$eval('#findings-table tbody tr td.c-loc', (tds) => tds.map((td) => td.textContent));
-    expect(places).toEqual(['src/app.cu:3', 'src/app.cu:4', 'src/app.cu:4', 'src/app.cu:8', 'src/app.cu:9', 'src/app.cu:14', 'src/app.cu:15', 'src/host.cpp:2']);
+    expect(places).toEqual([
+      'src/app.cu:3',
+      'src/app.cu:4',
+      'src/app.cu:4',
+      'src/app.cu:8',
+      'src/app.cu:9',
+      'src/app.cu:14',
+      'src/app.cu:15',
+      'src/host.cpp:2',
+    ]);
     expect(problems).toEqual([]);
   });
 
@@ -159,7 +181,9 @@ describe.skipIf(!HAS_CHROMIUM)('HTML report in headless Chromium', () => {
     const { page, problems } = await openFile(browser, writeHtml('hostile.html', renderHtml(hostileReport())));
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.evaluate('document.scripts.length')).toBe(1);
-    expect(await page.evaluate(`document.querySelectorAll('textarea, img, svg[onload], [onmouseover], [onerror], [onload]').length`)).toBe(0);
+    expect(await page.evaluate(`document.querySelectorAll('textarea, img, svg[onload], [onmouseover], [onerror], [onload]').length`)).toBe(
+      0,
+    );
     expect(await page.evaluate(`document.querySelectorAll('a[href^="javascript"]').length`)).toBe(0);
     const row = page.locator('#findings-table tbody tr').first();
     expect(await row.locator('td.c-loc').textContent()).toBe(`${HOSTILE.path}:1`);
@@ -174,13 +198,16 @@ describe.skipIf(!HAS_CHROMIUM)('HTML report in headless Chromium', () => {
     const dir = path.join(tmp, 'hostile-src');
     const rel = 'src/<script>window.__xss=1</script> "onmouseover=window.__xss=2 javascript:x.cu';
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), [
-      '// <script>window.__xss=3</script> </textarea> "onmouseover=window.__xss=4 javascript:window.__xss=5',
-      'void f(void *p) { cudaFree(p); /* </textarea><script>window.__xss=6</script> */ }',
-      'void g() { const char *s = "<script>window.__xss=7</script>\\"onmouseover=window.__xss=8"; cudaDeviceSynchronize(); }',
-      'void h() { cudaScriptOnmouseoverJavascriptTextarea(0); } // "onmouseover= javascript: <script>',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, rel),
+      [
+        '// <script>window.__xss=3</script> </textarea> "onmouseover=window.__xss=4 javascript:window.__xss=5',
+        'void f(void *p) { cudaFree(p); /* </textarea><script>window.__xss=6</script> */ }',
+        'void g() { const char *s = "<script>window.__xss=7</script>\\"onmouseover=window.__xss=8"; cudaDeviceSynchronize(); }',
+        'void h() { cudaScriptOnmouseoverJavascriptTextarea(0); } // "onmouseover= javascript: <script>',
+        '',
+      ].join('\n'),
+    );
     const out = path.join(tmp, 'hostile-src.html');
     expect(runCli(['report', dir, '-f', 'html', '-o', out, '-q']).code).toBe(0);
     const { page, problems } = await openFile(browser, out);
@@ -190,9 +217,13 @@ describe.skipIf(!HAS_CHROMIUM)('HTML report in headless Chromium', () => {
     const symbols = await visibleSymbols(page);
     expect(symbols).toEqual(['cudaFree', 'cudaDeviceSynchronize', 'cudaScriptOnmouseoverJavascriptTextarea']);
     expect(await page.locator('#findings-table tbody tr td.c-loc').first().textContent()).toBe(`${rel}:2`);
-    expect(await page.locator('#findings-table tbody tr td.c-src').first().textContent()).toContain('</textarea><script>window.__xss=6</script>');
+    expect(await page.locator('#findings-table tbody tr td.c-src').first().textContent()).toContain(
+      '</textarea><script>window.__xss=6</script>',
+    );
     // The file:line link points at the source, relative to the report's folder.
-    expect(await page.locator('#findings-table tbody tr a.loc').first().getAttribute('href')).toBe(`hostile-src/${rel.split('/').map(encodeURIComponent).join('/')}`);
+    expect(await page.locator('#findings-table tbody tr a.loc').first().getAttribute('href')).toBe(
+      `hostile-src/${rel.split('/').map(encodeURIComponent).join('/')}`,
+    );
     expect(problems).toEqual([]);
     const md = runCli(['report', dir, '-f', 'md']).stdout;
     // In Markdown a quote is plain text; tags are what must not survive.

@@ -6,11 +6,23 @@ import { renderMarkdown } from '../../../server/src/report/markdown';
 import { renderHtml } from '../../../server/src/report/html';
 import { sampleReport } from '../../helpers/report';
 
-const file = (path: string, expected: number, findings = 1, kernels = 0) => ({ path, findings, kernels, low: expected / 2, expected, high: expected * 2 });
+const file = (path: string, expected: number, findings = 1, kernels = 0) => ({
+  path,
+  findings,
+  kernels,
+  low: expected / 2,
+  expected,
+  high: expected * 2,
+});
 
 describe('foldersOf', () => {
   it('groups one level below the folders every file shares, most work first, files at the top as "."', () => {
-    const folders = foldersOf([file('repo/src/a.cu', 3), file('repo/src/b/c.cu', 2, 4, 1), file('repo/test/t.cu', 10), file('repo/x.cu', 1)]);
+    const folders = foldersOf([
+      file('repo/src/a.cu', 3),
+      file('repo/src/b/c.cu', 2, 4, 1),
+      file('repo/test/t.cu', 10),
+      file('repo/x.cu', 1),
+    ]);
     expect(folders).toEqual([
       { folder: 'repo/test', files: 1, findings: 1, kernels: 0, low: 5, expected: 10, high: 20 },
       { folder: 'repo/src', files: 2, findings: 5, kernels: 1, low: 2.5, expected: 5, high: 10 },

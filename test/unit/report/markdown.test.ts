@@ -11,12 +11,16 @@ describe('Markdown report', () => {
     expect(md).toContain('| NVIDIA-specific findings | 8 |');
     expect(md).toContain('| By mapping kind | rename 2 · rewrite 2 · manual 2 · unmapped 1 · none 1 |');
     expect(md).toContain('| Automatic (safe fixes) | 3 of 8 findings (37.5 %); 2 of 7 affected lines (28.6 %) |');
-    expect(md).toContain('| Estimated effort | **66.6–187.2 person-hours (expected 110.4 person-hours)**; 8.3–23.4 person-days (expected 13.8 person-days) |');
+    expect(md).toContain(
+      '| Estimated effort | **66.6–187.2 person-hours (expected 110.4 person-hours)**; 8.3–23.4 person-days (expected 13.8 person-days) |',
+    );
   });
 
   it('explains the number, the kernels, the files and the model', () => {
     expect(md).toMatch(/\| 52\.8 \| kernel blendRows \(src\/app\.cu:12\) \| Ascend C SIMD redesign/);
-    expect(md).toContain('| blendRows | src/app.cu:12 | 5 | warp intrinsics, inline PTX | Ascend C SIMD redesign (tiles + vector/cube APIs) | 31.7–89.7 (52.8) | Ascend C SIMD redesign (tiles + vector/cube APIs): base 16 h + 5 lines × 0.15 h + warp intrinsics 12 h + inline PTX 24 h |');
+    expect(md).toContain(
+      '| blendRows | src/app.cu:12 | 5 | warp intrinsics, inline PTX | Ascend C SIMD redesign (tiles + vector/cube APIs) | 31.7–89.7 (52.8) | Ascend C SIMD redesign (tiles + vector/cube APIs): base 16 h + 5 lines × 0.15 h + warp intrinsics 12 h + inline PTX 24 h |',
+    );
     expect(md).toContain('| src/host.cpp | 1 | 0 | 0.4 | 0.5 | 0.7 |');
     expect(md).toContain('| cudaFooBar | CUDA runtime | 1 |');
     expect(md).toContain('- src/big.cu: file is 12.0 MB, over the 10.0 MB limit');

@@ -20,9 +20,33 @@ function valid(log: unknown): string[] {
 }
 
 interface SarifRun {
-  tool: { driver: { name: string; version: string; rules: Array<{ id: string; helpUri?: string; help: { text: string; markdown?: string }; shortDescription: { text: string }; defaultConfiguration: { level: string } }> } };
+  tool: {
+    driver: {
+      name: string;
+      version: string;
+      rules: Array<{
+        id: string;
+        helpUri?: string;
+        help: { text: string; markdown?: string };
+        shortDescription: { text: string };
+        defaultConfiguration: { level: string };
+      }>;
+    };
+  };
   columnKind: string;
-  results: Array<{ ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number>; contextRegion?: { snippet: { text: string } } } }> }>;
+  results: Array<{
+    ruleId: string;
+    ruleIndex: number;
+    level: string;
+    message: { text: string };
+    locations: Array<{
+      physicalLocation: {
+        artifactLocation: { uri: string };
+        region: Record<string, number>;
+        contextRegion?: { snippet: { text: string } };
+      };
+    }>;
+  }>;
 }
 
 describe('SARIF report', () => {

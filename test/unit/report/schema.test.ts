@@ -35,8 +35,19 @@ describe('the JSON report per-file schema (report/schema.ts) describes what the 
   it('a finding on line 0 or with an unknown kind is refused', () => {
     const validate = new Ajv({ allErrors: true, strict: false }).compile(jsonFindingSchema);
     const finding = {
-      symbol: 'cudaMalloc', line: 1, column: 1, endLine: 1, endColumn: 11, ruleId: 'runtime/cudaMalloc', category: 'memory',
-      library: 'runtime', kind: 'rewrite', ascend: 'aclrtMalloc', message: 'm', fixable: true, docUrl: null,
+      symbol: 'cudaMalloc',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 11,
+      ruleId: 'runtime/cudaMalloc',
+      category: 'memory',
+      library: 'runtime',
+      kind: 'rewrite',
+      ascend: 'aclrtMalloc',
+      message: 'm',
+      fixable: true,
+      docUrl: null,
     };
     expect(validate(finding)).toBe(true);
     expect(validate({ ...finding, line: 0 })).toBe(false);

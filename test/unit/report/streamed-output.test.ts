@@ -48,7 +48,9 @@ describe('a file written while it is being made (StreamedReplacement)', () => {
     expect(writes()).toHaveLength(3);
     file.finish();
     expect(writes()).toHaveLength(4);
-    expect(fs.readFileSync(target, 'utf8')).toBe(`${Array.from({ length: 300 }, (_, i) => `piece${String(i).padStart(5, '0')}`).join('')}tail`);
+    expect(fs.readFileSync(target, 'utf8')).toBe(
+      `${Array.from({ length: 300 }, (_, i) => `piece${String(i).padStart(5, '0')}`).join('')}tail`,
+    );
   });
 
   it('writes a batch when it holds 1,024 pieces (the most one writev takes), whatever their size', () => {

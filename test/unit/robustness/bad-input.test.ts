@@ -28,7 +28,12 @@ const MB = 1024 * 1024;
 const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
 
 interface JsonReport {
-  files: Array<{ path: string; lines: number; warning?: string; findings: Array<{ symbol: string; line: number; column: number; source?: string }> }>;
+  files: Array<{
+    path: string;
+    lines: number;
+    warning?: string;
+    findings: Array<{ symbol: string; line: number; column: number; source?: string }>;
+  }>;
   skipped: Array<{ path: string; reason: string }>;
 }
 
@@ -132,7 +137,10 @@ describe('a tree full of bad input: ascendify report', () => {
       { path: 'loop_b.cu', reason: 'symbolic link loop' },
       { path: 'pipe.cu', reason: 'not a regular file (a FIFO, socket or device)' },
       // Links to folders are listed too (issue 23), with or without a source extension.
-      { path: 'sub/self.cu', reason: 'symbolic link to a folder: not followed inside a scanned folder (name the folder itself to scan it)' },
+      {
+        path: 'sub/self.cu',
+        reason: 'symbolic link to a folder: not followed inside a scanned folder (name the folder itself to scan it)',
+      },
       { path: 'sub/up', reason: 'symbolic link to a folder: not followed inside a scanned folder (name the folder itself to scan it)' },
     ];
     if (!IS_ROOT) expected.push({ path: 'unreadable.cu', reason: 'cannot read: EACCES' });
@@ -156,9 +164,16 @@ describe('file names with line breaks, %, #, ?, spaces and backslashes', () => {
       expect({ format, code: r.code, stderr: r.stderr }).toEqual({ format, code: 0, stderr: '' });
     }
     const sarif = JSON.parse(runCli(['report', dir, '-q', '-f', 'sarif']).stdout);
-    const uris = sarif.runs[0].results.map((x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => x.locations[0].physicalLocation.artifactLocation.uri);
+    const uris = sarif.runs[0].results.map(
+      (x: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) =>
+        x.locations[0].physicalLocation.artifactLocation.uri,
+    );
     expect(uris.sort()).toEqual(['%5Cback.cu', 'hash%23.cu', 'new%0Aline.cu', 'per%25cent.cu', 'q%3F.cu', 'sp%20ace.cu']);
-    expect(reportJson([dir]).report.files.map((f) => f.path).sort()).toEqual([...NAMES].sort());
+    expect(
+      reportJson([dir])
+        .report.files.map((f) => f.path)
+        .sort(),
+    ).toEqual([...NAMES].sort());
   });
 });
 
@@ -260,7 +275,11 @@ describe('reading files', () => {
     const bad16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from([0x41, 0x00, 0x00, 0xd8, 0x42, 0x00])]);
     const p = path.join(work, 'surrogate.cu');
     fs.writeFileSync(p, bad16);
-    expect(readSource(p)).toMatchObject({ ok: true, encoding: 'utf16le', warning: 'not valid UTF-16LE: invalid bytes were replaced for analysis' });
+    expect(readSource(p)).toMatchObject({
+      ok: true,
+      encoding: 'utf16le',
+      warning: 'not valid UTF-16LE: invalid bytes were replaced for analysis',
+    });
     const twoBoms = path.join(work, 'two-boms.cu');
     fs.writeFileSync(twoBoms, Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x41]));
     expect(readSource(twoBoms)).toMatchObject({ ok: true, bom: true, text: '\uFEFFA' });

@@ -65,11 +65,15 @@ describe('what ascendify fix keeps', () => {
     const dir = folder({ 'be.cu': be, 'boms.cu': twoBoms });
     expect(fix(dir).code).toBe(0);
     const expected = `${HEADER}\r\n${FIXED}\r\n`;
-    expect(fs.readFileSync(path.join(dir, 'be.cu'))).toEqual(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(expected, 'utf16le').swap16()]));
+    expect(fs.readFileSync(path.join(dir, 'be.cu'))).toEqual(
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(expected, 'utf16le').swap16()]),
+    );
     // The second BOM is text (U+FEFF) in front of `#include`, which hides the directive, as it would from
     // a compiler: that include stays, the CANN one is added, and both BOMs are still there.
     const afterBoms = `#include <cuda_runtime.h>\r\n${HEADER}\r\n${FIXED}\r\n`;
-    expect(fs.readFileSync(path.join(dir, 'boms.cu'))).toEqual(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]), Buffer.from(afterBoms)]));
+    expect(fs.readFileSync(path.join(dir, 'boms.cu'))).toEqual(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]), Buffer.from(afterBoms)]),
+    );
   });
 
   it('the file mode (executable, setgid, read-only for others) and, run as root, the owner', () => {
@@ -88,7 +92,12 @@ describe('what ascendify fix keeps', () => {
 
 describe('uncertain files are left untouched', () => {
   it('UTF-16 with an unpaired surrogate: skipped with the reason, bytes unchanged', () => {
-    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${SOURCE} // `, 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('\n', 'utf16le')]);
+    const bytes = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(`${SOURCE} // `, 'utf16le'),
+      Buffer.from([0x00, 0xd8]),
+      Buffer.from('\n', 'utf16le'),
+    ]);
     const dir = folder({ 's.cu': bytes });
     const r = fix(dir);
     expect(r.code).toBe(0);
@@ -153,7 +162,9 @@ describe('ascendify fix writes only the files it scanned', () => {
     fs.symlinkSync(path.join(victim, 'victim.txt'), out);
     const r = runCli(['report', dir, '-f', 'json', '-o', out, '-q'], outDir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`ascendify: --output ${out} is a symbolic link (to ${path.join(victim, 'victim.txt')}): links are not followed, nor replaced; name the file it points to, or leave out --output to write to stdout\n`);
+    expect(r.stderr).toBe(
+      `ascendify: --output ${out} is a symbolic link (to ${path.join(victim, 'victim.txt')}): links are not followed, nor replaced; name the file it points to, or leave out --output to write to stdout\n`,
+    );
     expect(fs.readFileSync(path.join(victim, 'victim.txt'), 'utf8')).toBe('precious\n');
     expect(fs.readlinkSync(out)).toBe(path.join(victim, 'victim.txt'));
     expect(fs.readdirSync(outDir)).toEqual(['report.json']);
@@ -289,7 +300,9 @@ function killDuringFix(dir: string, afterLines: number, extraMs: number): Promis
       setTimeout(() => child.kill('SIGKILL'), extraMs);
     };
     child.stdout.on('data', (d: Buffer) => {
-      lines += String(d).split('\n').filter((l) => /: applied \d+ fix/.test(l)).length;
+      lines += String(d)
+        .split('\n')
+        .filter((l) => /: applied \d+ fix/.test(l)).length;
       if (lines >= afterLines) kill();
     });
     if (afterLines === 0) kill();

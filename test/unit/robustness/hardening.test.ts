@@ -35,12 +35,21 @@ function folder(files: Record<string, string> = {}): string {
 }
 
 /** Runs the fix command in-process over `paths`, with `beforeWrite` between reading and replacing each file. */
-async function fixWithHook(paths: string[], beforeWrite: (absolute: string) => void): Promise<{ outcomes: FileFixOutcome[]; out: string; err: string }> {
+async function fixWithHook(
+  paths: string[],
+  beforeWrite: (absolute: string) => void,
+): Promise<{ outcomes: FileFixOutcome[]; out: string; err: string }> {
   let out = '';
   let err = '';
   const listed = await listSourceFiles(paths);
   const outcomes = await runFixCommand(listed.files, {
-    kb, target: 'a2a3', dryRun: false, safeOnly: true, beforeWrite, out: (t) => (out += t), err: (t) => (err += t),
+    kb,
+    target: 'a2a3',
+    dryRun: false,
+    safeOnly: true,
+    beforeWrite,
+    out: (t) => (out += t),
+    err: (t) => (err += t),
   });
   return { outcomes, out, err };
 }
@@ -54,7 +63,9 @@ describe('item 1: a file swapped while fix runs is not written through', () => {
       fs.rmSync(file);
       fs.symlinkSync(path.join(outside, 'victim.cu'), file);
     });
-    expect(r.outcomes).toEqual([{ path: 'a.cu', error: 'it was replaced by a symbolic link after it was read', changed: false, applied: 0, manual: 0 }]);
+    expect(r.outcomes).toEqual([
+      { path: 'a.cu', error: 'it was replaced by a symbolic link after it was read', changed: false, applied: 0, manual: 0 },
+    ]);
     expect(r.err).toBe('ascendify: cannot write a.cu: it was replaced by a symbolic link after it was read\n');
     expect(r.out).toContain('a.cu: not written: it was replaced by a symbolic link after it was read\n');
     expect(r.out).toContain('; 1 file could not be written (named above), nothing changed in it\n');
@@ -96,7 +107,14 @@ describe('item 1: a file swapped while fix runs is not written through', () => {
     fs.rmSync(path.join(dir, 'a.cu'));
     fs.symlinkSync(path.join(outside, 'victim.cu'), path.join(dir, 'a.cu'));
     let out = '';
-    const outcomes = await runFixCommand(listed.files, { kb, target: 'a2a3', dryRun: false, safeOnly: true, out: (t) => (out += t), err: () => undefined });
+    const outcomes = await runFixCommand(listed.files, {
+      kb,
+      target: 'a2a3',
+      dryRun: false,
+      safeOnly: true,
+      out: (t) => (out += t),
+      err: () => undefined,
+    });
     expect(outcomes[0].skipped).toBe('symbolic link: not followed (it replaced the file after the folder was listed)');
     expect(fs.readFileSync(path.join(outside, 'victim.cu'), 'utf8')).toBe(SOURCE);
   });
@@ -140,21 +158,26 @@ describe('item 4: read-only and foreign-owned files; a write failure is an error
 
   const canDrop = IS_ROOT && spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0']).status === 0;
   if (!canDrop) console.log('hardening.test.ts: the other-user test needs root and runuser(1) (to run fix as nobody): skipped');
-  it.skipIf(!canDrop)('run as another user (nobody), a file owned by root is refused, not taken over; its own file is fixed (needs root and runuser)', () => {
-    fs.chmodSync(work, 0o755);
-    const dir = folder({ 'roots.cu': SOURCE, 'mine.cu': SOURCE });
-    fs.chmodSync(dir, 0o777);
-    fs.chmodSync(path.join(dir, 'roots.cu'), 0o666); // writable by anyone: only the owner stands in the way
-    fs.chownSync(path.join(dir, 'mine.cu'), 65534, 65534);
-    const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, cli, 'fix', dir], { encoding: 'utf8' });
-    expect(r.status).toBe(4);
-    expect(r.stderr).toContain('ascendify: cannot write roots.cu: owned by another user (uid 0): replacing it would make it yours; not changed (run fix as that user)\n');
-    expect(fs.readFileSync(path.join(dir, 'roots.cu'), 'utf8')).toBe(SOURCE);
-    expect(fs.statSync(path.join(dir, 'roots.cu')).uid).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'mine.cu'), 'utf8')).toBe(FIXED);
-    expect(fs.statSync(path.join(dir, 'mine.cu')).uid).toBe(65534);
-  });
+  it.skipIf(!canDrop)(
+    'run as another user (nobody), a file owned by root is refused, not taken over; its own file is fixed (needs root and runuser)',
+    () => {
+      fs.chmodSync(work, 0o755);
+      const dir = folder({ 'roots.cu': SOURCE, 'mine.cu': SOURCE });
+      fs.chmodSync(dir, 0o777);
+      fs.chmodSync(path.join(dir, 'roots.cu'), 0o666); // writable by anyone: only the owner stands in the way
+      fs.chownSync(path.join(dir, 'mine.cu'), 65534, 65534);
+      const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+      const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, cli, 'fix', dir], { encoding: 'utf8' });
+      expect(r.status).toBe(4);
+      expect(r.stderr).toContain(
+        'ascendify: cannot write roots.cu: owned by another user (uid 0): replacing it would make it yours; not changed (run fix as that user)\n',
+      );
+      expect(fs.readFileSync(path.join(dir, 'roots.cu'), 'utf8')).toBe(SOURCE);
+      expect(fs.statSync(path.join(dir, 'roots.cu')).uid).toBe(0);
+      expect(fs.readFileSync(path.join(dir, 'mine.cu'), 'utf8')).toBe(FIXED);
+      expect(fs.statSync(path.join(dir, 'mine.cu')).uid).toBe(65534);
+    },
+  );
 });
 
 describe('items 2 and 3: where --output may write', () => {
@@ -166,7 +189,11 @@ describe('items 2 and 3: where --output may write', () => {
     let got = '';
     reader.stdout.on('data', (d) => (got += d));
     const done = new Promise((r) => reader.on('exit', r));
-    const cli = spawn(process.execPath, [path.join(__dirname, '..', '..', '..', 'dist', 'cli.js'), 'report', dir, '-f', 'json', '-o', fifo, '-q'], { stdio: 'ignore' });
+    const cli = spawn(
+      process.execPath,
+      [path.join(__dirname, '..', '..', '..', 'dist', 'cli.js'), 'report', dir, '-f', 'json', '-o', fifo, '-q'],
+      { stdio: 'ignore' },
+    );
     const code = await new Promise((r) => cli.on('exit', r));
     await done;
     expect(code).toBe(0);
@@ -174,20 +201,23 @@ describe('items 2 and 3: where --output may write', () => {
     expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
   });
 
-  it.skipIf(!IS_ROOT)('a character device (a null device made with mknod) is written through, not replaced (needs root: skipped otherwise)', () => {
-    const dir = folder({ 'a.cu': SOURCE });
-    const dev = path.join(folder(), 'null');
-    execFileSync('mknod', [dev, 'c', '1', '3']);
-    const before = fs.lstatSync(dev);
-    for (const format of ['json', 'text']) {
-      const r = runCli(['report', dir, '-f', format, '-o', dev, '-q']);
-      expect(r.code).toBe(0);
-      const after = fs.lstatSync(dev);
-      expect(after.isCharacterDevice()).toBe(true);
-      expect([after.ino, after.rdev]).toEqual([before.ino, before.rdev]);
-    }
-    expect(fs.readdirSync(path.dirname(dev))).toEqual(['null']);
-  });
+  it.skipIf(!IS_ROOT)(
+    'a character device (a null device made with mknod) is written through, not replaced (needs root: skipped otherwise)',
+    () => {
+      const dir = folder({ 'a.cu': SOURCE });
+      const dev = path.join(folder(), 'null');
+      execFileSync('mknod', [dev, 'c', '1', '3']);
+      const before = fs.lstatSync(dev);
+      for (const format of ['json', 'text']) {
+        const r = runCli(['report', dir, '-f', format, '-o', dev, '-q']);
+        expect(r.code).toBe(0);
+        const after = fs.lstatSync(dev);
+        expect(after.isCharacterDevice()).toBe(true);
+        expect([after.ino, after.rdev]).toEqual([before.ino, before.rdev]);
+      }
+      expect(fs.readdirSync(path.dirname(dev))).toEqual(['null']);
+    },
+  );
   if (!IS_ROOT) console.log('hardening.test.ts: the device test needs root (mknod): skipped');
 
   it('a link at the output (as /dev/stdout is) is refused with what to do, and left as it is', () => {
@@ -196,7 +226,9 @@ describe('items 2 and 3: where --output may write', () => {
     fs.symlinkSync('real.json', out);
     const r = runCli(['report', dir, '-f', 'text', '-o', out, '-q']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`ascendify: --output ${out} is a symbolic link (to real.json): links are not followed, nor replaced; name the file it points to, or leave out --output to write to stdout\n`);
+    expect(r.stderr).toBe(
+      `ascendify: --output ${out} is a symbolic link (to real.json): links are not followed, nor replaced; name the file it points to, or leave out --output to write to stdout\n`,
+    );
     expect(fs.readlinkSync(out)).toBe('real.json');
     expect(fs.readFileSync(path.join(path.dirname(out), 'real.json'), 'utf8')).toBe('old');
   });
@@ -205,7 +237,9 @@ describe('items 2 and 3: where --output may write', () => {
     const dir = folder({ 'a.cu': SOURCE, 'b.cu': SOURCE });
     const r = runCli(['report', dir, '-f', format, '-o', path.join(dir, 'b.cu'), '-q']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`ascendify: --output ${path.join(dir, 'b.cu')} is one of the scanned source files (${path.join(dir, 'b.cu')}): the report would replace it; nothing was written, choose another output file\n`);
+    expect(r.stderr).toBe(
+      `ascendify: --output ${path.join(dir, 'b.cu')} is one of the scanned source files (${path.join(dir, 'b.cu')}): the report would replace it; nothing was written, choose another output file\n`,
+    );
     expect(fs.readFileSync(path.join(dir, 'b.cu'), 'utf8')).toBe(SOURCE);
     expect(fs.readdirSync(dir).sort()).toEqual(['a.cu', 'b.cu']);
   });
@@ -249,19 +283,38 @@ describe('item 9, any format on a terminal', () => {
   const hasScript = spawnSync('script', ['--version']).status === 0;
   if (!hasScript) console.log('hardening.test.ts: script(1) (util-linux) not found: the terminal test is skipped');
 
-  it.skipIf(!hasScript)('rule-file text shown by explain: escaped on a terminal (script(1) gives the CLI one), bytes kept when piped', () => {
-    const dir = folder();
-    const rules = path.join(dir, 'rules.json');
-    fs.writeFileSync(rules, JSON.stringify({
-      entries: [{ cuda: ['gpuAlloc'], kind: 'function', library: 'inhouse', category: 'memory', ascend: 'npuAlloc', mapping: 'rename', notes: 'title\u001b]0;pwned\u0007 set', docUrl: 'https://example.com' }],
-    }));
-    const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-    const onTerminal = spawnSync('script', ['-qc', `'${process.execPath}' '${cli}' explain gpuAlloc -r '${rules}'`, '/dev/null'], { encoding: 'utf8' });
-    expect(onTerminal.stdout).toContain('title\\x1b]0;pwned\\x07 set');
-    expect(onTerminal.stdout).not.toContain('\u001b]0;');
-    const piped = runCli(['explain', 'gpuAlloc', '-r', rules]);
-    expect(piped.stdout).toContain('title\u001b]0;pwned\u0007 set');
-  });
+  it.skipIf(!hasScript)(
+    'rule-file text shown by explain: escaped on a terminal (script(1) gives the CLI one), bytes kept when piped',
+    () => {
+      const dir = folder();
+      const rules = path.join(dir, 'rules.json');
+      fs.writeFileSync(
+        rules,
+        JSON.stringify({
+          entries: [
+            {
+              cuda: ['gpuAlloc'],
+              kind: 'function',
+              library: 'inhouse',
+              category: 'memory',
+              ascend: 'npuAlloc',
+              mapping: 'rename',
+              notes: 'title\u001b]0;pwned\u0007 set',
+              docUrl: 'https://example.com',
+            },
+          ],
+        }),
+      );
+      const cli = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+      const onTerminal = spawnSync('script', ['-qc', `'${process.execPath}' '${cli}' explain gpuAlloc -r '${rules}'`, '/dev/null'], {
+        encoding: 'utf8',
+      });
+      expect(onTerminal.stdout).toContain('title\\x1b]0;pwned\\x07 set');
+      expect(onTerminal.stdout).not.toContain('\u001b]0;');
+      const piped = runCli(['explain', 'gpuAlloc', '-r', rules]);
+      expect(piped.stdout).toContain('title\u001b]0;pwned\u0007 set');
+    },
+  );
 });
 
 describe('item 11: a link to a folder inside a scanned folder is listed as skipped', () => {
@@ -301,7 +354,11 @@ describe('items 6-8: merge takes only sane reports', () => {
     ['a negative line count', (r: JsonReport) => (r.files[0].lines = -5), '/files/0/lines must be >= 0'],
     ['a huge line count', (r: JsonReport) => (r.files[0].lines = 1e308), '/files/0/lines must be <= 1000000000'],
     ['a finding on line 0', (r: JsonReport) => (r.files[0].findings[0].line = 0), '/files/0/findings/0/line must be >= 1'],
-    ['a negative weight', (r: JsonReport) => (r.summary.effort.weights['finding.manual'] = -1), '/summary/effort/weights/finding.manual must be >= 0'],
+    [
+      'a negative weight',
+      (r: JsonReport) => (r.summary.effort.weights['finding.manual'] = -1),
+      '/summary/effort/weights/finding.manual must be >= 0',
+    ],
   ])('%s: exit 2 naming the field', (_name, spoil, message) => {
     const dir = project();
     const report = shard(dir);
@@ -334,7 +391,9 @@ describe('items 6-8: merge takes only sane reports', () => {
 
   it('one file under four spellings (./src/a.cu, src/a.cu, src//a.cu, absolute) counts once', () => {
     const dir = project();
-    const names = ['./src/a.cu', 'src/a.cu', 'src//a.cu', path.join(dir, 'src', 'a.cu')].map((given, i) => write(dir, `shard${i}.json`, shard(dir, given)));
+    const names = ['./src/a.cu', 'src/a.cu', 'src//a.cu', path.join(dir, 'src', 'a.cu')].map((given, i) =>
+      write(dir, `shard${i}.json`, shard(dir, given)),
+    );
     const r = runCli(['merge', ...names, '-f', 'json'], dir);
     expect(r.code).toBe(0);
     const merged = JSON.parse(r.stdout);
@@ -348,7 +407,9 @@ describe('items 6-8: merge takes only sane reports', () => {
     const text = JSON.stringify(shard(dir)).replace('"files":[{', `"files":[{"extra":${'['.repeat(100_000)}${']'.repeat(100_000)},`);
     const r = runCli(['merge', write(dir, 'deep.json', text)], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('ascendify: deep.json nests values more than 64 levels deep: not an ascendify JSON report (those nest 6 levels)\n');
+    expect(r.stderr).toBe(
+      'ascendify: deep.json nests values more than 64 levels deep: not an ascendify JSON report (those nest 6 levels)\n',
+    );
   });
 
   it('a FIFO (or any file that is not regular) is refused at once instead of blocking', () => {
@@ -365,22 +426,35 @@ describe('item 10: SARIF help from a hostile rule file stays text', () => {
   it('HTML, Markdown links and code fences in a rule are escaped in help.markdown', () => {
     const dir = folder({ 'a.cu': 'void f() { gpuAlloc(1); }\n' });
     const rules = path.join(dir, 'rules.json');
-    fs.writeFileSync(rules, JSON.stringify({
-      entries: [{
-        cuda: ['gpuAlloc'], kind: 'function', library: 'inhouse', category: 'memory', ascend: 'npu`Alloc<img src=x onerror=alert(1)>', mapping: 'rename',
-        signature: 'void npuAlloc();\n```\n<script>alert(1)</script>',
-        notes: '<script>alert(2)</script> [click](javascript:alert(3)) **bold**', docUrl: 'https://example.com/a b)<script>',
-      }],
-    }));
+    fs.writeFileSync(
+      rules,
+      JSON.stringify({
+        entries: [
+          {
+            cuda: ['gpuAlloc'],
+            kind: 'function',
+            library: 'inhouse',
+            category: 'memory',
+            ascend: 'npu`Alloc<img src=x onerror=alert(1)>',
+            mapping: 'rename',
+            signature: 'void npuAlloc();\n```\n<script>alert(1)</script>',
+            notes: '<script>alert(2)</script> [click](javascript:alert(3)) **bold**',
+            docUrl: 'https://example.com/a b)<script>',
+          },
+        ],
+      }),
+    );
     const r = runCli(['report', dir, '-f', 'sarif', '-r', rules, '-q']);
     expect(r.code).toBe(0);
     const rule = JSON.parse(r.stdout).runs[0].tool.driver.rules.find((x: { id: string }) => x.id.includes('gpuAlloc'));
-    expect(rule.help.markdown).toBe([
-      '**gpuAlloc** (inhouse) → ``npu`Alloc<img src=x onerror=alert(1)>`` — mapping: rename',
-      '\n````c\nvoid npuAlloc();\n```\n<script>alert(1)</script>\n````',
-      '\n&lt;script&gt;alert(2)&lt;/script&gt; \\[click\\](javascript:alert(3)) \\*\\*bold\\*\\*',
-      '\n[CANN documentation](https://example.com/a%20b%29%3Cscript%3E)',
-    ].join('\n'));
+    expect(rule.help.markdown).toBe(
+      [
+        '**gpuAlloc** (inhouse) → ``npu`Alloc<img src=x onerror=alert(1)>`` — mapping: rename',
+        '\n````c\nvoid npuAlloc();\n```\n<script>alert(1)</script>\n````',
+        '\n&lt;script&gt;alert(2)&lt;/script&gt; \\[click\\](javascript:alert(3)) \\*\\*bold\\*\\*',
+        '\n[CANN documentation](https://example.com/a%20b%29%3Cscript%3E)',
+      ].join('\n'),
+    );
   });
 });
 
@@ -389,14 +463,18 @@ describe('item 13: hover finds its finding by binary search', () => {
     const { analyzeText } = await import('../../../server/src/analysis/analyze');
     const { findingAt } = await import('../../../server/src/lsp/hover');
     const dir = path.join(__dirname, '..', '..', 'fixtures', 'corpus');
-    const files = fs.readdirSync(dir).filter((f) => /\.(cu|cuh|cpp|h)$/.test(f)).slice(0, 6);
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => /\.(cu|cuh|cpp|h)$/.test(f))
+      .slice(0, 6);
     expect(files.length).toBeGreaterThan(0);
     for (const name of files) {
       const text = fs.readFileSync(path.join(dir, name), 'utf8');
       const analysis = await analyzeText(text, { kb, target: 'a2a3' });
       const scan = (offset: number) => {
         let best: (typeof analysis.findings)[number] | undefined;
-        for (const f of analysis.findings) if (f.start <= offset && offset <= f.end && (!best || f.end - f.start < best.end - best.start)) best = f;
+        for (const f of analysis.findings)
+          if (f.start <= offset && offset <= f.end && (!best || f.end - f.start < best.end - best.start)) best = f;
         return best;
       };
       for (let offset = 0; offset <= text.length; offset++) expect(findingAt(analysis, offset)).toBe(scan(offset));

@@ -16,19 +16,77 @@ import { KnowledgeBase } from '../../../server/src/knowledge';
 import { fixAll, fixForFinding, isQuickFix, sortEdits, type TextEdit } from '../../../server/src/fix';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
-const SOURCES = fs.readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' })
+const SOURCES = fs
+  .readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' })
   .filter((f) => /\.(cu|cuh|cpp|cc|c|h|hpp)$/.test(f))
   .sort()
   .map((f) => ({ name: f, text: fs.readFileSync(path.join(FIXTURES, f), 'utf8') }));
 
 /** Pieces that stress the lexer, the preprocessor pass, the scanner and the fix recipes. */
 const TOKENS = [
-  '(', ')', '{', '}', '[', ']', '<', '>', ';', ',', '"', "'", '\\', '/*', '*/', '//', '#', '\n', '\r', '\r\n', '\t', ' ',
-  '\u0000', '\uFEFF', 'é', '名', '🚀', '\uD800', '<<<', '>>>', '<<<1, 1>>>', '::', '->', '&', '*', 'R"x(', ')x"',
-  '#define M(x) ', '#include <cuda_runtime.h>\n', '#include "cuda.h"\n', '#if 0\n', '#endif\n', '\\\n', '__global__ ', '__shared__ ',
-  'cudaMalloc(', 'cudaMalloc(&p, n)', 'cudaMemcpy(d, s, n, cudaMemcpyHostToDevice)', 'cudaFree', 'cudaStream_t', 'cudaSuccess',
-  'threadIdx.x', '__syncthreads()', 'atomicAdd(&x, 1)', 'thrust::', 'namespace t = thrust;', 'using namespace cub;',
-  'asm volatile("bar.sync 0;");', '// ascendify-ignore', 'constructor', 'cudaFooBar(', 'ncclSum', 'CUBLAS_OP_N',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  '<',
+  '>',
+  ';',
+  ',',
+  '"',
+  "'",
+  '\\',
+  '/*',
+  '*/',
+  '//',
+  '#',
+  '\n',
+  '\r',
+  '\r\n',
+  '\t',
+  ' ',
+  '\u0000',
+  '\uFEFF',
+  'é',
+  '名',
+  '🚀',
+  '\uD800',
+  '<<<',
+  '>>>',
+  '<<<1, 1>>>',
+  '::',
+  '->',
+  '&',
+  '*',
+  'R"x(',
+  ')x"',
+  '#define M(x) ',
+  '#include <cuda_runtime.h>\n',
+  '#include "cuda.h"\n',
+  '#if 0\n',
+  '#endif\n',
+  '\\\n',
+  '__global__ ',
+  '__shared__ ',
+  'cudaMalloc(',
+  'cudaMalloc(&p, n)',
+  'cudaMemcpy(d, s, n, cudaMemcpyHostToDevice)',
+  'cudaFree',
+  'cudaStream_t',
+  'cudaSuccess',
+  'threadIdx.x',
+  '__syncthreads()',
+  'atomicAdd(&x, 1)',
+  'thrust::',
+  'namespace t = thrust;',
+  'using namespace cub;',
+  'asm volatile("bar.sync 0;");',
+  '// ascendify-ignore',
+  'constructor',
+  'cudaFooBar(',
+  'ncclSum',
+  'CUBLAS_OP_N',
 ];
 
 type Mutation =
@@ -90,11 +148,14 @@ async function check(name: string, runs: number, property: (text: string, safeOn
 function checkFindings(text: string, analysis: FileAnalysis): void {
   const doc = TextDocument.create('file:///m.cu', 'cuda-cpp', 1, text);
   for (const f of analysis.findings) {
-    if (!(f.start >= 0 && f.start <= f.end && f.end <= text.length)) throw new Error(`range [${f.start}, ${f.end}) outside 0..${text.length}: ${f.symbol}`);
+    if (!(f.start >= 0 && f.start <= f.end && f.end <= text.length))
+      throw new Error(`range [${f.start}, ${f.end}) outside 0..${text.length}: ${f.symbol}`);
     const start = doc.positionAt(f.start);
     const end = doc.positionAt(f.end);
     if (start.line !== f.line - 1 || start.character !== f.column - 1 || end.line !== f.endLine - 1 || end.character !== f.endColumn - 1) {
-      throw new Error(`${f.symbol} at ${f.line}:${f.column}-${f.endLine}:${f.endColumn}, but its offsets are at ${JSON.stringify([start, end])}`);
+      throw new Error(
+        `${f.symbol} at ${f.line}:${f.column}-${f.endLine}:${f.endColumn}, but its offsets are at ${JSON.stringify([start, end])}`,
+      );
     }
   }
   expect(analysis.lineCount).toBe(doc.lineCount);
@@ -105,7 +166,8 @@ function checkEdits(text: string, edits: readonly TextEdit[], result: string): v
   let out = '';
   let pos = 0;
   for (const e of sortEdits(edits)) {
-    if (!(e.start >= 0 && e.start <= e.end && e.end <= text.length)) throw new Error(`edit [${e.start}, ${e.end}) outside 0..${text.length}`);
+    if (!(e.start >= 0 && e.start <= e.end && e.end <= text.length))
+      throw new Error(`edit [${e.start}, ${e.end}) outside 0..${text.length}`);
     if (e.start < pos) throw new Error(`overlapping edits at ${e.start} (previous edit ends at ${pos})`);
     out += text.slice(pos, e.start) + e.newText;
     pos = e.end;

@@ -48,13 +48,14 @@ const ALLOWED: Record<string, string> = {
   'server/src/cli.ts dynamic require':
     '`ascendify lsp` loads dist/server.js, the bundle beside dist/cli.js (path from __dirname), never a workspace path',
   'server/src/report/project-report.ts worker_threads':
-    '`--jobs N` runs this package\'s own dist/worker.js in worker threads (same process, no shell, no workspace code)',
+    "`--jobs N` runs this package's own dist/worker.js in worker threads (same process, no shell, no workspace code)",
   'server/src/report/project-report.ts worker': 'the script is dist/worker.js beside the bundle (path from __dirname)',
   'server/src/worker.ts worker_threads': 'the worker side of --jobs: receives file paths, reads them as text',
   'server/src/lsp/off-thread.ts worker_threads':
-    'the server analyses documents of 1 MB and more in this package\'s own dist/document-worker.js (same process, no shell, no workspace code)',
+    "the server analyses documents of 1 MB and more in this package's own dist/document-worker.js (same process, no shell, no workspace code)",
   'server/src/lsp/off-thread.ts worker': 'the script is dist/document-worker.js beside the bundle (path from __dirname)',
-  'server/src/lsp/document-worker.ts worker_threads': 'the worker side of big-document analysis: receives the document\'s text, analyses it as text',
+  'server/src/lsp/document-worker.ts worker_threads':
+    "the worker side of big-document analysis: receives the document's text, analyses it as text",
   'server/src/analysis/parser.ts WebAssembly':
     'loads tree-sitter-cuda.wasm shipped beside the bundle (or from node_modules in tests), never from the workspace',
   'server/src/analysis/languages/grammars.ts WebAssembly':
@@ -62,7 +63,8 @@ const ALLOWED: Record<string, string> = {
 };
 
 function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(path.join(REPO, dir), { recursive: true, encoding: 'utf8' })
+  return fs
+    .readdirSync(path.join(REPO, dir), { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.(ts|js|mjs|cjs)$/.test(f))
     .map((f) => path.join(dir, f));
 }
@@ -100,7 +102,13 @@ describe('the server, the CLI and the extension never run workspace code', () =>
 
   it('booby-trapped build tools on PATH and build scripts in the tree are never run by report or fix', () => {
     const { dir, markers, env } = trappedWorkspace(path.join(work, 'trap-cli'));
-    for (const args of [['report', dir, '-q'], ['report', dir, '-f', 'html', '-q', '-j', '2'], ['fix', dir, '--dry-run'], ['fix', dir], ['explain', 'cudaMalloc']]) {
+    for (const args of [
+      ['report', dir, '-q'],
+      ['report', dir, '-f', 'html', '-q', '-j', '2'],
+      ['fix', dir, '--dry-run'],
+      ['fix', dir],
+      ['explain', 'cudaMalloc'],
+    ]) {
       const r = execCli(args, dir, env);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
     }
@@ -142,12 +150,18 @@ const HOSTILE_FILES: Record<string, string> = {
 
 /** A user rule file whose every text field tries to break out of the report. */
 const HOSTILE_RULES = {
-  entries: [{
-    cuda: ['cudaScriptAlertOnmouseoverJavascriptTextarea'], kind: 'function', library: '<script>alert(15)</script>',
-    category: '</textarea><img src=x onerror=alert(16)>', ascend: '"onmouseover=alert(17) x="', mapping: 'manual',
-    notes: '<script>alert(18)</script> [x](javascript:alert(19)) <a href="javascript:alert(20)">y</a>',
-    docUrl: 'https://example.com/"><script>alert(21)</script>',
-  }],
+  entries: [
+    {
+      cuda: ['cudaScriptAlertOnmouseoverJavascriptTextarea'],
+      kind: 'function',
+      library: '<script>alert(15)</script>',
+      category: '</textarea><img src=x onerror=alert(16)>',
+      ascend: '"onmouseover=alert(17) x="',
+      mapping: 'manual',
+      notes: '<script>alert(18)</script> [x](javascript:alert(19)) <a href="javascript:alert(20)">y</a>',
+      docUrl: 'https://example.com/"><script>alert(21)</script>',
+    },
+  ],
 };
 
 /**
@@ -211,7 +225,10 @@ describe('hostile file names, identifiers, comments, strings and rules in the re
 
   it.skipIf(!HAS_CHROMIUM)('control: the trap and the probe do catch an injection when one gets through', async () => {
     const file = path.join(work, 'control.html');
-    fs.writeFileSync(file, '<!DOCTYPE html><html><body><p>x</p><img src="data:," onerror="alert(1)"><b onmouseover="alert(2)">y</b><script>alert(3)</script></body></html>');
+    fs.writeFileSync(
+      file,
+      '<!DOCTYPE html><html><body><p>x</p><img src="data:," onerror="alert(1)"><b onmouseover="alert(2)">y</b><script>alert(3)</script></body></html>',
+    );
     const dialogs: string[] = [];
     const { page } = await openFile(browser, file, undefined, (p) => trap(p, dialogs));
     const { pwned, injected } = await whatRan(page);
@@ -228,7 +245,12 @@ describe('hostile file names, identifiers, comments, strings and rules in the re
 
   it('HTML: a strict CSP: nothing loads, only the nonce-carrying script and style run', () => {
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
-    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+    const directives = Object.fromEntries(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
     expect(directives['default-src']).toEqual(["'none'"]);
     expect(directives['script-src']).toHaveLength(1);
     expect(directives['script-src'][0]).toMatch(/^'nonce-[A-Za-z0-9+/_=-]{16,}'$/);
@@ -239,28 +261,34 @@ describe('hostile file names, identifiers, comments, strings and rules in the re
     expect([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])).toEqual([`<script nonce="${nonce}">`]);
   });
 
-  it.skipIf(!HAS_CHROMIUM)('HTML in Chromium: no script runs and no element or handler is injected, with the CSP and without it', async () => {
-    for (const [name, page_] of [['with CSP', html], ['CSP removed', html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')]] as const) {
-      const file = path.join(work, `hostile-${name.replace(/\W/g, '')}.html`);
-      fs.writeFileSync(file, page_);
-      const dialogs: string[] = [];
-      const { page, problems, requests } = await openFile(browser, file, undefined, (p) => trap(p, dialogs));
-      const { pwned, injected } = await whatRan(page);
-      expect({ name, pwned, injected, dialogs, requests }).toEqual({ name, pwned: [], injected: [], dialogs: [], requests: [] });
-      expect(problems, name).toEqual([]);
-      expect(await page.evaluate('document.scripts.length')).toBe(1);
-      // The report's own script ran (it fills the count) and the texts show as plain text.
-      const rows = await page.locator('#findings-table tbody tr').count();
-      expect(await page.locator('#filter-count').innerText()).toBe(String(rows));
-      // File:line cells: the path as text, then its line.
-      const paths = (await page.locator('#findings-table td.c-loc').allTextContents()).map((t) => t.replace(/:\d+$/, ''));
-      expect(paths).toContain('x<script>alert(1)</script>.cu');
-      expect(paths).toContain('"onmouseover=alert(3) x=".cu');
-      const bodyText = await page.locator('body').innerText();
-      expect(bodyText).toContain('"onmouseover=alert(17) x="');
-      await page.context().close();
-    }
-  });
+  it.skipIf(!HAS_CHROMIUM)(
+    'HTML in Chromium: no script runs and no element or handler is injected, with the CSP and without it',
+    async () => {
+      for (const [name, page_] of [
+        ['with CSP', html],
+        ['CSP removed', html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')],
+      ] as const) {
+        const file = path.join(work, `hostile-${name.replace(/\W/g, '')}.html`);
+        fs.writeFileSync(file, page_);
+        const dialogs: string[] = [];
+        const { page, problems, requests } = await openFile(browser, file, undefined, (p) => trap(p, dialogs));
+        const { pwned, injected } = await whatRan(page);
+        expect({ name, pwned, injected, dialogs, requests }).toEqual({ name, pwned: [], injected: [], dialogs: [], requests: [] });
+        expect(problems, name).toEqual([]);
+        expect(await page.evaluate('document.scripts.length')).toBe(1);
+        // The report's own script ran (it fills the count) and the texts show as plain text.
+        const rows = await page.locator('#findings-table tbody tr').count();
+        expect(await page.locator('#filter-count').innerText()).toBe(String(rows));
+        // File:line cells: the path as text, then its line.
+        const paths = (await page.locator('#findings-table td.c-loc').allTextContents()).map((t) => t.replace(/:\d+$/, ''));
+        expect(paths).toContain('x<script>alert(1)</script>.cu');
+        expect(paths).toContain('"onmouseover=alert(3) x=".cu');
+        const bodyText = await page.locator('body').innerText();
+        expect(bodyText).toContain('"onmouseover=alert(17) x="');
+        await page.context().close();
+      }
+    },
+  );
 
   it.skipIf(!HAS_CHROMIUM)('the webview version of the report (client CSP, fresh nonce) runs its script and nothing else', async () => {
     const file = path.join(work, 'hostile-webview.html');
@@ -295,13 +323,30 @@ describe('names that are also JavaScript object keys', () => {
   it('a library "constructor" and a category "__proto__" are counted and shown like any other name, in every format', () => {
     const file = path.join(work, 'proto-report.json');
     const finding = {
-      symbol: '__proto__', line: 1, column: 1, endLine: 1, endColumn: 10, ruleId: 'constructor/__proto__', category: '__proto__',
-      library: 'constructor', kind: 'manual', ascend: null, message: 'toString', fixable: false, docUrl: null,
+      symbol: '__proto__',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 10,
+      ruleId: 'constructor/__proto__',
+      category: '__proto__',
+      library: 'constructor',
+      kind: 'manual',
+      ascend: null,
+      message: 'toString',
+      fixable: false,
+      docUrl: null,
     };
-    fs.writeFileSync(file, JSON.stringify({
-      tool: { name: 'ascendify', version: '0.1.0' }, schemaVersion: 1, skipped: [], summary: { target: 'a2a3' },
-      files: [{ path: 'hasOwnProperty.cu', findings: [finding], kernels: [], lines: 1, parseErrors: 0 }],
-    }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        tool: { name: 'ascendify', version: '0.1.0' },
+        schemaVersion: 1,
+        skipped: [],
+        summary: { target: 'a2a3' },
+        files: [{ path: 'hasOwnProperty.cu', findings: [finding], kernels: [], lines: 1, parseErrors: 0 }],
+      }),
+    );
     for (const format of ['json', 'html', 'md', 'sarif', 'csv', 'text']) {
       const r = runCli(['merge', file, '-f', format]);
       expect({ format, code: r.code, stderr: r.stderr }).toEqual({ format, code: 0, stderr: '' });

@@ -14,7 +14,6 @@ import type { ExtensionDecl } from './facts';
 import type { LanguageScan } from './scan-result';
 import { suppressionsIn } from '../suppressions';
 
-
 const BUILD: Family = { library: 'build', source: 'headers' };
 
 /** find_package names that are NVIDIA's. */
@@ -24,14 +23,39 @@ const NVIDIA_PACKAGES = /^(CUDAToolkit|CUDA|CUDNN|cuDNN|CUDNN_FRONTEND|NCCL|CUB|
  * the CUDA_* target properties, FindCUDAToolkit's CUDAToolkit_* and CUDA:: targets, FindCUDA's CUDA_*
  * results and options). A project's own `CUDA_KERNEL_SOURCE` or `CUDA_HOME` variable is not CMake's.
  */
-const CUDA_PROPERTIES = 'ARCHITECTURES|SEPARABLE_COMPILATION|RESOLVE_DEVICE_SYMBOLS|STANDARD|STANDARD_REQUIRED|EXTENSIONS|RUNTIME_LIBRARY|'
-  + 'PTX_COMPILATION|CUBIN_COMPILATION|FATBIN_COMPILATION|OPTIX_COMPILATION';
-const FIND_CUDA = 'NVCC_FLAGS(?:_[A-Z]+)?|TOOLKIT_ROOT_DIR|LIBRARIES|INCLUDE_DIRS|FOUND|VERSION(?:_MAJOR|_MINOR|_STRING)?|HOST_COMPILER|'
-  + 'PROPAGATE_HOST_FLAGS|64_BIT_DEVICE_CODE|BUILD_CUBIN|GENERATED_OUTPUT_DIR|NVCC_EXECUTABLE|SDK_ROOT_DIR|VERBOSE_BUILD|'
-  + 'USE_STATIC_CUDA_RUNTIME|[A-Za-z]+_LIBRAR(?:Y|IES)';
-const VALUE_NAMES = new RegExp(`\\bCUDA::[A-Za-z0-9_]+|\\bCMAKE_CUDA_[A-Z0-9_]+\\b|\\bCUDA_(?:${CUDA_PROPERTIES}|${FIND_CUDA})\\b|\\bCUDAToolkit_[A-Za-z0-9_]+\\b`, 'g');
-const TARGET_COMMANDS = new Set(['add_library', 'add_executable', 'cuda_add_library', 'cuda_add_executable', 'pybind11_add_module', 'python_add_library']);
-const TARGET_KEYWORDS = new Set(['STATIC', 'SHARED', 'MODULE', 'OBJECT', 'INTERFACE', 'EXCLUDE_FROM_ALL', 'WIN32', 'MACOSX_BUNDLE', 'WITH_SOABI', 'NO_EXTRAS', 'THIN_LTO', 'OPT_SIZE']);
+const CUDA_PROPERTIES =
+  'ARCHITECTURES|SEPARABLE_COMPILATION|RESOLVE_DEVICE_SYMBOLS|STANDARD|STANDARD_REQUIRED|EXTENSIONS|RUNTIME_LIBRARY|' +
+  'PTX_COMPILATION|CUBIN_COMPILATION|FATBIN_COMPILATION|OPTIX_COMPILATION';
+const FIND_CUDA =
+  'NVCC_FLAGS(?:_[A-Z]+)?|TOOLKIT_ROOT_DIR|LIBRARIES|INCLUDE_DIRS|FOUND|VERSION(?:_MAJOR|_MINOR|_STRING)?|HOST_COMPILER|' +
+  'PROPAGATE_HOST_FLAGS|64_BIT_DEVICE_CODE|BUILD_CUBIN|GENERATED_OUTPUT_DIR|NVCC_EXECUTABLE|SDK_ROOT_DIR|VERBOSE_BUILD|' +
+  'USE_STATIC_CUDA_RUNTIME|[A-Za-z]+_LIBRAR(?:Y|IES)';
+const VALUE_NAMES = new RegExp(
+  `\\bCUDA::[A-Za-z0-9_]+|\\bCMAKE_CUDA_[A-Z0-9_]+\\b|\\bCUDA_(?:${CUDA_PROPERTIES}|${FIND_CUDA})\\b|\\bCUDAToolkit_[A-Za-z0-9_]+\\b`,
+  'g',
+);
+const TARGET_COMMANDS = new Set([
+  'add_library',
+  'add_executable',
+  'cuda_add_library',
+  'cuda_add_executable',
+  'pybind11_add_module',
+  'python_add_library',
+]);
+const TARGET_KEYWORDS = new Set([
+  'STATIC',
+  'SHARED',
+  'MODULE',
+  'OBJECT',
+  'INTERFACE',
+  'EXCLUDE_FROM_ALL',
+  'WIN32',
+  'MACOSX_BUNDLE',
+  'WITH_SOABI',
+  'NO_EXTRAS',
+  'THIN_LTO',
+  'OPT_SIZE',
+]);
 const SOURCE_SCOPE = new Set(['PRIVATE', 'PUBLIC', 'INTERFACE']);
 
 export function scanCMake(text: string, kb: KnowledgeBase, lineStarts: number[]): LanguageScan {
@@ -44,7 +68,15 @@ export function scanCMake(text: string, kb: KnowledgeBase, lineStarts: number[])
     if (seen.has(start) || inCommand.has(symbol)) return;
     seen.add(start);
     inCommand.add(symbol);
-    occurrences.push({ symbol, construct: isCall ? 'function' : 'identifier', start, end, isCall, inMacro: false, family: kb.has(symbol) ? undefined : family ?? BUILD });
+    occurrences.push({
+      symbol,
+      construct: isCall ? 'function' : 'identifier',
+      start,
+      end,
+      isCall,
+      inMacro: false,
+      family: kb.has(symbol) ? undefined : (family ?? BUILD),
+    });
   };
   const addHit = (h: FlagHit) => add(h.symbol, h.start, h.end, false, h.family);
   const extensions: ExtensionDecl[] = [];
@@ -68,7 +100,11 @@ export function scanCMake(text: string, kb: KnowledgeBase, lineStarts: number[])
       targets.set(decl.name, decl);
     } else if (name === 'target_sources' && args[0]) {
       const decl = targets.get(args[0].value);
-      if (decl) addSources(decl, args.slice(1).filter((a) => !SOURCE_SCOPE.has(a.value)));
+      if (decl)
+        addSources(
+          decl,
+          args.slice(1).filter((a) => !SOURCE_SCOPE.has(a.value)),
+        );
     }
     const linking = name === 'target_link_libraries' || name === 'link_libraries';
     for (const a of args) {
@@ -78,16 +114,18 @@ export function scanCMake(text: string, kb: KnowledgeBase, lineStarts: number[])
         continue;
       }
       // Every name below contains `CUDA`; every flag starts with `-` or names nvcc: most values have neither.
-      if (a.value.includes('CUDA')) for (const m of a.value.matchAll(VALUE_NAMES)) {
-        const word = m[0];
-        const start = a.start + m.index;
-        add(word.startsWith('CUDA::') ? word : `${word} (CMake)`, start, start + word.length, false);
-      }
+      if (a.value.includes('CUDA'))
+        for (const m of a.value.matchAll(VALUE_NAMES)) {
+          const word = m[0];
+          const start = a.start + m.index;
+          add(word.startsWith('CUDA::') ? word : `${word} (CMake)`, start, start + word.length, false);
+        }
       // Flags and the compiler inside values (`set(CMAKE_CUDA_FLAGS "... -gencode ...")`, `-lcublas`).
-      if (a.value.includes('-') || a.value.includes('nvcc')) for (const w of a.value.matchAll(/[^\s;"']+/g)) {
-        const hit = flagOf(w[0], a.start + w.index);
-        if (hit) addHit(hit);
-      }
+      if (a.value.includes('-') || a.value.includes('nvcc'))
+        for (const w of a.value.matchAll(/[^\s;"']+/g)) {
+          const hit = flagOf(w[0], a.start + w.index);
+          if (hit) addHit(hit);
+        }
     }
   }
   const suppressions = suppressionsIn(file.comments, lineStarts);
@@ -97,17 +135,25 @@ export function scanCMake(text: string, kb: KnowledgeBase, lineStarts: number[])
 
 function targetDecl(cmd: CMakeCommand, lineStarts: number[]): ExtensionDecl {
   const decl: ExtensionDecl = {
-    name: cmd.args[0].value, via: `cmake:${cmd.name.toLowerCase()}`, sources: [], unresolvedSources: false, inlineCuda: false,
+    name: cmd.args[0].value,
+    via: `cmake:${cmd.name.toLowerCase()}`,
+    sources: [],
+    unresolvedSources: false,
+    inlineCuda: false,
     line: lineIndexOf(lineStarts, cmd.nameStart) + 1,
   };
-  addSources(decl, cmd.args.slice(1).filter((a) => !TARGET_KEYWORDS.has(a.value)));
+  addSources(
+    decl,
+    cmd.args.slice(1).filter((a) => !TARGET_KEYWORDS.has(a.value)),
+  );
   return decl;
 }
 
 function addSources(decl: ExtensionDecl, args: Array<{ value: string }>): void {
   for (const a of args) {
     if (a.value.includes('${') || a.value.includes('$<')) decl.unresolvedSources = true;
-    else if (a.value === 'IMPORTED' || a.value === 'ALIAS') return; // not a built target
+    else if (a.value === 'IMPORTED' || a.value === 'ALIAS')
+      return; // not a built target
     else decl.sources.push(...a.value.split(';').filter(Boolean));
   }
 }

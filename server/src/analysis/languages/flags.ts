@@ -7,8 +7,27 @@ import type { Family } from '../../knowledge/families';
 
 /** NVIDIA libraries linked by name (`-lcublas`, `target_link_libraries(x cublas)`). */
 export const NVIDIA_LINK_LIBRARIES = new Set([
-  'cudart', 'cudart_static', 'cuda', 'cublas', 'cublasLt', 'cublas_static', 'cufft', 'cufftw', 'curand', 'cusparse',
-  'cusolver', 'nccl', 'nccl_static', 'nvrtc', 'cudnn', 'nvToolsExt', 'nvJitLink', 'cupti', 'nvidia-ml', 'npp', 'nvjpeg',
+  'cudart',
+  'cudart_static',
+  'cuda',
+  'cublas',
+  'cublasLt',
+  'cublas_static',
+  'cufft',
+  'cufftw',
+  'curand',
+  'cusparse',
+  'cusolver',
+  'nccl',
+  'nccl_static',
+  'nvrtc',
+  'cudnn',
+  'nvToolsExt',
+  'nvJitLink',
+  'cupti',
+  'nvidia-ml',
+  'npp',
+  'nvjpeg',
 ]);
 
 export interface FlagHit {
@@ -32,8 +51,10 @@ export function flagOf(word: string, offset: number): FlagHit | undefined {
   }
   const lib = /^-l(\S+)$/.exec(word);
   if (lib && NVIDIA_LINK_LIBRARIES.has(lib[1])) return linkHit(lib[1], offset, word.length);
-  if (/^-(rdc|-relocatable-device-code)=true$/.test(word)) return { symbol: '-rdc=true', start: offset, end: offset + word.length, family: BUILD };
-  if (word === '--use_fast_math' || word === '-use_fast_math') return { symbol: '--use_fast_math', start: offset, end: offset + word.length, family: BUILD };
+  if (/^-(rdc|-relocatable-device-code)=true$/.test(word))
+    return { symbol: '-rdc=true', start: offset, end: offset + word.length, family: BUILD };
+  if (word === '--use_fast_math' || word === '-use_fast_math')
+    return { symbol: '--use_fast_math', start: offset, end: offset + word.length, family: BUILD };
   if (word === '--expt-relaxed-constexpr' || word === '--expt-extended-lambda' || word === '--extended-lambda') {
     return { symbol: word, start: offset, end: offset + word.length, family: BUILD };
   }

@@ -26,7 +26,10 @@ function locate(file: string, packageName: string): string {
 export class LanguageParser {
   private readonly parser = new Parser();
 
-  constructor(readonly language: TreeLanguage, grammar: Language) {
+  constructor(
+    readonly language: TreeLanguage,
+    grammar: Language,
+  ) {
     this.parser.setLanguage(grammar);
   }
 

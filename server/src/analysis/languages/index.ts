@@ -58,13 +58,23 @@ export function analyzeOther(text: string, language: Exclude<SourceLanguage, 'cu
   const resolved = resolveOccurrences(scan.occurrences, options.kb, options.target, lineStarts);
   const findings = applyRuleControl(resolved, scan.suppressions, options.kb.ruleLevels);
   return {
-    findings, kernels: [], declared: [], prefixOnly: [], errorNodes: scan.errorNodes, lineCount: lineStarts.length,
-    language, facts: scan.facts,
+    findings,
+    kernels: [],
+    declared: [],
+    prefixOnly: [],
+    errorNodes: scan.errorNodes,
+    lineCount: lineStarts.length,
+    language,
+    facts: scan.facts,
   };
 }
 
 /** Loads the grammar a language needs (once), then analyses. */
-export async function analyzeOtherText(text: string, language: Exclude<SourceLanguage, 'cuda'>, options: AnalysisOptions): Promise<FileAnalysis> {
+export async function analyzeOtherText(
+  text: string,
+  language: Exclude<SourceLanguage, 'cuda'>,
+  options: AnalysisOptions,
+): Promise<FileAnalysis> {
   const grammar = treeLanguageOf(language);
   if (grammar) await getLanguageParser(grammar);
   return analyzeOther(text, language, options);

@@ -23,8 +23,11 @@ export function pictureOf(filePath: string, analysis: FileAnalysis): FilePicture
   let manual = 0;
   for (const f of analysis.findings) if (f.kind === 'manual' || f.kind === 'none' || f.kind === 'unmapped') manual++;
   return {
-    path: filePath, ...(analysis.facts ? { facts: analysis.facts } : {}),
-    kernels: analysis.kernels.map((k) => ({ name: k.name, line: k.line })), findings: analysis.findings.length, manual,
+    path: filePath,
+    ...(analysis.facts ? { facts: analysis.facts } : {}),
+    kernels: analysis.kernels.map((k) => ({ name: k.name, line: k.line })),
+    findings: analysis.findings.length,
+    manual,
   };
 }
 
@@ -71,11 +74,20 @@ export function linkProject(pictures: FilePicture[]): ExtensionLink[] {
     for (const e of p.facts?.extensions ?? []) {
       const sources = e.sources.map((written) => linkSource(written, p.path, byPath));
       // Part of the picture when it builds CUDA code (a CppExtension or a CMake C++ target alone is not).
-      const cuda = e.via === 'CUDAExtension' || e.inlineCuda || sources.some((s) => CUDA_FILE.test(s.written) || s.kernels.length || s.headerKernels);
+      const cuda =
+        e.via === 'CUDAExtension' || e.inlineCuda || sources.some((s) => CUDA_FILE.test(s.written) || s.kernels.length || s.headerKernels);
       if (!cuda) continue;
       links.push({
-        name: e.name, via: e.via, declaredIn: { path: p.path, line: e.line }, sources, unresolvedSources: e.unresolvedSources,
-        inlineCuda: e.inlineCuda, callers: [], buildTargets: [], kernels: kernelCount(sources), findings: sources.reduce((n, s) => n + s.findings, 0),
+        name: e.name,
+        via: e.via,
+        declaredIn: { path: p.path, line: e.line },
+        sources,
+        unresolvedSources: e.unresolvedSources,
+        inlineCuda: e.inlineCuda,
+        callers: [],
+        buildTargets: [],
+        kernels: kernelCount(sources),
+        findings: sources.reduce((n, s) => n + s.findings, 0),
         manual: sources.reduce((n, s) => n + s.manual, 0),
       });
     }
@@ -90,7 +102,15 @@ export function linkProject(pictures: FilePicture[]): ExtensionLink[] {
       if (have.has(p.path) || !p.facts?.bindings?.some((b) => b.macro.startsWith('TORCH_LIBRARY') && b.name === namespace)) continue;
       have.add(p.path);
       const headerKernels = kernelsOfIncludes(p, byPath);
-      link.sources.push({ written: p.path, path: p.path, kernels: p.kernels, findings: p.findings, manual: p.manual, registers: namespace, ...(headerKernels.length ? { headerKernels } : {}) });
+      link.sources.push({
+        written: p.path,
+        path: p.path,
+        kernels: p.kernels,
+        findings: p.findings,
+        manual: p.manual,
+        registers: namespace,
+        ...(headerKernels.length ? { headerKernels } : {}),
+      });
       link.kernels = kernelCount(link.sources);
       link.findings += p.findings;
       link.manual += p.manual;
@@ -133,7 +153,14 @@ function linkSource(written: string, declaringFile: string, byPath: Map<string, 
   const found = candidates.map((c) => byPath.get(c)).find(Boolean);
   if (!found) return { written, kernels: [], findings: 0, manual: 0 };
   const headerKernels = kernelsOfIncludes(found, byPath);
-  return { written, path: found.path, kernels: found.kernels, findings: found.findings, manual: found.manual, ...(headerKernels.length ? { headerKernels } : {}) };
+  return {
+    written,
+    path: found.path,
+    kernels: found.kernels,
+    findings: found.findings,
+    manual: found.manual,
+    ...(headerKernels.length ? { headerKernels } : {}),
+  };
 }
 
 /** Kernels defined in the project headers a file includes, following includes (relative to each includer). */
@@ -164,7 +191,10 @@ function normal(p: string): string {
  * expected hours from the estimate's per-file figures: what porting this feature end to end costs. A file
  * on two paths (a shared header) counts in both.
  */
-export function pathEffort(link: ExtensionLink, files: Array<{ path: string; low: number; expected: number; high: number }>): { files: number; low: number; expected: number; high: number } {
+export function pathEffort(
+  link: ExtensionLink,
+  files: Array<{ path: string; low: number; expected: number; high: number }>,
+): { files: number; low: number; expected: number; high: number } {
   const on = new Set<string>([link.declaredIn.path, ...link.callers.map((c) => c.path)]);
   for (const s of link.sources) {
     if (s.path) on.add(s.path);

@@ -13,7 +13,6 @@ import type { LanguageScan } from './scan-result';
 import { suppressionsIn } from '../suppressions';
 import { commentsOf } from './scan-result';
 
-
 const BUILD: Family = { library: 'build', source: 'headers' };
 /** Nodes holding command-line or value text. */
 const TEXT_NODES = new Set(['text', 'shell_text']);
@@ -29,8 +28,13 @@ export function scanMake(tree: Tree, text: string, kb: KnowledgeBase, lineStarts
         if (seen.has(h.start)) continue;
         seen.add(h.start);
         occurrences.push({
-          symbol: h.symbol, construct: 'identifier', start: h.start, end: h.end, isCall: false, inMacro: false,
-          family: kb.has(h.symbol) ? undefined : h.family ?? BUILD,
+          symbol: h.symbol,
+          construct: 'identifier',
+          start: h.start,
+          end: h.end,
+          isCall: false,
+          inMacro: false,
+          family: kb.has(h.symbol) ? undefined : (h.family ?? BUILD),
         });
       }
     }
@@ -38,7 +42,9 @@ export function scanMake(tree: Tree, text: string, kb: KnowledgeBase, lineStarts
   const suppressions = suppressionsIn(commentsOf(root), lineStarts);
   occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
   return {
-    occurrences, suppressions, facts: { extensions: [], uses: [] },
+    occurrences,
+    suppressions,
+    facts: { extensions: [], uses: [] },
     errorNodes: root.hasError ? root.descendantsOfType('ERROR').length : 0,
   };
 }

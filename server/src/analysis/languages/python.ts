@@ -20,7 +20,6 @@ import type { LanguageScan } from './scan-result';
 import { suppressionsIn } from '../suppressions';
 import { commentsOf } from './scan-result';
 
-
 /** Module roots whose every use is NVIDIA-specific, and the library their findings count under. */
 const NVIDIA_ROOTS: Array<[string, string]> = [
   ['torch.cuda', 'pytorch'],
@@ -71,7 +70,17 @@ interface PyState {
 
 export function scanPython(tree: Tree, text: string, kb: KnowledgeBase, lineStarts: number[]): LanguageScan {
   const root = tree.rootNode;
-  const state: PyState = { text, kb, aliases: new Map(), occurrences: [], facts: { extensions: [], uses: [] }, lineStarts, seen: new Set(), constants: new Map(), extensionAliases: new Set() };
+  const state: PyState = {
+    text,
+    kb,
+    aliases: new Map(),
+    occurrences: [],
+    facts: { extensions: [], uses: [] },
+    lineStarts,
+    seen: new Set(),
+    constants: new Map(),
+    extensionAliases: new Set(),
+  };
   const imports = root.descendantsOfType(['import_statement', 'import_from_statement']).filter((n): n is Node => !!n);
   for (const imp of imports) collectImport(imp, state);
   // Each pass below asks the tree for every node of a kind (the costly part: 5 MB of flash-attention's
@@ -92,7 +101,9 @@ export function scanPython(tree: Tree, text: string, kb: KnowledgeBase, lineStar
   const suppressions = text.includes('ascendify-ignore') ? suppressionsIn(commentsOf(root), lineStarts) : new Map();
   state.occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
   return {
-    occurrences: state.occurrences, suppressions, facts: state.facts,
+    occurrences: state.occurrences,
+    suppressions,
+    facts: state.facts,
     errorNodes: root.hasError ? root.descendantsOfType('ERROR').length : 0,
   };
 }
@@ -113,7 +124,10 @@ function lineOf(state: PyState, offset: number): number {
 }
 
 function dottedText(n: Node): string {
-  return n.namedChildren.filter((c): c is Node => !!c).map((c) => c.text).join('.');
+  return n.namedChildren
+    .filter((c): c is Node => !!c)
+    .map((c) => c.text)
+    .join('.');
 }
 
 /** `import a.b as c`, `from a import b as c`: aliases and module uses; the imported NVIDIA modules are findings. */
@@ -145,7 +159,7 @@ function collectImport(imp: Node, state: PyState): void {
     const nameNode = child.type === 'aliased_import' ? child.childForFieldName('name') : child;
     if (!nameNode) continue;
     const name = nameNode.text;
-    const alias = child.type === 'aliased_import' ? child.childForFieldName('alias')?.text ?? name : name;
+    const alias = child.type === 'aliased_import' ? (child.childForFieldName('alias')?.text ?? name) : name;
     state.aliases.set(alias, `${module}.${name}`);
     addUse(`${module}.${name}`);
     // `from torch import cuda`: the imported name is an NVIDIA module (its module line was not). Names
@@ -223,7 +237,9 @@ function isCallee(node: Node): boolean {
 function visitAttribute(node: Node, state: PyState): void {
   const parent = node.parent;
   if (parent?.type === 'attribute' && parent.childForFieldName('object')?.equals(node)) return; // not the outermost
-  if (parent?.type === 'decorator' || parent?.type === 'attribute' || parent?.type === 'dotted_name') { /* a decorator or inner position: still a use */ }
+  if (parent?.type === 'decorator' || parent?.type === 'attribute' || parent?.type === 'dotted_name') {
+    /* a decorator or inner position: still a use */
+  }
   const chain = chainOf(node, state);
   if (!chain) {
     visitMethodCuda(node, state);
@@ -344,7 +360,9 @@ function collectExtensionAliases(root: Node, state: PyState): void {
     const right = a?.childForFieldName('right');
     if (!left || left.type !== 'identifier' || !right || state.aliases.has(left.text)) continue;
     const branches = right.type === 'conditional_expression' ? right.namedChildren.filter((c): c is Node => !!c) : [right];
-    const classes = branches.map((b) => (b.type === 'identifier' ? state.aliases.get(b.text) : undefined)).filter((c): c is string => !!c && EXTENSION_CLASSES.has(c));
+    const classes = branches
+      .map((b) => (b.type === 'identifier' ? state.aliases.get(b.text) : undefined))
+      .filter((c): c is string => !!c && EXTENSION_CLASSES.has(c));
     if (!classes.length) continue;
     state.aliases.set(left.text, classes.find((c) => c.endsWith('.CUDAExtension')) ?? classes[0]);
     state.extensionAliases.add(left.text);
@@ -372,7 +390,14 @@ function visitCall(call: Node, state: PyState): void {
   }
   const via = callee.slice(CPP_EXTENSION.length + 1);
   const inlineCuda = via === 'load_inline' && (args.keywords.has('cuda_sources') || args.positional.length > 2);
-  const decl: ExtensionDecl = { name: name ?? '(unnamed)', via, sources, unresolvedSources, inlineCuda, line: lineOf(state, call.startIndex) };
+  const decl: ExtensionDecl = {
+    name: name ?? '(unnamed)',
+    via,
+    sources,
+    unresolvedSources,
+    inlineCuda,
+    line: lineOf(state, call.startIndex),
+  };
   state.facts.extensions.push(decl);
   if (LOADERS.has(callee) && (inlineCuda || sources.some((s) => CUDA_SOURCE.test(s)))) {
     const fn = call.childForFieldName('function')!;
@@ -410,7 +435,8 @@ function visitString(node: Node, state: PyState): void {
   if (PATH_CALLEES.test(callee) || parent?.type === 'binary_operator') return;
   const start = content.startIndex;
   if (isCuda) {
-    const device = deviceVariable || (keyword !== undefined && DEVICE_KEYWORDS.has(keyword)) || (firstPositional && DEVICE_CALLEES.test(callee));
+    const device =
+      deviceVariable || (keyword !== undefined && DEVICE_KEYWORDS.has(keyword)) || (firstPositional && DEVICE_CALLEES.test(callee));
     add(state, device ? 'device:cuda' : '"cuda"', start, start + 4, false, undefined);
   } else {
     const backend = keyword === 'backend' || (firstPositional && BACKEND_CALLEES.test(callee));
