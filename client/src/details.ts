@@ -31,10 +31,7 @@ export function registerDetailViews(output: vscode.OutputChannel): vscode.Dispos
     vscode.commands.registerCommand('ascendify.showKernelDetail', (title: unknown, markdown: unknown) => {
       if (typeof markdown !== 'string') return;
       // One path per detail, named after the kernel (the preview's tab title).
-      const name =
-        String(title ?? 'kernel')
-          .split(':')[0]
-          .replace(/[^\w.-]+/g, '_') || 'kernel';
+      const name = (typeof title === 'string' ? title : 'kernel').split(':')[0].replace(/[^\w.-]+/g, '_') || 'kernel';
       const path = `/${++next}/${name}.md`;
       contents.set(path, markdown);
       for (const key of [...contents.keys()].slice(0, Math.max(0, contents.size - KEEP))) contents.delete(key);

@@ -50,7 +50,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Ascendify');
   output.appendLine(
-    `[client] Ascendify ${String(context.extension.packageJSON.version)} activated in VS Code ${vscode.version}; starting the language server`,
+    `[client] Ascendify ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in VS Code ${vscode.version}; starting the language server`,
   );
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
@@ -282,8 +282,7 @@ async function pickFilter(tree: FindingsTree): Promise<void> {
   const filter: FindingFilter = {};
   for (const c of chosen) {
     if (c.facet === 'fixable') filter.fixable = true;
-    else if (c.facet && c.value)
-      (filter[c.facet] as string[] | undefined) = [...((filter[c.facet] as string[] | undefined) ?? []), c.value];
+    else if (c.facet && c.value) filter[c.facet] = [...(filter[c.facet] ?? []), c.value];
   }
   await tree.setFilter(filter);
 }

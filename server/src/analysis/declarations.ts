@@ -536,7 +536,11 @@ export function markCompatibilityLayer(
   // then every #define of an NVIDIA-looking name in the layer is the layer's (CUBLAS_TF32_TENSOR_OP_MATH).
   if (new Set(macros.filter(isKnown).map((d) => d.start)).size < COMPAT_DEFINES) return 0;
   let marked = 0;
-  for (const d of macros) if (isNvidia(d)) ((d.layer = true), marked++);
+  for (const d of macros) {
+    if (!isNvidia(d)) continue;
+    d.layer = true;
+    marked++;
+  }
   return marked;
 }
 

@@ -6,7 +6,7 @@
  */
 import { LIBRARY_MACROS, MacroTable, qualifierMacroDefinitions, type MacroDefinition } from './macros';
 import { textIncludes } from './declarations';
-import type { AnalysisOptions } from './analyze';
+import type { ProjectDeclarations } from './declarations';
 
 /**
  * The macros that stand for CUDA qualifiers in this file (macros.ts): its own `#define`s, its project
@@ -40,7 +40,10 @@ const NO_MACROS: readonly MacroDefinition[] = [];
 /** The names the included macros define with a body of names or a decoration (by included array). */
 const namedIn = new WeakMap<readonly MacroDefinition[], Set<string>>();
 
-export function macroTableFor(text: string, options: AnalysisOptions): MacroTable | undefined {
+export function macroTableFor(
+  text: string,
+  options: { project?: { declarations: ProjectDeclarations; file: string } },
+): MacroTable | undefined {
   const included = options.project
     ? options.project.declarations.macrosFromIncludes(options.project.file, includesOfText(text))
     : NO_MACROS;
@@ -52,10 +55,10 @@ export function macroTableFor(text: string, options: AnalysisOptions): MacroTabl
   if (!names) namedIn.set(included, (names = new Set(included.filter((d) => d.body !== 'value').map((d) => d.name))));
   const all = definesOfText(text);
   const ownNamed = new Set(all.filter((d) => d.body !== 'value').map((d) => d.name));
-  const own = all.filter((d) => d.body !== 'value' || ownNamed.has(d.name) || names!.has(d.name) || library.some((m) => m.name === d.name));
+  const own = all.filter((d) => d.body !== 'value' || ownNamed.has(d.name) || names.has(d.name) || library.some((m) => m.name === d.name));
   if (own.length === 0 && included.length === 0 && library.length === 0) return undefined;
   let byKey = macroTables.get(included);
-  if (!byKey) macroTables.set(included, (byKey = new Map()));
+  if (!byKey) macroTables.set(included, (byKey = new Map<string, MacroTable | undefined>()));
   const key = `${library.map((m) => m.name).join(',')}\u0000${own.map((d) => `${d.name}\u0001${d.body}\u0001${d.expansion.join(' ')}`).join('\u0000')}`;
   if (byKey.has(key)) return byKey.get(key);
   const table = new MacroTable([...library, ...included, ...own]);

@@ -7,7 +7,7 @@
  * report and `ascendify fix` alike.
  */
 import { levelOf, ruleMatches, type RuleLevel } from '../knowledge/rule-ids';
-import { lineIndexOf, type Finding } from './resolve';
+import { lineIndexOf } from './lines';
 
 /** Lines (0-based) with suppressions: the rule patterns named, or 'all'. */
 export type Suppressions = Map<number, readonly string[] | 'all'>;
@@ -47,7 +47,11 @@ function names(pattern: string, id: string): boolean {
 }
 
 /** The findings that are neither suppressed on their line nor of a rule switched off. */
-export function applyRuleControl(findings: Finding[], suppressions: Suppressions, levels: Readonly<Record<string, RuleLevel>>): Finding[] {
+export function applyRuleControl<F extends { line: number; ruleId: string }>(
+  findings: F[],
+  suppressions: Suppressions,
+  levels: Readonly<Record<string, RuleLevel>>,
+): F[] {
   const anyLevel = Object.keys(levels).length > 0;
   if (!suppressions.size && !anyLevel) return findings;
   return findings.filter((f) => {
@@ -68,8 +72,8 @@ export function suppressionsIn(comments: Iterable<{ text: string; start: number 
   const out: Suppressions = new Map();
   for (const c of comments) {
     for (const m of c.text.matchAll(SUPPRESSION_MARK)) {
-      const at = c.start + m.index!;
-      addSuppression(out, lineIndexOf(lineStarts, at), !!m[1], restOfLine(c.text, m.index! + m[0].length));
+      const at = c.start + m.index;
+      addSuppression(out, lineIndexOf(lineStarts, at), !!m[1], restOfLine(c.text, m.index + m[0].length));
     }
   }
   return out;

@@ -69,7 +69,7 @@ export function warpSizeSites(
     return v;
   };
   for (const m of text.matchAll(CANDIDATES)) {
-    const at = m.index!;
+    const at = m.index;
     if (onDirective(at)) continue;
     if (FULL_MASK.test(m[0])) {
       const node = root.descendantForIndex(at, at + m[0].length);
@@ -148,7 +148,7 @@ function resultName(expression: Node): string | undefined {
 /** The width argument 32 of a shuffle: `__shfl_down_sync(mask, v, offset, 32)`. */
 function shuffleWidths(root: Node, text: string, inDevice: (node: Node) => boolean, sites: WarpSizeSite[]): void {
   for (const m of text.matchAll(/\b__shfl(?:_up|_down|_xor)?_sync\s*\(/g)) {
-    const callee = root.descendantForIndex(m.index!, m.index! + m[0].indexOf('_sync') + 5);
+    const callee = root.descendantForIndex(m.index, m.index + m[0].indexOf('_sync') + 5);
     const call = callee?.parent;
     if (callee?.type !== 'identifier' || call?.type !== 'call_expression' || !SHUFFLE.test(callee.text)) continue;
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment') ?? [];
@@ -166,7 +166,7 @@ function namedConstants(root: Node, text: string, fileUsesWarp: boolean, sites: 
   const define = (re: RegExp, accept: (name: string) => boolean, symbol: string) => {
     for (const m of text.matchAll(re)) {
       if (!accept(m[1])) continue;
-      const at = m.index! + m[0].indexOf(m[1], m[0].indexOf('define') + 6);
+      const at = m.index + m[0].indexOf(m[1], m[0].indexOf('define') + 6);
       const node = root.descendantForIndex(at, at + m[1].length);
       if (node?.parent?.type !== 'preproc_def') continue;
       sites.push({ symbol, start: at, end: at + m[1].length });
@@ -177,7 +177,7 @@ function namedConstants(root: Node, text: string, fileUsesWarp: boolean, sites: 
   for (const m of text.matchAll(/\b(\w+)[ \t]*=[ \t]*(32|0[xX][fF]{8}[uU]?[lL]{0,2})[uU]?[ \t]*;/g)) {
     const isSize = m[2] === '32';
     if (isSize ? !WARP_SIZE_NAME.test(m[1]) : !(fileUsesWarp && /mask/i.test(m[1]))) continue;
-    const node = root.descendantForIndex(m.index!, m.index! + m[1].length);
+    const node = root.descendantForIndex(m.index, m.index + m[1].length);
     const declarator = node?.parent;
     if (node?.type !== 'identifier' || declarator?.type !== 'init_declarator') continue;
     const declaration = declarator.parent;

@@ -3,7 +3,6 @@
  * API items) summed by the folder level where the project divides (below the folders all files share).
  * Project set-up and library integration are once per project and belong to no folder.
  */
-import type { FileEstimate } from './estimate';
 
 export interface FolderEstimate {
   /** Folder path ('.' for files at the top). */
@@ -19,7 +18,9 @@ export interface FolderEstimate {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Folders by expected hours, most first (then by name). */
-export function foldersOf(files: readonly FileEstimate[]): FolderEstimate[] {
+export function foldersOf(
+  files: readonly { path: string; findings: number; kernels: number; low: number; expected: number; high: number }[],
+): FolderEstimate[] {
   const dirs = files.map((f) => f.path.replace(/\\/g, '/').split('/').slice(0, -1));
   // The segments every file shares are no breakdown: group one level below them.
   let shared = 0;

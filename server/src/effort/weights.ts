@@ -6,10 +6,11 @@
  * high) and then tuned on public Ascend ports with their history in git (docs/effort-model.md,
  * "Calibration"; the data and scripts are in scripts/calibrate/). Users override them with
  * `--effort-config <file>` (validated JSON) and `--weight key=value`.
+ * Over 400 lines: one table of every weight with its source; splitting it would split the override schema.
  */
 import * as fs from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import { ajvClass } from '../lazy-modules';
+import { ajvClass } from '../shared/lazy-modules';
 
 export type EffortWeights = Record<string, number>;
 

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { yamlModule } from '../lazy-modules';
+import { yamlModule } from '../shared/lazy-modules';
 import { KnowledgeBase, KnowledgeError, validateMappingFile, type MappingFile } from './index';
 import type { LoadedMappingFile } from './schema';
 import { cannVersionFor, CannVersionError, defaultCannVersion } from './cann';

@@ -101,7 +101,10 @@ export function findingFiles(
               seen: new Set(),
             }),
           );
-        if (!item.seen.has(file.uri)) (item.seen.add(file.uri), item.files++);
+        if (!item.seen.has(file.uri)) {
+          item.seen.add(file.uri);
+          item.files++;
+        }
         shown++;
         return;
       }

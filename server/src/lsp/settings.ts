@@ -79,7 +79,7 @@ export function severityFor(
   let name: SeverityName = settings.severity[kind];
   if (ruleId !== undefined && Object.keys(levels).length) {
     let byId = levelCache.get(levels);
-    if (!byId) levelCache.set(levels, (byId = new Map()));
+    if (!byId) levelCache.set(levels, (byId = new Map<string, RuleLevel | undefined>()));
     let level = byId.get(ruleId);
     if (level === undefined && !byId.has(ruleId)) byId.set(ruleId, (level = levelOf(levels, ruleId)));
     if (level) name = level;

@@ -1,6 +1,7 @@
 /**
  * The workspace index: every CUDA/C++ file of the workspace folders analysed from disk (no trees kept),
  * the project summary and effort estimate built from them, kept current file by file.
+ * Over 400 lines: one class owns the index and every view the custom requests read from it.
  */
 import * as path from 'node:path';
 import micromatch from 'micromatch';

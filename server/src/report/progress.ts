@@ -1,5 +1,5 @@
 /** The progress bar `ascendify report` shows on a terminal (cli-progress, on stderr). */
-import { cliProgress } from '../lazy-modules';
+import { cliProgress } from '../shared/lazy-modules';
 import { forTerminal } from '../shared/terminal';
 
 export interface Progress {

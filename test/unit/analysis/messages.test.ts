@@ -62,7 +62,7 @@ describe('messages of the shipped examples and test fixtures', () => {
 });
 
 describe('messages by kind', () => {
-  it('a name CANN keeps is not shown as a rename, a header is included, a type is renamed without "arguments"', async () => {
+  it('a name CANN keeps is not shown as a rename, a header is included, a type is renamed without "arguments"', () => {
     const kb = KnowledgeBase.builtin();
     const launchBounds = kb.lookup('__launch_bounds__')!;
     const on950 = resolveEntry(launchBounds, '950');

@@ -1,3 +1,4 @@
+// Over 400 lines: one case per recipe form of the fix engine, each a small hand-written program.
 import { describe, expect, it } from 'vitest';
 import { analysed, fixed } from '../../helpers/fix';
 import { applyEdits, assertDisjoint, isQuickFix } from '../../../server/src/fix';

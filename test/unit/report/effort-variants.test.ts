@@ -61,7 +61,7 @@ describe('the combining operation of a reduction', () => {
     expect(estimateKernels('r.cu', sum, 'a2a3', W)[0].aclnnOps).toEqual(['aclnnReduceSum', 'aclnnMean']);
   });
 
-  it('a short shared-memory kernel whose name says max is a max reduction', async () => {
+  it('a short shared-memory kernel whose name says max is a max reduction', () => {
     const k: EffortKernelInput = {
       name: 'blockMaxKernel',
       line: 1,

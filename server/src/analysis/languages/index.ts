@@ -11,7 +11,6 @@ import type { AnalysisOptions, FileAnalysis } from '../analyze';
 import { resolveOccurrences, lineStartsOf } from '../resolve';
 import { getLanguageParser, loadedLanguageParser, type TreeLanguage } from './grammars';
 import type { SourceLanguage } from './facts';
-import type { LanguageScan } from './scan-result';
 import { applyRuleControl } from '../suppressions';
 import { LANGUAGE_SCANNERS, scannerOf } from './registry';
 

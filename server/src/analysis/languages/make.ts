@@ -7,7 +7,6 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { KnowledgeBase } from '../../knowledge';
 import type { Family } from '../../knowledge/families';
 import type { Occurrence } from '../scan';
-import { lineIndexOf } from '../resolve';
 import { flagsIn } from './flags';
 import type { LanguageScan } from './scan-result';
 import { suppressionsIn } from '../suppressions';

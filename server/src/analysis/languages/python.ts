@@ -98,7 +98,9 @@ export function scanPython(tree: Tree, text: string, kb: KnowledgeBase, lineStar
     for (const n of root.descendantsOfType('call')) if (n) visitCall(n, state);
   }
   if (mentionsCuda || text.includes('nccl')) for (const n of root.descendantsOfType('string')) if (n) visitString(n, state);
-  const suppressions = text.includes('ascendify-ignore') ? suppressionsIn(commentsOf(root), lineStarts) : new Map();
+  const suppressions = text.includes('ascendify-ignore')
+    ? suppressionsIn(commentsOf(root), lineStarts)
+    : new Map<number, readonly string[] | 'all'>();
   state.occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
   return {
     occurrences: state.occurrences,

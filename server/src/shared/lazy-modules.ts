@@ -6,6 +6,6 @@
 import type AjvClass from 'ajv';
 
 export const ajvClass = (): typeof AjvClass => (require('ajv') as typeof import('ajv')).default;
-export const yamlModule = (): typeof import('yaml') => require('yaml');
-export const fastGlob = (): typeof import('fast-glob') => require('fast-glob');
-export const cliProgress = (): typeof import('cli-progress') => require('cli-progress');
+export const yamlModule = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
+export const fastGlob = (): typeof import('fast-glob') => require('fast-glob') as typeof import('fast-glob');
+export const cliProgress = (): typeof import('cli-progress') => require('cli-progress') as typeof import('cli-progress');
