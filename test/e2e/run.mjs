@@ -257,7 +257,7 @@ async function goTo(line, column) {
   );
 }
 
-/** A picture of the window for the README (docs/images/NAME.png). */
+/** A picture of the window for the README (a PNG under docs/images/ named after the step). */
 async function readmeShot(name) {
   fs.mkdirSync(images, { recursive: true });
   await page.screenshot({ path: path.join(images, `${name}.png`) });

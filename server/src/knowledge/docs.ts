@@ -138,11 +138,11 @@ export function renderUnmappedPage(library: string): string {
   ].join('\n');
 }
 
-/** How to silence a rule (docs/rules.md has the whole story): the comment in the file's own syntax. */
+/** How to silence a rule (docs/rule-control.md has the whole story): the comment in the file's own syntax. */
 function suppressionHelp(id: string, library: string): string {
   const comment =
     library === 'build' || library === 'pytorch' || library === 'cupy' || library === 'numba' || library === 'pycuda' ? '#' : '//';
-  return `**Silence it.** One line: \`${comment} ascendify-ignore-next-line ${id}\`; everywhere: \`"rules": { "${id}": "off" }\` in \`.ascendify.json\` or the \`ascendify.rules\` setting ([rule control](../rule-control.md)).`;
+  return `**Silence it.** One line: \`${comment} ascendify-ignore-next-line ${id}\`; everywhere: \`"rules": { "${id}": "off" }\` in \`.ascendify.json\` or the \`ascendify.rules\` setting ([rule control](../../rule-control.md)).`;
 }
 
 export const UNMAPPED_LIBRARIES = [

@@ -52,13 +52,7 @@ function routeFinder(report: JsonReport): (file: string, line: number) => string
 }
 
 const select = (id: string, label: string, values: Array<[string, string]>) =>
-  html`<label
-    >${label}
-    <select id="${id}">
-      <option value="">all</option>
-      ${values.map(([v, text]) => html`<option value="${v}">${text}</option>`)}
-    </select></label
-  >`;
+  html`<label>${label} <select id="${id}"><option value="">all</option>${values.map(([v, text]) => html`<option value="${v}">${text}</option>`)}</select></label>`;
 
 export function findingsTable(report: JsonReport, options: FindingsTableOptions = {}): Html {
   const all = allFindings(report);
@@ -73,47 +67,20 @@ export function findingsTable(report: JsonReport, options: FindingsTableOptions 
     const href = options.sourceHref?.(f.file, f.line);
     // A path may wrap after each `/` (<wbr>), not inside a name.
     const where = cat(
-      f.file.split('/').map((seg, i) => (i ? cat(html`/<wbr />`, seg) : seg)),
+      f.file.split('/').map((seg, i) => (i ? cat(html`/<wbr>`, seg) : seg)),
       `:${f.line}`,
     );
     const loc = href
       ? html`<a class="loc" href="${href}" data-line="${f.line}" data-column="${f.column}">${where}</a>`
       : html`<span class="loc">${where}</span>`;
     const symbol = url ? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${f.symbol}</a>` : f.symbol;
-    const details = html`<dl class="details">
-      <dt>Source</dt>
-      <dd><code>${(f.source ?? '').trim() || '—'}</code></dd>
-      <dt>Rule</dt>
-      <dd><code>${f.ruleId}</code></dd>
-      <dt>Library</dt>
-      <dd>${libraryName(f.library)} · ${f.category}</dd>
-      <dt>Route</dt>
-      <dd>${route}</dd>
-    </dl>`;
+    const details = html`<dl class="details"><dt>Source</dt><dd><code>${(f.source ?? '').trim() || '—'}</code></dd><dt>Rule</dt><dd><code>${f.ruleId}</code></dd><dt>Library</dt><dd>${libraryName(f.library)} · ${f.category}</dd><dt>Route</dt><dd>${route}</dd></dl>`;
     return cat(
-      html`<tr
-        data-file="${f.file}"
-        data-kind="${f.kind}"
-        data-rule="${f.ruleId}"
-        data-sev="${severity}"
-        data-route="${route}"
-        data-fix="${f.fixable ? 1 : 0}"
-      ></tr>`,
-      html`<td class="c-loc" data-v="${f.file}	${String(f.line).padStart(9, '0')}">${loc}</td>
-        <td class="c-sym">${symbol}</td>`,
-      html`<td class="c-kind">
-        <span class="kind k-${f.kind}">${f.kind}</span>${f.fixable ? html` <span class="fix" title="safe automatic fix">fix</span>` : ''}
-      </td>`,
-      html`<td class="c-ascend">${f.ascend ?? '—'}</td>
-        <td class="c-note">
-          <details>
-            <summary>${f.message}</summary>
-            ${details}
-          </details>
-        </td>`,
-      html`<td class="c-rule"><code>${f.ruleId}</code></td>
-        <td class="c-sev">${severity}</td>
-        <td class="c-route">${route}</td>`,
+      html`<tr data-file="${f.file}" data-kind="${f.kind}" data-rule="${f.ruleId}" data-sev="${severity}" data-route="${route}" data-fix="${f.fixable ? 1 : 0}">`,
+      html`<td class="c-loc" data-v="${f.file}\t${String(f.line).padStart(9, '0')}">${loc}</td><td class="c-sym">${symbol}</td>`,
+      html`<td class="c-kind"><span class="kind k-${f.kind}">${f.kind}</span>${f.fixable ? html` <span class="fix" title="safe automatic fix">fix</span>` : ''}</td>`,
+      html`<td class="c-ascend">${f.ascend ?? '—'}</td><td class="c-note"><details><summary>${f.message}</summary>${details}</details></td>`,
+      html`<td class="c-rule"><code>${f.ruleId}</code></td><td class="c-sev">${severity}</td><td class="c-route">${route}</td>`,
       html`<td class="c-lib">${libraryName(f.library)}</td><td class="c-src"><code>${(f.source ?? '').trim()}</code></td></tr>`,
     );
   });
@@ -121,9 +88,9 @@ export function findingsTable(report: JsonReport, options: FindingsTableOptions 
     .map((c) => `hide-${c.id}`)
     .join(' ');
   return cat(
-    html`<div class="filters"></div>`,
-    html`<label>Search <input type="search" id="filter-text" placeholder="symbol, message, source…" /></label>`,
-    html`<label>File <input type="search" id="filter-file" placeholder="path contains…" /></label>`,
+    html`<div class="filters">`,
+    html`<label>Search <input type="search" id="filter-text" placeholder="symbol, message, source…"></label>`,
+    html`<label>File <input type="search" id="filter-file" placeholder="path contains…"></label>`,
     select(
       'filter-kind',
       'Kind',
@@ -148,26 +115,14 @@ export function findingsTable(report: JsonReport, options: FindingsTableOptions 
       ['1', 'safe fix'],
       ['0', 'by hand'],
     ]),
-    html`<details class="columns">
-      <summary>Columns</summary>
-      ${FINDING_COLUMNS.map((c) => html`<label><input type="checkbox" data-col="${c.id}" ${c.shown ? html` checked` : ''} /> ${c.label.replace(/ \(.*\)$/, '')}</label>`)}
-    </details>`,
+    html`<details class="columns"><summary>Columns</summary>${FINDING_COLUMNS.map((c) => html`<label><input type="checkbox" data-col="${c.id}"${c.shown ? html` checked` : ''}> ${c.label.replace(/ \(.*\)$/, '')}</label>`)}</details>`,
     html`<span class="count"><span id="filter-count">${findings.length}</span> of ${findings.length} shown</span></div>`,
-    html`<div class="table-wrap">
-      <table id="findings-table" class="${hidden}">
-        <thead>
-          <tr></tr>
-        </thead>
-      </table>
-    </div>`,
+    html`<div class="table-wrap"><table id="findings-table" class="${hidden}"><thead><tr>`,
     FINDING_COLUMNS.map((c) => html`<th class="c-${c.id}" data-type="${c.type}"><button type="button">${c.label}</button></th>`),
     html`</tr></thead><tbody>${rows}</tbody></table></div>`,
     // A report may carry the entries of its first files only (the editor's panel): the summary has the total.
     findings.length < Math.max(all.length, report.summary.findings)
-      ? html`<p class="note">
-          Showing the first ${findings.length} of ${Math.max(all.length, report.summary.findings)} findings (by file). The full report:
-          <code>ascendify report &lt;folder&gt; --format html --output report.html</code>.
-        </p>`
+      ? html`<p class="note">Showing the first ${findings.length} of ${Math.max(all.length, report.summary.findings)} findings (by file). The full report: <code>ascendify report &lt;folder&gt; --format html --output report.html</code>.</p>`
       : '',
   );
 }
