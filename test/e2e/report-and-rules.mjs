@@ -1,11 +1,12 @@
 // End-to-end steps for rule control and the report panel (issue #20's report/CLI/rule-control part), run by
 // run.mjs at the end of its session; kept in this module so other steps merge beside them without conflict.
-// `t` is run.mjs's harness: { page, step, until, assert, openFile, goTo, workspace, root, status }.
+// `t` is run.mjs's harness: { page, step, until, assert, openFile, goTo, workspace, status, images }
+// (images: where pictures go: test-artifacts/e2e/readme, or docs/images with --update-images).
 import fs from 'node:fs';
 import path from 'node:path';
 
 export async function reportAndRuleControlSteps(t) {
-  const { page, step, until, assert, openFile, goTo, workspace, root, status } = t;
+  const { page, step, until, assert, openFile, goTo, workspace, status, images } = t;
 
   await step('report panel at 1280 px: the findings table fits, and a row click opens its file at the line', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -28,7 +29,7 @@ export async function reportAndRuleControlSteps(t) {
         fit.page <= 0 && fit.table <= 0,
         `the report overflows its ${fit.width} px panel: page by ${fit.page} px, table by ${fit.table} px`,
       );
-      await page.screenshot({ path: path.join(root, 'docs', 'images', 'e2e-report-panel.png') });
+      await page.screenshot({ path: path.join(images, 'e2e-report-panel.png') });
       const row = frame.locator('#findings-table tbody tr:not([hidden])').first();
       const where = await row.locator('a.loc').textContent(); // "src/kernels.cu:12"
       const line = Number(where.split(':').pop());
@@ -65,7 +66,7 @@ export async function reportAndRuleControlSteps(t) {
     const lines = page.locator('.editor-group-container.active .monaco-editor .view-line');
     const [line2, squiggle] = [await lines.nth(1).boundingBox(), await squiggles.first().boundingBox()];
     assert(squiggle.y > line2.y + line2.height / 2, `the squiggle left is not below line 2 (${squiggle.y} vs ${line2.y})`);
-    await page.screenshot({ path: path.join(root, 'docs', 'images', 'e2e-suppression.png') });
+    await page.screenshot({ path: path.join(images, 'e2e-suppression.png') });
     assert(fs.readFileSync(file, 'utf8').includes('cudaFree(p); // ascendify-ignore runtime/cudaFree'), 'the comment is not on disk');
   });
 }

@@ -725,7 +725,8 @@ try {
   });
 
   // Rule control and the report panel (test/e2e/report-and-rules.mjs).
-  await reportAndRuleControlSteps({ page, step, until, assert, openFile, goTo, workspace, root, status });
+  fs.mkdirSync(images, { recursive: true });
+  await reportAndRuleControlSteps({ page, step, until, assert, openFile, goTo, workspace, status, images });
 
   fs.writeFileSync(path.join(artifacts, 'blocked-requests.txt'), blocked.join('\n'));
   consoleLog.end();
