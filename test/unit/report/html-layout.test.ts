@@ -3,7 +3,8 @@
  * no horizontal overflow of the page or of the findings table, and every chart label inside its chart at
  * a readable size. Measured on element boxes, on the example project's report and on a report with the
  * long paths, source lines and messages that made the old table 2,922 px wide. Screenshots go to
- * docs/images/ (the README's pictures).
+ * test-artifacts/layout/, or to docs/images/ (the README's pictures) with ASCENDIFY_UPDATE_IMAGES=1, so a
+ * test run leaves the repository as it was.
  */
 /// <reference lib="dom" />
 import * as fs from 'node:fs';
@@ -20,7 +21,9 @@ const hasChromium = fs.existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`SKIPPED: HTML layout tests need Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-layout-'));
-const IMAGES = path.join(REPO, 'docs', 'images');
+const IMAGES =
+  process.env.ASCENDIFY_UPDATE_IMAGES === '1' ? path.join(REPO, 'docs', 'images') : path.join(REPO, 'test-artifacts', 'layout');
+fs.mkdirSync(IMAGES, { recursive: true });
 
 /** The sample report with what real code bases have: deep paths, 300-character source lines, long messages. */
 function wideReport(): string {
