@@ -31,7 +31,7 @@ import {
   type FindingLocationsParams,
   type ProjectSummaryParams,
   type ReportParams,
-} from './common/protocol';
+} from './shared/protocol';
 
 /**
  * The connection the command line asks for. Over stdio the message reader is ours, to act on its errors:

@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import { ajvClass } from '../common/lazy-modules';
+import { ajvClass } from '../shared/lazy-modules';
 
 export type EffortWeights = Record<string, number>;
 

@@ -71,7 +71,7 @@ import {
   type ProjectSummaryResult,
   type ReportParams,
   type ReportResult,
-} from '../common/protocol';
+} from '../shared/protocol';
 
 export const VERSION: string = pkg.version;
 

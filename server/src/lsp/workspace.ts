@@ -33,7 +33,7 @@ import type {
   FindingGroupsResult,
   FindingLocationView,
   ProjectSummaryResult,
-} from '../common/protocol';
+} from '../shared/protocol';
 
 export interface IndexOptions extends AnalysisOptions {
   include: string[];
