@@ -481,7 +481,7 @@ try {
     });
   });
 
-  await step('a CMakeLists.txt gets CUDA build diagnostics and the "ignore this line" quick fix', async () => {
+  await step('a CMakeLists.txt gets CUDA build diagnostics and the "ignore RULE on this line" quick fix', async () => {
     const cmakeFile = path.join(workspace, 'CMakeLists.txt');
     const cmake = fs.readFileSync(cmakeFile, 'utf8');
     await openFile('CMakeLists.txt');
@@ -501,7 +501,7 @@ try {
           .locator('.action-widget .monaco-list-row.focused')
           .textContent()
           .catch(() => '');
-        if (focused.includes('Ignore Ascendify findings on this line')) return true;
+        if (focused.includes('Ignore build/find_package(CUDAToolkit) on this line')) return true;
         await page.keyboard.press('ArrowDown');
         return false;
       },
@@ -510,7 +510,7 @@ try {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Control+S');
     await until('the suppression comment on disk', () =>
-      fs.readFileSync(cmakeFile, 'utf8').includes('find_package(CUDAToolkit REQUIRED) # ascendify-ignore'),
+      fs.readFileSync(cmakeFile, 'utf8').includes('find_package(CUDAToolkit REQUIRED) # ascendify-ignore build/find_package(CUDAToolkit)'),
     );
   });
 

@@ -138,7 +138,7 @@ describe('language server over stdio: one document', () => {
       '  aclrtMalloc((void**)&d, 256 * sizeof(float), ACL_MEM_MALLOC_HUGE_FIRST);',
     );
     expect(applyTextEdits(TEXT, editsOf(fix))).toBe(expected);
-    expect(actions.map((a) => a.title)).toContain('Ignore Ascendify findings on this line');
+    expect(actions.map((a) => a.title)).toContain('Ignore runtime/cudaMalloc on this line');
   });
 
   it("a selection over the whole file offers each line's quick fixes and ignore actions, as the lines alone do", async () => {
@@ -165,7 +165,12 @@ describe('language server over stdio: one document', () => {
     // Each quick fix names the diagnostic it fixes: the one on its line with its rule.
     const malloc = fixes.find((a) => a.title.includes('aclrtMalloc'))!;
     expect(malloc.diagnostics!.map((d) => [d.code, d.range.start.line])).toEqual([['runtime/cudaMalloc', 13]]);
-    expect(fixes.filter((a) => a.title === 'Ignore Ascendify findings on this line').length).toBeGreaterThanOrEqual(4);
+    // One ignore action per rule and line (the rules of EXPECTED), and one for all rules on the two lines
+    // with several (6: blockIdx, blockDim, threadIdx; 9: atomicAdd, threadIdx).
+    const perRule = [...new Set(EXPECTED.map(([line, , , , code]) => `${line} Ignore ${code} on this line`))];
+    const ignores = fixes.filter((a) => a.title.startsWith('Ignore '));
+    expect(ignores.filter((a) => a.title.endsWith(' rules on this line')).map((a) => a.diagnostics!.map((d) => d.range.start.line)[0])).toEqual([5, 8]);
+    expect(ignores.filter((a) => !a.title.endsWith(' rules on this line')).map((a) => `${a.diagnostics![0].range.start.line} ${a.title}`).sort()).toEqual(perRule.sort());
   });
 
   it('"fix all" applies every safe fix (source.fixAll.ascendify) and equals `ascendify fix`', async () => {
@@ -244,7 +249,7 @@ describe('language server over stdio: edits', () => {
     expect(versions.at(-1)).toBe(3);
   });
 
-  it('"ignore this line" inserts the suppression comment, and the finding goes away', async () => {
+  it('"ignore RULE on this line" writes a comment naming the rule, and only that finding goes away', async () => {
     const uri = fileUri(path.join(os.tmpdir(), 'ascendify-ignore.cu'));
     await client.open(uri, TEXT);
     await client.diagnosticsFor(uri, 1);
@@ -253,9 +258,11 @@ describe('language server over stdio: edits', () => {
       range: { start: { line: 15, character: 3 }, end: { line: 15, character: 3 } },
       context: { diagnostics: [] },
     });
-    const ignore = actions.find((a) => a.title === 'Ignore Ascendify findings on this line')!;
+    // One rule on the line: no "all rules" variant.
+    expect(actions.filter((a) => a.title.startsWith('Ignore ')).map((a) => a.title)).toEqual(['Ignore runtime/cudaFree on this line']);
+    const ignore = actions.find((a) => a.title === 'Ignore runtime/cudaFree on this line')!;
     const edits = editsOf(ignore, uri);
-    expect(applyTextEdits(TEXT, edits)).toBe(TEXT.replace('  cudaFree(d);', '  cudaFree(d); // ascendify-ignore'));
+    expect(applyTextEdits(TEXT, edits)).toBe(TEXT.replace('  cudaFree(d);', '  cudaFree(d); // ascendify-ignore runtime/cudaFree'));
     await client.change(
       uri,
       2,
@@ -264,6 +271,29 @@ describe('language server over stdio: edits', () => {
     const after = await client.diagnosticsFor(uri, 2);
     expect(after.diagnostics.map((d) => d.code)).not.toContain('runtime/cudaFree');
     expect(after.diagnostics).toHaveLength(EXPECTED.length - 1);
+  });
+
+  it('a second rule ignored on a line joins the list of the comment already there', async () => {
+    const uri = fileUri(path.join(os.tmpdir(), 'ascendify-ignore-two.cu'));
+    const line = '  int i = blockIdx.x * blockDim.x + threadIdx.x;';
+    const text = TEXT.replace(line, `${line} // ascendify-ignore kernel/blockIdx -- why: reviewed`);
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri, 1);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 5, character: 0 }, end: { line: 5, character: line.length } },
+      context: { diagnostics: [] },
+    });
+    const ignore = actions.find((a) => a.title === 'Ignore kernel/blockDim on this line')!;
+    expect(applyTextEdits(text, editsOf(ignore, uri))).toBe(
+      TEXT.replace(line, `${line} // ascendify-ignore kernel/blockIdx, kernel/blockDim -- why: reviewed`),
+    );
+    // The rules left on the line (blockIdx is silenced), each once; the line already has a mark, so the
+    // "all rules" variant is not offered for it.
+    expect(actions.filter((a) => a.title.startsWith('Ignore ')).map((a) => a.title)).toEqual([
+      'Ignore kernel/blockDim on this line',
+      'Ignore kernel/threadIdx on this line',
+    ]);
   });
 
   it('closing a document clears its diagnostics', async () => {

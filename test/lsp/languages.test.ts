@@ -51,8 +51,8 @@ describe('Python and CMake documents', () => {
     const fix = actions.find((a) => a.title.includes('torch_npu.npu.synchronize'))!;
     const edits = fix.edit!.changes!['file:///w/t.py'];
     expect(edits.map((e) => e.newText).sort()).toEqual(['import torch_npu\n', 'torch_npu.npu.synchronize']);
-    const ignore = actions.find((a) => a.title === 'Ignore Ascendify findings on this line')!;
-    expect(ignore.edit!.changes!['file:///w/t.py'][0].newText).toBe(' # ascendify-ignore');
+    const ignore = actions.find((a) => a.title === 'Ignore pytorch/torch.cuda.synchronize on this line')!;
+    expect(ignore.edit!.changes!['file:///w/t.py'][0].newText).toBe(' # ascendify-ignore pytorch/torch.cuda.synchronize');
   });
 
   it('a CMakeLists.txt opened as plain text is CMake: diagnostics, and only the ignore action', async () => {
@@ -62,7 +62,7 @@ describe('Python and CMake documents', () => {
     const a = d.analyse(parser, options, 1);
     expect(a.findings.map((f) => f.symbol)).toEqual(['project(CUDA)']);
     const actions = await actionsAt(d, 0, d.fixTree(parser), '#');
-    expect(actions.map((x) => x.title)).toEqual(['Ignore Ascendify findings on this line']);
-    expect(actions[0].edit!.changes!['file:///w/CMakeLists.txt'][0].newText).toBe(' # ascendify-ignore');
+    expect(actions.map((x) => x.title)).toEqual(['Ignore build/project(CUDA) on this line']);
+    expect(actions[0].edit!.changes!['file:///w/CMakeLists.txt'][0].newText).toBe(' # ascendify-ignore build/project(CUDA)');
   });
 });

@@ -27,7 +27,7 @@ export function addSuppression(into: Suppressions, line: number, nextLine: boole
 }
 
 /** The rule patterns after the mark; 'all' when none is named (a rule id always has a `/`, or is `*`). */
-function rulesNamed(afterMark: string): readonly string[] | 'all' {
+export function rulesNamed(afterMark: string): readonly string[] | 'all' {
   // The comment ends at a block comment's close; a reason follows ` -- ` (as in ESLint).
   let text = afterMark.split('*/')[0];
   const reason = text.indexOf(' -- ');

@@ -1,6 +1,6 @@
 /**
  * Code actions: one quick fix per fixable finding and "fix all safe issues" from the fix engine (the same
- * one `ascendify fix` uses, so both give the same text), and "ignore this line".
+ * one `ascendify fix` uses, so both give the same text), and "ignore RULE on this line" per rule.
  */
 import {
   CodeActionKind,
@@ -19,6 +19,7 @@ import { TextDocument as Doc } from 'vscode-languageserver-textdocument';
 import type { IncludedCheck } from './included-checks';
 import { SOURCE, findingRange, rangesTouch, toLspEdits } from './convert';
 import { FIX_ALL_KIND, type FixAllResult } from '../shared/protocol';
+import { rulesNamed } from '../analysis/suppressions';
 
 export const FIX_ALL_TITLE = 'Fix all safe Ascendify issues in this file';
 export const IGNORE_MARK = 'ascendify-ignore';
@@ -124,19 +125,40 @@ export async function fixAllEdit(
   return { edit, fixes: result.applied.length, outcome };
 }
 
-/** The edit that puts a suppression comment at the end of a finding's line. */
-export function ignoreLineEdit(doc: TextDocument, line: number, lineComment: '//' | '#' = '//'): LspTextEdit | undefined {
+/** A same-line mark (`ascendify-ignore`, not `ascendify-ignore-next-line`, which is about the line below). */
+const SAME_LINE_MARK = /ascendify-ignore(?!-next-line)\b/;
+
+/**
+ * The edit that silences `rule` on a finding's line: ` // ascendify-ignore RULE` at its end, or `, RULE`
+ * added to the list of a mark already there. Without `rule`, a bare mark (every rule on the line).
+ * Undefined when the line already has a bare mark (nothing left to silence).
+ */
+export function ignoreLineEdit(doc: TextDocument, line: number, lineComment: '//' | '#' = '//', rule?: string): LspTextEdit | undefined {
   const lineText = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
-  if (lineText.includes(IGNORE_MARK)) return undefined;
+  const mark = SAME_LINE_MARK.exec(lineText);
+  if (mark) {
+    const listStart = mark.index + mark[0].length;
+    const rest = lineText.slice(listStart);
+    if (!rule || rulesNamed(rest) === 'all') return undefined;
+    // The list ends where a reason (` -- `) or the block comment (`*/`) starts, else at the line's end.
+    const stops = [rest.indexOf(' -- '), rest.indexOf('*/')].filter((i) => i >= 0);
+    const listEnd = listStart + rest.slice(0, Math.min(rest.length, ...stops)).replace(/\s+$/, '').length;
+    const at = { line, character: listEnd };
+    return { range: { start: at, end: at }, newText: `, ${rule}` };
+  }
+  const named = rule ? `${IGNORE_MARK} ${rule}` : IGNORE_MARK;
   const trimmed = lineText.replace(/\s+$/, '');
   // A line continued with a backslash (a macro body) keeps the backslash last: use a block comment before it.
   if (trimmed.endsWith('\\') && lineComment === '//') {
     const at = { line, character: trimmed.length - 1 };
-    return { range: { start: at, end: at }, newText: `/* ${IGNORE_MARK} */ ` };
+    return { range: { start: at, end: at }, newText: `/* ${named} */ ` };
   }
   const at = { line, character: trimmed.length };
-  return { range: { start: at, end: { line, character: lineText.length } }, newText: ` ${lineComment} ${IGNORE_MARK}` };
+  return { range: { start: at, end: { line, character: lineText.length } }, newText: ` ${lineComment} ${named}` };
 }
+
+/** The title of the quick fix that silences every rule on a line (offered when the line has several). */
+export const IGNORE_ALL_TITLE = 'Ignore all Ascendify rules on this line';
 
 export async function codeActions(ctx: ActionContext, params: CodeActionParams): Promise<CodeAction[]> {
   const only = params.context.only;
@@ -190,16 +212,27 @@ export async function codeActions(ctx: ActionContext, params: CodeActionParams):
       else byLine.set(f.line - 1, [f]);
     }
     for (const [line, onLine] of byLine) {
-      const edit = ignoreLineEdit(ctx.doc, line, ctx.lineComment);
-      if (!edit) continue;
-      const diagnostics = onLine.flatMap((f) => diagnosticsOf(f, requested));
-      actions.push({
-        title: 'Ignore Ascendify findings on this line',
-        kind: CodeActionKind.QuickFix,
-        diagnostics,
-        edit: await workspaceEdit(ctx, [edit]),
-      });
+      // One action per rule on the line (the comment names it, as ESLint's "disable X for this line"),
+      // and one for all of them when there are several.
+      const rules = [...new Set(onLine.map((f) => f.ruleId))];
+      for (const rule of rules) {
+        const edit = ignoreLineEdit(ctx.doc, line, ctx.lineComment, rule);
+        if (!edit) continue;
+        actions.push({
+          title: `Ignore ${rule} on this line`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: onLine.filter((f) => f.ruleId === rule).flatMap((f) => diagnosticsOf(f, requested)),
+          edit: await workspaceEdit(ctx, [edit]),
+        });
+      }
+      const all = rules.length > 1 ? ignoreLineEdit(ctx.doc, line, ctx.lineComment) : undefined;
+      if (all)
+        actions.push({
+          title: IGNORE_ALL_TITLE,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: onLine.flatMap((f) => diagnosticsOf(f, requested)),
+          edit: await workspaceEdit(ctx, [all]),
+        });
     }
-  }
   return actions;
 }
