@@ -225,14 +225,15 @@ export async function codeActions(ctx: ActionContext, params: CodeActionParams):
           edit: await workspaceEdit(ctx, [edit]),
         });
       }
-      const all = rules.length > 1 ? ignoreLineEdit(ctx.doc, line, ctx.lineComment) : undefined;
-      if (all)
+      const everyRule = rules.length > 1 ? ignoreLineEdit(ctx.doc, line, ctx.lineComment) : undefined;
+      if (everyRule)
         actions.push({
           title: IGNORE_ALL_TITLE,
           kind: CodeActionKind.QuickFix,
           diagnostics: onLine.flatMap((f) => diagnosticsOf(f, requested)),
-          edit: await workspaceEdit(ctx, [all]),
+          edit: await workspaceEdit(ctx, [everyRule]),
         });
     }
+  }
   return actions;
 }
