@@ -94,7 +94,7 @@ async function streamJsonReport(listed: Promise<ListedFile[]>, options: ReportOp
   try {
     const stream = jsonReportStream((...pieces) => file.write(...pieces), options.version);
     figures = await streamReportProject(listed, options, (part) => stream.file(part));
-    stream.end(figures.skipped, figures.summary, figures.extensions);
+    stream.end(figures);
     scanned = (await listed).map((f) => f.absolute);
   } catch (e) {
     file.abort();
@@ -304,7 +304,7 @@ export function buildProgram(): Command {
           opts.output,
           () => files,
         );
-        figures = { ...fresh, extensions: fresh.extensions ?? [] };
+        figures = { ...fresh, extensions: fresh.extensions ?? [], projectLevel: fresh.projectLevel ?? [] };
       } else {
         const assembled = await reportProject(listed, options).finally(() => progress.stop());
         // JSON goes out as the pieces the files' parts already are; other formats render the report object.

@@ -11,6 +11,7 @@ import { getParser } from './parser';
 import { candidateFilter, knownFilter } from './scan';
 import { analyzeOtherText, bindingsIn, languageOf, localIncludes, mayRegister, type Binding } from './languages';
 import { lineStartsOf } from './resolve';
+import { isProjectLevel } from './project-level';
 
 /**
  * The order reports give files in (and skipped files, and the estimate's files): by path. One comparison,
@@ -149,7 +150,7 @@ export type { Summary };
 const KINDS = ['rename', 'rewrite', 'manual', 'none', 'unmapped'];
 
 /** The fields of a finding the summary counts (a core Finding, or one read back from a JSON report). */
-export type SummaryFinding = Pick<Finding, 'symbol' | 'kind' | 'library' | 'category' | 'safeFix'>;
+export type SummaryFinding = Pick<Finding, 'symbol' | 'kind' | 'library' | 'category' | 'safeFix'> & { construct?: string };
 
 /** The summary from per-file findings and kernel counts (`ascendify merge` rebuilds it from JSON reports). */
 export function summarizeParts(
@@ -176,6 +177,11 @@ export interface SummaryPart {
   bySymbol: Array<[string, number, string, string]>;
   /** `path:line` of main when the file is a program that needs aclInit/aclFinalize. */
   programWithoutAclInit?: string;
+  /**
+   * The project-level headers it includes (project-level.ts), not in the counts above: [symbol, kind,
+   * library, category, includes]. The project's summary counts each header once.
+   */
+  projectLevel?: Array<[string, string, string, string, number]>;
 }
 
 export function summaryPart(findings: SummaryFinding[], kernels: number, programWithoutAclInit?: string): SummaryPart {
@@ -184,7 +190,16 @@ export function summaryPart(findings: SummaryFinding[], kernels: number, program
   const byCategory = new Map<string, number>();
   const bySymbol = new Map<string, [string, number, string, string]>();
   let safeFixes = 0;
+  let own = 0;
+  const projectLevel = new Map<string, [string, string, string, string, number]>();
   for (const f of findings) {
+    if (isProjectLevel(f)) {
+      const p = projectLevel.get(f.symbol);
+      if (p) p[4]++;
+      else projectLevel.set(f.symbol, [f.symbol, f.kind, f.library, f.category, 1]);
+      continue;
+    }
+    own++;
     byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
     byLibrary.set(f.library, (byLibrary.get(f.library) ?? 0) + 1);
     byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
@@ -194,7 +209,7 @@ export function summaryPart(findings: SummaryFinding[], kernels: number, program
     if (f.safeFix) safeFixes++;
   }
   return {
-    findings: findings.length,
+    findings: own,
     kernels,
     safeFixes,
     byKind: [...byKind],
@@ -202,6 +217,7 @@ export function summaryPart(findings: SummaryFinding[], kernels: number, program
     byCategory: [...byCategory],
     bySymbol: [...bySymbol.values()],
     ...(programWithoutAclInit ? { programWithoutAclInit } : {}),
+    ...(projectLevel.size ? { projectLevel: [...projectLevel.values()] } : {}),
   };
 }
 
@@ -231,12 +247,26 @@ export class SummaryTotals {
   private readonly byCategory: Record<string, number> = Object.create(null) as Record<string, number>;
   private readonly bySymbol = new Map<string, { count: number; kind: string; library: string }>();
   private readonly programs: string[] = [];
+  /** Project-level headers seen (counted once each) and their includes in all files. */
+  private readonly projectLevel = new Set<string>();
+  private projectLevelIncludes = 0;
 
   add(p: SummaryPart): void {
     this.files++;
     if (p.programWithoutAclInit) this.programs.push(p.programWithoutAclInit);
+    // A file whose only findings are project-level includes has nothing of its own to port.
     if (p.findings > 0) this.filesWithFindings++;
     this.findings += p.findings;
+    for (const [symbol, kind, library, category, includes] of p.projectLevel ?? []) {
+      this.projectLevelIncludes += includes;
+      if (this.projectLevel.has(symbol)) continue;
+      this.projectLevel.add(symbol);
+      this.findings++;
+      this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
+      this.byLibrary[library] = (this.byLibrary[library] ?? 0) + 1;
+      this.byCategory[category] = (this.byCategory[category] ?? 0) + 1;
+      this.bySymbol.set(symbol, { count: 1, kind, library });
+    }
     this.kernels += p.kernels;
     this.safeFixes += p.safeFixes;
     for (const [k, n] of p.byKind) this.byKind[k] = (this.byKind[k] ?? 0) + n;
@@ -268,6 +298,7 @@ export class SummaryTotals {
       kernels: this.kernels,
       safeFixes: this.safeFixes,
       programsWithoutAclInit: [...this.programs],
+      ...(this.projectLevel.size ? { projectLevel: { items: this.projectLevel.size, includes: this.projectLevelIncludes } } : {}),
     };
   }
 }

@@ -12,6 +12,7 @@
 import type { FileAnalysis, FindingKind, KernelInfo, PortingTarget } from '../analysis/analyze';
 import type { ReduceOp } from '../analysis/kernel-shape';
 import { byPath } from '../analysis/project';
+import { isProjectLevel } from '../analysis/project-level';
 import { PATTERN_WHAT, projectPatternOf, type ProjectPattern } from './patterns';
 import { foldersOf, type FolderEstimate } from './folders';
 import {
@@ -167,7 +168,7 @@ export const RANGE_MEANING = {
 } as const;
 
 export const ASSUMPTIONS: readonly string[] = [
-  'Work items, not occurrences: each API costs once per file where it is called (finding.<kind> × category factor), each further site of it in that file finding.repeatSite of that, capped at finding.repeatCap; types, enum constants, qualifiers, built-ins and includes ride along with the calls (finding.rideAlong).',
+  'Work items, not occurrences: each API costs once per file where it is called (finding.<kind> × category factor), each further site of it in that file finding.repeatSite of that, capped at finding.repeatCap; types, enum constants, qualifiers, built-ins and includes ride along with the calls (finding.rideAlong). An include of one of NVIDIA\'s sample helper headers (helper_cuda.h) is one project-level item: no work in the files that include it (a file with nothing else costs no file.overhead), as the header is ported once where it is defined (its own findings).',
   'Error handling and the device lifecycle are adapted once per project: an API of knowledge-base category error, lifecycle, init or context costs its item in the first file (in report order) that calls it and pattern.fileEdit of that in every later file.',
   'A kernel is ported once: a kernel with the same name and text as one already counted costs kernel.duplicateReview; a near-identical variant of an earlier ported kernel of its file (pattern.variantMinSimilarity of its code tokens shared) costs kernel.variantReview plus the differing share of its port. The __device__ helpers a kernel calls (in its file), and helper structs it names (SharedMemory<T>), are part of it: their lines and features count with the kernel, not as separate API items.',
   'A kernel takes the cheapest route available on the target. Kernels named after a standard deep-learning operation (softmax, norm, matmul, rope, get_rows...) and obvious elementwise, reduction or GEMM kernels default to an existing aclnn operator; further kernels of one file calling the same operator are variants (kernel.aclnnVariant). Otherwise an Ascend C SIMD redesign, or Ascend C SIMT (Ascend 950 only).',
@@ -684,10 +685,16 @@ export interface EffortPart {
   /** The weights the file's hours come from (kernels included). */
   by: Attribution;
   automatic: Omit<AutomaticShare, 'findingShare' | 'lineShare'>;
+  /** Project-level headers it includes (analysis/project-level.ts): not in its findings, counted once per project. */
+  projectLevel?: string[];
 }
 
 /** One file's share of the estimate (see EffortPart). */
-export function effortPart(file: EffortFileInput, target: PortingTarget, w: EffortWeights = DEFAULT_WEIGHTS): EffortPart {
+export function effortPart(input: EffortFileInput, target: PortingTarget, w: EffortWeights = DEFAULT_WEIGHTS): EffortPart {
+  // An include of a project-level header (helper_cuda.h) is no work of this file: the header is ported
+  // once, where it is defined (its own findings). The project counts it once (EffortTotals).
+  const projectLevel = [...new Set(input.findings.filter(isProjectLevel).map((f) => f.symbol))];
+  const file = projectLevel.length ? { ...input, findings: input.findings.filter((f) => !isProjectLevel(f)) } : input;
   const hours = noHours();
   const byPart = { files: 0, findings: 0, kernels: 0 };
   const by = new Map<string, number>();
@@ -817,6 +824,7 @@ export function effortPart(file: EffortFileInput, target: PortingTarget, w: Effo
     libraries: [...libraries].sort(),
     by: [...by],
     automatic,
+    ...(projectLevel.length ? { projectLevel } : {}),
   };
 }
 
@@ -877,6 +885,7 @@ export class EffortTotals {
   private readonly kernelGroups = new Map<string, KernelGroup>();
   private readonly libraries = new Set<string>();
   private readonly automatic = { findings: 0, safeFixFindings: 0, affectedLines: 0, safeFixLines: 0 };
+  private readonly projectLevel = new Set<string>();
   private readonly files: FileEstimate[] = [];
   private readonly kernels: KernelEstimate[] = [];
 
@@ -957,6 +966,12 @@ export class EffortTotals {
     total.high += fileHours.high;
     for (const l of part.libraries) this.libraries.add(l);
     for (const key of Object.keys(automatic) as Array<keyof typeof automatic>) automatic[key] += part.automatic[key];
+    // A project-level header is one finding of the project (by hand: no file's line is edited for it).
+    for (const symbol of part.projectLevel ?? []) {
+      if (this.projectLevel.has(symbol)) continue;
+      this.projectLevel.add(symbol);
+      automatic.findings++;
+    }
     this.files.push({ path: part.path, findings: part.findings, kernels: part.kernels, ...rounded(fileHours) });
   }
 

@@ -6,14 +6,21 @@ import type { FileResult, Summary, SummaryPart } from '../analysis/project';
 import type { PortingTarget } from '../analysis/analyze';
 import { summaryPart, SummaryTotals } from '../analysis/project';
 import { needsCannLifecycle, type ProgramFacts } from '../analysis/program';
+import { projectLevelIncludes, ProjectLevelTotals, type ProjectLevelInclude, type ProjectLevelItem } from '../analysis/project-level';
 import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart } from './estimate';
 import type { EffortWeights } from './weights';
 
 /** A file's share of the summary and of the estimate (the report's parts; the workspace index keeps them). */
-export function fileShares(file: FileResult, target: PortingTarget, weights?: EffortWeights): { summary: SummaryPart; effort: EffortPart } {
+export function fileShares(
+  file: FileResult,
+  target: PortingTarget,
+  weights?: EffortWeights,
+): { summary: SummaryPart; effort: EffortPart; projectLevel?: ProjectLevelInclude[] } {
+  const summary = summaryPart(file.analysis.findings, file.analysis.kernels.length, programWithoutAclInit(file.path, file.analysis));
   return {
-    summary: summaryPart(file.analysis.findings, file.analysis.kernels.length, programWithoutAclInit(file.path, file.analysis)),
+    summary,
     effort: effortPart(effortInputFromAnalysis(file.path, file.analysis), target, weights),
+    ...(summary.projectLevel ? { projectLevel: projectLevelIncludes(file.path, file.analysis.findings) } : {}),
   };
 }
 
@@ -29,6 +36,7 @@ export function programWithoutAclInit(
 export class ReportTotals {
   private readonly summaries = new SummaryTotals();
   private readonly effort: EffortTotals;
+  private readonly projectLevel = new ProjectLevelTotals();
 
   /** `cannVersion`: the CANN version the report's answers were chosen for (knowledge/cann.ts). */
   constructor(
@@ -39,9 +47,15 @@ export class ReportTotals {
     this.effort = new EffortTotals(weights);
   }
 
-  add(part: { summary: SummaryPart; effort: EffortPart }): void {
+  add(part: { summary: SummaryPart; effort: EffortPart; projectLevel?: ProjectLevelInclude[] }): void {
     this.summaries.add(part.summary);
     this.effort.add(part.effort);
+    this.projectLevel.add(part.projectLevel);
+  }
+
+  /** The project-level headers of the parts added so far, each once with the files that include it. */
+  projectLevelItems(): ProjectLevelItem[] {
+    return this.projectLevel.list();
   }
 
   summary(skipped: number): Summary & { effort: EffortEstimate } {

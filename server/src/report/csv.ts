@@ -1,10 +1,11 @@
 /**
  * CSV reports (RFC 4180: comma-separated, CRLF line ends, fields with a comma, quote or line break in
- * double quotes, quotes doubled). `findings` mode: one row per finding; `symbols` mode: one row per
- * NVIDIA symbol with its count and whether a CANN mapping is on record.
+ * double quotes, quotes doubled). `findings` mode: one row per finding, a project-level header (helper_cuda.h)
+ * one row for the project with the files that include it; `symbols` mode: one row per NVIDIA symbol with
+ * its count and whether a CANN mapping is on record.
  */
 import type { JsonReport } from './json';
-import { allFindings, symbolStats } from './format';
+import { ownFindings, projectLevelOf, symbolStats } from './format';
 
 export type CsvMode = 'findings' | 'symbols';
 
@@ -38,6 +39,27 @@ export function renderCsv(report: JsonReport, mode: CsvMode = 'findings'): strin
       ]),
     );
   }
+  // Project-level headers first, one row each: where it is first included, how many files include it and
+  // which (the last two columns, empty on a file's own finding).
+  const items = projectLevelOf(report).map((i) => [
+    i.includes[0]?.path,
+    i.includes[0]?.line,
+    i.includes[0]?.column,
+    undefined,
+    undefined,
+    i.symbol,
+    i.kind,
+    i.library,
+    i.category,
+    i.ruleId,
+    i.ascend,
+    'no',
+    `Included by ${i.files} file${i.files === 1 ? '' : 's'}: change it once for the project. ${i.advice}`,
+    undefined,
+    i.docUrl,
+    i.files,
+    [...new Set(i.includes.map((at) => at.path))].join('; '),
+  ]);
   return csv(
     [
       'file',
@@ -55,23 +77,30 @@ export function renderCsv(report: JsonReport, mode: CsvMode = 'findings'): strin
       'message',
       'source',
       'doc_url',
+      'included_by_files',
+      'included_in',
     ],
-    allFindings(report).map((f) => [
-      f.file,
-      f.line,
-      f.column,
-      f.endLine,
-      f.endColumn,
-      f.symbol,
-      f.kind,
-      f.library,
-      f.category,
-      f.ruleId,
-      f.ascend,
-      f.fixable ? 'yes' : 'no',
-      f.message,
-      f.source,
-      f.docUrl,
-    ]),
+    [
+      ...items,
+      ...ownFindings(report).map((f) => [
+        f.file,
+        f.line,
+        f.column,
+        f.endLine,
+        f.endColumn,
+        f.symbol,
+        f.kind,
+        f.library,
+        f.category,
+        f.ruleId,
+        f.ascend,
+        f.fixable ? 'yes' : 'no',
+        f.message,
+        f.source,
+        f.docUrl,
+        undefined,
+        undefined,
+      ]),
+    ],
   );
 }

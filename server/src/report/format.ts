@@ -2,6 +2,7 @@
 import type { FindingKind } from '../analysis/analyze';
 import { perTarget, targetInfo, type PortingTarget } from '../shared/targets';
 import type { JsonReport } from './json';
+import { isProjectLevel, type ProjectLevelItem } from '../analysis/project-level';
 import { WEIGHT_DOCS } from '../effort';
 
 export const TARGET_LABELS: Record<PortingTarget, string> = perTarget((t) => targetInfo(t).label);
@@ -53,6 +54,24 @@ export function allFindings(report: JsonReport): Array<JsonReport['files'][numbe
   return report.files.flatMap((f) => f.findings.map((x) => ({ ...x, file: f.path })));
 }
 
+/**
+ * The findings of the files' own (report order), without the includes of project-level headers: the
+ * tables list those once, as the report's `projectLevel` items (analysis/project-level.ts).
+ */
+export function ownFindings(report: JsonReport): ReturnType<typeof allFindings> {
+  return allFindings(report).filter((f) => !isProjectLevel(f));
+}
+
+/** The project-level items of a report (none in reports written before they existed). */
+export const projectLevelOf = (report: Pick<JsonReport, 'projectLevel'>): ProjectLevelItem[] => report.projectLevel ?? [];
+
+/** "helper_cuda.h, included by 227 files" (the items' one-line label). */
+export const includedBy = (item: Pick<ProjectLevelItem, 'symbol' | 'files'>): string =>
+  `${item.symbol}, included by ${item.files} file${item.files === 1 ? '' : 's'}`;
+
+/** What a report says of its project-level items, beside their rows. */
+export const PROJECT_LEVEL_NOTE =
+  "A project-level header (one of NVIDIA's sample helpers, such as helper_cuda.h) is changed once for the whole project, where it is defined, not in each file that includes it: it is one item and one finding, with the files that include it.";
 /** Per-symbol statistics: count, kind, library, mapped or not, CANN name and number of files. */
 export interface SymbolStat {
   symbol: string;

@@ -6,7 +6,8 @@
  */
 import { libraryName } from '../analysis/resolve';
 import type { JsonReport } from './json';
-import { allFindings, KIND_ORDER } from './format';
+import { KIND_ORDER, ownFindings, PROJECT_LEVEL_NOTE, projectLevelOf } from './format';
+import type { ProjectLevelItem } from '../analysis/project-level';
 import { cat, html, safeUrl, type Html } from './html-kit';
 import { LEVEL_BY_KIND } from './sarif';
 
@@ -54,36 +55,114 @@ function routeFinder(report: JsonReport): (file: string, line: number) => string
 const select = (id: string, label: string, values: Array<[string, string]>) =>
   html`<label>${label} <select id="${id}"><option value="">all</option>${values.map(([v, text]) => html`<option value="${v}">${text}</option>`)}</select></label>`;
 
+/** One row of the table: a finding, or a project-level item (one row for every file that includes it). */
+interface Row {
+  /** What the file filter searches (the item's every path, one a line). */
+  files: string;
+  kind: string;
+  ruleId: string;
+  route: string;
+  fixable: boolean;
+  /** The File:line cell, and the value it sorts by. */
+  loc: Html;
+  sortKey: string;
+  symbol: string;
+  docUrl: string | null;
+  ascend: string | null;
+  note: string;
+  details: Html;
+  library: string;
+  source: string;
+}
+
+function tableRow(r: Row): Html {
+  const url = safeUrl(r.docUrl);
+  const severity = LEVEL_BY_KIND[r.kind as keyof typeof LEVEL_BY_KIND];
+  const symbol = url ? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${r.symbol}</a>` : r.symbol;
+  return cat(
+    html`<tr data-file="${r.files}" data-kind="${r.kind}" data-rule="${r.ruleId}" data-sev="${severity}" data-route="${r.route}" data-fix="${r.fixable ? 1 : 0}">`,
+    html`<td class="c-loc" data-v="${r.sortKey}">${r.loc}</td><td class="c-sym">${symbol}</td>`,
+    html`<td class="c-kind"><span class="kind k-${r.kind}">${r.kind}</span>${r.fixable ? html` <span class="fix" title="safe automatic fix">fix</span>` : ''}</td>`,
+    html`<td class="c-ascend">${r.ascend ?? '—'}</td><td class="c-note"><details><summary>${r.note}</summary>${r.details}</details></td>`,
+    html`<td class="c-rule"><code>${r.ruleId}</code></td><td class="c-sev">${severity}</td><td class="c-route">${r.route}</td>`,
+    html`<td class="c-lib">${libraryName(r.library)}</td><td class="c-src"><code>${r.source}</code></td></tr>`,
+  );
+}
+
+/** A path that may wrap after each `/` (<wbr>), not inside a name, and `:line`. */
+const wrappedPlace = (file: string, line: number) =>
+  cat(
+    file.split('/').map((seg, i) => (i ? cat(html`/<wbr>`, seg) : seg)),
+    `:${line}`,
+  );
+
+/** A place in the source: a link when the report knows where the file is (`sourceHref`), else text. */
+function placeLink(file: string, line: number, column: number, options: FindingsTableOptions, text: Html = wrappedPlace(file, line)): Html {
+  const href = options.sourceHref?.(file, line);
+  return href
+    ? html`<a class="loc" href="${href}" data-line="${line}" data-column="${column}">${text}</a>`
+    : html`<span class="loc">${text}</span>`;
+}
+
+/**
+ * A project-level header's row: "project-wide, N files" (a link to its first include), what to do, and
+ * every file that includes it behind the row's details. It sorts before the files' own findings.
+ */
+function projectLevelRow(item: ProjectLevelItem, options: FindingsTableOptions): Row {
+  const first = item.includes[0];
+  const where = html`project-wide · ${item.files} file${item.files === 1 ? '' : 's'}`;
+  const includes = item.includes.map((i) => html`<li>${placeLink(i.path, i.line, i.column, options)}</li>`);
+  return {
+    files: [...new Set(item.includes.map((i) => i.path))].join('\n'),
+    kind: item.kind,
+    ruleId: item.ruleId,
+    route: 'host',
+    fixable: false,
+    loc: first ? placeLink(first.path, first.line, first.column, options, where) : where,
+    sortKey: '',
+    symbol: item.symbol,
+    docUrl: item.docUrl,
+    ascend: item.ascend,
+    note: `Included by ${item.files} file${item.files === 1 ? '' : 's'}: change it once for the project. ${item.advice}`,
+    details: html`<dl class="details"><dt>Why once</dt><dd>${item.message}</dd><dt>Included by</dt><dd><ul class="includes">${includes}</ul></dd><dt>Rule</dt><dd><code>${item.ruleId}</code></dd><dt>Library</dt><dd>${libraryName(item.library)} · ${item.category}</dd></dl>`,
+    library: item.library,
+    source: `#include "${item.symbol}"`,
+  };
+}
+
 export function findingsTable(report: JsonReport, options: FindingsTableOptions = {}): Html {
-  const all = allFindings(report);
+  // Project-level headers (helper_cuda.h) are one row each, however many files include them.
+  const items = projectLevelOf(report);
+  const all = ownFindings(report);
   const maxRows = options.maxRows ?? Infinity;
   const findings = all.length > maxRows ? all.slice(0, maxRows) : all;
   const routeOf = routeFinder(report);
-  const rules = [...new Set(findings.map((f) => f.ruleId))].sort();
-  const rows = findings.map((f) => {
-    const url = safeUrl(f.docUrl);
-    const route = routeOf(f.file, f.line);
-    const severity = LEVEL_BY_KIND[f.kind];
-    const href = options.sourceHref?.(f.file, f.line);
-    // A path may wrap after each `/` (<wbr>), not inside a name.
-    const where = cat(
-      f.file.split('/').map((seg, i) => (i ? cat(html`/<wbr>`, seg) : seg)),
-      `:${f.line}`,
-    );
-    const loc = href
-      ? html`<a class="loc" href="${href}" data-line="${f.line}" data-column="${f.column}">${where}</a>`
-      : html`<span class="loc">${where}</span>`;
-    const symbol = url ? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${f.symbol}</a>` : f.symbol;
-    const details = html`<dl class="details"><dt>Source</dt><dd><code>${(f.source ?? '').trim() || '—'}</code></dd><dt>Rule</dt><dd><code>${f.ruleId}</code></dd><dt>Library</dt><dd>${libraryName(f.library)} · ${f.category}</dd><dt>Route</dt><dd>${route}</dd></dl>`;
-    return cat(
-      html`<tr data-file="${f.file}" data-kind="${f.kind}" data-rule="${f.ruleId}" data-sev="${severity}" data-route="${route}" data-fix="${f.fixable ? 1 : 0}">`,
-      html`<td class="c-loc" data-v="${f.file}\t${String(f.line).padStart(9, '0')}">${loc}</td><td class="c-sym">${symbol}</td>`,
-      html`<td class="c-kind"><span class="kind k-${f.kind}">${f.kind}</span>${f.fixable ? html` <span class="fix" title="safe automatic fix">fix</span>` : ''}</td>`,
-      html`<td class="c-ascend">${f.ascend ?? '—'}</td><td class="c-note"><details><summary>${f.message}</summary>${details}</details></td>`,
-      html`<td class="c-rule"><code>${f.ruleId}</code></td><td class="c-sev">${severity}</td><td class="c-route">${route}</td>`,
-      html`<td class="c-lib">${libraryName(f.library)}</td><td class="c-src"><code>${(f.source ?? '').trim()}</code></td></tr>`,
-    );
-  });
+  const rules = [...new Set([...items.map((i) => i.ruleId), ...findings.map((f) => f.ruleId)])].sort();
+  const rows = [
+    ...items.map((item) => tableRow(projectLevelRow(item, options))),
+    ...findings.map((f) => {
+      const route = routeOf(f.file, f.line);
+      const source = (f.source ?? '').trim();
+      return tableRow({
+        files: f.file,
+        kind: f.kind,
+        ruleId: f.ruleId,
+        route,
+        fixable: f.fixable,
+        loc: placeLink(f.file, f.line, f.column, options),
+        sortKey: `${f.file}\t${String(f.line).padStart(9, '0')}`,
+        symbol: f.symbol,
+        docUrl: f.docUrl,
+        ascend: f.ascend,
+        note: f.message,
+        details: html`<dl class="details"><dt>Source</dt><dd><code>${source || '—'}</code></dd><dt>Rule</dt><dd><code>${f.ruleId}</code></dd><dt>Library</dt><dd>${libraryName(f.library)} · ${f.category}</dd><dt>Route</dt><dd>${route}</dd></dl>`,
+        library: f.library,
+        source,
+      });
+    }),
+  ];
+  const shown = rows.length;
+  const total = Math.max(all.length + items.length, report.summary.findings);
   const hidden = FINDING_COLUMNS.filter((c) => !c.shown)
     .map((c) => `hide-${c.id}`)
     .join(' ');
@@ -116,13 +195,14 @@ export function findingsTable(report: JsonReport, options: FindingsTableOptions 
       ['0', 'by hand'],
     ]),
     html`<details class="columns"><summary>Columns</summary>${FINDING_COLUMNS.map((c) => html`<label><input type="checkbox" data-col="${c.id}"${c.shown ? html` checked` : ''}> ${c.label.replace(/ \(.*\)$/, '')}</label>`)}</details>`,
-    html`<span class="count"><span id="filter-count">${findings.length}</span> of ${findings.length} shown</span></div>`,
+    html`<span class="count"><span id="filter-count">${shown}</span> of ${shown} shown</span></div>`,
     html`<div class="table-wrap"><table id="findings-table" class="${hidden}"><thead><tr>`,
     FINDING_COLUMNS.map((c) => html`<th class="c-${c.id}" data-type="${c.type}"><button type="button">${c.label}</button></th>`),
     html`</tr></thead><tbody>${rows}</tbody></table></div>`,
     // A report may carry the entries of its first files only (the editor's panel): the summary has the total.
-    findings.length < Math.max(all.length, report.summary.findings)
-      ? html`<p class="note">Showing the first ${findings.length} of ${Math.max(all.length, report.summary.findings)} findings (by file). The full report: <code>ascendify report &lt;folder&gt; --format html --output report.html</code>.</p>`
+    items.length ? html`<p class="note" id="project-level-note">${PROJECT_LEVEL_NOTE}</p>` : '',
+    shown < total
+      ? html`<p class="note">Showing the first ${shown} of ${total} findings (by file). The full report: <code>ascendify report &lt;folder&gt; --format html --output report.html</code>.</p>`
       : '',
   );
 }

@@ -9,6 +9,7 @@ import { byPath } from '../analysis/project';
 import { fileShares, ReportTotals } from '../effort/totals';
 import type { EffortEstimate, EffortPart, EffortWeights } from '../effort';
 import type { JsonFile, JsonKernel } from './schema';
+import { projectLevelIncludes, ProjectLevelTotals, type ProjectLevelInclude, type ProjectLevelItem } from '../analysis/project-level';
 
 // The totals moved to effort/totals.ts (the language server adds them up too); their importers still find them here.
 export { fileShares, programWithoutAclInit, ReportTotals } from '../effort/totals';
@@ -29,6 +30,11 @@ export interface JsonReport {
   skipped: Array<{ path: string; reason: string }>;
   /** The project picture: Python call site -> extension -> sources and kernels -> build targets (languages/links.ts). */
   extensions?: ExtensionLink[];
+  /**
+   * Project-level headers (helper_cuda.h: analysis/project-level.ts), each once with the files that include
+   * it and what to do; their include findings stay in `files[].findings`. Absent when there are none.
+   */
+  projectLevel?: ProjectLevelItem[];
   summary: Summary & { effort: EffortEstimate };
   /** With `--baseline`: the report holds only the findings new since that report; these are the counts. */
   baseline?: { file: string; new: number; unchanged: number; absent: number };
@@ -50,6 +56,8 @@ export interface FileReportPart {
   effort: EffortPart;
   /** What the file adds to the project picture (its extensions, module uses, kernels). */
   picture: FilePicture;
+  /** Its includes of project-level headers (absent: none), for the report's `projectLevel` items. */
+  projectLevel?: ProjectLevelInclude[];
 }
 
 function jsonKernels(a: FileResult['analysis']): JsonKernel[] {
@@ -270,6 +278,7 @@ export interface ReportFigures {
   summary: JsonReport['summary'];
   skipped: JsonReport['skipped'];
   extensions: ExtensionLink[];
+  projectLevel: ProjectLevelItem[];
 }
 
 /** A whole report assembled from its files' parts: JSON text in pieces, or the report object. */
@@ -283,7 +292,7 @@ export interface AssembledReport extends ReportFigures {
 /** The summary of the parts added up in `totals`, and the skipped files in the report's order. */
 export function reportFigures(skippedFiles: SkippedFile[], totals: ReportTotals, pictures: FilePicture[] = []): ReportFigures {
   const skipped = [...skippedFiles].sort(byPath);
-  return { skipped, summary: totals.summary(skipped.length), extensions: linkProject(pictures) };
+  return { skipped, summary: totals.summary(skipped.length), extensions: linkProject(pictures), projectLevel: totals.projectLevelItems() };
 }
 
 /**
@@ -303,20 +312,19 @@ export function assembleReport(
     totals = new ReportTotals(target, options.weights);
     for (const p of parts) totals.add(p);
   }
-  const { summary, skipped, extensions } = reportFigures(
+  const figures = reportFigures(
     skippedFiles,
     totals,
     parts.map((p) => p.picture),
   );
+  const { summary, skipped, extensions, projectLevel } = figures;
   return {
-    summary,
-    skipped,
-    extensions,
+    ...figures,
     jsonChunks: () => {
       const chunks: Array<string | Uint8Array> = [];
       const stream = jsonReportStream((...pieces) => chunks.push(...pieces), version);
       for (const p of parts) stream.file(p);
-      stream.end(skipped, summary, extensions);
+      stream.end(figures);
       return chunks;
     },
     report: () => ({
@@ -325,6 +333,7 @@ export function assembleReport(
       files: parts.map((p) => JSON.parse(fromUtf8.decode(p.json)) as JsonFile),
       skipped,
       ...(extensions.length ? { extensions } : {}),
+      ...(projectLevel.length ? { projectLevel } : {}),
       summary,
     }),
   };
@@ -335,7 +344,7 @@ const toolOf = (version: string): JsonReport['tool'] => ({ name: 'ascendify', ve
 /** Writes a JSON report in order as its pieces become known: the files' parts by path, then the rest. */
 export interface JsonReportStream {
   file(part: FileReportPart): void;
-  end(skipped: JsonReport['skipped'], summary: JsonReport['summary'], extensions?: ExtensionLink[]): void;
+  end(figures: Pick<ReportFigures, 'skipped' | 'summary'> & Partial<Pick<ReportFigures, 'extensions' | 'projectLevel'>>): void;
 }
 
 /** The JSON report's text, made once here for whole reports and for `--output`, which writes it as it goes. */
@@ -344,9 +353,10 @@ export function jsonReportStream(write: (...pieces: Array<string | Uint8Array>) 
   let files = 0;
   return {
     file: (part) => (files++ ? write(',', part.json) : write(part.json)),
-    end: (skipped, summary, extensions) =>
+    end: ({ skipped, summary, extensions, projectLevel }) =>
       write(
-        `],"skipped":${asciiJson(skipped)},${extensions?.length ? `"extensions":${asciiJson(extensions)},` : ''}"summary":${asciiJson(summary)}}`,
+        `],"skipped":${asciiJson(skipped)},${extensions?.length ? `"extensions":${asciiJson(extensions)},` : ''}` +
+          `${projectLevel?.length ? `"projectLevel":${asciiJson(projectLevel)},` : ''}"summary":${asciiJson(summary)}}`,
       ),
   };
 }
@@ -364,19 +374,25 @@ export function reportOfProject(
 ): JsonReport {
   const files: JsonFile[] = [];
   let findings = 0;
-  for (const f of [...project.files].sort(byPath)) {
+  const sorted = [...project.files].sort(byPath);
+  for (const f of sorted) {
     if (findings >= maxFindings) break;
     files.push(JSON.parse(fromUtf8.decode(fileJson(f, jsonKernels(f.analysis)))) as JsonFile);
     findings += f.analysis.findings.length;
   }
   const skipped = [...project.skipped].sort(byPath);
   const extensions = linkProject(project.files.map((f) => pictureOf(f.path, f.analysis)));
+  // Over every file, also those past `maxFindings`: the items say how many files include each header.
+  const projectLevel = new ProjectLevelTotals();
+  for (const f of sorted) projectLevel.add(projectLevelIncludes(f.path, f.analysis.findings));
+  const items = projectLevel.list();
   return {
     tool: toolOf(version),
     schemaVersion: JSON_SCHEMA_VERSION,
     files,
     skipped,
     ...(extensions.length ? { extensions } : {}),
+    ...(items.length ? { projectLevel: items } : {}),
     summary,
   };
 }

@@ -1,11 +1,12 @@
 /**
  * What a lead reads first, at the top of the HTML and Markdown reports: the totals, the effort with what
- * low/expected/high stand for, what is automatic, the top work items and the work per folder. Made from
+ * low/expected/high stand for, what is automatic, the project-level headers (once each), the top work
+ * items and the work per folder. Made from
  * the JSON report alone (so `merge` output and reports read back have it too).
  */
 import { foldersOf, type FolderEstimate } from '../effort/folders';
 import type { JsonReport } from './json';
-import { percent } from './format';
+import { includedBy, percent, projectLevelOf } from './format';
 
 export interface LeadSummary {
   /** One sentence: files, findings, kernels. */
@@ -18,6 +19,8 @@ export interface LeadSummary {
   folders: FolderEstimate[];
   /** Hours of the project-level items no folder carries (set-up, library integration). */
   projectHours: number;
+  /** Project-level headers (helper_cuda.h), each once: "X, included by N files", and what to do. */
+  projectLevel: Array<{ label: string; advice: string }>;
 }
 
 const TOP_ITEMS = 5;
@@ -37,5 +40,6 @@ export function leadSummary(report: JsonReport): LeadSummary {
     topItems: e.contributors.slice(0, TOP_ITEMS),
     folders: (e.byFolder ?? foldersOf(e.files)).slice(0, TOP_FOLDERS),
     projectHours: Math.round(((e.breakdown?.setup ?? 0) + (e.breakdown?.libraries ?? 0)) * 10) / 10,
+    projectLevel: projectLevelOf(report).map((item) => ({ label: includedBy(item), advice: item.advice })),
   };
 }

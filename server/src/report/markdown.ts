@@ -6,7 +6,18 @@ import { libraryName } from '../analysis/resolve';
 import { describeLink, pathEffort } from '../analysis/languages/links';
 import type { JsonReport } from './json';
 import { leadSummary } from './lead-summary';
-import { effortRange, KIND_LABELS, KIND_ORDER, percent, rangeMeaning, sensitivityLines, TARGET_LABELS, weightRows } from './format';
+import {
+  effortRange,
+  KIND_LABELS,
+  KIND_ORDER,
+  percent,
+  PROJECT_LEVEL_NOTE,
+  projectLevelOf,
+  rangeMeaning,
+  sensitivityLines,
+  TARGET_LABELS,
+  weightRows,
+} from './format';
 
 /** Escapes text for Markdown (inline and in table cells): `&`, `<` and `>` become entities (no raw HTML),
  *  the characters that start emphasis, code, links or strike-through, or end a table cell, are
@@ -35,6 +46,11 @@ function atAGlance(report: JsonReport): string[] {
   for (const m of lead.meaning) out.push(`- **${m.end}**: ${mdEscape(m.text)}`);
   if (lead.meaning.length) out.push('');
   out.push(`**Automatic:** ${mdEscape(lead.automatic)}`, '');
+  if (lead.projectLevel.length) {
+    out.push('Once for the project (each is one finding, however many files include it):', '');
+    for (const p of lead.projectLevel) out.push(`- **${mdEscape(p.label)}**: change it once, where it is defined. ${mdEscape(p.advice)}`);
+    out.push('');
+  }
   if (lead.topItems.length) {
     out.push('Top work items:', '');
     lead.topItems.forEach((c, i) => out.push(`${i + 1}. **${c.hours} h** ${mdEscape(c.label)}: ${mdEscape(c.why)}`));
@@ -49,6 +65,27 @@ function atAGlance(report: JsonReport): string[] {
       ),
     );
     out.push('', `The files' own work; project set-up and library integration (${lead.projectHours} h expected) belong to no folder.`, '');
+  }
+  return out;
+}
+
+/** The project-level headers, one row each; the files that include each behind a collapsed list. */
+function projectLevelSection(report: JsonReport): string[] {
+  const items = projectLevelOf(report);
+  if (!items.length) return [];
+  const out = ['### Project-level headers', '', mdEscape(PROJECT_LEVEL_NOTE), ''];
+  out.push(
+    ...table(
+      ['Header', 'Files', 'Kind', 'Rule', 'What to do'],
+      items.map((i) => [mdEscape(i.symbol), i.files, i.kind, mdEscape(i.ruleId), mdEscape(i.advice)]),
+      ['---', '---:', '---', '---', '---'],
+    ),
+    '',
+  );
+  for (const i of items) {
+    out.push(`<details><summary>Files that include ${mdEscape(i.symbol)} (${i.files})</summary>`, '');
+    for (const at of i.includes) out.push(`- ${mdEscape(at.path)}:${at.line}`);
+    out.push('', '</details>', '');
   }
   return out;
 }
@@ -179,6 +216,7 @@ export function renderMarkdown(report: JsonReport): string {
       ),
     );
     out.push('');
+    out.push(...projectLevelSection(report));
     out.push('### Top unmapped symbols', '');
     if (s.topUnmapped.length === 0) out.push('Every finding has a mapping on record.');
     else

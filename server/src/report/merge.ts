@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { ajvClass } from '../shared/lazy-modules';
 import { byPath, summarizeParts } from '../analysis/project';
+import { projectLevelIncludes, ProjectLevelTotals } from '../analysis/project-level';
 import { estimateProject, weightProblems, type EffortWeights } from '../effort';
 import { JSON_SCHEMA_VERSION, programWithoutAclInit, type JsonFile, type JsonReport } from './json';
 import { forTerminal } from '../shared/terminal';
@@ -188,6 +189,17 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
     })),
     skippedList.length,
   );
+  // The inputs' items give each project-level header's advice (a JSON finding does not carry it).
+  const advice = new Map<string, string>();
+  for (const { report } of inputs) {
+    const given: unknown = report.projectLevel;
+    if (!Array.isArray(given)) continue;
+    for (const item of given as Array<Partial<Record<'symbol' | 'advice', unknown>> | null>)
+      if (typeof item?.symbol === 'string' && typeof item.advice === 'string') advice.set(item.symbol, item.advice);
+  }
+  const projectLevel = new ProjectLevelTotals();
+  for (const f of merged) projectLevel.add(projectLevelIncludes(f.path, f.findings, (symbol) => advice.get(symbol)));
+  const items = projectLevel.list();
   const effort = estimateProject(merged, target, used);
   // The inputs' ranges keep every figure finite; should one not be, say so rather than print Infinity or null.
   if (![effort.low, effort.expected, effort.high].every(Number.isFinite))
@@ -197,6 +209,7 @@ export function mergeReports(inputs: Array<{ source: string; report: JsonReport 
     schemaVersion: JSON_SCHEMA_VERSION,
     files: merged,
     skipped: skippedList,
+    ...(items.length ? { projectLevel: items } : {}),
     summary: { ...summary, ...(cannVersion ? { cannVersion } : {}), effort },
   };
 }

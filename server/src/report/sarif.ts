@@ -1,6 +1,7 @@
 /**
  * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one rule per rule id found (help text and
- * link from the knowledge base), one result per finding with its region. Columns are UTF-16 code units
+ * link from the knowledge base), one result per finding with its region, one per project-level header
+ * (projectLevelResult). Columns are UTF-16 code units
  * (the run says so), endColumn is exclusive as SARIF defines it.
  */
 import * as path from 'node:path';
@@ -9,10 +10,11 @@ import type { FindingKind } from '../analysis/analyze';
 import { libraryName, resolveEntry, ruleIdFor } from '../analysis/resolve';
 import type { KnowledgeBase } from '../knowledge';
 import type { JsonFinding, JsonReport } from './json';
-import { allFindings } from './format';
+import { allFindings, projectLevelOf } from './format';
+import { isProjectLevel, PROJECT_LEVEL_ADVICE } from '../analysis/project-level';
 import { mdEscape } from './markdown';
 import { levelOf, type RuleLevel } from '../knowledge/rule-ids';
-import type { BaselineComparison, BaselineState } from './baseline';
+import type { BaselineComparison, BaselineState, LocatedFinding } from './baseline';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -125,21 +127,95 @@ function levelFor(f: JsonFinding, kb: KnowledgeBase | undefined): Level {
   return set && set !== 'off' ? LEVEL_BY_RULE_LEVEL[set] : LEVEL_BY_KIND[f.kind];
 }
 
+/** Where a finding is: its file and region, with its whole source line as the region's context. */
+function physicalLocation(f: LocatedFinding): Record<string, unknown> {
+  return {
+    artifactLocation: { uri: sarifUri(f.file) },
+    region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+    // The whole source line, as the region's context (a region's own snippet is only its text).
+    ...(f.source !== undefined ? { contextRegion: { startLine: f.line, endLine: f.line, snippet: { text: f.source } } } : {}),
+  };
+}
+
+/** A finding to report, with its state against the baseline (none without one). */
+interface Listed {
+  finding: LocatedFinding;
+  state?: BaselineState;
+}
+
+/**
+ * GitHub code scanning keeps at most this many related locations of a result (its SARIF upload limits);
+ * the message says how many files there are in all.
+ */
+export const MAX_RELATED_LOCATIONS = 1000;
+
+/** Text inside a SARIF embedded link's brackets: `[`, `]` and `\` escaped (SARIF 3.11.6). */
+const linkText = (text: string) => text.replace(/[\\[\]]/g, (c) => `\\${c}`);
+
+/**
+ * One result for a project-level header (helper_cuda.h): its location is the first include (in report
+ * order), every include is a related location, and the message links the first. The SARIF standard keeps
+ * `locations` to one unless every place must change (3.27.12), and GitHub shows only the first; one alert
+ * per header, not one per including file, is what code scanning should show for a change made once.
+ */
+function projectLevelResult(
+  members: Listed[],
+  advice: string,
+  level: Level,
+  ruleIndex: number,
+): Record<string, unknown> {
+  const first = members[0].finding;
+  const files = new Set(members.map((m) => m.finding.file)).size;
+  const states = new Set(members.map((m) => m.state));
+  const state = states.has('new') ? 'new' : states.has('unchanged') ? 'unchanged' : states.has('absent') ? 'absent' : undefined;
+  const others = files > 1 ? ` and ${files - 1} more (the related locations)` : '';
+  const related = members.slice(0, MAX_RELATED_LOCATIONS).map((m, i) => ({
+    id: i + 1,
+    physicalLocation: physicalLocation(m.finding),
+    message: { text: `${m.finding.file}:${m.finding.line}` },
+  }));
+  return {
+    ruleId: first.ruleId,
+    ruleIndex,
+    level,
+    ...(state ? { baselineState: state } : {}),
+    message: {
+      text: `'${first.symbol}' is included by ${files} file${files === 1 ? '' : 's'}, [${linkText(first.file)}](1)${others}: change it once for the project, where it is defined. ${advice}`,
+    },
+    locations: [{ physicalLocation: physicalLocation(first) }],
+    relatedLocations: related,
+    properties: { kind: first.kind, symbol: first.symbol, ascend: first.ascend, safeFix: false, projectLevel: true, files },
+  };
+}
+
 /**
  * `baseline`: this run compared with an earlier report (report/baseline.ts): every result carries its
  * `baselineState`, and the baseline's findings this run no longer has are added as `absent` results.
+ * A project-level header is one result (projectLevelResult): `new` when any of its includes is new,
+ * `absent` when it is no longer included anywhere.
  */
 export function renderSarif(report: JsonReport, kb?: KnowledgeBase, baseline?: BaselineComparison): string {
-  const findings = baseline ? [...baseline.current.map((c) => c.finding), ...baseline.absent] : allFindings(report);
-  const states: Array<BaselineState | undefined> = baseline
-    ? [...baseline.current.map((c) => c.state), ...baseline.absent.map(() => 'absent' as const)]
-    : [];
+  const listed: Listed[] = baseline
+    ? [...baseline.current, ...baseline.absent.map((finding) => ({ finding, state: 'absent' as const }))]
+    : allFindings(report).map((finding) => ({ finding }));
+  const own: Listed[] = [];
+  const current = new Map<string, Listed[]>();
+  const gone = new Map<string, Listed[]>();
+  for (const l of listed) {
+    if (!isProjectLevel(l.finding)) own.push(l);
+    else {
+      const groups = l.state === 'absent' ? gone : current;
+      groups.set(l.finding.symbol, [...(groups.get(l.finding.symbol) ?? []), l]);
+    }
+  }
   const samples = new Map<string, JsonFinding>();
-  for (const f of findings) if (!samples.has(f.ruleId)) samples.set(f.ruleId, f);
+  for (const { finding: f } of listed) if (!samples.has(f.ruleId)) samples.set(f.ruleId, f);
   const ids = [...samples.keys()].sort();
   const index = new Map(ids.map((id, i) => [id, i]));
   const target = report.summary.target;
   const e = report.summary.effort;
+  const advice = new Map(projectLevelOf(report).map((i) => [i.symbol, i.advice]));
+  const headers = [...current.values(), ...[...gone].filter(([symbol]) => !current.has(symbol)).map(([, members]) => members)];
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -154,24 +230,21 @@ export function renderSarif(report: JsonReport, kb?: KnowledgeBase, baseline?: B
           },
         },
         columnKind: 'utf16CodeUnits',
-        results: findings.map((f, i) => ({
-          ruleId: f.ruleId,
-          ruleIndex: index.get(f.ruleId)!,
-          level: levelFor(f, kb),
-          ...(states[i] ? { baselineState: states[i] } : {}),
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: sarifUri(f.file) },
-                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-                // The whole source line, as the region's context (a region's own snippet is only its text).
-                ...(f.source !== undefined ? { contextRegion: { startLine: f.line, endLine: f.line, snippet: { text: f.source } } } : {}),
-              },
-            },
-          ],
-          properties: { kind: f.kind, symbol: f.symbol, ascend: f.ascend, safeFix: f.fixable },
-        })),
+        results: [
+          ...headers.map((members) => {
+            const f = members[0].finding;
+            return projectLevelResult(members, advice.get(f.symbol) ?? PROJECT_LEVEL_ADVICE, levelFor(f, kb), index.get(f.ruleId)!);
+          }),
+          ...own.map(({ finding: f, state }) => ({
+            ruleId: f.ruleId,
+            ruleIndex: index.get(f.ruleId)!,
+            level: levelFor(f, kb),
+            ...(state ? { baselineState: state } : {}),
+            message: { text: f.message },
+            locations: [{ physicalLocation: physicalLocation(f) }],
+            properties: { kind: f.kind, symbol: f.symbol, ascend: f.ascend, safeFix: f.fixable },
+          })),
+        ],
         properties: {
           target,
           effort: { unit: e.unit, low: e.low, expected: e.expected, high: e.high, automaticFindingShare: e.automatic.findingShare },

@@ -1,7 +1,8 @@
 /** The readable summary `ascendify report` prints on a terminal. */
 import type { JsonReport } from './json';
 import { libraryName } from '../analysis/resolve';
-import { effortRange, percent, rangeMeaning, sensitivityLines, TARGET_LABELS as TARGET_NAMES } from './format';
+import { effortRange, includedBy, percent, projectLevelOf, rangeMeaning, sensitivityLines, TARGET_LABELS as TARGET_NAMES } from './format';
+import { isProjectLevel } from '../analysis/project-level';
 import { forTerminal } from '../shared/terminal';
 
 /** Each line escaped for the terminal (forTerminal): a file name cannot forge lines or send escape sequences. */
@@ -47,12 +48,20 @@ export function renderTextSummary(report: JsonReport): string {
     out.push('No CANN mapping on record (port by hand):');
     for (const t of s.topUnmapped.slice(0, 10)) out.push(`  ${String(t.count).padStart(5)}  ${t.symbol}  (${libraryName(t.library)})`);
   }
+  const items = projectLevelOf(report);
+  if (items.length) {
+    out.push('');
+    out.push('Once for the project (one finding each, changed where the header is defined):');
+    for (const i of items) out.push(`  ${includedBy(i)}: ${i.advice}`);
+  }
   out.push('');
   out.push('Files:');
   for (const f of report.files) {
-    if (f.findings.length === 0) continue;
+    // A project-level include is the item above, not the file's own work.
+    const own = f.findings.filter((x) => !isProjectLevel(x)).length;
+    if (own === 0) continue;
     const kernels = f.kernels.length ? `, kernels: ${f.kernels.map((k) => k.name).join(', ')}` : '';
-    out.push(`  ${f.path}: ${f.findings.length} finding(s)${kernels}`);
+    out.push(`  ${f.path}: ${own} finding(s)${kernels}`);
   }
   if (report.skipped.length) {
     out.push('');

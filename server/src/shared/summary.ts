@@ -25,4 +25,9 @@ export interface Summary {
    * needs aclInit/aclFinalize when ported (`ascendify fix --unsafe` adds them).
    */
   programsWithoutAclInit: string[];
+  /**
+   * Project-level headers (analysis/project-level.ts): `items` headers, each counted once in `findings` and
+   * the counts above, stand for `includes` include findings in the files. Absent when there are none.
+   */
+  projectLevel?: { items: number; includes: number };
 }

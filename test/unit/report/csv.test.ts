@@ -72,6 +72,9 @@ describe('CSV report', () => {
       'message',
       'source',
       'doc_url',
+      // The project-level header columns (empty on a file's own finding: project-level.test.ts).
+      'included_by_files',
+      'included_in',
     ]);
     expect(rows).toHaveLength(9);
     expect(rows[1].slice(0, 12)).toEqual([
