@@ -175,7 +175,7 @@ describe('ascendify report: formats, target and effort weights', () => {
     expect(md.stdout).toMatch(/^# Ascendify porting report/);
     const csv = runCli(['report', EXAMPLE, '-f', 'csv']);
     expect(csv.stdout.split('\r\n')[0]).toBe(
-      'file,line,column,end_line,end_column,symbol,kind,library,category,rule_id,cann_equivalent,safe_fix,message,source,doc_url',
+      'file,line,column,end_line,end_column,symbol,kind,library,category,rule_id,cann_equivalent,safe_fix,message,source,doc_url,included_by_files,included_in',
     );
     const symbols = runCli(['report', EXAMPLE, '-f', 'csv', '--csv-mode', 'symbols']);
     expect(symbols.stdout).toMatch(/^symbol,count,files,kind,library,category,mapped,cann_equivalent,rule_id\r\ncudaStream_t,8,/);
