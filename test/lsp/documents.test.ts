@@ -169,8 +169,15 @@ describe('language server over stdio: one document', () => {
     // with several (6: blockIdx, blockDim, threadIdx; 9: atomicAdd, threadIdx).
     const perRule = [...new Set(EXPECTED.map(([line, , , , code]) => `${line} Ignore ${code} on this line`))];
     const ignores = fixes.filter((a) => a.title.startsWith('Ignore '));
-    expect(ignores.filter((a) => a.title.endsWith(' rules on this line')).map((a) => a.diagnostics!.map((d) => d.range.start.line)[0])).toEqual([5, 8]);
-    expect(ignores.filter((a) => !a.title.endsWith(' rules on this line')).map((a) => `${a.diagnostics![0].range.start.line} ${a.title}`).sort()).toEqual(perRule.sort());
+    expect(
+      ignores.filter((a) => a.title.endsWith(' rules on this line')).map((a) => a.diagnostics!.map((d) => d.range.start.line)[0]),
+    ).toEqual([5, 8]);
+    expect(
+      ignores
+        .filter((a) => !a.title.endsWith(' rules on this line'))
+        .map((a) => `${a.diagnostics![0].range.start.line} ${a.title}`)
+        .sort(),
+    ).toEqual(perRule.sort());
   });
 
   it('"fix all" applies every safe fix (source.fixAll.ascendify) and equals `ascendify fix`', async () => {

@@ -46,20 +46,13 @@ export interface ProjectLevelItem extends Omit<ProjectLevelInclude, 'path' | 'li
  */
 export function projectLevelIncludes(
   path: string,
-  findings: ReadonlyArray<{
-    symbol: string;
-    construct?: string;
-    line: number;
-    column: number;
-    ruleId: string;
-    kind: string;
-    library: string;
-    category: string;
-    ascend: string | null;
-    message: string;
-    docUrl?: string | null;
-    resolved?: { notes?: string; docUrl?: string | null };
-  }>,
+  findings: ReadonlyArray<
+    Omit<ProjectLevelInclude, 'path' | 'advice' | 'docUrl'> & {
+      construct?: string;
+      docUrl?: string | null;
+      resolved?: { notes?: string; docUrl?: string | null };
+    }
+  >,
   adviceOf?: (symbol: string) => string | undefined,
 ): ProjectLevelInclude[] {
   const out: ProjectLevelInclude[] = [];

@@ -158,12 +158,7 @@ const linkText = (text: string) => text.replace(/[\\[\]]/g, (c) => `\\${c}`);
  * `locations` to one unless every place must change (3.27.12), and GitHub shows only the first; one alert
  * per header, not one per including file, is what code scanning should show for a change made once.
  */
-function projectLevelResult(
-  members: Listed[],
-  advice: string,
-  level: Level,
-  ruleIndex: number,
-): Record<string, unknown> {
+function projectLevelResult(members: Listed[], advice: string, level: Level, ruleIndex: number): Record<string, unknown> {
   const first = members[0].finding;
   const files = new Set(members.map((m) => m.finding.file)).size;
   const states = new Set(members.map((m) => m.state));

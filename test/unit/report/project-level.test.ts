@@ -111,7 +111,9 @@ describe('a project-level header is reported once per project', () => {
 
   it('SARIF: one result with one location and every include as a related location', () => {
     const sarif = JSON.parse(report('sarif')) as {
-      runs: Array<{ results: Array<{ ruleId: string; locations: unknown[]; relatedLocations?: Array<{ id: number; message: { text: string } }> }> }>;
+      runs: Array<{
+        results: Array<{ ruleId: string; locations: unknown[]; relatedLocations?: Array<{ id: number; message: { text: string } }> }>;
+      }>;
     };
     const results = sarif.runs[0].results;
     expect(results).toHaveLength(r.summary.findings);
