@@ -46,6 +46,8 @@ export interface Occurrence {
   family?: Family;
   /** Written `::name`: only a declaration at global scope can be it. */
   globalScope?: boolean;
+  /** A header included with angle brackets (`#include <cuda.h>`): searched like the compiler's -I paths. */
+  angled?: boolean;
 }
 
 export interface TopErrors {
@@ -984,6 +986,7 @@ function scanIncludes(root: Node, text: string, state: ScanState, lines: Lines |
       isCall: false,
       inMacro: false,
       family: inKb ? undefined : { library: library!, source: 'headers' },
+      ...(pathNode.type === 'system_lib_string' ? { angled: true } : {}),
     });
   }
 }
