@@ -4,7 +4,7 @@
  */
 import { analyzeText, type AnalysisOptions, type FileAnalysis, type Finding, type KernelInfo } from './analyze';
 import * as path from 'node:path';
-import { detached, readSource, DEFAULT_MAX_FILE_BYTES } from './source';
+import { readSource, DEFAULT_MAX_FILE_BYTES } from './source';
 import type { ListedFile } from './files';
 import { ProjectDeclarations } from './declarations';
 import { getParser } from './parser';
@@ -108,7 +108,7 @@ const MAX_SOURCE_LINE = 400;
 function linesWithFindings(text: string, analysis: FileAnalysis): Record<number, string> {
   const out: Record<number, string> = {};
   if (analysis.findings.length === 0) return out;
-  const clip = (line: string) => detached(line.length > MAX_SOURCE_LINE ? `${line.slice(0, MAX_SOURCE_LINE)}…` : line);
+  const clip = (line: string) => (line.length > MAX_SOURCE_LINE ? `${line.slice(0, MAX_SOURCE_LINE)}…` : line);
   if (!text.includes('\r')) {
     // Only `\n` breaks lines: cut each line around its first finding instead of splitting the whole text.
     for (const f of analysis.findings) {

@@ -6,13 +6,6 @@ import * as fs from 'node:fs';
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-/**
- * A piece of a file's text as a string of its own. V8 makes a slice of a long string point into it, so a
- * line kept after the analysis (the workspace index keeps the lines with findings of every file) would
- * keep the whole file's text alive; short slices are copies already.
- */
-export const detached = (piece: string): string => (piece.length < 13 ? piece : (JSON.parse(JSON.stringify(piece)) as string));
-
 export type SourceRead =
   | {
       ok: true;
