@@ -311,7 +311,9 @@ function compatibilityDefines(scan: ScanResult): { has: (start: number) => boole
  * (helper_cuda.h) stay NVIDIA's.
  */
 function isProjectHeader(o: Occurrence, project: NonNullable<AnalysisOptions['project']>): boolean {
-  const target = project.declarations.includeTarget(project.file, o.symbol, true);
+  // As written: `<cuda_runtime.h>` is not looked for all over the project (a one-file report in a large
+  // repository would list every folder of it), `"cuda_common.h"` and `<raft/core/error.hpp>` are.
+  const target = project.declarations.includeTarget(project.file, o.symbol, !o.angled);
   // ggml's vendors/cuda.h includes <cuda.h>: a header does not include itself, so that is NVIDIA's.
   return !!target && target !== path.resolve(project.file) && !isNvidiaSampleHeader(target);
 }

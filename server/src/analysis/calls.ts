@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Node, Tree } from 'web-tree-sitter';
-import { codeTokens, reduceOpOf, variantsOf, type ReduceOp } from './kernel-shape';
+import { kernelTokenBag, reduceOpOf, variantsOf, type ReduceOp } from './kernel-shape';
 import type { KernelSite } from './scan';
 
 /** A `__device__` function defined in the file (offsets of the whole definition). */
@@ -128,7 +128,7 @@ export function kernelCalls(tree: Tree, text: string, kernels: KernelSite[]): Ke
     return {
       hash: kernelFingerprint(definition),
       helpers: helpersReached,
-      tokens: codeTokens(own, k.name),
+      tokens: kernelTokenBag(own, k.name),
       ...(reduceOp ? { reduceOp } : {}),
     };
   });

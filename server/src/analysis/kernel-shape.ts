@@ -22,13 +22,14 @@ const PROD_COMBINE = /([A-Za-z_][\w.]*(?:\[[^\]=;]*\])?)\s*\*=\s*[^;]*;|thrust::
 
 /** The reduction operation `code` combines with, when it is not a sum (undefined: a sum or no reduction). */
 export function reduceOpOf(code: string): ReduceOp | undefined {
-  const min = MIN_COMBINE.test(code);
-  const max = MAX_COMBINE.test(code);
+  // The combining patterns try a match at every identifier: test them only where their words occur.
+  const min = /min|Min|cg::less/.test(code) && MIN_COMBINE.test(code);
+  const max = /max|Max|cg::greater/.test(code) && MAX_COMBINE.test(code);
   if (min && max) return 'minmax';
   if (min) return 'min';
   if (max) return 'max';
   // A product only when nothing is summed: `*=` also scales values in sum kernels.
-  return PROD_COMBINE.test(code) && !/\+=/.test(code) ? 'prod' : undefined;
+  return /\*=|thrust::multiplies/.test(code) && PROD_COMBINE.test(code) && !/\+=/.test(code) ? 'prod' : undefined;
 }
 
 /** The tokens of a kernel's code, its own name left out (variants differ in their names). */
@@ -38,18 +39,68 @@ export function codeTokens(code: string, ownName: string): string[] {
 
 /** How much two token lists share: the Dice coefficient of their multisets (1 = the same tokens). */
 export function tokenSimilarity(a: string[], b: string[]): number {
+  return diceOfSorted(tokenBag(a), tokenBag(b));
+}
+
+/**
+ * A token list as the sorted ids of its tokens: a multiset two kernels compare by one merge walk. Ids are
+ * interned for the process and the bags remembered by the kernel's text, so re-analysing an edited file
+ * rebuilds only the kernels that changed (and `variantsOf` reuses the pairs of unchanged ones).
+ */
+export type TokenBag = Int32Array;
+
+const tokenIds = new Map<string, number>();
+
+function tokenBag(tokens: string[]): TokenBag {
+  const ids = new Int32Array(tokens.length);
+  tokens.forEach((t, i) => {
+    let id = tokenIds.get(t);
+    if (id === undefined) tokenIds.set(t, (id = tokenIds.size));
+    ids[i] = id;
+  });
+  return ids.sort();
+}
+
+/** Bags by kernel text, most recent last (a small bound: an editor's open files' kernels). */
+const bagsByText = new Map<string, TokenBag>();
+const MAX_REMEMBERED_BAGS = 4096;
+
+/** The token bag of a kernel's code, its own name left out (variants differ in their names). */
+export function kernelTokenBag(code: string, ownName: string): TokenBag {
+  const key = `${ownName}\0${code}`;
+  let bag = bagsByText.get(key);
+  if (!bag) {
+    if (bagsByText.size >= MAX_REMEMBERED_BAGS) bagsByText.clear();
+    bag = tokenBag(codeTokens(code, ownName));
+  }
+  bagsByText.delete(key);
+  bagsByText.set(key, bag);
+  return bag;
+}
+
+function diceOfSorted(a: TokenBag, b: TokenBag): number {
   if (a.length + b.length === 0) return 1;
-  const counts = new Map<string, number>();
-  for (const t of a) counts.set(t, (counts.get(t) ?? 0) + 1);
   let common = 0;
-  for (const t of b) {
-    const n = counts.get(t) ?? 0;
-    if (n > 0) {
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
       common++;
-      counts.set(t, n - 1);
-    }
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
   }
   return (2 * common) / (a.length + b.length);
+}
+
+/** Similarities of bag pairs already compared (weakly held: bags of edited-away kernels go). */
+const pairs = new WeakMap<TokenBag, WeakMap<TokenBag, number>>();
+
+function similarityOf(a: TokenBag, b: TokenBag): number {
+  let row = pairs.get(a);
+  if (!row) pairs.set(a, (row = new WeakMap()));
+  let s = row.get(b);
+  if (s === undefined) row.set(b, (s = diceOfSorted(a, b)));
+  return s;
 }
 
 /** Kernels compared with each earlier one in a file: at most this many (pairs grow with the square). */
@@ -61,7 +112,7 @@ const MAX_COMPARED = 200;
  * (the effort model counts those by fingerprint).
  */
 export function variantsOf(
-  kernels: Array<{ tokens: string[]; hash: string }>,
+  kernels: Array<{ tokens: TokenBag; hash: string }>,
   threshold: number,
 ): Array<{ of: number; similarity: number } | undefined> {
   return kernels.map((k, i) => {
@@ -72,7 +123,7 @@ export function variantsOf(
       // Dice can reach the threshold only if the lengths are close enough.
       const [m, n] = [k.tokens.length, kernels[j].tokens.length];
       if ((2 * Math.min(m, n)) / (m + n || 1) < threshold) continue;
-      const s = tokenSimilarity(kernels[j].tokens, k.tokens);
+      const s = similarityOf(kernels[j].tokens, k.tokens);
       if (s >= threshold && (!best || s > best.similarity)) best = { of: j, similarity: Math.floor(s * 100) / 100 };
     }
     return best;

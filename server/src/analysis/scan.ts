@@ -17,7 +17,7 @@ import type { KnowledgeBase, SymbolKind } from '../knowledge';
 import { lineIndexOf } from './lines';
 import { declarationAt, isCompilerMacro, mayDeclareAt, type Declaration } from './declarations';
 import { onPreprocessorLine, type MacroTable } from './macros';
-import { isWarpSizeSymbol, warpSizeSites } from './warp-size';
+import { isWarpSizeSymbol, warpSizeFileFacts, warpSizeSites, type LineSpan } from './warp-size';
 import {
   catalogueNames,
   hasNvidiaPrefix,
@@ -46,6 +46,8 @@ export interface Occurrence {
   family?: Family;
   /** Written `::name`: only a declaration at global scope can be it. */
   globalScope?: boolean;
+  /** A header included with angle brackets (`#include <cuda.h>`): searched like the compiler's -I paths. */
+  angled?: boolean;
 }
 
 export interface TopErrors {
@@ -98,6 +100,8 @@ export interface ScanResult {
   namespaces: string;
   /** `lineStartsOf(text)`, passed in (a re-analysis patches the previous ones). */
   lineStarts: number[];
+  /** What the warp-size sites depended on beyond their own lines (a re-scan keeps the others while it holds). */
+  warpSizeFacts?: { facts: string; macros?: MacroTable };
 }
 
 /** Keywords the CUDA compiler adds; the grammar gives most of them their own node type. */
@@ -271,19 +275,55 @@ export function scanTree(
   }
   // After rescanSpan and reuseOutside, which read the previous occurrences where they were.
   scanIncludes(root, text, state, touched && linesAround(text, touched), rescan);
-  // Hard-coded warp size: found over the whole file on every scan (whether `% 32` counts depends on the
-  // rest of its function), so a re-scan never reuses them (reuseOutside).
+  // Hard-coded warp size: whether `% 32` counts depends on the rest of its function and on file-wide facts,
+  // so a re-scan redoes the lines of the touched top-level nodes and keeps the other sites while those hold.
+  result.warpSizeFacts = { facts: warpSizeFileFacts(text), macros: state.macros };
+  const previousFacts = rescan?.previous.warpSizeFacts;
+  const redo =
+    touched && previousFacts?.facts === result.warpSizeFacts.facts && previousFacts.macros === state.macros
+      ? warpSizeSpan(text, touched)
+      : undefined;
+  if (redo) keepWarpSizeSites(rescan!, redo, result);
   for (const s of warpSizeSites(
     root,
     text,
     (n) => inDeviceCode(n, state),
     (at) => onPreprocessorLine(text, at),
+    redo,
   )) {
     add(state, { symbol: s.symbol, construct: 'syntax', start: s.start, end: s.end, isCall: false, inMacro: false });
   }
   result.occurrences.sort((a, b) => a.start - b.start || a.end - b.end);
   for (const d of result.declarations) result.declared.add(d.name);
   return result;
+}
+
+/**
+ * The lines whose warp-size sites a re-scan redoes: those of the touched top-level nodes, and of any node
+ * starting on them (a function's qualifiers may sit on the line before its name).
+ */
+function warpSizeSpan(text: string, touched: Touched): LineSpan {
+  const span = linesAround(text, touched);
+  let next = touched.nodes.length ? touched.nodes[touched.nodes.length - 1].nextSibling : null;
+  while (next && next.startIndex < span.end) {
+    span.end = Math.max(span.end, linesAround(text, { start: next.startIndex, end: next.endIndex, nodes: [] }).end);
+    next = next.nextSibling;
+  }
+  return span;
+}
+
+/** Keeps the previous warp-size sites outside the redone lines (moved and shifted, like reuseOutside). */
+function keepWarpSizeSites(r: Rescan, span: LineSpan, result: ScanResult): void {
+  const oldEnd = span.end - r.delta;
+  for (const o of r.previous.occurrences) {
+    if (!isWarpSizeSymbol(o.symbol)) continue;
+    if (o.end <= span.start) result.occurrences.push(o);
+    else if (o.start >= oldEnd) {
+      o.start += r.delta;
+      o.end += r.delta;
+      result.occurrences.push(o);
+    }
+  }
 }
 
 /**
@@ -946,6 +986,7 @@ function scanIncludes(root: Node, text: string, state: ScanState, lines: Lines |
       isCall: false,
       inMacro: false,
       family: inKb ? undefined : { library: library!, source: 'headers' },
+      ...(pathNode.type === 'system_lib_string' ? { angled: true } : {}),
     });
   }
 }

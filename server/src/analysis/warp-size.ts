@@ -49,15 +49,39 @@ export function mayHardCodeWarpSize(text: string): boolean {
   return text.includes('threadIdx') || WARP_CALL.test(text) || /warp_?size|WARP_?SIZE/i.test(text);
 }
 
+/** The file-wide facts every site depends on: a re-scan keeps the sites outside its span only while they hold. */
+export const warpSizeFileFacts = (text: string): string => `${mayHardCodeWarpSize(text)}:${WARP_CALL.test(text)}`;
+
+/** Whole lines `[start, end)` of the text: `start` at a line start, `end` at a line break or the end. */
+export interface LineSpan {
+  start: number;
+  end: number;
+}
+
+/** The matches of a global expression in the text, or only in `span` (offsets stay the whole text's). */
+function* matchesIn(re: RegExp, text: string, span: LineSpan | undefined): Generator<RegExpMatchArray & { index: number }> {
+  if (!span) {
+    yield* text.matchAll(re);
+    return;
+  }
+  // The span starts at a line start and ends at a line end: `^`, `$` and `\b` read the same there.
+  for (const m of text.slice(span.start, span.end).matchAll(re)) {
+    m.index += span.start;
+    yield m;
+  }
+}
+
 /**
- * The sites of a whole file. `inDevice(node)` says whether a node lies in device code (scan.ts);
- * `onDirective(at)` whether an offset is on a preprocessor line.
+ * The sites of a whole file, or of the lines in `span` (a re-scan: whole top-level nodes). `inDevice(node)`
+ * says whether a node lies in device code (scan.ts); `onDirective(at)` whether an offset is on a
+ * preprocessor line.
  */
 export function warpSizeSites(
   root: Node,
   text: string,
   inDevice: (node: Node) => boolean,
   onDirective: (at: number) => boolean,
+  span?: LineSpan,
 ): WarpSizeSite[] {
   if (!mayHardCodeWarpSize(text)) return [];
   const sites: WarpSizeSite[] = [];
@@ -68,7 +92,7 @@ export function warpSizeSites(
     if (v === undefined) usesWarp.set(fn.startIndex, (v = WARP_CALL.test(text.slice(fn.startIndex, fn.endIndex))));
     return v;
   };
-  for (const m of text.matchAll(CANDIDATES)) {
+  for (const m of matchesIn(CANDIDATES, text, span)) {
     const at = m.index;
     if (onDirective(at)) continue;
     if (FULL_MASK.test(m[0])) {
@@ -92,8 +116,8 @@ export function warpSizeSites(
     if (!isThreadIndex(left, fn, text, binary, functionUsesWarp(fn))) continue;
     sites.push({ symbol, start: binary.startIndex, end: binary.endIndex });
   }
-  shuffleWidths(root, text, inDevice, sites);
-  namedConstants(root, text, fileUsesWarp, sites);
+  shuffleWidths(root, text, inDevice, sites, span);
+  namedConstants(root, text, fileUsesWarp, sites, span);
   return sites.sort((a, b) => a.start - b.start);
 }
 
@@ -146,8 +170,8 @@ function resultName(expression: Node): string | undefined {
 }
 
 /** The width argument 32 of a shuffle: `__shfl_down_sync(mask, v, offset, 32)`. */
-function shuffleWidths(root: Node, text: string, inDevice: (node: Node) => boolean, sites: WarpSizeSite[]): void {
-  for (const m of text.matchAll(/\b__shfl(?:_up|_down|_xor)?_sync\s*\(/g)) {
+function shuffleWidths(root: Node, text: string, inDevice: (node: Node) => boolean, sites: WarpSizeSite[], span?: LineSpan): void {
+  for (const m of matchesIn(/\b__shfl(?:_up|_down|_xor)?_sync\s*\(/g, text, span)) {
     const callee = root.descendantForIndex(m.index, m.index + m[0].indexOf('_sync') + 5);
     const call = callee?.parent;
     if (callee?.type !== 'identifier' || call?.type !== 'call_expression' || !SHUFFLE.test(callee.text)) continue;
@@ -162,9 +186,9 @@ function shuffleWidths(root: Node, text: string, inDevice: (node: Node) => boole
  * `#define WARP_SIZE 32`, `constexpr int kWarpSize = 32;` (named for the warp size), and a full mask given
  * a name (`#define FULL_MASK 0xffffffff`) in a file that calls warp intrinsics.
  */
-function namedConstants(root: Node, text: string, fileUsesWarp: boolean, sites: WarpSizeSite[]): void {
+function namedConstants(root: Node, text: string, fileUsesWarp: boolean, sites: WarpSizeSite[], span?: LineSpan): void {
   const define = (re: RegExp, accept: (name: string) => boolean, symbol: string) => {
-    for (const m of text.matchAll(re)) {
+    for (const m of matchesIn(re, text, span)) {
       if (!accept(m[1])) continue;
       const at = m.index + m[0].indexOf(m[1], m[0].indexOf('define') + 6);
       const node = root.descendantForIndex(at, at + m[1].length);
@@ -174,10 +198,17 @@ function namedConstants(root: Node, text: string, fileUsesWarp: boolean, sites: 
   };
   define(WARP_SIZE_DEFINE, (name) => WARP_SIZE_NAME.test(name), 'warp-size:constant');
   if (fileUsesWarp) define(MASK_DEFINE, (name) => /mask/i.test(name), 'warp-size:mask');
-  for (const m of text.matchAll(/\b(\w+)[ \t]*=[ \t]*(32|0[xX][fF]{8}[uU]?[lL]{0,2})[uU]?[ \t]*;/g)) {
-    const isSize = m[2] === '32';
-    if (isSize ? !WARP_SIZE_NAME.test(m[1]) : !(fileUsesWarp && /mask/i.test(m[1]))) continue;
-    const node = root.descendantForIndex(m.index, m.index + m[1].length);
+  // `name = 32;`: found from the `= 32;` (a pattern starting at the name would try every word of the file).
+  for (const m of matchesIn(/=[ \t]*(32|0[xX][fF]{8}[uU]?[lL]{0,2})[uU]?[ \t]*;/g, text, span)) {
+    let nameEnd = m.index;
+    while (nameEnd > 0 && (text[nameEnd - 1] === ' ' || text[nameEnd - 1] === '\t')) nameEnd--;
+    let nameStart = nameEnd;
+    while (nameStart > 0 && /\w/.test(text[nameStart - 1])) nameStart--;
+    if (nameStart === nameEnd || (span && nameStart < span.start)) continue;
+    const name = text.slice(nameStart, nameEnd);
+    const isSize = m[1] === '32';
+    if (isSize ? !WARP_SIZE_NAME.test(name) : !(fileUsesWarp && /mask/i.test(name))) continue;
+    const node = root.descendantForIndex(nameStart, nameEnd);
     const declarator = node?.parent;
     if (node?.type !== 'identifier' || declarator?.type !== 'init_declarator') continue;
     const declaration = declarator.parent;

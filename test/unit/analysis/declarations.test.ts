@@ -243,3 +243,27 @@ describe('ProjectDeclarations: what a file sees through the project headers it i
     expect(await run('src/other.cu')).toEqual(['cudaCheckProj', 'dim3']);
   });
 });
+
+describe('an NVIDIA header name that is also a project file elsewhere', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-angled-'));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  };
+  // A shim under third_party/ (not beside the file, not on its way up to the root).
+  write('third_party/shim/cuda_runtime.h', '#pragma once\n');
+  write('src/angled.cu', '#include <cuda_runtime.h>\nvoid f() {}\n');
+  write('src/quoted.cu', '#include "cuda_runtime.h"\nvoid f() {}\n');
+
+  it('is the project header when included with quotes (found by its name, as a -I path would), NVIDIA’s with angle brackets', async () => {
+    const kb = KnowledgeBase.builtin();
+    const headers = async (rel: string) => {
+      const out = await analyzeSourceFile({ absolute: path.join(root, rel), display: rel }, { kb, target: 'a2a3' });
+      if (!('result' in out)) throw new Error('skipped');
+      return out.result.analysis.findings.filter((f) => f.construct === 'header').map((f) => f.symbol);
+    };
+    expect(await headers('src/angled.cu')).toEqual(['cuda_runtime.h']);
+    expect(await headers('src/quoted.cu')).toEqual([]);
+  });
+});

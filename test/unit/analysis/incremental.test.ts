@@ -50,6 +50,14 @@ const SNIPPETS = [
   '}\n__global__ void k2(float *p) { p[threadIdx.x] = 0; }\n',
   'int v = ',
   '#include <cublas_v2.h>\n',
+  // Hard-coded warp size (warp-size.ts): sites whose verdict depends on their function and on the whole file.
+  'int lane = threadIdx.x % 32;',
+  'int warp = tid / 32;',
+  'const int tid = threadIdx.x;',
+  '__shfl_down_sync(0xffffffff, v, 1, 32);',
+  '#define WARP_SIZE 32\n',
+  'constexpr unsigned kFullMask = 0xffffffff;\n',
+  '__device__ ',
 ];
 
 const files = ['corpus/kernels.cu', 'corpus/host_runtime.cu', 'scan/constructs.cu'].map((f) =>

@@ -1,26 +1,24 @@
-/** The built-in mapping files, bundled into the server and CLI (esbuild inlines the JSON). */
-import runtime from './runtime.json';
-import runtimeExec from './runtime-exec.json';
-import kernel from './kernel.json';
-import blasDnn from './blas-dnn.json';
-import libs from './libs.json';
-import ncclHeaders from './nccl-headers.json';
-import portingGaps from './porting-gaps.json';
-import pytorch from './pytorch.json';
-import build from './build.json';
-import cxxDevice from './cxx-device.json';
-import deviceLibs from './device-libs.json';
-
-export const builtinFiles: Record<string, unknown> = {
-  'runtime.json': runtime,
-  'runtime-exec.json': runtimeExec,
-  'kernel.json': kernel,
-  'blas-dnn.json': blasDnn,
-  'libs.json': libs,
-  'nccl-headers.json': ncclHeaders,
-  'porting-gaps.json': portingGaps,
-  'pytorch.json': pytorch,
-  'build.json': build,
-  'cxx-device.json': cxxDevice,
-  'device-libs.json': deviceLibs,
+/**
+ * The built-in mapping files, bundled into the server and CLI. Each is read on first use: a report that
+ * finds the knowledge base precomputed for its CANN version (knowledge/precomputed.ts) never parses them,
+ * and the bundle keeps them as JSON text (scripts/build.mjs), which loads faster than object literals.
+ */
+const loaders: Record<string, () => unknown> = {
+  'runtime.json': () => require('./runtime.json'),
+  'runtime-exec.json': () => require('./runtime-exec.json'),
+  'kernel.json': () => require('./kernel.json'),
+  'blas-dnn.json': () => require('./blas-dnn.json'),
+  'libs.json': () => require('./libs.json'),
+  'nccl-headers.json': () => require('./nccl-headers.json'),
+  'porting-gaps.json': () => require('./porting-gaps.json'),
+  'pytorch.json': () => require('./pytorch.json'),
+  'build.json': () => require('./build.json'),
+  'cxx-device.json': () => require('./cxx-device.json'),
+  'device-libs.json': () => require('./device-libs.json'),
 };
+
+/** File name -> its parsed content (enumerable getters: iterating them loads every file). */
+export const builtinFiles: Record<string, unknown> = Object.defineProperties(
+  {},
+  Object.fromEntries(Object.entries(loaders).map(([name, load]) => [name, { enumerable: true, get: load }])),
+);
