@@ -10,7 +10,7 @@
  */
 import type { Alternative, FixRecipe, MappingEntry, TargetOverride } from './schema';
 import compactIndex from './cann-index/index.json';
-import { targetInfo, type PortingTarget } from '../shared/targets';
+import { targetInfo, type PortingTarget } from '../common/targets';
 
 /** The full index of one version (test/cann-index/<version>.json): every header's declarations. */
 export interface FullIndex {

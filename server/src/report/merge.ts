@@ -6,13 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import { ajvClass } from '../shared/lazy-modules';
+import { ajvClass } from '../common/lazy-modules';
 import { byPath, summarizeParts } from '../analysis/project';
 import { estimateProject, weightProblems, type EffortWeights } from '../effort';
 import { JSON_SCHEMA_VERSION, programWithoutAclInit, type JsonFile, type JsonReport } from './json';
-import { forTerminal } from '../shared/terminal';
+import { forTerminal } from '../common/terminal';
 import { readFileSchema, skippedFileSchema } from './schema';
-import { PORTING_TARGET_IDS } from '../shared/targets';
+import { PORTING_TARGET_IDS } from '../common/targets';
 
 export class MergeError extends Error {}
 
