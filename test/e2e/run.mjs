@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // End-to-end test of the Ascendify extension in a real VS Code: code-server (VS Code 1.100) with the
-// packaged VSIX installed, driven by Debian's chromium through playwright-core (the recipe is in this file and test/e2e/install.sh).
+// packaged VSIX installed, driven by Debian's chromium (or CHROMIUM_PATH's; scripts/chromium.mjs) through playwright-core (the recipe is in this file and test/e2e/install.sh).
 // Everything stays on loopback: code-server binds 127.0.0.1, chromium resolves no other host and every
 // request that is not for 127.0.0.1 is aborted. HOME/XDG dirs, user data and extensions live in a temp
 // folder. One screenshot per step goes to test-artifacts/e2e/. Last line: "N passed, M failed".
@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions, LOOPBACK_ONLY_ARG } from '../../scripts/chromium.mjs';
 import { reportAndRuleControlSteps } from './report-and-rules.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -332,22 +333,8 @@ try {
 
   const port = await freePort();
   await startCodeServer(port);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions([LOOPBACK_ONLY_ARG]));
+
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const blocked = [];
   await context.route('**/*', (route) => {
