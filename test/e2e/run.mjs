@@ -685,9 +685,21 @@ try {
 
   /** Runs a command from the palette and waits for its notification; returns the notification's text. */
   const runFixCommand = async (title, toast) => {
-    await page.keyboard.press('Control+Shift+P');
-    await page.locator('.quick-input-widget input').fill(`>${title}`);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+    // The palette lists the command only while a CUDA/C++/Python/Make editor has focus (its `when` clause)
+    // and does not look again once open: opened while the focus was still where the previous step left it
+    // (the Problems panel), it lacks the command. Focus the editor, and open the palette again until it lists it.
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    const editorInput = page.locator('.editor-group-container.active .monaco-editor :is(textarea.inputarea, .native-edit-context)').first();
+    await until(`"${title}" in the command palette`, async () => {
+      await page.keyboard.press('Escape');
+      await editorInput.focus();
+      await page.keyboard.press('Control+Shift+P');
+      await page.locator('.quick-input-widget input').fill(`>${title}`);
+      return row.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      );
+    });
     await page.keyboard.press('Enter');
     const note = page.locator('.notifications-toasts .notification-toast', { hasText: toast }).first();
     await note.waitFor();
