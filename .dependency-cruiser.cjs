@@ -1,12 +1,12 @@
 /**
  * The layers of the code base, one way (docs/architecture.md, "Layers"); `npm run depcheck` checks them.
- *   shared <- knowledge <- analysis <- effort <- fix <- report <- lsp <- faces (cli.ts, server.ts, worker.ts)
- * The VS Code client (client/src) talks to the server over LSP only: of the server it imports shared/.
+ *   common <- knowledge <- analysis <- effort <- fix <- report <- lsp <- faces (cli.ts, server.ts, worker.ts)
+ * The VS Code client (client/src) talks to the server over LSP only: of the server it imports common/.
  */
 const SERVER = '^server/src/';
 const layer = (name) => `${SERVER}${name}/`;
 /** A layer may import itself and the layers listed before it, nothing above. */
-const ORDER = ['shared', 'knowledge', 'analysis', 'effort', 'fix', 'report', 'lsp'];
+const ORDER = ['common', 'knowledge', 'analysis', 'effort', 'fix', 'report', 'lsp'];
 
 const layerRules = ORDER.map((name, i) => ({
   name: `${name}-imports-only-lower-layers`,
@@ -30,11 +30,11 @@ module.exports = {
     },
     ...layerRules,
     {
-      name: 'client-imports-only-shared',
+      name: 'client-imports-only-common',
       comment: 'The extension shows what the server computes: it shares the protocol types and small pure helpers, never the analysis.',
       severity: 'error',
       from: { path: '^client/src/' },
-      to: { path: SERVER, pathNot: layer('shared') },
+      to: { path: SERVER, pathNot: layer('common') },
     },
     {
       name: 'server-never-imports-client',

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CHROMIUM } from './chromium.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
@@ -15,10 +16,8 @@ const finish = (passed, failed) => {
   process.exit(failed === 0 ? 0 : 1);
 };
 
-// test/e2e/run.mjs starts /usr/bin/chromium; install.sh needs rg.
-const missing = [fs.existsSync('/usr/bin/chromium') ? '' : 'chromium (/usr/bin/chromium)', onPath('rg') ? '' : 'ripgrep (rg)'].filter(
-  Boolean,
-);
+// test/e2e/run.mjs starts Chromium (scripts/chromium.mjs); install.sh needs rg.
+const missing = [fs.existsSync(CHROMIUM) ? '' : `chromium (${CHROMIUM})`, onPath('rg') ? '' : 'ripgrep (rg)'].filter(Boolean);
 if (missing.length) {
   const message = `the VS Code end-to-end test needs ${missing.join(' and ')}: apt-get install chromium ripgrep libkrb5-dev`;
   if (process.env.CI) {

@@ -5,7 +5,7 @@
  * functions (no `vscode` import) so unit tests can check them.
  */
 import { randomBytes } from 'node:crypto';
-import { escapeHtml } from '../../server/src/shared/escape';
+import { escapeHtml } from '../../server/src/common/escape';
 
 export function makeNonce(): string {
   return randomBytes(18).toString('base64').replace(/[+/=]/g, '');

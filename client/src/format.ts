@@ -3,7 +3,7 @@
  * labels of the "Ascend Porting" tree. Pure functions (no `vscode` import) so unit tests can check them.
  */
 import type { FileFindingView, FindingFilter, FindingLocationView, ProjectSummaryResult } from './protocol';
-import { PORTING_TARGETS } from '../../server/src/shared/targets';
+import { PORTING_TARGETS } from '../../server/src/common/targets';
 
 export const TARGET_LABELS: Record<string, string> = Object.fromEntries(PORTING_TARGETS.map((t) => [t.id, t.name]));
 

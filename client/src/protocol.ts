@@ -1,6 +1,6 @@
 /**
  * The server's custom requests, notification and command as the client uses them. The names and types
- * live in server/src/shared/protocol.ts (type-only there, so nothing of the server is bundled here).
+ * live in server/src/common/protocol.ts (type-only there, so nothing of the server is bundled here).
  */
 export {
   PROJECT_SUMMARY,
@@ -25,5 +25,5 @@ export {
   type FixAllResult,
   type ProjectSummaryResult,
   type ReportResult,
-} from '../../server/src/shared/protocol';
+} from '../../server/src/common/protocol';
 export type { Range as LspRange } from 'vscode-languageserver-types';

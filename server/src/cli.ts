@@ -30,10 +30,10 @@ import {
   parseJobs,
 } from './report/options';
 import { explainSymbol, mappingsJson, mappingsTable } from './knowledge/views';
-import { DEFAULT_TARGET, PORTING_TARGET_IDS, parseTargetName, targetChoices, type PortingTarget } from './shared/targets';
+import { DEFAULT_TARGET, PORTING_TARGET_IDS, parseTargetName, targetChoices, type PortingTarget } from './common/targets';
 import { FixWriteError, runFixCommand } from './fix/command';
 import { scaffoldNote } from './fix/gemm-call';
-import { forTerminal, linesForTerminal } from './shared/terminal';
+import { forTerminal, linesForTerminal } from './common/terminal';
 import { openOutput, OutputError, type OutputFile } from './report/output';
 
 export const VERSION: string = pkg.version;

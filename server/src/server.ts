@@ -31,7 +31,7 @@ import {
   type FindingLocationsParams,
   type ProjectSummaryParams,
   type ReportParams,
-} from './shared/protocol';
+} from './common/protocol';
 
 /**
  * The connection the command line asks for. Over stdio the message reader is ours, to act on its errors:

@@ -164,7 +164,14 @@ async function editorLatency(file: string): Promise<EditorFigures> {
     const w = waiters.get(`${p.uri}#${p.version ?? -1}`);
     if (w) w(performance.now());
     lastDiagnostics = p.diagnostics;
-    if (process.env.BENCH_DEBUG_SIZE) console.error('publish bytes', Buffer.byteLength(JSON.stringify(p)), 'diags', p.diagnostics.length, /[^\x00-\x7f]/.test(JSON.stringify(p)));
+    if (process.env.BENCH_DEBUG_SIZE)
+      console.error(
+        'publish bytes',
+        Buffer.byteLength(JSON.stringify(p)),
+        'diags',
+        p.diagnostics.length,
+        /[^\x00-\x7f]/.test(JSON.stringify(p)),
+      );
   });
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ scanOnStartup: false })));
   conn.onRequest('client/registerCapability', () => null);

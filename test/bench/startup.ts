@@ -98,7 +98,11 @@ export function analysisRow(label: string, cli: string, parseOnly: string, dir: 
     },
     runs,
   );
-  return [label, `parse ${(a / 1000).toFixed(2)} s, report ${(b / 1000).toFixed(2)} s`, `${ratioRange(ratios)} (throughput report/parse; target >= 0.6 for the small tree)`];
+  return [
+    label,
+    `parse ${(a / 1000).toFixed(2)} s, report ${(b / 1000).toFixed(2)} s`,
+    `${ratioRange(ratios)} (throughput report/parse; target >= 0.6 for the small tree)`,
+  ];
 }
 
 /** `hipify-perl -examine` per file (as a script over a tree would run it) against one report --jobs 1. */

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The binary and the flags every browser test and script shares (plain JavaScript: the e2e test loads it too).
+import { CHROMIUM, chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
 /** Whether the browser tests can run; without Chromium they are skipped and say so once per file. */
 export const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -13,20 +13,8 @@ export function noteChromium(what: string): void {
   if (!HAS_CHROMIUM) console.warn(`SKIPPED: ${what} need Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 }
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 export interface OpenedPage {

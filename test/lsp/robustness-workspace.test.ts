@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import type { LogMessageParams } from 'vscode-languageserver-protocol';
-import type { ProjectSummaryResult, ReportResult } from '../../server/src/shared/protocol';
+import type { ProjectSummaryResult, ReportResult } from '../../server/src/common/protocol';
 import { SERVER, TestClient, fileUri } from '../helpers/lsp';
 import { CRASH_MARKER, crashPreload, trappedWorkspace } from '../helpers/robustness';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Diagnostic, DidChangeWatchedFilesRegistrationOptions } from 'vscode-languageserver-protocol';
 import { REPO, TestClient, fileUri } from '../helpers/lsp';
-import type { FindingGroupsResult, FindingLocationView, ProjectSummaryResult, ReportResult } from '../../server/src/shared/protocol';
+import type { FindingGroupsResult, FindingLocationView, ProjectSummaryResult, ReportResult } from '../../server/src/common/protocol';
 
 const clients: TestClient[] = [];
 const dirs: string[] = [];

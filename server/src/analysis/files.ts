@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fastGlob } from '../shared/lazy-modules';
+import { fastGlob } from '../common/lazy-modules';
 import ignore, { type Ignore } from 'ignore';
 
 export const DEFAULT_EXTENSIONS = ['.cu', '.cuh', '.cpp', '.cc', '.cxx', '.c', '.h', '.hpp', '.hxx', '.inl', '.py', '.cmake', '.mk'];

@@ -81,7 +81,7 @@ export function kernelTokenBag(code: string, ownName: string): TokenBag {
 function diceOfSorted(a: TokenBag, b: TokenBag): number {
   if (a.length + b.length === 0) return 1;
   let common = 0;
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
     if (a[i] === b[j]) {
       common++;
       i++;

@@ -5,6 +5,8 @@
  * do. Files still carry their include findings (`files[].findings`), so a CI baseline or a per-file view
  * sees them; the summary, the estimate and the report tables fold them into the item.
  */
+import { Type, type Static } from '@sinclair/typebox';
+import { Count } from '../common/json-schema';
 import { isProjectLevelHeader } from './resolve';
 
 /** Whether a finding (core, or read back from a JSON report without `construct`) is a project-level include. */
@@ -15,30 +17,27 @@ export const isProjectLevel = (f: { symbol: string; construct?: string }): boole
 export const PROJECT_LEVEL_ADVICE =
   'No CANN mapping on record: replace what the project uses from this header by hand, once, where the header is defined.';
 
-/** One include of a project-level header, with what its item says (the same for every include of the symbol). */
-export interface ProjectLevelInclude {
-  path: string;
-  symbol: string;
-  line: number;
-  column: number;
-  ruleId: string;
-  kind: string;
-  library: string;
-  category: string;
-  ascend: string | null;
-  message: string;
-  /** What to do, once for the project (the knowledge entry's notes). */
-  advice: string;
-  docUrl: string | null;
-}
-
 /** A project-level header in a report: once, with every file that includes it (JSON `projectLevel[]`). */
-export interface ProjectLevelItem extends Omit<ProjectLevelInclude, 'path' | 'line' | 'column'> {
+export const projectLevelItemSchema = Type.Object({
+  symbol: Type.String(),
+  ruleId: Type.String(),
+  kind: Type.String(),
+  library: Type.String(),
+  category: Type.String(),
+  ascend: Type.Union([Type.String(), Type.Null()]),
+  message: Type.String(),
+  /** What to do, once for the project (the knowledge entry's notes). */
+  advice: Type.String(),
+  docUrl: Type.Union([Type.String(), Type.Null()]),
   /** How many files include it. */
-  files: number;
+  files: Count(),
   /** Where, in the report's order (files by path, then line). */
-  includes: Array<{ path: string; line: number; column: number }>;
-}
+  includes: Type.Array(Type.Object({ path: Type.String(), line: Count(), column: Count() })),
+});
+export type ProjectLevelItem = Static<typeof projectLevelItemSchema>;
+
+/** One include of a project-level header, with what its item says (the same for every include of the symbol). */
+export type ProjectLevelInclude = Omit<ProjectLevelItem, 'files' | 'includes'> & ProjectLevelItem['includes'][number];
 
 /**
  * The project-level includes among one file's findings: core findings (advice and link from their entry)

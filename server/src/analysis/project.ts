@@ -144,7 +144,7 @@ export function withoutDeclared(analysis: FileAnalysis, declared: ReadonlySet<st
   return { ...analysis, findings, prefixOnly: analysis.prefixOnly.filter((s) => !dropSet.has(s)) };
 }
 
-import type { Summary } from '../shared/summary';
+import type { Summary } from '../common/summary';
 export type { Summary };
 
 const KINDS = ['rename', 'rewrite', 'manual', 'none', 'unmapped'];

@@ -3,7 +3,7 @@
  */
 import type { KnowledgeBase, MappingEntry, MappingKind, SymbolKind } from '../knowledge';
 import { cachedRuleId, libraryName, resolveEntry, type ResolvedMapping } from '../knowledge/resolved';
-import type { PortingTarget } from '../shared/targets';
+import type { PortingTarget } from '../common/targets';
 import type { Occurrence } from './scan';
 import { isNvidiaSampleHeader } from './declarations';
 import { lineOf } from './lines';
@@ -11,7 +11,7 @@ import { lineOf } from './lines';
 // The line helpers moved to lines.ts; their importers still find them here.
 export { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, positionOf } from './lines';
 
-export type { PortingTarget } from '../shared/targets';
+export type { PortingTarget } from '../common/targets';
 export { libraryName, resolveEntry, ruleIdFor, type ResolvedMapping } from '../knowledge/resolved';
 
 export type FindingKind = MappingKind | 'unmapped';

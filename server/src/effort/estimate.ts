@@ -14,7 +14,8 @@ import type { ReduceOp } from '../analysis/kernel-shape';
 import { byPath } from '../analysis/project';
 import { isProjectLevel } from '../analysis/project-level';
 import { PATTERN_WHAT, projectPatternOf, type ProjectPattern } from './patterns';
-import { foldersOf, type FolderEstimate } from './folders';
+import { foldersOf } from './folders';
+import type { AutomaticShare, EffortEstimate, EffortRange, FileEstimate, KernelEstimate, KernelPattern, KernelRoute } from './schema';
 import {
   categoryFactor,
   DEFAULT_WEIGHTS,
@@ -65,101 +66,11 @@ export interface EffortFileInput {
   kernels: EffortKernelInput[];
 }
 
-export interface EffortRange {
-  low: number;
-  expected: number;
-  high: number;
-}
-
-export type KernelRoute = 'aclnn' | 'simd' | 'simt';
-export type KernelPattern = 'operation' | 'elementwise' | 'reduction' | 'gemm';
-
 export const ROUTE_LABELS: Record<KernelRoute, string> = {
   aclnn: 'replace with an existing aclnn operator',
   simd: 'Ascend C SIMD redesign (tiles + vector/cube APIs)',
   simt: 'Ascend C SIMT on Ascend 950 (keeps the CUDA thread model)',
 };
-
-export interface KernelEstimate extends EffortRange {
-  file: string;
-  name: string;
-  line: number;
-  /** Lines of the kernel and of the helpers counted with it. */
-  lines: number;
-  /** Labels of the features the kernel uses (its helpers' included). */
-  constructs: string[];
-  findings: number;
-  /** The `__device__` helpers it calls. */
-  helpers?: string[];
-  pattern?: KernelPattern;
-  route: KernelRoute;
-  routeLabel: string;
-  /** Candidate operators when the route is aclnn. */
-  aclnnOps?: string[];
-  /** Every route available on the target with its expected hours, cheapest first. */
-  alternatives: Array<{ route: KernelRoute; hours: number }>;
-  /** Where the kernel this one copies is ("path:line"): this copy costs a review. */
-  duplicateOf?: string;
-  why: string;
-}
-
-export interface FileEstimate extends EffortRange {
-  path: string;
-  findings: number;
-  kernels: number;
-}
-
-export interface EffortContributor {
-  label: string;
-  hours: number;
-  why: string;
-}
-
-/** A weight and how much of the expected total it multiplies (doubling it adds `hours`). */
-export interface EffortSensitivity {
-  key: string;
-  value: number;
-  hours: number;
-  /** hours / expected total (0..1). */
-  share: number;
-}
-
-export interface AutomaticShare {
-  findings: number;
-  safeFixFindings: number;
-  /** safeFixFindings / findings (0..1). */
-  findingShare: number;
-  /** Distinct (file, line) pairs with at least one finding. */
-  affectedLines: number;
-  /** Affected lines whose every finding has a safe fix. */
-  safeFixLines: number;
-  lineShare: number;
-}
-
-export interface EffortEstimate extends EffortRange {
-  target: PortingTarget;
-  unit: 'person-hours';
-  hoursPerDay: number;
-  days: EffortRange;
-  /** What low, expected and high stand for. */
-  range: { low: string; expected: string; high: string };
-  automatic: AutomaticShare;
-  /** Expected hours by part of the model. */
-  breakdown: { setup: number; libraries: number; files: number; findings: number; kernels: number };
-  /** The top work items (distinct work, not token counts) with the reason for each. */
-  contributors: EffortContributor[];
-  /** The weights that move the total most. */
-  sensitivity: EffortSensitivity[];
-  files: FileEstimate[];
-  /** The files' own work by folder (effort/folders.ts), most first; absent in reports from before it. */
-  byFolder?: FolderEstimate[];
-  kernels: KernelEstimate[];
-  /** The weights this estimate used (defaults with overrides applied). */
-  weights: EffortWeights;
-  /** Keys that differ from the default table. */
-  overridden: string[];
-  assumptions: string[];
-}
 
 export const RANGE_MEANING = {
   low: 'a team that has ported CUDA code to Ascend before (knows AscendCL, aclnn and the toolchain)',

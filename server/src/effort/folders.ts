@@ -4,16 +4,8 @@
  * Project set-up and library integration are once per project and belong to no folder.
  */
 
-export interface FolderEstimate {
-  /** Folder path ('.' for files at the top). */
-  folder: string;
-  files: number;
-  findings: number;
-  kernels: number;
-  low: number;
-  expected: number;
-  high: number;
-}
+import type { FolderEstimate } from './schema';
+export type { FolderEstimate } from './schema';
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 

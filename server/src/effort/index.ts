@@ -1,3 +1,4 @@
-/** The effort model: default weights (weights.ts) and the estimate (estimate.ts). */
+/** The effort model: default weights (weights.ts), the estimate (estimate.ts) and its shape (schema.ts). */
 export * from './weights';
 export * from './estimate';
+export * from './schema';

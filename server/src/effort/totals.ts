@@ -2,12 +2,13 @@
  * A project's totals: each file's share of the summary and of the estimate, and their sum. The JSON report
  * (report/json.ts) and the language server's workspace index (lsp/workspace.ts) both add them up.
  */
-import type { FileResult, Summary, SummaryPart } from '../analysis/project';
+import type { FileResult, SummaryPart } from '../analysis/project';
 import type { PortingTarget } from '../analysis/analyze';
 import { summaryPart, SummaryTotals } from '../analysis/project';
 import { needsCannLifecycle, type ProgramFacts } from '../analysis/program';
 import { projectLevelIncludes, ProjectLevelTotals, type ProjectLevelInclude, type ProjectLevelItem } from '../analysis/project-level';
-import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortEstimate, type EffortPart } from './estimate';
+import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortPart } from './estimate';
+import type { ReportSummary } from './schema';
 import type { EffortWeights } from './weights';
 
 /** A file's share of the summary and of the estimate (the report's parts; the workspace index keeps them). */
@@ -58,7 +59,7 @@ export class ReportTotals {
     return this.projectLevel.list();
   }
 
-  summary(skipped: number): Summary & { effort: EffortEstimate } {
+  summary(skipped: number): ReportSummary {
     return {
       ...this.summaries.summary(this.target, skipped),
       ...(this.cannVersion ? { cannVersion: this.cannVersion } : {}),

@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import { ajvClass } from '../shared/lazy-modules';
+import { ajvClass } from '../common/lazy-modules';
 
 export type EffortWeights = Record<string, number>;
 

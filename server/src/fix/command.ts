@@ -14,8 +14,8 @@ import { decodeSource, readSource, DEFAULT_MAX_FILE_BYTES, type SourceRead } fro
 import { fixText, projectCheckHelpers } from './index';
 import { dependencyLine, languageOf } from '../analysis/languages';
 import { portState, type FixAllResult, type PortState } from './engine';
-import { checkSameFile, FileSwapped, identityOf, NotRegularFile, readNoFollow, replaceViaTemp, type FileIdentity } from '../shared/atomic';
-import { forTerminal, linesForTerminal } from '../shared/terminal';
+import { checkSameFile, FileSwapped, identityOf, NotRegularFile, readNoFollow, replaceViaTemp, type FileIdentity } from '../common/atomic';
+import { forTerminal, linesForTerminal } from '../common/terminal';
 
 export interface FixCommandOptions {
   kb: KnowledgeBase;

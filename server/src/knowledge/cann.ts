@@ -10,7 +10,7 @@
  */
 import type { Alternative, FixRecipe, MappingEntry, TargetOverride } from './schema';
 import compactIndex from './cann-index/index.json';
-import { targetInfo, type PortingTarget } from '../shared/targets';
+import { targetInfo, type PortingTarget } from '../common/targets';
 
 /** The full index of one version (test/cann-index/<version>.json): every header's declarations. */
 export interface FullIndex {
@@ -48,10 +48,10 @@ const index = compactIndex as CompactIndex;
 /** The indexed versions, oldest first (8.1.RC1, 8.5.0, 9.0.0, master). */
 export const CANN_VERSIONS: readonly string[] = index.versions.map((v) => v.name);
 
-/** The default for Atlas A2/A3 (the reason is in shared/targets.ts): 8.1.RC1. */
+/** The default for Atlas A2/A3 (the reason is in common/targets.ts): 8.1.RC1. */
 export const DEFAULT_CANN_VERSION = targetInfo('a2a3').defaultCannVersion;
 
-/** The default when porting to Ascend 950 (the reason is in shared/targets.ts): 9.0.0. */
+/** The default when porting to Ascend 950 (the reason is in common/targets.ts): 9.0.0. */
 export const DEFAULT_CANN_VERSION_950 = targetInfo('950').defaultCannVersion;
 
 /** The CANN version assumed for a target when the user names none. */

@@ -3,7 +3,7 @@
  * Every consumer (scanner, hover, fixer, report, docs) reads mappings through this module.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { ajvClass } from '../shared/lazy-modules';
+import { ajvClass } from '../common/lazy-modules';
 import { mappingFileSchema, type MappingEntry, type MappingFile, type LoadedMappingFile } from './schema';
 import { builtinFiles } from './data';
 import { forCannVersion } from './cann';

@@ -4,7 +4,7 @@
  */
 import type { FixRecipe, MappingEntry, MappingKind } from './schema';
 import type { VersionedEntry } from './cann';
-import { perTarget, type PortingTarget } from '../shared/targets';
+import { perTarget, type PortingTarget } from '../common/targets';
 import { ruleIdFor } from './rule-ids';
 
 export { ruleIdFor };

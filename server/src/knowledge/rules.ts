@@ -5,12 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { yamlModule } from '../shared/lazy-modules';
+import { yamlModule } from '../common/lazy-modules';
 import { KnowledgeBase, KnowledgeError, validateMappingFile, type MappingFile } from './index';
 import type { LoadedMappingFile } from './schema';
 import { cannVersionFor, CannVersionError, defaultCannVersion } from './cann';
 import { readRuleLevels } from './rule-ids';
-import { DEFAULT_TARGET, type PortingTarget } from '../shared/targets';
+import { DEFAULT_TARGET, type PortingTarget } from '../common/targets';
 
 export const RULE_FILE_NAMES = ['.ascendify.json', '.ascendify.yaml', '.ascendify.yml'];
 const MAX_RULE_FILE_BYTES = 16 * 1024 * 1024;

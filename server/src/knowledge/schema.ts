@@ -3,12 +3,9 @@
  * built-in data (knowledge/data/*.json) and user rule files, and the TypeScript types derived from it.
  */
 
-import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { NullableString, StringEnum } from '../common/json-schema';
 
-/** A string from a closed list, written as JSON Schema's `enum` (the rule-file errors name the allowed values). */
-const StringEnum = <const T extends readonly string[]>(values: T): TUnsafe<T[number]> => Type.Unsafe<T[number]>({ enum: [...values] });
-/** A string or null, as `type: ['string', 'null']`. */
-const NullableString = (): TUnsafe<string | null> => Type.Unsafe<string | null>({ type: ['string', 'null'] });
 const NonEmpty = () => Type.String({ minLength: 1 });
 const DocUrl = () => Type.String({ pattern: '^https://' });
 /** An object with exactly these fields. */

@@ -5,7 +5,7 @@
 import type { KnowledgeBase, MappingEntry } from './index';
 import { sinceWords, type VersionedEntry } from './cann';
 import { libraryName, resolveEntry, ruleIdFor, type ResolvedMapping } from './resolved';
-import { perTarget, targetInfo, type PortingTarget } from '../shared/targets';
+import { perTarget, targetInfo, type PortingTarget } from '../common/targets';
 
 const TARGET_NAMES: Record<PortingTarget, string> = perTarget((t) => targetInfo(t).name);
 

@@ -18,7 +18,7 @@ import { GEMM_FORMS, gemmScaffoldEdit } from '../fix/gemm-call';
 import { TextDocument as Doc } from 'vscode-languageserver-textdocument';
 import type { IncludedCheck } from './included-checks';
 import { SOURCE, findingRange, rangesTouch, toLspEdits } from './convert';
-import { FIX_ALL_KIND, type FixAllResult } from '../shared/protocol';
+import { FIX_ALL_KIND, type FixAllResult } from '../common/protocol';
 import { rulesNamed } from '../analysis/suppressions';
 
 export const FIX_ALL_TITLE = 'Fix all safe Ascendify issues in this file';

@@ -9,7 +9,7 @@ import type { TextEdit } from '../fix/edits';
 import { ruleDocUrl } from '../knowledge/docs';
 import { severityFor, type Settings } from './settings';
 import type { RuleLevel } from '../knowledge/rule-ids';
-import type { FindingView } from '../shared/protocol';
+import type { FindingView } from '../common/protocol';
 
 export const SOURCE = 'ascendify';
 

@@ -7,7 +7,7 @@ import type { FileAnalysis, Finding, PortingTarget } from '../analysis/analyze';
 import { isProjectLevelHeader } from '../analysis/resolve';
 import { estimateKernels, type EffortWeights } from '../effort';
 import { findingRange } from './convert';
-import type { FileFindingView, FileGroupView, FindingFilesResult, FindingFilter, ProjectItemView } from '../shared/protocol';
+import type { FileFindingView, FileGroupView, FindingFilesResult, FindingFilter, ProjectItemView } from '../common/protocol';
 
 export const HOST_ROUTE = 'host code';
 const KIND_ORDER = ['unmapped', 'none', 'manual', 'rewrite', 'rename'];

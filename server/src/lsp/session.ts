@@ -71,7 +71,7 @@ import {
   type ProjectSummaryResult,
   type ReportParams,
   type ReportResult,
-} from '../shared/protocol';
+} from '../common/protocol';
 
 export const VERSION: string = pkg.version;
 

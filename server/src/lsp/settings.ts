@@ -7,7 +7,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver';
 import { DEFAULT_EXTENSIONS, DEFAULT_FILE_NAMES } from '../analysis/files';
 import type { FindingKind } from '../analysis/analyze';
 import { levelOf, readRuleLevels, type RuleLevel } from '../knowledge/rule-ids';
-import { DEFAULT_TARGET, parseTargetName, type PortingTarget } from '../shared/targets';
+import { DEFAULT_TARGET, parseTargetName, type PortingTarget } from '../common/targets';
 
 export type SeverityName = 'error' | 'warning' | 'information' | 'hint' | 'off';
 

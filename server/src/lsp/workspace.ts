@@ -33,7 +33,7 @@ import type {
   FindingGroupsResult,
   FindingLocationView,
   ProjectSummaryResult,
-} from '../shared/protocol';
+} from '../common/protocol';
 
 export interface IndexOptions extends AnalysisOptions {
   include: string[];

@@ -1,6 +1,6 @@
 /** Small pieces every report writer shares: names, number formats, kind order, the --fail-on gate. */
 import type { FindingKind } from '../analysis/analyze';
-import { perTarget, targetInfo, type PortingTarget } from '../shared/targets';
+import { perTarget, targetInfo, type PortingTarget } from '../common/targets';
 import type { JsonReport } from './json';
 import { isProjectLevel, type ProjectLevelItem } from '../analysis/project-level';
 import { WEIGHT_DOCS } from '../effort';

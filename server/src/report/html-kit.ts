@@ -2,7 +2,7 @@
  * The HTML report's markup kit: the `html` template tag that escapes every interpolated value unless it
  * is markup built by the tag itself, and the one check every link goes through.
  */
-import { escapeHtml } from '../shared/escape';
+import { escapeHtml } from '../common/escape';
 
 /** Markup that is already safe (built by the `html` tag). */
 export class Html {

@@ -2,42 +2,27 @@
  * The JSON report: the contract other tools read (documented in the README). Field order and content are
  * deterministic for the same input.
  */
-import type { FileResult, ProjectAnalysis, SkippedFile, Summary, SummaryPart } from '../analysis/project';
+import type { FileResult, ProjectAnalysis, SkippedFile, SummaryPart } from '../analysis/project';
 import { linkProject, pictureOf, type ExtensionLink, type FilePicture } from '../analysis/languages/links';
 import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
 import { byPath } from '../analysis/project';
 import { fileShares, ReportTotals } from '../effort/totals';
-import type { EffortEstimate, EffortPart, EffortWeights } from '../effort';
+import type { EffortPart, EffortWeights } from '../effort';
 import type { JsonFile, JsonKernel } from './schema';
 import { projectLevelIncludes, ProjectLevelTotals, type ProjectLevelInclude, type ProjectLevelItem } from '../analysis/project-level';
+import { JSON_SCHEMA_VERSION, type JsonReport } from './report-schema';
 
 // The totals moved to effort/totals.ts (the language server adds them up too); their importers still find them here.
 export { fileShares, programWithoutAclInit, ReportTotals } from '../effort/totals';
 
-export const JSON_SCHEMA_VERSION = 1;
+// The report's shape is written once in report-schema.ts (summary and estimate: effort/schema.ts).
+export { JSON_SCHEMA_VERSION, type JsonReport } from './report-schema';
 
 export type { JsonFile, JsonFinding, JsonKernel } from './schema';
 
 export interface JsonReportOptions {
   /** Effort weights (defaults with the user's overrides); the default table when absent. */
   weights?: EffortWeights;
-}
-
-export interface JsonReport {
-  tool: { name: 'ascendify'; version: string };
-  schemaVersion: number;
-  files: JsonFile[];
-  skipped: Array<{ path: string; reason: string }>;
-  /** The project picture: Python call site -> extension -> sources and kernels -> build targets (languages/links.ts). */
-  extensions?: ExtensionLink[];
-  /**
-   * Project-level headers (helper_cuda.h: analysis/project-level.ts), each once with the files that include
-   * it and what to do; their include findings stay in `files[].findings`. Absent when there are none.
-   */
-  projectLevel?: ProjectLevelItem[];
-  summary: Summary & { effort: EffortEstimate };
-  /** With `--baseline`: the report holds only the findings new since that report; these are the counts. */
-  baseline?: { file: string; new: number; unchanged: number; absent: number };
 }
 
 /**

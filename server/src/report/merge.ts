@@ -5,40 +5,37 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Type } from '@sinclair/typebox';
 import type { ValidateFunction } from 'ajv';
-import { ajvClass } from '../shared/lazy-modules';
+import { ajvClass } from '../common/lazy-modules';
 import { byPath, summarizeParts } from '../analysis/project';
 import { projectLevelIncludes, ProjectLevelTotals } from '../analysis/project-level';
 import { estimateProject, weightProblems, type EffortWeights } from '../effort';
 import { JSON_SCHEMA_VERSION, programWithoutAclInit, type JsonFile, type JsonReport } from './json';
-import { forTerminal } from '../shared/terminal';
-import { readFileSchema, skippedFileSchema } from './schema';
-import { PORTING_TARGET_IDS } from '../shared/targets';
+import { forTerminal } from '../common/terminal';
+import { readFileSchema } from './schema';
+import { jsonReportSchema } from './report-schema';
 
 export class MergeError extends Error {}
 
 /** Reports nest six levels deep; anything much deeper is not a report (and would overflow the stack). */
 const MAX_DEPTH = 64;
-const str = { type: 'string' };
-/** What merge relies on: the files' shape (report/schema.ts) and the summary's target and weights; extra fields are allowed (newer reports may add some). */
-const reportSchema = {
-  type: 'object',
-  required: ['tool', 'schemaVersion', 'files', 'skipped', 'summary'],
-  properties: {
-    tool: { type: 'object', required: ['name', 'version'], properties: { name: { const: 'ascendify' }, version: str } },
-    schemaVersion: { const: JSON_SCHEMA_VERSION },
-    files: { type: 'array', items: readFileSchema },
-    skipped: { type: 'array', items: skippedFileSchema },
-    summary: {
-      type: 'object',
-      required: ['target'],
-      properties: {
-        target: { enum: [...PORTING_TARGET_IDS] },
-        effort: { type: 'object', properties: { weights: { type: 'object', additionalProperties: { type: 'number', minimum: 0 } } } },
-      },
-    },
-  },
-} as const;
+/**
+ * What merge relies on, taken from the report's schema (report-schema.ts): the files' shape (older kernels
+ * without their line range included) and the summary's target and weights; the rest of the summary is
+ * computed again, so reports from before a summary field existed merge too. Extra fields are allowed.
+ */
+const { tool, schemaVersion, skipped: skippedSchema, summary: summarySchema } = jsonReportSchema.properties;
+const reportSchema = Type.Object({
+  tool,
+  schemaVersion,
+  files: Type.Array(readFileSchema),
+  skipped: skippedSchema,
+  summary: Type.Object({
+    target: summarySchema.properties.target,
+    effort: Type.Optional(Type.Object({ weights: Type.Optional(summarySchema.properties.effort.properties.weights) })),
+  }),
+});
 
 // Compiled on first use: only `merge` reads reports (compiling costs every command ~30 ms at start).
 let reportValidator: ValidateFunction<JsonReport> | undefined;

@@ -9,8 +9,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { outputTempFor, removeStaleOutputTemps, StreamedReplacement } from '../shared/atomic';
-import { forTerminal } from '../shared/terminal';
+import { outputTempFor, removeStaleOutputTemps, StreamedReplacement } from '../common/atomic';
+import { forTerminal } from '../common/terminal';
 
 /** A bad --output: the message says what to do instead (the CLI exits 2). */
 export class OutputError extends Error {}

@@ -1,6 +1,6 @@
 /** The progress bar `ascendify report` shows on a terminal (cli-progress, on stderr). */
-import { cliProgress } from '../shared/lazy-modules';
-import { forTerminal } from '../shared/terminal';
+import { cliProgress } from '../common/lazy-modules';
+import { forTerminal } from '../common/terminal';
 
 export interface Progress {
   update(done: number, total: number, file: string): void;

@@ -3,15 +3,9 @@
  * checks its inputs with, and the TypeScript types the writers use are derived from it. Objects stay
  * open (newer reports may add fields); the summary is checked only where merge relies on it (merge.ts).
  */
-import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { REDUCE_OPS, type ReduceOp } from '../analysis/kernel-shape';
-
-/** Far beyond any real file (a 10 MB file has at most 10 million lines), small enough that sums stay finite. */
-export const MAX_COUNT = 1_000_000_000;
-/** Line and column numbers count from 1; counts of lines from 0. */
-const Line = () => Type.Integer({ minimum: 1, maximum: MAX_COUNT });
-const Count = () => Type.Integer({ minimum: 0, maximum: MAX_COUNT });
-const NullableString = (): TUnsafe<string | null> => Type.Unsafe<string | null>({ type: ['string', 'null'] });
+import { Count, Line, NullableString } from '../common/json-schema';
 
 export const FINDING_KINDS = ['rename', 'rewrite', 'manual', 'none', 'unmapped'] as const;
 

@@ -3,7 +3,7 @@ import type { JsonReport } from './json';
 import { libraryName } from '../analysis/resolve';
 import { effortRange, includedBy, percent, projectLevelOf, rangeMeaning, sensitivityLines, TARGET_LABELS as TARGET_NAMES } from './format';
 import { isProjectLevel } from '../analysis/project-level';
-import { forTerminal } from '../shared/terminal';
+import { forTerminal } from '../common/terminal';
 
 /** Each line escaped for the terminal (forTerminal): a file name cannot forge lines or send escape sequences. */
 export function renderTextSummary(report: JsonReport): string {

@@ -13,12 +13,11 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../server/src/report/html';
-import { CHROMIUM, launchChromium, openFile } from '../../helpers/browser';
+import { HAS_CHROMIUM, launchChromium, noteChromium, openFile } from '../../helpers/browser';
 import { REPO, runCli } from '../../helpers/cli';
 import { sampleReport } from '../../helpers/report';
 
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED: HTML layout tests need Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
+noteChromium('the HTML layout tests');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-layout-'));
 const IMAGES =
@@ -72,7 +71,7 @@ function measure(page: Page): Promise<Layout> {
   });
 }
 
-describe.skipIf(!hasChromium)('HTML report layout in Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('HTML report layout in Chromium', () => {
   let browser: Browser;
   let example: string;
   beforeAll(async () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { StreamedReplacement } from '../../../server/src/shared/atomic';
+import { StreamedReplacement } from '../../../server/src/common/atomic';
 
 // fs.writevSync made replaceable by the tests below (a failed or short write cannot be caused on demand).
 const real = vi.hoisted(() => ({ writevSync: undefined as unknown as typeof import('node:fs').writevSync }));

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listSourceFiles } from '../../../server/src/analysis/files';
 import { runFixCommand, type FileFixOutcome } from '../../../server/src/fix/command';
 import { KnowledgeBase } from '../../../server/src/knowledge';
-import { forTerminal } from '../../../server/src/shared/terminal';
+import { forTerminal } from '../../../server/src/common/terminal';
 import type { JsonReport } from '../../../server/src/report/json';
 import { runCli } from '../../helpers/cli';
 

@@ -4,17 +4,17 @@
  * and the bundle keeps them as JSON text (scripts/build.mjs), which loads faster than object literals.
  */
 const loaders: Record<string, () => unknown> = {
-  'runtime.json': () => require('./runtime.json'),
-  'runtime-exec.json': () => require('./runtime-exec.json'),
-  'kernel.json': () => require('./kernel.json'),
-  'blas-dnn.json': () => require('./blas-dnn.json'),
-  'libs.json': () => require('./libs.json'),
-  'nccl-headers.json': () => require('./nccl-headers.json'),
-  'porting-gaps.json': () => require('./porting-gaps.json'),
-  'pytorch.json': () => require('./pytorch.json'),
-  'build.json': () => require('./build.json'),
-  'cxx-device.json': () => require('./cxx-device.json'),
-  'device-libs.json': () => require('./device-libs.json'),
+  'runtime.json': (): unknown => require('./runtime.json'),
+  'runtime-exec.json': (): unknown => require('./runtime-exec.json'),
+  'kernel.json': (): unknown => require('./kernel.json'),
+  'blas-dnn.json': (): unknown => require('./blas-dnn.json'),
+  'libs.json': (): unknown => require('./libs.json'),
+  'nccl-headers.json': (): unknown => require('./nccl-headers.json'),
+  'porting-gaps.json': (): unknown => require('./porting-gaps.json'),
+  'pytorch.json': (): unknown => require('./pytorch.json'),
+  'build.json': (): unknown => require('./build.json'),
+  'cxx-device.json': (): unknown => require('./cxx-device.json'),
+  'device-libs.json': (): unknown => require('./device-libs.json'),
 };
 
 /** File name -> its parsed content (enumerable getters: iterating them loads every file). */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TARGET, PORTING_TARGET_IDS, PORTING_TARGETS, parseTargetName, targetChoices } from '../../../server/src/shared/targets';
+import { DEFAULT_TARGET, PORTING_TARGET_IDS, PORTING_TARGETS, parseTargetName, targetChoices } from '../../../server/src/common/targets';
 import { CANN_VERSIONS, defaultCannVersion } from '../../../server/src/knowledge/cann';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8'));
