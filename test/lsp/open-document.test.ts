@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeTree, type FileAnalysis } from '../../server/src/analysis/analyze';
-import { getParser } from '../../server/src/analysis/parser';
+import { macroTableFor } from '../../server/src/analysis/macro-table';
+import { maskForParse } from '../../server/src/analysis/macros';
+import { getParser, type CudaParser } from '../../server/src/analysis/parser';
 import { KnowledgeBase } from '../../server/src/knowledge';
 import { OpenDocument } from '../../server/src/lsp/documents';
 import { fixture } from '../helpers/analyze';
@@ -16,6 +18,17 @@ const options = { kb: KnowledgeBase.builtin(), target: 'a2a3' as const };
 
 function essence(a: FileAnalysis) {
   return { ...a, declared: [...a.declared].sort(), prefixOnly: [...a.prefixOnly].sort() };
+}
+
+/** A whole-file analysis as `analyzeText` (the CLI) makes it: qualifier macros shown to the parser as C++. */
+function fullAnalysis(parser: CudaParser, text: string): FileAnalysis {
+  const macros = macroTableFor(text, options);
+  const tree = parser.parse(maskForParse(text, macros));
+  try {
+    return analyzeTree(tree, text, parser, options, macros);
+  } finally {
+    tree.delete();
+  }
 }
 
 const SNIPPETS = [
@@ -40,6 +53,9 @@ const SNIPPETS = [
   '#define M(x) cudaMemset(x, 0, 4)\n',
   '// ascendify-ignore-next-line\n',
   'namespace cg = cooperative_groups;\n',
+  // A qualifier macro, defined or removed far from its uses: the parse sees its uses as `__device__`.
+  '#define DEV __device__\n',
+  'DEV float g(float v) { return __shfl_down_sync(0xffffffff, v, 1); }\n',
 ];
 
 const texts = ['corpus/kernels.cu', 'corpus/host_runtime.cu'].map(fixture);
@@ -77,10 +93,7 @@ describe('an open document re-analysed after each change equals a full analysis'
               const text = mirror.getText();
               expect(doc.doc.getText()).toBe(text);
               const incremental = doc.analyse(parser, options, 1);
-              const tree = parser.parse(text);
-              const full = analyzeTree(tree, text, parser, options);
-              tree.delete();
-              expect(essence(incremental)).toEqual(essence(full));
+              expect(essence(incremental)).toEqual(essence(fullAnalysis(parser, text)));
             });
           } finally {
             doc.dispose();
@@ -111,10 +124,7 @@ describe('an open document re-analysed after each change equals a full analysis'
         const range = { start: mirror.positionAt(start), end: mirror.positionAt(start + removed) };
         mirror = TextDocument.update(mirror, [{ range, text }], n + 2);
         doc.applyChanges([{ range, text }], n + 2);
-        const tree = parser.parse(mirror.getText());
-        const full = analyzeTree(tree, mirror.getText(), parser, options);
-        tree.delete();
-        expect(essence(doc.analyse(parser, options, 1))).toEqual(essence(full));
+        expect(essence(doc.analyse(parser, options, 1))).toEqual(essence(fullAnalysis(parser, mirror.getText())));
       });
     } finally {
       doc.dispose();
@@ -143,6 +153,30 @@ describe('an open document re-analysed after each change equals a full analysis'
             endLine: before[i].endLine + 1,
           });
       }
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
+describe('a qualifier macro in an open document', () => {
+  // `DEV` stands for `__device__`: only a parse that sees it so finds the function, and with it the
+  // full-warp mask of its shuffle (device code only). Written from the rule: one warp-size:mask finding.
+  const uses = 'DEV float g(float v) { return __shfl_down_sync(0xffffffff, v, 1); }\n';
+  const masks = (a: FileAnalysis) => a.findings.filter((f) => f.symbol === 'warp-size:mask').map((f) => f.line);
+
+  it('is read as the report reads it, also when its #define is typed after the uses', async () => {
+    const parser = await getParser();
+    const doc = new OpenDocument('file:///q.cu', 'cuda-cpp', 1, uses);
+    try {
+      expect(masks(doc.analyse(parser, options, 1))).toEqual([]); // no #define yet: DEV is unknown
+      doc.applyChanges(
+        [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#define DEV __device__\n' }],
+        2,
+      );
+      const after = doc.analyse(parser, options, 1);
+      expect(masks(after)).toEqual([2]);
+      expect(essence(after)).toEqual(essence(fullAnalysis(parser, doc.doc.getText())));
     } finally {
       doc.dispose();
     }

@@ -9,6 +9,8 @@ import type { CudaParser, Tree } from '../analysis/parser';
 import type { Point } from 'web-tree-sitter';
 import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
 import { ChangedSpan } from '../analysis/incremental';
+import { maskForParse } from '../analysis/macros';
+import { macroTableFor } from '../analysis/macro-table';
 import {
   analyzeOther,
   hasSyntaxTree,
@@ -25,6 +27,12 @@ export class OpenDocument {
   /** The tree of the last parse, already `edit()`ed for every change since (so parse(text, tree) is incremental). */
   private tree: Tree | undefined;
   private treeVersion = -1;
+  /**
+   * The text `tree` was parsed from (CUDA: with qualifier macros shown as the C++ they stand for, like a
+   * whole-file analysis, analysis/macros.ts maskForParse), with every change since applied: when the
+   * masking of the new text gives exactly this, the parse can be incremental.
+   */
+  private parsedText: string | undefined;
   /** The analysis of `analysisVersion` under options generation `analysisGeneration`. */
   analysis: FileAnalysis | undefined;
   analysisVersion = -1;
@@ -66,6 +74,8 @@ export class OpenDocument {
         const oldEndPosition = this.point(end);
         const oldAround = this.doc.getText().slice(Math.max(0, start - 1), end + 1);
         this.doc = TextDocument.update(this.doc, [change], version);
+        // Masking keeps every offset: the parsed text changes where the document does.
+        if (this.parsedText !== undefined) this.parsedText = this.parsedText.slice(0, start) + change.text + this.parsedText.slice(end);
         this.tree?.edit({
           startIndex: start,
           oldEndIndex: end,
@@ -101,25 +111,39 @@ export class OpenDocument {
     return { row, column: offset - this.doc.offsetAt({ line: row, character: 0 }) };
   }
 
-  /** The tree for the current text, re-parsed incrementally when the text changed since the last parse. */
-  treeFor(cudaParser: CudaParser): Tree {
-    if (this.tree && this.treeVersion === this.version) return this.tree;
+  /**
+   * The tree for the current text, re-parsed incrementally when the text changed since the last parse.
+   * CUDA documents are parsed as `analyzeText` parses a file (`options` give the qualifier macros the
+   * file sees), so the editor's findings are the report's.
+   */
+  treeFor(cudaParser: CudaParser, options?: AnalysisOptions): Tree {
+    if (this.tree && this.treeVersion === this.version && (!options || this.parsedWith === options)) return this.tree;
     const grammar = treeLanguageOf(this.language);
     const parser = this.language === 'cuda' ? cudaParser : grammar && loadedLanguageParser(grammar);
     if (!parser) throw new Error(`no syntax tree for ${this.language} documents`);
+    const text = this.doc.getText();
+    const toParse = this.language === 'cuda' && options ? maskForParse(text, macroTableFor(text, options)) : text;
+    // A masking that changed outside the edits (a qualifier #define added or removed): parse it all again.
+    const old = this.tree && this.parsedText === toParse ? this.tree : undefined;
     let next: Tree;
     try {
-      next = parser.parse(this.doc.getText(), this.tree);
+      next = parser.parse(toParse, old);
     } catch (e) {
       this.dropTree();
       throw e;
     }
-    if (this.tree) this.changed.addRanges(next.getChangedRanges(this.tree));
+    if (old) this.changed.addRanges(next.getChangedRanges(old));
+    else if (this.tree) this.changed.widen(0, text.length);
     this.tree?.delete();
     this.tree = next;
     this.treeVersion = this.version;
+    this.parsedText = toParse;
+    if (options) this.parsedWith = options;
     return next;
   }
+
+  /** The options the tree's masking was made with (a tree made for a quick fix first has none). */
+  private parsedWith: AnalysisOptions | undefined;
 
   /**
    * Analyses the current text: only the changed span when the previous scan was made under the same
@@ -127,7 +151,7 @@ export class OpenDocument {
    */
   analyse(parser: CudaParser, options: AnalysisOptions, generation: number): FileAnalysis {
     if (this.language !== 'cuda') return this.analyseOther(parser, options, generation);
-    const tree = this.treeFor(parser); // first: re-parsing adds the parser's changed ranges
+    const tree = this.treeFor(parser, options); // first: re-parsing adds the parser's changed ranges
     const sameOptions = !!this.scan && this.scanGeneration === generation;
     if (!(sameOptions && this.changed.isEmpty() && this.analysis)) {
       const rescan = sameOptions && !this.changed.isEmpty() ? this.changed.rescan(this.scan!) : undefined;
@@ -182,6 +206,8 @@ export class OpenDocument {
     this.tree?.delete();
     this.tree = undefined;
     this.treeVersion = -1;
+    this.parsedText = undefined;
+    this.parsedWith = undefined;
     // Without the old tree the changed span is unknown: the next analysis scans the whole file.
     this.scan = undefined;
     this.changed.reset();
