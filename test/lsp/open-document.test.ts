@@ -22,7 +22,7 @@ function essence(a: FileAnalysis) {
 
 /** A whole-file analysis as `analyzeText` (the CLI) makes it: qualifier macros shown to the parser as C++. */
 function fullAnalysis(parser: CudaParser, text: string): FileAnalysis {
-  const macros = macroTableFor(text, options);
+  const macros = macroTableFor(text, {}); // no project: the file's own #defines
   const tree = parser.parse(maskForParse(text, macros));
   try {
     return analyzeTree(tree, text, parser, options, macros);
