@@ -155,8 +155,8 @@ describe('a burst of 1,000 rapid edits', () => {
     await client.diagnosticsFor(uri, 1);
     let state = { text: FIXTURE, version: 1 };
     const rss: number[] = [];
-    // A failure names its seed: ASCENDIFY_TEST_SEED=<seed> runs the same edits again.
-    const seed = Number(process.env.ASCENDIFY_TEST_SEED ?? Date.now() % 100_000);
+    // A failure names its seed: FC_SEED=<seed> runs the same edits again (as in the property tests).
+    const seed = Number(process.env.FC_SEED ?? Date.now() % 100_000);
     for (let round = 0; round < 4; round++) {
       state = await burst(client, uri, state.text, state.version, seed + round);
       const final = await client.diagnosticsFor(uri, state.version);
