@@ -181,4 +181,18 @@ describe('a qualifier macro in an open document', () => {
       doc.dispose();
     }
   });
+
+  it('quick fixes still work on the parse of the text as written, as `ascendify fix` does', async () => {
+    const parser = await getParser();
+    const text = `#define DEV __device__\n${uses}`;
+    const doc = new OpenDocument('file:///q.cu', 'cuda-cpp', 1, text);
+    const raw = parser.parse(text);
+    try {
+      doc.analyse(parser, options, 1);
+      expect(doc.fixTree(parser)!.rootNode.toString()).toBe(raw.rootNode.toString());
+    } finally {
+      raw.delete();
+      doc.dispose();
+    }
+  });
 });

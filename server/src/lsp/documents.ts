@@ -116,13 +116,15 @@ export class OpenDocument {
    * CUDA documents are parsed as `analyzeText` parses a file (`options` give the qualifier macros the
    * file sees), so the editor's findings are the report's.
    */
-  treeFor(cudaParser: CudaParser, options?: AnalysisOptions): Tree {
-    if (this.tree && this.treeVersion === this.version && (!options || this.parsedWith === options)) return this.tree;
+  treeFor(cudaParser: CudaParser, options?: Pick<AnalysisOptions, 'project'>): Tree {
+    // The masking depends on the text and on the project's headers only (each request brings new options).
+    const project = options?.project;
+    if (this.tree && this.treeVersion === this.version && this.parsedProject === project) return this.tree;
     const grammar = treeLanguageOf(this.language);
     const parser = this.language === 'cuda' ? cudaParser : grammar && loadedLanguageParser(grammar);
     if (!parser) throw new Error(`no syntax tree for ${this.language} documents`);
     const text = this.doc.getText();
-    const toParse = this.language === 'cuda' && options ? maskForParse(text, macroTableFor(text, options)) : text;
+    const toParse = this.language === 'cuda' ? maskForParse(text, macroTableFor(text, { project })) : text;
     // A masking that changed outside the edits (a qualifier #define added or removed): parse it all again.
     const old = this.tree && this.parsedText === toParse ? this.tree : undefined;
     let next: Tree;
@@ -138,12 +140,12 @@ export class OpenDocument {
     this.tree = next;
     this.treeVersion = this.version;
     this.parsedText = toParse;
-    if (options) this.parsedWith = options;
+    this.parsedProject = project;
     return next;
   }
 
-  /** The options the tree's masking was made with (a tree made for a quick fix first has none). */
-  private parsedWith: AnalysisOptions | undefined;
+  /** The project whose headers' qualifier macros the tree's masking used (none for an editor document). */
+  private parsedProject: AnalysisOptions['project'];
 
   /**
    * Analyses the current text: only the changed span when the previous scan was made under the same
@@ -192,10 +194,23 @@ export class OpenDocument {
     return this.analysis!;
   }
 
-  /** The tree quick fixes work on; none for a language read without a syntax tree (CMake). */
+  /**
+   * The tree quick fixes work on: the text's own parse, as `ascendify fix` makes it (fix/index.ts), so an
+   * editor fix is the CLI's; the analysis's tree when masking changed nothing. None for CMake.
+   */
   fixTree(parser: CudaParser): Tree | undefined {
-    return hasSyntaxTree(this.language) ? this.treeFor(parser) : undefined;
+    if (!hasSyntaxTree(this.language)) return undefined;
+    const tree = this.treeFor(parser);
+    if (this.parsedText === this.doc.getText()) return tree;
+    if (this.unmaskedTree?.version !== this.version) {
+      this.unmaskedTree?.tree.delete();
+      this.unmaskedTree = { version: this.version, tree: parser.parse(this.doc.getText()) };
+    }
+    return this.unmaskedTree.tree;
   }
+
+  /** The raw text's tree for quick fixes, when it differs from the analysis's (qualifier macros in the file). */
+  private unmaskedTree: { version: number; tree: Tree } | undefined;
 
   /** True when `analysis` describes the current text under options generation `generation`. */
   isAnalysed(generation: number): boolean {
@@ -205,9 +220,11 @@ export class OpenDocument {
   dropTree(): void {
     this.tree?.delete();
     this.tree = undefined;
+    this.unmaskedTree?.tree.delete();
+    this.unmaskedTree = undefined;
     this.treeVersion = -1;
     this.parsedText = undefined;
-    this.parsedWith = undefined;
+    this.parsedProject = undefined;
     // Without the old tree the changed span is unknown: the next analysis scans the whole file.
     this.scan = undefined;
     this.changed.reset();
