@@ -283,7 +283,14 @@ export function scanTree(
     touched && previousFacts?.facts === result.warpSizeFacts.facts && previousFacts.macros === state.macros
       ? warpSizeSpan(text, touched)
       : undefined;
-  if (redo) keepWarpSizeSites(rescan!, redo, result);
+  if (redo)
+    keepOutside(
+      rescan!,
+      redo.start,
+      redo.end,
+      (o) => isWarpSizeSymbol(o.symbol),
+      (o) => add(state, o),
+    );
   for (const s of warpSizeSites(
     root,
     text,
@@ -312,16 +319,21 @@ function warpSizeSpan(text: string, touched: Touched): LineSpan {
   return span;
 }
 
-/** Keeps the previous warp-size sites outside the redone lines (moved and shifted, like reuseOutside). */
-function keepWarpSizeSites(r: Rescan, span: LineSpan, result: ScanResult): void {
-  const oldEnd = span.end - r.delta;
+/**
+ * Moves the previous scan's occurrences that `keep` selects and that lie outside the re-scanned lines
+ * `[start, end)` (offsets in the new text) to `push`, those after them shifted by the edit's `delta`. The
+ * previous scan is discarded after a re-scan, so they are moved, not copied.
+ */
+function keepOutside(r: Rescan, start: number, end: number, keep: (o: Occurrence) => boolean, push: (o: Occurrence) => void): void {
+  // In old-text coordinates the re-scanned lines end `delta` earlier.
+  const oldEnd = end - r.delta;
   for (const o of r.previous.occurrences) {
-    if (!isWarpSizeSymbol(o.symbol)) continue;
-    if (o.end <= span.start) result.occurrences.push(o);
+    if (!keep(o)) continue;
+    if (o.end <= start && o.start < start) push(o);
     else if (o.start >= oldEnd) {
       o.start += r.delta;
       o.end += r.delta;
-      result.occurrences.push(o);
+      push(o);
     }
   }
 }
@@ -353,18 +365,10 @@ function rescanSpan(root: Node, text: string, r: Rescan): { start: number; end: 
 
 /** Keeps the previous occurrences and declarations outside the re-scanned span (shifted after it). */
 function reuseOutside(r: Rescan, span: { start: number; end: number }, result: ScanResult): void {
-  // In old-text coordinates the span ends `delta` earlier.
+  // Headers and warp-size sites are kept or redone by scanIncludes and the warp-size pass.
+  const keep = (o: Occurrence) => o.construct !== 'header' && !isWarpSizeSymbol(o.symbol);
+  keepOutside(r, span.start, span.end, keep, (o) => result.occurrences.push(o));
   const oldEnd = span.end - r.delta;
-  for (const o of r.previous.occurrences) {
-    if (o.construct === 'header' || isWarpSizeSymbol(o.symbol)) continue; // scanIncludes and warpSizeSites redo these
-    if (o.end <= span.start && o.start < span.start) result.occurrences.push(o);
-    else if (o.start >= oldEnd) {
-      // The previous scan is discarded after a re-scan, so its occurrences are moved, not copied.
-      o.start += r.delta;
-      o.end += r.delta;
-      result.occurrences.push(o);
-    }
-  }
   for (const d of r.previous.declarations) {
     if (d.start < span.start) result.declarations.push(d);
     else if (d.start >= oldEnd) result.declarations.push({ name: d.name, start: d.start + r.delta });
@@ -950,15 +954,14 @@ function scanIncludes(root: Node, text: string, state: ScanState, lines: Lines |
   // A re-scan keeps the headers of the lines outside the touched ones (moved, not copied, like reuseOutside).
   const from = lines?.start ?? 0;
   const to = lines?.end ?? text.length;
-  const delta = rescan?.delta ?? 0;
-  const previous = lines && rescan ? rescan.previous.occurrences.filter((o) => o.construct === 'header') : [];
-  for (const o of previous) if (o.start < from) add(state, o);
-  for (const o of previous) {
-    if (o.start < to - delta) continue;
-    o.start += delta;
-    o.end += delta;
-    add(state, o);
-  }
+  if (lines && rescan)
+    keepOutside(
+      rescan,
+      from,
+      to,
+      (o) => o.construct === 'header',
+      (o) => add(state, o),
+    );
   // Only at a `#` that starts its line (after blanks), found with indexOf: a regular expression anchored
   // at every line start is six times slower over a whole file.
   const include = new RegExp(INCLUDE.source, 'y');
