@@ -62,10 +62,18 @@ export async function reportAndRuleControlSteps(t) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+S');
     await until('one diagnostic left (cudaDeviceSynchronize)', async () => (await squiggles.count()) === 1);
-    // The one left is on line 3 (cudaDeviceSynchronize): below the squiggle-free line 2.
-    const lines = page.locator('.editor-group-container.active .monaco-editor .view-line');
-    const [line2, squiggle] = [await lines.nth(1).boundingBox(), await squiggles.first().boundingBox()];
-    assert(squiggle.y > line2.y + line2.height / 2, `the squiggle left is not below line 2 (${squiggle.y} vs ${line2.y})`);
+    // The one left is on line 3 (cudaDeviceSynchronize): below the squiggle-free line 2. Line 2 is found by
+    // its text (the editor reuses line elements out of order), and both boxes are read again until the
+    // editor has drawn them: right after the save it may redraw the decorations, and a box is then null.
+    const line2 = page.locator('.editor-group-container.active .monaco-editor .view-line', {
+      hasText: 'ascendify-ignore runtime/cudaFree',
+    });
+    const box = (l) => l.boundingBox({ timeout: 1000 });
+    const [line2Box, squiggle] = await until('the boxes of line 2 and of the squiggle left', async () => {
+      const boxes = [await box(line2), await box(squiggles.first())];
+      return boxes.every(Boolean) && boxes;
+    });
+    assert(squiggle.y > line2Box.y + line2Box.height / 2, `the squiggle left is not below line 2 (${squiggle.y} vs ${line2Box.y})`);
     await page.screenshot({ path: path.join(images, 'e2e-suppression.png') });
     assert(fs.readFileSync(file, 'utf8').includes('cudaFree(p); // ascendify-ignore runtime/cudaFree'), 'the comment is not on disk');
   });
