@@ -7,7 +7,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { CudaParser, Tree } from '../analysis/parser';
 import type { Point } from 'web-tree-sitter';
-import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type ScanResult } from '../analysis/analyze';
+import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type KernelInfo, type ScanResult } from '../analysis/analyze';
+import type { Finding } from '../analysis/resolve';
 import { ChangedSpan } from '../analysis/incremental';
 import { maskForParse } from '../analysis/macros';
 import { macroTableFor } from '../analysis/macro-table';
@@ -27,6 +28,8 @@ export class OpenDocument {
   /** The tree of the last parse, already `edit()`ed for every change since (so parse(text, tree) is incremental). */
   private tree: Tree | undefined;
   private treeVersion = -1;
+  /** `tree` came from an incremental parse (reusing the previous tree), not from a parse of the whole text. */
+  private parsedIncrementally = false;
   /**
    * The text `tree` was parsed from (CUDA: with qualifier macros shown as the C++ they stand for, like a
    * whole-file analysis, analysis/macros.ts maskForParse), with every change since applied: when the
@@ -138,6 +141,7 @@ export class OpenDocument {
     else if (this.tree) this.changed.widen(0, text.length);
     this.tree?.delete();
     this.tree = next;
+    this.parsedIncrementally = !!old;
     this.treeVersion = this.version;
     this.parsedText = toParse;
     this.parsedProject = project;
@@ -166,6 +170,40 @@ export class OpenDocument {
     this.analysisVersion = this.version;
     this.analysisGeneration = generation;
     return this.analysis;
+  }
+
+  /**
+   * Whether the current analysis may differ from the report's: its tree came from an incremental parse
+   * that met syntax errors. Tree-sitter's error recovery then can read the text otherwise than a parse of
+   * the whole text does (a `<<<1,1>>>` after broken code a launch in one, an ERROR in the other), so the
+   * server settles such a document (`settle`) once the typing pauses.
+   */
+  needsSettling(): boolean {
+    return this.language === 'cuda' && this.parsedIncrementally && this.treeVersion === this.version && !!this.tree?.rootNode.hasError;
+  }
+
+  /**
+   * Parses the current text whole, as the report does, and analyses it whole; true when that changed the
+   * findings or kernels (the server then publishes again). Does nothing unless `needsSettling()`.
+   */
+  settle(parser: CudaParser, options: AnalysisOptions, generation: number): boolean {
+    if (!this.needsSettling() || !this.isAnalysed(generation) || this.parsedText === undefined || !this.scan) return false;
+    const fresh = parser.parse(this.parsedText);
+    // Where the two readings of the same text differ: only that is scanned again (usually nothing).
+    const differ = fresh.getChangedRanges(this.tree!);
+    this.tree!.delete();
+    this.tree = fresh;
+    this.parsedIncrementally = false;
+    if (differ.length === 0) return false;
+    this.changed.addEdit(differ[0].startIndex, differ[0].endIndex, differ[0].endIndex);
+    this.changed.addRanges(differ);
+    const before = this.analysis!;
+    const { analysis, scan } = reanalyzeTree(fresh, this.doc.getText(), parser, options, this.changed.rescan(this.scan));
+    this.changed.reset();
+    this.scan = scan;
+    this.scanGeneration = generation;
+    this.analysis = analysis;
+    return !sameResults(before, analysis);
   }
 
   /** The analysis of this document running in a worker (big documents, lsp/off-thread.ts), if any. */
@@ -220,6 +258,7 @@ export class OpenDocument {
   dropTree(): void {
     this.tree?.delete();
     this.tree = undefined;
+    this.parsedIncrementally = false;
     this.unmaskedTree?.tree.delete();
     this.unmaskedTree = undefined;
     this.treeVersion = -1;
@@ -236,6 +275,14 @@ export class OpenDocument {
     this.dropTree();
     this.analysis = undefined;
   }
+}
+
+/** Same findings (rule, place, message) and kernels (name, place): what the editor shows. */
+function sameResults(a: FileAnalysis, b: FileAnalysis): boolean {
+  const findingKey = (f: Finding) => `${f.ruleId}@${f.start}-${f.end}:${f.message}`;
+  const kernelKey = (k: KernelInfo) => `${k.name}@${k.start}-${k.end}:${k.findingCount}`;
+  const same = <T>(x: T[], y: T[], key: (v: T) => string) => x.length === y.length && x.every((v, i) => key(v) === key(y[i]));
+  return same(a.findings, b.findings, findingKey) && same(a.kernels, b.kernels, kernelKey);
 }
 
 export class DocumentStore {
