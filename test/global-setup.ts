@@ -7,4 +7,5 @@ import * as path from 'node:path';
 export default function setup(): void {
   if (process.env.ASCENDIFY_BUILT === '1') return;
   execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  process.env.ASCENDIFY_BUILT = '1'; // each vitest project runs this set-up: build once
 }
