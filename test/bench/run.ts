@@ -282,7 +282,7 @@ interface ServerFigures {
 }
 
 async function serverScanRss(folder: string): Promise<ServerFigures> {
-  const child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   let onSummary = (_t: number) => undefined as void;
   conn.onNotification('ascendify/summaryChanged', () => onSummary(performance.now()));
