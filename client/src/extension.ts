@@ -29,6 +29,7 @@ import {
   FILE_FINDINGS,
   FINDING_FILES,
   FIX_ALL_COMMAND,
+  SERVER_ENVIRONMENT,
   PROJECT_SUMMARY,
   REPORT,
   SCAN_WORKSPACE,
@@ -53,8 +54,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     `[client] Ascendify ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in VS Code ${vscode.version}; starting the language server`,
   );
   const serverModule = context.asAbsolutePath('dist/server.js');
+  const env = Object.fromEntries(Object.entries(SERVER_ENVIRONMENT).map(([name, value]) => [name, process.env[name] ?? value]));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {

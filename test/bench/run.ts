@@ -27,6 +27,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { SERVER_ENVIRONMENT } from '../../server/src/common/protocol';
 import { generateCorpus } from './corpus';
 import { analysisRow, hipifyRow, reportSizeRow, startupRow, strippedTree } from './startup';
 
@@ -140,6 +141,8 @@ function ratioRange(ratios: number[]): string {
 
 /** Node flags for the spawned server, e.g. BENCH_SERVER_NODE_FLAGS="--cpu-prof" to profile it. */
 const SERVER_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** The server runs with the environment the VS Code client gives it (a variable set here wins). */
+const SERVER_ENV = { ...SERVER_ENVIRONMENT, ...process.env };
 
 /** Opens of the 5,000-line file: the first after start-up, then more of the same text under other names. */
 const OPENS = 10;
@@ -156,7 +159,10 @@ interface EditorFigures {
 }
 
 async function editorLatency(file: string): Promise<EditorFigures> {
-  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: SERVER_ENV,
+  });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiters = new Map<string, (t: number) => void>();
   let lastDiagnostics: unknown[] = [];
@@ -282,7 +288,10 @@ interface ServerFigures {
 }
 
 async function serverScanRss(folder: string): Promise<ServerFigures> {
-  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: SERVER_ENV,
+  });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   let onSummary = (_t: number) => undefined as void;
   conn.onNotification('ascendify/summaryChanged', () => onSummary(performance.now()));
@@ -393,7 +402,10 @@ function denseCudaFile(dir: string): string {
  * (worker threads included) once the diagnostics arrived.
  */
 async function bigDocumentLatency(file: string): Promise<BigDocumentFigures> {
-  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: SERVER_ENV,
+  });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiters = new Map<string, (p: { diagnostics: unknown[] }) => void>();
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: unknown[] }) =>

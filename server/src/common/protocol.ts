@@ -19,6 +19,14 @@ export const FIX_ALL_COMMAND = 'ascendify.server.fixAllInFile';
 /** The code action kind of "fix all safe issues" (`editor.codeActionsOnSave: { "source.fixAll.ascendify": "explicit" }`). */
 export const FIX_ALL_KIND = 'source.fixAll.ascendify';
 
+/**
+ * Environment variables the editor starts the server with (a value the user set wins). glibc's malloc
+ * keeps memory freed after compiling the grammar's WebAssembly and after each scanned file, because its
+ * trim threshold grows after large frees; a fixed threshold gives it back. Peak RSS of the benchmark's
+ * 2,000-file workspace scan: 323 -> 274 MB, same scan time. Other C libraries ignore it.
+ */
+export const SERVER_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_TRIM_THRESHOLD_: '131072' };
+
 /** Request `ascendify/findingGroups` (no params) -> FindingGroupsResult: the tree's categories and symbols. */
 export const FINDING_GROUPS = 'ascendify/findingGroups';
 /** Request `ascendify/findingLocations` (FindingLocationsParams) -> FindingLocationView[]: one symbol's places. */
