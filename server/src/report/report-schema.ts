@@ -5,7 +5,7 @@
  * Objects stay open: fields are only ever added (docs/report-format.md).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { ExtensionLink } from '../analysis/languages/links';
+import { extensionLinkSchema } from '../analysis/languages/links';
 import { projectLevelItemSchema } from '../analysis/project-level';
 import { Count } from '../common/json-schema';
 import { reportSummarySchema } from '../effort/schema';
@@ -19,12 +19,8 @@ export const jsonReportSchema = Type.Object(
     schemaVersion: Type.Unsafe<number>({ const: JSON_SCHEMA_VERSION }),
     files: Type.Array(jsonFileSchema),
     skipped: Type.Array(skippedFileSchema),
-    /** The project picture for PyTorch code (analysis/languages/links.ts, docs/languages.md); its entries are not detailed here. */
-    extensions: Type.Optional(
-      Type.Array(
-        Type.Unsafe<ExtensionLink>({ type: 'object', description: 'A C++/CUDA extension a Python file loads (docs/languages.md)' }),
-      ),
-    ),
+    /** The project picture for PyTorch code (analysis/languages/links.ts, docs/languages.md). */
+    extensions: Type.Optional(Type.Array(extensionLinkSchema)),
     /**
      * Project-level headers (helper_cuda.h: analysis/project-level.ts), each once with the files that include
      * it and what to do; their include findings stay in `files[].findings`. Absent when there are none.

@@ -13,7 +13,7 @@ interface SchemaNode {
 
 /**
  * The places in `value` (as `summary.effort.kernels[].route`) where an object has a field its schema does
- * not declare; objects whose schema lists no properties (open maps, `extensions`) are not looked into.
+ * not declare; objects whose schema lists no properties (open maps) are not looked into.
  */
 function undeclared(value: unknown, schema: SchemaNode, at: string, seen: Set<string>): string[] {
   if (Array.isArray(value)) return schema.items ? value.flatMap((v) => undeclared(v, schema.items!, `${at}[]`, seen)) : [];
@@ -61,6 +61,30 @@ describe('the JSON report schema (report-schema.ts, effort/schema.ts, common/sum
       'summary.effort.kernels[].alternatives[].route',
     ])
       expect(seen).toContain(where);
+  });
+
+  it('a report with a PyTorch project picture validates too, its extensions checked field by field', () => {
+    // test/fixtures/python: setup.py declares CUDA extensions that Python code loads (docs/languages.md).
+    const run = runCli(['report', 'test/fixtures/python', '--format', 'json', '-q', '-j', '1']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { extensions?: unknown[] };
+    expect(report.extensions?.length).toBeGreaterThan(0);
+    expect(validate(report) ? [] : validate.errors).toEqual([]);
+    const seen = new Set<string>();
+    expect(undeclared(report, schema, '', seen)).toEqual([]);
+    for (const where of [
+      'extensions[].declaredIn.line',
+      'extensions[].callers[].via',
+      'extensions[].sources[].headerKernels[].kernels[].line',
+    ])
+      expect(seen).toContain(where);
+    // A line 0 or a count below 0 in an extension is refused.
+    const bad = structuredClone(report) as { extensions: Array<{ declaredIn: { line: number }; findings: number }> };
+    bad.extensions[0].declaredIn.line = 0;
+    expect(validate(bad)).toBe(false);
+    bad.extensions[0].declaredIn.line = 1;
+    bad.extensions[0].findings = -1;
+    expect(validate(bad)).toBe(false);
   });
 
   it('a summary with an unknown target, a negative count or an estimate in other units is refused', () => {

@@ -6,6 +6,8 @@
  * report can add it up after its files' parts have been handed on.
  */
 import * as path from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { Count, Line } from '../../common/json-schema';
 import type { FileAnalysis } from '../analyze';
 import type { FileFacts } from './facts';
 
@@ -31,37 +33,43 @@ export function pictureOf(filePath: string, analysis: FileAnalysis): FilePicture
   };
 }
 
-export interface LinkedSource {
-  /** As written in the build file. */
-  written: string;
-  /** The scanned file it is, when found. */
-  path?: string;
-  kernels: Array<{ name: string; line: number }>;
-  findings: number;
-  manual: number;
-  /** Found through its `TORCH_LIBRARY*(namespace, ...)` registration, not the build's source list. */
-  registers?: string;
-  /** Project headers it includes (transitively) that define kernels, and those kernels. */
-  headerKernels?: Array<{ path: string; kernels: Array<{ name: string; line: number }> }>;
-}
+/** A kernel as the picture names it: its name and 1-based line. */
+const kernelRef = Type.Object({ name: Type.String(), line: Line() });
 
-export interface ExtensionLink {
-  name: string;
+export const linkedSourceSchema = Type.Object({
+  /** As written in the build file. */
+  written: Type.String(),
+  /** The scanned file it is, when found. */
+  path: Type.Optional(Type.String()),
+  kernels: Type.Array(kernelRef),
+  findings: Count(),
+  manual: Count(),
+  /** Found through its `TORCH_LIBRARY*(namespace, ...)` registration, not the build's source list. */
+  registers: Type.Optional(Type.String()),
+  /** Project headers it includes (transitively) that define kernels, and those kernels. */
+  headerKernels: Type.Optional(Type.Array(Type.Object({ path: Type.String(), kernels: Type.Array(kernelRef) }))),
+});
+export type LinkedSource = Static<typeof linkedSourceSchema>;
+
+/** An extension in the JSON report's `extensions[]` (docs/languages.md); its type is derived from this. */
+export const extensionLinkSchema = Type.Object({
+  name: Type.String(),
   /** CUDAExtension, CppExtension, load, load_inline, or cmake:<command>. */
-  via: string;
-  declaredIn: { path: string; line: number };
-  sources: LinkedSource[];
-  unresolvedSources: boolean;
-  inlineCuda: boolean;
+  via: Type.String(),
+  declaredIn: Type.Object({ path: Type.String(), line: Line() }),
+  sources: Type.Array(linkedSourceSchema),
+  unresolvedSources: Type.Boolean(),
+  inlineCuda: Type.Boolean(),
   /** Python code that loads it. */
-  callers: Array<{ path: string; line: number; via: string }>;
+  callers: Type.Array(Type.Object({ path: Type.String(), line: Line(), via: Type.String() })),
   /** Other build targets compiling some of the same sources (a CMake target beside setup.py). */
-  buildTargets: Array<{ name: string; via: string; path: string; line: number }>;
+  buildTargets: Type.Array(Type.Object({ name: Type.String(), via: Type.String(), path: Type.String(), line: Line() })),
   /** Totals over the linked sources. */
-  kernels: number;
-  findings: number;
-  manual: number;
-}
+  kernels: Count(),
+  findings: Count(),
+  manual: Count(),
+});
+export type ExtensionLink = Static<typeof extensionLinkSchema>;
 
 const CUDA_FILE = /\.(cu|cuh)$/i;
 
