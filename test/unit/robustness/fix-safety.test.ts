@@ -240,7 +240,7 @@ describe('an interrupted ascendify fix', () => {
   });
 
   it('SIGKILL at random moments: every file is fully old or fully new, and a rerun finishes the job', async () => {
-    const FILES = 40;
+    const FILES = 24;
     const original = `${fs.readFileSync(FIXTURE, 'utf8')}${'// padding: a comment that mentions cudaMalloc and needs no fix ...............\n'.repeat(250)}`;
     const names = Array.from({ length: FILES }, (_, i) => `f${String(i).padStart(3, '0')}.cu`);
     const dir = folder(Object.fromEntries(names.map((n) => [n, original])));
