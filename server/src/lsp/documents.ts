@@ -195,6 +195,7 @@ export class OpenDocument {
     this.tree = fresh;
     this.parsedIncrementally = false;
     if (differ.length === 0) return false;
+    // The span to re-scan: as an edit that kept the length of [start, end), widened to every difference.
     this.changed.addEdit(differ[0].startIndex, differ[0].endIndex, differ[0].endIndex);
     this.changed.addRanges(differ);
     const before = this.analysis!;

@@ -34,7 +34,7 @@ import {
 import pkg from '../../../package.json';
 import { getParser, type CudaParser } from '../analysis/parser';
 import { lineCommentOf, loadLanguageParsers } from '../analysis/languages';
-import type { FileAnalysis } from '../analysis/analyze';
+import type { AnalysisOptions, FileAnalysis } from '../analysis/analyze';
 import { withoutDeclared } from '../analysis/project';
 import { KnowledgeBase, KnowledgeError } from '../knowledge';
 import { findRuleFile, knowledgeWithRules, RULE_FILE_NAMES } from '../knowledge/rules';
@@ -430,7 +430,12 @@ export class Session {
     // The document keeps its own analysis; names declared elsewhere in the workspace are applied on top.
     if (d.isAnalysed(this.generation)) return withoutDeclared(d.analysis!, this.declared);
     if (!this.analysable(d) || this.isBig(d)) return null;
-    return withoutDeclared(d.analyse(this.parser, { kb: this.kb, target: this.settings.target }, this.generation), this.declared);
+    return withoutDeclared(d.analyse(this.parser, this.documentOptions(this.kb), this.generation), this.declared);
+  }
+
+  /** What an open document is analysed under (and settled under: the same, see scheduleSettle). */
+  private documentOptions(kb: KnowledgeBase): AnalysisOptions {
+    return { kb, target: this.settings.target };
   }
 
   /**
@@ -494,7 +499,7 @@ export class Session {
       d.cancelPublish = undefined;
       if (this.docs.get(d.uri) !== d || d.version !== version || !this.kb || !this.parser) return;
       try {
-        if (!d.settle(this.parser, { kb: this.kb, target: this.settings.target }, this.generation)) return;
+        if (!d.settle(this.parser, this.documentOptions(this.kb), this.generation)) return;
       } catch (e) {
         this.logError(`analysis of ${d.uri} failed`, e);
         return;

@@ -5,7 +5,7 @@
  * its count and whether a CANN mapping is on record.
  */
 import type { JsonReport } from './json';
-import { ownFindings, projectLevelOf, symbolStats } from './format';
+import { includingFiles, ownFindings, projectLevelNote, projectLevelOf, symbolStats } from './format';
 
 export type CsvMode = 'findings' | 'symbols';
 
@@ -54,11 +54,11 @@ export function renderCsv(report: JsonReport, mode: CsvMode = 'findings'): strin
     i.ruleId,
     i.ascend,
     'no',
-    `Included by ${i.files} file${i.files === 1 ? '' : 's'}: change it once for the project. ${i.advice}`,
+    projectLevelNote(i),
     undefined,
     i.docUrl,
     i.files,
-    [...new Set(i.includes.map((at) => at.path))].join('; '),
+    includingFiles(i).join('; '),
   ]);
   return csv(
     [

@@ -65,9 +65,19 @@ export function ownFindings(report: JsonReport): ReturnType<typeof allFindings> 
 /** The project-level items of a report (none in reports written before they existed). */
 export const projectLevelOf = (report: Pick<JsonReport, 'projectLevel'>): ProjectLevelItem[] => report.projectLevel ?? [];
 
+/** "1 file", "227 files". */
+export const fileCount = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
+
 /** "helper_cuda.h, included by 227 files" (the items' one-line label). */
 export const includedBy = (item: Pick<ProjectLevelItem, 'symbol' | 'files'>): string =>
-  `${item.symbol}, included by ${item.files} file${item.files === 1 ? '' : 's'}`;
+  `${item.symbol}, included by ${fileCount(item.files)}`;
+
+/** What a project-level item's table row says (CSV, HTML): how many files include it, and what to do, once. */
+export const projectLevelNote = (item: Pick<ProjectLevelItem, 'files' | 'advice'>): string =>
+  `Included by ${fileCount(item.files)}: change it once for the project. ${item.advice}`;
+
+/** The files that include a project-level header, each once, in the report's order. */
+export const includingFiles = (item: Pick<ProjectLevelItem, 'includes'>): string[] => [...new Set(item.includes.map((at) => at.path))];
 
 /** What a report says of its project-level items, beside their rows. */
 export const PROJECT_LEVEL_NOTE =

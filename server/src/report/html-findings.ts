@@ -6,7 +6,7 @@
  */
 import { libraryName } from '../analysis/resolve';
 import type { JsonReport } from './json';
-import { KIND_ORDER, ownFindings, PROJECT_LEVEL_NOTE, projectLevelOf } from './format';
+import { fileCount, includingFiles, KIND_ORDER, ownFindings, PROJECT_LEVEL_NOTE, projectLevelNote, projectLevelOf } from './format';
 import type { ProjectLevelItem } from '../analysis/project-level';
 import { cat, html, safeUrl, type Html } from './html-kit';
 import { LEVEL_BY_KIND } from './sarif';
@@ -110,10 +110,10 @@ function placeLink(file: string, line: number, column: number, options: Findings
  */
 function projectLevelRow(item: ProjectLevelItem, options: FindingsTableOptions): Row {
   const first = item.includes[0];
-  const where = html`project-wide · ${item.files} file${item.files === 1 ? '' : 's'}`;
+  const where = html`project-wide · ${fileCount(item.files)}`;
   const includes = item.includes.map((i) => html`<li>${placeLink(i.path, i.line, i.column, options)}</li>`);
   return {
-    files: [...new Set(item.includes.map((i) => i.path))].join('\n'),
+    files: includingFiles(item).join('\n'),
     kind: item.kind,
     ruleId: item.ruleId,
     route: 'host',
@@ -123,7 +123,7 @@ function projectLevelRow(item: ProjectLevelItem, options: FindingsTableOptions):
     symbol: item.symbol,
     docUrl: item.docUrl,
     ascend: item.ascend,
-    note: `Included by ${item.files} file${item.files === 1 ? '' : 's'}: change it once for the project. ${item.advice}`,
+    note: projectLevelNote(item),
     details: html`<dl class="details"><dt>Why once</dt><dd>${item.message}</dd><dt>Included by</dt><dd><ul class="includes">${includes}</ul></dd><dt>Rule</dt><dd><code>${item.ruleId}</code></dd><dt>Library</dt><dd>${libraryName(item.library)} · ${item.category}</dd></dl>`,
     library: item.library,
     source: `#include "${item.symbol}"`,

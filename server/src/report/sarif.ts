@@ -10,7 +10,7 @@ import type { FindingKind } from '../analysis/analyze';
 import { libraryName, resolveEntry, ruleIdFor } from '../analysis/resolve';
 import type { KnowledgeBase } from '../knowledge';
 import type { JsonFinding, JsonReport } from './json';
-import { allFindings, projectLevelOf } from './format';
+import { allFindings, fileCount, projectLevelOf } from './format';
 import { isProjectLevel, PROJECT_LEVEL_ADVICE } from '../analysis/project-level';
 import { mdEscape } from './markdown';
 import { levelOf, type RuleLevel } from '../knowledge/rule-ids';
@@ -175,7 +175,7 @@ function projectLevelResult(members: Listed[], advice: string, level: Level, rul
     level,
     ...(state ? { baselineState: state } : {}),
     message: {
-      text: `'${first.symbol}' is included by ${files} file${files === 1 ? '' : 's'}, [${linkText(first.file)}](1)${others}: change it once for the project, where it is defined. ${advice}`,
+      text: `'${first.symbol}' is included by ${fileCount(files)}, [${linkText(first.file)}](1)${others}: change it once for the project, where it is defined. ${advice}`,
     },
     locations: [{ physicalLocation: physicalLocation(first) }],
     relatedLocations: related,
@@ -200,7 +200,9 @@ export function renderSarif(report: JsonReport, kb?: KnowledgeBase, baseline?: B
     if (!isProjectLevel(l.finding)) own.push(l);
     else {
       const groups = l.state === 'absent' ? gone : current;
-      groups.set(l.finding.symbol, [...(groups.get(l.finding.symbol) ?? []), l]);
+      const group = groups.get(l.finding.symbol);
+      if (group) group.push(l);
+      else groups.set(l.finding.symbol, [l]);
     }
   }
   const samples = new Map<string, JsonFinding>();
