@@ -16,6 +16,7 @@ import {
   LanguageClient,
   TransportKind,
   DidChangeConfigurationNotification,
+  vsdiag,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
@@ -46,6 +47,17 @@ export const LANGUAGES = ['cuda-cpp', 'cpp', 'c', 'python', 'makefile', 'cmake']
 /** Build files VS Code may open as plain text (CMake has no built-in language). */
 const BUILD_FILE_PATTERNS = ['**/CMakeLists.txt', '**/*.cmake'];
 
+/** Diagnostics whose rule link is a rule page get the link that opens it rendered (in place). */
+function withRuleCommandLinks(diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] {
+  for (const d of diagnostics) {
+    const code = d.code;
+    if (typeof code === 'object' && isRulePage(code.target.toString(true))) {
+      d.code = { value: code.value, target: vscode.Uri.parse(openRuleLink(code.target.toString(true))) };
+    }
+  }
+  return diagnostics;
+}
+
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -72,15 +84,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Hovers may link the rule page through the command that renders it (links.ts), nothing else.
     markdown: { isTrusted: { enabledCommands: [OPEN_RULE_COMMAND] } },
     middleware: {
-      // Rule pages open rendered: their links become `command:ascendify.openRule` links.
-      handleDiagnostics: (uri, diagnostics, next) => {
-        for (const d of diagnostics) {
-          const code = d.code;
-          if (typeof code === 'object' && isRulePage(code.target.toString(true))) {
-            d.code = { value: code.value, target: vscode.Uri.parse(openRuleLink(code.target.toString(true))) };
-          }
-        }
-        next(uri, diagnostics);
+      // Rule pages open rendered: their links become `command:ascendify.openRule` links, whether the
+      // diagnostics are pulled (VS Code) or pushed.
+      handleDiagnostics: (uri, diagnostics, next) => next(uri, withRuleCommandLinks(diagnostics)),
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        if (report?.kind === vsdiag.DocumentDiagnosticReportKind.full) withRuleCommandLinks(report.items);
+        return report;
       },
       provideHover: async (document, position, token, next) => {
         const hover = await next(document, position, token);

@@ -94,6 +94,9 @@ export function startServer(connection: Connection = connectionFromCommandLine()
           resolveProvider: false,
         },
         executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
+        // Pulled by editors that can (session.pullsDiagnostics); others get them pushed. Each document's
+        // diagnostics are its own: other files change them through a refresh, not on every edit.
+        ...(session.pullsDiagnostics ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'ascendify', version: VERSION },
@@ -116,6 +119,9 @@ export function startServer(connection: Connection = connectionFromCommandLine()
   connection.onHover(guard('hover', null, (p, token) => session.hover(p, token)));
   connection.onCodeLens(guard('code lens', [], (p, token) => session.codeLenses(p.textDocument.uri, token)));
   connection.onCodeAction(guard('code actions', [], (p, token) => session.codeActions(p, token)));
+  connection.languages.diagnostics.on(
+    guard('diagnostics', { kind: 'full', items: [] }, (p, token) => session.documentDiagnostics(p, token)),
+  );
   connection.onExecuteCommand(async (p, token) => {
     if (p.command === FIX_ALL_COMMAND) return session.fixAllInFile(p.arguments?.[0], token, p.arguments?.[1]);
     return null;

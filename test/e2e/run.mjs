@@ -523,32 +523,37 @@ try {
     await until('the status bar estimate', async () => /Ascendify: \d+ findings? · .*\d.*h/.test(await status.textContent()));
   });
 
-  await step('the Ascendify output channel logs the server start, target and CANN version, and the scan with its timing', async () => {
-    await runCommand('Output: Show Output Channels...');
-    await page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ })
-      .first()
-      .waitFor();
-    await page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ })
-      .first()
-      .click();
-    // The log's few lines fit the panel as it is (the Output editor renders only the lines it shows);
-    // maximizing it through the palette right after the channel pick was flaky on a cold start.
-    const lines = page.locator('.part.panel .monaco-editor .view-lines').first();
-    await until('the server log in the Output panel', async () => {
-      // The view renders a wrapped line as several elements whose text joins without the blank at the
-      // wrap (where it wraps depends on the temp folder's name): compare with every blank removed.
-      const text = (await lines.textContent()).replace(/\s+/g, '');
-      return (
-        /Ascendifylanguageserver[\d.]+started\(Nodev[\d.]+\):targetAtlasA2\/A3[^,]*,CANN8\.1\.RC1,[\d,]+rules/.test(text) &&
-        /workspacescandonein[\d.]+s:\d+filesanalysed,\d+findingsin\d+files/.test(text) &&
-        /\[client\]Ascendify[\d.]+activated/.test(text)
-      );
-    });
-    await readmeShot('output-channel');
-    await page.keyboard.press('Control+J');
-  });
+  await step(
+    'the Ascendify output channel logs the server start, target and CANN version, that diagnostics are pulled, and the scan with its timing',
+    async () => {
+      await runCommand('Output: Show Output Channels...');
+      await page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ })
+        .first()
+        .waitFor();
+      await page
+        .locator('.quick-input-widget .monaco-list-row', { hasText: /^Ascendify$/ })
+        .first()
+        .click();
+      // The log's few lines fit the panel as it is (the Output editor renders only the lines it shows);
+      // maximizing it through the palette right after the channel pick was flaky on a cold start.
+      const lines = page.locator('.part.panel .monaco-editor .view-lines').first();
+      await until('the server log in the Output panel', async () => {
+        // The view renders a wrapped line as several elements whose text joins without the blank at the
+        // wrap (where it wraps depends on the temp folder's name): compare with every blank removed.
+        const text = (await lines.textContent()).replace(/\s+/g, '');
+        return (
+          /Ascendifylanguageserver[\d.]+started\(Nodev[\d.]+\):targetAtlasA2\/A3[^,]*,CANN8\.1\.RC1,[\d,]+rules/.test(text) &&
+          /workspacescandonein[\d.]+s:\d+filesanalysed,\d+findingsin\d+files/.test(text) &&
+          // VS Code pulls diagnostics (LSP 3.17): after an edit that moves none, the server answers `unchanged`.
+          /diagnosticspulledbytheeditor/.test(text) &&
+          /\[client\]Ascendify[\d.]+activated/.test(text)
+        );
+      });
+      await readmeShot('output-channel');
+      await page.keyboard.press('Control+J');
+    },
+  );
 
   await step('the porting report opens in a webview with a strict CSP (status bar click)', async () => {
     await status.click();

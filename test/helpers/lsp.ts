@@ -52,6 +52,13 @@ export const CAPABILITIES: ClientCapabilities = {
   },
 };
 
+/** What VS Code adds: it pulls diagnostics (LSP 3.17) and accepts a request to pull them again. */
+export const PULL_CAPABILITIES: ClientCapabilities = {
+  ...CAPABILITIES,
+  workspace: { ...CAPABILITIES.workspace, diagnostics: { refreshSupport: true } },
+  textDocument: { ...CAPABILITIES.textDocument, diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } },
+};
+
 type ProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 
 export interface ClientOptions {
@@ -63,6 +70,8 @@ export interface ClientOptions {
   folder?: string;
   /** Start dist/server.js with --node-ipc (as the VS Code extension does) instead of stdio. */
   ipc?: boolean;
+  /** Pull diagnostics as VS Code does (PULL_CAPABILITIES) instead of having them pushed. */
+  pull?: boolean;
 }
 
 export class TestClient {
@@ -76,6 +85,8 @@ export class TestClient {
   readonly progressCreated: Array<string | number> = [];
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
+  /** How many times the server asked to pull diagnostics again (workspace/diagnostic/refresh). */
+  diagnosticRefreshes = 0;
   stderr = '';
   private listeners: Array<() => void> = [];
 
@@ -110,6 +121,7 @@ export class TestClient {
       (p: { token: string | number }) => record(() => this.progressCreated.push(p.token)) ?? null,
     );
     this.conn.onRequest('workspace/codeLens/refresh', () => null);
+    this.conn.onRequest('workspace/diagnostic/refresh', () => record(() => this.diagnosticRefreshes++) ?? null);
     this.conn.onRequest('workspace/applyEdit', (p: ApplyWorkspaceEditParams) => {
       record(() => this.appliedEdits.push(p));
       return { applied: true };
@@ -123,7 +135,7 @@ export class TestClient {
       processId: process.pid,
       rootUri: folder ? fileUri(folder) : null,
       workspaceFolders: folder ? [{ uri: fileUri(folder), name: path.basename(folder) }] : null,
-      capabilities: CAPABILITIES,
+      capabilities: this.options.pull ? PULL_CAPABILITIES : CAPABILITIES,
     });
     await this.conn.sendNotification('initialized', {});
     return result;

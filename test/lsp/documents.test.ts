@@ -64,6 +64,8 @@ describe('language server over stdio: one document', () => {
     expect(caps.codeLensProvider).toBeTruthy();
     expect(caps.codeActionProvider).toMatchObject({ codeActionKinds: expect.arrayContaining(['quickfix', 'source.fixAll.ascendify']) });
     expect(init.serverInfo?.name).toBe('ascendify');
+    // This client cannot pull diagnostics (pulled-diagnostics.test.ts has one that can): they are pushed.
+    expect(caps.diagnosticProvider).toBeUndefined();
   });
 
   it('publishes the expected diagnostics on open', async () => {

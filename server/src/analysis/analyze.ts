@@ -21,7 +21,7 @@ import {
   type Declaration,
   type ProjectDeclarations,
 } from './declarations';
-import { kernelCalls, type KernelCalls } from './calls';
+import { kernelCalls, type DefinitionFacts, type KernelCalls } from './calls';
 import type { ReduceOp } from './kernel-shape';
 import { programFacts, type ProgramFacts } from './program';
 import type { FileFacts, SourceLanguage } from './languages/facts';
@@ -121,7 +121,9 @@ export function analyzeTree(
 ): FileAnalysis {
   const scan = scanTree(tree, text, parser, options.kb, lineStartsOf(text), undefined, macros);
   return withProgram(
-    fromScan(scan, options, false, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)),
+    fromScan(scan, options, false, includedDeclarations(tree, text, scan, options), (k) =>
+      kernelCalls(tree, text, k, undefined, new Map()),
+    ),
     tree,
     text,
   );
@@ -149,6 +151,9 @@ function includedDeclarations(tree: Tree, text: string, scan: ScanResult, option
   return declarations.fromIncludes(file, includes);
 }
 
+/** What each scan's analysis found from the kernels' and helpers' texts, for the next re-analysis (calls.ts). */
+const definitionFacts = new WeakMap<ScanResult, DefinitionFacts>();
+
 /**
  * Re-analyses after edits, scanning only the changed span (`rescan`: the previous scan of the same
  * document under the same options, and where the text changed). Returns the scan to pass next time.
@@ -166,9 +171,12 @@ export function reanalyzeTree(
     ? lineStartsAfterEdit(rescan.previous.lineStarts, text, rescan.start, rescan.end, rescan.delta)
     : lineStartsOf(text);
   const scan = scanTree(tree, text, parser, options.kb, lineStarts, rescan, macroTableFor(text, options));
+  const facts: DefinitionFacts = new Map();
+  definitionFacts.set(scan, facts);
+  const previous = rescan && definitionFacts.get(rescan.previous);
   return {
     analysis: withProgram(
-      fromScan(scan, options, true, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k)),
+      fromScan(scan, options, true, includedDeclarations(tree, text, scan, options), (k) => kernelCalls(tree, text, k, previous, facts)),
       tree,
       text,
     ),

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Node, Tree } from 'web-tree-sitter';
-import { kernelTokenBag, reduceOpOf, variantsOf, type ReduceOp } from './kernel-shape';
+import { kernelTokenBag, reduceOpOf, variantsOf, type ReduceOp, type TokenBag } from './kernel-shape';
 import type { KernelSite } from './scan';
 
 /** A `__device__` function defined in the file (offsets of the whole definition). */
@@ -45,8 +45,18 @@ function code(text: string): string {
 }
 
 export function kernelFingerprint(definition: string): string {
-  return createHash('sha1').update(code(definition).replace(/\s+/g, ' ').trim()).digest('hex').slice(0, 16);
+  return fingerprintOfCode(code(definition));
 }
+
+function fingerprintOfCode(code: string): string {
+  return createHash('sha1').update(code.replace(/\s+/g, ' ').trim()).digest('hex').slice(0, 16);
+}
+
+/**
+ * What one analysis found from each kernel's and helper's definition text, for the next analysis of the
+ * same document (the editor's, after an edit): the definitions the edit did not touch give the same texts.
+ */
+export type DefinitionFacts = Map<string, { code: string; hash?: string; tokens?: TokenBag }>;
 
 /** Every `__device__` function definition of the file (declarations without a body are left out). */
 export function deviceFunctions(root: Node, text: string): DeviceFunction[] {
@@ -100,9 +110,25 @@ function callsIn(body: string, names: Set<string>, types: Set<string>): Set<stri
   return called;
 }
 
-/** For each kernel: its fingerprint and the helpers it reaches through calls within the file. */
-export function kernelCalls(tree: Tree, text: string, kernels: KernelSite[]): KernelCalls[] {
+/**
+ * For each kernel: its fingerprint and the helpers it reaches through calls within the file. What the
+ * definitions' texts give is taken from `previous` when there, and all of it is left in `made`.
+ */
+export function kernelCalls(
+  tree: Tree,
+  text: string,
+  kernels: KernelSite[],
+  previous?: DefinitionFacts,
+  made?: DefinitionFacts,
+): KernelCalls[] {
   if (kernels.length === 0) return [];
+  const factsOf = (definition: string) => {
+    let facts = made?.get(definition) ?? previous?.get(definition);
+    facts ??= { code: code(definition) };
+    made?.set(definition, facts);
+    return facts;
+  };
+  const codeOf = (definition: string) => factsOf(definition).code;
   const helpers = text.includes('__device__') ? deviceFunctions(tree.rootNode, text) : [];
   const byName = new Map<string, DeviceFunction[]>();
   for (const h of helpers) byName.set(h.name, [...(byName.get(h.name) ?? []), h]);
@@ -111,10 +137,13 @@ export function kernelCalls(tree: Tree, text: string, kernels: KernelSite[]): Ke
   // Each helper's own calls, found once (overloads of a name share the edges of all of them).
   const edges = new Map<DeviceFunction, DeviceFunction[]>();
   const targets = (body: string) => [...callsIn(body, names, types)].flatMap((n) => byName.get(n) ?? []);
-  for (const h of helpers) edges.set(h, targets(code(text.slice(h.start, h.end))));
+  for (const h of helpers) edges.set(h, targets(codeOf(text.slice(h.start, h.end))));
   const found = kernels.map((k) => {
     const definition = text.slice(k.start, k.end);
-    const own = code(definition);
+    const facts = factsOf(definition);
+    const own = facts.code;
+    const hash = (facts.hash ??= fingerprintOfCode(own));
+    const tokens = (facts.tokens ??= kernelTokenBag(own, k.name));
     const reached = new Set<DeviceFunction>();
     const stack = names.size ? targets(own) : [];
     while (stack.length) {
@@ -124,11 +153,11 @@ export function kernelCalls(tree: Tree, text: string, kernels: KernelSite[]): Ke
       stack.push(...edges.get(h)!);
     }
     const helpersReached = [...reached].sort((a, b) => a.start - b.start);
-    const reduceOp = reduceOpOf([own, ...helpersReached.map((h) => code(text.slice(h.start, h.end)))].join('\n'));
+    const reduceOp = reduceOpOf([own, ...helpersReached.map((h) => codeOf(text.slice(h.start, h.end)))].join('\n'));
     return {
-      hash: kernelFingerprint(definition),
+      hash,
       helpers: helpersReached,
-      tokens: kernelTokenBag(own, k.name),
+      tokens,
       ...(reduceOp ? { reduceOp } : {}),
     };
   });

@@ -111,10 +111,26 @@ const MAX_COMPARED = 200;
  * at or above `threshold`), with the similarity rounded to 0.01. Identical texts are copies, not variants
  * (the effort model counts those by fingerprint).
  */
-export function variantsOf(
-  kernels: Array<{ tokens: TokenBag; hash: string }>,
-  threshold: number,
-): Array<{ of: number; similarity: number } | undefined> {
+export function variantsOf(kernels: ComparedKernel[], threshold: number): Variant[] {
+  // The editor's re-analysis after an edit outside every kernel: the same bags (remembered by text) in
+  // the same order give the same answer, without the pairs' look-ups.
+  const last = lastVariants;
+  if (
+    last?.threshold === threshold &&
+    last.kernels.length === kernels.length &&
+    last.kernels.every((k, i) => k.tokens === kernels[i].tokens && k.hash === kernels[i].hash)
+  )
+    return last.variants;
+  const variants = compareKernels(kernels, threshold);
+  lastVariants = { kernels: kernels.map(({ tokens, hash }) => ({ tokens, hash })), threshold, variants };
+  return variants;
+}
+
+type ComparedKernel = { tokens: TokenBag; hash: string };
+type Variant = { of: number; similarity: number } | undefined;
+let lastVariants: { kernels: ComparedKernel[]; threshold: number; variants: Variant[] } | undefined;
+
+function compareKernels(kernels: ComparedKernel[], threshold: number): Variant[] {
   return kernels.map((k, i) => {
     let best: { of: number; similarity: number } | undefined;
     if (i >= MAX_COMPARED) return undefined;

@@ -36,6 +36,8 @@ export class OpenDocument {
    * masking of the new text gives exactly this, the parse can be incremental.
    */
   private parsedText: string | undefined;
+  /** Whether the masking changed nothing in `parsedText` (maskForParse returned the text itself). */
+  private parsedUnmasked = false;
   /** The analysis of `analysisVersion` under options generation `analysisGeneration`. */
   analysis: FileAnalysis | undefined;
   analysisVersion = -1;
@@ -77,8 +79,12 @@ export class OpenDocument {
         const oldEndPosition = this.point(end);
         const oldAround = this.doc.getText().slice(Math.max(0, start - 1), end + 1);
         this.doc = TextDocument.update(this.doc, [change], version);
-        // Masking keeps every offset: the parsed text changes where the document does.
-        if (this.parsedText !== undefined) this.parsedText = this.parsedText.slice(0, start) + change.text + this.parsedText.slice(end);
+        // Masking keeps every offset: the parsed text changes where the document does. (Unmasked, it is
+        // the document's text itself, so the next parse compares it by identity, not character by character.)
+        if (this.parsedText !== undefined)
+          this.parsedText = this.parsedUnmasked
+            ? this.doc.getText()
+            : this.parsedText.slice(0, start) + change.text + this.parsedText.slice(end);
         this.tree?.edit({
           startIndex: start,
           oldEndIndex: end,
@@ -144,6 +150,7 @@ export class OpenDocument {
     this.parsedIncrementally = !!old;
     this.treeVersion = this.version;
     this.parsedText = toParse;
+    this.parsedUnmasked = toParse === text;
     this.parsedProject = project;
     return next;
   }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeLensRefreshRequest,
+  DiagnosticRefreshRequest,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   MessageType,
@@ -26,6 +27,8 @@ import {
   type Diagnostic,
   type DidChangeWatchedFilesParams,
   type Disposable,
+  type DocumentDiagnosticParams,
+  type DocumentDiagnosticReport,
   type Hover,
   type TextDocumentContentChangeEvent,
   type TextDocumentPositionParams,
@@ -56,6 +59,7 @@ import { codeActions, fixAllEdit, type ActionContext } from './actions';
 import { includedChecks } from './included-checks';
 import { safelyFixable } from '../fix';
 import { WorkspaceIndex, type IndexOptions } from './workspace';
+import { PulledDiagnostics } from './pulled-diagnostics';
 import { analyseOffThread, BIG_DOCUMENT_BYTES } from './off-thread';
 import {
   SUMMARY_CHANGED,
@@ -130,6 +134,7 @@ export class Session {
   private declared = new Set<string>();
   readonly docs = new DocumentStore();
   readonly index = new WorkspaceIndex();
+  private readonly pulled = new PulledDiagnostics();
   private caps: ClientCapabilities = {};
   private readyResolve!: () => void;
   /** Resolves once settings and the knowledge base are loaded; analyses wait for it. */
@@ -161,6 +166,15 @@ export class Session {
     this.index.setFolders(paths);
   }
 
+  /**
+   * Whether the editor pulls diagnostics (LSP 3.17; VS Code does): it asks after each change and gets
+   * `unchanged` when nothing it shows moved (pulled-diagnostics.ts). Only with refresh support, the way
+   * to tell it that a settle, a setting or another file changed a document's diagnostics.
+   */
+  get pullsDiagnostics(): boolean {
+    return !!this.caps.textDocument?.diagnostic && !!this.caps.workspace?.diagnostics?.refreshSupport;
+  }
+
   get supportsFolderChanges(): boolean {
     return !!this.caps.workspace?.workspaceFolders;
   }
@@ -176,7 +190,8 @@ export class Session {
       this.applySettings(await this.pullSettings(), true);
       this.connection.console.info(
         `Ascendify language server ${VERSION} started (Node ${process.version}): ${this.knowledgeLine()}; ` +
-          `workspace folders: ${this.index.getFolders().join(', ') || 'none'}`,
+          `workspace folders: ${this.index.getFolders().join(', ') || 'none'}; ` +
+          `diagnostics ${this.pullsDiagnostics ? 'pulled by the editor' : 'pushed'}`,
       );
     } catch (e) {
       this.logError('start-up failed', e);
@@ -353,7 +368,9 @@ export class Session {
   // ----- documents -----
 
   didOpen(uri: string, languageId: string, version: number, text: string): void {
-    this.schedule(this.docs.open(uri, languageId, version, text), 0);
+    const d = this.docs.open(uri, languageId, version, text);
+    // An editor that pulls asks for the diagnostics itself, now.
+    if (!this.pullsDiagnostics) this.schedule(d, 0);
   }
 
   didChange(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): void {
@@ -365,12 +382,17 @@ export class Session {
       this.logError(`applying a change to ${uri} failed`, e);
       d.dropTree();
     }
-    this.schedule(d, this.settings.debounceMs);
+    if (!this.pullsDiagnostics) this.schedule(d, this.settings.debounceMs);
+    else {
+      d.cancelPublish?.(); // a settle scheduled for the previous version
+      d.cancelPublish = undefined;
+    }
   }
 
   didClose(uri: string): void {
     this.docs.close(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (this.pullsDiagnostics) this.pulled.forget(uri);
+    else void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
   private schedule(d: OpenDocument, delay: number): void {
@@ -393,7 +415,20 @@ export class Session {
   }
 
   private reanalyseOpenDocuments(): void {
-    for (const d of this.docs.all()) this.schedule(d, 0);
+    if (this.pullsDiagnostics) this.refreshDiagnostics();
+    else for (const d of this.docs.all()) this.schedule(d, 0);
+  }
+
+  private refreshQueued = false;
+
+  /** Asks a pulling editor to pull its open documents' diagnostics again (once for all asked in a turn). */
+  private refreshDiagnostics(): void {
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    setImmediate(() => {
+      this.refreshQueued = false;
+      void this.connection.sendRequest(DiagnosticRefreshRequest.type).catch(() => undefined);
+    });
   }
 
   /** Whether the settings select this document (documents that are not files, e.g. untitled, always are). */
@@ -489,6 +524,41 @@ export class Session {
   }
 
   /**
+   * A pull of one document's diagnostics, answered for its current text (never with a cancellation: the
+   * editor would show no diagnostics until its next pull). With a debounce, a pull the editor cancelled
+   * while it waited keeps the last answer.
+   */
+  async documentDiagnostics(params: DocumentDiagnosticParams, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    await this.ready;
+    const uri = params.textDocument.uri;
+    const d = this.docs.get(uri);
+    if (!d) return { kind: 'full', items: [] };
+    const kept = () => this.pulled.previous(uri, params.previousResultId) ?? { kind: 'full', items: [] };
+    if (this.settings.debounceMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.settings.debounceMs));
+      if (token.isCancellationRequested) return kept();
+    }
+    let analysis: FileAnalysis | null | undefined;
+    try {
+      // A big document's worker result for an older text is dropped: analyse the newer one.
+      do analysis = this.isBig(d) ? await this.analyseBig(d) : this.analysisOf(d);
+      while (analysis === undefined && this.docs.get(uri) === d);
+      if (analysis && this.isBig(d)) this.refreshLenses();
+    } catch (e) {
+      // As with push: one document's failure is logged and leaves its previous diagnostics.
+      this.logError(`analysis of ${uri} failed`, e);
+      return kept();
+    }
+    if (this.docs.get(uri) !== d) return { kind: 'full', items: [] };
+    const source = { findings: analysis?.findings ?? [], settings: this.settings, levels: this.kb?.ruleLevels };
+    const report = this.pulled.report(uri, source, params.previousResultId, () =>
+      cappedDiagnostics(source.findings, source.settings, source.levels),
+    );
+    if (d.needsSettling()) this.scheduleSettle(d);
+    return report;
+  }
+
+  /**
    * Once the typing pauses, a document whose incremental parse met syntax errors is parsed whole, so
    * its diagnostics end as the report's; published again only when that changed them. A change cancels
    * this (it takes the publication's place in `cancelPublish`).
@@ -504,7 +574,8 @@ export class Session {
         this.logError(`analysis of ${d.uri} failed`, e);
         return;
       }
-      this.schedule(d, 0);
+      if (this.pullsDiagnostics) this.refreshDiagnostics();
+      else this.schedule(d, 0);
       this.refreshLenses();
     }, SETTLE_MS);
     d.cancelPublish = () => clearTimeout(timer);
