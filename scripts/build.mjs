@@ -42,8 +42,27 @@ function asciiOnly(file) {
   if (ascii !== text) fs.writeFileSync(file, ascii);
 }
 
+// The built-in mapping files (server/src/knowledge/data/*.json, ~1 MB) are read on first use only, which a
+// report over the precomputed knowledge base never comes to: kept beside the bundles (dist/knowledge/data/)
+// instead of in each of them, every start-up reads and compiles a bundle that much smaller.
+const dataDir = path.join(root, 'server', 'src', 'knowledge', 'data');
+const knowledgeDataOutside = {
+  name: 'knowledge-data-outside',
+  setup(build) {
+    build.onLoad({ filter: /\.json$/ }, async (args) => {
+      if (path.dirname(args.path) !== dataDir) return undefined;
+      const name = path.basename(args.path);
+      const text = JSON.stringify(JSON.parse(await fs.promises.readFile(args.path, 'utf8')));
+      fs.mkdirSync(path.join(dist, 'knowledge', 'data'), { recursive: true });
+      fs.writeFileSync(path.join(dist, 'knowledge', 'data', name), text);
+      const at = `require('node:path').join(__dirname, 'knowledge', 'data', ${JSON.stringify(name)})`;
+      return { contents: `module.exports = JSON.parse(require('node:fs').readFileSync(${at}, 'utf8'));`, loader: 'js' };
+    });
+  },
+};
+
 const common = {
-  plugins: [jsonAsText],
+  plugins: [knowledgeDataOutside, jsonAsText],
   bundle: true,
   platform: 'node',
   target: 'node20',

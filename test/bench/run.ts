@@ -17,7 +17,9 @@
  *      (p50, p95, max), that wait, and the server's peak RSS.
  *   6. start-up and small trees (test/bench/startup.ts): a one-file report against `node -e 0`; with
  *      --tree PATH, the comment-stripped .cu/.cuh files of that tree against their bare parse (and with
- *      --hipify FILE, against hipify-perl -examine per file); with --real PATH (repeatable), each code base.
+ *      --hipify FILE, against hipify-perl -examine per file); with --real PATH (repeatable), each code base:
+ *      its report vs its parse, the editor (3, pulled and pushed) on its largest .cu/.cuh file, and the
+ *      server's peak RSS after a workspace scan of it.
  * Options: --files N (default 2000), --mb M (default 20), --runs R (default 5), --edits E (default 200),
  * --tree PATH, --hipify FILE, --real PATH...; --only analysis|scaling|editor|memory|bigdoc|startup|tree|real.
  * Over 400 lines: one runner for the benchmarks that share the corpus, the LSP client and the results
@@ -166,6 +168,8 @@ interface EditorFigures {
   /** Quick fixes for a selection of the whole file (select-all): median time and how many actions. */
   selectAllMs: number;
   selectAllActions: number;
+  /** Diagnostics of the file after the edits. */
+  diagnostics: number;
 }
 
 const latencies = (xs: number[]): Latencies => ({ p50: percentile(xs, 50), p95: percentile(xs, 95), max: Math.max(...xs) });
@@ -290,7 +294,7 @@ async function editorLatency(file: string, mode: DiagnosticsMode): Promise<Edito
     selectAllActions = actions.length;
   }
   await stopServer(conn, child);
-  return { openMs, openMedianMs, inLine, newLine, selectAllMs: median(selectAll), selectAllActions };
+  return { openMs, openMedianMs, inLine, newLine, selectAllMs: median(selectAll), selectAllActions, diagnostics: lastDiagnostics.length };
 }
 
 /** Shuts the server down politely (so profilers and exit hooks run), killing it only if it hangs. */
@@ -317,7 +321,8 @@ interface ServerFigures {
   places: number;
 }
 
-async function serverScanRss(folder: string): Promise<ServerFigures> {
+/** The workspace scan of `folder`; with `interactions`, then a save, the report panel and the tree (the synthetic corpus). */
+async function serverScanRss(folder: string, interactions = true): Promise<ServerFigures> {
   const child = spawn(process.execPath, [...SERVER_FLAGS, path.join(DIST, 'server.js'), '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: SERVER_ENV,
@@ -346,6 +351,11 @@ async function serverScanRss(folder: string): Promise<ServerFigures> {
   }
   const ms = performance.now() - started;
   const peakRssMb = vmHwmMb(child.pid!);
+  const files = summary.summary?.filesScanned ?? 0;
+  if (!interactions) {
+    await stopServer(conn, child);
+    return { ms, peakRssMb, files, savedMs: 0, panelMs: 0, panelMb: 0, treeMs: 0, placesMs: 0, places: 0 };
+  }
   // A file saved in the editor: the watcher reports it, the server reads it again and sends the new
   // project summary. Written with the same bytes, so the corpus stays as generated.
   const module1 = path.join(folder, 'module1');
@@ -383,7 +393,7 @@ async function serverScanRss(folder: string): Promise<ServerFigures> {
   return {
     ms,
     peakRssMb,
-    files: summary.summary?.filesScanned ?? 0,
+    files,
     savedMs: median(savedTimes),
     panelMs: median(panelTimes),
     panelMb,
@@ -498,6 +508,24 @@ async function bigDocumentLatency(file: string): Promise<BigDocumentFigures> {
   await stopServer(conn, child);
   const figures = (xs: number[]) => ({ p50: percentile(xs, 50), p95: percentile(xs, 95), max: Math.max(...xs), count: xs.length });
   return { diagnosticsMs, diagnostics, other: figures(other), same: figures(same), peakRssMb, rssAfterMb };
+}
+
+/** The largest .cu/.cuh file under `dir` (folders starting with `.` and node_modules left out). */
+function largestCudaFile(dir: string): string | undefined {
+  let best: { file: string; size: number } | undefined;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && /\.(cu|cuh)$/.test(e.name)) {
+        const size = fs.statSync(p).size;
+        if (!best || size > best.size || (size === best.size && p < best.file)) best = { file: p, size };
+      }
+    }
+  };
+  walk(dir);
+  return best?.file;
 }
 
 function fiveThousandLineFile(dir: string): string {
@@ -667,6 +695,27 @@ function fiveThousandLineFile(dir: string): string {
         RUNS,
       ),
     );
+    log(rows.at(-1)!.join(' | '));
+    // The editor on the code base's largest CUDA file, and the server's scan of the whole code base.
+    const file = largestCudaFile(real);
+    if (file) {
+      const lines = fs.readFileSync(file, 'utf8').split('\n').length;
+      for (const mode of ['pull', 'push'] as const) {
+        const e = await editorLatency(file, mode);
+        rows.push([
+          `code base ${path.basename(real)}: editor, ${mode === 'pull' ? 'pulled' : 'pushed'}, edit to diagnostics in ${path.relative(real, file)} (${lines.toLocaleString('en-US')} lines, ${e.diagnostics.toLocaleString('en-US')} diagnostics)`,
+          `${EDITS} characters typed: p50 ${e.inLine.p50.toFixed(1)} ms, p95 ${e.inLine.p95.toFixed(1)} ms; ${EDITS} line breaks: p50 ${e.newLine.p50.toFixed(1)} ms, p95 ${e.newLine.p95.toFixed(1)} ms`,
+          mode === 'pull' ? 'target p95 < 10 ms (characters)' : '',
+        ]);
+        log(rows.at(-1)!.join(' | '));
+      }
+    }
+    const scan = await serverScanRss(real, false);
+    rows.push([
+      `code base ${path.basename(real)}: server workspace scan`,
+      `${scan.files.toLocaleString('en-US')} files in ${(scan.ms / 1000).toFixed(1)} s, peak RSS ${scan.peakRssMb.toFixed(0)} MB`,
+      'target < 200 MB',
+    ]);
     log(rows.at(-1)!.join(' | '));
   }
   if (cliRss) rows.push(['CLI: report --jobs 1 / --jobs N peak RSS', cliRss, '']);

@@ -18,7 +18,7 @@
  *
  * Over 400 lines: the agreement rules (calls, constants, variables, includes) work on one shared picture of the file; other work on this file is under way, a split waits for it.
  */
-import type { Node } from '../analysis/parser';
+import type { Node, Tree } from '../analysis/parser';
 import type { Finding } from '../analysis/analyze';
 import { firstAtLeast } from '../analysis/resolve';
 
@@ -835,20 +835,42 @@ function declarationOf(id: Node): { type: Node; scope: Node } | undefined {
       if (params) lists.push(params);
     }
     for (const list of lists) {
-      for (const c of list.namedChildren) {
-        if (!c || c.startIndex > id.startIndex) continue;
-        if (c.type !== 'declaration' && c.type !== 'parameter_declaration') continue;
-        for (const d of c.childrenForFieldName('declarator')) {
-          if (!d || d.type === 'function_declarator') continue;
-          if (declaratorName(d)?.text === name) {
-            const type = c.childForFieldName('type');
-            if (type) return { type, scope: list };
-          }
-        }
+      for (const d of declaredIn(list)) {
+        if (d.start <= id.startIndex && d.name === name) return { type: d.type, scope: list };
       }
     }
   }
   return undefined;
+}
+
+/** The variables and parameters a statement or parameter list declares, in order, with their type. */
+type Declared = Array<{ name: string; start: number; type: Node }>;
+
+/**
+ * Per tree and list node: every use of a variable looks up its declaration through the lists around it,
+ * the file's top level among them, whose children the tree would otherwise be asked for each time.
+ */
+const declaredByTree = new WeakMap<Tree, Map<number, Declared>>();
+
+function declaredIn(list: Node): Declared {
+  let byList = declaredByTree.get(list.tree);
+  if (!byList) declaredByTree.set(list.tree, (byList = new Map<number, Declared>()));
+  let out = byList.get(list.id);
+  if (!out) {
+    out = [];
+    for (const c of list.namedChildren) {
+      if (!c || (c.type !== 'declaration' && c.type !== 'parameter_declaration')) continue;
+      const type = c.childForFieldName('type');
+      if (!type) continue;
+      for (const d of c.childrenForFieldName('declarator')) {
+        if (!d || d.type === 'function_declarator') continue;
+        const name = declaratorName(d)?.text;
+        if (name !== undefined) out.push({ name, start: c.startIndex, type });
+      }
+    }
+    byList.set(list.id, out);
+  }
+  return out;
 }
 
 /**

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../../..');
 
 describe('VSIX contents', () => {
-  it('are the four bundles, the built-in knowledge answered for the default CANN versions, the .wasm files (runtime, CUDA, Python and Makefile grammars), the rule pages, package.json, README and LICENSE, nothing else', () => {
+  it('are the four bundles, the built-in knowledge answered for the default CANN versions and its mapping files (read on first use), the .wasm files (runtime, CUDA, Python and Makefile grammars), the rule pages, package.json, README and LICENSE, nothing else', () => {
     const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], {
       cwd: root,
       encoding: 'utf8',
@@ -25,6 +25,17 @@ describe('VSIX contents', () => {
       'dist/extension.js',
       'dist/knowledge/8.1.RC1.json',
       'dist/knowledge/9.0.0.json',
+      'dist/knowledge/data/blas-dnn.json',
+      'dist/knowledge/data/build.json',
+      'dist/knowledge/data/cxx-device.json',
+      'dist/knowledge/data/device-libs.json',
+      'dist/knowledge/data/kernel.json',
+      'dist/knowledge/data/libs.json',
+      'dist/knowledge/data/nccl-headers.json',
+      'dist/knowledge/data/porting-gaps.json',
+      'dist/knowledge/data/pytorch.json',
+      'dist/knowledge/data/runtime-exec.json',
+      'dist/knowledge/data/runtime.json',
       'dist/server.js',
       'dist/tree-sitter-cuda.wasm',
       'dist/tree-sitter-make.wasm',

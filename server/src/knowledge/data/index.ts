@@ -1,7 +1,7 @@
 /**
- * The built-in mapping files, bundled into the server and CLI. Each is read on first use: a report that
- * finds the knowledge base precomputed for its CANN version (knowledge/precomputed.ts) never parses them,
- * and the bundle keeps them as JSON text (scripts/build.mjs), which loads faster than object literals.
+ * The built-in mapping files. Each is read on first use: a report that finds the knowledge base
+ * precomputed for its CANN version (knowledge/precomputed.ts) never reads them. The bundles read them from
+ * dist/knowledge/data/ (scripts/build.mjs), so a start-up does not read and compile their ~1 MB.
  */
 const loaders: Record<string, () => unknown> = {
   'runtime.json': (): unknown => require('./runtime.json'),
