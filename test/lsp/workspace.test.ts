@@ -140,6 +140,28 @@ describe('workspace scan', () => {
     expect(report.html).toContain('cudaStream_t');
   });
 
+  it('the report panel shows source lines read back from disk, and none for a file changed since its analysis', async () => {
+    const dir = workspace({
+      'a.cu': '#include <cuda_runtime.h>\nvoid release(float *p) { cudaFree(p); }\n',
+      'b.cu': 'void sync_all() { cudaDeviceSynchronize(); }\n',
+    });
+    const client = await start(dir);
+    await readySummary(client, 1);
+    const sourceCells = (html: string) => [...html.matchAll(/<td class="c-src"><code>([^<]*)<\/code><\/td>/g)].map((m) => m[1]);
+    // The index keeps no text: the lines come from the files, as analysed.
+    const first = await client.request<ReportResult>('ascendify/report', {});
+    expect(sourceCells(first.html)).toEqual([
+      '#include &lt;cuda_runtime.h&gt;',
+      'void release(float *p) { cudaFree(p); }',
+      'void sync_all() { cudaDeviceSynchronize(); }',
+    ]);
+    // b.cu changed on disk and no watcher event came yet: its finding stays, its line is not shown (the
+    // line on disk is not the one analysed), and a.cu's lines still are.
+    fs.writeFileSync(path.join(dir, 'b.cu'), 'void sync_all() { cudaDeviceReset(); }\n');
+    const second = await client.request<ReportResult>('ascendify/report', {});
+    expect(sourceCells(second.html)).toEqual(['#include &lt;cuda_runtime.h&gt;', 'void release(float *p) { cudaFree(p); }', '']);
+  });
+
   it('keeps the summary current on file creation, change and deletion', async () => {
     const dir = workspace(FILES);
     const client = await start(dir, { exclude: ['vendor/**'] });

@@ -30,6 +30,7 @@ import * as path from 'node:path';
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import { qualifierMacroDefinitions, type MacroDefinition } from './macros';
+import { detached } from '../common/strings';
 
 export type DeclarationKind =
   | 'function' // a definition, with a body
@@ -365,7 +366,7 @@ export function textIncludes(text: string): IncludeDirective[] {
   const out: IncludeDirective[] = [];
   for (const m of text.matchAll(INCLUDE)) {
     const start = m.index + m[0].length - m[1].length;
-    out.push({ spec: m[1].slice(1, -1).trim(), quoted: m[1][0] === '"', start, end: start + m[1].length });
+    out.push({ spec: detached(m[1].slice(1, -1).trim()), quoted: m[1][0] === '"', start, end: start + m[1].length });
   }
   return out;
 }
@@ -379,7 +380,7 @@ export function includesOf(tree: Tree, text: string): IncludeDirective[] {
     let n: Node | null = root.descendantForIndex(start, start + m[1].length);
     while (n && n.type !== 'preproc_include' && n.type !== 'translation_unit') n = n.parent;
     if (n?.type !== 'preproc_include') continue;
-    out.push({ spec: m[1].slice(1, -1).trim(), quoted: m[1][0] === '"', start, end: start + m[1].length });
+    out.push({ spec: detached(m[1].slice(1, -1).trim()), quoted: m[1][0] === '"', start, end: start + m[1].length });
   }
   return out;
 }

@@ -106,7 +106,7 @@ async function registrations(text: string): Promise<Binding[]> {
 
 const MAX_SOURCE_LINE = 400;
 
-function linesWithFindings(text: string, analysis: FileAnalysis): Record<number, string> {
+export function linesWithFindings(text: string, analysis: FileAnalysis): Record<number, string> {
   const out: Record<number, string> = {};
   if (analysis.findings.length === 0) return out;
   const clip = (line: string) => (line.length > MAX_SOURCE_LINE ? `${line.slice(0, MAX_SOURCE_LINE)}…` : line);

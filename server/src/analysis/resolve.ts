@@ -7,6 +7,7 @@ import type { PortingTarget } from '../common/targets';
 import type { Occurrence } from './scan';
 import { isNvidiaSampleHeader } from './declarations';
 import { lineOf } from './lines';
+import { interned } from '../common/strings';
 
 // The line helpers moved to lines.ts; their importers still find them here.
 export { firstAtLeast, lineIndexOf, lineStartsAfterEdit, lineStartsOf, positionOf } from './lines';
@@ -161,7 +162,7 @@ function resolveOccurrence(
   const library = entry?.library ?? o.family?.library ?? 'kernel'; // qualifiers, <<<>>> and asm are kernel-side syntax
   const resolved = entry ? resolveEntry(entry, target) : undefined;
   return {
-    symbol: o.symbol,
+    symbol: interned(o.symbol),
     ruleId: cachedRuleId(entry, library),
     library,
     category: entry?.category ?? o.construct,

@@ -29,6 +29,7 @@ import {
   type Family,
 } from '../knowledge/families';
 import { addSuppression, restOfLine, SUPPRESSION_MARK, type Suppressions } from './suppressions';
+import { detached } from '../common/strings';
 
 export interface Occurrence {
   /** The NVIDIA name as written (qualified names use their canonical namespace, e.g. `cooperative_groups::sync`). */
@@ -1033,7 +1034,8 @@ function scanMacroBody(arg: Node, seg: Segment, state: ScanState): void {
       cache.scans.clear();
       cache.chars = 0;
     }
-    cache.scans.set(key, found);
+    // A copy: the key's body is a slice of the file's text, which it would keep alive.
+    cache.scans.set(detached(key), found);
     cache.chars += key.length;
   }
   // Copies: a re-scan moves occurrences by changing their offsets.

@@ -839,7 +839,8 @@ export class Session {
       if (token.isCancellationRequested) return cancelled();
     }
     const { project, summary, effort } = this.index.figures(this.indexOptions());
-    const report = reportOfProject(project, { ...summary, effort }, VERSION, PANEL_MAX_FINDINGS);
+    const linesOf = this.index.sourceLinesReader();
+    const report = reportOfProject(project, { ...summary, effort }, VERSION, PANEL_MAX_FINDINGS, (f) => linesOf(f.path));
     // Each file:line links to the file's URI: the panel's script asks the extension to open it (reportPanel.ts).
     const uriOf = this.index.urisByDisplay();
     return {

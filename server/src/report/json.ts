@@ -356,13 +356,16 @@ export function reportOfProject(
   summary: JsonReport['summary'],
   version: string,
   maxFindings = Infinity,
+  /** Where files' source lines come from when the project keeps none (the language server's index). */
+  sourceLinesOf?: (file: FileResult) => FileResult['sourceLines'],
 ): JsonReport {
   const files: JsonFile[] = [];
   let findings = 0;
   const sorted = [...project.files].sort(byPath);
   for (const f of sorted) {
     if (findings >= maxFindings) break;
-    files.push(JSON.parse(fromUtf8.decode(fileJson(f, jsonKernels(f.analysis)))) as JsonFile);
+    const withLines = sourceLinesOf ? { ...f, sourceLines: sourceLinesOf(f) } : f;
+    files.push(JSON.parse(fromUtf8.decode(fileJson(withLines, jsonKernels(f.analysis)))) as JsonFile);
     findings += f.analysis.findings.length;
   }
   const skipped = [...project.skipped].sort(byPath);

@@ -10,6 +10,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { lineIndexOf } from '../resolve';
 import type { Binding } from './facts';
+import { detached } from '../../common/strings';
 
 const REGISTRATION = /\b(TORCH_LIBRARY(?:_IMPL|_FRAGMENT)?|PYBIND11_MODULE)\s*\(\s*([A-Za-z_]\w*)/g;
 
@@ -24,7 +25,7 @@ const LOCAL_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"\r\n]+)"/gm;
 export function localIncludes(text: string): string[] {
   if (!text.includes('#')) return [];
   const out: string[] = [];
-  for (const m of text.matchAll(LOCAL_INCLUDE)) out.push(m[1].trim());
+  for (const m of text.matchAll(LOCAL_INCLUDE)) out.push(detached(m[1].trim()));
   return out;
 }
 
