@@ -241,3 +241,75 @@ describe('syntax errors met by an incremental parse', () => {
     }
   });
 });
+
+describe('a masked document masks again only around its edits', () => {
+  // Qualifier macros in use (so the document is parsed masked), one #define continued over two lines, and
+  // what the masking also rewrites: extern template, a device lambda's qualifiers, __align__.
+  const MASKED = [
+    '#define DEV __device__',
+    '#define HD \\',
+    '  __host__ __device__',
+    'DEV float g(float v) { return __shfl_down_sync(0xffffffff, v, 1); }',
+    'HD inline int twice(int x) { return 2 * x; }',
+    'extern template void run<float>(float *);',
+    'void launch(float *p) { auto f = [=] __device__ (int i) { p[i] = 0; }; (void)f; }',
+    'struct __align__(16) Pair { float a, b; };',
+    '__global__ void k(float *p) { p[threadIdx.x] = g(p[0]) + twice(1); }',
+    '',
+  ].join('\n');
+  // Edits that complete or break a macro's name, start or end a directive or a continuation.
+  const PIECES = [
+    'DEV',
+    'D',
+    'EV ',
+    'HD',
+    'H',
+    '#',
+    '\\',
+    '\\\n',
+    '\n',
+    ' ',
+    'x',
+    '#define X \\\n',
+    'extern ',
+    'template',
+    '__align__',
+    '(',
+    ';',
+  ];
+
+  it('after random edits: the text parsed is the whole masking of the text, and the analysis a full one', async () => {
+    const parser = await getParser();
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 4 }), fc.constantFrom(...PIECES)), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (edits) => {
+          const doc = new OpenDocument('file:///m.cu', 'cuda-cpp', 1, MASKED);
+          let mirror = TextDocument.create('file:///m.cu', 'cuda-cpp', 1, MASKED);
+          doc.analyse(parser, options, 1);
+          try {
+            edits.forEach(([where, removeLen, text], n) => {
+              const length = mirror.getText().length;
+              const start = Math.floor(where * length);
+              const range = { start: mirror.positionAt(start), end: mirror.positionAt(Math.min(length, start + removeLen)) };
+              mirror = TextDocument.update(mirror, [{ range, text }], n + 2);
+              doc.applyChanges([{ range, text }], n + 2);
+              const whole = mirror.getText();
+              doc.treeFor(parser);
+              expect(doc.parsedSource).toBe(maskForParse(whole, macroTableFor(whole, {})));
+              doc.analyse(parser, options, 1);
+              doc.settle(parser, options, 1); // an incremental parse through errors may read otherwise until then
+              expect(essence(doc.analysis!)).toEqual(essence(fullAnalysis(parser, whole)));
+            });
+          } finally {
+            doc.dispose();
+          }
+        },
+      ),
+      { numRuns: 150, seed: 20261207 },
+    );
+  });
+});

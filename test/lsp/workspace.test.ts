@@ -283,3 +283,63 @@ describe('settings and rules', () => {
     expect(d2.diagnostics.map((d) => d.code)).toEqual(['inhouse/gpuAlloc', 'runtime/cudaFree']);
   });
 });
+
+describe("open documents in their project (the report's view)", () => {
+  // A project header that spells CUDA's qualifiers with macros, as raft's _RAFT_HOST_DEVICE does.
+  const MACROS = '#pragma once\n#define PROJ_HD __host__ __device__\n#define PROJ_KERNEL __global__ static\n';
+  const OPS = [
+    '#include <proj/macros.hpp>',
+    '',
+    'PROJ_HD inline float twice(float x) { return 2.0f * x; }',
+    '',
+    'PROJ_KERNEL void scale(float *p, int n) {',
+    '  int i = blockIdx.x * blockDim.x + threadIdx.x;',
+    '  if (i < n) p[i] = twice(p[i]);',
+    '}',
+    '',
+  ].join('\n');
+  const at = (ds: Diagnostic[]) => ds.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${String(d.code)}`);
+
+  it("an open file sees its project headers' qualifier macros, again after a header changes on disk", async () => {
+    const dir = workspace({ 'include/proj/macros.hpp': MACROS, 'src/ops.cu': OPS });
+    const client = await start(dir, { scanOnStartup: false });
+    const uri = fileUri(path.join(dir, 'src/ops.cu'));
+    await client.open(uri, OPS);
+    // The macros expand where they are used: the qualifiers of twice (line 3) and the kernel scale (line 5).
+    expect(at((await client.diagnosticsFor(uri, 1)).diagnostics)).toEqual([
+      '3:1 kernel/__host__',
+      '3:1 kernel/__device__',
+      '5:1 kernel/__global__',
+      '6:11 kernel/blockIdx',
+      '6:24 kernel/blockDim',
+      '6:37 kernel/threadIdx',
+    ]);
+    expect((await client.request<unknown[]>('textDocument/codeLens', { textDocument: { uri } })).length).toBeGreaterThan(0);
+
+    // PROJ_KERNEL no longer makes a kernel: the open file is analysed again in the changed project.
+    const count = client.published.length;
+    const header = write(dir, 'include/proj/macros.hpp', '#pragma once\n#define PROJ_HD __host__ __device__\n#define PROJ_KERNEL static\n');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(header), type: 2 }] });
+    const after = await client.waitFor('diagnostics after the header changed', () =>
+      client.published.slice(count).find((p) => p.uri === uri),
+    );
+    expect(at(after.diagnostics)).toEqual([
+      '3:1 kernel/__host__',
+      '3:1 kernel/__device__',
+      '6:11 kernel/blockIdx',
+      '6:24 kernel/blockDim',
+      '6:37 kernel/threadIdx',
+    ]);
+  });
+
+  it("an open header's unsaved text is not what the workspace scan sees of it", async () => {
+    const dir = workspace({ 'include/proj/macros.hpp': MACROS, 'src/ops.cu': OPS });
+    const client = await start(dir, { scanOnStartup: false });
+    const header = fileUri(path.join(dir, 'include/proj/macros.hpp'));
+    await client.open(header, '#pragma once\n#define PROJ_HD\n#define PROJ_KERNEL static\n');
+    await client.diagnosticsFor(header, 1);
+    // Scanned from disk, ops.cu still has its kernel (the unsaved header would give it none).
+    const scanned = await client.request<ProjectSummaryResult>('ascendify/scanWorkspace');
+    expect(scanned.summary).toMatchObject({ filesScanned: 2, kernels: 1 });
+  });
+});

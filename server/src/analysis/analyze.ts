@@ -47,7 +47,12 @@ export interface AnalysisOptions {
    * The project the file belongs to: the names its project headers declare shadow NVIDIA's in it too
    * (declarations.ts). Without it only the file's own declarations count.
    */
-  project?: { declarations: ProjectDeclarations; file: string };
+  project?: {
+    declarations: ProjectDeclarations;
+    file: string;
+    /** An editor's document: its text (maybe unsaved) is not recorded as what the file declares for others. */
+    readOnly?: boolean;
+  };
   /**
    * Which findings a fix-all of the safe fixes would really apply (fix/index.ts safelyFixable): a finding's
    * `safeFix` then says what `ascendify fix` does, not only that its recipe is safe. Reports pass it.
@@ -147,7 +152,7 @@ function includedDeclarations(tree: Tree, text: string, scan: ScanResult, option
   const shim = isShim(text, file) || isNvidiaSampleHeader(file);
   if (shim) scan.ownDeclarations = scan.ownDeclarations.map((d) => ({ ...d, shim }));
   else markLayer(scan);
-  declarations.remember(file, { declarations: scan.ownDeclarations, includes, macros: definesOfText(text) });
+  if (!options.project.readOnly) declarations.remember(file, { declarations: scan.ownDeclarations, includes, macros: definesOfText(text) });
   return declarations.fromIncludes(file, includes);
 }
 

@@ -31,6 +31,7 @@ import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import type { CudaParser } from './parser';
 import { qualifierMacroDefinitions, type MacroDefinition } from './macros';
 import { detached } from '../common/strings';
+import { matchesAtLinesWith } from './lines';
 
 export type DeclarationKind =
   | 'function' // a definition, with a body
@@ -359,12 +360,13 @@ function parameterScope(param: Node): Node {
   return n;
 }
 
-const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*(<[^>\n]*>|"[^"\n]*")/gm;
+/** An `#include` line's start (matchesAtLinesWith). */
+const INCLUDE = /[ \t]*#[ \t]*include[ \t]*(<[^>\n]*>|"[^"\n]*")/y;
 
 /** `#include` lines by their text alone (for a header that is not parsed; one in a comment may slip in). */
 export function textIncludes(text: string): IncludeDirective[] {
   const out: IncludeDirective[] = [];
-  for (const m of text.matchAll(INCLUDE)) {
+  for (const m of matchesAtLinesWith(text, 'include', INCLUDE)) {
     const start = m.index + m[0].length - m[1].length;
     out.push({ spec: detached(m[1].slice(1, -1).trim()), quoted: m[1][0] === '"', start, end: start + m[1].length });
   }
@@ -375,7 +377,7 @@ export function textIncludes(text: string): IncludeDirective[] {
 export function includesOf(tree: Tree, text: string): IncludeDirective[] {
   const out: IncludeDirective[] = [];
   const root = tree.rootNode;
-  for (const m of text.matchAll(INCLUDE)) {
+  for (const m of matchesAtLinesWith(text, 'include', INCLUDE)) {
     const start = m.index + m[0].length - m[1].length;
     let n: Node | null = root.descendantForIndex(start, start + m[1].length);
     while (n && n.type !== 'preproc_include' && n.type !== 'translation_unit') n = n.parent;
@@ -790,6 +792,7 @@ export class ProjectDeclarations {
     this.visible.clear();
     this.filesByName.clear();
     this.resolved.clear();
+    this.lastTargets = undefined;
     // A created or deleted file changes where includes resolve.
     this.folders.delete(path.dirname(abs));
     for (const key of [...this.folders.keys()]) if (key === abs || key.startsWith(abs + path.sep)) this.folders.delete(key);
@@ -801,10 +804,19 @@ export class ProjectDeclarations {
   private targetsOf(abs: string, includes: IncludeDirective[]): string[] {
     const known = this.targetsByIncludes.get(includes);
     if (known && known.abs === abs) return known.targets;
-    const targets = this.resolveTargets(abs, includes);
+    // An editor's document after an edit: new directives (offsets moved), usually the same headers.
+    const last = this.lastTargets;
+    const same =
+      last?.abs === abs &&
+      last.includes.length === includes.length &&
+      last.includes.every((inc, i) => inc.spec === includes[i].spec && inc.quoted === includes[i].quoted);
+    const targets = same ? last.targets : this.resolveTargets(abs, includes);
     this.targetsByIncludes.set(includes, { abs, targets });
+    this.lastTargets = { abs, includes, targets };
     return targets;
   }
+
+  private lastTargets: { abs: string; includes: IncludeDirective[]; targets: string[] } | undefined;
 
   private resolveTargets(abs: string, includes: IncludeDirective[]): string[] {
     const out: string[] = [];

@@ -12,6 +12,7 @@
  *   C++ words of its expansion (`void`, `static`, `inline`), padded with blanks to the same length, so
  *   offsets do not move and the grammar sees ordinary C++.
  */
+import { matchesAtLinesWith } from './lines';
 
 /** The CUDA qualifiers a macro may stand for (the scanner reports each where the macro is used). */
 export const MACRO_QUALIFIERS = new Set([
@@ -84,7 +85,12 @@ export const LIBRARY_MACROS: MacroDefinition[] = [
 ];
 
 /** An object-like `#define NAME body` (not `NAME(`), the body up to the end of the line. */
-const OBJECT_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])([^\n]*)$/gm;
+/**
+ * An object-like `#define` line from its start (matchesAtLinesWith). The body ends at the line's end, `\r`
+ * included (before, a Windows file's body kept its `\r`: `#define DEV __device__` was no qualifier macro and
+ * a continued body was not seen as continued; an old Mac file's body ran on to the next `\n`).
+ */
+const OBJECT_DEFINE = /[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])([^\n\r]*)$/my;
 const NAMES_BODY = /^[ \t]*([A-Za-z_][\w \t]*?)[ \t]*(?:\/\/.*|\/\*.*)?$/;
 const DECORATION_BODY = /^[ \t]*(?:(?:__attribute__[ \t]*\(\(.*\)\)|__declspec[ \t]*\(.*\))[ \t]*)*(?:\/\/.*|\/\*.*)?$/;
 
@@ -95,7 +101,7 @@ const DECORATION_BODY = /^[ \t]*(?:(?:__attribute__[ \t]*\(\(.*\)\)|__declspec[ 
 export function qualifierMacroDefinitions(text: string): MacroDefinition[] {
   if (!text.includes('define')) return [];
   const out: MacroDefinition[] = [];
-  for (const m of text.matchAll(OBJECT_DEFINE)) {
+  for (const m of matchesAtLinesWith(text, 'define', OBJECT_DEFINE)) {
     const body = m[2].endsWith('\\') ? null : m[2]; // a continued body is never only names
     const names = body === null ? null : NAMES_BODY.exec(body);
     if (names) out.push({ name: m[1], expansion: names[1].split(/[ \t]+/), body: 'names' });
@@ -206,11 +212,20 @@ export class MacroTable {
  * scanner still reads the original text and asks the tree whether a place is code).
  */
 export function maskForParse(text: string, table: MacroTable | undefined): string {
-  let out = text;
-  const names = table ? [...table.names()].filter((n) => text.includes(n)) : [];
+  return maskRange(text, table, 0, text.length);
+}
+
+/**
+ * `maskForParse` of the whole lines `[from, to)` of `text` (what an editor's document masks again after an
+ * edit: the masking of a line depends on that line, and on the lines before it only through `\` line
+ * continuations, see `remaskSpan`).
+ */
+export function maskRange(text: string, table: MacroTable | undefined, from: number, to: number): string {
+  let out = text.slice(from, to);
+  const names = table ? [...table.names()].filter((n) => out.includes(n)) : [];
   if (names.length) {
     const use = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
-    out = out.replace(use, (name, at: number) => (onPreprocessorLine(text, at) ? name : table!.replacementOf(name)));
+    out = out.replace(use, (name, at: number) => (onPreprocessorLine(text, from + at) ? name : table!.replacementOf(name)));
   }
   // What the grammar lacks, shown as what it knows (same lengths): `extern template` (an explicit
   // instantiation declaration) as `template`, and a device lambda's `[=] __device__ (...)` without its
@@ -221,6 +236,25 @@ export function maskForParse(text: string, table: MacroTable | undefined): strin
   // CUDA's `__align__(16)` and `__builtin_align__(32)` (macros of its headers) as C++'s `alignas(...)`.
   if (out.includes('align__')) out = out.replace(ALIGN, (m) => 'alignas'.padEnd(m.length, ' '));
   return out;
+}
+
+/**
+ * The lines to mask again after edits within `[lo, hi)`: from the start of `lo`'s line to the end of the line
+ * after `hi`'s, and on while a line ends with `\` (whether a line is part of a directive depends on the lines
+ * before it; the one after the edit may have been or become a continuation).
+ */
+export function remaskSpan(text: string, lo: number, hi: number): { from: number; to: number } {
+  const from = lo > 0 ? text.lastIndexOf('\n', lo - 1) + 1 : 0; // lastIndexOf(_, -1) looks at index 0
+  const lineEnd = (at: number) => {
+    const i = text.indexOf('\n', at);
+    return i === -1 ? text.length : i;
+  };
+  let to = lineEnd(hi);
+  if (to < text.length) to = lineEnd(to + 1); // the next line
+  while (to < text.length && (text.charCodeAt(to - 1) === 92 || (text.charCodeAt(to - 1) === 13 && text.charCodeAt(to - 2) === 92))) {
+    to = lineEnd(to + 1);
+  }
+  return { from, to };
 }
 
 const ALIGN = /\b__(?:builtin_)?align__(?=[ \t]*\()/g;

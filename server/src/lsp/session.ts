@@ -465,12 +465,17 @@ export class Session {
     // The document keeps its own analysis; names declared elsewhere in the workspace are applied on top.
     if (d.isAnalysed(this.generation)) return withoutDeclared(d.analysis!, this.declared);
     if (!this.analysable(d) || this.isBig(d)) return null;
-    return withoutDeclared(d.analyse(this.parser, this.documentOptions(this.kb), this.generation), this.declared);
+    return withoutDeclared(d.analyse(this.parser, this.documentOptions(this.kb, d), this.generation), this.declared);
   }
 
-  /** What an open document is analysed under (and settled under: the same, see scheduleSettle). */
-  private documentOptions(kb: KnowledgeBase): AnalysisOptions {
-    return { kb, target: this.settings.target };
+  /**
+   * What an open document is analysed under (and settled under: the same, see scheduleSettle): in its
+   * workspace folder's project, as the report analyses the file.
+   */
+  private documentOptions(kb: KnowledgeBase, d: OpenDocument): AnalysisOptions {
+    const file = uriToPath(d.uri);
+    const project = file && this.parser ? this.index.projectForDocument(file, kb, this.parser) : undefined;
+    return { kb, target: this.settings.target, ...(project ? { project } : {}) };
   }
 
   /**
@@ -569,7 +574,7 @@ export class Session {
       d.cancelPublish = undefined;
       if (this.docs.get(d.uri) !== d || d.version !== version || !this.kb || !this.parser) return;
       try {
-        if (!d.settle(this.parser, this.documentOptions(this.kb), this.generation)) return;
+        if (!d.settle(this.parser, this.documentOptions(this.kb, d), this.generation)) return;
       } catch (e) {
         this.logError(`analysis of ${d.uri} failed`, e);
         return;
@@ -890,6 +895,14 @@ export class Session {
         this.indexOptions(),
       );
       if (changed) this.workspaceChanged();
+      // An open document may include a file that changed (a project header's qualifier macros): analysed
+      // again in a renewed project. Its own saves change nothing it reads of the project.
+      const open = new Set([...this.docs.all()].map((d) => uriToPath(d.uri)));
+      if ([...ev.created, ...ev.changed, ...ev.deleted].some((f) => !open.has(f))) {
+        this.index.renewDocumentProjects();
+        this.generation++;
+        this.reanalyseOpenDocuments();
+      }
     } catch (e) {
       this.logError('updating the workspace index failed', e);
     }

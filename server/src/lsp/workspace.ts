@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { ascendifyIgnoreMatcher, listSourceFiles, type ListedFile } from '../analysis/files';
 import { ProjectDeclarations } from '../analysis/declarations';
-import { getParser } from '../analysis/parser';
+import { getParser, type CudaParser } from '../analysis/parser';
+import type { KnowledgeBase } from '../knowledge';
 import { readSource } from '../analysis/source';
 import { candidateFilter, knownFilter } from '../analysis/scan';
 import {
@@ -185,14 +186,38 @@ export class WorkspaceIndex {
   private declarationIndex: { index: ProjectDeclarations; folders: string[]; kb: IndexOptions['kb'] } | undefined;
 
   private async declarationsFor(options: IndexOptions): Promise<ProjectDeclarations> {
+    return this.declarationsWith(await getParser(), options.kb);
+  }
+
+  private declarationsWith(parser: CudaParser, kb: KnowledgeBase): ProjectDeclarations {
     const d = this.declarationIndex;
-    if (d && d.folders === this.folders && d.kb === options.kb) return d.index;
-    const index = new ProjectDeclarations(this.folders, await getParser(), {
-      only: candidateFilter(options.kb),
-      known: knownFilter(options.kb),
-    });
-    this.declarationIndex = { index, folders: this.folders, kb: options.kb };
+    if (d && d.folders === this.folders && d.kb === kb) return d.index;
+    const index = new ProjectDeclarations(this.folders, parser, { only: candidateFilter(kb), known: knownFilter(kb) });
+    this.declarationIndex = { index, folders: this.folders, kb };
     return index;
+  }
+
+  /** Each open document's project, one object per file (see `projectForDocument`). */
+  private documentProjects = new Map<string, NonNullable<AnalysisOptions['project']>>();
+
+  /**
+   * The project an open document of a workspace folder is analysed in, as the report analyses its file: the
+   * qualifier macros and names of the project headers it includes count (raft's `_RAFT_HOST_DEVICE`). Read
+   * only: the document's unsaved text never becomes what other files see of it. The same object until
+   * `renewDocumentProjects`, so the document's tree and scan are reused.
+   */
+  projectForDocument(file: string, kb: KnowledgeBase, parser: CudaParser): AnalysisOptions['project'] {
+    const abs = path.resolve(file);
+    if (!this.folders.some((f) => abs.startsWith(f + path.sep))) return undefined;
+    const declarations = this.declarationsWith(parser, kb);
+    let project = this.documentProjects.get(abs);
+    if (project?.declarations !== declarations) this.documentProjects.set(abs, (project = { declarations, file: abs, readOnly: true }));
+    return project;
+  }
+
+  /** After other files changed on disk: open documents get new projects, so their next analysis masks again. */
+  renewDocumentProjects(): void {
+    this.documentProjects.clear();
   }
 
   private async analyze(file: ListedFile | string, options: IndexOptions): Promise<Entry> {
@@ -209,6 +234,9 @@ export class WorkspaceIndex {
    * settings (and .gitignore) select them, `deleted` ones removed. Returns true when the index changed.
    */
   async update(changes: { created: string[]; changed: string[]; deleted: string[] }, options: IndexOptions): Promise<boolean> {
+    // What changed files declare is read again (the index may hold them as headers of other files, or of
+    // open documents before any scan).
+    for (const f of [...changes.changed, ...changes.created, ...changes.deleted]) this.declarationIndex?.index.forget(f);
     if (this.state === 'empty' && !this.scannedAt) return false; // never scanned: nothing to keep current
     let changedAny = false;
     for (const file of changes.deleted.map((f) => path.resolve(f))) {
@@ -221,8 +249,6 @@ export class WorkspaceIndex {
       }
     }
     const toAnalyse = new Set(changes.changed.map((f) => path.resolve(f)).filter((f) => this.entries.has(f)));
-    // What changed files declare is read again (the index may hold them as headers of other files).
-    for (const f of [...changes.changed, ...changes.created, ...changes.deleted]) this.declarationIndex?.index.forget(f);
     const listed = new Map<string, ListedFile>();
     if (changes.created.length) {
       for (const l of await this.list(options)) listed.set(l.absolute, l);
