@@ -12,7 +12,7 @@
  *   C++ words of its expansion (`void`, `static`, `inline`), padded with blanks to the same length, so
  *   offsets do not move and the grammar sees ordinary C++.
  */
-import { matchesAtLinesWith } from './lines';
+import { lineSpanOf, matchesAtLinesWith } from './lines';
 
 /** The CUDA qualifiers a macro may stand for (the scanner reports each where the macro is used). */
 export const MACRO_QUALIFIERS = new Set([
@@ -244,17 +244,13 @@ export function maskRange(text: string, table: MacroTable | undefined, from: num
  * before it; the one after the edit may have been or become a continuation).
  */
 export function remaskSpan(text: string, lo: number, hi: number): { from: number; to: number } {
-  const from = lo > 0 ? text.lastIndexOf('\n', lo - 1) + 1 : 0; // lastIndexOf(_, -1) looks at index 0
-  const lineEnd = (at: number) => {
-    const i = text.indexOf('\n', at);
-    return i === -1 ? text.length : i;
-  };
-  let to = lineEnd(hi);
-  if (to < text.length) to = lineEnd(to + 1); // the next line
+  const edited = lineSpanOf(text, lo, hi);
+  let to = edited.to;
+  if (to < text.length) to = lineSpanOf(text, to + 1, to + 1).to; // the next line
   while (to < text.length && (text.charCodeAt(to - 1) === 92 || (text.charCodeAt(to - 1) === 13 && text.charCodeAt(to - 2) === 92))) {
-    to = lineEnd(to + 1);
+    to = lineSpanOf(text, to + 1, to + 1).to;
   }
-  return { from, to };
+  return { from: edited.from, to };
 }
 
 const ALIGN = /\b__(?:builtin_)?align__(?=[ \t]*\()/g;

@@ -10,6 +10,7 @@ import type { Point } from 'web-tree-sitter';
 import { reanalyzeTree, type AnalysisOptions, type FileAnalysis, type KernelInfo, type ScanResult } from '../analysis/analyze';
 import type { Finding } from '../analysis/resolve';
 import { ChangedSpan } from '../analysis/incremental';
+import { lineSpanOf } from '../analysis/lines';
 import { maskForParse, maskRange, remaskSpan, type MacroTable } from '../analysis/macros';
 import { macroTableFor } from '../analysis/macro-table';
 import {
@@ -385,9 +386,8 @@ export class DocumentStore {
 
 /** The whole lines holding [start, end) of `text`. */
 function editedLines(text: string, start: number, end: number): string {
-  const from = start > 0 ? text.lastIndexOf('\n', start - 1) + 1 : 0;
-  const to = text.indexOf('\n', end);
-  return text.slice(from, to === -1 ? text.length : to);
+  const { from, to } = lineSpanOf(text, start, end);
+  return text.slice(from, to);
 }
 
 /** Whether one of `lines` ends with a `\` (continued on the next line). */

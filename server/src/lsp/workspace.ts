@@ -48,7 +48,7 @@ export interface IndexOptions extends AnalysisOptions {
 
 interface Entry {
   display: string;
-  /** Without its source lines, which would keep the file's text alive (see `withSourceLines`). */
+  /** Without its source lines, which would keep the file's text alive (see `sourceLinesReader`). */
   result?: FileResult;
   /** Digest of the source lines the analysis saw, to tell whether the file on disk still has them. */
   linesDigest?: string;
