@@ -224,7 +224,7 @@ function fromScan(
   return {
     findings,
     kernels: sites.map((k, i) => kernelInfo(k, findings, lineStarts, called[i])),
-    // A compatibility layer's #defines do not make NVIDIA's names the project's (dropProjectDeclared).
+    // A compatibility layer's #defines do not make NVIDIA's names the project's (withoutDeclared).
     declared: compat
       ? [...scan.declared].filter((n) => scan.declarations.some((d) => d.name === n && !compat.has(d.start)))
       : [...scan.declared],

@@ -124,24 +124,25 @@ export function linesWithFindings(text: string, analysis: FileAnalysis): Record<
   return out;
 }
 
-/** Drops prefix-only findings for names some file of the project declares (a user's `cudaCheck` helper). */
-export function dropProjectDeclared(results: FileResult[]): FileResult[] {
-  const declared = new Set<string>();
-  for (const r of results) for (const d of r.analysis.declared) declared.add(d);
-  return results.map((r) => {
-    const analysis = withoutDeclared(r.analysis, declared);
-    return analysis === r.analysis ? r : { ...r, analysis };
-  });
+/** One file's analysis without the prefix-only findings of names declared elsewhere in its project (a
+ *  user's `cudaCheck` helper): the report, the workspace index and open documents. Returns `analysis` when unchanged. */
+export function withoutDeclared(analysis: FileAnalysis, declared: ReadonlySet<string>): FileAnalysis {
+  const dropped = declaredElsewhere(analysis, declared);
+  if (!dropped) return analysis;
+  return {
+    ...analysis,
+    findings: analysis.findings.filter((f) => !dropped(f)),
+    prefixOnly: analysis.prefixOnly.filter((s) => !declared.has(s)),
+  };
 }
 
-/** One file's analysis without the prefix-only findings of names declared elsewhere (the language server
- *  applies the workspace's declarations to an open document this way). Returns `analysis` when unchanged. */
-export function withoutDeclared(analysis: FileAnalysis, declared: ReadonlySet<string>): FileAnalysis {
-  const drop = analysis.prefixOnly.filter((s) => declared.has(s));
-  if (drop.length === 0) return analysis;
-  const dropSet = new Set(drop);
-  const findings = analysis.findings.filter((f) => !(dropSet.has(f.symbol) && !f.entry));
-  return { ...analysis, findings, prefixOnly: analysis.prefixOnly.filter((s) => !dropSet.has(s)) };
+/** Which of a file's findings `withoutDeclared` drops; undefined when none. */
+export function declaredElsewhere(
+  analysis: Pick<FileAnalysis, 'prefixOnly'>,
+  declared: ReadonlySet<string>,
+): ((f: Pick<Finding, 'symbol' | 'entry'>) => boolean) | undefined {
+  const drop = new Set(analysis.prefixOnly.filter((s) => declared.has(s)));
+  return drop.size ? (f) => drop.has(f.symbol) && !f.entry : undefined;
 }
 
 import type { Summary } from '../common/summary';
@@ -184,7 +185,16 @@ export interface SummaryPart {
   projectLevel?: Array<[string, string, string, string, number]>;
 }
 
-export function summaryPart(findings: SummaryFinding[], kernels: number, programWithoutAclInit?: string): SummaryPart {
+/**
+ * One file's counts. `times[i]`, when given, is how many findings `findings[i]` stands for (the workspace
+ * index counts each distinct shared part once, with its number of findings).
+ */
+export function summaryPart(
+  findings: readonly SummaryFinding[],
+  kernels: number,
+  programWithoutAclInit?: string,
+  times?: readonly number[],
+): SummaryPart {
   const byKind = new Map<string, number>();
   const byLibrary = new Map<string, number>();
   const byCategory = new Map<string, number>();
@@ -192,22 +202,23 @@ export function summaryPart(findings: SummaryFinding[], kernels: number, program
   let safeFixes = 0;
   let own = 0;
   const projectLevel = new Map<string, [string, string, string, string, number]>();
-  for (const f of findings) {
+  findings.forEach((f, i) => {
+    const n = times?.[i] ?? 1;
     if (isProjectLevel(f)) {
       const p = projectLevel.get(f.symbol);
-      if (p) p[4]++;
-      else projectLevel.set(f.symbol, [f.symbol, f.kind, f.library, f.category, 1]);
-      continue;
+      if (p) p[4] += n;
+      else projectLevel.set(f.symbol, [f.symbol, f.kind, f.library, f.category, n]);
+      return;
     }
-    own++;
-    byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
-    byLibrary.set(f.library, (byLibrary.get(f.library) ?? 0) + 1);
-    byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
+    own += n;
+    byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + n);
+    byLibrary.set(f.library, (byLibrary.get(f.library) ?? 0) + n);
+    byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + n);
     const s = bySymbol.get(f.symbol);
-    if (s) s[1]++;
-    else bySymbol.set(f.symbol, [f.symbol, 1, f.kind, f.library]);
-    if (f.safeFix) safeFixes++;
-  }
+    if (s) s[1] += n;
+    else bySymbol.set(f.symbol, [f.symbol, n, f.kind, f.library]);
+    if (f.safeFix) safeFixes += n;
+  });
   return {
     findings: own,
     kernels,

@@ -177,7 +177,7 @@ export interface ProjectSummaryResult {
 
 export interface ReportParams {
   format?: 'html';
-  /** CSP nonce for the report's one <style> and <script> (default: derived from the content). */
+  /** CSP nonce for the report's one <style> and <script> (default: a random one). */
   nonce?: string;
 }
 

@@ -2,7 +2,7 @@
  * A project's totals: each file's share of the summary and of the estimate, and their sum. The JSON report
  * (report/json.ts) and the language server's workspace index (lsp/workspace.ts) both add them up.
  */
-import type { FileResult, SummaryPart } from '../analysis/project';
+import type { FileResult, SummaryFinding, SummaryPart } from '../analysis/project';
 import type { PortingTarget } from '../analysis/analyze';
 import { summaryPart, SummaryTotals } from '../analysis/project';
 import { needsCannLifecycle, type ProgramFacts } from '../analysis/program';
@@ -17,12 +17,24 @@ export function fileShares(
   target: PortingTarget,
   weights?: EffortWeights,
 ): { summary: SummaryPart; effort: EffortPart; projectLevel?: ProjectLevelInclude[] } {
-  const summary = summaryPart(file.analysis.findings, file.analysis.kernels.length, programWithoutAclInit(file.path, file.analysis));
+  const summary = summaryShare(file.path, file.analysis);
   return {
     summary,
     effort: effortPart(effortInputFromAnalysis(file.path, file.analysis), target, weights),
     ...(summary.projectLevel ? { projectLevel: projectLevelIncludes(file.path, file.analysis.findings) } : {}),
   };
+}
+
+/**
+ * A file's share of the summary alone: from its findings' shared fields (no position needed), each standing
+ * for `times[i]` findings when given (see `summaryPart`).
+ */
+export function summaryShare(
+  path: string,
+  analysis: { findings: ReadonlyArray<SummaryFinding & { library: string }>; kernels: { length: number }; program?: ProgramFacts },
+  times?: readonly number[],
+): SummaryPart {
+  return summaryPart(analysis.findings, analysis.kernels.length, programWithoutAclInit(path, analysis), times);
 }
 
 /** `path:line` of main when the file is a program that uses the CUDA runtime without aclInit (program.ts). */

@@ -17,18 +17,28 @@ import { candidateFilter, knownFilter } from '../analysis/scan';
 import {
   analyzeSourceFile,
   comparePaths,
-  dropProjectDeclared,
+  declaredElsewhere,
   linesWithFindings,
+  withoutDeclared,
   type FileResult,
   type ProjectAnalysis,
   type Summary,
-  type SummaryPart,
 } from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
-import { kernelIdentity, type EffortEstimate, type EffortPart, type EffortWeights, type KernelOrigins } from '../effort';
-import { fileShares, ReportTotals } from '../effort/totals';
+import { kernelIdentity, type EffortEstimate, type EffortWeights, type KernelOrigins } from '../effort';
+import { fileShares, ReportTotals, summaryShare } from '../effort/totals';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
+import {
+  FindingTemplates,
+  packedCount,
+  packedTemplate,
+  packFindings,
+  templateCounts,
+  unpackFinding,
+  unpackFindings,
+  type PackedFindings,
+} from '../analysis/packed-findings';
 import type { TreeFile } from './findings-tree';
 import type {
   CategoryGroupView,
@@ -46,14 +56,44 @@ export interface IndexOptions extends AnalysisOptions {
   weights: EffortWeights;
 }
 
+/** A file's result as the index keeps it: its findings packed apart, no source lines (see `sourceLinesReader`). */
+interface StoredResult extends Omit<FileResult, 'analysis' | 'sourceLines'> {
+  analysis: Omit<FileAnalysis, 'findings'>;
+}
+
+/**
+ * A file's share of the estimate, for the target and weights it was made with. Its share of the summary is
+ * counted again from the packed findings when needed (~10 MB less kept on 2,000 files, a few ms to count).
+ */
+type Parts = Omit<ReturnType<typeof fileShares>, 'summary'> & { target: PortingTarget; weights: EffortWeights };
+
 interface Entry {
   display: string;
-  /** Without its source lines, which would keep the file's text alive (see `sourceLinesReader`). */
-  result?: FileResult;
+  result?: StoredResult;
+  findings?: PackedFindings;
   /** Digest of the source lines the analysis saw, to tell whether the file on disk still has them. */
   linesDigest?: string;
   skipped?: string;
+  /**
+   * Made when the file is analysed, while its findings are at hand: after one file changes, the project's
+   * figures are re-added from the parts, not recounted finding by finding (0.4 s on every save in a
+   * 2,000-file workspace, blocking the server); made all at once when a scan ended, their garbage raised
+   * the server's peak memory by ~30 MB on 2,000 files.
+   */
+  parts?: Parts;
 }
+
+/** The whole result of an indexed file, its findings unpacked: a new object on each call, not kept. */
+function resultOf(entry: Entry & { result: StoredResult; findings: PackedFindings }): FileResult {
+  return { ...entry.result, analysis: { ...entry.result.analysis, findings: unpackFindings(entry.findings) } };
+}
+
+function partsOf(f: FileResult, target: PortingTarget, weights: EffortWeights): Parts {
+  const { summary: _countedAgain, ...shares } = fileShares(f, target, weights);
+  return { target, weights, ...shares };
+}
+
+const hasResult = (e: Entry): e is Entry & { result: StoredResult; findings: PackedFindings } => !!e.result && !!e.findings;
 
 const digestOf = (lines: Record<number, string>): string => createHash('sha1').update(JSON.stringify(lines)).digest('base64');
 
@@ -82,16 +122,20 @@ export class WorkspaceIndex {
   private generation = 0;
   state: ProjectSummaryResult['state'] = 'empty';
   scannedAt: string | null = null;
-  private cache: { project: ProjectAnalysis; effort: EffortEstimate; summary: Summary; weights: EffortWeights } | undefined;
-  /**
-   * Each file's share of the summary and the estimate, by analysis (kept while the file is unchanged):
-   * after one file changes, the project's figures are re-added from the parts, not recounted finding by
-   * finding (0.4 s on every save in a 2,000-file workspace, blocking the server).
-   */
-  private parts = new WeakMap<
-    FileAnalysis,
-    { path: string; target: PortingTarget; weights: EffortWeights; summary: SummaryPart; effort: EffortPart }
-  >();
+  /** The project's figures and its files in the report's order, until a file or the options change. */
+  private cache:
+    | {
+        target: PortingTarget;
+        weights: EffortWeights;
+        files: Array<Entry & { result: StoredResult; findings: PackedFindings }>;
+        declared: Set<string>;
+        skipped: ProjectAnalysis['skipped'];
+        effort: EffortEstimate;
+        summary: Summary;
+      }
+    | undefined;
+  /** The findings' shared parts, one table per scan (a new scan's table lets go of the old knowledge base's entries). */
+  private templates = new FindingTemplates();
 
   setFolders(folders: string[]): void {
     this.folders = folders.map((f) => path.resolve(f));
@@ -155,12 +199,10 @@ export class WorkspaceIndex {
     const files = await this.list(options);
     if (stale()) return false;
     const next = new Map<string, Entry>();
+    const templates = new FindingTemplates();
     for (let i = 0; i < files.length; i++) {
       const file = files[i].absolute;
-      const entry = await this.analyze(files[i], options);
-      // Its share of the summary and estimate now, while the analysis is fresh: made all at once when the
-      // scan ends, their garbage raised the server's peak memory by ~30 MB on 2,000 files.
-      if (entry.result) this.partsOf(entry.result, options.target, options.weights);
+      const entry = await this.analyze(files[i], options, templates);
       // A file deleted since the listing is gone, not "skipped" (its watcher event may never come).
       if (entry.result || fs.existsSync(file) || files[i].skip) next.set(file, entry);
       progress?.(i + 1, files.length, entry.display);
@@ -169,6 +211,7 @@ export class WorkspaceIndex {
       if (stale()) return false;
     }
     this.entries = next;
+    this.templates = templates;
     this.cache = undefined;
     this.state = this.folders.length ? 'ready' : 'empty';
     this.scannedAt = new Date().toISOString();
@@ -220,13 +263,20 @@ export class WorkspaceIndex {
     this.documentProjects.clear();
   }
 
-  private async analyze(file: ListedFile | string, options: IndexOptions): Promise<Entry> {
+  private async analyze(file: ListedFile | string, options: IndexOptions, templates = this.templates): Promise<Entry> {
     const listed = typeof file === 'string' ? { absolute: file } : file;
     const { display } = this.locate(listed.absolute);
     const outcome = await analyzeSourceFile({ ...listed, display }, { ...options, declarations: await this.declarationsFor(options) });
     if (!('result' in outcome)) return { display, skipped: outcome.skipped.reason };
-    const { sourceLines, ...result } = outcome.result;
-    return { display, result, linesDigest: digestOf(sourceLines ?? {}) };
+    const { sourceLines, ...whole } = outcome.result;
+    const { findings, ...analysis } = whole.analysis;
+    return {
+      display,
+      result: { ...whole, analysis },
+      findings: packFindings(findings, templates),
+      linesDigest: digestOf(sourceLines ?? {}),
+      parts: partsOf(whole, options.target, options.weights),
+    };
   }
 
   /**
@@ -274,28 +324,65 @@ export class WorkspaceIndex {
   }
 
   /**
-   * The project as the report sees it (project-level declarations applied), its summary and estimate
-   * (kept file by file, see `parts`).
+   * The project's summary and estimate as the report sees it (names declared in the workspace applied, see
+   * `results`), added up from each file's parts; and its files in the report's order.
    */
-  figures(options: Pick<IndexOptions, 'target' | 'weights'> & { kb?: IndexOptions['kb'] }): {
-    project: ProjectAnalysis;
-    effort: EffortEstimate;
-    summary: Summary;
-  } {
-    if (!this.cache || this.cache.project.target !== options.target || this.cache.weights !== options.weights) {
-      const results: FileResult[] = [];
-      const skipped: ProjectAnalysis['skipped'] = [];
-      for (const e of [...this.entries.values()].sort((a, b) => comparePaths(a.display, b.display))) {
-        if (e.result) results.push(e.result);
-        else skipped.push({ path: e.display, reason: e.skipped ?? 'not analysed' });
-      }
-      const project: ProjectAnalysis = { files: dropProjectDeclared(results), skipped, target: options.target };
-      const totals = new ReportTotals(options.target, options.weights, options.kb?.cannVersion);
-      for (const f of project.files) totals.add(this.partsOf(f, options.target, options.weights));
-      const { effort, ...summary } = totals.summary(skipped.length);
-      this.cache = { project, effort, summary, weights: options.weights };
+  figures(options: Pick<IndexOptions, 'target' | 'weights'> & { kb?: IndexOptions['kb'] }): NonNullable<WorkspaceIndex['cache']> {
+    const known = this.cache;
+    if (known && known.target === options.target && known.weights === options.weights) return known;
+    const files: Array<Entry & { result: StoredResult; findings: PackedFindings }> = [];
+    const skipped: ProjectAnalysis['skipped'] = [];
+    for (const e of [...this.entries.values()].sort((a, b) => comparePaths(a.display, b.display))) {
+      if (hasResult(e)) files.push(e);
+      else skipped.push({ path: e.display, reason: e.skipped ?? 'not analysed' });
     }
+    const declared = new Set<string>();
+    for (const e of files) for (const d of e.result.analysis.declared) declared.add(d);
+    const totals = new ReportTotals(options.target, options.weights, options.kb?.cannVersion);
+    for (const e of files) {
+      // A file losing findings to names declared elsewhere (rare) is counted from what it keeps.
+      if (declaredElsewhere(e.result.analysis, declared)) {
+        totals.add(fileShares(this.reportResult(e, declared), options.target, options.weights));
+        continue;
+      }
+      if (e.parts?.target !== options.target || e.parts.weights !== options.weights) {
+        e.parts = partsOf(resultOf(e), options.target, options.weights);
+      }
+      const { templates: findings, counts } = templateCounts(e.findings);
+      totals.add({ ...e.parts, summary: summaryShare(e.result.path, { ...e.result.analysis, findings }, counts) });
+    }
+    const { effort, ...summary } = totals.summary(skipped.length);
+    this.cache = { target: options.target, weights: options.weights, files, declared, skipped, effort, summary };
     return this.cache;
+  }
+
+  /** One file's result as the report has it: the prefix-only findings of names the workspace declares dropped. */
+  private reportResult(e: Entry & { result: StoredResult; findings: PackedFindings }, declared: ReadonlySet<string>): FileResult {
+    const whole = resultOf(e);
+    const analysis = withoutDeclared(whole.analysis, declared);
+    return analysis === whole.analysis ? whole : { ...whole, analysis };
+  }
+
+  /** The indexed files in the report's order, each with which of its findings the report drops (see `reportResult`). */
+  private *reportEntries(
+    options: Pick<IndexOptions, 'target' | 'weights'>,
+  ): Generator<{ e: Entry & { result: StoredResult; findings: PackedFindings }; dropped: ReturnType<typeof declaredElsewhere> }> {
+    const { files, declared } = this.figures(options);
+    for (const e of files) yield { e, dropped: declaredElsewhere(e.result.analysis, declared) };
+  }
+
+  /**
+   * The files' results in the report's order, unpacked one at a time: a caller that needs only one file's
+   * findings at once never holds the whole workspace's.
+   */
+  private *results(options: Pick<IndexOptions, 'target' | 'weights'>): Generator<FileResult> {
+    const { files, declared } = this.figures(options);
+    for (const e of files) yield this.reportResult(e, declared);
+  }
+
+  /** The project as the report sees it, every finding unpacked (for the report panel). */
+  project(options: Pick<IndexOptions, 'target' | 'weights'>): ProjectAnalysis {
+    return { files: [...this.results(options)], skipped: this.figures(options).skipped, target: options.target };
   }
 
   /**
@@ -308,21 +395,13 @@ export class WorkspaceIndex {
     for (const [file, entry] of this.entries) byDisplay.set(entry.display, { file, entry });
     return (display) => {
       const known = byDisplay.get(display);
-      if (!known?.entry.result || !known.entry.linesDigest) return undefined;
+      if (!known || !hasResult(known.entry) || !known.entry.linesDigest) return undefined;
       const read = readSource(known.file);
       if (!read.ok) return undefined;
-      // The lines of every finding the analysis made (the report's may be fewer: dropProjectDeclared).
-      const lines = linesWithFindings(read.text, known.entry.result.analysis);
+      // The lines of every finding the analysis made (the report's may be fewer: withoutDeclared).
+      const lines = linesWithFindings(read.text, resultOf(known.entry).analysis);
       return digestOf(lines) === known.entry.linesDigest ? lines : undefined;
     };
-  }
-
-  private partsOf(f: FileResult, target: PortingTarget, weights: EffortWeights): { summary: SummaryPart; effort: EffortPart } {
-    const known = this.parts.get(f.analysis);
-    if (known && known.path === f.path && known.target === target && known.weights === weights) return known;
-    const made = { path: f.path, target, weights, ...fileShares(f, target, weights) };
-    this.parts.set(f.analysis, made);
-    return made;
   }
 
   /**
@@ -333,10 +412,10 @@ export class WorkspaceIndex {
   kernelOrigins(file: string, options: Pick<IndexOptions, 'target' | 'weights'>): { path: string; origins: KernelOrigins } | undefined {
     if (!this.hasResults()) return undefined;
     const origins = new Map<string, { path: string; line: number }>();
-    for (const f of this.figures(options).project.files) {
-      for (const k of f.analysis.kernels) {
+    for (const { result } of this.figures(options).files) {
+      for (const k of result.analysis.kernels) {
         const key = kernelIdentity(k);
-        if (key && !origins.has(key)) origins.set(key, { path: f.path, line: k.line });
+        if (key && !origins.has(key)) origins.set(key, { path: result.path, line: k.line });
       }
     }
     return { path: this.locate(path.resolve(file)).display, origins };
@@ -365,7 +444,7 @@ export class WorkspaceIndex {
         ...(includeFiles ? { files: [] } : {}),
       };
     }
-    const { project, effort, summary } = this.figures(options);
+    const { effort, summary } = this.figures(options);
     const view: EffortView = { low: effort.low, expected: effort.expected, high: effort.high, unit: 'hours', text: effortRange(effort) };
     const result: ProjectSummaryResult = {
       state: this.state,
@@ -374,7 +453,7 @@ export class WorkspaceIndex {
       summary,
       effort: view,
     };
-    if (includeFiles) result.files = this.fileFindings(project);
+    if (includeFiles) result.files = this.fileFindings(options);
     return result;
   }
 
@@ -385,8 +464,11 @@ export class WorkspaceIndex {
   findingGroups(options: Pick<IndexOptions, 'target' | 'weights'>): FindingGroupsResult {
     if (!this.hasResults()) return { state: this.state, groups: [] };
     const categories = new Map<string, Map<string, { symbol: string; kind: string; ascend: string | null; count: number }>>();
-    for (const file of this.figures(options).project.files) {
-      for (const f of file.analysis.findings) {
+    // Counted from the packed findings' shared parts: no finding object is made.
+    for (const { e, dropped } of this.reportEntries(options)) {
+      for (let i = 0, n = packedCount(e.findings); i < n; i++) {
+        const f = packedTemplate(e.findings, i);
+        if (dropped?.(f)) continue;
         let symbols = categories.get(f.category);
         if (!symbols)
           categories.set(f.category, (symbols = new Map<string, { symbol: string; kind: string; ascend: string | null; count: number }>()));
@@ -425,11 +507,13 @@ export class WorkspaceIndex {
     const uris = this.urisByDisplay();
     const out: FindingLocationView[] = [];
     // Files come sorted by path and findings by position, so the places come out in order.
-    for (const file of this.figures(options).project.files) {
-      for (const f of file.analysis.findings) {
-        if (f.category !== category || f.symbol !== symbol) continue;
-        const view = findingView(f);
-        out.push({ uri: uris(file.path), path: file.path, range: view.range, ruleId: view.ruleId, message: view.message });
+    for (const { e, dropped } of this.reportEntries(options)) {
+      const file = e.result.path;
+      for (let i = 0, n = packedCount(e.findings); i < n; i++) {
+        const t = packedTemplate(e.findings, i);
+        if (t.category !== category || t.symbol !== symbol || dropped?.(t)) continue;
+        const view = findingView(unpackFinding(e.findings, i));
+        out.push({ uri: uris(file), path: file, range: view.range, ruleId: view.ruleId, message: view.message });
       }
     }
     return out;
@@ -439,7 +523,18 @@ export class WorkspaceIndex {
   treeFiles(options: Pick<IndexOptions, 'target' | 'weights'>): TreeFile[] {
     if (!this.hasResults()) return [];
     const uris = this.urisByDisplay();
-    return this.figures(options).project.files.map((f) => ({ uri: uris(f.path), path: f.path, analysis: f.analysis }));
+    return [...this.results(options)].map((f) => ({ uri: uris(f.path), path: f.path, analysis: f.analysis }));
+  }
+
+  /** One analysed file of `treeFiles`, by URI. */
+  treeFile(options: Pick<IndexOptions, 'target' | 'weights'>, uri: string): TreeFile | undefined {
+    if (!this.hasResults()) return undefined;
+    const uris = this.urisByDisplay();
+    const { files, declared } = this.figures(options);
+    const e = files.find((f) => uris(f.result.path) === uri);
+    if (!e) return undefined;
+    const f = this.reportResult(e, declared);
+    return { uri, path: f.path, analysis: f.analysis };
   }
 
   /** The file URI of each indexed file's display path (the report panel links its findings with them). */
@@ -449,14 +544,12 @@ export class WorkspaceIndex {
     return (display) => pathToFileURL(byDisplay.get(display) ?? display).toString();
   }
 
-  private fileFindings(project: ProjectAnalysis): FileFindings[] {
+  private fileFindings(options: Pick<IndexOptions, 'target' | 'weights'>): FileFindings[] {
     const uris = this.urisByDisplay();
-    return project.files
-      .filter((f) => f.analysis.findings.length)
-      .map((f) => ({
-        uri: uris(f.path),
-        path: f.path,
-        findings: f.analysis.findings.map(findingView),
-      }));
+    const out: FileFindings[] = [];
+    for (const f of this.results(options)) {
+      if (f.analysis.findings.length) out.push({ uri: uris(f.path), path: f.path, findings: f.analysis.findings.map(findingView) });
+    }
+    return out;
   }
 }
