@@ -318,6 +318,7 @@ export class WorkspaceIndex {
   clear(state: ProjectSummaryResult['state']): void {
     this.generation++;
     this.entries.clear();
+    this.templates = new FindingTemplates();
     this.cache = undefined;
     this.state = state;
     this.scannedAt = null;
