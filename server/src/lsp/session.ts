@@ -845,7 +845,7 @@ export class Session {
       if (token.isCancellationRequested) return cancelled();
     }
     const { summary, effort } = this.index.figures(this.indexOptions());
-    const project = this.index.project(this.indexOptions());
+    const project = this.index.reportProject(this.indexOptions());
     const linesOf = this.index.sourceLinesReader();
     const report = reportOfProject(project, { ...summary, effort }, VERSION, PANEL_MAX_FINDINGS, (f) => linesOf(f.path));
     // Each file:line links to the file's URI: the panel's script asks the extension to open it (reportPanel.ts).

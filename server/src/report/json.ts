@@ -2,7 +2,7 @@
  * The JSON report: the contract other tools read (documented in the README). Field order and content are
  * deterministic for the same input.
  */
-import type { FileResult, ProjectAnalysis, SkippedFile, SummaryPart } from '../analysis/project';
+import type { FileResult, SkippedFile, SummaryPart } from '../analysis/project';
 import { linkProject, pictureOf, type ExtensionLink, type FilePicture } from '../analysis/languages/links';
 import type { Finding, PortingTarget, ResolvedMapping } from '../analysis/analyze';
 import { byPath } from '../analysis/project';
@@ -350,9 +350,11 @@ export function jsonReportStream(write: (...pieces: Array<string | Uint8Array>) 
  * The report of an analysed project whose summary is already known (the language server's workspace index
  * keeps it file by file), with the entries of the first files by path until they hold `maxFindings`
  * findings: what the editor's report panel shows. With no limit, every file (as `assembleReport` gives).
+ * `files` come in path order (`byPath`) and are read once, one at a time: the index unpacks each file's
+ * findings as it is reached, so they are garbage as soon as the next file comes.
  */
 export function reportOfProject(
-  project: ProjectAnalysis,
+  project: { files: Iterable<FileResult>; skipped: readonly SkippedFile[] },
   summary: JsonReport['summary'],
   version: string,
   maxFindings = Infinity,
@@ -361,18 +363,23 @@ export function reportOfProject(
 ): JsonReport {
   const files: JsonFile[] = [];
   let findings = 0;
-  const sorted = [...project.files].sort(byPath);
-  for (const f of sorted) {
-    if (findings >= maxFindings) break;
-    const withLines = sourceLinesOf ? { ...f, sourceLines: sourceLinesOf(f) } : f;
-    files.push(JSON.parse(fromUtf8.decode(fileJson(withLines, jsonKernels(f.analysis)))) as JsonFile);
-    findings += f.analysis.findings.length;
-  }
-  const skipped = [...project.skipped].sort(byPath);
-  const extensions = linkProject(project.files.map((f) => pictureOf(f.path, f.analysis)));
+  const pictures: FilePicture[] = [];
   // Over every file, also those past `maxFindings`: the items say how many files include each header.
   const projectLevel = new ProjectLevelTotals();
-  for (const f of sorted) projectLevel.add(projectLevelIncludes(f.path, f.analysis.findings));
+  let previous: FileResult | undefined;
+  for (const f of project.files) {
+    if (previous && byPath(previous, f) > 0) throw new Error(`reportOfProject: ${f.path} comes after ${previous.path}`);
+    previous = f;
+    if (findings < maxFindings) {
+      const withLines = sourceLinesOf ? { ...f, sourceLines: sourceLinesOf(f) } : f;
+      files.push(JSON.parse(fromUtf8.decode(fileJson(withLines, jsonKernels(f.analysis)))) as JsonFile);
+      findings += f.analysis.findings.length;
+    }
+    pictures.push(pictureOf(f.path, f.analysis));
+    projectLevel.add(projectLevelIncludes(f.path, f.analysis.findings));
+  }
+  const skipped = [...project.skipped].sort(byPath);
+  const extensions = linkProject(pictures);
   const items = projectLevel.list();
   return {
     tool: toolOf(version),

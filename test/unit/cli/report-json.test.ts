@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { CLI, REPO, runCli } from '../../helpers/cli';
 import { asciiJson, assembleReport, fileReportPart, reportOfProject } from '../../../server/src/report/json';
 import { analyze } from '../../helpers/analyze';
+import { byPath } from '../../../server/src/analysis/project';
 
 function tempProject(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ascendify-cli-'));
@@ -188,7 +189,7 @@ describe('the report of an analysed project (the editor panel)', () => {
     const files = await Promise.all(
       Object.entries(texts).map(async ([p, t]) => ({ path: p, analysis: await analyze(t), sourceLines: { 1: t.trimEnd() } })),
     );
-    const project = { files, skipped: [{ path: 'z.cu', reason: 'binary' }], target: 'a2a3' as const };
+    const project = { files: [...files].sort(byPath), skipped: [{ path: 'z.cu', reason: 'binary' }], target: 'a2a3' as const };
     const whole = assembleReport(
       files.map((f) => fileReportPart(f, 'a2a3')),
       project.skipped,
@@ -201,6 +202,8 @@ describe('the report of an analysed project (the editor panel)', () => {
     expect(first.files.map((f) => f.path)).toEqual(['a.cu', 'b.cu']);
     expect(first.summary).toEqual(whole.summary);
     expect(first.summary.findings).toBe(4);
+    // Files out of path order are refused, not reported in the wrong order.
+    expect(() => reportOfProject({ ...project, files }, whole.summary, '1.2.3')).toThrow(/a\.cu comes after b\.cu/);
   });
 });
 
