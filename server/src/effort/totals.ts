@@ -11,17 +11,28 @@ import { EffortTotals, effortInputFromAnalysis, effortPart, type EffortPart } fr
 import type { ReportSummary } from './schema';
 import type { EffortWeights } from './weights';
 
-/** A file's share of the summary and of the estimate (the report's parts; the workspace index keeps them). */
+/** A file's share of the summary and of the estimate (the report's parts). */
 export function fileShares(
   file: FileResult,
   target: PortingTarget,
   weights?: EffortWeights,
 ): { summary: SummaryPart; effort: EffortPart; projectLevel?: ProjectLevelInclude[] } {
-  const summary = summaryShare(file.path, file.analysis);
+  return { summary: summaryShare(file.path, file.analysis), ...estimateShares(file, target, weights) };
+}
+
+/**
+ * A file's share of the estimate and its project-level includes: what `fileShares` gives besides the summary
+ * (the workspace index keeps these and counts the summary share again from its findings' templates).
+ */
+export function estimateShares(
+  file: FileResult,
+  target: PortingTarget,
+  weights?: EffortWeights,
+): { effort: EffortPart; projectLevel?: ProjectLevelInclude[] } {
+  const projectLevel = projectLevelIncludes(file.path, file.analysis.findings);
   return {
-    summary,
     effort: effortPart(effortInputFromAnalysis(file.path, file.analysis), target, weights),
-    ...(summary.projectLevel ? { projectLevel: projectLevelIncludes(file.path, file.analysis.findings) } : {}),
+    ...(projectLevel.length ? { projectLevel } : {}),
   };
 }
 

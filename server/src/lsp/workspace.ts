@@ -26,7 +26,7 @@ import {
 } from '../analysis/project';
 import type { AnalysisOptions, FileAnalysis, PortingTarget } from '../analysis/analyze';
 import { kernelIdentity, type EffortEstimate, type EffortWeights, type KernelOrigins } from '../effort';
-import { fileShares, ReportTotals, summaryShare } from '../effort/totals';
+import { estimateShares, fileShares, ReportTotals, summaryShare } from '../effort/totals';
 import { effortRange } from '../report/format';
 import { findingView } from './convert';
 import {
@@ -65,7 +65,7 @@ interface StoredResult extends Omit<FileResult, 'analysis' | 'sourceLines'> {
  * A file's share of the estimate, for the target and weights it was made with. Its share of the summary is
  * counted again from its distinct templates (`Entry.counted`) when needed: ~10 MB less kept on 2,000 files.
  */
-type Parts = Omit<ReturnType<typeof fileShares>, 'summary'> & { target: PortingTarget; weights: EffortWeights };
+type Parts = ReturnType<typeof estimateShares> & { target: PortingTarget; weights: EffortWeights };
 
 interface Entry {
   display: string;
@@ -85,17 +85,21 @@ interface Entry {
   parts?: Parts;
 }
 
+/** An entry of an analysed file (not a skipped one). */
+type Indexed = Entry & { result: StoredResult; findings: PackedFindings; counted: NonNullable<Entry['counted']> };
+
 /** The whole result of an indexed file, its findings unpacked: a new object on each call, not kept. */
-function resultOf(entry: Entry & { result: StoredResult; findings: PackedFindings }): FileResult {
+function resultOf(entry: Indexed): FileResult {
   return { ...entry.result, analysis: { ...entry.result.analysis, findings: unpackFindings(entry.findings) } };
 }
 
-function partsOf(f: FileResult, target: PortingTarget, weights: EffortWeights): Parts {
-  const { summary: _countedAgain, ...shares } = fileShares(f, target, weights);
-  return { target, weights, ...shares };
-}
+const partsOf = (f: FileResult, target: PortingTarget, weights: EffortWeights): Parts => ({
+  target,
+  weights,
+  ...estimateShares(f, target, weights),
+});
 
-const hasResult = (e: Entry): e is Entry & { result: StoredResult; findings: PackedFindings } => !!e.result && !!e.findings;
+const hasResult = (e: Entry): e is Indexed => !!e.result && !!e.findings && !!e.counted;
 
 const digestOf = (lines: Record<number, string>): string => createHash('sha1').update(JSON.stringify(lines)).digest('base64');
 
@@ -129,7 +133,7 @@ export class WorkspaceIndex {
     | {
         target: PortingTarget;
         weights: EffortWeights;
-        files: Array<Entry & { result: StoredResult; findings: PackedFindings }>;
+        files: Indexed[];
         declared: Set<string>;
         skipped: ProjectAnalysis['skipped'];
         effort: EffortEstimate;
@@ -335,7 +339,7 @@ export class WorkspaceIndex {
   figures(options: Pick<IndexOptions, 'target' | 'weights'> & { kb?: IndexOptions['kb'] }): NonNullable<WorkspaceIndex['cache']> {
     const known = this.cache;
     if (known && known.target === options.target && known.weights === options.weights) return known;
-    const files: Array<Entry & { result: StoredResult; findings: PackedFindings }> = [];
+    const files: Indexed[] = [];
     const skipped: ProjectAnalysis['skipped'] = [];
     for (const e of [...this.entries.values()].sort((a, b) => comparePaths(a.display, b.display))) {
       if (hasResult(e)) files.push(e);
@@ -353,7 +357,7 @@ export class WorkspaceIndex {
       if (e.parts?.target !== options.target || e.parts.weights !== options.weights) {
         e.parts = partsOf(resultOf(e), options.target, options.weights);
       }
-      const { templates: findings, counts } = (e.counted ??= templateCounts(e.findings));
+      const { templates: findings, counts } = e.counted;
       totals.add({ ...e.parts, summary: summaryShare(e.result.path, { ...e.result.analysis, findings }, counts) });
     }
     const { effort, ...summary } = totals.summary(skipped.length);
@@ -362,7 +366,7 @@ export class WorkspaceIndex {
   }
 
   /** One file's result as the report has it: the prefix-only findings of names the workspace declares dropped. */
-  private reportResult(e: Entry & { result: StoredResult; findings: PackedFindings }, declared: ReadonlySet<string>): FileResult {
+  private reportResult(e: Indexed, declared: ReadonlySet<string>): FileResult {
     const whole = resultOf(e);
     const analysis = withoutDeclared(whole.analysis, declared);
     return analysis === whole.analysis ? whole : { ...whole, analysis };
@@ -371,7 +375,7 @@ export class WorkspaceIndex {
   /** The indexed files in the report's order, each with which of its findings the report drops (see `reportResult`). */
   private *reportEntries(
     options: Pick<IndexOptions, 'target' | 'weights'>,
-  ): Generator<{ e: Entry & { result: StoredResult; findings: PackedFindings }; dropped: ReturnType<typeof declaredElsewhere> }> {
+  ): Generator<{ e: Indexed; dropped: ReturnType<typeof declaredElsewhere> }> {
     const { files, declared } = this.figures(options);
     for (const e of files) yield { e, dropped: declaredElsewhere(e.result.analysis, declared) };
   }
