@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../../..');
 
 describe('VSIX contents', () => {
-  it('are the four bundles, the built-in knowledge answered for the default CANN versions and its mapping files (read on first use), the .wasm files (runtime, CUDA, Python and Makefile grammars), the rule pages, package.json, README and LICENSE, nothing else', () => {
+  it('are the four bundles, the libraries they load on first use, the built-in knowledge answered for the default CANN versions and its mapping files (read on first use), the .wasm files (runtime, CUDA, Python and Makefile grammars), the rule pages, package.json, README and LICENSE, nothing else', () => {
     const out = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], {
       cwd: root,
       encoding: 'utf8',
@@ -36,6 +36,10 @@ describe('VSIX contents', () => {
       'dist/knowledge/data/pytorch.json',
       'dist/knowledge/data/runtime-exec.json',
       'dist/knowledge/data/runtime.json',
+      'dist/lib/ajv.js',
+      'dist/lib/cli-progress.js',
+      'dist/lib/fast-glob.js',
+      'dist/lib/yaml.js',
       'dist/server.js',
       'dist/tree-sitter-cuda.wasm',
       'dist/tree-sitter-make.wasm',
