@@ -91,7 +91,9 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+  // `ascendify` (package.json bin) is the launcher: it runs cli-main.js with V8's code cache.
+  { entryPoints: ['server/src/launcher.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli-main.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/worker.ts'], outfile: 'dist/worker.js' },
   { entryPoints: ['server/src/lsp/document-worker.ts'], outfile: 'dist/document-worker.js' },

@@ -1,6 +1,5 @@
-#!/usr/bin/env node
 /**
- * The `ascendify` command line: thin wiring from arguments (commander) to the analysis core and writers.
+ * The `ascendify` command line (run through launcher.ts): thin wiring from arguments (commander) to the analysis core and writers.
  * Over 400 lines: every command's options and their types in one place, so the help and the docs agree.
  */
 import * as fs from 'node:fs';
@@ -450,7 +449,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs the command in process.argv and sets the exit code (launcher.ts calls it). */
+export function runFromCommandLine(): void {
   // A reader that stops early (`ascendify report . | head`) closes the pipe: that ends the output, quietly.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
@@ -460,3 +460,5 @@ if (require.main === module) {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) runFromCommandLine();

@@ -46,8 +46,9 @@ export function alternate(a: () => number, b: () => number, runs: number): { a: 
   return { a: median(as), b: median(bs), ratios: as.map((x, i) => x / bs[i]) };
 }
 
-/** One-file report against `node -e 0`. */
+/** One-file report against `node -e 0`, after one run that leaves the launcher's code cache as a user's would be. */
 export function startupRow(cli: string, file: string, runs: number): string[] {
+  timed(process.execPath, [cli, 'report', file, '--quiet']);
   const { a, b, ratios } = alternate(
     () => timed(process.execPath, [cli, 'report', file, '--quiet']),
     () => timed(process.execPath, ['-e', '0']),

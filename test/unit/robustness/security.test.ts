@@ -47,6 +47,11 @@ const DANGEROUS: Array<[string, RegExp]> = [
 const ALLOWED: Record<string, string> = {
   'server/src/cli.ts dynamic require':
     '`ascendify lsp` loads dist/server.js, the bundle beside dist/cli.js (path from __dirname), never a workspace path',
+  'server/src/launcher.ts vm module':
+    "the `ascendify` launcher compiles this package's own dist/cli-main.js (path from __dirname) with V8's code cache, never a workspace file",
+  'server/src/launcher.ts module (createRequire)': 'the require function of dist/cli-main.js, the bundle beside the launcher',
+  'server/src/launcher.ts dynamic require':
+    'without a code cache the launcher requires dist/cli-main.js, the bundle beside it (path from __dirname)',
   'server/src/report/project-report.ts worker_threads':
     "`--jobs N` runs this package's own dist/worker.js in worker threads (same process, no shell, no workspace code)",
   'server/src/report/project-report.ts worker': 'the script is dist/worker.js beside the bundle (path from __dirname)',
