@@ -5,9 +5,9 @@
  * used again (~25 ms of a one-file report). Node 20 has no `module.enableCompileCache`, hence vm.Script.
  *
  * The cache is the user's own (XDG_CACHE_HOME or ~/.cache, %LOCALAPPDATA% on Windows: never a shared
- * temporary folder, since a planted cache would be code), one file per build, Node version, CPU and command. It is
- * only a speed-up: missing, stale, unreadable or unwritable, the bundle is compiled as usual and nothing
- * is said. ASCENDIFY_NO_COMPILE_CACHE=1 turns it off.
+ * temporary folder, since a planted cache would be code), one file per build, bundle, Node version, CPU
+ * and command. It is only a speed-up: missing, stale, unreadable or unwritable, the bundle is compiled as
+ * usual and nothing is said. ASCENDIFY_NO_COMPILE_CACHE=1 turns it off (docs/cli.md, "Compile cache").
  */
 import * as fs from 'node:fs';
 import Module from 'node:module';
