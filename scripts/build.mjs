@@ -64,8 +64,8 @@ const knowledgeDataOutside = {
 // The libraries common/lazy-modules.ts loads on first use (schema validation, YAML, globbing, the progress
 // bar: ~0.6 MB) are bundled once each into dist/lib/ and required from there: every start-up then reads and
 // compiles that much less, and the bundles share one copy.
-const lazyPackages = ['ajv', 'yaml', 'fast-glob', 'cli-progress'];
 const lazyModules = path.join(root, 'server', 'src', 'common', 'lazy-modules.ts');
+const lazyPackages = [...fs.readFileSync(lazyModules, 'utf8').matchAll(/\brequire\('([^']+)'\)/g)].map((m) => m[1]);
 const lazyPackagesOutside = {
   name: 'lazy-packages-outside',
   setup(build) {

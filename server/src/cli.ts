@@ -1,6 +1,6 @@
 /**
- * The `ascendify` command line (run through launcher.ts): thin wiring from arguments (commander) to the analysis core and writers.
- * Over 400 lines: every command's options and their types in one place, so the help and the docs agree.
+ * The `ascendify` command line (run through launcher.ts): thin wiring from arguments (commander) to the
+ * analysis core and writers. Over 400 lines: every command's options and their types in one place, so the help and the docs agree.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -448,6 +448,9 @@ export async function main(argv: string[]): Promise<number> {
     return 3;
   }
 }
+
+/** For launcher.ts, before it makes its code cache. */
+export { restoreWasmTier } from './analysis/parser';
 
 /** Runs the command in process.argv and sets the exit code (launcher.ts calls it). */
 export function runFromCommandLine(): void {

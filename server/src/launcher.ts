@@ -13,7 +13,6 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
 declare const ASCENDIFY_BUILD_ID: string | undefined;
@@ -40,24 +39,11 @@ function cacheFolder(): string | undefined {
   return base ? path.join(base, 'ascendify') : undefined;
 }
 
-/**
- * V8 accepts a cache only under the flags it was made with. For small inputs the report turns on
- * `--liftoff-only` (and with it the two tiering flags off: analysis/parser.ts wasmTierFor), which the next
- * run starts without; so the cache is made under the defaults again, unless the user chose wasm flags.
- */
-function restoreDefaultWasmFlags(): boolean {
-  const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
-  if (/liftoff|wasm/.test(chosen)) return false;
-  v8.setFlagsFromString('--no-liftoff-only');
-  v8.setFlagsFromString('--wasm-tier-up');
-  v8.setFlagsFromString('--wasm-dynamic-tiering');
-  return true;
-}
-
 /** Writes the cache whole (a temp file renamed over it) and drops the oldest caches of other builds. */
-function saveCache(script: vm.Script, folder: string, file: string, buildId: string): void {
+function saveCache(script: vm.Script, folder: string, file: string, buildId: string, commandLine: CommandLine): void {
   try {
-    if (!restoreDefaultWasmFlags()) return;
+    // V8 accepts a cache only under the flags it was made with: those the next run starts with.
+    if (!commandLine.restoreWasmTier()) return;
     const data = script.createCachedData();
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
@@ -95,14 +81,15 @@ function loadWithCache(folder: string, buildId: string): CommandLine {
     cachedData = undefined;
   }
   const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData });
-  // After the command: the cache then also holds the functions it ran, compiled.
-  if (!cachedData || script.cachedDataRejected) process.once('exit', () => saveCache(script, folder, file, buildId));
   const mod = new Module(BUNDLE, module);
   mod.filename = BUNDLE;
   const compiled = script.runInThisContext() as (...args: unknown[]) => void;
   compiled.call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, __dirname);
   mod.loaded = true;
-  return mod.exports as CommandLine;
+  const commandLine = mod.exports as CommandLine;
+  // After the command: the cache then also holds the functions it ran, compiled.
+  if (!cachedData || script.cachedDataRejected) process.once('exit', () => saveCache(script, folder, file, buildId, commandLine));
+  return commandLine;
 }
 
 function loadCommandLine(): CommandLine {

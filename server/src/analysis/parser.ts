@@ -58,6 +58,25 @@ export const BASELINE_WASM_BELOW_BYTES = 4 * 1024 * 1024;
 export function wasmTierFor(sourceBytes: number): void {
   if (loading || sharedGrammar || sourceBytes >= BASELINE_WASM_BELOW_BYTES) return;
   v8.setFlagsFromString('--liftoff-only');
+  tierLowered = true;
+}
+
+let tierLowered = false;
+
+/**
+ * Undoes wasmTierFor: `--liftoff-only` and the two tiering flags it turned off. V8 accepts a code cache
+ * only under the flags it was made with, and the CLI's launcher makes one at exit for the next run, which
+ * starts with the defaults. False when the flags cannot be put back as the process started (the user
+ * gave wasm flags of their own).
+ */
+export function restoreWasmTier(): boolean {
+  if (!tierLowered) return true;
+  if (/liftoff|wasm/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' '))) return false;
+  v8.setFlagsFromString('--no-liftoff-only');
+  v8.setFlagsFromString('--wasm-tier-up');
+  v8.setFlagsFromString('--wasm-dynamic-tiering');
+  tierLowered = false;
+  return true;
 }
 
 /** Loads the WASM runtime and the CUDA grammar once. */

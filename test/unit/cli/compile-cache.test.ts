@@ -16,8 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-function run(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+function run(args: string[], env: Record<string, string> = {}, cli = CLI): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], {
     cwd: REPO,
     encoding: 'utf8',
     env: { ...process.env, XDG_CACHE_HOME: path.join(home, 'cache'), ASCENDIFY_NO_COMPILE_CACHE: '', ...env },
@@ -117,14 +117,9 @@ describe('compile cache of the ascendify launcher', () => {
       if (name === 'cli.js' || name === 'cli-main.js') fs.copyFileSync(from, path.join(dist, name));
       else fs.symlinkSync(from, path.join(dist, name));
     }
-    const runCopy = () =>
-      spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'report', EXAMPLE, '-f', 'json'], {
-        cwd: REPO,
-        encoding: 'utf8',
-        env: { ...process.env, XDG_CACHE_HOME: path.join(home, 'cache'), ASCENDIFY_NO_COMPILE_CACHE: '' },
-      });
+    const runCopy = () => run(['report', EXAMPLE, '-f', 'json'], {}, path.join(dist, 'cli.js'));
     const before = runCopy();
-    expect(before.status).toBe(0);
+    expect(before.code).toBe(0);
     expect(cacheFiles()).toHaveLength(1);
     const later = new Date(Date.now() + 60_000);
     fs.utimesSync(path.join(dist, 'cli-main.js'), later, later);
